@@ -1,0 +1,63 @@
+//! Errors: every one names the JSON path it is about and, where there is one, the offending value.
+
+use std::fmt;
+
+/// One problem found in a configuration.
+///
+/// `path` is a JSON path in dotted form (`handoff.routing.method`, `handoff.routing.agent_pool[2]`);
+/// `message` says what was expected; `value` is the offending value as compact JSON, if there is one.
+/// Secrets are never put in `value`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConfigError {
+    /// Where in the configuration, e.g. `handoff.triggers.sentiment_threshold`.
+    pub path: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+    /// The offending value as compact JSON, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl ConfigError {
+    /// A problem at `path` with no particular value (a missing field, say).
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError {
+            path: path.into(),
+            message: message.into(),
+            value: None,
+        }
+    }
+
+    /// A problem at `path` caused by `value`.
+    pub fn with_value(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        value: &serde_json::Value,
+    ) -> Self {
+        let mut shown = value.to_string();
+        if shown.len() > 120 {
+            let mut cut = 117;
+            while !shown.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            shown.truncate(cut);
+            shown.push_str("...");
+        }
+        ConfigError {
+            path: path.into(),
+            message: message.into(),
+            value: Some(shown),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}: {} (got {})", self.path, self.message, v),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

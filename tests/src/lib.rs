@@ -1,0 +1,1 @@
+//! Conformance vectors (filled by the engine issue).

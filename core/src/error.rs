@@ -61,3 +61,82 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// A bad input: what [`Engine::handle`](crate::Engine::handle) answers instead of outputs. The
+/// state is unchanged when this is returned.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputError {
+    /// Where in the input, e.g. `input.signals.sentiment` or `input.conversation_id`.
+    pub path: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+    /// The offending value as compact JSON, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl InputError {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError {
+            path: path.into(),
+            message: message.into(),
+            value: None,
+        }
+    }
+
+    /// A problem at `path` caused by `value`.
+    pub fn with_value(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        value: &serde_json::Value,
+    ) -> Self {
+        let shown = ConfigError::with_value("", "", value).value;
+        InputError {
+            path: path.into(),
+            message: message.into(),
+            value: shown,
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}: {} (got {})", self.path, self.message, v),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Why a snapshot could not be restored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RestoreError {
+    /// The snapshot is not valid JSON or does not have the state's shape.
+    #[error("{path}: {message}")]
+    Malformed {
+        /// Where in the snapshot (`state.conversations.conv_1.status`).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The snapshot was written by a newer engine.
+    #[error("state.version: snapshot version {found} is newer than this engine supports ({supported}); upgrade the engine")]
+    NewerVersion {
+        /// The snapshot's version.
+        found: u32,
+        /// The newest version this engine reads.
+        supported: u32,
+    },
+    /// The snapshot's parts contradict each other (a queue entry for a missing conversation, say).
+    #[error("{path}: snapshot is inconsistent: {message}")]
+    Inconsistent {
+        /// Where the contradiction is.
+        path: String,
+        /// What contradicts what.
+        message: String,
+    },
+}

@@ -1,11 +1,88 @@
-//! handoff-core: the human-handoff engine (being built).
+//! # handoff-core: the human-handoff engine
+//!
+//! An AI agent answers customers; this engine decides *when* a conversation must go to a person
+//! ([`triggers`](crate::output::TriggerHit)), *who* takes it (round robin, skills or load),
+//! *whether anyone is on duty* ([`hours`]), *what that person receives*
+//! ([`Context`](crate::output::Context)), and *who is told* (webhook [`Delivery`](crate::output::Delivery)
+//! outputs that are retried and dead-lettered, never dropped).
+//!
+//! ## The contract (sans-IO)
+//!
+//! The engine is fully deterministic. It does no networking and no file access, never reads a
+//! clock and never draws a random number: time is an argument of every call, ids are derived from
+//! the inputs, and the same inputs always give the same outputs, byte for byte, on every host
+//! (native, wasm in a browser, wasm in an edge worker, wasm in wasmtime).
+//!
+//! - [`Engine::handle`] takes one [`Input`] and `now` (epoch ms) and returns that input's outputs as
+//!   a `Vec`, so a wasm host crosses the boundary once per input.
+//! - On `Err` (an [`InputError`] naming the JSON path), the state is unchanged.
+//! - [`Engine::state`] is the whole state, one serde value with a version; persist it after every
+//!   input and *before* performing the outputs, so a crash can repeat a delivery but never lose one.
+//!   [`Engine::restore`] continues exactly where it stopped.
+//! - [`Engine::next_wakeup`] says when the host must send [`Input::Tick`]; a tick that comes early
+//!   or twice does nothing. Time never goes backwards: an earlier `now` is taken as the latest seen.
+//!
+//! ## A complete host loop
+//!
+//! ```
+//! use handoff_core::{Config, Engine, Input, Output};
+//!
+//! let config = Config::from_json_str(r#"{"handoff": {"routing": {"method": "load_based"}}}"#)?;
+//! let mut engine = Engine::new(config);
+//! let mut persisted = String::new();
+//! let mut now = 1_768_213_800_000; // the host's clock, epoch ms
+//!
+//! let inbox = [
+//!     r#"{"type":"agent_update","agent":{"id":"agent_1","name":"Asha","status":"online"}}"#,
+//!     r#"{"type":"customer_message","conversation_id":"conv_1","text":"Can I talk to a real person?"}"#,
+//!     r#"{"type":"agent_accept","conversation_id":"conv_1","agent_id":"agent_1"}"#,
+//! ];
+//! for line in inbox {
+//!     let outputs = engine.handle(Input::from_json_str(line)?, now)?;
+//!     persisted = serde_json::to_string(engine.state())?; // 1. persist first
+//!     for output in outputs {                              // 2. then perform
+//!         match output {
+//!             Output::Message { text, .. } => println!("to customer: {text}"),
+//!             Output::Delivery(d) => { /* POST d.body to d.url, then handle a delivery_result */ }
+//!             _ => {}
+//!         }
+//!     }
+//!     if let Some(wake) = engine.next_wakeup() {               // 3. keep the clock
+//!         now = now.max(wake.min(now + 1_000));
+//!     }
+//! }
+//! let restored = Engine::restore_json(engine.config().clone(), &persisted)?;
+//! assert_eq!(restored.state(), engine.state());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
+mod check;
+pub mod config;
+mod context;
+mod engine;
 pub mod error;
+pub mod events;
+mod flow;
 pub mod hours;
+pub mod input;
+mod json;
+pub mod outbox;
+pub mod output;
 pub mod request;
+mod routing;
 pub mod sentiment;
 pub mod signing;
+pub mod state;
 pub mod summary;
 pub mod template;
 pub mod topics;
+mod triggers;
+
+pub use config::{Config, ConfigErrors};
+pub use engine::{Engine, MAX_TEXT_BYTES};
+pub use error::{ConfigError, InputError, RestoreError};
+pub use input::Input;
+pub use output::Output;
+pub use state::State;

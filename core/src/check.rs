@@ -1,0 +1,286 @@
+//! Checks an input against the configuration and state *before* anything changes, so a bad input
+//! leaves the state exactly as it was.
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::engine::MAX_TEXT_BYTES;
+use crate::error::InputError;
+use crate::input::{Customer, Input, Signals};
+use crate::state::{State, Status};
+
+fn id(path: &str, value: &str) -> Result<(), InputError> {
+    if value.trim().is_empty() {
+        return Err(InputError::new(path, "expected a non-empty id"));
+    }
+    if value.len() > 256 {
+        return Err(InputError::new(path, "ids are at most 256 bytes"));
+    }
+    Ok(())
+}
+
+fn text(path: &str, value: &str) -> Result<(), InputError> {
+    if value.len() > MAX_TEXT_BYTES {
+        return Err(InputError::new(
+            path,
+            format!("text is longer than {MAX_TEXT_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+fn unit(path: &str, value: Option<f64>, min: f64, max: f64) -> Result<(), InputError> {
+    match value {
+        Some(v) if !(v.is_finite() && (min..=max).contains(&v)) => Err(InputError::with_value(
+            path,
+            format!("expected a number from {min} to {max}"),
+            &serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn customer(path: &str, c: &Option<Customer>) -> Result<(), InputError> {
+    let Some(c) = c else { return Ok(()) };
+    if let Some(email) = &c.email {
+        if !email.is_empty() && !looks_like_email(email) {
+            return Err(InputError::with_value(
+                format!("{path}.email"),
+                "expected an email address",
+                &Value::String(email.clone()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn signals(s: &Option<Signals>) -> Result<(), InputError> {
+    let Some(s) = s else { return Ok(()) };
+    unit("input.signals.sentiment", s.sentiment, -1.0, 1.0)?;
+    unit("input.signals.confidence", s.confidence, 0.0, 1.0)?;
+    if let Some(summary) = &s.summary {
+        text("input.signals.summary", summary)?;
+    }
+    Ok(())
+}
+
+/// `local@domain.tld`, loosely.
+pub(crate) fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(' ')
+}
+
+/// 7 to 15 digits, with optional `+`, spaces, dashes, dots and parentheses.
+pub(crate) fn looks_like_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+/// Checks `input` against `config` and `state`.
+pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(), InputError> {
+    let conversation = |cid: &str| {
+        state.conversations.get(cid).ok_or_else(|| {
+            InputError::with_value(
+                "input.conversation_id",
+                "no open conversation with this id",
+                &Value::String(cid.into()),
+            )
+        })
+    };
+    match input {
+        Input::CustomerMessage(m) => {
+            id("input.conversation_id", &m.conversation_id)?;
+            text("input.text", &m.text)?;
+            customer("input.customer", &m.customer)?;
+            signals(&m.signals)?;
+        }
+        Input::AiReply(m) => {
+            id("input.conversation_id", &m.conversation_id)?;
+            text("input.text", &m.text)?;
+            unit("input.confidence", m.confidence, 0.0, 1.0)?;
+        }
+        Input::HandoffRequest(m) => {
+            id("input.conversation_id", &m.conversation_id)?;
+            customer("input.customer", &m.customer)?;
+        }
+        Input::AgentUpdate(u) => {
+            id("input.agent.id", &u.agent.id)?;
+            if let Some(n) = u.agent.max_concurrent {
+                if n > 1000 {
+                    return Err(InputError::with_value(
+                        "input.agent.max_concurrent",
+                        "expected 0 to 1000",
+                        &Value::from(n),
+                    ));
+                }
+            }
+            if let Some(skills) = &u.agent.skills {
+                for (i, s) in skills.iter().enumerate() {
+                    if s.trim().is_empty() {
+                        return Err(InputError::new(
+                            format!("input.agent.skills[{i}]"),
+                            "expected a non-empty skill name",
+                        ));
+                    }
+                }
+            }
+        }
+        Input::AgentAccept(a) | Input::AgentDecline(a) => {
+            let conv = conversation(&a.conversation_id)?;
+            match &conv.status {
+                Status::Offered { agent_id, .. } if agent_id == &a.agent_id => {}
+                Status::Offered { .. } => {
+                    return Err(InputError::with_value(
+                        "input.agent_id",
+                        "this conversation is offered to another agent",
+                        &Value::String(a.agent_id.clone()),
+                    ))
+                }
+                _ => {
+                    return Err(InputError::with_value(
+                        "input.conversation_id",
+                        "this conversation is not waiting for an agent to accept it",
+                        &Value::String(a.conversation_id.clone()),
+                    ))
+                }
+            }
+        }
+        Input::AgentMessage(m) => {
+            text("input.text", &m.text)?;
+            let conv = conversation(&m.conversation_id)?;
+            match &conv.status {
+                Status::Assigned { agent_id, .. } if agent_id == &m.agent_id => {}
+                _ => {
+                    return Err(InputError::with_value(
+                        "input.agent_id",
+                        "this agent does not hold the conversation",
+                        &Value::String(m.agent_id.clone()),
+                    ))
+                }
+            }
+        }
+        Input::CallbackDetails(d) => {
+            let conv = conversation(&d.conversation_id)?;
+            if conv.status != Status::CollectingCallback {
+                return Err(InputError::with_value(
+                    "input.conversation_id",
+                    "this conversation is not collecting callback details",
+                    &Value::String(d.conversation_id.clone()),
+                ));
+            }
+            let phone = d.phone.as_deref().filter(|p| !p.trim().is_empty());
+            let email = d.email.as_deref().filter(|e| !e.trim().is_empty());
+            if let Some(p) = phone {
+                if !looks_like_phone(p) {
+                    return Err(InputError::with_value(
+                        "input.phone",
+                        "expected a phone number of 7 to 15 digits",
+                        &Value::String(p.into()),
+                    ));
+                }
+            }
+            if let Some(e) = email {
+                if !looks_like_email(e) {
+                    return Err(InputError::with_value(
+                        "input.email",
+                        "expected an email address",
+                        &Value::String(e.into()),
+                    ));
+                }
+            }
+            if phone.is_none() && email.is_none() {
+                return Err(InputError::new(
+                    "input.phone",
+                    "a phone number or an email is needed for a callback",
+                ));
+            }
+            let name = d
+                .name
+                .as_deref()
+                .filter(|n| !n.trim().is_empty())
+                .or(conv.customer.name.as_deref());
+            if name.is_none() {
+                return Err(InputError::new(
+                    "input.name",
+                    "a name is needed for a callback",
+                ));
+            }
+        }
+        Input::ConversationClosed(c) => {
+            conversation(&c.conversation_id)?;
+        }
+        Input::DeliveryResult(r) => {
+            if !state.outbox.contains_key(&r.delivery_id) {
+                return Err(InputError::with_value(
+                    "input.delivery_id",
+                    "no delivery with this id is waiting for a result",
+                    &Value::String(r.delivery_id.clone()),
+                ));
+            }
+            if let Some(status) = r.status {
+                if !(100..=599).contains(&status) {
+                    return Err(InputError::with_value(
+                        "input.status",
+                        "expected an HTTP status from 100 to 599",
+                        &Value::from(status),
+                    ));
+                }
+            }
+        }
+        Input::RedriveDelivery(r) => {
+            let Some(letter) = state.dead_letters.get(&r.delivery_id) else {
+                return Err(InputError::with_value(
+                    "input.delivery_id",
+                    "no dead letter with this id",
+                    &Value::String(r.delivery_id.clone()),
+                ));
+            };
+            if state
+                .disabled_webhooks
+                .contains_key(&letter.delivery.webhook_id)
+            {
+                return Err(InputError::with_value(
+                    "input.delivery_id",
+                    format!(
+                        "webhook {} is disabled; send enable_webhook first",
+                        letter.delivery.webhook_id
+                    ),
+                    &Value::String(r.delivery_id.clone()),
+                ));
+            }
+            if !config
+                .webhooks
+                .iter()
+                .any(|w| w.id == letter.delivery.webhook_id)
+            {
+                return Err(InputError::with_value(
+                    "input.delivery_id",
+                    format!(
+                        "webhook {} is no longer configured",
+                        letter.delivery.webhook_id
+                    ),
+                    &Value::String(r.delivery_id.clone()),
+                ));
+            }
+        }
+        Input::EnableWebhook(e) => {
+            if !config.webhooks.iter().any(|w| w.id == e.webhook_id) {
+                return Err(InputError::with_value(
+                    "input.webhook_id",
+                    "no webhook with this id in handoff.webhooks",
+                    &Value::String(e.webhook_id.clone()),
+                ));
+            }
+        }
+        Input::Tick => {}
+    }
+    Ok(())
+}

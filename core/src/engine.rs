@@ -1,0 +1,270 @@
+//! [`Engine`]: one input in, the outputs of that input out.
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::error::{InputError, RestoreError};
+use crate::flow::Flow;
+use crate::hours::HoursStatus;
+use crate::input::Input;
+use crate::output::Output;
+use crate::routing;
+use crate::state::{State, Status, STATE_VERSION};
+
+/// Largest text accepted in one input field (bytes).
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// The handoff engine: deterministic, no I/O, no clock, no randomness.
+///
+/// See the crate documentation for the contract and a complete host loop.
+///
+/// # Example
+/// ```
+/// use handoff_core::{Config, Engine, Input, Output};
+///
+/// let config = Config::from_json_str(r#"{"handoff": {"routing": {"auto_accept": true}}}"#)?;
+/// let mut engine = Engine::new(config);
+/// let now = 1_768_213_800_000; // 2026-01-12T10:30:00Z
+/// engine.handle(Input::from_json_str(
+///     r#"{"type":"agent_update","agent":{"id":"agent_1","name":"Asha","status":"online"}}"#)?, now)?;
+/// let outputs = engine.handle(Input::from_json_str(
+///     r#"{"type":"customer_message","conversation_id":"conv_1","text":"I want to talk to a human"}"#)?, now)?;
+/// assert!(outputs.iter().any(|o| matches!(o, Output::Assigned { agent_id, .. } if agent_id == "agent_1")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    config: Config,
+    state: State,
+}
+
+impl Engine {
+    /// A new engine with an empty state.
+    pub fn new(config: Config) -> Engine {
+        Engine {
+            config,
+            state: State::default(),
+        }
+    }
+
+    /// An engine that continues exactly where `state` stopped.
+    ///
+    /// # Errors
+    /// [`RestoreError::NewerVersion`] for a snapshot from a newer engine, [`RestoreError::Malformed`]
+    /// for an unsupported older version, and [`RestoreError::Inconsistent`] when its parts contradict
+    /// each other.
+    pub fn restore(config: Config, state: State) -> Result<Engine, RestoreError> {
+        check_version(state.version)?;
+        check_consistent(&state)?;
+        Ok(Engine { config, state })
+    }
+
+    /// [`Engine::restore`] from the JSON a host persisted (`serde_json::to_string(engine.state())`).
+    ///
+    /// # Errors
+    /// As [`Engine::restore`]; a snapshot that is not JSON or not shaped like the state is
+    /// [`RestoreError::Malformed`] with the path (`state.conversations.conv_1.status`).
+    pub fn restore_json(config: Config, snapshot: &str) -> Result<Engine, RestoreError> {
+        let value: Value = serde_json::from_str(snapshot).map_err(|e| RestoreError::Malformed {
+            path: "state".into(),
+            message: format!("not valid JSON: {e}"),
+        })?;
+        Engine::restore_value(config, value)
+    }
+
+    /// [`Engine::restore`] from a JSON value.
+    ///
+    /// # Errors
+    /// As [`Engine::restore_json`].
+    pub fn restore_value(config: Config, value: Value) -> Result<Engine, RestoreError> {
+        let version = match value.get("version") {
+            Some(v) => v
+                .as_u64()
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| RestoreError::Malformed {
+                    path: "state.version".into(),
+                    message: format!("expected a whole number, found {v}"),
+                })?,
+            None => {
+                return Err(RestoreError::Malformed {
+                    path: "state.version".into(),
+                    message: "missing field \"version\"".into(),
+                })
+            }
+        };
+        check_version(version)?;
+        let state: State = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            RestoreError::Malformed {
+                path: if path == "." {
+                    "state".into()
+                } else {
+                    format!("state.{path}")
+                },
+                message: e.into_inner().to_string(),
+            }
+        })?;
+        Engine::restore(config, state)
+    }
+
+    /// Handles one input at `now` (epoch ms) and returns what the host must do, in order.
+    ///
+    /// Time never goes backwards: a `now` earlier than one seen before is taken as the latest seen.
+    ///
+    /// # Errors
+    /// An [`InputError`] with the JSON path when the input is not acceptable (a value out of range,
+    /// an unknown conversation or delivery, an agent acting on a conversation that is not theirs).
+    /// The state is then exactly as it was.
+    pub fn handle(&mut self, input: Input, now: i64) -> Result<Vec<Output>, InputError> {
+        if chrono::DateTime::from_timestamp_millis(now).is_none() || now < 0 {
+            return Err(InputError::new(
+                "now",
+                "expected epoch milliseconds between 1970 and 9999",
+            ));
+        }
+        crate::check::check(&self.config, &self.state, &input)?;
+        let now = now.max(self.state.now);
+        self.state.now = now;
+        let mut flow = Flow::new(&self.config, &mut self.state, now);
+        flow.apply(input);
+        Ok(flow.into_outputs())
+    }
+
+    /// [`Engine::handle`] for an input given as JSON text.
+    ///
+    /// # Errors
+    /// As [`Engine::handle`], and when the text is not a valid input.
+    pub fn handle_json(&mut self, input: &str, now: i64) -> Result<Vec<Output>, InputError> {
+        let input = Input::from_json_str(input)?;
+        self.handle(input, now)
+    }
+
+    /// The whole state, for the host to persist.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// When the host must send [`Input::Tick`] next (epoch ms), if anything is waiting on time.
+    pub fn next_wakeup(&self) -> Option<i64> {
+        let mut wake = crate::outbox::next_wakeup(&self.state);
+        let mut consider = |t: Option<i64>| {
+            if let Some(t) = t {
+                wake = Some(wake.map_or(t, |w| w.min(t)));
+            }
+        };
+        for conv in self.state.conversations.values() {
+            match &conv.status {
+                Status::Offered { expires_at, .. } => consider(Some(*expires_at)),
+                Status::CallbackScheduled { at } => consider(Some(*at)),
+                Status::Queued => {
+                    let deadline = routing::skill_wait_deadline(&self.config, conv);
+                    consider(deadline.filter(|d| *d > self.state.now));
+                }
+                _ => {}
+            }
+        }
+        wake
+    }
+
+    /// Business hours at `at_ms`: open or closed and the next changes; `None` when the
+    /// configuration has no business hours (always open).
+    pub fn hours(&self, at_ms: i64) -> Option<HoursStatus> {
+        self.config.business_hours.as_ref().map(|h| h.status(at_ms))
+    }
+
+    /// Queue positions (1-based) in order: `(conversation_id, position)`.
+    pub fn queue(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.state
+            .queue
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.conversation_id.as_str(), i as u32 + 1))
+    }
+}
+
+fn check_version(version: u32) -> Result<(), RestoreError> {
+    if version > STATE_VERSION {
+        return Err(RestoreError::NewerVersion {
+            found: version,
+            supported: STATE_VERSION,
+        });
+    }
+    if version < 1 {
+        return Err(RestoreError::Malformed {
+            path: "state.version".into(),
+            message: format!(
+                "version {version} is not a state version this engine knows (1..={STATE_VERSION})"
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn check_consistent(state: &State) -> Result<(), RestoreError> {
+    let bad = |path: String, message: String| Err(RestoreError::Inconsistent { path, message });
+    for key in &state.queue {
+        match state.conversations.get(&key.conversation_id) {
+            Some(c) if c.status == Status::Queued => {}
+            _ => {
+                return bad(
+                    "state.queue".into(),
+                    format!(
+                        "{} is queued but is not a queued conversation",
+                        key.conversation_id
+                    ),
+                )
+            }
+        }
+    }
+    for (id, conv) in &state.conversations {
+        if &conv.id != id {
+            return bad(
+                format!("state.conversations.{id}.id"),
+                format!("id {} differs from its key", conv.id),
+            );
+        }
+        if conv.status == Status::Queued
+            && !conv
+                .queue_key
+                .as_ref()
+                .is_some_and(|k| state.queue.contains(k))
+        {
+            return bad(
+                format!("state.conversations.{id}"),
+                "queued but missing from state.queue".into(),
+            );
+        }
+        if let Some(agent) = conv.agent() {
+            if !state
+                .agents
+                .get(agent)
+                .is_some_and(|a| a.active.contains(id))
+            {
+                return bad(
+                    format!("state.conversations.{id}"),
+                    format!("held by agent {agent}, who does not list it as active"),
+                );
+            }
+        }
+    }
+    for (id, agent) in &state.agents {
+        for conv in &agent.active {
+            if !state
+                .conversations
+                .get(conv)
+                .is_some_and(|c| c.agent() == Some(id))
+            {
+                return bad(
+                    format!("state.agents.{id}.active"),
+                    format!("{conv} is not offered or assigned to {id}"),
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,890 @@
+//! The conversation lifecycle: `ai -> handoff -> offered? -> assigned -> closed`, with `queued`
+//! when nobody is free and `callback` outside business hours. Every transition is an output.
+//!
+//! Inputs reach [`Flow::apply`] only after [`crate::check`] accepted them, so nothing here fails.
+
+use serde_json::Value;
+
+use crate::config::{Config, Fallback, MessageKind, OutsideHoursAction};
+use crate::context;
+use crate::events;
+use crate::input::{
+    AgentAction, AgentMessage, AgentUpdate, AiReply, CallbackDetails, ConversationClosed, Customer,
+    CustomerMessage, HandoffRequest, Input,
+};
+use crate::outbox;
+use crate::output::{Output, TriggerHit};
+use crate::routing;
+use crate::sentiment;
+use crate::state::{
+    Agent, Callback, Conversation, HistoryEntry, Presence, Priority, QueueKey, Role, State, Status,
+};
+use crate::triggers::{self, ScoreSource};
+
+/// Sentiment at or below this raises priority when no sentiment trigger is configured.
+const DEFAULT_BOOST_THRESHOLD: f64 = -0.5;
+
+/// One input being applied.
+pub(crate) struct Flow<'a> {
+    config: &'a Config,
+    state: &'a mut State,
+    now: i64,
+    out: Vec<Output>,
+}
+
+/// Values a message template may use besides the conversation's own.
+#[derive(Default)]
+struct Vars {
+    position: Option<u32>,
+    queue_length: Option<u32>,
+    agent_name: Option<String>,
+    next_opening: Option<String>,
+}
+
+impl<'a> Flow<'a> {
+    pub(crate) fn new(config: &'a Config, state: &'a mut State, now: i64) -> Flow<'a> {
+        Flow {
+            config,
+            state,
+            now,
+            out: Vec::new(),
+        }
+    }
+
+    pub(crate) fn into_outputs(self) -> Vec<Output> {
+        self.out
+    }
+
+    pub(crate) fn apply(&mut self, input: Input) {
+        match input {
+            Input::CustomerMessage(m) => self.customer_message(m),
+            Input::AiReply(m) => self.ai_reply(m),
+            Input::HandoffRequest(m) => self.handoff_request(m),
+            Input::AgentUpdate(u) => self.agent_update(u),
+            Input::AgentAccept(a) => self.accept(a),
+            Input::AgentDecline(a) => self.withdraw_offer(&a.conversation_id, "declined"),
+            Input::AgentMessage(m) => self.agent_message(m),
+            Input::CallbackDetails(d) => self.callback_details(d),
+            Input::ConversationClosed(c) => self.close(c),
+            Input::DeliveryResult(r) => {
+                outbox::apply_result(self.state, &r, self.now, &mut self.out)
+            }
+            Input::RedriveDelivery(r) => {
+                if let Some(letter) = self.state.dead_letters.get_mut(&r.delivery_id) {
+                    // Send where the webhook points now, with its current signing.
+                    if let Some(hook) = self
+                        .config
+                        .webhooks
+                        .iter()
+                        .find(|w| w.id == letter.delivery.webhook_id)
+                    {
+                        letter.delivery.url = hook.url.clone();
+                        letter.delivery.auth = match &hook.secret_ref {
+                            Some(r) => crate::output::Auth::StandardWebhooks {
+                                secret_ref: r.clone(),
+                            },
+                            None => crate::output::Auth::None,
+                        };
+                    }
+                }
+                outbox::redrive(self.state, &r.delivery_id, self.now, &mut self.out)
+            }
+            Input::EnableWebhook(e) => {
+                self.state.disabled_webhooks.remove(&e.webhook_id);
+            }
+            Input::Tick => self.tick(),
+        }
+    }
+
+    // ----- helpers -------------------------------------------------------------------------
+
+    fn conv(&mut self, id: &str) -> &mut Conversation {
+        self.state
+            .conversations
+            .entry(id.to_string())
+            .or_insert_with(|| Conversation::new(id))
+    }
+
+    fn say(&mut self, conv_id: &str, kind: MessageKind, vars: Vars) {
+        let (customer_name, id) = match self.state.conversations.get(conv_id) {
+            Some(c) => (c.customer.name.clone(), c.id.clone()),
+            None => (None, conv_id.to_string()),
+        };
+        let text = self.config.messages.render(kind, &|name| match name {
+            "position" => vars.position.map(|p| p.to_string()),
+            "queue_length" => vars.queue_length.map(|p| p.to_string()),
+            "agent_name" => vars.agent_name.clone(),
+            "next_opening" => vars.next_opening.clone(),
+            "customer_name" => customer_name.clone(),
+            "conversation_id" => Some(id.clone()),
+            _ => None,
+        });
+        self.out.push(Output::Message {
+            conversation_id: conv_id.to_string(),
+            template: kind.key().into(),
+            text,
+        });
+    }
+
+    fn event(&mut self, conv_id: &str, event: Value) {
+        outbox::enqueue_event(
+            &self.config.webhooks,
+            self.state,
+            conv_id,
+            &event,
+            self.now,
+            &mut self.out,
+        );
+        // The event output comes before its deliveries: insert it ahead of what enqueue added.
+        let deliveries = self
+            .out
+            .iter()
+            .rev()
+            .take_while(|o| matches!(o, Output::Delivery(_) | Output::DeliveryFailed { .. }))
+            .count();
+        let at = self.out.len() - deliveries;
+        self.out.insert(
+            at,
+            Output::Event {
+                conversation_id: conv_id.to_string(),
+                event,
+            },
+        );
+    }
+
+    /// The next opening as local text, when business hours are configured and it is known.
+    fn next_opening(&self) -> Option<(i64, String)> {
+        let hours = self.config.business_hours.as_ref()?;
+        let status = hours.status(self.now);
+        if status.open {
+            return None;
+        }
+        let at = status.next_opening?;
+        Some((at, hours.format_local(at)))
+    }
+
+    fn is_open(&self) -> bool {
+        self.config
+            .business_hours
+            .as_ref()
+            .is_none_or(|h| h.status(self.now).open)
+    }
+
+    fn update_customer(&mut self, conv_id: &str, customer: Option<Customer>) {
+        let Some(new) = customer else { return };
+        let c = &mut self.conv(conv_id).customer;
+        if new.id.is_some() {
+            c.id = new.id;
+        }
+        if new.name.is_some() {
+            c.name = new.name;
+        }
+        if new.email.is_some() {
+            c.email = new.email;
+        }
+        if new.phone.is_some() {
+            c.phone = new.phone;
+        }
+        c.attributes.extend(new.attributes);
+    }
+
+    // ----- conversation with the AI --------------------------------------------------------
+
+    fn customer_message(&mut self, m: CustomerMessage) {
+        let id = m.conversation_id.clone();
+        self.update_customer(&id, m.customer);
+        let signals = m.signals.unwrap_or_default();
+        let (score, source) = match signals.sentiment {
+            Some(s) => (s, ScoreSource::Caller),
+            None => (
+                triggers::round4(sentiment::score(&m.text).compound),
+                ScoreSource::Lexicon,
+            ),
+        };
+        let detected_topic = match &signals.topic {
+            Some(_) => None,
+            None => self.config.topic_matcher.find(&m.text),
+        };
+        let now = self.now;
+        let low_threshold = self.config.triggers.low_confidence_threshold;
+        let conv = self.conv(&id);
+        conv.history.push(HistoryEntry {
+            role: Role::Customer,
+            text: m.text.clone(),
+            at: now,
+            agent_id: None,
+            sentiment: Some(score),
+            confidence: None,
+        });
+        if signals.intent.is_some() {
+            conv.intent = signals.intent;
+        }
+        let topic_from_caller = signals.topic.is_some();
+        if let Some(topic) = signals.topic {
+            conv.topic = Some(topic);
+            conv.topic_keyword = None;
+        } else if let Some(found) = detected_topic {
+            conv.topic = Some(found.topic);
+            conv.topic_keyword = Some(found.keyword);
+        }
+        if signals.summary.is_some() {
+            conv.summary = signals.summary;
+        }
+        if let Some(steps) = signals.suggested_actions {
+            conv.suggested_actions = steps;
+        }
+        if let (Some(confidence), Some(threshold)) = (signals.confidence, low_threshold) {
+            conv.low_confidence_streak = if confidence < threshold {
+                conv.low_confidence_streak + 1
+            } else {
+                0
+            };
+            // Record it on the customer line so the evidence can show it.
+            if let Some(last) = conv.history.last_mut() {
+                last.confidence = Some(confidence);
+            }
+        }
+        conv.awaiting_ai = true;
+        match conv.status {
+            Status::Ai => {
+                if !self.config.enabled {
+                    return;
+                }
+                let conv = &self.state.conversations[&id];
+                let hits = triggers::after_customer_message(
+                    self.config,
+                    conv,
+                    &m.text,
+                    signals.human_requested,
+                    source,
+                    topic_from_caller,
+                );
+                if !hits.is_empty() {
+                    self.start_handoff(&id, hits);
+                }
+            }
+            Status::Queued => {
+                // Asking again while waiting: say the position again.
+                if crate::request::detect_human_request(&m.text).is_some() {
+                    let conv = self.conv(&id);
+                    conv.told_position = None;
+                    self.update_positions();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn ai_reply(&mut self, m: AiReply) {
+        let id = m.conversation_id.clone();
+        let now = self.now;
+        let threshold = self.config.triggers.low_confidence_threshold;
+        let conv = self.conv(&id);
+        conv.history.push(HistoryEntry {
+            role: Role::Ai,
+            text: m.text,
+            at: now,
+            agent_id: None,
+            sentiment: None,
+            confidence: m.confidence,
+        });
+        conv.ai_actions.extend(m.actions);
+        if conv.awaiting_ai {
+            conv.exchanges += 1;
+            conv.awaiting_ai = false;
+        }
+        if let (Some(confidence), Some(threshold)) = (m.confidence, threshold) {
+            conv.low_confidence_streak = if confidence < threshold {
+                conv.low_confidence_streak + 1
+            } else {
+                0
+            };
+        }
+        if m.resolved {
+            conv.exchanges = 0;
+            conv.low_confidence_streak = 0;
+            return;
+        }
+        if conv.status == Status::Ai && self.config.enabled {
+            let hits = triggers::after_ai_reply(self.config, &self.state.conversations[&id]);
+            if !hits.is_empty() {
+                self.start_handoff(&id, hits);
+            }
+        }
+    }
+
+    fn handoff_request(&mut self, m: HandoffRequest) {
+        let id = m.conversation_id.clone();
+        self.update_customer(&id, m.customer);
+        if !self.config.enabled {
+            return;
+        }
+        let status = self.conv(&id).status.clone();
+        match status {
+            Status::Ai => {
+                let source = m.source.unwrap_or_else(|| "button".into());
+                self.start_handoff(
+                    &id,
+                    vec![TriggerHit::CustomerRequest {
+                        source,
+                        phrase: None,
+                        language: None,
+                    }],
+                );
+            }
+            Status::Queued => {
+                self.conv(&id).told_position = None;
+                self.update_positions();
+            }
+            _ => {}
+        }
+    }
+
+    // ----- handoff ------------------------------------------------------------------------
+
+    fn priority_for(&self, conv: &Conversation) -> Priority {
+        let mut p = Priority::Normal;
+        if let Some(rule) = conv
+            .topic
+            .as_deref()
+            .and_then(|t| self.config.topic_rule(t))
+        {
+            p = p.max(rule.priority.unwrap_or(Priority::Normal));
+        }
+        let threshold = self
+            .config
+            .triggers
+            .sentiment_threshold
+            .unwrap_or(DEFAULT_BOOST_THRESHOLD);
+        let latest = conv.history.iter().rev().find_map(|h| h.sentiment);
+        if self.config.routing.priority_boost_on_sentiment && latest.is_some_and(|s| s <= threshold)
+        {
+            p = p.raised();
+        }
+        p
+    }
+
+    fn start_handoff(&mut self, id: &str, hits: Vec<TriggerHit>) {
+        let now = self.now;
+        let asked = hits
+            .iter()
+            .any(|h| matches!(h, TriggerHit::CustomerRequest { .. }));
+        if let Some(until) = self
+            .state
+            .conversations
+            .get(id)
+            .and_then(|c| c.deferred_until)
+        {
+            if now < until && !asked {
+                return;
+            }
+        }
+        let hits = triggers::by_precedence(hits);
+        let primary = hits
+            .first()
+            .map(TriggerHit::name)
+            .unwrap_or("customer_request")
+            .to_string();
+        let priority = self.priority_for(&self.state.conversations[id]);
+        let required_skill = match self.config.routing.method {
+            crate::config::RoutingMethod::SkillBased => {
+                let conv = &self.state.conversations[id];
+                conv.topic
+                    .as_deref()
+                    .and_then(|t| self.config.skill_for_topic(t))
+                    .or_else(|| {
+                        conv.intent
+                            .as_deref()
+                            .and_then(|i| self.config.skill_for_topic(i))
+                    })
+            }
+            _ => None,
+        };
+        let conv = self.conv(id);
+        conv.triggers = hits.clone();
+        conv.priority = priority;
+        conv.handoff_at = Some(now);
+        conv.required_skill = required_skill;
+        conv.deferred_until = None;
+        let conv = &self.state.conversations[id];
+        let ctx = context::build(self.config, conv);
+        let event =
+            events::handoff_requested(conv, &primary, &ctx.summary, &ctx.suggested_actions, now);
+        self.out.push(Output::Handoff {
+            conversation_id: id.to_string(),
+            primary,
+            triggers: hits,
+            priority,
+            context: Box::new(ctx),
+        });
+        self.event(id, event);
+
+        if !self.is_open() {
+            let next = self.next_opening();
+            match self.config.outside_hours.action {
+                OutsideHoursAction::CollectCallback => {
+                    self.say(
+                        id,
+                        MessageKind::OutsideHours,
+                        Vars {
+                            next_opening: next.clone().map(|n| n.1),
+                            ..Vars::default()
+                        },
+                    );
+                    self.collect_callback(id, "outside_hours", next.map(|n| n.0));
+                }
+                OutsideHoursAction::Message => {
+                    self.say(
+                        id,
+                        MessageKind::OutsideHours,
+                        Vars {
+                            next_opening: next.clone().map(|n| n.1),
+                            ..Vars::default()
+                        },
+                    );
+                    self.conv(id).deferred_until = next.map(|n| n.0);
+                }
+                OutsideHoursAction::Queue => {
+                    self.say(
+                        id,
+                        MessageKind::OutsideHours,
+                        Vars {
+                            next_opening: next.map(|n| n.1),
+                            ..Vars::default()
+                        },
+                    );
+                    self.route(id);
+                }
+            }
+            return;
+        }
+        self.say(id, MessageKind::HandoffInitiated, Vars::default());
+        self.route(id);
+    }
+
+    fn collect_callback(&mut self, id: &str, reason: &str, next_opening: Option<i64>) {
+        self.conv(id).status = Status::CollectingCallback;
+        self.out.push(Output::CollectCallback {
+            conversation_id: id.to_string(),
+            reason: reason.into(),
+            next_opening,
+            fields: ["name", "phone", "email", "preferred_time"]
+                .map(String::from)
+                .to_vec(),
+        });
+    }
+
+    /// Finds an agent for `id` now, or applies the fallback.
+    fn route(&mut self, id: &str) {
+        if let Some(agent) = routing::choose(
+            self.config,
+            self.state,
+            &self.state.conversations[id],
+            self.now,
+        ) {
+            self.offer(id, &agent);
+            self.update_positions();
+            return;
+        }
+        match self.config.routing.fallback {
+            Fallback::Queue => {
+                let full = self
+                    .config
+                    .routing
+                    .max_queue_length
+                    .is_some_and(|max| self.state.queue.len() as u64 >= u64::from(max));
+                let requeue = self.state.conversations[id].queue_key.clone();
+                if full && requeue.is_none() {
+                    let next = self.next_opening();
+                    self.say(
+                        id,
+                        MessageKind::QueueFull,
+                        Vars {
+                            next_opening: next.clone().map(|n| n.1),
+                            ..Vars::default()
+                        },
+                    );
+                    self.collect_callback(id, "queue_full", next.map(|n| n.0));
+                    return;
+                }
+                self.enqueue(id);
+            }
+            Fallback::Callback => {
+                let next = self.next_opening();
+                self.say(
+                    id,
+                    MessageKind::NoAgentAvailable,
+                    Vars {
+                        next_opening: next.clone().map(|n| n.1),
+                        ..Vars::default()
+                    },
+                );
+                self.collect_callback(id, "no_agent_available", next.map(|n| n.0));
+            }
+            Fallback::None => {
+                let next = self.next_opening();
+                self.say(
+                    id,
+                    MessageKind::NoAgentAvailable,
+                    Vars {
+                        next_opening: next.map(|n| n.1),
+                        ..Vars::default()
+                    },
+                );
+                let until = self.now.saturating_add(60_000);
+                let conv = self.conv(id);
+                conv.status = Status::Ai;
+                conv.deferred_until = Some(until);
+            }
+        }
+    }
+
+    fn enqueue(&mut self, id: &str) {
+        let now = self.now;
+        self.state.seq += 1;
+        let seq = self.state.seq;
+        let conv = self.conv(id);
+        let first_time = conv.queue_key.is_none();
+        let key = conv.queue_key.clone().unwrap_or(QueueKey {
+            rank: Priority::Urgent as u8 - conv.priority as u8,
+            since: now,
+            seq,
+            conversation_id: id.to_string(),
+        });
+        conv.queue_key = Some(key.clone());
+        conv.status = Status::Queued;
+        self.state.queue.insert(key);
+        self.update_positions();
+        if first_time {
+            let conv = &self.state.conversations[id];
+            let position = conv.told_position.unwrap_or(0);
+            let event = events::queued(conv, position, self.state.queue.len() as u32, now);
+            self.event(id, event);
+        }
+    }
+
+    fn offer(&mut self, id: &str, agent_id: &str) {
+        let now = self.now;
+        if let Some(key) = self
+            .state
+            .conversations
+            .get(id)
+            .and_then(|c| c.queue_key.clone())
+        {
+            self.state.queue.remove(&key);
+        }
+        if self.config.routing.method == crate::config::RoutingMethod::RoundRobin {
+            self.state.round_robin_cursor = Some(agent_id.to_string());
+        }
+        let agent = self
+            .state
+            .agents
+            .entry(agent_id.to_string())
+            .or_insert_with(|| Agent::new(agent_id));
+        agent.active.insert(id.to_string());
+        agent.last_assigned_at = now;
+        if self.config.routing.auto_accept {
+            self.assign(id, agent_id);
+            return;
+        }
+        let expires_at =
+            now.saturating_add(i64::from(self.config.routing.offer_timeout_seconds) * 1000);
+        self.conv(id).status = Status::Offered {
+            agent_id: agent_id.to_string(),
+            expires_at,
+        };
+        self.out.push(Output::Offered {
+            conversation_id: id.to_string(),
+            agent_id: agent_id.to_string(),
+            expires_at,
+        });
+    }
+
+    fn agent_name(&self, agent_id: &str) -> String {
+        self.state
+            .agents
+            .get(agent_id)
+            .and_then(|a| a.name.clone())
+            .or_else(|| self.config.agent(agent_id).and_then(|p| p.name.clone()))
+            .unwrap_or_else(|| agent_id.to_string())
+    }
+
+    fn assign(&mut self, id: &str, agent_id: &str) {
+        let now = self.now;
+        let name = self.agent_name(agent_id);
+        let conv = self.conv(id);
+        conv.status = Status::Assigned {
+            agent_id: agent_id.to_string(),
+            since: now,
+        };
+        conv.queue_key = None;
+        conv.told_position = None;
+        let wait_ms = now - conv.handoff_at.unwrap_or(now);
+        self.out.push(Output::Assigned {
+            conversation_id: id.to_string(),
+            agent_id: agent_id.to_string(),
+            agent_name: name.clone(),
+            wait_ms,
+        });
+        self.say(
+            id,
+            MessageKind::AgentConnected,
+            Vars {
+                agent_name: Some(name.clone()),
+                ..Vars::default()
+            },
+        );
+        let event = events::assigned(&self.state.conversations[id], agent_id, &name, wait_ms, now);
+        self.event(id, event);
+    }
+
+    fn accept(&mut self, a: AgentAction) {
+        self.assign(&a.conversation_id, &a.agent_id);
+    }
+
+    /// Takes an offer back (declined, expired, or the agent left) and routes the conversation again.
+    fn withdraw_offer(&mut self, id: &str, reason: &str) {
+        let Some(conv) = self.state.conversations.get_mut(id) else {
+            return;
+        };
+        let Status::Offered { agent_id, .. } = conv.status.clone() else {
+            return;
+        };
+        if reason != "agent_unavailable" {
+            conv.declined_by.insert(agent_id.clone());
+        }
+        let requeue = conv.queue_key.clone();
+        conv.status = Status::Queued;
+        if let Some(agent) = self.state.agents.get_mut(&agent_id) {
+            agent.active.remove(id);
+        }
+        self.out.push(Output::OfferWithdrawn {
+            conversation_id: id.to_string(),
+            agent_id,
+            reason: reason.into(),
+        });
+        if let Some(key) = requeue {
+            // Back to its old place; another agent may take it below.
+            self.state.queue.insert(key);
+        }
+        self.dispatch();
+        if self
+            .state
+            .conversations
+            .get(id)
+            .is_some_and(|c| c.status == Status::Queued && c.queue_key.is_none())
+        {
+            self.route(id);
+        }
+    }
+
+    /// Serves the queue in order while agents are free.
+    fn dispatch(&mut self) {
+        let keys: Vec<QueueKey> = self.state.queue.iter().cloned().collect();
+        for key in keys {
+            let conv = &self.state.conversations[&key.conversation_id];
+            if let Some(agent) = routing::choose(self.config, self.state, conv, self.now) {
+                self.offer(&key.conversation_id, &agent);
+            }
+        }
+        self.update_positions();
+    }
+
+    /// Tells every queued customer whose position changed.
+    fn update_positions(&mut self) {
+        let length = self.state.queue.len() as u32;
+        let keys: Vec<String> = self
+            .state
+            .queue
+            .iter()
+            .map(|k| k.conversation_id.clone())
+            .collect();
+        for (i, id) in keys.iter().enumerate() {
+            let position = i as u32 + 1;
+            let Some(conv) = self.state.conversations.get_mut(id) else {
+                continue;
+            };
+            if conv.told_position == Some(position) {
+                continue;
+            }
+            let kind = if conv.told_position.is_none() {
+                MessageKind::WaitingForAgent
+            } else {
+                MessageKind::QueuePositionChanged
+            };
+            conv.told_position = Some(position);
+            self.out.push(Output::Queued {
+                conversation_id: id.clone(),
+                position,
+                queue_length: length,
+            });
+            self.say(
+                id,
+                kind,
+                Vars {
+                    position: Some(position),
+                    queue_length: Some(length),
+                    ..Vars::default()
+                },
+            );
+        }
+    }
+
+    // ----- agents --------------------------------------------------------------------------
+
+    fn agent_update(&mut self, u: AgentUpdate) {
+        let info = u.agent;
+        let agent = self
+            .state
+            .agents
+            .entry(info.id.clone())
+            .or_insert_with(|| Agent::new(&info.id));
+        if let Some(name) = info.name {
+            agent.name = Some(name);
+        }
+        if let Some(skills) = info.skills {
+            agent.skills = skills.into_iter().map(|s| (s, 1)).collect();
+        }
+        if let Some(max) = info.max_concurrent {
+            agent.max_concurrent = Some(max);
+        }
+        if let Some(status) = info.status {
+            agent.status = status;
+        }
+        if agent.status != Presence::Online {
+            let offered: Vec<String> = agent
+                .active
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        self.state.conversations.get(*c).map(|c| &c.status),
+                        Some(Status::Offered { .. })
+                    )
+                })
+                .cloned()
+                .collect();
+            for conv in offered {
+                self.withdraw_offer(&conv, "agent_unavailable");
+            }
+        }
+        self.dispatch();
+    }
+
+    fn agent_message(&mut self, m: AgentMessage) {
+        let now = self.now;
+        self.conv(&m.conversation_id).history.push(HistoryEntry {
+            role: Role::Agent,
+            text: m.text,
+            at: now,
+            agent_id: Some(m.agent_id),
+            sentiment: None,
+            confidence: None,
+        });
+    }
+
+    // ----- callbacks -----------------------------------------------------------------------
+
+    fn callback_details(&mut self, d: CallbackDetails) {
+        let id = d.conversation_id.clone();
+        let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let conv = self.conv(&id);
+        let callback = Callback {
+            name: nonempty(d.name).or_else(|| conv.customer.name.clone()),
+            phone: nonempty(d.phone),
+            email: nonempty(d.email),
+            preferred_time: nonempty(d.preferred_time),
+        };
+        conv.callback = Some(callback.clone());
+        let next = self.next_opening();
+        let at = next.as_ref().map_or(self.now, |n| n.0);
+        let text = next.map(|n| n.1).unwrap_or_else(|| "shortly".into());
+        self.conv(&id).status = Status::CallbackScheduled { at };
+        self.out.push(Output::CallbackScheduled {
+            conversation_id: id.clone(),
+            at,
+            callback,
+        });
+        self.say(
+            &id,
+            MessageKind::CallbackConfirmed,
+            Vars {
+                next_opening: Some(text),
+                ..Vars::default()
+            },
+        );
+        if at <= self.now {
+            self.request_callback(&id);
+        }
+    }
+
+    fn request_callback(&mut self, id: &str) {
+        let now = self.now;
+        let conv = self.conv(id);
+        conv.status = Status::CallbackRequested;
+        let callback = conv.callback.clone().unwrap_or_default();
+        let conv = &self.state.conversations[id];
+        let ctx = context::build(self.config, conv);
+        let event = events::callback_requested(conv, &callback, now);
+        self.out.push(Output::CallbackRequested {
+            conversation_id: id.to_string(),
+            customer: conv.customer.clone(),
+            callback,
+            context: Box::new(ctx),
+        });
+        self.event(id, event);
+    }
+
+    // ----- closing and time ----------------------------------------------------------------
+
+    fn close(&mut self, c: ConversationClosed) {
+        let id = c.conversation_id;
+        let Some(conv) = self.state.conversations.remove(&id) else {
+            return;
+        };
+        if let Some(key) = &conv.queue_key {
+            self.state.queue.remove(key);
+        }
+        let agent_id = conv.agent().map(str::to_string);
+        if let Some(agent) = agent_id.as_ref().and_then(|a| self.state.agents.get_mut(a)) {
+            agent.active.remove(&id);
+        }
+        let by = serde_json::to_value(c.by)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.out.push(Output::Closed {
+            conversation_id: id.clone(),
+            by: c.by,
+            agent_id: agent_id.clone(),
+        });
+        let event = events::closed(&conv, &by, agent_id.as_deref(), self.now);
+        self.event(&id, event);
+        self.dispatch();
+    }
+
+    fn tick(&mut self) {
+        let now = self.now;
+        let expired: Vec<String> = self
+            .state
+            .conversations
+            .values()
+            .filter(|c| matches!(c.status, Status::Offered { expires_at, .. } if expires_at <= now))
+            .map(|c| c.id.clone())
+            .collect();
+        for id in expired {
+            self.withdraw_offer(&id, "expired");
+        }
+        let due: Vec<String> = self
+            .state
+            .conversations
+            .values()
+            .filter(|c| matches!(c.status, Status::CallbackScheduled { at } if at <= now))
+            .map(|c| c.id.clone())
+            .collect();
+        for id in due {
+            self.request_callback(&id);
+        }
+        outbox::on_tick(self.state, now, &mut self.out);
+        self.dispatch();
+    }
+}

@@ -1,0 +1,339 @@
+//! A small reader over `serde_json::Value` that tracks the JSON path and collects every problem.
+//!
+//! Configuration is parsed with this rather than `#[derive(Deserialize)]` so that a user sees *all*
+//! mistakes at once, each with its path (`handoff.routing.method`) and the offending value, instead of
+//! only the first one serde meets.
+
+use serde_json::{Map, Value};
+
+use crate::error::ConfigError;
+
+/// Collects errors while a configuration is read.
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    pub(crate) list: Vec<ConfigError>,
+}
+
+impl Errors {
+    pub(crate) fn at(&mut self, path: &str, message: impl Into<String>) {
+        self.list.push(ConfigError::new(path, message));
+    }
+
+    pub(crate) fn value(&mut self, path: &str, message: impl Into<String>, value: &Value) {
+        self.list
+            .push(ConfigError::with_value(path, message, value));
+    }
+}
+
+/// `parent.key` (or `key` at the top).
+pub(crate) fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// `parent[index]`.
+pub(crate) fn index(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}
+
+/// The JSON type of a value, as named in error messages.
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// An object being read: remembers which keys were used so unknown keys can be reported.
+pub(crate) struct Obj<'a> {
+    pub(crate) map: &'a Map<String, Value>,
+    pub(crate) path: String,
+    known: &'static [&'static str],
+}
+
+impl<'a> Obj<'a> {
+    /// Reads `value` at `path` as an object whose keys must be among `known`.
+    /// Reports a type error and returns `None` when it is not an object.
+    pub(crate) fn new(
+        value: &'a Value,
+        path: &str,
+        known: &'static [&'static str],
+        errors: &mut Errors,
+    ) -> Option<Obj<'a>> {
+        match value {
+            Value::Object(map) => {
+                let obj = Obj {
+                    map,
+                    path: path.to_string(),
+                    known,
+                };
+                obj.check_unknown(errors);
+                Some(obj)
+            }
+            other => {
+                errors.value(
+                    path,
+                    format!("expected an object, found {}", type_name(other)),
+                    other,
+                );
+                None
+            }
+        }
+    }
+
+    fn check_unknown(&self, errors: &mut Errors) {
+        for (key, value) in self.map {
+            if !self.known.contains(&key.as_str()) {
+                let hint = suggest(key, self.known)
+                    .map(|s| format!(" (did you mean \"{s}\"?)"))
+                    .unwrap_or_default();
+                errors.value(
+                    &join(&self.path, key),
+                    format!(
+                        "unknown field \"{key}\"{hint}, expected one of: {}",
+                        self.known.join(", ")
+                    ),
+                    value,
+                );
+            }
+        }
+    }
+
+    /// The path of `key` inside this object.
+    pub(crate) fn path_of(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    /// The raw value of `key`, treating `null` as absent.
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Value> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    /// A boolean, or `default` when absent; a type error otherwise.
+    pub(crate) fn bool(&self, key: &str, default: bool, errors: &mut Errors) -> bool {
+        match self.get(key) {
+            None => default,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                errors.value(
+                    &self.path_of(key),
+                    format!("expected true or false, found {}", type_name(other)),
+                    other,
+                );
+                default
+            }
+        }
+    }
+
+    /// A number within `[min, max]`, if present.
+    pub(crate) fn number(&self, key: &str, min: f64, max: f64, errors: &mut Errors) -> Option<f64> {
+        let value = self.get(key)?;
+        match value.as_f64() {
+            Some(n) if n.is_finite() && (min..=max).contains(&n) => Some(n),
+            Some(_) => {
+                errors.value(
+                    &self.path_of(key),
+                    format!("expected a number from {min} to {max}"),
+                    value,
+                );
+                None
+            }
+            None => {
+                errors.value(
+                    &self.path_of(key),
+                    format!(
+                        "expected a number from {min} to {max}, found {}",
+                        type_name(value)
+                    ),
+                    value,
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole number within `[min, max]`, if present.
+    pub(crate) fn uint(&self, key: &str, min: u64, max: u64, errors: &mut Errors) -> Option<u64> {
+        let value = self.get(key)?;
+        match value.as_u64() {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                errors.value(
+                    &self.path_of(key),
+                    format!("expected a whole number from {min} to {max}"),
+                    value,
+                );
+                None
+            }
+        }
+    }
+
+    /// A string, if present.
+    pub(crate) fn string(&self, key: &str, errors: &mut Errors) -> Option<&'a str> {
+        let value = self.get(key)?;
+        match value {
+            Value::String(s) => Some(s.as_str()),
+            other => {
+                errors.value(
+                    &self.path_of(key),
+                    format!("expected a string, found {}", type_name(other)),
+                    other,
+                );
+                None
+            }
+        }
+    }
+
+    /// A non-empty string, if present.
+    pub(crate) fn nonempty_string(&self, key: &str, errors: &mut Errors) -> Option<&'a str> {
+        let s = self.string(key, errors)?;
+        if s.trim().is_empty() {
+            errors.value(
+                &self.path_of(key),
+                "expected a non-empty string",
+                &Value::String(s.into()),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    /// One of `variants`, if present.
+    pub(crate) fn variant(
+        &self,
+        key: &str,
+        variants: &'static [&'static str],
+        errors: &mut Errors,
+    ) -> Option<&'a str> {
+        let value = self.get(key)?;
+        match value {
+            Value::String(s) if variants.contains(&s.as_str()) => Some(s.as_str()),
+            Value::String(s) => {
+                let hint = suggest(s, variants)
+                    .map(|v| format!(" (did you mean \"{v}\"?)"))
+                    .unwrap_or_default();
+                errors.value(
+                    &self.path_of(key),
+                    format!(
+                        "unknown variant \"{s}\"{hint}, expected one of: {}",
+                        variants.join(", ")
+                    ),
+                    value,
+                );
+                None
+            }
+            other => {
+                errors.value(
+                    &self.path_of(key),
+                    format!(
+                        "expected one of {}, found {}",
+                        variants.join(", "),
+                        type_name(other)
+                    ),
+                    other,
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of non-empty strings, if present.
+    pub(crate) fn strings(&self, key: &str, errors: &mut Errors) -> Option<Vec<String>> {
+        let value = self.get(key)?;
+        strings_at(value, &self.path_of(key), errors)
+    }
+}
+
+/// Reads `value` at `path` as a list of non-empty strings.
+pub(crate) fn strings_at(value: &Value, path: &str, errors: &mut Errors) -> Option<Vec<String>> {
+    let Value::Array(items) = value else {
+        errors.value(
+            path,
+            format!("expected an array of strings, found {}", type_name(value)),
+            value,
+        );
+        return None;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Value::String(s) if !s.trim().is_empty() => out.push(s.clone()),
+            other => {
+                ok = false;
+                errors.value(&index(path, i), "expected a non-empty string", other);
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// The closest of `candidates` to `word` (edit distance at most 2), for "did you mean" hints.
+pub(crate) fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_keys_are_reported_with_a_hint() {
+        let v = json!({"methd": "x"});
+        let mut errors = Errors::default();
+        Obj::new(&v, "handoff.routing", &["method", "fallback"], &mut errors);
+        assert_eq!(errors.list.len(), 1);
+        assert_eq!(errors.list[0].path, "handoff.routing.methd");
+        assert!(errors.list[0].message.contains("did you mean \"method\""));
+    }
+
+    #[test]
+    fn variants_suggest_the_closest() {
+        let v = json!({"method": "round_robbin"});
+        let mut errors = Errors::default();
+        let obj = Obj::new(&v, "handoff.routing", &["method"], &mut errors).unwrap();
+        assert_eq!(
+            obj.variant("method", &["round_robin", "load_based"], &mut errors),
+            None
+        );
+        assert_eq!(
+            errors.list[0].to_string(),
+            "handoff.routing.method: unknown variant \"round_robbin\" (did you mean \"round_robin\"?), \
+             expected one of: round_robin, load_based (got \"round_robbin\")"
+        );
+    }
+}

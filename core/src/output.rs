@@ -1,0 +1,324 @@
+//! Outputs: what the engine tells the host to do or show. JSON objects tagged by `"type"`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::input::{ClosedBy, Customer};
+use crate::state::{Callback, HistoryEntry, Priority};
+
+/// Everything the engine can tell a host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Output {
+    /// Show `text` to the customer.
+    Message {
+        /// Conversation id.
+        conversation_id: String,
+        /// The `handoff.messages` key it came from (`waiting_for_agent`).
+        template: String,
+        /// The rendered text.
+        text: String,
+    },
+    /// The conversation goes to a person.
+    Handoff {
+        /// Conversation id.
+        conversation_id: String,
+        /// The trigger that decided it (see README for the precedence).
+        primary: String,
+        /// Every trigger that fired, with its evidence.
+        triggers: Vec<TriggerHit>,
+        /// Priority in the queue.
+        priority: Priority,
+        /// What the human agent receives.
+        context: Box<Context>,
+    },
+    /// Waiting in the queue; sent again whenever the position changes.
+    Queued {
+        /// Conversation id.
+        conversation_id: String,
+        /// 1 = next.
+        position: u32,
+        /// Conversations waiting in all.
+        queue_length: u32,
+    },
+    /// Offered to an agent, who must accept before `expires_at`.
+    Offered {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent.
+        agent_id: String,
+        /// When the offer lapses (epoch ms).
+        expires_at: i64,
+    },
+    /// An offer was withdrawn: declined, lapsed, or the agent went away.
+    OfferWithdrawn {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent.
+        agent_id: String,
+        /// `declined`, `expired` or `agent_unavailable`.
+        reason: String,
+    },
+    /// An agent has the conversation.
+    Assigned {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent.
+        agent_id: String,
+        /// The name shown to the customer.
+        agent_name: String,
+        /// How long the customer waited since the handoff (ms).
+        wait_ms: i64,
+    },
+    /// Show the callback form: nobody is on duty (or free).
+    CollectCallback {
+        /// Conversation id.
+        conversation_id: String,
+        /// Why: `outside_hours`, `no_agent_available` or `queue_full`.
+        reason: String,
+        /// The next opening (epoch ms), if known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next_opening: Option<i64>,
+        /// The fields to ask for.
+        fields: Vec<String>,
+    },
+    /// Callback details taken; the request goes out at `at`.
+    CallbackScheduled {
+        /// Conversation id.
+        conversation_id: String,
+        /// When the callback request is produced (epoch ms).
+        at: i64,
+        /// The details.
+        callback: Callback,
+    },
+    /// A callback is requested now: someone should call the customer back.
+    CallbackRequested {
+        /// Conversation id.
+        conversation_id: String,
+        /// The customer.
+        customer: Customer,
+        /// The details.
+        callback: Callback,
+        /// What the human agent receives.
+        context: Box<Context>,
+    },
+    /// The conversation is over and forgotten by the engine.
+    Closed {
+        /// Conversation id.
+        conversation_id: String,
+        /// Who closed it.
+        by: ClosedBy,
+        /// The agent who had it, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        agent_id: Option<String>,
+    },
+    /// A webhook event, in the shape receivers get (also inside `delivery` bodies).
+    Event {
+        /// Conversation id.
+        conversation_id: String,
+        /// `{"event": ..., "timestamp": ..., "data": {...}}`.
+        event: Value,
+    },
+    /// Perform this HTTP request and report the result with a `delivery_result` input.
+    Delivery(Delivery),
+    /// A delivery succeeded (2xx).
+    Delivered {
+        /// The delivery.
+        delivery_id: String,
+        /// Which attempt succeeded.
+        attempt: u32,
+    },
+    /// A delivery failed and will be tried again at `at`.
+    DeliveryRetry {
+        /// The delivery.
+        delivery_id: String,
+        /// The attempt that failed.
+        attempt: u32,
+        /// When the next attempt is due (epoch ms).
+        at: i64,
+        /// What went wrong.
+        error: String,
+    },
+    /// A delivery was given up and kept as a dead letter (re-drivable).
+    DeliveryFailed {
+        /// The delivery.
+        delivery_id: String,
+        /// Attempts made.
+        attempts: u32,
+        /// Why it was given up.
+        reason: String,
+    },
+    /// A webhook answered 410 Gone and is disabled until an `enable_webhook` input.
+    WebhookDisabled {
+        /// The webhook.
+        webhook_id: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One trigger that fired, with its evidence. Serialised flat with `"trigger"` naming it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "trigger", rename_all = "snake_case")]
+pub enum TriggerHit {
+    /// The customer asked for a person.
+    CustomerRequest {
+        /// `text` (detected in what they wrote), `button` (a `handoff_request` input) or `caller`.
+        source: String,
+        /// The words that matched, for `text`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phrase: Option<String>,
+        /// Language of the matched words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
+    },
+    /// Sentiment at or below the threshold (the last message, or the recent average).
+    SentimentThreshold {
+        /// The last customer message's score.
+        score: f64,
+        /// Average over the recent window.
+        average: f64,
+        /// The configured threshold.
+        threshold: f64,
+        /// `worsening`, `improving` or `steady`.
+        trend: String,
+        /// `caller` (supplied score) or `lexicon` (the engine's own scorer).
+        source: String,
+    },
+    /// Too many exchanges without resolution.
+    MaxExchanges {
+        /// Exchanges so far.
+        exchanges: u32,
+        /// The configured maximum.
+        max: u32,
+    },
+    /// The AI's confidence was below the threshold.
+    LowConfidenceThreshold {
+        /// The latest confidence.
+        confidence: f64,
+        /// The configured threshold.
+        threshold: f64,
+        /// Low-confidence replies in a row.
+        consecutive: u32,
+    },
+    /// A sensitive topic.
+    Topics {
+        /// The topic.
+        topic: String,
+        /// `caller` (classifier) or `keywords`.
+        source: String,
+        /// The keyword that matched, for `keywords`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keyword: Option<String>,
+    },
+}
+
+impl TriggerHit {
+    /// The trigger's name, as in `handoff.triggers` and the webhook's `"trigger"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TriggerHit::CustomerRequest { .. } => "customer_request",
+            TriggerHit::SentimentThreshold { .. } => "sentiment_threshold",
+            TriggerHit::MaxExchanges { .. } => "max_exchanges",
+            TriggerHit::LowConfidenceThreshold { .. } => "low_confidence_threshold",
+            TriggerHit::Topics { .. } => "topics",
+        }
+    }
+
+    /// Precedence for choosing the primary trigger: lower wins. An explicit request first, then
+    /// sensitive topics, sentiment, low confidence, conversation length.
+    pub fn precedence(&self) -> u8 {
+        match self {
+            TriggerHit::CustomerRequest { .. } => 0,
+            TriggerHit::Topics { .. } => 1,
+            TriggerHit::SentimentThreshold { .. } => 2,
+            TriggerHit::LowConfidenceThreshold { .. } => 3,
+            TriggerHit::MaxExchanges { .. } => 4,
+        }
+    }
+}
+
+/// Sentiment of the conversation for the agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentSummary {
+    /// The last customer message's score, if any.
+    pub latest: Option<f64>,
+    /// Average over the recent window.
+    pub average: Option<f64>,
+    /// `worsening`, `improving` or `steady`.
+    pub trend: String,
+    /// Every customer message's score, oldest first.
+    pub history: Vec<f64>,
+}
+
+/// The package a human agent receives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// Customer information and profile.
+    pub customer: Customer,
+    /// Complete conversation history, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Detected intent.
+    pub intent: Option<String>,
+    /// Detected topic.
+    pub topic: Option<String>,
+    /// Sentiment with trend.
+    pub sentiment: SentimentSummary,
+    /// Actions the AI attempted.
+    pub ai_actions: Vec<String>,
+    /// Summary of the issue.
+    pub summary: String,
+    /// `ai` (the caller's) or `extractive` (built by the engine from the customer's words).
+    pub summary_source: String,
+    /// Suggested resolution steps.
+    pub suggested_actions: Vec<String>,
+    /// The triggers that fired.
+    pub triggers: Vec<TriggerHit>,
+    /// Priority.
+    pub priority: Priority,
+    /// Unresolved exchanges before the handoff.
+    pub exchanges: u32,
+}
+
+/// How the host authenticates a delivery at send time. Never a secret: a reference to one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "scheme", rename_all = "snake_case")]
+pub enum Auth {
+    /// Send as is.
+    None,
+    /// Sign with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) using
+    /// the secret the host resolves from `secret_ref`, and [`crate::signing::sign`].
+    StandardWebhooks {
+        /// Environment variable or worker secret holding the `whsec_…` secret.
+        secret_ref: String,
+    },
+}
+
+/// An HTTP request for the host to perform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Stable id: the same on every retry (also the `webhook-id`).
+    pub delivery_id: String,
+    /// The webhook it goes to.
+    pub webhook_id: String,
+    /// The conversation it is about.
+    pub conversation_id: String,
+    /// The event name.
+    pub event: String,
+    /// HTTP method.
+    pub method: String,
+    /// Where.
+    pub url: String,
+    /// Headers to send (besides authentication).
+    pub headers: BTreeMap<String, String>,
+    /// The body, exactly as to be sent.
+    pub body: String,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// What the host adds at send time.
+    pub auth: Auth,
+}

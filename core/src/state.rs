@@ -1,0 +1,406 @@
+//! The engine's whole state: one serde value with a version number.
+//!
+//! A host persists it (after every input, *before* performing the outputs) and gives it back to
+//! [`Engine::restore`](crate::Engine::restore) after a restart. Maps are ordered (`BTreeMap`) so the
+//! same state always serialises to the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::input::Customer;
+use crate::output::{Delivery, TriggerHit};
+
+/// The state format this build writes. Older versions are migrated on restore; newer are refused.
+pub const STATE_VERSION: u32 = 1;
+
+/// Conversation priority: low < normal < high < urgent.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Lowest.
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// Raised, e.g. for negative sentiment.
+    High,
+    /// Highest.
+    Urgent,
+}
+
+impl Priority {
+    /// The names as written in JSON, lowest first.
+    pub const NAMES: &'static [&'static str] = &["low", "normal", "high", "urgent"];
+
+    /// Parses a name from [`Priority::NAMES`].
+    pub fn from_name(name: &str) -> Option<Priority> {
+        match name {
+            "low" => Some(Priority::Low),
+            "normal" => Some(Priority::Normal),
+            "high" => Some(Priority::High),
+            "urgent" => Some(Priority::Urgent),
+            _ => None,
+        }
+    }
+
+    /// One level higher (urgent stays urgent).
+    pub fn raised(self) -> Priority {
+        match self {
+            Priority::Low => Priority::Normal,
+            Priority::Normal => Priority::High,
+            Priority::High | Priority::Urgent => Priority::Urgent,
+        }
+    }
+
+    /// The name as written in JSON.
+    pub fn name(self) -> &'static str {
+        Priority::NAMES[self as usize]
+    }
+}
+
+/// Who wrote a line of the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The customer.
+    Customer,
+    /// The AI agent.
+    Ai,
+    /// A human agent.
+    Agent,
+}
+
+/// One line of the conversation history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// Who wrote it.
+    pub role: Role,
+    /// What was written.
+    pub text: String,
+    /// When (epoch ms).
+    pub at: i64,
+    /// The human agent who wrote it, for `agent` lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Sentiment of a customer line (compound, [-1, 1]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<f64>,
+    /// Confidence of an AI line ([0, 1]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+}
+
+/// Where a conversation is in its lifecycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// The AI is answering.
+    Ai,
+    /// Waiting in the queue for a free agent.
+    Queued,
+    /// Offered to an agent who has until `expires_at` to accept.
+    Offered {
+        /// The agent it is offered to.
+        agent_id: String,
+        /// When the offer lapses (epoch ms).
+        expires_at: i64,
+    },
+    /// An agent has it.
+    Assigned {
+        /// The agent who has it.
+        agent_id: String,
+        /// Since when (epoch ms).
+        since: i64,
+    },
+    /// Outside hours (or no one free): waiting for the customer's callback details.
+    CollectingCallback,
+    /// Callback details taken; the request goes out at `at` (the next opening).
+    CallbackScheduled {
+        /// When the callback request is produced (epoch ms).
+        at: i64,
+    },
+    /// The callback request has gone out; people take it from there.
+    CallbackRequested,
+}
+
+/// Details for a callback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Callback {
+    /// Customer's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// When the customer prefers to be called, in their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_time: Option<String>,
+}
+
+/// Everything the engine knows about one conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// The conversation id from the inputs.
+    pub id: String,
+    /// Lifecycle status.
+    #[serde(flatten)]
+    pub status: Status,
+    /// Customer, as last given.
+    #[serde(default)]
+    pub customer: Customer,
+    /// Every line, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Unresolved customer/AI exchanges so far.
+    pub exchanges: u32,
+    /// The customer has written since the AI last replied.
+    pub awaiting_ai: bool,
+    /// Low-confidence AI replies in a row.
+    pub low_confidence_streak: u32,
+    /// Intent from the caller's AI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    /// Topic from the caller's classifier or keywords.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// The keyword that matched the topic, when keywords found it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_keyword: Option<String>,
+    /// Summary from the caller's AI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Suggested resolution steps from the caller's AI.
+    #[serde(default)]
+    pub suggested_actions: Vec<String>,
+    /// Actions the AI attempted.
+    #[serde(default)]
+    pub ai_actions: Vec<String>,
+    /// Current priority.
+    pub priority: Priority,
+    /// Triggers that fired at handoff.
+    #[serde(default)]
+    pub triggers: Vec<TriggerHit>,
+    /// When the handoff happened (epoch ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff_at: Option<i64>,
+    /// Place in the queue, while queued (also kept while offered from the queue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_key: Option<QueueKey>,
+    /// The position the customer was last told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub told_position: Option<u32>,
+    /// Agents who declined it or let the offer lapse.
+    #[serde(default)]
+    pub declined_by: BTreeSet<String>,
+    /// Skill the topic needs (`skill_based`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_skill: Option<String>,
+    /// Callback details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<Callback>,
+    /// No new handoff is attempted before this (epoch ms), unless the customer asks for a person:
+    /// set when a handoff ended with the AI keeping the conversation (outside hours with the
+    /// `message` action, or nobody free with the `none` fallback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferred_until: Option<i64>,
+}
+
+impl Conversation {
+    /// A new conversation with the AI.
+    pub fn new(id: &str) -> Conversation {
+        Conversation {
+            id: id.to_string(),
+            status: Status::Ai,
+            customer: Customer::default(),
+            history: Vec::new(),
+            exchanges: 0,
+            awaiting_ai: false,
+            low_confidence_streak: 0,
+            intent: None,
+            topic: None,
+            topic_keyword: None,
+            summary: None,
+            suggested_actions: Vec::new(),
+            ai_actions: Vec::new(),
+            priority: Priority::Normal,
+            triggers: Vec::new(),
+            handoff_at: None,
+            queue_key: None,
+            told_position: None,
+            declined_by: BTreeSet::new(),
+            required_skill: None,
+            callback: None,
+            deferred_until: None,
+        }
+    }
+
+    /// Sentiment scores of customer lines, oldest first.
+    pub fn sentiments(&self) -> impl Iterator<Item = f64> + '_ {
+        self.history.iter().filter_map(|h| h.sentiment)
+    }
+
+    /// The agent holding or offered this conversation.
+    pub fn agent(&self) -> Option<&str> {
+        match &self.status {
+            Status::Offered { agent_id, .. } | Status::Assigned { agent_id, .. } => Some(agent_id),
+            _ => None,
+        }
+    }
+}
+
+/// Order in the queue: higher priority first, then earlier, then arrival order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct QueueKey {
+    /// `3 - priority` so that urgent sorts first.
+    pub rank: u8,
+    /// When it first joined the queue (epoch ms).
+    pub since: i64,
+    /// Arrival number, to break ties.
+    pub seq: u64,
+    /// The conversation.
+    pub conversation_id: String,
+}
+
+/// Presence of an agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Taking conversations.
+    Online,
+    /// Signed in but not taking new conversations.
+    Away,
+    /// Signed out.
+    #[default]
+    Offline,
+}
+
+/// What the engine knows of one agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    /// Agent id.
+    pub id: String,
+    /// Name shown to customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Presence.
+    pub status: Presence,
+    /// Skills from presence updates (added to configured ones), skill -> proficiency.
+    #[serde(default)]
+    pub skills: BTreeMap<String, u8>,
+    /// Capacity from presence updates (overrides configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrent: Option<u32>,
+    /// Conversations assigned or offered to this agent.
+    #[serde(default)]
+    pub active: BTreeSet<String>,
+    /// When this agent was last given a conversation (epoch ms).
+    #[serde(default)]
+    pub last_assigned_at: i64,
+}
+
+impl Agent {
+    /// A new agent, offline, with nothing assigned.
+    pub fn new(id: &str) -> Agent {
+        Agent {
+            id: id.to_string(),
+            name: None,
+            status: Presence::Offline,
+            skills: BTreeMap::new(),
+            max_concurrent: None,
+            active: BTreeSet::new(),
+            last_assigned_at: 0,
+        }
+    }
+}
+
+/// Where a delivery is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Handed to the host at `since`; a result is expected.
+    InFlight {
+        /// When it was handed out (epoch ms).
+        since: i64,
+    },
+    /// Waiting to be retried at `at`.
+    Waiting {
+        /// When the next attempt is due (epoch ms).
+        at: i64,
+    },
+}
+
+/// One delivery in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The request, as last handed out (its `attempt` is the latest attempt).
+    pub delivery: Delivery,
+    /// Where it is.
+    #[serde(flatten)]
+    pub state: DeliveryState,
+    /// Last failure, for logs and dead letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// A delivery that will not be retried until an admin redrives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// The request as last attempted.
+    pub delivery: Delivery,
+    /// Why it was given up.
+    pub reason: String,
+    /// Last HTTP status, if one came back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// When it was given up (epoch ms).
+    pub at: i64,
+}
+
+/// The engine's whole state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    /// Format version ([`STATE_VERSION`]).
+    pub version: u32,
+    /// The latest `now` seen (epoch ms); time never goes backwards.
+    pub now: i64,
+    /// Counter for derived ids and arrival order.
+    pub seq: u64,
+    /// Open conversations by id (closed ones are removed).
+    pub conversations: BTreeMap<String, Conversation>,
+    /// Agents by id.
+    pub agents: BTreeMap<String, Agent>,
+    /// Queued conversations in queue order.
+    pub queue: BTreeSet<QueueKey>,
+    /// The agent who got the last round-robin conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_robin_cursor: Option<String>,
+    /// Deliveries not yet acknowledged, by delivery id.
+    pub outbox: BTreeMap<String, OutboxEntry>,
+    /// Deliveries given up, by delivery id.
+    pub dead_letters: BTreeMap<String, DeadLetter>,
+    /// Webhooks disabled by a 410 Gone, with the reason.
+    pub disabled_webhooks: BTreeMap<String, String>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            version: STATE_VERSION,
+            now: 0,
+            seq: 0,
+            conversations: BTreeMap::new(),
+            agents: BTreeMap::new(),
+            queue: BTreeSet::new(),
+            round_robin_cursor: None,
+            outbox: BTreeMap::new(),
+            dead_letters: BTreeMap::new(),
+            disabled_webhooks: BTreeMap::new(),
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Triggers: *when* a conversation must go to a person.
+//!
+//! Each check looks at the conversation after the latest input was recorded and returns the
+//! [`TriggerHit`]s that fired, with their evidence. The primary trigger is the hit with the lowest
+//! [`TriggerHit::precedence`]: an explicit request, then a sensitive topic, sentiment, low
+//! confidence, and conversation length.
+
+use crate::config::Config;
+use crate::output::TriggerHit;
+use crate::request::detect_human_request;
+use crate::state::Conversation;
+
+/// How far the recent average must move to call the trend worsening or improving.
+const TREND_DELTA: f64 = 0.1;
+
+/// Where a sentiment score came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScoreSource {
+    /// Supplied by the caller's AI.
+    Caller,
+    /// The engine's own lexicon scorer.
+    Lexicon,
+}
+
+impl ScoreSource {
+    fn name(self) -> &'static str {
+        match self {
+            ScoreSource::Caller => "caller",
+            ScoreSource::Lexicon => "lexicon",
+        }
+    }
+}
+
+/// Average of the last `window` scores, if there are any.
+pub(crate) fn recent_average(conv: &Conversation, window: u32) -> Option<f64> {
+    let scores: Vec<f64> = conv.sentiments().collect();
+    let n = scores.len().min(window as usize);
+    if n == 0 {
+        return None;
+    }
+    Some(scores[scores.len() - n..].iter().sum::<f64>() / n as f64)
+}
+
+/// `worsening`, `improving` or `steady`: the recent average against the one before it.
+pub(crate) fn trend(conv: &Conversation, window: u32) -> &'static str {
+    let scores: Vec<f64> = conv.sentiments().collect();
+    if scores.len() < 2 {
+        return "steady";
+    }
+    let w = (window as usize).max(1);
+    let recent_n = scores.len().min(w);
+    let recent = &scores[scores.len() - recent_n..];
+    let before_end = scores.len() - 1;
+    let before_n = before_end.min(w);
+    let before = &scores[before_end - before_n..before_end];
+    let avg = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
+    let delta = avg(recent) - avg(before);
+    if delta <= -TREND_DELTA {
+        "worsening"
+    } else if delta >= TREND_DELTA {
+        "improving"
+    } else {
+        "steady"
+    }
+}
+
+/// Checks after a customer message: request, sentiment, topic, confidence, length.
+pub(crate) fn after_customer_message(
+    config: &Config,
+    conv: &Conversation,
+    text: &str,
+    caller_requested: Option<bool>,
+    score_source: ScoreSource,
+    topic_from_caller: bool,
+) -> Vec<TriggerHit> {
+    let t = &config.triggers;
+    let mut hits = Vec::new();
+    if t.customer_request {
+        if caller_requested == Some(true) {
+            hits.push(TriggerHit::CustomerRequest {
+                source: "caller".into(),
+                phrase: None,
+                language: None,
+            });
+        } else if caller_requested.is_none() {
+            if let Some(m) = detect_human_request(text) {
+                hits.push(TriggerHit::CustomerRequest {
+                    source: "text".into(),
+                    phrase: Some(m.phrase),
+                    language: Some(m.language.into()),
+                });
+            }
+        }
+    }
+    if let Some(hit) = sentiment(config, conv, score_source) {
+        hits.push(hit);
+    }
+    if let Some(topic) = &conv.topic {
+        if config.topic_rule(topic).is_some() {
+            hits.push(TriggerHit::Topics {
+                topic: topic.clone(),
+                source: if topic_from_caller {
+                    "caller"
+                } else {
+                    "keywords"
+                }
+                .into(),
+                keyword: if topic_from_caller {
+                    None
+                } else {
+                    conv.topic_keyword.clone()
+                },
+            });
+        }
+    }
+    hits.extend(low_confidence(config, conv));
+    hits.extend(max_exchanges(config, conv));
+    hits
+}
+
+/// Checks after an AI reply: confidence and length.
+pub(crate) fn after_ai_reply(config: &Config, conv: &Conversation) -> Vec<TriggerHit> {
+    let mut hits: Vec<TriggerHit> = low_confidence(config, conv).into_iter().collect();
+    hits.extend(max_exchanges(config, conv));
+    hits
+}
+
+fn sentiment(config: &Config, conv: &Conversation, source: ScoreSource) -> Option<TriggerHit> {
+    let threshold = config.triggers.sentiment_threshold?;
+    let latest = conv.history.last().and_then(|h| h.sentiment)?;
+    let average = recent_average(conv, config.triggers.sentiment_window)?;
+    (latest <= threshold || average <= threshold).then(|| TriggerHit::SentimentThreshold {
+        score: latest,
+        average: round4(average),
+        threshold,
+        trend: trend(conv, config.triggers.sentiment_window).into(),
+        source: source.name().into(),
+    })
+}
+
+fn low_confidence(config: &Config, conv: &Conversation) -> Option<TriggerHit> {
+    let threshold = config.triggers.low_confidence_threshold?;
+    let needed = config.triggers.low_confidence_consecutive;
+    if conv.low_confidence_streak < needed {
+        return None;
+    }
+    let confidence = conv
+        .history
+        .iter()
+        .rev()
+        .find_map(|h| h.confidence)
+        .unwrap_or(0.0);
+    Some(TriggerHit::LowConfidenceThreshold {
+        confidence,
+        threshold,
+        consecutive: conv.low_confidence_streak,
+    })
+}
+
+fn max_exchanges(config: &Config, conv: &Conversation) -> Option<TriggerHit> {
+    let max = config.triggers.max_exchanges?;
+    (conv.exchanges >= max).then_some(TriggerHit::MaxExchanges {
+        exchanges: conv.exchanges,
+        max,
+    })
+}
+
+/// Sorts hits by precedence (stable) so the first is the primary.
+pub(crate) fn by_precedence(mut hits: Vec<TriggerHit>) -> Vec<TriggerHit> {
+    hits.sort_by_key(TriggerHit::precedence);
+    hits
+}
+
+pub(crate) fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}

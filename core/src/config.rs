@@ -293,9 +293,7 @@ impl MessageKind {
             MessageKind::CallbackConfirmed => {
                 "Thank you. Our team will call you back when we open ({{next_opening}})."
             }
-            MessageKind::NoAgentAvailable => {
-                "All our team members are busy right now, so I'll keep helping you here."
-            }
+            MessageKind::NoAgentAvailable => "All our team members are busy right now.",
             MessageKind::QueueFull => {
                 "Our queue is full right now. Can I collect your details for a callback?"
             }

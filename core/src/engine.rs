@@ -254,11 +254,7 @@ fn check_consistent(state: &State) -> Result<(), RestoreError> {
     }
     for (id, agent) in &state.agents {
         for conv in &agent.active {
-            if !state
-                .conversations
-                .get(conv)
-                .is_some_and(|c| c.agent() == Some(id))
-            {
+            if state.conversations.get(conv).is_none_or(|c| c.agent() != Some(id)) {
                 return bad(
                     format!("state.agents.{id}.active"),
                     format!("{conv} is not offered or assigned to {id}"),

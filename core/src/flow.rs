@@ -263,13 +263,10 @@ impl<'a> Flow<'a> {
                     self.start_handoff(&id, hits);
                 }
             }
-            Status::Queued => {
-                // Asking again while waiting: say the position again.
-                if crate::request::detect_human_request(&m.text).is_some() {
-                    let conv = self.conv(&id);
-                    conv.told_position = None;
-                    self.update_positions();
-                }
+            // Asking again while waiting: say the position again.
+            Status::Queued if crate::request::detect_human_request(&m.text).is_some() => {
+                self.conv(&id).told_position = None;
+                self.update_positions();
             }
             _ => {}
         }

@@ -582,38 +582,9 @@ fn fmt_time(t: NaiveTime) -> String {
     }
 }
 
-/// Levenshtein distance on chars, for "did you mean" hints.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// The closest candidate within a small edit distance (or equal ignoring case).
+/// The closest candidate, for "did you mean" hints.
 fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = word.to_lowercase();
-    let max = if word.chars().count() <= 4 { 1 } else { 2 };
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = if c.to_lowercase() == lower {
-            0
-        } else {
-            distance(&lower, &c.to_lowercase())
-        };
-        if d <= max && best.map_or(true, |(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
+    crate::text::suggest(word, candidates)
 }
 
 fn check_keys(
@@ -1625,13 +1596,6 @@ mod tests {
         assert_eq!(errors.len(), 1);
     }
 
-    #[test]
-    fn suggestion_distance() {
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(suggest("tuesdy", WEEKDAYS), Some("tuesday"));
-        assert_eq!(suggest("xyz", WEEKDAYS), None);
-    }
 
     #[test]
     fn after_gap_finds_transition() {

@@ -451,7 +451,7 @@ mod tests {
     fn errors_name_the_path() {
         let e = Input::from_value(json!({"type":"customer_message","conversation_id":"c","text":"x","signals":{"sentimnt":1}}))
             .unwrap_err();
-        assert_eq!(e.path, "input.signals");
+        assert_eq!(e.path, "input.signals.sentimnt");
         assert!(e.message.contains("unknown field `sentimnt`"), "{e}");
         let e =
             Input::from_value(json!({"type":"agent_update","agent":{"id":"a","status":"busy"}}))

@@ -72,6 +72,7 @@ pub mod outbox;
 pub mod output;
 pub mod request;
 mod routing;
+mod text;
 pub mod sentiment;
 pub mod signing;
 pub mod state;

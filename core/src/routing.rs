@@ -50,13 +50,8 @@ pub(crate) fn proficiency(config: &Config, agent: &Agent, skill: &str) -> u8 {
         .and_then(|p| p.skills.get(skill))
         .copied()
         .unwrap_or(0);
-    let from_map = config
-        .routing
-        .skills
-        .get(skill)
-        .is_some_and(|ids| ids.iter().any(|id| id == &agent.id))
-        .then_some(1)
-        .unwrap_or(0);
+    let in_map = config.routing.skills.get(skill).is_some_and(|ids| ids.iter().any(|id| id == &agent.id));
+    let from_map = u8::from(in_map);
     from_presence.max(from_profile).max(from_map)
 }
 

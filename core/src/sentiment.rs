@@ -60,17 +60,22 @@
 //!   VADER word with |valence| ≥ 2.5, a few words needed by the idiom rules and
 //!   the common ASCII emoticons. A handful of words that are neutral in a
 //!   support chat but positive in VADER ("help", "please", "support", "care",
-//!   "like", "kind", "credit", "free", "sure", "yes", "well", "joke",
-//!   "pretty", "super", "true") are deliberately left out.
+//!   "like", "kind", "kindly", "credit", "free", "sure", "yes", "well", "joke",
+//!   "pretty", "true") are deliberately left out, and "super" is a booster
+//!   here rather than a sentiment word.
 //! * Additions that are *not* VADER values: support words missing from VADER
 //!   ("unhelpful", "scammed", "garbage", "refund", "waiting", ...), emoji,
 //!   Hindi/Hinglish in Latin script ("bakwas", "ghatiya", "accha",
 //!   "shukriya", ...) and Spanish ("pésimo", "malo", "harto", "gracias",
 //!   ...), valued like their closest VADER counterparts.
 //!
-//! Matching boosters are "bahut" / "bohot" / "muy" / "super", negations
-//! "nobody", "nunca", "jamás", "nada", and Hindi "nahi" negates the word
-//! *before* it ("accha nahi"). "pero" and "lekin" act like "but".
+//! The tables store `f32`; every value has one decimal and is read back as
+//! the nearest `f64` to that decimal, so arithmetic matches VADER's.
+//!
+//! Beyond VADER's word lists, "bahut" / "bohot" / "bilkul" / "muy" / "super"
+//! are boosters; "nobody", "noone", "nunca", "jamás", "nada", "nadie" are
+//! negations; Hindi "nahi" negates the word *before* it ("accha nahi"); and
+//! "pero" and "lekin" act like "but".
 //!
 //! # Deliberate differences from vaderSentiment 3.3.2
 //!
@@ -2553,6 +2558,27 @@ mod tests {
         assert_close("Today SUX!", -0.5461);
         assert_close("Today only kinda sux! But I'll get by, lol", 0.5249);
         assert_close("Not bad at all", 0.431);
+        // From the tricky-sentence demo of vaderSentiment.py 3.3.2.
+        assert_close("Sentiment analysis has never been good.", -0.3412);
+        assert_close("Sentiment analysis has never been this good!", 0.5672);
+        assert_close("Most automated sentiment analysis tools are shit.", -0.5574);
+        assert_close("With VADER, sentiment analysis is the shit!", 0.6476);
+        assert_close("Other sentiment analysis tools can be quite bad.", -0.5849);
+        assert_close("Without a doubt, excellent idea.", 0.7013);
+        assert_close(
+            "Roger Dodger is at least compelling as a variation on the theme.",
+            0.2263,
+        );
+        assert_close(
+            "Roger Dodger is one of the least compelling variations on this theme.",
+            -0.1695,
+        );
+        assert_close(
+            "It was one of the worst movies I've seen, despite good reviews.",
+            -0.7584,
+        );
+        assert_close("Unbelievably bad acting!!", -0.6572);
+        assert_close("VERY BAD movie!", -0.7616);
     }
 
     #[test]

@@ -262,49 +262,9 @@ fn is_valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// The first allowed name closest to `name`, if within edit distance 2 and
-/// closer than a complete rewrite of that allowed name.
+/// The allowed name closest to `name`, for a "did you mean" hint.
 fn suggest(name: &str, allowed: &[&str]) -> Option<String> {
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in allowed {
-        let Some(d) = bounded_edit_distance(name, candidate, 2) else {
-            continue;
-        };
-        if d >= candidate.chars().count() {
-            continue;
-        }
-        if best.map_or(true, |(bd, _)| d < bd) {
-            best = Some((d, candidate));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
-}
-
-/// Levenshtein distance between `a` and `b` (by chars), or `None` if it
-/// exceeds `max`.
-fn bounded_edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0usize; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        let mut row_min = cur[0];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            row_min = row_min.min(cur[j + 1]);
-        }
-        if row_min > max {
-            return None;
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let d = prev[b.len()];
-    (d <= max).then_some(d)
+    crate::text::suggest(name, allowed.iter().copied()).map(str::to_string)
 }
 
 #[cfg(test)]

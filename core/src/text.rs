@@ -1,0 +1,72 @@
+//! Small text helpers shared by the parsers: edit distance and "did you mean" suggestions.
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions) between two
+/// char sequences.
+pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut two_back: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(two_back[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut two_back, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, ignoring case, for a "did you mean" hint: within 1 edit for
+/// words of up to 4 characters, 2 for longer ones, and never a complete rewrite of the candidate.
+/// Ties go to the first candidate.
+pub(crate) fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let word: Vec<char> = word.to_lowercase().chars().collect();
+    if word.len() > 64 {
+        return None;
+    }
+    let max = if word.len() <= 4 { 1 } else { 2 };
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let c: Vec<char> = candidate.to_lowercase().chars().collect();
+        if c.len().abs_diff(word.len()) > max {
+            continue;
+        }
+        let d = edit_distance(&word, &c);
+        if d <= max && d < c.len() && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(a: &str, b: &str) -> usize {
+        edit_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(d("", ""), 0);
+        assert_eq!(d("abc", ""), 3);
+        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("huamn", "human"), 1);
+        assert_eq!(d("postion", "position"), 1);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("round_robbin", ["round_robin", "load_based"]), Some("round_robin"));
+        assert_eq!(suggest("Monday", ["monday", "tuesday"]), Some("monday"));
+        assert_eq!(suggest("x", ["id"]), None);
+        assert_eq!(suggest("zzzzzzzz", ["monday"]), None);
+    }
+}

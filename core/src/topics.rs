@@ -1,39 +1,762 @@
-//! Matches configured topic keywords. PLACEHOLDER: being written.
+//! Matches configured topic keywords ("billing_dispute", "legal", ...) in a
+//! customer's text.
+//!
+//! # Approach
+//!
+//! Text and keywords go through the same normaliser as
+//! [`crate::request`] (lowercase, accents folded, apostrophes dropped,
+//! repeated letters collapsed, split into words), so `"Refund"`, `"REFUNDS"`
+//! and `"reembólso"` compare the way a person would expect and
+//! `"doesn't work"` matches `"doesnt work"`.
+//!
+//! * A keyword matches whole words only: `"sue"` does not match `"issue"`.
+//! * A multi-word keyword (`"charged twice"`) matches the same words in a row,
+//!   within one clause (not across `.`, `,`, `!`, `?`, ...).
+//! * A trailing `*` makes the last word a prefix: `"refund*"` matches
+//!   `"refund"`, `"refunds"`, `"refunded"`.
+//! * Each topic scores the number of its *distinct* keywords found in the
+//!   text. The topic with the highest score wins; ties go to the topic
+//!   configured first. The reported keyword is the first of that topic's
+//!   keywords (in configured order) that matched, spelled as configured.
+//! * A topic configured without keywords uses [`builtin_keywords`] for its
+//!   name, if there is a built-in list.
+//!
+//! The text is normalised once per call and indexed by word, so matching is
+//! linear in the text length plus the number of keywords.
 
-use std::collections::BTreeMap;
+use crate::request::{normalize, tokenize, Tokens};
+use std::collections::HashMap;
 
 /// A topic found in a customer's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicMatch {
     /// The topic name, as configured.
     pub topic: String,
-    /// The keyword that matched, as configured.
+    /// The keyword that matched, as configured (e.g. `"refund*"`).
     pub keyword: String,
 }
 
+/// One word of a compiled keyword.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Part {
+    word: String,
+    prefix: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Keyword {
+    original: String,
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+struct Topic {
+    name: String,
+    keywords: Vec<Keyword>,
+}
+
 /// Keyword lists per topic, ready for matching.
+///
+/// Built once from configuration with [`TopicMatcher::new`] and queried with
+/// [`TopicMatcher::find`]. The default matcher has no topics and never
+/// matches.
 #[derive(Debug, Clone, Default)]
 pub struct TopicMatcher {
-    topics: Vec<(String, Vec<String>)>,
+    topics: Vec<Topic>,
+}
+
+/// Compiles one configured keyword; `None` if it has no words.
+fn compile(keyword: &str) -> Option<Keyword> {
+    let mut parts = Vec::new();
+    for chunk in keyword.split_whitespace() {
+        let chunk = chunk.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '*');
+        let (body, prefix) = match chunk.strip_suffix('*') {
+            Some(body) => (body.trim_end_matches('*'), true),
+            None => (chunk, false),
+        };
+        let normalised = normalize(body);
+        let words: Vec<&str> = normalised.split(' ').filter(|w| !w.is_empty()).collect();
+        let n = words.len();
+        for (i, w) in words.into_iter().enumerate() {
+            parts.push(Part {
+                word: w.to_string(),
+                prefix: prefix && i + 1 == n,
+            });
+        }
+    }
+    (!parts.is_empty()).then(|| Keyword {
+        original: keyword.to_string(),
+        parts,
+    })
+}
+
+/// The words of a text, indexed by normalised form.
+struct Indexed<'a> {
+    toks: &'a Tokens,
+    positions: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Indexed<'a> {
+    fn new(toks: &'a Tokens) -> Self {
+        let mut positions: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for i in 0..toks.len() {
+            positions.entry(toks.word(i)).or_default().push(i);
+        }
+        Indexed { toks, positions }
+    }
+
+    fn part_matches(part: &Part, word: &str) -> bool {
+        if part.prefix {
+            word.starts_with(part.word.as_str())
+        } else {
+            word == part.word
+        }
+    }
+
+    /// Does the keyword occur starting at word `i`?
+    fn matches_at(&self, kw: &Keyword, i: usize) -> bool {
+        let clause = self.toks.tok(i).map(|t| t.clause);
+        kw.parts.iter().enumerate().all(|(k, part)| {
+            let j = i + k;
+            j < self.toks.len()
+                && self.toks.tok(j).map(|t| t.clause) == clause
+                && Self::part_matches(part, self.toks.word(j))
+        })
+    }
+
+    /// Does the keyword occur anywhere?
+    fn contains(&self, kw: &Keyword) -> bool {
+        let Some(first) = kw.parts.first() else {
+            return false;
+        };
+        if first.prefix {
+            self.positions.iter().any(|(word, pos)| {
+                word.starts_with(first.word.as_str()) && pos.iter().any(|&i| self.matches_at(kw, i))
+            })
+        } else {
+            self.positions
+                .get(first.word.as_str())
+                .is_some_and(|pos| pos.iter().any(|&i| self.matches_at(kw, i)))
+        }
+    }
 }
 
 impl TopicMatcher {
     /// Builds a matcher from topic -> keywords, checked in the order given.
+    ///
+    /// A topic with no (non-blank) keywords gets [`builtin_keywords`] for its
+    /// name when there is such a list; otherwise it never matches.
     pub fn new(topics: Vec<(String, Vec<String>)>) -> Self {
+        let topics = topics
+            .into_iter()
+            .map(|(name, keywords)| {
+                let mut compiled: Vec<Keyword> =
+                    keywords.iter().filter_map(|k| compile(k)).collect();
+                if compiled.is_empty() {
+                    if let Some(builtin) = builtin_keywords(&name) {
+                        compiled = builtin.iter().filter_map(|k| compile(k)).collect();
+                    }
+                }
+                Topic {
+                    name,
+                    keywords: compiled,
+                }
+            })
+            .collect();
         TopicMatcher { topics }
     }
 
     /// The best topic for `text`, if any keyword matches.
-    pub fn find(&self, _text: &str) -> Option<TopicMatch> {
-        let _ = &self.topics;
-        None
+    ///
+    /// The topic with the most distinct keywords found wins; ties go to the
+    /// topic configured first. `keyword` is that topic's first configured
+    /// keyword that matched.
+    ///
+    /// ```
+    /// use handoff_core::topics::{TopicMatch, TopicMatcher};
+    ///
+    /// let matcher = TopicMatcher::new(vec![
+    ///     ("billing".to_string(), vec!["invoice".to_string(), "refund*".to_string()]),
+    ///     ("legal".to_string(), vec!["lawyer".to_string(), "legal action".to_string()]),
+    /// ]);
+    /// assert_eq!(
+    ///     matcher.find("Where is my REFUND? My lawyer will take legal action."),
+    ///     Some(TopicMatch { topic: "legal".to_string(), keyword: "lawyer".to_string() })
+    /// );
+    /// assert_eq!(matcher.find("I was refunded twice").unwrap().keyword, "refund*");
+    /// assert_eq!(matcher.find("hello"), None);
+    /// ```
+    pub fn find(&self, text: &str) -> Option<TopicMatch> {
+        if self.topics.is_empty() {
+            return None;
+        }
+        let toks = tokenize(text);
+        if toks.len() == 0 {
+            return None;
+        }
+        let index = Indexed::new(&toks);
+        let mut best: Option<(usize, &Topic, &Keyword)> = None;
+        for topic in &self.topics {
+            let mut hits = 0usize;
+            let mut first: Option<&Keyword> = None;
+            for kw in &topic.keywords {
+                if index.contains(kw) {
+                    hits += 1;
+                    first.get_or_insert(kw);
+                }
+            }
+            if let Some(kw) = first {
+                if !matches!(best, Some((h, _, _)) if h >= hits) {
+                    best = Some((hits, topic, kw));
+                }
+            }
+        }
+        best.map(|(_, topic, kw)| TopicMatch {
+            topic: topic.name.clone(),
+            keyword: kw.original.clone(),
+        })
     }
 }
 
-/// Built-in keywords for well-known topics (used when a topic has no configured keywords).
-pub fn builtin_keywords(_topic: &str) -> Option<&'static [&'static str]> {
-    None
+const BILLING_DISPUTE: &[&str] = &[
+    "charged twice",
+    "charged me twice",
+    "billed twice",
+    "double charge*",
+    "double billed",
+    "double billing",
+    "double payment",
+    "overcharg*",
+    "over charged",
+    "wrong charge*",
+    "wrong amount",
+    "incorrect charge*",
+    "unauthorized charge*",
+    "unauthorised charge*",
+    "refund*",
+    "chargeback*",
+    "charge back",
+    "dispute*",
+    "invoice wrong",
+    "wrong invoice",
+    "incorrect invoice",
+    "billing error*",
+    "billing mistake",
+    "reembolso*",
+    "cobro doble",
+    "cobro indebido",
+    "cobro incorrecto",
+    "me cobraron dos veces",
+    "paisa wapas",
+    "paise wapas",
+    "paise kat gaye",
+    "do baar paise",
+];
+
+const LEGAL: &[&str] = &[
+    "lawyer*",
+    "attorney*",
+    "solicitor*",
+    "sue",
+    "suing",
+    "lawsuit*",
+    "legal action",
+    "legal notice",
+    "legal proceedings",
+    "litigation",
+    "court",
+    "small claims",
+    "gdpr",
+    "ccpa",
+    "data protection",
+    "consumer forum",
+    "consumer court",
+    "ombudsman",
+    "regulator",
+    "abogado*",
+    "demanda*",
+    "denuncia*",
+    "accion legal",
+    "tribunal*",
+    "vakil",
+    "kanooni",
+    "kanuni",
+    "court case",
+];
+
+const COMPLAINT: &[&str] = &[
+    "complaint*",
+    "complain*",
+    "file a complaint",
+    "escalat*",
+    "unacceptable",
+    "worst service",
+    "terrible service",
+    "horrible service",
+    "poor service",
+    "not happy",
+    "disappointed",
+    "disgusted",
+    "ridiculous",
+    "pathetic",
+    "fed up",
+    "queja*",
+    "quejarme",
+    "reclamo*",
+    "reclamacion*",
+    "pesimo servicio",
+    "shikayat",
+    "bakwas",
+    "bekar service",
+];
+
+const CANCELLATION: &[&str] = &[
+    "cancel*",
+    "close my account",
+    "delete my account",
+    "terminate*",
+    "termination",
+    "unsubscribe",
+    "end my subscription",
+    "stop my subscription",
+    "stop billing me",
+    "opt out",
+    "cancelar*",
+    "cancelacion",
+    "dar de baja",
+    "darme de baja",
+    "band karo",
+    "band karna",
+];
+
+const REFUND: &[&str] = &[
+    "refund*",
+    "money back",
+    "reimburse*",
+    "return my money",
+    "paisa wapas",
+    "paise wapas",
+    "paisa vapas",
+    "paise vapas",
+    "reembolso*",
+    "devolucion",
+    "devolver*",
+    "mi dinero",
+];
+
+const TECHNICAL: &[&str] = &[
+    "error*",
+    "bug*",
+    "crash*",
+    "not working",
+    "doesn't work",
+    "does not work",
+    "isn't working",
+    "stopped working",
+    "broken",
+    "can't log in",
+    "cannot log in",
+    "can't login",
+    "login",
+    "log in",
+    "password",
+    "outage",
+    "glitch*",
+    "freez*",
+    "not loading",
+    "won't load",
+    "kaam nahi kar raha",
+    "chal nahi raha",
+    "no funciona",
+    "falla*",
+    "fallo",
+];
+
+const SALES: &[&str] = &[
+    "pricing",
+    "price*",
+    "quote",
+    "demo",
+    "buy",
+    "purchase*",
+    "upgrade*",
+    "plan*",
+    "discount*",
+    "enterprise",
+    "how much",
+    "trial",
+    "precio*",
+    "cotizacion",
+    "comprar",
+    "kitna",
+    "keemat",
+    "kimat",
+];
+
+const BILLING: &[&str] = &[
+    "bill",
+    "bills",
+    "billing",
+    "billed",
+    "invoice*",
+    "payment*",
+    "charge*",
+    "credit card",
+    "debit card",
+    "receipt*",
+    "subscription*",
+    "factura*",
+    "cobro*",
+    "pago*",
+    "tarjeta",
+    "bhugtan",
+];
+
+const PRIVACY: &[&str] = &[
+    "privacy",
+    "personal data",
+    "my data",
+    "delete my data",
+    "data deletion",
+    "gdpr",
+    "ccpa",
+    "data breach",
+    "consent",
+    "cookies",
+    "privacidad",
+    "datos personales",
+    "mis datos",
+];
+
+const FRAUD: &[&str] = &[
+    "fraud*",
+    "scam*",
+    "unauthorized",
+    "unauthorised",
+    "hacked",
+    "hacker*",
+    "stolen",
+    "identity theft",
+    "phishing",
+    "someone used my card",
+    "i didn't make this",
+    "fraude",
+    "estafa*",
+    "robo",
+    "dhokha",
+    "dhoka",
+    "dhokhadhadi",
+];
+
+const SHIPPING: &[&str] = &[
+    "delayed",
+    "delay*",
+    "late",
+    "not delivered",
+    "never arrived",
+    "hasn't arrived",
+    "not arrived",
+    "where is my order",
+    "where's my order",
+    "tracking",
+    "track my order",
+    "tracking number",
+    "shipment*",
+    "shipping",
+    "delivery",
+    "courier",
+    "package",
+    "parcel",
+    "lost package",
+    "envio",
+    "entrega",
+    "pedido",
+    "paquete",
+    "no ha llegado",
+    "order kahan hai",
+    "delivery nahi hui",
+    "abhi tak nahi aaya",
+];
+
+/// Built-in keywords for well-known topics (used when a topic has no
+/// configured keywords).
+///
+/// Known names (case-insensitive; `-` and spaces count as `_`):
+/// `billing_dispute`, `legal`, `complaint`, `cancellation`, `refund`,
+/// `technical`, `sales`, `billing`, `privacy`, `fraud`, and `shipping` /
+/// `delivery`, plus a few obvious aliases (`refunds`, `cancel`, `tech`,
+/// `tech_support`, `complaints`, `dispute`, ...). The lists include some
+/// Hinglish and Spanish words ("paisa wapas", "shikayat", "reembolso",
+/// "queja", "abogado").
+///
+/// ```
+/// use handoff_core::topics::builtin_keywords;
+///
+/// assert!(builtin_keywords("legal").unwrap().contains(&"lawyer*"));
+/// assert_eq!(builtin_keywords("Shipping"), builtin_keywords("delivery"));
+/// assert_eq!(builtin_keywords("no_such_topic"), None);
+/// ```
+pub fn builtin_keywords(topic: &str) -> Option<&'static [&'static str]> {
+    let name: String = topic
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '-' | ' ' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    let list = match name.as_str() {
+        "billing_dispute" | "billing_disputes" | "dispute" | "disputes" | "payment_dispute" => {
+            BILLING_DISPUTE
+        }
+        "legal" | "legal_threat" | "legal_threats" => LEGAL,
+        "complaint" | "complaints" => COMPLAINT,
+        "cancellation" | "cancellations" | "cancel" | "churn" => CANCELLATION,
+        "refund" | "refunds" => REFUND,
+        "technical" | "tech" | "tech_support" | "technical_support" | "technical_issue"
+        | "technical_issues" => TECHNICAL,
+        "sales" | "pricing" => SALES,
+        "billing" => BILLING,
+        "privacy" | "data_privacy" => PRIVACY,
+        "fraud" | "security" => FRAUD,
+        "shipping" | "delivery" | "shipping_delivery" | "orders" => SHIPPING,
+        _ => return None,
+    };
+    Some(list)
 }
 
-#[allow(dead_code)]
-fn _unused(_: BTreeMap<String, String>) {}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(spec: &[(&str, &[&str])]) -> TopicMatcher {
+        TopicMatcher::new(
+            spec.iter()
+                .map(|(t, ks)| (t.to_string(), ks.iter().map(|k| k.to_string()).collect()))
+                .collect(),
+        )
+    }
+
+    fn found(m: &TopicMatcher, text: &str) -> Option<(String, String)> {
+        m.find(text).map(|t| (t.topic, t.keyword))
+    }
+
+    fn pair(t: &str, k: &str) -> Option<(String, String)> {
+        Some((t.to_string(), k.to_string()))
+    }
+
+    #[test]
+    fn case_insensitive_word_boundaries() {
+        let m = matcher(&[("legal", &["sue", "GDPR"])]);
+        assert_eq!(found(&m, "I will SUE you"), pair("legal", "sue"));
+        assert_eq!(found(&m, "what about gdpr?"), pair("legal", "GDPR"));
+        assert_eq!(found(&m, "I have an issue"), None);
+        assert_eq!(found(&m, "pursue"), None);
+        assert_eq!(found(&m, ""), None);
+    }
+
+    #[test]
+    fn normalisation_is_shared_with_request() {
+        let m = matcher(&[
+            ("refund", &["reembolso", "doesn't work"]),
+            ("angry", &["unacceptable"]),
+        ]);
+        assert_eq!(
+            found(&m, "¡Quiero un REEMBÓLSO!"),
+            pair("refund", "reembolso")
+        );
+        assert_eq!(found(&m, "it doesnt work"), pair("refund", "doesn't work"));
+        assert_eq!(found(&m, "it DOESN’T work"), pair("refund", "doesn't work"));
+        assert_eq!(found(&m, "UNACCEPTABLEEEE"), pair("angry", "unacceptable"));
+    }
+
+    #[test]
+    fn multi_word_keywords() {
+        let m = matcher(&[("billing_dispute", &["charged twice", "wrong charge"])]);
+        assert_eq!(
+            found(&m, "You CHARGED me... no, you charged-twice!"),
+            pair("billing_dispute", "charged twice")
+        );
+        assert_eq!(found(&m, "charged me twice"), None);
+        assert_eq!(found(&m, "I was charged. Twice is too many"), None);
+        assert_eq!(found(&m, "twice charged"), None);
+        assert_eq!(
+            found(&m, "a wrong   charge on my card"),
+            pair("billing_dispute", "wrong charge")
+        );
+    }
+
+    #[test]
+    fn wildcard_prefix() {
+        let m = matcher(&[("refund", &["refund*"]), ("cancel", &["cancel*"])]);
+        for text in ["refund", "Refunds?", "I was REFUNDED", "refunding"] {
+            assert_eq!(found(&m, text), pair("refund", "refund*"), "{text}");
+        }
+        assert_eq!(found(&m, "non-refundable"), pair("refund", "refund*"));
+        assert_eq!(found(&m, "prerefund"), None);
+        assert_eq!(found(&m, "cancellation"), pair("cancel", "cancel*"));
+        let m = matcher(&[("x", &["double charge*"])]);
+        assert_eq!(found(&m, "double charged!"), pair("x", "double charge*"));
+        assert_eq!(found(&m, "charged double"), None);
+    }
+
+    #[test]
+    fn most_hits_wins_ties_by_config_order() {
+        let m = matcher(&[
+            ("billing", &["invoice", "refund*", "charge"]),
+            ("legal", &["lawyer", "sue", "court"]),
+        ]);
+        // legal: 2 distinct keywords, billing: 1.
+        assert_eq!(
+            found(&m, "refund or I sue, my lawyer says"),
+            pair("legal", "lawyer")
+        );
+        // 1 each: config order decides.
+        assert_eq!(found(&m, "refund or I sue"), pair("billing", "refund*"));
+        // Repeating one keyword does not outweigh two different ones.
+        assert_eq!(
+            found(&m, "refund refund refund! invoice charge... court"),
+            pair("billing", "invoice")
+        );
+        // `keyword` is the first configured keyword that matched, not the first in the text.
+        assert_eq!(
+            found(&m, "see you in court, my lawyer will call"),
+            pair("legal", "lawyer")
+        );
+    }
+
+    #[test]
+    fn empty_and_odd_config() {
+        assert_eq!(TopicMatcher::default().find("refund"), None);
+        let m = matcher(&[("a", &["", "  ", "*", "!!"]), ("b", &["ok"])]);
+        assert_eq!(found(&m, "ok refund"), pair("b", "ok"));
+        let m = matcher(&[("x", &["refund*!"])]);
+        assert_eq!(found(&m, "refunded"), pair("x", "refund*!"));
+    }
+
+    #[test]
+    fn builtin_lists() {
+        for name in [
+            "billing_dispute",
+            "legal",
+            "complaint",
+            "cancellation",
+            "refund",
+            "technical",
+            "sales",
+            "billing",
+            "privacy",
+            "fraud",
+            "shipping",
+            "delivery",
+            "Billing-Dispute",
+            " LEGAL ",
+        ] {
+            let list = builtin_keywords(name).unwrap_or_else(|| panic!("{name}"));
+            assert!(list.len() >= 5, "{name}");
+            for kw in list {
+                assert!(compile(kw).is_some(), "{name}: {kw}");
+            }
+        }
+        assert_eq!(builtin_keywords("weather"), None);
+        assert_eq!(builtin_keywords(""), None);
+        let bd = builtin_keywords("billing_dispute").unwrap();
+        for kw in [
+            "charged twice",
+            "refund*",
+            "chargeback*",
+            "dispute*",
+            "overcharg*",
+        ] {
+            assert!(bd.contains(&kw), "{kw}");
+        }
+        assert!(builtin_keywords("refund").unwrap().contains(&"reembolso*"));
+        assert!(builtin_keywords("complaint").unwrap().contains(&"shikayat"));
+        assert!(builtin_keywords("legal").unwrap().contains(&"abogado*"));
+        assert!(builtin_keywords("refund").unwrap().contains(&"paisa wapas"));
+        assert!(builtin_keywords("complaint").unwrap().contains(&"queja*"));
+    }
+
+    #[test]
+    fn topics_without_keywords_use_builtins() {
+        let m = TopicMatcher::new(vec![
+            ("billing_dispute".to_string(), vec![]),
+            ("legal".to_string(), vec![]),
+            ("complaint".to_string(), vec![]),
+            ("shipping".to_string(), vec![]),
+            ("custom_without_builtin".to_string(), vec![]),
+        ]);
+        assert_eq!(
+            found(&m, "You charged me twice for one order!"),
+            pair("billing_dispute", "charged me twice")
+        );
+        assert_eq!(
+            found(&m, "I'll talk to my lawyer and take legal action"),
+            pair("legal", "lawyer*")
+        );
+        assert_eq!(
+            found(&m, "This is the worst service, I want to file a complaint"),
+            pair("complaint", "complaint*")
+        );
+        assert_eq!(
+            found(&m, "Where's my order? It's delayed"),
+            pair("shipping", "delayed")
+        );
+        assert_eq!(
+            found(&m, "mujhe paisa wapas chahiye"),
+            pair("billing_dispute", "paisa wapas")
+        );
+        assert_eq!(
+            found(&m, "voy a llamar a mi abogado"),
+            pair("legal", "abogado*")
+        );
+        assert_eq!(found(&m, "hello there"), None);
+    }
+
+    #[test]
+    fn configured_keywords_override_builtins() {
+        let m = matcher(&[("legal", &["subpoena"])]);
+        assert_eq!(found(&m, "my lawyer"), None);
+        assert_eq!(found(&m, "a subpoena"), pair("legal", "subpoena"));
+    }
+
+    #[test]
+    fn tricky_strings_do_not_panic() {
+        let m = TopicMatcher::new(vec![
+            (
+                "refund".to_string(),
+                vec!["refund*".into(), "é*".into(), "🙂".into()],
+            ),
+            ("legal".to_string(), vec![]),
+        ]);
+        let long = "refund ".repeat(50_000);
+        for s in [
+            "",
+            "🙂",
+            "\u{301}",
+            "ééé",
+            "İ",
+            "ß",
+            "\0",
+            "人間",
+            "refund\u{200D}",
+            long.as_str(),
+        ] {
+            let _ = m.find(s);
+        }
+        assert_eq!(found(&m, &long), pair("refund", "refund*"));
+        assert_eq!(found(&m, "é"), pair("refund", "é*"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,200}", kw in "\\PC{0,20}") {
+            let m = TopicMatcher::new(vec![
+                ("t".to_string(), vec![kw.clone(), format!("{kw}*")]),
+                ("legal".to_string(), vec![]),
+            ]);
+            let _ = m.find(&text);
+            let _ = builtin_keywords(&kw);
+        }
+    }
+}

@@ -536,27 +536,46 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn enqueue(&mut self, id: &str) {
+    /// Puts `id` in the queue (at its old place if it had one) without telling anyone.
+    /// Returns whether it is the first time this conversation queues.
+    fn queue_insert(&mut self, id: &str) -> bool {
         let now = self.now;
         self.state.seq += 1;
         let seq = self.state.seq;
         let conv = self.conv(id);
         let first_time = conv.queue_key.is_none();
+        // Waiting time counts from the handoff, so a conversation whose offer was declined keeps
+        // its turn ahead of later ones.
         let key = conv.queue_key.clone().unwrap_or(QueueKey {
             rank: Priority::Urgent as u8 - conv.priority as u8,
-            since: now,
+            since: conv.handoff_at.unwrap_or(now),
             seq,
             conversation_id: id.to_string(),
         });
         conv.queue_key = Some(key.clone());
         conv.status = Status::Queued;
         self.state.queue.insert(key);
+        first_time
+    }
+
+    /// Sends the `conversation.queued` event for a conversation that has just queued.
+    fn queued_event(&mut self, id: &str) {
+        let Some(conv) = self.state.conversations.get(id) else {
+            return;
+        };
+        if conv.status != Status::Queued {
+            return;
+        }
+        let position = conv.told_position.unwrap_or(0);
+        let event = events::queued(conv, position, self.state.queue.len() as u32, self.now);
+        self.event(id, event);
+    }
+
+    fn enqueue(&mut self, id: &str) {
+        let first_time = self.queue_insert(id);
         self.update_positions();
         if first_time {
-            let conv = &self.state.conversations[id];
-            let position = conv.told_position.unwrap_or(0);
-            let event = events::queued(conv, position, self.state.queue.len() as u32, now);
-            self.event(id, event);
+            self.queued_event(id);
         }
     }
 
@@ -650,7 +669,7 @@ impl<'a> Flow<'a> {
         if reason != "agent_unavailable" {
             conv.declined_by.insert(agent_id.clone());
         }
-        let requeue = conv.queue_key.clone();
+        let queued_before = conv.queue_key.is_some();
         conv.status = Status::Queued;
         if let Some(agent) = self.state.agents.get_mut(&agent_id) {
             agent.active.remove(id);
@@ -660,17 +679,17 @@ impl<'a> Flow<'a> {
             agent_id,
             reason: reason.into(),
         });
-        if let Some(key) = requeue {
-            // Back to its old place; another agent may take it below.
-            self.state.queue.insert(key);
-        }
-        self.dispatch();
-        if self
-            .state
-            .conversations
-            .get(id)
-            .is_some_and(|c| c.status == Status::Queued && c.queue_key.is_none())
-        {
+        if queued_before || self.config.routing.fallback == Fallback::Queue {
+            // Back in the queue at its turn (waiting time counts from the handoff); the queue is then
+            // served in order, so it goes to another agent if one is free.
+            let first_time = self.queue_insert(id);
+            self.dispatch();
+            if first_time {
+                self.queued_event(id);
+            }
+        } else {
+            // Not queueing: serve the queue with the freed agent, then find someone else or fall back.
+            self.dispatch();
             self.route(id);
         }
     }

@@ -270,10 +270,15 @@ impl MessageKind {
                 "conversation_id",
             ],
             MessageKind::AgentConnected => &["agent_name", "customer_name", "conversation_id"],
-            MessageKind::OutsideHours
-            | MessageKind::CallbackConfirmed
-            | MessageKind::NoAgentAvailable
-            | MessageKind::QueueFull => &["next_opening", "customer_name", "conversation_id"],
+            MessageKind::CallbackConfirmed => &[
+                "callback_time",
+                "next_opening",
+                "customer_name",
+                "conversation_id",
+            ],
+            MessageKind::OutsideHours | MessageKind::NoAgentAvailable | MessageKind::QueueFull => {
+                &["next_opening", "customer_name", "conversation_id"]
+            }
         }
     }
 
@@ -291,7 +296,7 @@ impl MessageKind {
                 "Our team is currently offline. Can I collect your details for a callback?"
             }
             MessageKind::CallbackConfirmed => {
-                "Thank you. Our team will call you back when we open ({{next_opening}})."
+                "Thank you. Our team will call you back {{callback_time}}."
             }
             MessageKind::NoAgentAvailable => "All our team members are busy right now.",
             MessageKind::QueueFull => {

@@ -164,6 +164,14 @@ impl Engine {
                 Status::Queued => {
                     let deadline = routing::skill_wait_deadline(&self.config, conv);
                     consider(deadline.filter(|d| *d > self.state.now));
+                    // An agent who declined it may be offered it again after the cooldown.
+                    consider(
+                        conv.declined_by
+                            .values()
+                            .copied()
+                            .filter(|t| *t > self.state.now)
+                            .min(),
+                    );
                 }
                 _ => {}
             }
@@ -254,7 +262,11 @@ fn check_consistent(state: &State) -> Result<(), RestoreError> {
     }
     for (id, agent) in &state.agents {
         for conv in &agent.active {
-            if state.conversations.get(conv).is_none_or(|c| c.agent() != Some(id)) {
+            if state
+                .conversations
+                .get(conv)
+                .is_none_or(|c| c.agent() != Some(id))
+            {
                 return bad(
                     format!("state.agents.{id}.active"),
                     format!("{conv} is not offered or assigned to {id}"),

@@ -96,7 +96,12 @@ pub(crate) fn assigned(
 }
 
 /// `conversation.callback_requested`.
-pub(crate) fn callback_requested(conv: &Conversation, callback: &Callback, now: i64) -> Value {
+pub(crate) fn callback_requested(
+    conv: &Conversation,
+    callback: &Callback,
+    summary: &str,
+    now: i64,
+) -> Value {
     envelope(
         "conversation.callback_requested",
         now,
@@ -109,7 +114,7 @@ pub(crate) fn callback_requested(conv: &Conversation, callback: &Callback, now: 
                 "email": callback.email,
                 "preferred_time": callback.preferred_time,
             },
-            "summary": conv.summary,
+            "summary": summary,
             "priority": conv.priority,
         }),
     )

@@ -39,6 +39,7 @@ struct Vars {
     queue_length: Option<u32>,
     agent_name: Option<String>,
     next_opening: Option<String>,
+    callback_time: Option<String>,
 }
 
 impl<'a> Flow<'a> {
@@ -115,6 +116,7 @@ impl<'a> Flow<'a> {
             "queue_length" => vars.queue_length.map(|p| p.to_string()),
             "agent_name" => vars.agent_name.clone(),
             "next_opening" => vars.next_opening.clone(),
+            "callback_time" => vars.callback_time.clone(),
             "customer_name" => customer_name.clone(),
             "conversation_id" => Some(id.clone()),
             _ => None,
@@ -234,18 +236,24 @@ impl<'a> Flow<'a> {
             conv.suggested_actions = steps;
         }
         if let (Some(confidence), Some(threshold)) = (signals.confidence, low_threshold) {
-            conv.low_confidence_streak = if confidence < threshold {
-                conv.low_confidence_streak + 1
-            } else {
-                0
-            };
+            // One count per turn: the AI reply that answers this message does not count again.
+            if !conv.turn_confidence_counted {
+                conv.low_confidence_streak = if confidence < threshold {
+                    conv.low_confidence_streak + 1
+                } else {
+                    0
+                };
+                conv.turn_confidence_counted = true;
+            }
             // Record it on the customer line so the evidence can show it.
             if let Some(last) = conv.history.last_mut() {
                 last.confidence = Some(confidence);
             }
         }
         conv.awaiting_ai = true;
-        match conv.status {
+        let status = conv.status.clone();
+        let enabled = self.config.enabled;
+        match status {
             Status::Ai => {
                 if !self.config.enabled {
                     return;
@@ -267,6 +275,25 @@ impl<'a> Flow<'a> {
             Status::Queued if crate::request::detect_human_request(&m.text).is_some() => {
                 self.conv(&id).told_position = None;
                 self.update_positions();
+            }
+            // Asking for a person instead of filling in the callback form: try again (the team
+            // may be open, or the queue no longer full, by now).
+            Status::CollectingCallback if enabled => {
+                let conv = &self.state.conversations[&id];
+                let hits = triggers::after_customer_message(
+                    self.config,
+                    conv,
+                    &m.text,
+                    signals.human_requested,
+                    source,
+                    topic_from_caller,
+                );
+                if hits
+                    .iter()
+                    .any(|h| matches!(h, TriggerHit::CustomerRequest { .. }))
+                {
+                    self.start_handoff(&id, hits);
+                }
             }
             _ => {}
         }
@@ -290,7 +317,8 @@ impl<'a> Flow<'a> {
             conv.exchanges += 1;
             conv.awaiting_ai = false;
         }
-        if let (Some(confidence), Some(threshold)) = (m.confidence, threshold) {
+        let counted = std::mem::take(&mut conv.turn_confidence_counted);
+        if let (Some(confidence), Some(threshold), false) = (m.confidence, threshold, counted) {
             conv.low_confidence_streak = if confidence < threshold {
                 conv.low_confidence_streak + 1
             } else {
@@ -318,7 +346,7 @@ impl<'a> Flow<'a> {
         }
         let status = self.conv(&id).status.clone();
         match status {
-            Status::Ai => {
+            Status::Ai | Status::CollectingCallback => {
                 let source = m.source.unwrap_or_else(|| "button".into());
                 self.start_handoff(
                     &id,
@@ -667,7 +695,10 @@ impl<'a> Flow<'a> {
             return;
         };
         if reason != "agent_unavailable" {
-            conv.declined_by.insert(agent_id.clone());
+            let until = self
+                .now
+                .saturating_add(i64::from(self.config.routing.offer_timeout_seconds) * 1000);
+            conv.declined_by.insert(agent_id.clone(), until);
         }
         let queued_before = conv.queue_key.is_some();
         conv.status = Status::Queued;
@@ -813,7 +844,10 @@ impl<'a> Flow<'a> {
         conv.callback = Some(callback.clone());
         let next = self.next_opening();
         let at = next.as_ref().map_or(self.now, |n| n.0);
-        let text = next.map(|n| n.1).unwrap_or_else(|| "shortly".into());
+        let callback_time = match &next {
+            Some((_, local)) => format!("when we open ({local})"),
+            None => "shortly".to_string(),
+        };
         self.conv(&id).status = Status::CallbackScheduled { at };
         self.out.push(Output::CallbackScheduled {
             conversation_id: id.clone(),
@@ -824,7 +858,8 @@ impl<'a> Flow<'a> {
             &id,
             MessageKind::CallbackConfirmed,
             Vars {
-                next_opening: Some(text),
+                next_opening: next.map(|n| n.1),
+                callback_time: Some(callback_time),
                 ..Vars::default()
             },
         );
@@ -840,7 +875,7 @@ impl<'a> Flow<'a> {
         let callback = conv.callback.clone().unwrap_or_default();
         let conv = &self.state.conversations[id];
         let ctx = context::build(self.config, conv);
-        let event = events::callback_requested(conv, &callback, now);
+        let event = events::callback_requested(conv, &callback, &ctx.summary, now);
         self.out.push(Output::CallbackRequested {
             conversation_id: id.to_string(),
             customer: conv.customer.clone(),

@@ -184,6 +184,9 @@ pub enum TriggerHit {
         threshold: f64,
         /// `worsening`, `improving` or `steady`.
         trend: String,
+        /// `message` (the last message reached the threshold) or `sustained` (every message of a
+        /// full window was negative and their average reached 80 % of the threshold).
+        basis: String,
         /// `caller` (supplied score) or `lexicon` (the engine's own scorer).
         source: String,
     },

@@ -1,7 +1,9 @@
 //! Routing: *who* takes a conversation.
 //!
 //! An agent is *available* for a conversation when they are `online`, below their capacity (offers
-//! count), in the pool, and have not declined (or let lapse) an offer of this conversation.
+//! count), in the pool, and have not declined (or let lapse) an offer of this conversation in the
+//! last `routing.offer_timeout_seconds` (after that they may be offered it again, so a conversation
+//! is never stranded when the only agent on duty missed it once).
 //!
 //! - `round_robin`: the next available agent after the one who got the last conversation, in pool
 //!   order (the cursor is in the state, so it is fair across restarts).
@@ -50,7 +52,11 @@ pub(crate) fn proficiency(config: &Config, agent: &Agent, skill: &str) -> u8 {
         .and_then(|p| p.skills.get(skill))
         .copied()
         .unwrap_or(0);
-    let in_map = config.routing.skills.get(skill).is_some_and(|ids| ids.iter().any(|id| id == &agent.id));
+    let in_map = config
+        .routing
+        .skills
+        .get(skill)
+        .is_some_and(|ids| ids.iter().any(|id| id == &agent.id));
     let from_map = u8::from(in_map);
     from_presence.max(from_profile).max(from_map)
 }
@@ -60,11 +66,13 @@ fn available<'s>(
     state: &'s State,
     conv: &Conversation,
     id: &str,
+    now: i64,
 ) -> Option<&'s Agent> {
     let agent = state.agents.get(id)?;
     let free = agent.status == Presence::Online
         && (agent.active.len() as u64) < u64::from(capacity(config, agent));
-    (free && !conv.declined_by.contains(id)).then_some(agent)
+    let declined = conv.declined_by.get(id).is_some_and(|until| now < *until);
+    (free && !declined).then_some(agent)
 }
 
 /// The agent to offer `conv` to now, if any.
@@ -78,7 +86,7 @@ pub(crate) fn choose(
     let candidates: Vec<(usize, &Agent)> = pool
         .iter()
         .enumerate()
-        .filter_map(|(i, id)| available(config, state, conv, id).map(|a| (i, a)))
+        .filter_map(|(i, id)| available(config, state, conv, id, now).map(|a| (i, a)))
         .collect();
     if candidates.is_empty() {
         return None;

@@ -162,6 +162,10 @@ pub struct Conversation {
     pub awaiting_ai: bool,
     /// Low-confidence AI replies in a row.
     pub low_confidence_streak: u32,
+    /// The confidence of the current turn was already counted (given in the customer message's
+    /// signals), so the AI reply of the same turn does not count it again.
+    #[serde(default)]
+    pub turn_confidence_counted: bool,
     /// Intent from the caller's AI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
@@ -194,9 +198,10 @@ pub struct Conversation {
     /// The position the customer was last told.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub told_position: Option<u32>,
-    /// Agents who declined it or let the offer lapse.
+    /// Agents who declined it or let the offer lapse, with when they may be offered it again
+    /// (epoch ms): `routing.offer_timeout_seconds` later, so a one-agent team is never stuck.
     #[serde(default)]
-    pub declined_by: BTreeSet<String>,
+    pub declined_by: BTreeMap<String, i64>,
     /// Skill the topic needs (`skill_based`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_skill: Option<String>,
@@ -221,6 +226,7 @@ impl Conversation {
             exchanges: 0,
             awaiting_ai: false,
             low_confidence_streak: 0,
+            turn_confidence_counted: false,
             intent: None,
             topic: None,
             topic_keyword: None,
@@ -232,7 +238,7 @@ impl Conversation {
             handoff_at: None,
             queue_key: None,
             told_position: None,
-            declined_by: BTreeSet::new(),
+            declined_by: BTreeMap::new(),
             required_skill: None,
             callback: None,
             deferred_until: None,

@@ -13,6 +13,11 @@ use crate::state::Conversation;
 /// How far the recent average must move to call the trend worsening or improving.
 const TREND_DELTA: f64 = 0.1;
 
+/// Sustained frustration: when every message of a full window is negative and their average is at
+/// or below this share of the (negative) threshold, the trigger fires even though no single
+/// message reached the threshold (-0.44, -0.48, -0.49 against -0.5).
+pub const SUSTAINED_FACTOR: f64 = 0.8;
+
 /// Where a sentiment score came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ScoreSource {
@@ -128,12 +133,28 @@ pub(crate) fn after_ai_reply(config: &Config, conv: &Conversation) -> Vec<Trigge
 fn sentiment(config: &Config, conv: &Conversation, source: ScoreSource) -> Option<TriggerHit> {
     let threshold = config.triggers.sentiment_threshold?;
     let latest = conv.history.last().and_then(|h| h.sentiment)?;
-    let average = recent_average(conv, config.triggers.sentiment_window)?;
-    (latest <= threshold || average <= threshold).then(|| TriggerHit::SentimentThreshold {
+    let window = config.triggers.sentiment_window;
+    let average = recent_average(conv, window)?;
+    let scores: Vec<f64> = conv.sentiments().collect();
+    let recent = &scores[scores.len().saturating_sub(window as usize)..];
+    let sustained = threshold < 0.0
+        && window >= 2
+        && recent.len() >= window as usize
+        && recent.iter().all(|s| *s < 0.0)
+        && average <= threshold * SUSTAINED_FACTOR;
+    let basis = if latest <= threshold {
+        "message"
+    } else if sustained {
+        "sustained"
+    } else {
+        return None;
+    };
+    Some(TriggerHit::SentimentThreshold {
         score: latest,
         average: round4(average),
         threshold,
-        trend: trend(conv, config.triggers.sentiment_window).into(),
+        trend: trend(conv, window).into(),
+        basis: basis.into(),
         source: source.name().into(),
     })
 }

@@ -1,1 +1,75 @@
-fn main() {}
+//! `cargo xtask`: the project's tasks (alias in `.cargo/config.toml`).
+//!
+//! - `cargo xtask test`: everything CI runs (`.ci/run` calls it), step by step.
+//! - `cargo xtask demo`: replays `examples/conversations/` through the engine and prints each
+//!   decision.
+
+mod demo;
+mod render;
+mod steps;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Project tasks for the handoff workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every check CI runs, in order: formatting, clippy, all tests (what .ci/run does).
+    Test,
+    /// Replay examples/conversations/*.jsonl through the engine and print each decision.
+    ///
+    /// Until the native service exists, the demo runs the engine in-process.
+    Demo {
+        /// Only this conversation (file name with or without .jsonl, e.g. spec-walkthrough).
+        #[arg(long, value_name = "NAME")]
+        conversation: Option<String>,
+        /// Print raw JSON lines ({"file","line","now","input","outputs"|"error"}) instead.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Why a task failed: a message for the user and the exit status to leave with.
+#[derive(Debug)]
+pub struct Failure {
+    /// What failed.
+    pub message: String,
+    /// Exit status (never 0).
+    pub code: u8,
+}
+
+impl Failure {
+    /// A failure with exit status 1.
+    pub fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Test => steps::run_all(&steps::steps()),
+        Command::Demo { conversation, json } => demo::run(conversation.as_deref(), json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("xtask: error: {}", failure.message);
+            ExitCode::from(failure.code.max(1))
+        }
+    }
+}

@@ -1596,7 +1596,6 @@ mod tests {
         assert_eq!(errors.len(), 1);
     }
 
-
     #[test]
     fn after_gap_finds_transition() {
         let tz = chrono_tz::America::New_York;

@@ -72,12 +72,12 @@ pub mod outbox;
 pub mod output;
 pub mod request;
 mod routing;
-mod text;
 pub mod sentiment;
 pub mod signing;
 pub mod state;
 pub mod summary;
 pub mod template;
+mod text;
 pub mod topics;
 mod triggers;
 

@@ -25,7 +25,10 @@ pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
 /// The candidate closest to `word`, ignoring case, for a "did you mean" hint: within 1 edit for
 /// words of up to 4 characters, 2 for longer ones, and never a complete rewrite of the candidate.
 /// Ties go to the first candidate.
-pub(crate) fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn suggest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let word: Vec<char> = word.to_lowercase().chars().collect();
     if word.len() > 64 {
         return None;
@@ -50,7 +53,10 @@ mod tests {
     use super::*;
 
     fn d(a: &str, b: &str) -> usize {
-        edit_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+        edit_distance(
+            &a.chars().collect::<Vec<_>>(),
+            &b.chars().collect::<Vec<_>>(),
+        )
     }
 
     #[test]
@@ -64,7 +70,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("round_robbin", ["round_robin", "load_based"]), Some("round_robin"));
+        assert_eq!(
+            suggest("round_robbin", ["round_robin", "load_based"]),
+            Some("round_robin")
+        );
         assert_eq!(suggest("Monday", ["monday", "tuesday"]), Some("monday"));
         assert_eq!(suggest("x", ["id"]), None);
         assert_eq!(suggest("zzzzzzzz", ["monday"]), None);

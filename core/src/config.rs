@@ -153,6 +153,9 @@ pub struct Routing {
     pub offer_timeout_seconds: u32,
     /// Assign without an offer/accept step (default `false`).
     pub auto_accept: bool,
+    /// An agent who lets an offer lapse is set `away` until they say they are online again
+    /// (default `true`): a missed offer usually means they stepped away.
+    pub away_after_missed_offer: bool,
     /// Most conversations waiting at once; `None` for no limit.
     pub max_queue_length: Option<u32>,
 }
@@ -629,6 +632,7 @@ const ROUTING_KEYS: &[&str] = &[
     "skill_wait_seconds",
     "offer_timeout_seconds",
     "auto_accept",
+    "away_after_missed_offer",
     "max_queue_length",
 ];
 
@@ -649,6 +653,7 @@ fn parse_routing(
         skill_wait_seconds: Some(60),
         offer_timeout_seconds: 60,
         auto_accept: false,
+        away_after_missed_offer: true,
         max_queue_length: None,
     };
     let Some(value) = value else { return routing };
@@ -671,6 +676,7 @@ fn parse_routing(
     }
     routing.priority_boost_on_sentiment = obj.bool("priority_boost_on_sentiment", true, errors);
     routing.auto_accept = obj.bool("auto_accept", false, errors);
+    routing.away_after_missed_offer = obj.bool("away_after_missed_offer", true, errors);
     if let Some(pool) = obj.strings("agent_pool", errors) {
         let pool_path = obj.path_of("agent_pool");
         let mut seen = BTreeSet::new();

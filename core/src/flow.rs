@@ -707,9 +707,25 @@ impl<'a> Flow<'a> {
         }
         self.out.push(Output::OfferWithdrawn {
             conversation_id: id.to_string(),
-            agent_id,
+            agent_id: agent_id.clone(),
             reason: reason.into(),
         });
+        // A missed offer usually means the agent stepped away: stop offering them conversations
+        // (their other pending offers go to someone else) until they say they are online again.
+        let mut also_withdraw = Vec::new();
+        if reason == "expired" && self.config.routing.away_after_missed_offer {
+            if let Some(agent) = self.state.agents.get_mut(&agent_id) {
+                if agent.status == Presence::Online {
+                    agent.status = Presence::Away;
+                    also_withdraw = agent.active.iter().cloned().collect();
+                    self.out.push(Output::AgentStatus {
+                        agent_id: agent_id.clone(),
+                        status: Presence::Away,
+                        reason: "missed_offer".into(),
+                    });
+                }
+            }
+        }
         if queued_before || self.config.routing.fallback == Fallback::Queue {
             // Back in the queue at its turn (waiting time counts from the handoff); the queue is then
             // served in order, so it goes to another agent if one is free.
@@ -722,6 +738,9 @@ impl<'a> Flow<'a> {
             // Not queueing: serve the queue with the freed agent, then find someone else or fall back.
             self.dispatch();
             self.route(id);
+        }
+        for other in also_withdraw {
+            self.withdraw_offer(&other, "agent_unavailable");
         }
     }
 
@@ -908,8 +927,11 @@ impl<'a> Flow<'a> {
             by: c.by,
             agent_id: agent_id.clone(),
         });
-        let event = events::closed(&conv, &by, agent_id.as_deref(), self.now);
-        self.event(&id, event);
+        // Webhooks hear about conversations that were handed off, not every AI-only chat.
+        if conv.handoff_at.is_some() {
+            let event = events::closed(&conv, &by, agent_id.as_deref(), self.now);
+            self.event(&id, event);
+        }
         self.dispatch();
     }
 

@@ -61,6 +61,15 @@ pub enum Output {
         /// `declined`, `expired` or `agent_unavailable`.
         reason: String,
     },
+    /// The engine changed an agent's presence (an agent who let an offer lapse is set `away`).
+    AgentStatus {
+        /// The agent.
+        agent_id: String,
+        /// The new presence.
+        status: crate::state::Presence,
+        /// Why: `missed_offer`.
+        reason: String,
+    },
     /// An agent has the conversation.
     Assigned {
         /// Conversation id.

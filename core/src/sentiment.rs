@@ -1369,7 +1369,6 @@ static VADER_LEXICON: &[(&str, f32)] = &[
     ("fatally", -3.2),
     ("fault", -1.7),
     ("faulty", -1.3),
-    ("favor", 1.7),
     ("favorite", 2.0),
     ("fear", -2.2),
     ("fearful", -2.2),
@@ -2422,9 +2421,15 @@ static HINGLISH_LEXICON: &[(&str, f32)] = &[
 
 /// Spanish words, valued like their English counterparts in VADER.
 static SPANISH_LEXICON: &[(&str, f32)] = &[
+    ("averiada", -1.5),
+    ("averiado", -1.5),
     ("basura", -2.0),
     ("buena", 1.9),
     ("bueno", 1.9),
+    ("danada", -1.9),
+    ("danado", -1.9),
+    ("dañada", -1.9),
+    ("dañado", -1.9),
     ("decepcionada", -2.1),
     ("decepcionado", -2.1),
     ("encanta", 3.2),
@@ -2450,6 +2455,12 @@ static SPANISH_LEXICON: &[(&str, f32)] = &[
     ("problema", -1.7),
     ("pésima", -2.9),
     ("pésimo", -2.9),
+    ("retraso", -1.0),
+    ("rota", -2.1),
+    ("rotas", -2.1),
+    ("roto", -2.1),
+    ("rotos", -2.1),
+    ("tarde", -0.5),
 ];
 
 #[cfg(test)]
@@ -2458,6 +2469,14 @@ mod tests {
 
     fn c(text: &str) -> f64 {
         score(text).compound
+    }
+
+    #[test]
+    fn a_spanish_complaint_with_por_favor_is_negative() {
+        let text = "Hola, mi pedido llegó con la caja rota y la lámpara no enciende. \
+                    Quiero hablar con una persona, por favor.";
+        assert!(c(text) < 0.0, "{}", c(text));
+        assert_eq!(c("por favor"), 0.0);
     }
 
     fn assert_close(text: &str, expected: f64) {

@@ -10,8 +10,9 @@ use crate::output::TriggerHit;
 use crate::request::detect_human_request;
 use crate::state::Conversation;
 
-/// How far the recent average must move to call the trend worsening or improving.
-const TREND_DELTA: f64 = 0.1;
+/// Change of sentiment per message (least-squares slope over the window) that makes the trend
+/// worsening or improving: -0.3, -0.45, -0.65 is worsening; -0.44, -0.48, -0.49 is steady.
+pub const TREND_SLOPE: f64 = 0.05;
 
 /// Sustained frustration: when every message of a full window is negative and their average is at
 /// or below this share of the (negative) threshold, the trigger fires even though no single
@@ -46,23 +47,27 @@ pub(crate) fn recent_average(conv: &Conversation, window: u32) -> Option<f64> {
     Some(scores[scores.len() - n..].iter().sum::<f64>() / n as f64)
 }
 
-/// `worsening`, `improving` or `steady`: the recent average against the one before it.
+/// `worsening`, `improving` or `steady`: the least-squares slope of the last `window` scores (at
+/// least two), per message, against [`TREND_SLOPE`].
 pub(crate) fn trend(conv: &Conversation, window: u32) -> &'static str {
     let scores: Vec<f64> = conv.sentiments().collect();
-    if scores.len() < 2 {
+    let n = scores.len().min((window as usize).max(2));
+    if n < 2 {
         return "steady";
     }
-    let w = (window as usize).max(1);
-    let recent_n = scores.len().min(w);
-    let recent = &scores[scores.len() - recent_n..];
-    let before_end = scores.len() - 1;
-    let before_n = before_end.min(w);
-    let before = &scores[before_end - before_n..before_end];
-    let avg = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
-    let delta = avg(recent) - avg(before);
-    if delta <= -TREND_DELTA {
+    let ys = &scores[scores.len() - n..];
+    let mean_x = (n - 1) as f64 / 2.0;
+    let mean_y = ys.iter().sum::<f64>() / n as f64;
+    let (mut num, mut den) = (0.0, 0.0);
+    for (i, y) in ys.iter().enumerate() {
+        let dx = i as f64 - mean_x;
+        num += dx * (y - mean_y);
+        den += dx * dx;
+    }
+    let slope = num / den;
+    if slope <= -TREND_SLOPE {
         "worsening"
-    } else if delta >= TREND_DELTA {
+    } else if slope >= TREND_SLOPE {
         "improving"
     } else {
         "steady"
@@ -194,4 +199,35 @@ pub(crate) fn by_precedence(mut hits: Vec<TriggerHit>) -> Vec<TriggerHit> {
 
 pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{HistoryEntry, Role};
+
+    fn with_scores(scores: &[f64]) -> Conversation {
+        let mut conv = Conversation::new("c");
+        for (i, s) in scores.iter().enumerate() {
+            conv.history.push(HistoryEntry {
+                role: Role::Customer,
+                text: String::new(),
+                at: i as i64,
+                agent_id: None,
+                sentiment: Some(*s),
+                confidence: None,
+            });
+        }
+        conv
+    }
+
+    #[test]
+    fn falling_scores_are_worsening_and_flat_ones_steady() {
+        assert_eq!(trend(&with_scores(&[-0.3, -0.45, -0.65]), 3), "worsening");
+        assert_eq!(trend(&with_scores(&[-0.44, -0.48, -0.49]), 3), "steady");
+        assert_eq!(trend(&with_scores(&[-0.8, -0.2, 0.4]), 3), "improving");
+        assert_eq!(trend(&with_scores(&[-0.8]), 3), "steady");
+        // Only the window counts: an old spike does not make today's flat scores a trend.
+        assert_eq!(trend(&with_scores(&[0.9, -0.1, -0.1, -0.1]), 3), "steady");
+    }
 }

@@ -253,15 +253,40 @@ fn the_none_fallback_leaves_the_customer_with_the_ai() {
     assert_eq!(offered_to(&out, "conv_1").as_deref(), Some("agent_1"));
 }
 
-/// One agent on duty lets an offer lapse (on a call, say) and is then idle for ten minutes: the
-/// customer must not wait at position 1 forever while that agent is online and free.
+/// One agent on duty lets an offer lapse (on a call, say): the engine sets them `away` (a missed
+/// offer usually means they stepped away) and the customer waits at position 1 until the agent says
+/// they are back, when the conversation is offered to them again.
 #[test]
-fn a_customer_is_not_stranded_when_the_only_agent_let_an_offer_lapse() {
+fn an_agent_who_misses_an_offer_is_set_away_until_they_are_back() {
     let mut sim = spec();
     sim.online("agent_1", "Asha");
     sim.button("conv_1");
     let out = sim.advance_secs(60);
     assert_eq!(one(&out, "offer_withdrawn")["reason"], "expired");
+    let status = one(&out, "agent_status");
+    assert_eq!(
+        (status["agent_id"].as_str(), status["status"].as_str()),
+        (Some("agent_1"), Some("away"))
+    );
+    assert_eq!(status["reason"], "missed_offer");
+    assert_eq!(positions(&out, "conv_1"), [1]);
+    assert_eq!(offered_to(&sim.advance_secs(600), "conv_1"), None);
+
+    let back = sim.online("agent_1", "Asha");
+    assert_eq!(offered_to(&back, "conv_1").as_deref(), Some("agent_1"));
+}
+
+/// With `away_after_missed_offer: false`, the one agent on duty stays online after missing an offer
+/// and is offered the conversation again once `offer_timeout_seconds` have passed: the customer is
+/// never stranded at position 1 while that agent is online and free.
+#[test]
+fn a_customer_is_not_stranded_when_the_only_agent_let_an_offer_lapse() {
+    let mut sim = Sim::new(json!({"handoff": {"routing": {"away_after_missed_offer": false}}}));
+    sim.online("agent_1", "Asha");
+    sim.button("conv_1");
+    let out = sim.advance_secs(60);
+    assert_eq!(one(&out, "offer_withdrawn")["reason"], "expired");
+    assert!(!has(&out, "agent_status"));
     assert_eq!(positions(&out, "conv_1"), [1]);
 
     let later = sim.advance_secs(600);

@@ -285,6 +285,12 @@ pub fn output(now: i64, o: &Value) -> Vec<String> {
             str_at(o, "agent_id"),
             str_at(o, "reason")
         ),
+        "agent_status" => format!(
+            "AGENT {} is now {} ({})",
+            str_at(o, "agent_id"),
+            str_at(o, "status"),
+            str_at(o, "reason")
+        ),
         "assigned" => format!(
             "ASSIGNED {conv} to {} after {}",
             str_at(o, "agent_name"),

@@ -154,6 +154,17 @@ impl<'a> Flow<'a> {
         );
     }
 
+    /// Says `kind` with `{{next_opening}}` filled in; returns the next opening (epoch ms), if any.
+    fn say_with_opening(&mut self, id: &str, kind: MessageKind) -> Option<i64> {
+        let next = self.next_opening();
+        let vars = Vars {
+            next_opening: next.as_ref().map(|n| n.1.clone()),
+            ..Vars::default()
+        };
+        self.say(id, kind, vars);
+        next.map(|n| n.0)
+    }
+
     /// The next opening as local text, when business hours are configured and it is known.
     fn next_opening(&self) -> Option<(i64, String)> {
         let hours = self.config.business_hours.as_ref()?;
@@ -445,39 +456,17 @@ impl<'a> Flow<'a> {
         self.event(id, event);
 
         if !self.is_open() {
-            let next = self.next_opening();
             match self.config.outside_hours.action {
                 OutsideHoursAction::CollectCallback => {
-                    self.say(
-                        id,
-                        MessageKind::OutsideHours,
-                        Vars {
-                            next_opening: next.clone().map(|n| n.1),
-                            ..Vars::default()
-                        },
-                    );
-                    self.collect_callback(id, "outside_hours", next.map(|n| n.0));
+                    let next = self.say_with_opening(id, MessageKind::OutsideHours);
+                    self.collect_callback(id, "outside_hours", next);
                 }
                 OutsideHoursAction::Message => {
-                    self.say(
-                        id,
-                        MessageKind::OutsideHours,
-                        Vars {
-                            next_opening: next.clone().map(|n| n.1),
-                            ..Vars::default()
-                        },
-                    );
-                    self.conv(id).deferred_until = next.map(|n| n.0);
+                    let next = self.say_with_opening(id, MessageKind::OutsideHours);
+                    self.conv(id).deferred_until = next;
                 }
                 OutsideHoursAction::Queue => {
-                    self.say(
-                        id,
-                        MessageKind::OutsideHours,
-                        Vars {
-                            next_opening: next.map(|n| n.1),
-                            ..Vars::default()
-                        },
-                    );
+                    self.say_with_opening(id, MessageKind::OutsideHours);
                     self.route(id);
                 }
             }
@@ -520,42 +509,18 @@ impl<'a> Flow<'a> {
                     .is_some_and(|max| self.state.queue.len() as u64 >= u64::from(max));
                 let requeue = self.state.conversations[id].queue_key.clone();
                 if full && requeue.is_none() {
-                    let next = self.next_opening();
-                    self.say(
-                        id,
-                        MessageKind::QueueFull,
-                        Vars {
-                            next_opening: next.clone().map(|n| n.1),
-                            ..Vars::default()
-                        },
-                    );
-                    self.collect_callback(id, "queue_full", next.map(|n| n.0));
+                    let next = self.say_with_opening(id, MessageKind::QueueFull);
+                    self.collect_callback(id, "queue_full", next);
                     return;
                 }
                 self.enqueue(id);
             }
             Fallback::Callback => {
-                let next = self.next_opening();
-                self.say(
-                    id,
-                    MessageKind::NoAgentAvailable,
-                    Vars {
-                        next_opening: next.clone().map(|n| n.1),
-                        ..Vars::default()
-                    },
-                );
-                self.collect_callback(id, "no_agent_available", next.map(|n| n.0));
+                let next = self.say_with_opening(id, MessageKind::NoAgentAvailable);
+                self.collect_callback(id, "no_agent_available", next);
             }
             Fallback::None => {
-                let next = self.next_opening();
-                self.say(
-                    id,
-                    MessageKind::NoAgentAvailable,
-                    Vars {
-                        next_opening: next.map(|n| n.1),
-                        ..Vars::default()
-                    },
-                );
+                self.say_with_opening(id, MessageKind::NoAgentAvailable);
                 let until = self.now.saturating_add(60_000);
                 let conv = self.conv(id);
                 conv.status = Status::Ai;

@@ -358,7 +358,7 @@ impl Config {
         let handoff = match value {
             Value::Object(map) if map.len() == 1 && map.contains_key("handoff") => &map["handoff"],
             Value::Object(map) if map.contains_key("handoff") => {
-                let top = Obj::new(value, "", &["handoff"], &mut errors);
+                let top = Obj::new(value, "$", &["handoff"], &mut errors);
                 drop(top);
                 &map["handoff"]
             }

@@ -11,6 +11,10 @@ use crate::output::Output;
 use crate::routing;
 use crate::state::{State, Status, STATE_VERSION};
 
+/// The latest instant the engine accepts (epoch ms): 9999-12-31T23:59:59.999Z. Every time in the
+/// state lies in `0..=MAX_TIME`, so sums of a time and a timeout never overflow.
+pub const MAX_TIME: i64 = 253_402_300_799_999;
+
 /// Largest text accepted in one input field (bytes).
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
@@ -116,16 +120,18 @@ impl Engine {
     /// an unknown conversation or delivery, an agent acting on a conversation that is not theirs).
     /// The state is then exactly as it was.
     pub fn handle(&mut self, input: Input, now: i64) -> Result<Vec<Output>, InputError> {
-        if chrono::DateTime::from_timestamp_millis(now).is_none() || now < 0 {
-            return Err(InputError::new(
+        if !(0..=MAX_TIME).contains(&now) {
+            return Err(InputError::with_value(
                 "now",
-                "expected epoch milliseconds between 1970 and 9999",
+                "expected epoch milliseconds from 1970 to the end of 9999",
+                &Value::from(now),
             ));
         }
         crate::check::check(&self.config, &self.state, &input)?;
-        let now = now.max(self.state.now);
+        let before = self.state.now;
+        let now = now.max(before);
         self.state.now = now;
-        let mut flow = Flow::new(&self.config, &mut self.state, now);
+        let mut flow = Flow::new(&self.config, &mut self.state, before, now);
         flow.apply(input);
         Ok(flow.into_outputs())
     }
@@ -213,8 +219,70 @@ fn check_version(version: u32) -> Result<(), RestoreError> {
     Ok(())
 }
 
+/// Every instant in the state, with its path.
+fn times(state: &State) -> Vec<(String, i64)> {
+    let mut out = vec![("state.now".to_string(), state.now)];
+    for (id, c) in &state.conversations {
+        let p = format!("state.conversations.{id}");
+        out.extend(c.handoff_at.map(|t| (format!("{p}.handoff_at"), t)));
+        out.extend(c.deferred_until.map(|t| (format!("{p}.deferred_until"), t)));
+        out.extend(
+            c.queue_key
+                .as_ref()
+                .map(|k| (format!("{p}.queue_key.since"), k.since)),
+        );
+        match &c.status {
+            Status::Offered { expires_at, .. } => {
+                out.push((format!("{p}.expires_at"), *expires_at))
+            }
+            Status::Assigned { since, .. } => out.push((format!("{p}.since"), *since)),
+            Status::CallbackScheduled { at } => out.push((format!("{p}.at"), *at)),
+            _ => {}
+        }
+        for (i, h) in c.history.iter().enumerate() {
+            out.push((format!("{p}.history[{i}].at"), h.at));
+        }
+        for (agent, until) in &c.declined_by {
+            out.push((format!("{p}.declined_by.{agent}"), *until));
+        }
+    }
+    for (id, a) in &state.agents {
+        out.push((
+            format!("state.agents.{id}.last_assigned_at"),
+            a.last_assigned_at,
+        ));
+    }
+    for key in &state.queue {
+        out.push(("state.queue".to_string(), key.since));
+    }
+    for (id, e) in &state.outbox {
+        let t = match e.state {
+            crate::state::DeliveryState::InFlight { since } => since,
+            crate::state::DeliveryState::Waiting { at } => at,
+        };
+        out.push((format!("state.outbox.{id}"), t));
+    }
+    for (id, d) in &state.dead_letters {
+        out.push((format!("state.dead_letters.{id}.at"), d.at));
+    }
+    out
+}
+
 fn check_consistent(state: &State) -> Result<(), RestoreError> {
     let bad = |path: String, message: String| Err(RestoreError::Inconsistent { path, message });
+    // Deadlines may lie a little past the last input (an offer timeout, a retry in 24 h), never
+    // past the end of the accepted range plus a day.
+    for (path, t) in times(state) {
+        if !(0..=MAX_TIME + 2 * 86_400_000).contains(&t) {
+            return bad(path, format!("time {t} is outside 1970..9999"));
+        }
+    }
+    if state.now > MAX_TIME {
+        return bad(
+            "state.now".into(),
+            format!("time {} is outside 1970..9999", state.now),
+        );
+    }
     for key in &state.queue {
         match state.conversations.get(&key.conversation_id) {
             Some(c) if c.status == Status::Queued => {}

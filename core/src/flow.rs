@@ -28,6 +28,8 @@ const DEFAULT_BOOST_THRESHOLD: f64 = -0.5;
 pub(crate) struct Flow<'a> {
     config: &'a Config,
     state: &'a mut State,
+    /// The latest time seen before this input.
+    before: i64,
     now: i64,
     out: Vec<Output>,
 }
@@ -43,10 +45,11 @@ struct Vars {
 }
 
 impl<'a> Flow<'a> {
-    pub(crate) fn new(config: &'a Config, state: &'a mut State, now: i64) -> Flow<'a> {
+    pub(crate) fn new(config: &'a Config, state: &'a mut State, before: i64, now: i64) -> Flow<'a> {
         Flow {
             config,
             state,
+            before,
             now,
             out: Vec::new(),
         }
@@ -95,6 +98,26 @@ impl<'a> Flow<'a> {
             }
             Input::Tick => self.tick(),
         }
+        // A skill wait or a decline cooldown that ended since the last input changes who may take
+        // a queued conversation: serve the queue now, whatever the input was, so the deadline is
+        // not lost when the host's next input is not a tick.
+        if self.queue_deadline_passed() {
+            self.dispatch();
+        }
+    }
+
+    /// Whether a queued conversation's skill wait or decline cooldown ended in `(before, now]`.
+    fn queue_deadline_passed(&self) -> bool {
+        let crossed = |t: i64| self.before < t && t <= self.now;
+        self.state.queue.iter().any(|key| {
+            self.state
+                .conversations
+                .get(&key.conversation_id)
+                .is_some_and(|conv| {
+                    routing::skill_wait_deadline(self.config, conv).is_some_and(crossed)
+                        || conv.declined_by.values().any(|t| crossed(*t))
+                })
+        })
     }
 
     // ----- helpers -------------------------------------------------------------------------
@@ -628,7 +651,7 @@ impl<'a> Flow<'a> {
         };
         conv.queue_key = None;
         conv.told_position = None;
-        let wait_ms = now - conv.handoff_at.unwrap_or(now);
+        let wait_ms = now.saturating_sub(conv.handoff_at.unwrap_or(now)).max(0);
         self.out.push(Output::Assigned {
             conversation_id: id.to_string(),
             agent_id: agent_id.to_string(),

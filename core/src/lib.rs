@@ -82,7 +82,7 @@ pub mod topics;
 mod triggers;
 
 pub use config::{Config, ConfigErrors};
-pub use engine::{Engine, MAX_TEXT_BYTES};
+pub use engine::{Engine, MAX_TEXT_BYTES, MAX_TIME};
 pub use error::{ConfigError, InputError, RestoreError};
 pub use input::Input;
 pub use output::Output;

@@ -40,13 +40,12 @@
 //!   the engine and no later than 8 days after the engine's `now`; ticking at it succeeds, after
 //!   that tick the next wakeup is strictly later than the engine's `now`, and a second tick at the
 //!   same time outputs nothing.
-//! - **early tick** (ignored, an engine bug, see
-//!   `skill_wait_deadline_survives_an_input_at_the_deadline` and
-//!   `decline_cooldown_survives_an_input_at_its_end`): when `next_wakeup()` is none or later than
-//!   the engine's `now`, a tick outputs nothing.
+//! - **early tick**: when `next_wakeup()` is none or later than the engine's `now`, a tick outputs
+//!   nothing (regressions: `skill_wait_deadline_survives_an_input_at_the_deadline` and
+//!   `decline_cooldown_survives_an_input_at_its_end`).
 //!
 //! Floats in generated inputs have four decimal places; `restore_keeps_full_precision_floats`
-//! (ignored: an engine bug) shows why.
+//! checks full-precision floats separately.
 //!
 //! Failure persistence is off (no `proptest-regressions` files); a failure prints the shrunk
 //! sequence.
@@ -1080,7 +1079,6 @@ proptest! {
     /// `skill_wait_deadline_survives_an_input_at_the_deadline` and
     /// `decline_cooldown_survives_an_input_at_its_end` for the failures it finds.
     #[test]
-    #[ignore = "engine bug: a deadline (skill wait, decline cooldown) reached by a non-tick input drops out of next_wakeup"]
     fn a_tick_when_nothing_is_due_does_nothing(world in world(), steps in steps()) {
         run(&world, &steps, |sim, _| check_early_tick(sim))?;
     }
@@ -1092,7 +1090,6 @@ proptest! {
 /// differs from the persisted one and so do later outputs (the agent's context shows the
 /// confidence). The fix is `serde_json = { features = ["float_roundtrip"] }` in the workspace.
 #[test]
-#[ignore = "engine bug: serde_json without float_roundtrip does not read back the floats it wrote"]
 fn restore_keeps_full_precision_floats() {
     let config = Config::from_json_str(r#"{"handoff": {}}"#).unwrap();
     let mut engine = Engine::new(config.clone());
@@ -1117,7 +1114,6 @@ fn restore_keeps_full_precision_floats() {
 /// although an agent is free, until some unrelated tick, agent update or close. A host that
 /// ticks only when told never hands it over.
 #[test]
-#[ignore = "engine bug: a deadline (skill wait, decline cooldown) reached by a non-tick input drops out of next_wakeup"]
 fn skill_wait_deadline_survives_an_input_at_the_deadline() {
     let config = Config::from_value(&json!({"handoff": {"routing": {
         "method": "skill_based",
@@ -1164,7 +1160,6 @@ fn skill_wait_deadline_survives_an_input_at_the_deadline() {
 /// at that instant drops the deadline (`next_wakeup()` keeps only deadlines later than `now`), so a
 /// host that ticks when told never hands the conversation back to the only agent on duty.
 #[test]
-#[ignore = "engine bug: a deadline (skill wait, decline cooldown) reached by a non-tick input drops out of next_wakeup"]
 fn decline_cooldown_survives_an_input_at_its_end() {
     let config = Config::from_value(&json!({"handoff": {
         "routing": {"method": "round_robin", "offer_timeout_seconds": 5},

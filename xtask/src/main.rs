@@ -1,12 +1,14 @@
 //! `cargo xtask`: the project's tasks (alias in `.cargo/config.toml`).
 //!
 //! - `cargo xtask test`: everything CI runs (`.ci/run` calls it), step by step.
+//! - `cargo xtask wasm`: only the wasm builds (`target/wasm/handoff_abi.wasm`, `host-node/wasm/`).
 //! - `cargo xtask demo`: replays `examples/conversations/` through the engine and prints each
 //!   decision.
 
 mod demo;
 mod render;
 mod steps;
+mod wasm;
 
 use std::process::ExitCode;
 
@@ -25,8 +27,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run every check CI runs, in order: formatting, clippy, all tests (what .ci/run does).
+    /// Run every check CI runs, in order: formatting, clippy, the wasm builds, all Rust tests and
+    /// the Node tests (what .ci/run does).
     Test,
+    /// Build only the wasm modules: the `abi` build to target/wasm/handoff_abi.wasm and the `js`
+    /// build through wasm-bindgen to host-node/wasm/ (installing the target and wasm-bindgen-cli
+    /// when missing).
+    Wasm,
     /// Replay examples/conversations/*.jsonl through the engine and print each decision.
     ///
     /// Until the native service exists, the demo runs the engine in-process.
@@ -57,12 +64,19 @@ impl Failure {
             code: 1,
         }
     }
+
+    /// The same failure with exit status `code` (0 is taken as 1).
+    pub fn code(mut self, code: u8) -> Failure {
+        self.code = code.max(1);
+        self
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Test => steps::run_all(&steps::steps()),
+        Command::Wasm => steps::run_all(&steps::wasm_steps()),
         Command::Demo { conversation, json } => demo::run(conversation.as_deref(), json),
     };
     match result {

@@ -16,17 +16,38 @@ pub struct Prerequisite {
     pub install: &'static [&'static str],
 }
 
-/// One step of `cargo xtask test`: a command run from the workspace root.
+/// What a step does.
+pub enum Action {
+    /// A command run from the workspace root; `cargo` means the cargo that runs xtask.
+    Command(&'static [&'static str]),
+    /// Work xtask does itself (several commands, copies, checks); `shows` is its header.
+    Task {
+        /// What it does, for the header (`build the abi and js wasm modules`).
+        shows: &'static str,
+        /// Does it.
+        run: fn() -> Result<(), Failure>,
+    },
+}
+
+impl Action {
+    fn shown(&self) -> String {
+        match self {
+            Action::Command(argv) => shown(argv),
+            Action::Task { shows, .. } => (*shows).to_string(),
+        }
+    }
+}
+
+/// One step of `cargo xtask test`.
 ///
-/// [`steps`] is the whole of what CI runs, in order. Later issues add steps to that list: the wasm
-/// build for the `wasm32-unknown-unknown` target, installing `wasm-bindgen-cli`, `npm ci`, browser
-/// tests in Chromium and edge tests in workerd. A step whose prerequisite is missing must install
-/// it (saying so) or fail with a message saying how to get it: never skip silently.
+/// [`steps`] is the whole of what CI runs, in order. Later issues add steps to that list: browser
+/// tests in Chromium and edge tests in workerd. A step whose prerequisite is missing must install it
+/// (saying so) or fail with a message saying how to get it: never skip silently.
 pub struct Step {
     /// Short name for headers and the summary (`clippy`).
     pub name: &'static str,
-    /// The command; `cargo` means the cargo that runs xtask.
-    pub command: &'static [&'static str],
+    /// What it runs.
+    pub action: Action,
     /// What must be there first.
     pub prerequisites: &'static [Prerequisite],
 }
@@ -43,17 +64,18 @@ const CLIPPY: Prerequisite = Prerequisite {
     install: &["rustup", "component", "add", "rustfmt", "clippy"],
 };
 
-/// The steps, in the order they run.
+/// The steps, in the order they run: formatting and clippy, the wasm builds (the tests of
+/// handoff-native run the abi module), then every Rust test and the Node tests.
 pub fn steps() -> Vec<Step> {
-    vec![
+    let mut all = vec![
         Step {
             name: "fmt",
-            command: &["cargo", "fmt", "--all", "--", "--check"],
+            action: Action::Command(&["cargo", "fmt", "--all", "--", "--check"]),
             prerequisites: &[RUSTFMT],
         },
         Step {
             name: "clippy",
-            command: &[
+            action: Action::Command(&[
                 "cargo",
                 "clippy",
                 "--workspace",
@@ -61,15 +83,91 @@ pub fn steps() -> Vec<Step> {
                 "--",
                 "-D",
                 "warnings",
-            ],
+            ]),
             prerequisites: &[CLIPPY],
         },
+    ];
+    // The wasm builds come before the tests: handoff-native's tests run the abi module.
+    all.extend([
+        task(
+            "wasm-target",
+            "rustup target add wasm32-unknown-unknown (when not installed)",
+            crate::wasm::ensure_target,
+        ),
         Step {
-            name: "test",
-            command: &["cargo", "test", "--workspace"],
-            prerequisites: &[],
+            name: "wasm-clippy",
+            action: Action::Task {
+                shows: "cargo clippy -p handoff-wasm --target wasm32-unknown-unknown, features abi and js",
+                run: crate::wasm::clippy,
+            },
+            prerequisites: &[CLIPPY],
         },
+        bindgen_cli_step(),
+        build_step(),
+        task(
+            "npm-ci",
+            "npm ci in host-node/ (Node >= 20)",
+            crate::wasm::npm_ci,
+        ),
+        opt_step(),
+        task(
+            "test",
+            "HANDOFF_WASM=target/wasm/handoff_abi.wasm cargo test --workspace",
+            crate::wasm::cargo_test,
+        ),
+        task(
+            "node-test",
+            "node --test host-node/test/*.test.mjs (Node >= 20)",
+            crate::wasm::node_test,
+        ),
+    ]);
+    all
+}
+
+/// The steps of `cargo xtask wasm`: what it takes to build both wasm modules, and no tests.
+pub fn wasm_steps() -> Vec<Step> {
+    vec![
+        task(
+            "wasm-target",
+            "rustup target add wasm32-unknown-unknown (when not installed)",
+            crate::wasm::ensure_target,
+        ),
+        bindgen_cli_step(),
+        build_step(),
+        opt_step(),
     ]
+}
+
+fn task(name: &'static str, shows: &'static str, run: fn() -> Result<(), Failure>) -> Step {
+    Step {
+        name,
+        action: Action::Task { shows, run },
+        prerequisites: &[],
+    }
+}
+
+fn bindgen_cli_step() -> Step {
+    task(
+        "wasm-bindgen-cli",
+        "wasm-bindgen-cli of the version in Cargo.lock (cargo install when missing)",
+        crate::wasm::ensure_bindgen_cli,
+    )
+}
+
+fn build_step() -> Step {
+    task(
+        "wasm-build",
+        "cargo build --profile wasm-release: abi -> target/wasm/handoff_abi.wasm, js -> wasm-bindgen --target web -> host-node/wasm/",
+        crate::wasm::build,
+    )
+}
+
+fn opt_step() -> Step {
+    task(
+        "wasm-opt",
+        "wasm-opt -Oz from the npm package binaryen, when installed (optional)",
+        crate::wasm::optimize,
+    )
 }
 
 /// The program to run for `name`: `cargo` is the cargo that started xtask.
@@ -81,14 +179,16 @@ fn program(name: &str) -> OsString {
     }
 }
 
-fn command(argv: &[&str]) -> Command {
+/// The command `argv` (`cargo` is the cargo that runs xtask), run from the workspace root.
+pub fn command(argv: &[&str]) -> Command {
     let mut cmd = Command::new(program(argv[0]));
     cmd.args(&argv[1..])
         .current_dir(crate::demo::workspace_root());
     cmd
 }
 
-fn shown(argv: &[&str]) -> String {
+/// `argv` as one would type it.
+pub fn shown(argv: &[&str]) -> String {
     argv.join(" ")
 }
 
@@ -163,7 +263,7 @@ pub fn run_all(steps: &[Step]) -> Result<(), Failure> {
             i + 1,
             steps.len(),
             step.name,
-            shown(step.command)
+            step.action.shown()
         );
         let t = Instant::now();
         let result = step
@@ -209,13 +309,19 @@ pub fn run_all(steps: &[Step]) -> Result<(), Failure> {
 }
 
 fn run_step(step: &Step) -> Result<(), Failure> {
-    let status = command(step.command).status().map_err(|e| {
-        Failure::new(format!(
-            "step {}: `{}` could not start: {e}",
-            step.name,
-            shown(step.command)
-        ))
-    })?;
+    match step.action {
+        Action::Command(argv) => run(command(argv), argv)
+            .map_err(|f| Failure::new(format!("step {}: {}", step.name, f.message)).code(f.code)),
+        Action::Task { run, .. } => run()
+            .map_err(|f| Failure::new(format!("step {}: {}", step.name, f.message)).code(f.code)),
+    }
+}
+
+/// Runs `cmd` (shown as `argv`) with its output on the terminal; a failure carries its exit status.
+pub fn run(mut cmd: Command, argv: &[&str]) -> Result<(), Failure> {
+    let status = cmd
+        .status()
+        .map_err(|e| Failure::new(format!("`{}` could not start: {e}", shown(argv))))?;
     if status.success() {
         return Ok(());
     }
@@ -225,11 +331,7 @@ fn run_step(step: &Step) -> Result<(), Failure> {
         .filter(|c| *c != 0)
         .unwrap_or(1);
     Err(Failure {
-        message: format!(
-            "step {} failed: `{}` exited with {status}",
-            step.name,
-            shown(step.command)
-        ),
+        message: format!("`{}` exited with {status}", shown(argv)),
         code,
     })
 }
@@ -239,9 +341,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ci_runs_fmt_clippy_test_in_order() {
+    fn ci_runs_fmt_clippy_wasm_then_tests_in_order() {
         let names: Vec<&str> = steps().iter().map(|s| s.name).collect();
-        assert_eq!(names, ["fmt", "clippy", "test"]);
+        assert_eq!(
+            names,
+            [
+                "fmt",
+                "clippy",
+                "wasm-target",
+                "wasm-clippy",
+                "wasm-bindgen-cli",
+                "wasm-build",
+                "npm-ci",
+                "wasm-opt",
+                "test",
+                "node-test"
+            ]
+        );
+        let wasm: Vec<&str> = wasm_steps().iter().map(|s| s.name).collect();
+        assert_eq!(
+            wasm,
+            ["wasm-target", "wasm-bindgen-cli", "wasm-build", "wasm-opt"]
+        );
     }
 
     #[test]

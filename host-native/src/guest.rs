@@ -1,0 +1,426 @@
+//! One instance of the ABI module and the memory protocol of `wasm/README.md`: allocate, write,
+//! call, read the packed `i64`, free.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use wasmtime::{Instance, Memory, Store, StoreLimits, TypedFunc};
+
+use crate::error::{HostError, Trap};
+use crate::runtime::Runtime;
+
+/// What a store holds: its resource limits.
+pub(crate) struct StoreData {
+    limits: StoreLimits,
+}
+
+/// The typed exports of the ABI (see `wasm/README.md`).
+struct Exports {
+    memory: Memory,
+    alloc: TypedFunc<i32, i32>,
+    free: TypedFunc<(i32, i32), ()>,
+    new: TypedFunc<(i32, i32), i64>,
+    restore: TypedFunc<(i32, i32, i32, i32), i64>,
+    handle: TypedFunc<(i32, i32, i64), i64>,
+    state: TypedFunc<(), i64>,
+    next_wakeup: TypedFunc<(), i64>,
+    hours: TypedFunc<i64, i64>,
+    sign: TypedFunc<SignParams, i64>,
+}
+
+/// `handoff_sign(secret_ptr, secret_len, id_ptr, id_len, timestamp_s, body_ptr, body_len)`.
+type SignParams = (i32, i32, i32, i32, i64, i32, i32);
+
+/// A decoded result envelope: the raw `ok` JSON text, or the engine's error value.
+pub(crate) enum Answer {
+    /// `{"ok": <value>}`: the exact bytes of `<value>`.
+    Ok(String),
+    /// `{"error": <error>}`.
+    Err(EngineError),
+}
+
+/// The `<error>` of an envelope: `{"path", "message", "value"?}` or `{"errors": [...]}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EngineError {
+    pub path: Option<String>,
+    pub message: Option<String>,
+    pub value: Option<String>,
+    pub errors: Option<Vec<PathError>>,
+}
+
+/// One entry of `{"errors": [...]}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PathError {
+    pub path: String,
+    pub message: String,
+    pub value: Option<String>,
+}
+
+impl EngineError {
+    /// As a [`HostError::Config`] (a list) or the variant `single` makes of `path, message, value`.
+    pub(crate) fn into_host_error(
+        self,
+        single: impl FnOnce(String, String, Option<String>) -> HostError,
+    ) -> HostError {
+        if let Some(errors) = self.errors {
+            return HostError::Config {
+                errors: errors
+                    .into_iter()
+                    .map(|e| handoff_core::ConfigError {
+                        path: e.path,
+                        message: e.message,
+                        value: e.value,
+                    })
+                    .collect(),
+            };
+        }
+        single(
+            self.path.unwrap_or_default(),
+            self.message.unwrap_or_default(),
+            self.value,
+        )
+    }
+}
+
+/// One live instance: its store and exports. Dropped after a trap.
+pub(crate) struct Guest {
+    store: Store<StoreData>,
+    exports: Exports,
+    fuel: Option<u64>,
+}
+
+fn trap(function: &str, e: wasmtime::Error) -> HostError {
+    HostError::Trap(Trap::from_wasmtime(function, &e))
+}
+
+impl Guest {
+    /// A fresh store and instance of `runtime`'s module (no engine created yet).
+    pub(crate) fn new(runtime: &Runtime) -> Result<Guest, HostError> {
+        let limits = runtime.limits();
+        let mut store = Store::new(
+            runtime.engine(),
+            StoreData {
+                limits: wasmtime::StoreLimitsBuilder::new()
+                    .memory_size(limits.max_memory_bytes)
+                    .instances(1)
+                    .memories(1)
+                    .tables(4)
+                    .build(),
+            },
+        );
+        store.limiter(|d| &mut d.limits);
+        if let Some(fuel) = limits.fuel_per_call {
+            store
+                .set_fuel(fuel)
+                .map_err(|e| HostError::Wasm(format!("{e:#}")))?;
+        }
+        let instance = runtime
+            .instance_pre()
+            .instantiate(&mut store)
+            .map_err(|e| trap("instantiate", e))?;
+        let exports = Exports::get(&mut store, &instance)?;
+        Ok(Guest {
+            store,
+            exports,
+            fuel: limits.fuel_per_call,
+        })
+    }
+
+    /// Sets the fuel of the next call (each call starts with the whole budget).
+    fn refuel(&mut self) -> Result<(), HostError> {
+        if let Some(fuel) = self.fuel {
+            self.store
+                .set_fuel(fuel)
+                .map_err(|e| HostError::Wasm(format!("{e:#}")))?;
+        }
+        Ok(())
+    }
+
+    /// Fuel the last call used (`None` without fuel metering).
+    pub(crate) fn fuel_used(&self) -> Option<u64> {
+        let left = self.store.get_fuel().ok()?;
+        Some(self.fuel?.saturating_sub(left))
+    }
+
+    /// Changes the fuel given to each call from now on (`None`: unlimited, only if the runtime
+    /// was built with fuel).
+    pub(crate) fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.fuel = fuel;
+    }
+
+    /// Copies `bytes` into a guest buffer: `(0, 0)` for an empty argument.
+    fn put(&mut self, function: &str, bytes: &[u8]) -> Result<(i32, i32), HostError> {
+        if bytes.is_empty() {
+            return Ok((0, 0));
+        }
+        let len = i32::try_from(bytes.len()).map_err(|_| {
+            HostError::Abi(format!(
+                "an argument of {} bytes is too large for wasm32",
+                bytes.len()
+            ))
+        })?;
+        let ptr = self
+            .exports
+            .alloc
+            .call(&mut self.store, len)
+            .map_err(|e| trap(function, e))?;
+        if ptr == 0 {
+            return Err(HostError::Trap(Trap::host(
+                "handoff_alloc",
+                format!("the guest could not allocate {len} bytes"),
+            )));
+        }
+        self.exports
+            .memory
+            .write(&mut self.store, ptr as u32 as usize, bytes)
+            .map_err(|e| {
+                HostError::Abi(format!(
+                    "handoff_alloc returned {ptr:#x} for {len} bytes, outside the memory: {e}"
+                ))
+            })?;
+        Ok((ptr, len))
+    }
+
+    fn release(&mut self, function: &str, (ptr, len): (i32, i32)) -> Result<(), HostError> {
+        if ptr == 0 {
+            return Ok(());
+        }
+        self.exports
+            .free
+            .call(&mut self.store, (ptr, len))
+            .map_err(|e| trap(function, e))
+    }
+
+    /// Reads and frees a packed `i64` result buffer.
+    fn take(&mut self, function: &str, packed: i64) -> Result<Vec<u8>, HostError> {
+        if packed == 0 {
+            return Err(HostError::Trap(Trap::host(
+                function,
+                "the guest could not allocate its result (returned 0)".into(),
+            )));
+        }
+        let ptr = (packed as u64 >> 32) as u32;
+        let len = packed as u64 as u32;
+        let data = self.exports.memory.data(&self.store);
+        let Some(bytes) = data.get(ptr as usize..ptr as usize + len as usize) else {
+            return Err(HostError::Abi(format!(
+                "{function} returned the buffer {ptr:#x}+{len}, outside the memory ({} bytes)",
+                data.len()
+            )));
+        };
+        let buf = bytes.to_vec();
+        self.release(function, (ptr as i32, len as i32))?;
+        Ok(buf)
+    }
+
+    /// Calls an export that takes byte arguments and returns an envelope: allocates and writes
+    /// every argument, calls, reads the result, frees everything.
+    fn call_envelope(
+        &mut self,
+        function: &str,
+        args: &[&[u8]],
+        call: impl FnOnce(&mut Self, &[(i32, i32)]) -> wasmtime::Result<i64>,
+    ) -> Result<Answer, HostError> {
+        self.refuel()?;
+        let mut placed = Vec::with_capacity(args.len());
+        for arg in args {
+            placed.push(self.put(function, arg)?);
+        }
+        let packed = call(self, &placed).map_err(|e| trap(function, e))?;
+        for p in placed {
+            self.release(function, p)?;
+        }
+        let bytes = self.take(function, packed)?;
+        parse_envelope(function, bytes)
+    }
+
+    pub(crate) fn new_engine(&mut self, config: &str) -> Result<Answer, HostError> {
+        self.call_envelope("handoff_new", &[config.as_bytes()], |g, a| {
+            g.exports.new.call(&mut g.store, (a[0].0, a[0].1))
+        })
+    }
+
+    pub(crate) fn restore(&mut self, config: &str, state: &str) -> Result<Answer, HostError> {
+        self.call_envelope(
+            "handoff_restore",
+            &[config.as_bytes(), state.as_bytes()],
+            |g, a| {
+                g.exports
+                    .restore
+                    .call(&mut g.store, (a[0].0, a[0].1, a[1].0, a[1].1))
+            },
+        )
+    }
+
+    pub(crate) fn handle(&mut self, input: &str, now: i64) -> Result<Answer, HostError> {
+        self.call_envelope("handoff_handle", &[input.as_bytes()], |g, a| {
+            g.exports.handle.call(&mut g.store, (a[0].0, a[0].1, now))
+        })
+    }
+
+    pub(crate) fn state(&mut self) -> Result<Answer, HostError> {
+        self.call_envelope("handoff_state", &[], |g, _| {
+            g.exports.state.call(&mut g.store, ())
+        })
+    }
+
+    pub(crate) fn hours(&mut self, at: i64) -> Result<Answer, HostError> {
+        self.call_envelope("handoff_hours", &[], |g, _| {
+            g.exports.hours.call(&mut g.store, at)
+        })
+    }
+
+    pub(crate) fn sign(
+        &mut self,
+        secret: &str,
+        id: &str,
+        timestamp_s: i64,
+        body: &[u8],
+    ) -> Result<Answer, HostError> {
+        self.call_envelope(
+            "handoff_sign",
+            &[secret.as_bytes(), id.as_bytes(), body],
+            |g, a| {
+                g.exports.sign.call(
+                    &mut g.store,
+                    (a[0].0, a[0].1, a[1].0, a[1].1, timestamp_s, a[2].0, a[2].1),
+                )
+            },
+        )
+    }
+
+    pub(crate) fn next_wakeup(&mut self) -> Result<Option<i64>, HostError> {
+        self.refuel()?;
+        let at = self
+            .exports
+            .next_wakeup
+            .call(&mut self.store, ())
+            .map_err(|e| trap("handoff_next_wakeup", e))?;
+        Ok((at >= 0).then_some(at))
+    }
+}
+
+impl Exports {
+    fn get(store: &mut Store<StoreData>, instance: &Instance) -> Result<Exports, HostError> {
+        fn func<P: wasmtime::WasmParams, R: wasmtime::WasmResults>(
+            store: &mut Store<StoreData>,
+            instance: &Instance,
+            name: &str,
+        ) -> Result<TypedFunc<P, R>, HostError> {
+            instance
+                .get_typed_func::<P, R>(&mut *store, name)
+                .map_err(|e| HostError::Abi(format!("export {name}: {e:#}")))
+        }
+        let memory = instance.get_memory(&mut *store, "memory").ok_or_else(|| {
+            HostError::Abi("the module exports no memory named \"memory\"".into())
+        })?;
+        Ok(Exports {
+            memory,
+            alloc: func(store, instance, "handoff_alloc")?,
+            free: func(store, instance, "handoff_free")?,
+            new: func(store, instance, "handoff_new")?,
+            restore: func(store, instance, "handoff_restore")?,
+            handle: func(store, instance, "handoff_handle")?,
+            state: func(store, instance, "handoff_state")?,
+            next_wakeup: func(store, instance, "handoff_next_wakeup")?,
+            hours: func(store, instance, "handoff_hours")?,
+            sign: func(store, instance, "handoff_sign")?,
+        })
+    }
+}
+
+/// Decodes `{"ok": <value>}` / `{"error": <error>}`, keeping `<value>`'s exact bytes.
+pub(crate) fn parse_envelope(function: &str, bytes: Vec<u8>) -> Result<Answer, HostError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Envelope<'a> {
+        #[serde(borrow, default)]
+        ok: Option<&'a RawValue>,
+        #[serde(default)]
+        error: Option<EngineError>,
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        HostError::Abi(format!(
+            "{function} returned a result that is not UTF-8: {e}"
+        ))
+    })?;
+    let bad = |why: String| {
+        let mut shown = text.clone();
+        if shown.len() > 200 {
+            let mut cut = 200;
+            while !shown.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            shown.truncate(cut);
+            shown.push_str("...");
+        }
+        HostError::Abi(format!(
+            "{function} returned a malformed envelope ({why}): {shown}"
+        ))
+    };
+    let envelope: Envelope = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    match (envelope.ok, envelope.error) {
+        (Some(ok), None) => Ok(Answer::Ok(ok.get().to_string())),
+        (None, Some(error)) => {
+            if error.errors.is_none() && (error.path.is_none() || error.message.is_none()) {
+                return Err(bad(
+                    "an error needs \"path\" and \"message\", or \"errors\"".into(),
+                ));
+            }
+            Ok(Answer::Err(error))
+        }
+        // `{"ok": null}` deserialises `ok` as None: tell it apart from a missing key.
+        (None, None) if has_null_ok(&text) => Ok(Answer::Ok("null".into())),
+        _ => Err(bad("expected exactly one of \"ok\" and \"error\"".into())),
+    }
+}
+
+fn has_null_ok(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+        .is_ok_and(|m| m.len() == 1 && m.get("ok") == Some(&serde_json::Value::Null))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> String {
+        match parse_envelope("f", text.as_bytes().to_vec()) {
+            Ok(Answer::Ok(v)) => v,
+            Ok(Answer::Err(e)) => panic!("error: {e:?}"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn ok_keeps_exact_bytes() {
+        assert_eq!(
+            ok(r#"{"ok":[{"a":1.50,"b":"x"}]}"#),
+            r#"[{"a":1.50,"b":"x"}]"#
+        );
+        assert_eq!(ok(r#"{"ok":null}"#), "null");
+        assert_eq!(ok(r#"{"ok": "v1,abc"}"#), r#""v1,abc""#);
+    }
+
+    #[test]
+    fn errors_and_malformed() {
+        match parse_envelope("f", br#"{"error":{"path":"input","message":"m"}}"#.to_vec()) {
+            Ok(Answer::Err(e)) => assert_eq!(e.path.as_deref(), Some("input")),
+            _ => panic!(),
+        }
+        for bad in [
+            &b"{}"[..],
+            b"[]",
+            b"{\"ok\":1,\"error\":{}}",
+            b"{\"error\":{\"path\":\"x\"}}",
+            b"\xff\xfe",
+            b"{\"ok\":1,\"extra\":2}",
+        ] {
+            assert!(
+                matches!(parse_envelope("f", bad.to_vec()), Err(HostError::Abi(_))),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! [`Host`]: one tenant's engine, running in its own wasm instance.
+
+use std::borrow::Cow;
+
+use handoff_core::hours::HoursStatus;
+use handoff_core::{Input, Output};
+use serde::Deserialize;
+
+use crate::error::HostError;
+use crate::guest::{Answer, EngineError, Guest};
+use crate::runtime::Runtime;
+
+/// Something [`Host::handle`] accepts as an input: a typed [`Input`], JSON text, or a JSON value.
+pub trait InputJson {
+    /// The input as JSON text.
+    ///
+    /// # Errors
+    /// [`HostError::Input`] when it cannot be written as JSON.
+    fn input_json(&self) -> Result<Cow<'_, str>, HostError>;
+}
+
+impl InputJson for str {
+    fn input_json(&self) -> Result<Cow<'_, str>, HostError> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl InputJson for String {
+    fn input_json(&self) -> Result<Cow<'_, str>, HostError> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl InputJson for serde_json::Value {
+    fn input_json(&self) -> Result<Cow<'_, str>, HostError> {
+        Ok(Cow::Owned(self.to_string()))
+    }
+}
+
+impl InputJson for Input {
+    fn input_json(&self) -> Result<Cow<'_, str>, HostError> {
+        serde_json::to_string(self)
+            .map(Cow::Owned)
+            .map_err(|e| HostError::Input {
+                path: "input".into(),
+                message: format!("cannot be written as JSON: {e}"),
+                value: None,
+            })
+    }
+}
+
+/// One tenant's engine in its own wasmtime store and instance: the typed API of
+/// [`handoff_core::Engine`], with the engine running as wasm.
+///
+/// - Calls take `&mut self` (the ABI is not re-entrant); a `Host` is [`Send`], so move it to
+///   whichever thread serves the tenant, or keep it behind a mutex.
+/// - **Traps.** A guest trap (a bug, the fuel or memory limit) comes back as
+///   [`HostError::Trap`]. The instance is then dropped and a new one restored to the state
+///   before the failed call, so the call had no effect and the next call goes on as if it had
+///   never been made.
+/// - **What recovery costs.** To restore after a trap the host needs the last good state. It does
+///   not serialise the state after every input: it keeps the last state it saw (from
+///   [`Host::state_json`], which a host following the contract calls after every input anyway)
+///   and the inputs accepted since then, and replays those after restoring (the engine is
+///   deterministic). So the steady-state cost is one copy of each accepted input; a state is
+///   fetched only when [`Host::state_json`] is asked for or when more than
+///   [`Host::set_snapshot_every`] inputs (default 64) or 1 MiB of them are waiting.
+pub struct Host {
+    runtime: Runtime,
+    config: String,
+    guest: Option<Guest>,
+    fuel: Option<u64>,
+    /// The state after the last accepted input that was fetched; `None` for a new engine.
+    snapshot: Option<String>,
+    /// Inputs accepted since `snapshot`, in order, with their `now`.
+    pending: Vec<(String, i64)>,
+    pending_bytes: usize,
+    snapshot_every: usize,
+    /// Times the instance was rebuilt after a trap.
+    recoveries: u64,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("runtime", &self.runtime)
+            .field("live", &self.guest.is_some())
+            .field("pending", &self.pending.len())
+            .field("recoveries", &self.recoveries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Most bytes of inputs kept for replay before a state is fetched instead.
+const MAX_PENDING_BYTES: usize = 1 << 20;
+
+/// The `ok` value of `handoff_hours`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hours {
+    open: bool,
+    next_opening: Option<i64>,
+    next_closing: Option<i64>,
+}
+
+fn input_error(path: String, message: String, value: Option<String>) -> HostError {
+    HostError::Input {
+        path,
+        message,
+        value,
+    }
+}
+
+fn state_error(path: String, message: String, _value: Option<String>) -> HostError {
+    if path.starts_with("state") {
+        HostError::State { path, message }
+    } else {
+        // An argument the guest could not read, or no engine: the host's or the module's fault.
+        HostError::Abi(format!("creating the engine failed: {path}: {message}"))
+    }
+}
+
+fn unexpected(function: &'static str) -> impl Fn(String, String, Option<String>) -> HostError {
+    move |path, message, _| {
+        HostError::Abi(format!("{function} answered an error: {path}: {message}"))
+    }
+}
+
+impl Host {
+    /// A new engine for `config_json` (`{"handoff": {...}}`) with an empty state.
+    ///
+    /// # Errors
+    /// [`HostError::Config`] with every problem and its path when the configuration is not valid;
+    /// [`HostError::Trap`]/[`HostError::Abi`] when the module misbehaves.
+    pub fn new(runtime: &Runtime, config_json: &str) -> Result<Host, HostError> {
+        let mut host = Host::empty(runtime, config_json);
+        host.recover()?;
+        Ok(host)
+    }
+
+    /// An engine that continues from `state_json`, a state persisted with [`Host::state_json`]
+    /// (or natively with `serde_json::to_string(engine.state())`).
+    ///
+    /// # Errors
+    /// [`HostError::Config`] as in [`Host::new`]; [`HostError::State`] with the path when the
+    /// state is malformed, from a newer engine or inconsistent.
+    pub fn restore(
+        runtime: &Runtime,
+        config_json: &str,
+        state_json: &str,
+    ) -> Result<Host, HostError> {
+        let mut host = Host::empty(runtime, config_json);
+        host.snapshot = Some(state_json.to_string());
+        host.recover()?;
+        Ok(host)
+    }
+
+    fn empty(runtime: &Runtime, config_json: &str) -> Host {
+        Host {
+            runtime: runtime.clone(),
+            config: config_json.to_string(),
+            guest: None,
+            fuel: runtime.limits().fuel_per_call,
+            snapshot: None,
+            pending: Vec::new(),
+            pending_bytes: 0,
+            snapshot_every: 64,
+            recoveries: 0,
+        }
+    }
+
+    /// Builds a fresh instance at the last good state: `handoff_new` or `handoff_restore` from the
+    /// snapshot, then the pending inputs again.
+    fn recover(&mut self) -> Result<(), HostError> {
+        self.guest = None;
+        let mut guest = Guest::new(&self.runtime)?;
+        guest.set_fuel(self.fuel);
+        let answer = match &self.snapshot {
+            None => guest.new_engine(&self.config)?,
+            Some(state) => guest.restore(&self.config, state)?,
+        };
+        if let Answer::Err(e) = answer {
+            return Err(e.into_host_error(state_error));
+        }
+        for (input, now) in &self.pending {
+            match guest.handle(input, *now)? {
+                Answer::Ok(_) => {}
+                Answer::Err(e) => {
+                    return Err(HostError::Abi(format!(
+                        "replaying an accepted input after a trap, the engine refused it ({}): \
+                         the module is not deterministic",
+                        e.message.unwrap_or_default()
+                    )))
+                }
+            }
+        }
+        self.guest = Some(guest);
+        Ok(())
+    }
+
+    /// The live instance, rebuilt first if a trap dropped it.
+    fn guest(&mut self) -> Result<&mut Guest, HostError> {
+        if self.guest.is_none() {
+            self.recover()?;
+            self.recoveries += 1;
+        }
+        Ok(self.guest.as_mut().expect("recover sets the guest"))
+    }
+
+    /// Runs `f` on the live instance; after a trap, drops it and tries to rebuild it at once (if
+    /// that fails too, the next call tries again).
+    fn call<T>(
+        &mut self,
+        f: impl FnOnce(&mut Guest) -> Result<T, HostError>,
+    ) -> Result<T, HostError> {
+        let result = f(self.guest()?);
+        if let Err(HostError::Trap(_)) = &result {
+            self.guest = None;
+            if self.recover().is_ok() {
+                self.recoveries += 1;
+            }
+        }
+        result
+    }
+
+    /// Handles one input at `now_ms` and returns its outputs, typed.
+    ///
+    /// # Errors
+    /// [`HostError::Input`] with the path when the engine refuses the input (state unchanged);
+    /// [`HostError::Trap`] when the guest trapped (state unchanged too, see [`Host`]).
+    pub fn handle<I: InputJson + ?Sized>(
+        &mut self,
+        input: &I,
+        now_ms: i64,
+    ) -> Result<Vec<Output>, HostError> {
+        let json = self.handle_json(input, now_ms)?;
+        serde_json::from_str(&json).map_err(|e| {
+            HostError::Abi(format!(
+                "handoff_handle returned outputs that do not parse: {e}"
+            ))
+        })
+    }
+
+    /// [`Host::handle`], returning the outputs as the exact JSON text the engine wrote (an array),
+    /// byte-identical to `serde_json::to_string(&outputs)` natively.
+    ///
+    /// # Errors
+    /// As [`Host::handle`].
+    pub fn handle_json<I: InputJson + ?Sized>(
+        &mut self,
+        input: &I,
+        now_ms: i64,
+    ) -> Result<String, HostError> {
+        let input = input.input_json()?;
+        let answer = self.call(|g| g.handle(&input, now_ms))?;
+        match answer {
+            Answer::Ok(outputs) => {
+                self.pending_bytes += input.len();
+                self.pending.push((input.into_owned(), now_ms));
+                if self.pending.len() > self.snapshot_every
+                    || self.pending_bytes > MAX_PENDING_BYTES
+                {
+                    // Keep the replay log short: fetch the state now. The input was accepted
+                    // whatever happens here: after a trap the replay log still holds it.
+                    let _ = self.state_json();
+                }
+                Ok(outputs)
+            }
+            Answer::Err(e) => Err(e.into_host_error(input_error)),
+        }
+    }
+
+    /// The whole state as JSON: persist it after every input, before performing the outputs.
+    ///
+    /// The text is the engine's own (`serde_json::to_string(engine.state())`); it is cached, so
+    /// asking twice without an input in between costs a copy.
+    ///
+    /// # Errors
+    /// [`HostError::Trap`]/[`HostError::Abi`] when the module misbehaves.
+    pub fn state_json(&mut self) -> Result<String, HostError> {
+        if self.pending.is_empty() {
+            if let Some(state) = &self.snapshot {
+                return Ok(state.clone());
+            }
+        }
+        let state = match self.call(|g| g.state())? {
+            Answer::Ok(state) => state,
+            Answer::Err(e) => return Err(e.into_host_error(unexpected("handoff_state"))),
+        };
+        self.snapshot = Some(state.clone());
+        self.pending.clear();
+        self.pending_bytes = 0;
+        Ok(state)
+    }
+
+    /// The whole state, typed.
+    ///
+    /// # Errors
+    /// As [`Host::state_json`], and [`HostError::Abi`] when it does not parse.
+    pub fn state(&mut self) -> Result<handoff_core::State, HostError> {
+        let json = self.state_json()?;
+        serde_json::from_str(&json).map_err(|e| {
+            HostError::Abi(format!(
+                "handoff_state returned a state that does not parse: {e}"
+            ))
+        })
+    }
+
+    /// When the host must send a `tick` next (epoch ms), if anything waits on time.
+    ///
+    /// # Errors
+    /// [`HostError::Trap`] when the module traps.
+    pub fn next_wakeup(&mut self) -> Result<Option<i64>, HostError> {
+        self.call(|g| g.next_wakeup())
+    }
+
+    /// Business hours at `at_ms`; `None` when the configuration has none (always open).
+    ///
+    /// # Errors
+    /// [`HostError::Input`] for an instant the engine does not accept; [`HostError::Trap`] and
+    /// [`HostError::Abi`] when the module misbehaves.
+    pub fn hours(&mut self, at_ms: i64) -> Result<Option<HoursStatus>, HostError> {
+        match self.call(|g| g.hours(at_ms))? {
+            Answer::Ok(json) => {
+                let hours: Option<Hours> = serde_json::from_str(&json)
+                    .map_err(|e| HostError::Abi(format!("handoff_hours returned {json}: {e}")))?;
+                Ok(hours.map(|h| HoursStatus {
+                    open: h.open,
+                    next_opening: h.next_opening,
+                    next_closing: h.next_closing,
+                }))
+            }
+            Answer::Err(e) => Err(e.into_host_error(input_error)),
+        }
+    }
+
+    /// The configuration text this engine was created with.
+    pub fn config_json(&self) -> &str {
+        &self.config
+    }
+
+    /// The runtime this host instantiates from.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Changes this host's fuel per call (the runtime's [`Limits`](crate::Limits) otherwise).
+    ///
+    /// # Errors
+    /// [`HostError::Wasm`] when the runtime was compiled without fuel metering.
+    pub fn set_fuel(&mut self, fuel_per_call: u64) -> Result<(), HostError> {
+        if self.runtime.limits().fuel_per_call.is_none() {
+            return Err(HostError::Wasm(
+                "fuel metering is off in this runtime (Limits::fuel_per_call is None)".into(),
+            ));
+        }
+        self.fuel = Some(fuel_per_call);
+        if let Some(g) = &mut self.guest {
+            g.set_fuel(self.fuel);
+        }
+        Ok(())
+    }
+
+    /// Fetches a state snapshot after at most `inputs` accepted inputs (0: after every one).
+    /// Fewer means a shorter replay after a trap and more state serialisation in normal running.
+    pub fn set_snapshot_every(&mut self, inputs: usize) {
+        self.snapshot_every = inputs;
+    }
+
+    /// The fuel the last call into the guest used (roughly its wasm instructions); `None` without
+    /// fuel metering or right after a trap. Handy to size [`Limits::fuel_per_call`](crate::Limits).
+    pub fn last_fuel_used(&self) -> Option<u64> {
+        self.guest.as_ref()?.fuel_used()
+    }
+
+    /// How many times the instance was rebuilt after a trap.
+    pub fn recoveries(&self) -> u64 {
+        self.recoveries
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_send() {
+    fn send<T: Send>() {}
+    send::<Host>();
+    send::<crate::Runtime>();
+    fn sync<T: Sync>() {}
+    sync::<crate::Runtime>();
+    let _: Option<EngineError> = None;
+}

@@ -1,0 +1,521 @@
+//! Conversation files played through a [`Host`]: what `handoff replay` does.
+//!
+//! The format is the conformance format of `examples/conversations/*.jsonl` (the
+//! `handoff-conformance` crate, `tests/src/lib.rs`), so the golden vectors in `tests/vectors/`
+//! hold for this host too:
+//!
+//! ```text
+//! {"config": "../handoff-settings.json"}
+//! {"now": 1768213800000, "input": {"type": "agent_update", "agent": {"id": "agent_1", "status": "online"}}}
+//! {"now": 1768213805000, "input": {"type": "conversation_closed", "conversation_id": "nope", "by": "ai"}, "expect_error": true}
+//! ```
+//!
+//! - The first non-blank line is `{"config": "<path>"}` (relative to the file) or
+//!   `{"config": {...}}` (inline). [`load_plain`] reads a file without it, the configuration
+//!   given separately (`handoff replay --config CONFIG FILE`).
+//! - Every further non-blank line is `{"now": <epoch ms>, "input": {...}}`, optionally with
+//!   `"expect_error": true`.
+//! - A `delivery_id` of `"$last"` is the latest delivery id handed out in this replay, and
+//!   `"$last:<event>"` the latest of that event.
+//!
+//! # Example
+//! ```no_run
+//! use handoff_native::{replay, Runtime};
+//!
+//! let runtime = Runtime::locate(None)?;
+//! let conversation = replay::load("examples/conversations/webhook-retries.jsonl")?;
+//! let steps = replay::replay(&runtime, &conversation)?;
+//! print!("{}", replay::golden(&steps)); // one {"now":…,"outputs":[…]} line per input
+//! assert!(steps.iter().all(|s| !s.is_unexpected()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::{Host, HostError, Runtime};
+
+/// A problem with a conversation file itself (not an input the engine refused).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayError {
+    /// The file.
+    pub file: PathBuf,
+    /// The 1-based line number, when the problem is on one line.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ReplayError {
+    fn new(file: &Path, line: Option<usize>, message: impl Into<String>) -> ReplayError {
+        ReplayError {
+            file: file.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// One timed input line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// 1-based line number in the file.
+    pub number: usize,
+    /// `now` (epoch ms).
+    pub now: i64,
+    /// The input as written (delivery references not yet resolved).
+    pub input: Value,
+    /// The line is deliberately bad: the engine must refuse it.
+    pub expect_error: bool,
+}
+
+/// A parsed conversation file: the configuration text and the input lines.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The configuration as JSON text (a file's text as it is, or the inline object).
+    pub config_json: String,
+    /// The configuration file, or `None` when inline.
+    pub config_path: Option<PathBuf>,
+    /// The line that gave the configuration (`None` with [`load_plain`]).
+    pub config_line: Option<usize>,
+    /// The input lines, in order.
+    pub lines: Vec<Line>,
+}
+
+/// Reads a conversation file whose first line gives the configuration.
+///
+/// # Errors
+/// A [`ReplayError`] naming the file and line when it cannot be read or a line is malformed.
+pub fn load(path: impl AsRef<Path>) -> Result<Conversation, ReplayError> {
+    let path = path.as_ref();
+    parse(path, &read(path)?)
+}
+
+/// Reads a file of input lines only; the configuration is the file `config`.
+///
+/// # Errors
+/// As [`load`], and when the file starts with a `{"config": ...}` line.
+pub fn load_plain(
+    path: impl AsRef<Path>,
+    config: impl AsRef<Path>,
+) -> Result<Conversation, ReplayError> {
+    let path = path.as_ref();
+    let config = config.as_ref();
+    let config_json = std::fs::read_to_string(config)
+        .map_err(|e| ReplayError::new(config, None, format!("cannot read config: {e}")))?;
+    let text = read(path)?;
+    let lines = parse_lines(path, &text, false)?.1;
+    Ok(Conversation {
+        path: path.to_path_buf(),
+        config_json,
+        config_path: Some(config.to_path_buf()),
+        config_line: None,
+        lines,
+    })
+}
+
+fn read(path: &Path) -> Result<String, ReplayError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| ReplayError::new(path, None, format!("cannot read: {e}")))
+}
+
+/// Parses a conversation file's text; `path` names it in errors and anchors a relative config
+/// path.
+///
+/// # Errors
+/// As [`load`].
+pub fn parse(path: &Path, text: &str) -> Result<Conversation, ReplayError> {
+    let (config, lines) = parse_lines(path, text, true)?;
+    let Some((number, spec)) = config else {
+        return Err(ReplayError::new(
+            path,
+            None,
+            "empty: expected a {\"config\": ...} line first",
+        ));
+    };
+    let err = |message: String| ReplayError::new(path, Some(number), message);
+    let (config_json, config_path) = match spec {
+        Value::String(relative) => {
+            let file = config_dir(path).join(relative);
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| err(format!("cannot read config {}: {e}", file.display())))?;
+            (text, Some(file))
+        }
+        spec @ Value::Object(_) => (spec.to_string(), None),
+        other => {
+            return Err(err(format!(
+                "\"config\" must be a path or an object, found {other}"
+            )))
+        }
+    };
+    Ok(Conversation {
+        path: path.to_path_buf(),
+        config_json,
+        config_path,
+        config_line: Some(number),
+        lines,
+    })
+}
+
+type Parsed = (Option<(usize, Value)>, Vec<Line>);
+
+fn parse_lines(path: &Path, text: &str, config_first: bool) -> Result<Parsed, ReplayError> {
+    let mut config = None;
+    let mut lines = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let number = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| ReplayError::new(path, Some(number), message);
+        let value: Value =
+            serde_json::from_str(raw).map_err(|e| err(format!("not valid JSON: {e}")))?;
+        let Value::Object(mut map) = value else {
+            return Err(err("expected a JSON object".into()));
+        };
+        if config_first && config.is_none() {
+            let Some(spec) = map.remove("config") else {
+                return Err(err(
+                    "the first line must be {\"config\": \"<path>\"} or {\"config\": {...}}".into(),
+                ));
+            };
+            if let Some(key) = map.keys().next() {
+                return Err(err(format!(
+                    "unknown key \"{key}\" on the config line (only \"config\")"
+                )));
+            }
+            config = Some((number, spec));
+            continue;
+        }
+        if map.contains_key("config") {
+            return Err(err(if config_first {
+                "a second {\"config\": ...} line: a file has one configuration, on its first line"
+                    .into()
+            } else {
+                "this file names its configuration: replay it without --config".into()
+            }));
+        }
+        let now = match map.remove("now") {
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| err(format!("\"now\" must be epoch milliseconds, found {v}")))?,
+            None => return Err(err("missing \"now\" (epoch milliseconds)".into())),
+        };
+        let input = map
+            .remove("input")
+            .ok_or_else(|| err("missing \"input\"".into()))?;
+        let expect_error = match map.remove("expect_error") {
+            None => false,
+            Some(Value::Bool(b)) => b,
+            Some(v) => {
+                return Err(err(format!(
+                    "\"expect_error\" must be true or false, found {v}"
+                )))
+            }
+        };
+        if let Some(key) = map.keys().next() {
+            return Err(err(format!(
+                "unknown key \"{key}\" (expected \"now\", \"input\" and optionally \"expect_error\")"
+            )));
+        }
+        lines.push(Line {
+            number,
+            now,
+            input,
+            expect_error,
+        });
+    }
+    Ok((config, lines))
+}
+
+fn config_dir(path: &Path) -> &Path {
+    path.parent().unwrap_or_else(|| Path::new("."))
+}
+
+/// Why a line gave no outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepError {
+    /// The engine refused the input: its error as JSON text (`{"path","message","value"?}`).
+    Engine(String),
+    /// The guest trapped; the host went back to the state before this line.
+    Trap(String),
+}
+
+/// What one input line gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// `now` (epoch ms).
+    pub now: i64,
+    /// The input with delivery references resolved.
+    pub input: Value,
+    /// The outputs as the exact JSON text the engine wrote (an array), or why there are none.
+    pub result: Result<String, StepError>,
+    /// The line said `"expect_error": true`.
+    pub expect_error: bool,
+}
+
+impl Step {
+    /// An error where none was expected, no error where one was, or any trap.
+    pub fn is_unexpected(&self) -> bool {
+        match &self.result {
+            Ok(_) => self.expect_error,
+            Err(StepError::Engine(_)) => !self.expect_error,
+            Err(StepError::Trap(_)) => true,
+        }
+    }
+
+    /// The golden vector line: `{"now":…,"outputs":[…]}` or `{"now":…,"error":{…}}` (for a trap,
+    /// `{"now":…,"error":{"trap":"…"}}`), with the engine's bytes as they are.
+    pub fn golden_line(&self) -> String {
+        match &self.result {
+            Ok(outputs) => format!("{{\"now\":{},\"outputs\":{outputs}}}", self.now),
+            Err(StepError::Engine(error)) => format!("{{\"now\":{},\"error\":{error}}}", self.now),
+            Err(StepError::Trap(message)) => format!(
+                "{{\"now\":{},\"error\":{{\"trap\":{}}}}}",
+                self.now,
+                Value::from(message.as_str())
+            ),
+        }
+    }
+
+    /// The outputs as JSON values (empty for an error).
+    pub fn outputs(&self) -> Vec<Value> {
+        match &self.result {
+            Ok(text) => serde_json::from_str(text).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The error as a JSON value, if any.
+    pub fn error(&self) -> Option<Value> {
+        match &self.result {
+            Ok(_) => None,
+            Err(StepError::Engine(text)) => serde_json::from_str(text).ok(),
+            Err(StepError::Trap(message)) => {
+                let mut map = Map::new();
+                map.insert("trap".into(), Value::from(message.as_str()));
+                Some(Value::Object(map))
+            }
+        }
+    }
+}
+
+/// The golden vector text of `steps`: one [`Step::golden_line`] per line, each ending in `\n`.
+pub fn golden(steps: &[Step]) -> String {
+    steps.iter().map(|s| s.golden_line() + "\n").collect()
+}
+
+/// Plays inputs through a [`Host`], resolving delivery references.
+#[derive(Debug)]
+pub struct Replayer {
+    /// The engine.
+    pub host: Host,
+    /// Every delivery handed out so far, oldest first: `(event, delivery_id)`.
+    pub deliveries: Vec<(String, String)>,
+}
+
+impl Replayer {
+    /// A replayer with a new engine for `conversation`'s configuration.
+    ///
+    /// # Errors
+    /// A [`ReplayError`] at the config line listing every configuration error, or saying why the
+    /// module could not run.
+    pub fn new(runtime: &Runtime, conversation: &Conversation) -> Result<Replayer, ReplayError> {
+        let host = Host::new(runtime, &conversation.config_json).map_err(|e| {
+            let (file, line) = match (&conversation.config_path, conversation.config_line) {
+                (Some(config), _) => (config.clone(), None),
+                (None, line) => (conversation.path.clone(), line),
+            };
+            let message = match (&e, &conversation.config_path) {
+                (HostError::Config { .. }, None) => format!("inline {e}"),
+                _ => e.to_string(),
+            };
+            ReplayError {
+                file,
+                line,
+                message,
+            }
+        })?;
+        Ok(Replayer {
+            host,
+            deliveries: Vec::new(),
+        })
+    }
+
+    /// Plays one line.
+    ///
+    /// # Errors
+    /// A [`ReplayError`] when a delivery reference cannot be resolved or the module misbehaves
+    /// (breaks the ABI); an input the engine refuses, or a trap, is a [`Step`] whose `result` is
+    /// `Err`.
+    pub fn step(&mut self, file: &Path, line: &Line) -> Result<Step, ReplayError> {
+        let mut input = line.input.clone();
+        self.resolve(file, line.number, &mut input)?;
+        let result = match self.host.handle_json(&input, line.now) {
+            Ok(outputs) => {
+                let values: Vec<Value> = serde_json::from_str(&outputs).map_err(|e| {
+                    ReplayError::new(
+                        file,
+                        Some(line.number),
+                        format!("the engine's outputs do not parse: {e}"),
+                    )
+                })?;
+                for v in &values {
+                    if v.get("type").and_then(Value::as_str) == Some("delivery") {
+                        let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+                        self.deliveries
+                            .push((field("event").to_string(), field("delivery_id").to_string()));
+                    }
+                }
+                Ok(outputs)
+            }
+            Err(HostError::Trap(trap)) => Err(StepError::Trap(trap.to_string())),
+            Err(e) => match e.engine_error_json() {
+                Some(json) => Err(StepError::Engine(json.to_string())),
+                None => {
+                    return Err(ReplayError::new(file, Some(line.number), e.to_string()));
+                }
+            },
+        };
+        Ok(Step {
+            line: line.number,
+            now: line.now,
+            input,
+            result,
+            expect_error: line.expect_error,
+        })
+    }
+
+    fn resolve(&self, file: &Path, number: usize, input: &mut Value) -> Result<(), ReplayError> {
+        let Some(Value::String(id)) = input.get_mut("delivery_id") else {
+            return Ok(());
+        };
+        let Some(reference) = id.strip_prefix("$last") else {
+            return Ok(());
+        };
+        let event = match reference {
+            "" => None,
+            r => match r.strip_prefix(':') {
+                Some(event) => Some(event),
+                None => {
+                    return Err(ReplayError::new(
+                        file,
+                        Some(number),
+                        format!(
+                            "bad delivery reference \"{id}\": write \"$last\" or \"$last:<event>\""
+                        ),
+                    ))
+                }
+            },
+        };
+        let found = self
+            .deliveries
+            .iter()
+            .rev()
+            .find(|(e, _)| event.is_none_or(|want| want == e))
+            .map(|(_, d)| d.clone());
+        *id = found.ok_or_else(|| {
+            ReplayError::new(
+                file,
+                Some(number),
+                match event {
+                    None => "\"$last\": no delivery has been handed out yet".to_string(),
+                    Some(e) => format!("\"$last:{e}\": no {e} delivery has been handed out yet"),
+                },
+            )
+        })?;
+        Ok(())
+    }
+}
+
+/// Plays every line of `conversation` from a new engine: one [`Step`] per input line.
+///
+/// # Errors
+/// As [`Replayer::new`] and [`Replayer::step`].
+pub fn replay(runtime: &Runtime, conversation: &Conversation) -> Result<Vec<Step>, ReplayError> {
+    let mut replayer = Replayer::new(runtime, conversation)?;
+    conversation
+        .lines
+        .iter()
+        .map(|line| replayer.step(&conversation.path, line))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Conversation, ReplayError> {
+        parse(Path::new("x.jsonl"), text)
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let e = parse_str("{\"config\": {}}\n\n{\"now\": 1}\n").unwrap_err();
+        assert_eq!(e.to_string(), "x.jsonl:3: missing \"input\"");
+        let e = parse_str("{\"now\": 1, \"input\": {}}").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("x.jsonl:1: the first line must be"),
+            "{e}"
+        );
+        let e =
+            parse_str("{\"config\": {}}\n{\"now\": 1, \"input\": {}, \"note\": 1}").unwrap_err();
+        assert!(e.to_string().contains("unknown key \"note\""), "{e}");
+        let e = parse_str("{\"config\": \"missing.json\"}").unwrap_err();
+        assert!(e.to_string().contains("cannot read config"), "{e}");
+        let e = parse_str("").unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn inline_config_is_kept_as_json() {
+        let c = parse_str("{\"config\": {\"handoff\": {}}}\n{\"now\": 5, \"input\": {\"type\": \"tick\"}, \"expect_error\": true}\n").unwrap();
+        assert_eq!(c.config_json, r#"{"handoff":{}}"#);
+        assert_eq!(c.config_line, Some(1));
+        assert_eq!(c.lines.len(), 1);
+        assert!(c.lines[0].expect_error);
+    }
+
+    #[test]
+    fn golden_lines_keep_the_engine_bytes() {
+        let mut step = Step {
+            line: 2,
+            now: 7,
+            input: Value::Null,
+            result: Ok("[{\"type\":\"x\"}]".into()),
+            expect_error: false,
+        };
+        assert_eq!(step.golden_line(), r#"{"now":7,"outputs":[{"type":"x"}]}"#);
+        step.result = Err(StepError::Engine(
+            r#"{"path":"input","message":"m"}"#.into(),
+        ));
+        assert_eq!(
+            step.golden_line(),
+            r#"{"now":7,"error":{"path":"input","message":"m"}}"#
+        );
+        assert!(step.is_unexpected());
+        step.result = Err(StepError::Trap("boom \"x\"".into()));
+        assert_eq!(
+            step.golden_line(),
+            r#"{"now":7,"error":{"trap":"boom \"x\""}}"#
+        );
+    }
+}

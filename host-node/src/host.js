@@ -1,0 +1,567 @@
+// HandoffHost: the thin driver around the handoff engine.
+//
+// The engine decides everything (triggers, routing, retries, backoff, dead letters); this driver only
+// keeps the clock, persists the state *before* performing any output, performs `delivery` outputs
+// with fetch (signing them at send time), reports their results back as `delivery_result` inputs,
+// and hands every other output to listeners.
+//
+// It never logs secrets: a resolved secret is used to sign and then dropped; error texts name the
+// `secret_ref`, never its value.
+
+import { MemoryStore } from './stores.js';
+
+/** Default timeout of one delivery attempt (ms). */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** Longest delay setTimeout accepts (ms); later wakeups are re-armed when this one fires. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** How much of a receiver's response body is reported back to the engine (bytes). */
+export const RESPONSE_BODY_LIMIT = 1024;
+
+/** The error a browser host gives for a configuration with webhook secrets. */
+export const BROWSER_SECRETS_ERROR =
+  "webhook secrets do not belong in a browser: leave handoff.webhooks out of the widget's config " +
+  'and forward the handoff outputs to your backend';
+
+/** The real clock. */
+export const systemClock = Object.freeze({
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle),
+});
+
+let defaultLoader = null;
+
+/**
+ * Sets how a host without an injected `wasm` option loads the engine (the package entry points set
+ * it to their `init`). Not needed by applications.
+ * @param {() => Promise<{Engine: Function, sign?: Function}>} loader
+ */
+export function setDefaultLoader(loader) {
+  defaultLoader = loader;
+}
+
+/**
+ * Parses a `Retry-After` header (delay in seconds, or an HTTP date) into milliseconds from `nowMs`.
+ * @param {string | null | undefined} value
+ * @param {number} nowMs
+ * @returns {number | undefined}
+ */
+export function parseRetryAfter(value, nowMs) {
+  if (value == null) return undefined;
+  const text = String(value).trim();
+  if (text === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const ms = Math.ceil(Number(text) * 1000);
+    return Number.isSafeInteger(ms) ? ms : undefined;
+  }
+  // An HTTP date (IMF-fixdate, or the obsolete RFC 850 / asctime forms Date.parse also reads).
+  if (!/[a-z]/i.test(text)) return undefined;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
+
+/**
+ * Signs one attempt with Standard Webhooks using WebCrypto (HMAC-SHA256 over `id.timestamp.body`
+ * with the base64 key after `whsec_`). Gives the same bytes as the engine's `sign`.
+ * @returns {Promise<string>} `v1,<base64>`
+ */
+export async function signWithWebCrypto(secret, msgId, timestampSecs, body) {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) throw new Error('WebCrypto is not available to sign webhooks');
+  if (typeof secret !== 'string' || !secret.startsWith('whsec_')) {
+    throw new Error('webhook secret is not valid: expected "whsec_" followed by base64');
+  }
+  let key;
+  try {
+    key = base64Decode(secret.slice('whsec_'.length));
+  } catch {
+    key = null;
+  }
+  if (!key || key.length === 0) {
+    throw new Error('webhook secret is not valid: expected "whsec_" followed by base64');
+  }
+  const cryptoKey = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const content = new TextEncoder().encode(`${msgId}.${timestampSecs}.${body}`);
+  const mac = new Uint8Array(await subtle.sign('HMAC', cryptoKey, content));
+  return `v1,${base64Encode(mac)}`;
+}
+
+function base64Decode(text) {
+  const clean = text.replace(/=+$/, '');
+  if (!/^[A-Za-z0-9+/]*$/.test(clean)) throw new Error('not base64');
+  const padded = clean + '='.repeat((4 - (clean.length % 4)) % 4);
+  const bin = atob(padded);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function base64Encode(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+function isBrowser(environment) {
+  if (environment === 'browser') return true;
+  if (environment != null) return false;
+  return typeof window !== 'undefined';
+}
+
+/** The configured webhooks, whether the config is `{"handoff": {...}}` or the bare object. */
+function webhooksOf(config) {
+  if (config == null || typeof config !== 'object') return [];
+  const handoff = Object.prototype.hasOwnProperty.call(config, 'handoff') ? config.handoff : config;
+  const hooks = handoff && typeof handoff === 'object' ? handoff.webhooks : undefined;
+  return Array.isArray(hooks) ? hooks : [];
+}
+
+function messageOf(error) {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A network error's text: fetch's "fetch failed" plus the cause Node gives (ECONNREFUSED…). */
+function describeNetworkError(error) {
+  let text = messageOf(error);
+  const cause = error && error.cause;
+  if (cause) {
+    const detail = cause.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : messageOf(cause);
+    if (detail && !text.includes(detail)) text = `${text}: ${detail}`;
+  }
+  return text;
+}
+
+function redact(text, secret) {
+  if (!secret) return text;
+  return String(text).split(secret).join('[redacted]');
+}
+
+/** Reads at most `limit` bytes of a response body as text, then stops reading. */
+async function readLimited(response, limit) {
+  if (!response.body || typeof response.body.getReader !== 'function') {
+    const text = await response.text();
+    return truncateUtf8(new TextEncoder().encode(text), limit);
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  try {
+    while (size <= limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    if (size > limit) reader.cancel().catch(() => {});
+    else reader.releaseLock?.();
+  }
+  const bytes = new Uint8Array(Math.min(size, limit + 4));
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= bytes.length) break;
+    const part = chunk.subarray(0, bytes.length - offset);
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return truncateUtf8(bytes.subarray(0, offset), limit);
+}
+
+function truncateUtf8(bytes, limit) {
+  if (bytes.length <= limit) return new TextDecoder().decode(bytes);
+  let end = limit;
+  // Do not cut a UTF-8 sequence in half: step back over continuation bytes.
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end));
+}
+
+/**
+ * The driver: one engine, its persisted state, its clock and its deliveries.
+ *
+ * ```js
+ * const host = await HandoffHost.create({ config, store: new FileStore('state.json'),
+ *                                         secrets: (ref) => process.env[ref] });
+ * host.on('output', (o) => console.log(o.type));
+ * await host.handle({ type: 'customer_message', conversation_id: 'c1', text: 'a human please' });
+ * ```
+ */
+export class HandoffHost {
+  #config;
+  #wasm;
+  #store;
+  #secrets;
+  #clock;
+  #fetch;
+  #sign;
+  #timeoutMs;
+  #maxTimerMs;
+  #engine = null;
+  #lastSaved = null;
+  #starting = null;
+  #closed = false;
+  #queue = Promise.resolve();
+  #queued = 0;
+  #inflight = new Set();
+  #controllers = new Set();
+  #timer = null;
+  #timerAt = null;
+  #listeners = new Map();
+
+  /**
+   * @param {object} options see `HandoffHostOptions` in index.d.ts
+   */
+  constructor(options = {}) {
+    const { config } = options;
+    if (config == null || typeof config !== 'object') {
+      throw new TypeError('HandoffHost: options.config must be the configuration object ({"handoff": {...}})');
+    }
+    if (isBrowser(options.environment) && webhooksOf(config).some((w) => w && w.secret_ref != null)) {
+      throw new Error(BROWSER_SECRETS_ERROR);
+    }
+    this.#config = config;
+    this.#wasm = options.wasm ?? null;
+    this.#store = options.store ?? new MemoryStore();
+    this.#secrets = options.secrets ?? ((ref) => globalThis.process?.env?.[ref]);
+    this.#clock = options.clock ?? systemClock;
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    this.#fetch = typeof fetchImpl === 'function' ? fetchImpl.bind(globalThis) : null;
+    this.#sign = options.sign ?? null;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#maxTimerMs = Math.min(options.maxTimerMs ?? MAX_TIMER_MS, MAX_TIMER_MS);
+    if (typeof options.onOutput === 'function') this.on('output', options.onOutput);
+    if (typeof options.onError === 'function') this.on('error', options.onError);
+    if (typeof options.onDelivery === 'function') this.on('delivery', options.onDelivery);
+  }
+
+  /** Creates a host and starts it (loads the engine and the persisted state). */
+  static async create(options) {
+    const host = new HandoffHost(options);
+    await host.start();
+    return host;
+  }
+
+  /**
+   * Loads the engine module (unless injected) and the persisted state: restores the engine from it,
+   * or starts a new one, then arms the clock. Called by `create` and by the first `handle`.
+   */
+  start() {
+    if (!this.#starting) {
+      this.#starting = this.#start();
+      this.#starting.catch(() => {
+        this.#starting = null; // a later call may try again
+      });
+    }
+    return this.#starting.then(() => this);
+  }
+
+  async #start() {
+    if (this.#closed) throw new Error('HandoffHost is closed');
+    if (!this.#wasm) {
+      if (!defaultLoader) throw new Error('HandoffHost: no engine: pass options.wasm (the result of init())');
+      this.#wasm = await defaultLoader();
+    }
+    const saved = await this.#store.load();
+    this.#engine = saved == null ? new this.#wasm.Engine(this.#config) : this.#restore(saved);
+    this.#lastSaved = saved ?? null;
+    this.#schedule();
+  }
+
+  #restore(json) {
+    return this.#wasm.Engine.restore(this.#config, json);
+  }
+
+  /** The engine (after `start`). */
+  get engine() {
+    if (!this.#engine) throw new Error('HandoffHost is not started: await host.start() or HandoffHost.create()');
+    return this.#engine;
+  }
+
+  /** The store the state is persisted in. */
+  get store() {
+    return this.#store;
+  }
+
+  /** The engine's whole state, parsed. */
+  state() {
+    const s = this.engine.state();
+    return typeof s === 'string' ? JSON.parse(s) : s;
+  }
+
+  /** When the engine next needs a tick (epoch ms), if anything waits on time. */
+  nextWakeup() {
+    const wake = this.engine.nextWakeup();
+    return wake == null ? undefined : Number(wake);
+  }
+
+  /**
+   * Listens to `output` (every output but `delivery`), `delivery` (`{delivery, result}` after each
+   * attempt; no secrets), or `error` (failures in the background: a tick, a delivery result, a
+   * listener). Returns a function that removes the listener.
+   */
+  on(event, fn) {
+    if (typeof fn !== 'function') throw new TypeError('listener must be a function');
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
+    this.#listeners.get(event).add(fn);
+    return () => this.off(event, fn);
+  }
+
+  off(event, fn) {
+    this.#listeners.get(event)?.delete(fn);
+  }
+
+  #emit(event, value) {
+    const listeners = this.#listeners.get(event);
+    if (!listeners) return;
+    for (const fn of [...listeners]) {
+      try {
+        fn(value);
+      } catch (error) {
+        if (event === 'error') continue;
+        this.#emitError(error);
+      }
+    }
+  }
+
+  #emitError(error) {
+    if (this.#listeners.get('error')?.size) {
+      this.#emit('error', error);
+    } else {
+      // Nobody listens: say so once per error, without anything but the message (never secrets).
+      console.error(`handoff-engine: ${messageOf(error)}`);
+    }
+  }
+
+  /**
+   * Handles one input at the clock's `now`: the engine decides, the state is saved, then outputs are
+   * performed (deliveries) or emitted (the rest). Resolves to every output of the input; rejects with
+   * the engine's error (its message names the JSON path) and then nothing changed.
+   * Inputs are handled one at a time, in call order.
+   */
+  handle(input) {
+    if (this.#closed) return Promise.reject(new Error('HandoffHost is closed'));
+    return this.#enqueue(() => this.#step(input));
+  }
+
+  #enqueue(fn) {
+    this.#queued++;
+    const run = this.#queue.then(fn);
+    this.#queue = run.then(
+      () => {
+        this.#queued--;
+      },
+      () => {
+        this.#queued--;
+      },
+    );
+    return run;
+  }
+
+  async #step(input) {
+    if (!this.#engine) await this.start();
+    const now = Math.floor(this.#clock.now());
+    const outputs = this.#engine.handle(input, now);
+    const json = this.#stateJson();
+    try {
+      await this.#store.save(json);
+    } catch (error) {
+      // Not persisted: go back to the last saved state, so memory never runs ahead of the store.
+      this.#engine = this.#lastSaved == null ? new this.#wasm.Engine(this.#config) : this.#restore(this.#lastSaved);
+      this.#schedule();
+      const wrapped = new Error(`could not save the state, so the input was not applied: ${messageOf(error)}`);
+      wrapped.cause = error;
+      throw wrapped;
+    }
+    this.#lastSaved = json;
+    this.#schedule();
+    for (const output of outputs) {
+      if (output.type === 'delivery') {
+        if (!this.#closed) this.#startDelivery(output);
+      } else {
+        this.#emit('output', output);
+      }
+    }
+    return outputs;
+  }
+
+  /** The state as JSON text: the engine's own bytes (`stateJson`) where it has them. */
+  #stateJson() {
+    if (typeof this.#engine.stateJson === 'function') return this.#engine.stateJson();
+    const s = this.#engine.state();
+    return typeof s === 'string' ? s : JSON.stringify(s);
+  }
+
+  // ---- the clock ----
+
+  #schedule() {
+    if (this.#timer != null) {
+      this.#clock.clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#timerAt = null;
+    }
+    if (this.#closed || !this.#engine) return;
+    const raw = this.#engine.nextWakeup();
+    if (raw == null) return;
+    const wake = Number(raw);
+    const delay = Math.min(Math.max(0, wake - this.#clock.now()), this.#maxTimerMs);
+    this.#timerAt = wake;
+    this.#timer = this.#clock.setTimeout(() => this.#onTimer(wake), delay);
+  }
+
+  #onTimer(wake) {
+    this.#timer = null;
+    if (this.#closed) return;
+    if (this.#clock.now() < wake) {
+      // A wakeup past the longest setTimeout, or a timer that fired a little early: wait again.
+      this.#schedule();
+      return;
+    }
+    this.handle({ type: 'tick' }).catch((error) => this.#emitError(error));
+  }
+
+  /** When the armed timer will send a tick (epoch ms), if one is armed. */
+  get timerAt() {
+    return this.#timerAt ?? undefined;
+  }
+
+  // ---- deliveries ----
+
+  #startDelivery(delivery) {
+    const task = this.#deliver(delivery).finally(() => this.#inflight.delete(task));
+    this.#inflight.add(task);
+  }
+
+  async #deliver(delivery) {
+    const started = this.#clock.now();
+    let result;
+    try {
+      result = await this.#perform(delivery);
+    } catch (error) {
+      result = { error: describeNetworkError(error) };
+    }
+    if (this.#closed) return; // not reported: the engine retries it after its lease
+    this.#emit('delivery', { delivery, result, started });
+    const input = { type: 'delivery_result', delivery_id: delivery.delivery_id };
+    for (const key of ['status', 'retry_after_ms', 'body', 'error']) {
+      if (result[key] !== undefined) input[key] = result[key];
+    }
+    try {
+      await this.handle(input);
+    } catch (error) {
+      if (!this.#closed) this.#emitError(error);
+    }
+  }
+
+  /** Performs one attempt. Resolves to `{status, retry_after_ms, body}` or `{error}`. */
+  async #perform(delivery) {
+    if (!this.#fetch) return { error: 'no fetch implementation to deliver with' };
+    const headers = { ...(delivery.headers ?? {}) };
+    const auth = delivery.auth ?? { scheme: 'none' };
+    let secret = null;
+    if (auth.scheme === 'standard_webhooks') {
+      const ref = auth.secret_ref;
+      try {
+        secret = await this.#secrets(ref);
+      } catch {
+        return { error: `could not resolve the webhook secret named by secret_ref "${ref}"` };
+      }
+      if (typeof secret !== 'string' || secret === '') {
+        return { error: `the webhook secret named by secret_ref "${ref}" is not set` };
+      }
+      const timestamp = Math.floor(this.#clock.now() / 1000);
+      let signature;
+      try {
+        signature = await this.#signWith(secret, delivery.delivery_id, timestamp, delivery.body);
+      } catch (error) {
+        return { error: `could not sign with secret_ref "${ref}": ${redact(messageOf(error), secret)}` };
+      }
+      headers['webhook-id'] = delivery.delivery_id;
+      headers['webhook-timestamp'] = String(timestamp);
+      headers['webhook-signature'] = signature;
+    } else if (auth.scheme !== 'none') {
+      return { error: `unknown auth scheme "${auth.scheme}"` };
+    }
+
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    let timedOut = false;
+    const timer = globalThis.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#timeoutMs);
+    try {
+      let response;
+      try {
+        response = await this.#fetch(delivery.url, {
+          method: delivery.method || 'POST',
+          headers,
+          body: delivery.body,
+          signal: controller.signal,
+          redirect: 'manual',
+        });
+      } catch (error) {
+        if (timedOut) return { error: `timed out after ${this.#timeoutMs} ms` };
+        return { error: redact(describeNetworkError(error), secret) };
+      }
+      if (response.type === 'opaqueredirect' || response.status === 0) {
+        return { error: 'the receiver answered with a redirect, which is not followed' };
+      }
+      const result = { status: response.status };
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.#clock.now());
+      if (retryAfter !== undefined) result.retry_after_ms = retryAfter;
+      try {
+        const body = await readLimited(response, RESPONSE_BODY_LIMIT);
+        if (body !== '') result.body = body;
+      } catch {
+        // The status is what matters; a body cut off by the timeout is left out.
+      }
+      return result;
+    } finally {
+      globalThis.clearTimeout(timer);
+      this.#controllers.delete(controller);
+    }
+  }
+
+  async #signWith(secret, msgId, timestamp, body) {
+    if (this.#sign) return this.#sign(secret, msgId, timestamp, body);
+    if (typeof this.#wasm?.sign === 'function') return this.#wasm.sign(secret, msgId, timestamp, body);
+    return signWithWebCrypto(secret, msgId, timestamp, body);
+  }
+
+  /**
+   * Resolves when nothing is left to do right now: no input waiting, no delivery in flight (and
+   * every result reported). Timers for later are not waited for. In a worker, pass it to
+   * `ctx.waitUntil(...)`.
+   */
+  async idle() {
+    for (;;) {
+      await Promise.allSettled([this.#queue, ...this.#inflight]);
+      if (this.#queued === 0 && this.#inflight.size === 0) return;
+    }
+  }
+
+  /**
+   * Stops the host: clears the timer, aborts deliveries in flight (their results are not reported;
+   * the engine retries them with the same id after its lease) and refuses further inputs. Await
+   * `idle()` first to let deliveries finish. Resolves when the input being handled is done.
+   */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer != null) {
+      this.#clock.clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#timerAt = null;
+    }
+    for (const controller of this.#controllers) controller.abort();
+    await Promise.allSettled([this.#queue, ...this.#inflight]);
+  }
+
+  /** Whether `close()` was called. */
+  get closed() {
+    return this.#closed;
+  }
+}

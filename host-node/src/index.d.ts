@@ -1,0 +1,951 @@
+// Type declarations of handoff-engine: the configuration, every input and output of the engine, its
+// state, the wasm `Engine`, and the `HandoffHost` driver. Hand-written from handoff-core's
+// config.rs, input.rs, output.rs and state.rs; keep them in step.
+
+// ---------------------------------------------------------------------------------------------
+// Configuration: the `handoff` object
+// ---------------------------------------------------------------------------------------------
+
+/** The configuration: `{"handoff": {...}}` (the bare `handoff` object is accepted too). */
+export interface Config {
+  handoff: HandoffConfig;
+}
+
+/** `handoff`. Everything is optional: `{}` is a working configuration. */
+export interface HandoffConfig {
+  /** `false` turns handoff off entirely (default `true`). */
+  enabled?: boolean;
+  triggers?: TriggersConfig;
+  routing?: RoutingConfig;
+  messages?: MessagesConfig;
+  /** When people are on duty; absent means always open. */
+  business_hours?: BusinessHoursConfig;
+  outside_hours?: OutsideHoursConfig;
+  /** Known agents. */
+  agents?: AgentConfig[];
+  /** Endpoints told about handoff events. */
+  webhooks?: WebhookConfig[];
+}
+
+/** `handoff.triggers`: when a conversation goes to a person. */
+export interface TriggersConfig {
+  /** Hand off when the customer asks for a person (default `true`). */
+  customer_request?: boolean;
+  /** From -1 to 1 (default -0.5); `null` turns it off. */
+  sentiment_threshold?: number | null;
+  /** Messages averaged for the trend, 1..50 (default 3). */
+  sentiment_window?: number;
+  /** Unresolved exchanges before a handoff, 1..10000 (default 10); `null` turns it off. */
+  max_exchanges?: number | null;
+  /** From 0 to 1 (default 0.3); `null` turns it off. */
+  low_confidence_threshold?: number | null;
+  /** Low-confidence replies in a row, 1..100 (default 1). */
+  low_confidence_consecutive?: number;
+  /** Sensitive topics: known names (`"billing_dispute"`) or rules with keywords. */
+  topics?: Array<string | TopicConfig>;
+}
+
+/** A sensitive topic with its own keywords (`*` at the end of a keyword matches any ending). */
+export interface TopicConfig {
+  name: string;
+  /** Keywords that detect it; known names have built-in ones. */
+  keywords?: string[];
+  /** The priority this topic sets at least. */
+  priority?: Priority;
+}
+
+export type RoutingMethod = 'round_robin' | 'skill_based' | 'load_based';
+export type RoutingFallback = 'queue' | 'callback' | 'none';
+
+/** `handoff.routing`: who takes it. */
+export interface RoutingConfig {
+  /** Default `round_robin`. */
+  method?: RoutingMethod;
+  /** When nobody is free (default `queue`). */
+  fallback?: RoutingFallback;
+  /** Negative sentiment raises priority one level (default `true`). */
+  priority_boost_on_sentiment?: boolean;
+  /** The agents that may be chosen, in round-robin order (default: every known agent). */
+  agent_pool?: string[];
+  /** Skill -> agent ids (`skill_based`). */
+  skills?: Record<string, string[]>;
+  /** Topic -> skill, where names differ. */
+  topic_skills?: Record<string, string>;
+  /** Most conversations per agent, offers included, 1..1000 (default 5). */
+  max_concurrent_per_agent?: number;
+  /** `skill_based`: seconds to wait for the skill before any agent will do (default 60); `null` waits forever. */
+  skill_wait_seconds?: number | null;
+  /** Seconds an agent has to accept an offer, 5..86400 (default 60). */
+  offer_timeout_seconds?: number;
+  /** Assign without the offer/accept step (default `false`). */
+  auto_accept?: boolean;
+  /** An agent who lets an offer lapse is set `away` (default `true`). */
+  away_after_missed_offer?: boolean;
+  /** Most conversations waiting at once (default: no limit). */
+  max_queue_length?: number;
+}
+
+/** `handoff.messages`: templates with `{{placeholders}}`. */
+export interface MessagesConfig {
+  /** Placeholders: `customer_name`, `conversation_id`. */
+  handoff_initiated?: string;
+  /** Placeholders: `position`, `queue_length`, `customer_name`, `conversation_id`. */
+  waiting_for_agent?: string;
+  /** Placeholders: `position`, `queue_length`, `customer_name`, `conversation_id`. */
+  queue_position_changed?: string;
+  /** Placeholders: `agent_name`, `customer_name`, `conversation_id`. */
+  agent_connected?: string;
+  /** Placeholders: `next_opening`, `customer_name`, `conversation_id`. */
+  outside_hours?: string;
+  /** Placeholders: `callback_time`, `next_opening`, `customer_name`, `conversation_id`. */
+  callback_confirmed?: string;
+  /** Placeholders: `next_opening`, `customer_name`, `conversation_id`. */
+  no_agent_available?: string;
+  /** Placeholders: `next_opening`, `customer_name`, `conversation_id`. */
+  queue_full?: string;
+}
+
+export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+
+/** One opening window in local time: `[start, end)`, `"HH:MM"`; `"24:00"` ends at midnight. */
+export interface WindowConfig {
+  start: string;
+  end: string;
+  /** Needed when `end` is at or before `start`: the window ends the next day. */
+  overnight?: boolean | null;
+}
+
+/** A closed local date: `"2026-12-25"` or `{ date, name }`. */
+export type HolidayConfig = string | { date: string; name?: string | null };
+
+/** `handoff.business_hours`. */
+export interface BusinessHoursConfig {
+  /** An IANA time zone (`Asia/Kolkata`). */
+  timezone: string;
+  /** Weekday -> window or windows; days left out are closed. */
+  schedule: Partial<Record<Weekday, WindowConfig | WindowConfig[]>>;
+  holidays?: HolidayConfig[] | null;
+  /** Alias of `holidays`. */
+  closed_dates?: HolidayConfig[] | null;
+}
+
+/** `handoff.outside_hours`. */
+export interface OutsideHoursConfig {
+  /** Default `collect_callback`. */
+  action?: 'collect_callback' | 'queue' | 'message';
+  /** The `outside_hours` message, unless `handoff.messages.outside_hours` is set. */
+  message?: string;
+}
+
+/** `handoff.agents[]`. */
+export interface AgentConfig {
+  id: string;
+  /** Shown to customers (`{{agent_name}}`); defaults to the id. */
+  name?: string;
+  /** Skills, or skill -> proficiency 1..10. */
+  skills?: string[] | Record<string, number>;
+  /** This agent's own capacity, 0..1000. */
+  max_concurrent?: number;
+}
+
+export type EventName =
+  | 'conversation.handoff_requested'
+  | 'conversation.queued'
+  | 'conversation.assigned'
+  | 'conversation.callback_requested'
+  | 'conversation.closed';
+
+/** `handoff.webhooks[]`. Secrets are never inline: `secret_ref` names where the host finds one. */
+export interface WebhookConfig {
+  /** Default `webhook_<index>`. */
+  id?: string;
+  /** `http://` or `https://`. */
+  url: string;
+  /** Events sent there; empty or absent means all. */
+  events?: EventName[];
+  /** Environment variable or worker secret holding the `whsec_…` secret. */
+  secret_ref?: string;
+  /** Refused: use `secret_ref`. */
+  secret?: never;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+// ---------------------------------------------------------------------------------------------
+
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type Presence = 'online' | 'away' | 'offline';
+export type ClosedBy = 'customer' | 'agent' | 'ai' | 'system';
+export type Role = 'customer' | 'ai' | 'agent';
+export type Trend = 'worsening' | 'improving' | 'steady';
+
+/** The customer, as the host knows them. */
+export interface Customer {
+  id?: string | null;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  /** Anything else (plan, language…), passed to the agent as is. */
+  attributes?: Record<string, unknown>;
+}
+
+/** What the caller's AI knows about a message; each field wins over the engine's own detection. */
+export interface Signals {
+  /** -1..1 */
+  sentiment?: number | null;
+  /** 0..1 */
+  confidence?: number | null;
+  intent?: string | null;
+  topic?: string | null;
+  summary?: string | null;
+  suggested_actions?: string[] | null;
+  human_requested?: boolean | null;
+}
+
+/** Callback details. */
+export interface Callback {
+  name?: string;
+  phone?: string;
+  email?: string;
+  preferred_time?: string;
+}
+
+/** One line of a conversation. */
+export interface HistoryEntry {
+  role: Role;
+  text: string;
+  /** Epoch ms. */
+  at: number;
+  agent_id?: string;
+  /** Customer lines: -1..1. */
+  sentiment?: number;
+  /** AI lines: 0..1. */
+  confidence?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+
+export interface CustomerMessageInput {
+  type: 'customer_message';
+  conversation_id: string;
+  text: string;
+  customer?: Customer;
+  signals?: Signals;
+}
+
+export interface AiReplyInput {
+  type: 'ai_reply';
+  conversation_id: string;
+  text: string;
+  /** 0..1 */
+  confidence?: number;
+  actions?: string[];
+  /** The issue is resolved: the exchange count starts again. */
+  resolved?: boolean;
+}
+
+export interface HandoffRequestInput {
+  type: 'handoff_request';
+  conversation_id: string;
+  customer?: Customer;
+  /** Where it came from (`"widget_button"`). */
+  source?: string;
+}
+
+export interface AgentUpdateInput {
+  type: 'agent_update';
+  agent: {
+    id: string;
+    name?: string;
+    status?: Presence;
+    skills?: string[];
+    max_concurrent?: number;
+  };
+}
+
+export interface AgentAcceptInput {
+  type: 'agent_accept';
+  conversation_id: string;
+  agent_id: string;
+  reason?: string;
+}
+
+export interface AgentDeclineInput {
+  type: 'agent_decline';
+  conversation_id: string;
+  agent_id: string;
+  reason?: string;
+}
+
+export interface AgentMessageInput {
+  type: 'agent_message';
+  conversation_id: string;
+  agent_id: string;
+  text: string;
+}
+
+export interface CallbackDetailsInput {
+  type: 'callback_details';
+  conversation_id: string;
+  name?: string;
+  phone?: string;
+  email?: string;
+  preferred_time?: string;
+}
+
+export interface ConversationClosedInput {
+  type: 'conversation_closed';
+  conversation_id: string;
+  by?: ClosedBy;
+}
+
+/** What happened when the host performed a delivery (`HandoffHost` sends these itself). */
+export interface DeliveryResultInput {
+  type: 'delivery_result';
+  delivery_id: string;
+  /** HTTP status; absent for a network error or timeout. */
+  status?: number;
+  /** `Retry-After` in ms. */
+  retry_after_ms?: number;
+  /** Response body (truncated). */
+  body?: string;
+  /** Network error text. */
+  error?: string;
+}
+
+export interface RedriveDeliveryInput {
+  type: 'redrive_delivery';
+  delivery_id: string;
+}
+
+export interface EnableWebhookInput {
+  type: 'enable_webhook';
+  webhook_id: string;
+}
+
+/** Time passed (`HandoffHost` sends it at `nextWakeup()`). */
+export interface TickInput {
+  type: 'tick';
+}
+
+export type Input =
+  | CustomerMessageInput
+  | AiReplyInput
+  | HandoffRequestInput
+  | AgentUpdateInput
+  | AgentAcceptInput
+  | AgentDeclineInput
+  | AgentMessageInput
+  | CallbackDetailsInput
+  | ConversationClosedInput
+  | DeliveryResultInput
+  | RedriveDeliveryInput
+  | EnableWebhookInput
+  | TickInput;
+
+export type InputType = Input['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+// ---------------------------------------------------------------------------------------------
+
+/** One trigger that fired, with its evidence. */
+export type TriggerHit =
+  | {
+      trigger: 'customer_request';
+      /** `text`, `button` or `caller`. */
+      source: string;
+      phrase?: string;
+      language?: string;
+    }
+  | {
+      trigger: 'sentiment_threshold';
+      score: number;
+      average: number;
+      threshold: number;
+      trend: Trend;
+      /** `message` or `sustained`. */
+      basis: string;
+      /** `caller` or `lexicon`. */
+      source: string;
+    }
+  | { trigger: 'max_exchanges'; exchanges: number; max: number }
+  | { trigger: 'low_confidence_threshold'; confidence: number; threshold: number; consecutive: number }
+  | {
+      trigger: 'topics';
+      topic: string;
+      /** `caller` or `keywords`. */
+      source: string;
+      keyword?: string;
+    };
+
+export type TriggerName = TriggerHit['trigger'];
+
+export interface SentimentSummary {
+  latest: number | null;
+  average: number | null;
+  trend: Trend;
+  history: number[];
+}
+
+/** What the human agent receives. */
+export interface Context {
+  conversation_id: string;
+  customer: Customer;
+  history: HistoryEntry[];
+  intent: string | null;
+  topic: string | null;
+  sentiment: SentimentSummary;
+  ai_actions: string[];
+  summary: string;
+  /** `ai` or `extractive`. */
+  summary_source: string;
+  suggested_actions: string[];
+  triggers: TriggerHit[];
+  priority: Priority;
+  exchanges: number;
+}
+
+/** The customer as webhook events give them. */
+export interface EventCustomer {
+  id: string | null;
+  name: string | null;
+  email: string | null;
+}
+
+/** A webhook event body: `{"event", "timestamp" (RFC 3339 UTC), "data"}`. */
+export type WebhookEvent =
+  | {
+      event: 'conversation.handoff_requested';
+      timestamp: string;
+      data: {
+        conversation_id: string;
+        customer: EventCustomer;
+        trigger: TriggerName;
+        /** The last customer message's sentiment. */
+        sentiment_score: number | null;
+        summary: string;
+        suggested_actions: string[];
+        priority: Priority;
+      };
+    }
+  | {
+      event: 'conversation.queued';
+      timestamp: string;
+      data: { conversation_id: string; position: number; queue_length: number; priority: Priority };
+    }
+  | {
+      event: 'conversation.assigned';
+      timestamp: string;
+      data: { conversation_id: string; agent_id: string; agent_name: string; wait_seconds: number; priority: Priority };
+    }
+  | {
+      event: 'conversation.callback_requested';
+      timestamp: string;
+      data: {
+        conversation_id: string;
+        customer: EventCustomer;
+        callback: { name: string | null; phone: string | null; email: string | null; preferred_time: string | null };
+        summary: string;
+        priority: Priority;
+      };
+    }
+  | {
+      event: 'conversation.closed';
+      timestamp: string;
+      data: { conversation_id: string; closed_by: ClosedBy; agent_id: string | null };
+    };
+
+/** How the host authenticates a delivery at send time: never a secret, a reference to one. */
+export type Auth = { scheme: 'none' } | { scheme: 'standard_webhooks'; secret_ref: string };
+
+/** An HTTP request for the host to perform (without its `type`). */
+export interface Delivery {
+  /** Stable over retries; the `webhook-id`. */
+  delivery_id: string;
+  webhook_id: string;
+  conversation_id: string;
+  event: EventName;
+  method: string;
+  url: string;
+  /** Headers besides authentication. */
+  headers: Record<string, string>;
+  /** The body, exactly as to be sent. */
+  body: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  auth: Auth;
+}
+
+export interface MessageOutput {
+  type: 'message';
+  conversation_id: string;
+  /** The `handoff.messages` key. */
+  template: keyof MessagesConfig;
+  text: string;
+}
+
+export interface HandoffOutput {
+  type: 'handoff';
+  conversation_id: string;
+  primary: TriggerName;
+  triggers: TriggerHit[];
+  priority: Priority;
+  context: Context;
+}
+
+export interface QueuedOutput {
+  type: 'queued';
+  conversation_id: string;
+  /** 1 = next. */
+  position: number;
+  queue_length: number;
+}
+
+export interface OfferedOutput {
+  type: 'offered';
+  conversation_id: string;
+  agent_id: string;
+  /** Epoch ms. */
+  expires_at: number;
+}
+
+export interface OfferWithdrawnOutput {
+  type: 'offer_withdrawn';
+  conversation_id: string;
+  agent_id: string;
+  /** `declined`, `expired` or `agent_unavailable`. */
+  reason: string;
+}
+
+export interface AgentStatusOutput {
+  type: 'agent_status';
+  agent_id: string;
+  status: Presence;
+  /** `missed_offer`. */
+  reason: string;
+}
+
+export interface AssignedOutput {
+  type: 'assigned';
+  conversation_id: string;
+  agent_id: string;
+  agent_name: string;
+  wait_ms: number;
+}
+
+export interface CollectCallbackOutput {
+  type: 'collect_callback';
+  conversation_id: string;
+  /** `outside_hours`, `no_agent_available` or `queue_full`. */
+  reason: string;
+  /** Epoch ms. */
+  next_opening?: number;
+  fields: string[];
+}
+
+export interface CallbackScheduledOutput {
+  type: 'callback_scheduled';
+  conversation_id: string;
+  /** Epoch ms. */
+  at: number;
+  callback: Callback;
+}
+
+export interface CallbackRequestedOutput {
+  type: 'callback_requested';
+  conversation_id: string;
+  customer: Customer;
+  callback: Callback;
+  context: Context;
+}
+
+export interface ClosedOutput {
+  type: 'closed';
+  conversation_id: string;
+  by: ClosedBy;
+  agent_id?: string;
+}
+
+export interface EventOutput {
+  type: 'event';
+  conversation_id: string;
+  event: WebhookEvent;
+}
+
+export interface DeliveryOutput extends Delivery {
+  type: 'delivery';
+}
+
+export interface DeliveredOutput {
+  type: 'delivered';
+  delivery_id: string;
+  attempt: number;
+}
+
+export interface DeliveryRetryOutput {
+  type: 'delivery_retry';
+  delivery_id: string;
+  /** The attempt that failed. */
+  attempt: number;
+  /** When the next attempt is due (epoch ms). */
+  at: number;
+  error: string;
+}
+
+export interface DeliveryFailedOutput {
+  type: 'delivery_failed';
+  delivery_id: string;
+  attempts: number;
+  reason: string;
+}
+
+export interface WebhookDisabledOutput {
+  type: 'webhook_disabled';
+  webhook_id: string;
+  reason: string;
+}
+
+export type Output =
+  | MessageOutput
+  | HandoffOutput
+  | QueuedOutput
+  | OfferedOutput
+  | OfferWithdrawnOutput
+  | AgentStatusOutput
+  | AssignedOutput
+  | CollectCallbackOutput
+  | CallbackScheduledOutput
+  | CallbackRequestedOutput
+  | ClosedOutput
+  | EventOutput
+  | DeliveryOutput
+  | DeliveredOutput
+  | DeliveryRetryOutput
+  | DeliveryFailedOutput
+  | WebhookDisabledOutput;
+
+export type OutputType = Output['type'];
+
+// ---------------------------------------------------------------------------------------------
+// State (persist it as JSON; restore it with Engine.restore)
+// ---------------------------------------------------------------------------------------------
+
+export type ConversationStatus =
+  | { status: 'ai' }
+  | { status: 'queued' }
+  | { status: 'offered'; agent_id: string; expires_at: number }
+  | { status: 'assigned'; agent_id: string; since: number }
+  | { status: 'collecting_callback' }
+  | { status: 'callback_scheduled'; at: number }
+  | { status: 'callback_requested' };
+
+export interface QueueKey {
+  /** `3 - priority`: urgent sorts first. */
+  rank: number;
+  since: number;
+  seq: number;
+  conversation_id: string;
+}
+
+export type Conversation = ConversationStatus & {
+  id: string;
+  customer: Customer;
+  history: HistoryEntry[];
+  exchanges: number;
+  awaiting_ai: boolean;
+  low_confidence_streak: number;
+  turn_confidence_counted: boolean;
+  intent?: string;
+  topic?: string;
+  topic_keyword?: string;
+  summary?: string;
+  suggested_actions: string[];
+  ai_actions: string[];
+  priority: Priority;
+  triggers: TriggerHit[];
+  handoff_at?: number;
+  queue_key?: QueueKey;
+  told_position?: number;
+  /** Agent -> when they may be offered it again (epoch ms). */
+  declined_by: Record<string, number>;
+  required_skill?: string;
+  callback?: Callback;
+  deferred_until?: number;
+};
+
+export interface AgentState {
+  id: string;
+  name?: string;
+  status: Presence;
+  /** Skill -> proficiency. */
+  skills: Record<string, number>;
+  max_concurrent?: number;
+  /** Conversations assigned or offered. */
+  active: string[];
+  last_assigned_at: number;
+}
+
+export type DeliveryState = { state: 'in_flight'; since: number } | { state: 'waiting'; at: number };
+
+export type OutboxEntry = DeliveryState & {
+  delivery: Delivery;
+  last_error?: string;
+};
+
+export interface DeadLetter {
+  delivery: Delivery;
+  reason: string;
+  status?: number;
+  at: number;
+}
+
+/** The engine's whole state. */
+export interface State {
+  version: number;
+  /** The latest `now` seen (epoch ms). */
+  now: number;
+  seq: number;
+  conversations: Record<string, Conversation>;
+  agents: Record<string, AgentState>;
+  /** Queued conversations, in queue order. */
+  queue: QueueKey[];
+  round_robin_cursor?: string;
+  /** Deliveries not yet acknowledged. */
+  outbox: Record<string, OutboxEntry>;
+  /** Deliveries given up (re-drivable). */
+  dead_letters: Record<string, DeadLetter>;
+  /** Webhook id -> why it is disabled (410 Gone). */
+  disabled_webhooks: Record<string, string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine (wasm)
+// ---------------------------------------------------------------------------------------------
+
+/** One problem, as the engine reports it. */
+export interface ErrorDetail {
+  /** A JSON path (`input.signals.sentiment`, `handoff.routing.method`, `state.version`). */
+  path: string;
+  message: string;
+  /** The offending value as compact JSON. */
+  value?: string;
+}
+
+/** What the engine throws: an `Error` whose message names the path. */
+export interface EngineError extends Error {
+  name: 'InputError' | 'ConfigError' | 'RestoreError' | 'SigningError' | 'Error';
+  /** The first error's path. */
+  path: string | null;
+  /** Every error of a configuration, otherwise one. */
+  errors: ErrorDetail[] | null;
+}
+
+/** Business hours at an instant. */
+export interface HoursStatus {
+  open: boolean;
+  /** Epoch ms. */
+  next_opening: number | null;
+  /** Epoch ms. */
+  next_closing: number | null;
+}
+
+/** The engine: deterministic, no I/O; every call is synchronous and throws an `EngineError`. */
+export declare class Engine {
+  /** A configuration object or its JSON text. Throws a `ConfigError` listing every problem. */
+  constructor(config: Config | HandoffConfig | string);
+  /** Continues from a persisted state (`state()` or `stateJson()`). Throws a `RestoreError` (`state.version`…). */
+  static restore(config: Config | HandoffConfig | string, state: string | State): Engine;
+  /** One input (an object or its JSON text) at `nowMs` (epoch ms) -> its outputs. On an `InputError` the state is unchanged. */
+  handle(input: Input | string, nowMs: number): Output[];
+  /** As `handle`, JSON text in and out (byte for byte what a native host writes). */
+  handleJson(input: string, nowMs: number): string;
+  /** The whole state, to persist before performing the outputs. */
+  state(): State;
+  /** The whole state as JSON text (byte for byte what a native host writes). */
+  stateJson(): string;
+  /** When to send a `tick` (epoch ms), if anything waits on time. */
+  nextWakeup(): number | undefined;
+  /** Business hours at `atMs`; `null` without `handoff.business_hours`. */
+  hours(atMs: number): HoursStatus | null;
+  /** Frees the wasm memory of this engine. */
+  free(): void;
+}
+
+/** Standard Webhooks signature of one attempt: `v1,<base64>`. @throws on a secret that is not `whsec_<base64>`. */
+export type SignFunction = (secret: string, msgId: string, timestampSecs: number, body: string | Uint8Array) => string;
+
+/** What `init()` resolves to (inject a stand-in with the same shape into `HandoffHost` in tests). */
+export interface EngineModule {
+  Engine: {
+    new (config: Config | HandoffConfig): EngineLike;
+    restore(config: Config | HandoffConfig, state: string | State): EngineLike;
+  };
+  sign?: SignFunction;
+}
+
+/** The part of `Engine` the host uses. */
+export interface EngineLike {
+  handle(input: Input, nowMs: number): Output[];
+  state(): State | string;
+  /** Used for persisting when present. */
+  stateJson?(): string;
+  nextWakeup(): number | undefined | null;
+}
+
+export interface InitOptions {
+  /** A compiled module (edge runtimes: `import wasm from 'handoff-engine/handoff_wasm_bg.wasm'`). */
+  module?: WebAssembly.Module;
+  /** The wasm bytes. */
+  bytes?: BufferSource;
+  /** Where to fetch the wasm from. */
+  url?: string | URL;
+}
+
+/**
+ * Loads the engine once. Node reads the wasm next to the package; browsers and workers fetch it, or
+ * take `{ module }`.
+ */
+export declare function init(options?: InitOptions): Promise<{ Engine: typeof Engine; sign: SignFunction }>;
+
+// ---------------------------------------------------------------------------------------------
+// The driver
+// ---------------------------------------------------------------------------------------------
+
+/** Where the host keeps the state (one JSON text). */
+export interface StateStore {
+  /** The saved state, or `null` when nothing was saved yet. */
+  load(): Promise<string | null>;
+  save(json: string): Promise<void>;
+}
+
+export declare class MemoryStore implements StateStore {
+  constructor(initial?: string | null);
+  load(): Promise<string | null>;
+  save(json: string): Promise<void>;
+}
+
+/** Browsers: the state under `${prefix}state` in localStorage. */
+export declare class LocalStorageStore implements StateStore {
+  constructor(prefix?: string, storage?: Pick<Storage, 'getItem' | 'setItem'>);
+  readonly key: string;
+  load(): Promise<string | null>;
+  save(json: string): Promise<void>;
+}
+
+/** The part of a Durable Object's `state.storage` the store uses. */
+export interface DurableStorage {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+  delete?(key: string): Promise<unknown>;
+}
+
+/** Edge workers: the state in a Durable Object's storage (chunked under its 128 KiB value limit). */
+export declare class DurableObjectStore implements StateStore {
+  constructor(storage: DurableStorage, key?: string);
+  load(): Promise<string | null>;
+  save(json: string): Promise<void>;
+}
+
+/** Node only: the state in a file, replaced atomically (temporary file, fsync, rename). */
+export declare class FileStore implements StateStore {
+  constructor(path: string);
+  readonly path: string;
+  load(): Promise<string | null>;
+  save(json: string): Promise<void>;
+}
+
+/** The host's clock: injectable for tests. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** What one delivery attempt came to (reported to the engine as a `delivery_result`). */
+export interface DeliveryAttemptResult {
+  status?: number;
+  retry_after_ms?: number;
+  /** At most 1 KB of the response body. */
+  body?: string;
+  error?: string;
+}
+
+export interface DeliveryAttempt {
+  delivery: DeliveryOutput;
+  result: DeliveryAttemptResult;
+  /** When the attempt started (the host clock, epoch ms). */
+  started: number;
+}
+
+/** Every output but `delivery`, which the host performs itself. */
+export type EmittedOutput = Exclude<Output, DeliveryOutput>;
+
+export interface HandoffHostOptions {
+  /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`). */
+  config: Config | HandoffConfig;
+  /** The engine module (`await init()`); loaded with `init()` when left out. */
+  wasm?: EngineModule;
+  /** Default: `MemoryStore`. */
+  store?: StateStore;
+  /** Resolves a `secret_ref` to its `whsec_…` secret (default: `process.env[ref]` where there is one). */
+  secrets?: (ref: string) => string | undefined | null | Promise<string | undefined | null>;
+  /** Default: the real clock. */
+  clock?: Clock;
+  /** Default: `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Signs deliveries (default: the engine's `sign`, else WebCrypto). */
+  sign?: (secret: string, msgId: string, timestampSecs: number, body: string) => string | Promise<string>;
+  /** Timeout of one delivery attempt (default 15 000 ms). */
+  timeoutMs?: number;
+  /** Longest single timer (default and most: 2^31 - 1 ms); later wakeups are re-armed. */
+  maxTimerMs?: number;
+  /** `'browser'` refuses webhook secrets; default: a browser when `window` exists. */
+  environment?: 'browser' | 'server';
+  onOutput?: (output: EmittedOutput) => void;
+  onError?: (error: Error) => void;
+  onDelivery?: (attempt: DeliveryAttempt) => void;
+}
+
+export interface HandoffHostEvents {
+  output: EmittedOutput;
+  delivery: DeliveryAttempt;
+  error: Error;
+}
+
+/** The driver: keeps the clock, persists the state before performing outputs, delivers webhooks. */
+export declare class HandoffHost {
+  constructor(options: HandoffHostOptions);
+  /** `new HandoffHost(options)` then `start()`. */
+  static create(options: HandoffHostOptions): Promise<HandoffHost>;
+  /** Loads the engine and the persisted state, and arms the clock. */
+  start(): Promise<this>;
+  /** Handles one input at the clock's now; resolves to all its outputs (deliveries included). */
+  handle(input: Input): Promise<Output[]>;
+  /** Resolves when no input waits and no delivery is in flight. */
+  idle(): Promise<void>;
+  /** Clears the timer, aborts deliveries in flight, refuses further inputs. */
+  close(): Promise<void>;
+  on<K extends keyof HandoffHostEvents>(event: K, listener: (value: HandoffHostEvents[K]) => void): () => void;
+  off<K extends keyof HandoffHostEvents>(event: K, listener: (value: HandoffHostEvents[K]) => void): void;
+  /** The engine's whole state. */
+  state(): State;
+  nextWakeup(): number | undefined;
+  readonly engine: EngineLike;
+  readonly store: StateStore;
+  /** When the armed timer sends a tick (epoch ms), if one is armed. */
+  readonly timerAt: number | undefined;
+  readonly closed: boolean;
+}
+
+export declare const BROWSER_SECRETS_ERROR: string;
+export declare const DEFAULT_TIMEOUT_MS: number;
+export declare const MAX_TIMER_MS: number;
+export declare const RESPONSE_BODY_LIMIT: number;
+export declare const systemClock: Clock;
+/** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`. */
+export declare function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined;
+/** Standard Webhooks signature with WebCrypto (the same bytes as the engine's `sign`). */
+export declare function signWithWebCrypto(secret: string, msgId: string, timestampSecs: number, body: string): Promise<string>;

@@ -1,0 +1,75 @@
+// handoff-engine: the handoff engine (WebAssembly) and its driver, for browsers, edge workers and
+// any runtime with fetch and WebAssembly. Node gets src/node.js (the same, plus FileStore and
+// loading the wasm from disk).
+
+import { setDefaultLoader } from './host.js';
+
+export {
+  HandoffHost,
+  BROWSER_SECRETS_ERROR,
+  DEFAULT_TIMEOUT_MS,
+  MAX_TIMER_MS,
+  RESPONSE_BODY_LIMIT,
+  parseRetryAfter,
+  signWithWebCrypto,
+  systemClock,
+} from './host.js';
+export { MemoryStore, LocalStorageStore, DurableObjectStore } from './stores.js';
+
+const WASM_GLUE = '../wasm/handoff_wasm.js';
+
+let loading = null;
+
+/** Imports the wasm-bindgen glue, with a clear error when the wasm build is missing. */
+export async function importGlue() {
+  try {
+    return await import('../wasm/handoff_wasm.js');
+  } catch (error) {
+    const missing = error && (error.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to fetch/i.test(String(error.message)));
+    if (!missing) throw error;
+    const wrapped = new Error(
+      `handoff-engine: the wasm build is missing (${new URL(WASM_GLUE, import.meta.url).pathname}): ` +
+        'build it with `cargo xtask wasm`',
+    );
+    wrapped.cause = error;
+    throw wrapped;
+  }
+}
+
+/**
+ * Loads the engine and resolves to `{ Engine, sign }`. Loads once; later calls give the same.
+ *
+ * - `init()`: fetches `../wasm/handoff_wasm_bg.wasm` next to this file (browsers, workers that
+ *   allow it; Node's entry reads it from disk instead).
+ * - `init({ module })`: a `WebAssembly.Module` imported statically (edge runtimes that forbid
+ *   compiling wasm from bytes: `import wasm from 'handoff-engine/handoff_wasm_bg.wasm'`).
+ * - `init({ bytes })`: the wasm bytes; `init({ url })`: where to fetch them.
+ */
+export function init(options = {}) {
+  if (!loading) {
+    loading = load(options, defaultSource);
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/** The wasm source when none is given: fetched from next to the package. */
+function defaultSource() {
+  return fetch(new URL('../wasm/handoff_wasm_bg.wasm', import.meta.url));
+}
+
+/**
+ * Loads the glue and instantiates the wasm from `options` (or `fallback()`). Shared with node.js.
+ * @param {{module?: WebAssembly.Module, bytes?: BufferSource, url?: string | URL}} options
+ * @param {() => unknown | Promise<unknown>} fallback
+ */
+export async function load(options, fallback) {
+  const glue = await importGlue();
+  const source = options.module ?? options.bytes ?? options.url ?? (await fallback());
+  await glue.default({ module_or_path: await source });
+  return Object.freeze({ Engine: glue.Engine, sign: glue.sign });
+}
+
+setDefaultLoader(() => init());

@@ -1,0 +1,242 @@
+// A small stand-in for the wasm engine, with the same JS interface (`new Engine(config)`,
+// `handle(input, nowMs)`, `state()`, `Engine.restore(config, state)`, `nextWakeup()`), so the
+// driver's tests run without the wasm build. It copies the real engine's output shapes and its
+// outbox rules (2xx delivered; 408/429/5xx retried no sooner than Retry-After; 410 disables the
+// webhook; anything else is a dead letter; a lease of 60 s), not its decisions about people.
+
+const LEASE_MS = 60_000;
+const RETRY_MS = 5_000;
+const MAX_ATTEMPTS = 10;
+
+function fail(path, message) {
+  return new Error(`${path}: ${message}`);
+}
+
+function clone(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+export class Engine {
+  #config;
+  #state;
+
+  constructor(config, state) {
+    if (config == null || typeof config !== 'object') throw fail('$', 'expected a configuration object');
+    this.#config = config.handoff ?? config;
+    this.#state = state ?? {
+      version: 1,
+      now: 0,
+      seq: 0,
+      conversations: {},
+      queue: [],
+      outbox: {},
+      dead_letters: {},
+      disabled_webhooks: {},
+    };
+  }
+
+  static restore(config, state) {
+    const value = typeof state === 'string' ? JSON.parse(state) : clone(state);
+    if (value.version !== 1) throw fail('state.version', `unsupported version ${value.version}`);
+    return new Engine(config, value);
+  }
+
+  state() {
+    return clone(this.#state);
+  }
+
+  nextWakeup() {
+    let wake;
+    for (const entry of Object.values(this.#state.outbox)) {
+      const at = entry.state === 'waiting' ? entry.at : entry.since + LEASE_MS;
+      if (wake === undefined || at < wake) wake = at;
+    }
+    return wake;
+  }
+
+  handle(input, now) {
+    if (input == null || typeof input !== 'object') throw fail('input', 'expected an object with a "type"');
+    if (!Number.isInteger(now)) throw fail('now', 'expected epoch milliseconds');
+    const before = clone(this.#state); // errors leave the state unchanged
+    try {
+      this.#state.now = Math.max(now, this.#state.now);
+      const out = [];
+      this.#apply(input, this.#state.now, out);
+      return out;
+    } catch (error) {
+      this.#state = before;
+      throw error;
+    }
+  }
+
+  #apply(input, now, out) {
+    const s = this.#state;
+    switch (input.type) {
+      case 'customer_message': {
+        if (typeof input.conversation_id !== 'string') throw fail('input.conversation_id', 'expected a string');
+        if (typeof input.text !== 'string') throw fail('input.text', 'expected a string');
+        const conv = (s.conversations[input.conversation_id] ??= {
+          id: input.conversation_id,
+          status: 'ai',
+          history: [],
+        });
+        conv.history.push({ role: 'customer', text: input.text, at: now });
+        if (conv.status === 'ai' && /\b(human|person)\b/i.test(input.text)) this.#handoff(conv, now, out);
+        return;
+      }
+      case 'handoff_request': {
+        const conv = (s.conversations[input.conversation_id] ??= {
+          id: input.conversation_id,
+          status: 'ai',
+          history: [],
+        });
+        if (conv.status === 'ai') this.#handoff(conv, now, out);
+        return;
+      }
+      case 'conversation_closed': {
+        const conv = s.conversations[input.conversation_id];
+        if (!conv) throw fail('input.conversation_id', 'unknown conversation');
+        delete s.conversations[input.conversation_id];
+        const wasQueued = s.queue.includes(conv.id);
+        s.queue = s.queue.filter((id) => id !== conv.id);
+        out.push({ type: 'closed', conversation_id: conv.id, by: input.by ?? 'system' });
+        if (wasQueued) {
+          s.queue.forEach((id, i) =>
+            out.push({ type: 'queued', conversation_id: id, position: i + 1, queue_length: s.queue.length }),
+          );
+        }
+        return;
+      }
+      case 'delivery_result':
+        return this.#result(input, now, out);
+      case 'redrive_delivery': {
+        const letter = s.dead_letters[input.delivery_id];
+        if (!letter) throw fail('input.delivery_id', 'no dead letter with this id');
+        delete s.dead_letters[input.delivery_id];
+        const delivery = { ...letter.delivery, attempt: 1 };
+        out.push(clone(delivery));
+        s.outbox[delivery.delivery_id] = { delivery, state: 'in_flight', since: now };
+        return;
+      }
+      case 'enable_webhook':
+        delete s.disabled_webhooks[input.webhook_id];
+        return;
+      case 'tick':
+        return this.#tick(now, out);
+      default:
+        throw fail('input.type', `unknown input type "${input.type}"`);
+    }
+  }
+
+  #handoff(conv, now, out) {
+    const s = this.#state;
+    conv.status = 'queued';
+    s.queue.push(conv.id);
+    out.push({
+      type: 'handoff',
+      conversation_id: conv.id,
+      primary: 'customer_request',
+      triggers: [{ trigger: 'customer_request', source: 'text' }],
+      priority: 'normal',
+      context: { conversation_id: conv.id, history: clone(conv.history) },
+    });
+    out.push({
+      type: 'message',
+      conversation_id: conv.id,
+      template: 'handoff_initiated',
+      text: "I'm connecting you with a team member who can help further.",
+    });
+    const position = s.queue.length;
+    out.push({ type: 'queued', conversation_id: conv.id, position, queue_length: s.queue.length });
+    const timestamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const event = {
+      event: 'conversation.handoff_requested',
+      timestamp,
+      data: { conversation_id: conv.id, trigger: 'customer_request', priority: 'normal' },
+    };
+    out.push({ type: 'event', conversation_id: conv.id, event });
+    this.#enqueue(conv.id, event, now, out);
+  }
+
+  #enqueue(conversationId, event, now, out) {
+    const s = this.#state;
+    (this.#config.webhooks ?? []).forEach((hook, i) => {
+      const id = hook.id ?? `webhook_${i}`;
+      if (hook.events?.length && !hook.events.includes(event.event)) return;
+      s.seq += 1;
+      const delivery = {
+        type: 'delivery',
+        delivery_id: `msg_fake${String(s.seq).padStart(6, '0')}`,
+        webhook_id: id,
+        conversation_id: conversationId,
+        event: event.event,
+        method: 'POST',
+        url: hook.url,
+        headers: { 'content-type': 'application/json', 'user-agent': 'handoff/fake' },
+        body: JSON.stringify(event),
+        attempt: 1,
+        auth: hook.secret_ref ? { scheme: 'standard_webhooks', secret_ref: hook.secret_ref } : { scheme: 'none' },
+      };
+      if (s.disabled_webhooks[id]) {
+        this.#deadLetter(delivery, `webhook ${id} is disabled`, undefined, now, out);
+        return;
+      }
+      out.push(clone(delivery));
+      s.outbox[delivery.delivery_id] = { delivery, state: 'in_flight', since: now };
+    });
+  }
+
+  #deadLetter(delivery, reason, status, now, out) {
+    out.push({ type: 'delivery_failed', delivery_id: delivery.delivery_id, attempts: delivery.attempt, reason });
+    this.#state.dead_letters[delivery.delivery_id] = { delivery, reason, ...(status ? { status } : {}), at: now };
+  }
+
+  #result(input, now, out) {
+    const s = this.#state;
+    const entry = s.outbox[input.delivery_id];
+    if (!entry) throw fail('input.delivery_id', 'no delivery with this id is waiting for a result');
+    delete s.outbox[input.delivery_id];
+    const { delivery } = entry;
+    const status = input.status;
+    if (status >= 200 && status <= 299) {
+      out.push({ type: 'delivered', delivery_id: delivery.delivery_id, attempt: delivery.attempt });
+    } else if (status === 410) {
+      const reason = '410 Gone: the receiver asked to stop sending';
+      s.disabled_webhooks[delivery.webhook_id] = reason;
+      out.push({ type: 'webhook_disabled', webhook_id: delivery.webhook_id, reason });
+      this.#deadLetter(delivery, reason, 410, now, out);
+    } else if (status === undefined || status === 408 || status === 429 || status >= 500) {
+      this.#retry(entry, status === undefined ? input.error ?? 'network error' : `HTTP ${status}`, input.retry_after_ms, now, out);
+    } else {
+      this.#deadLetter(delivery, `HTTP ${status} (not retried)`, status, now, out);
+    }
+  }
+
+  #retry(entry, error, retryAfter, now, out) {
+    const { delivery } = entry;
+    if (delivery.attempt >= MAX_ATTEMPTS) {
+      this.#deadLetter(delivery, `gave up after ${delivery.attempt} attempts: ${error}`, undefined, now, out);
+      return;
+    }
+    const at = now + Math.max(RETRY_MS, retryAfter ?? 0);
+    out.push({ type: 'delivery_retry', delivery_id: delivery.delivery_id, attempt: delivery.attempt, at, error });
+    this.#state.outbox[delivery.delivery_id] = { delivery, state: 'waiting', at, last_error: error };
+  }
+
+  #tick(now, out) {
+    const s = this.#state;
+    for (const [id, entry] of Object.entries(s.outbox)) {
+      if (entry.state === 'waiting' && entry.at <= now) {
+        entry.delivery.attempt += 1;
+        s.outbox[id] = { delivery: entry.delivery, state: 'in_flight', since: now };
+        out.push({ type: 'delivery', ...clone(entry.delivery) });
+      } else if (entry.state === 'in_flight' && entry.since + LEASE_MS <= now) {
+        delete s.outbox[id];
+        this.#retry(entry, 'no result reported within the lease', undefined, now, out);
+      }
+    }
+  }
+}
+
+/** The engine module shape `init()` resolves to: `{ Engine, sign }` (the fake signs with WebCrypto). */
+export const fakeWasm = Object.freeze({ Engine });

@@ -1,0 +1,168 @@
+// The package: its entry points, init(), and its type declarations.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { realTest, wasmPresent } from '../test-support/engines.mjs';
+
+const root = new URL('../', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+
+test('package.json: an ES module with node, browser and worker entry points that exist', () => {
+  assert.equal(pkg.name, 'handoff-engine');
+  assert.equal(pkg.type, 'module');
+  const main = pkg.exports['.'];
+  for (const condition of ['types', 'node', 'browser', 'workerd', 'worker', 'default']) {
+    assert.ok(main[condition], `exports["."].${condition}`);
+    assert.ok(existsSync(new URL(main[condition], root)), `${main[condition]} exists`);
+  }
+  assert.deepEqual(Object.keys(main)[0], 'types', 'types first');
+  assert.equal(pkg.exports['./handoff_wasm_bg.wasm'], './wasm/handoff_wasm_bg.wasm');
+  assert.equal(pkg.scripts.test, 'node --test test/');
+});
+
+test('the browser and worker entry imports nothing from Node', async () => {
+  for (const file of ['src/index.js', 'src/host.js', 'src/stores.js']) {
+    const text = await readFile(new URL(file, root), 'utf8');
+    assert.doesNotMatch(text, /from\s+['"]node:|import\(\s*['"]node:|require\(/, file);
+  }
+});
+
+test("import 'handoff-engine' in Node gives the Node entry", async () => {
+  const m = await import('handoff-engine');
+  for (const name of ['init', 'HandoffHost', 'MemoryStore', 'LocalStorageStore', 'DurableObjectStore', 'FileStore', 'parseRetryAfter']) {
+    assert.ok(m[name], name);
+  }
+  const universal = await import('../src/index.js');
+  assert.equal(universal.FileStore, undefined, 'FileStore is for Node only');
+  assert.equal(universal.HandoffHost, m.HandoffHost, 'one HandoffHost class');
+});
+
+test('init() without the wasm build says how to build it', { skip: wasmPresent && 'the wasm build is present' }, async () => {
+  const { init } = await import('handoff-engine');
+  await assert.rejects(init(), /the wasm build is missing .*cargo xtask wasm/);
+});
+
+realTest('init() loads the engine once, and an Engine works', async (t, wasm) => {
+  const { init } = await import('handoff-engine');
+  assert.equal(await init(), wasm, 'the same module every time');
+  const engine = new wasm.Engine({ handoff: {} });
+  const outputs = engine.handle({ type: 'customer_message', conversation_id: 'c1', text: 'I want to talk to a human' }, 1_768_213_800_000);
+  assert.ok(outputs.some((o) => o.type === 'handoff'));
+  assert.throws(() => engine.handle({ type: 'custmer_message' }, 1_768_213_800_000), /input\.type/);
+  assert.throws(() => new wasm.Engine({ handoff: { routing: { method: 'round_robbin' } } }), /handoff\.routing\.method/);
+});
+
+realTest('init({ module }) takes a compiled WebAssembly.Module (edge runtimes)', async () => {
+  // In a fresh process: the wasm-bindgen glue initialises once per process.
+  const script = `
+    import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+    const bytes = await readFile(new URL('wasm/handoff_wasm_bg.wasm', ${JSON.stringify(root.href)}));
+    const module = await WebAssembly.compile(bytes);
+    const { init } = await import(new URL('src/index.js', ${JSON.stringify(root.href)}));
+    const wasm = await init({ module });
+    const engine = new wasm.Engine({ handoff: {} });
+    const outputs = engine.handle({ type: 'handoff_request', conversation_id: 'c1' }, 1768213800000);
+    console.log(JSON.stringify(outputs.map((o) => o.type)));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+  assert.ok(JSON.parse(stdout).includes('handoff'), stdout);
+});
+
+const tsc = fileURLToPath(new URL('node_modules/typescript/bin/tsc', root));
+const repo = new URL('../', root);
+
+/** Replays a conversation file (examples/conversations) through the real engine: every state. */
+function replayStates(wasm, lines) {
+  const states = [];
+  let engine = null;
+  const last = {};
+  for (const line of lines) {
+    if (line.config) {
+      engine = new wasm.Engine(line.config);
+      continue;
+    }
+    const input = structuredClone(line.input);
+    if (typeof input.delivery_id === 'string' && input.delivery_id.startsWith('$last')) {
+      input.delivery_id = last[input.delivery_id.slice('$last:'.length) || '*'];
+    }
+    let outputs = [];
+    try {
+      outputs = engine.handle(input, line.now);
+    } catch {
+      // expect_error lines
+    }
+    for (const o of outputs) {
+      if (o.type === 'delivery') {
+        last[o.event] = o.delivery_id;
+        last['*'] = o.delivery_id;
+      }
+    }
+    states.push(engine.state());
+  }
+  return states;
+}
+
+test(
+  "the type declarations check, and fit the engine's real configs, inputs, outputs and states",
+  { skip: !existsSync(tsc) && 'typescript is not installed: run npm ci', timeout: 180_000 },
+  async (t) => {
+    const conversations = [];
+    const dir = new URL('examples/conversations/', repo);
+    const names = existsSync(dir) ? ['outside-hours', 'spec-walkthrough', 'webhook-retries'] : [];
+    if (names.length === 0) t.diagnostic('real data not checked: not inside the handoff repository');
+    for (const name of names) {
+      const text = await readFile(new URL(`${name}.jsonl`, dir), 'utf8');
+      const lines = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+      if (typeof lines[0].config === 'string') {
+        lines[0].config = JSON.parse(await readFile(new URL(lines[0].config, dir), 'utf8'));
+      }
+      const golden = await readFile(new URL(`tests/vectors/${name}.outputs.jsonl`, repo), 'utf8');
+      conversations.push({ name, lines, golden: golden.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)) });
+    }
+    const configs = conversations.map((c) => c.lines[0].config);
+    const inputs = conversations.flatMap((c) => c.lines.filter((l) => l.input && !l.expect_error).map((l) => l.input));
+    const outputs = conversations.flatMap((c) => c.golden.flatMap((g) => g.outputs ?? []));
+    let states = [];
+    if (wasmPresent) {
+      const { init } = await import('handoff-engine');
+      const wasm = await init();
+      states = conversations.flatMap((c) => replayStates(wasm, c.lines));
+    }
+    if (names.length) assert.ok(inputs.length > 20 && outputs.length > 20, 'enough real data');
+
+    const tmp = await mkdtemp(join(tmpdir(), 'handoff-types-'));
+    t.after(() => rm(tmp, { recursive: true, force: true }));
+    const types = relative(tmp, fileURLToPath(new URL('src/index.js', root))).split(sep).join('/');
+    const data = (v) => JSON.stringify(v, null, 1);
+    await writeFile(
+      join(tmp, 'data.check.ts'),
+      `import type { Config, Input, Output, State } from '${types.startsWith('.') ? types : './' + types}';\n` +
+        `export const configs = ${data(configs)} satisfies Config[];\n` +
+        `export const inputs = ${data(inputs)} satisfies Input[];\n` +
+        `export const outputs = ${data(outputs)} satisfies Output[];\n` +
+        `export const states = ${data(states)} satisfies State[];\n`,
+    );
+    const tsconfig = JSON.parse(await readFile(new URL('tsconfig.json', root), 'utf8'));
+    tsconfig.files = [
+      fileURLToPath(new URL('src/index.d.ts', root)),
+      fileURLToPath(new URL('test/types.check.ts', root)),
+      join(tmp, 'data.check.ts'),
+    ];
+    await writeFile(join(tmp, 'tsconfig.json'), JSON.stringify(tsconfig));
+    try {
+      await promisify(execFile)(process.execPath, [tsc, '--noEmit', '-p', tmp], { maxBuffer: 16 << 20 });
+    } catch (error) {
+      assert.fail(`tsc found errors:\n${`${error.stdout}${error.stderr}`.slice(0, 6000)}`);
+    }
+    if (!wasmPresent) t.diagnostic('states not checked: the wasm build is missing');
+  },
+);

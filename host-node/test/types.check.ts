@@ -1,0 +1,147 @@
+// Type-checked by `npm run typecheck` (tsc --noEmit -p .), never run: the declarations in
+// src/index.d.ts must accept real uses and refuse wrong ones (each @ts-expect-error must be an error).
+
+import {
+  DurableObjectStore,
+  Engine,
+  FileStore,
+  HandoffHost,
+  LocalStorageStore,
+  MemoryStore,
+  init,
+  parseRetryAfter,
+  type Config,
+  type Input,
+  type Output,
+  type State,
+  type StateStore,
+} from 'handoff-engine';
+
+export async function examples(storage: { get(k: string): Promise<unknown>; put(k: string, v: unknown): Promise<void> }) {
+  // The specification's configuration, as written.
+  const config: Config = {
+    handoff: {
+      enabled: true,
+      triggers: {
+        customer_request: true,
+        sentiment_threshold: -0.5,
+        max_exchanges: 10,
+        low_confidence_threshold: 0.3,
+        topics: ['billing_dispute', 'legal', 'complaint', { name: 'refund', keywords: ['refund*'], priority: 'urgent' }],
+      },
+      routing: { method: 'round_robin', fallback: 'queue', priority_boost_on_sentiment: true, skill_wait_seconds: null },
+      messages: {
+        handoff_initiated: "I'm connecting you with a team member who can help further.",
+        waiting_for_agent: "Please hold while I find an available agent. You're {{position}} in queue.",
+        agent_connected: "You're now connected with {{agent_name}}.",
+      },
+      business_hours: {
+        timezone: 'Asia/Kolkata',
+        schedule: {
+          monday: { start: '09:00', end: '18:00' },
+          saturday: [
+            { start: '10:00', end: '12:00' },
+            { start: '13:00', end: '14:00' },
+          ],
+          friday: { start: '22:00', end: '06:00', overnight: true },
+        },
+        holidays: ['2026-12-25', { date: '2026-01-26', name: 'Republic Day' }],
+      },
+      outside_hours: { action: 'collect_callback', message: 'We are offline.' },
+      agents: [{ id: 'agent_1', name: 'Asha', skills: { billing: 5 }, max_concurrent: 3 }],
+      webhooks: [
+        { id: 'crm', url: 'https://hooks.example.com/handoff', events: ['conversation.handoff_requested'], secret_ref: 'HANDOFF_WEBHOOK_SECRET' },
+      ],
+    },
+  };
+
+  const inputs: Input[] = [
+    { type: 'agent_update', agent: { id: 'agent_1', name: 'Asha', status: 'online' } },
+    {
+      type: 'customer_message',
+      conversation_id: 'conv_1',
+      text: 'I want to talk to a human',
+      customer: { id: 'c1', name: 'Priya', email: 'p@example.com', attributes: { plan: 'pro' } },
+      signals: { sentiment: -0.6, topic: 'billing_dispute', human_requested: true },
+    },
+    { type: 'ai_reply', conversation_id: 'conv_1', text: 'Let me check', confidence: 0.2, actions: ['looked up order'], resolved: false },
+    { type: 'handoff_request', conversation_id: 'conv_1', source: 'widget_button' },
+    { type: 'agent_accept', conversation_id: 'conv_1', agent_id: 'agent_1' },
+    { type: 'agent_decline', conversation_id: 'conv_1', agent_id: 'agent_1', reason: 'busy' },
+    { type: 'agent_message', conversation_id: 'conv_1', agent_id: 'agent_1', text: 'Hi' },
+    { type: 'callback_details', conversation_id: 'conv_1', name: 'Priya', phone: '+91 98', preferred_time: 'evening' },
+    { type: 'conversation_closed', conversation_id: 'conv_1', by: 'agent' },
+    { type: 'delivery_result', delivery_id: 'msg_1', status: 503, retry_after_ms: 1000, body: 'busy' },
+    { type: 'delivery_result', delivery_id: 'msg_1', error: 'ECONNREFUSED' },
+    { type: 'redrive_delivery', delivery_id: 'msg_1' },
+    { type: 'enable_webhook', webhook_id: 'crm' },
+    { type: 'tick' },
+  ];
+
+  // @ts-expect-error: an unknown input type
+  const bad: Input = { type: 'custmer_message', conversation_id: 'c', text: 'x' };
+  // @ts-expect-error: inline secrets are refused
+  const badHook: Config = { handoff: { webhooks: [{ url: 'https://x', secret: 'whsec_x' }] } };
+  // @ts-expect-error: not a routing method
+  const badMethod: Config = { handoff: { routing: { method: 'round_robbin' } } };
+  void bad;
+  void badHook;
+  void badMethod;
+
+  const { Engine: E, sign } = await init();
+  const engine: Engine = new E(config);
+  const outputs: Output[] = engine.handle(inputs[1]!, Date.now());
+  for (const o of outputs) {
+    switch (o.type) {
+      case 'message':
+        o.text.toUpperCase();
+        break;
+      case 'handoff':
+        o.context.sentiment.trend satisfies 'worsening' | 'improving' | 'steady';
+        o.triggers.map((t) => t.trigger);
+        break;
+      case 'queued':
+        o.position.toFixed();
+        break;
+      case 'delivery':
+        if (o.auth.scheme === 'standard_webhooks') sign('whsec_x', o.delivery_id, 1, o.body).startsWith('v1,');
+        break;
+      case 'delivery_retry':
+        o.at.toFixed();
+        break;
+      case 'event':
+        if (o.event.event === "conversation.assigned") o.event.data.wait_seconds.toFixed();
+        break;
+      default:
+        break;
+    }
+  }
+  const state: State = engine.state();
+  Object.values(state.dead_letters).map((d) => d.delivery.url);
+  Engine.restore(config, JSON.stringify(state)).nextWakeup();
+
+  const stores: StateStore[] = [
+    new MemoryStore(),
+    new LocalStorageStore('widget:'),
+    new DurableObjectStore(storage),
+    new FileStore('/var/lib/handoff/state.json'),
+  ];
+  const host = await HandoffHost.create({
+    config,
+    store: stores[3],
+    secrets: (ref) => ({ HANDOFF_WEBHOOK_SECRET: 'whsec_x' })[ref],
+    timeoutMs: 10_000,
+    onOutput: (o) => {
+      // @ts-expect-error: deliveries are performed by the host, not emitted
+      if (o.type === 'delivery') return;
+    },
+  });
+  const off = host.on('delivery', ({ delivery, result }) => `${delivery.delivery_id} ${result.status ?? result.error}`);
+  off();
+  host.on('error', (e) => e.message);
+  await host.handle({ type: 'tick' });
+  await host.idle();
+  host.state().outbox;
+  parseRetryAfter('120', Date.now());
+  await host.close();
+}

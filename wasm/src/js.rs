@@ -1,0 +1,207 @@
+//! The `js` build: the class `Engine` and the function `sign` through wasm-bindgen.
+//!
+//! Values cross as JSON text, never through a serde bridge: an argument is JSON text already or a
+//! JS value given to `JSON.stringify`, and is parsed by `serde_json` exactly as natively (so error
+//! paths are the native ones); a result is written by `serde_json::to_string` and handed to
+//! `JSON.parse` (`handle`, `state`), or returned as that text itself (`handleJson`, `stateJson`),
+//! which is byte for byte what a native host writes.
+//!
+//! Every error is thrown as a JS `Error` whose `message` names the JSON path
+//! (`input.signals.sentiment: expected a number from -1 to 1 (got 2)`), with `name`
+//! (`InputError`, `ConfigError`, `RestoreError`, `SigningError`), `path` (the first error's path)
+//! and `errors` (`[{path, message, value?}]`: every error of a configuration, otherwise one).
+
+use js_sys::{Reflect, Uint8Array, JSON};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::session::{self, ErrorBody, Refusal};
+
+/// Epoch ms and seconds cross as JS numbers: whole and within ±2^53 to be exact.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// The thrown `Error`.
+fn thrown(name: &str, refusal: &Refusal) -> JsValue {
+    let error = js_sys::Error::new(&refusal.message());
+    error.set_name(name);
+    let errors = serde_json::to_string(refusal.errors())
+        .ok()
+        .and_then(|text| JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL);
+    let path = refusal
+        .errors()
+        .first()
+        .map(|e| JsValue::from_str(&e.path))
+        .unwrap_or(JsValue::NULL);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&error, &JsValue::from_str("path"), &path);
+    let _ = Reflect::set(&error, &JsValue::from_str("errors"), &errors);
+    error.into()
+}
+
+fn input_error(e: impl Into<ErrorBody>) -> JsValue {
+    thrown("InputError", &Refusal::One(e.into()))
+}
+
+/// The JSON text of an argument: a string is taken as JSON text, anything else goes through
+/// `JSON.stringify`.
+fn json_text(value: &JsValue, path: &str) -> Result<String, ErrorBody> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    let not_json = || {
+        ErrorBody::new(
+            path,
+            "expected a JSON value or its text (an object, an array, a number, ...)",
+        )
+    };
+    if value.is_undefined() {
+        return Err(ErrorBody::new(path, "missing: got undefined"));
+    }
+    let text: JsValue = JSON::stringify(value)
+        .map_err(|e| {
+            let why = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| String::from("JSON.stringify failed"));
+            ErrorBody::new(path, format!("cannot be written as JSON: {why}"))
+        })?
+        .into();
+    text.as_string().ok_or_else(not_json)
+}
+
+/// A JS number that must be a whole number (epoch ms or s) to be used as an `i64`.
+fn whole(path: &str, number: f64) -> Result<i64, ErrorBody> {
+    if number.is_finite() && number.fract() == 0.0 && number.abs() <= MAX_SAFE {
+        Ok(number as i64)
+    } else {
+        Err(ErrorBody {
+            path: path.into(),
+            message: "expected a whole number (epoch time)".into(),
+            value: Some(Value::from(number).to_string()),
+        })
+    }
+}
+
+/// JSON text written by `serde_json` as a JS value.
+fn parsed(text: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(text)
+}
+
+fn config(value: &JsValue) -> Result<handoff_core::Config, JsValue> {
+    let text =
+        json_text(value, "config").map_err(|e| thrown("ConfigError", &Refusal::Config(vec![e])))?;
+    session::config(&text).map_err(|refusal| thrown("ConfigError", &refusal))
+}
+
+/// The handoff engine: one input in, that input's outputs out. Deterministic, no I/O, no clock.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: handoff_core::Engine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A new engine from a configuration (`{handoff: {...}}`, as an object or JSON text).
+    /// Throws a `ConfigError` listing every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "object | string")] config: JsValue,
+    ) -> Result<Engine, JsValue> {
+        Ok(Engine {
+            inner: handoff_core::Engine::new(self::config(&config)?),
+        })
+    }
+
+    /// An engine that continues from a state a host persisted (`state()` or `stateJson()`).
+    /// Throws a `ConfigError` or a `RestoreError` (path `state...`).
+    pub fn restore(
+        #[wasm_bindgen(unchecked_param_type = "object | string")] config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "object | string")] state: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let config = self::config(&config)?;
+        let restore_error = |e: ErrorBody| thrown("RestoreError", &Refusal::One(e));
+        let state = json_text(&state, "state").map_err(restore_error)?;
+        let inner = session::restore(config, &state).map_err(restore_error)?;
+        Ok(Engine { inner })
+    }
+
+    /// Handles one input (an object, or its JSON text) at `nowMs` (epoch ms) and returns the array
+    /// of outputs. Throws an `InputError` (the state is then unchanged).
+    #[wasm_bindgen(unchecked_return_type = "object[]")]
+    pub fn handle(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "object | string")] input: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let input = json_text(&input, "input").map_err(input_error)?;
+        parsed(&self.handle_json(&input, now_ms)?)
+    }
+
+    /// As `handle`, for JSON text in and out: the outputs exactly as `serde_json` writes them
+    /// natively, byte for byte.
+    #[wasm_bindgen(js_name = handleJson)]
+    pub fn handle_json(
+        &mut self,
+        input: &str,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let now = whole("now", now_ms).map_err(input_error)?;
+        session::handle(&mut self.inner, input, now).map_err(input_error)
+    }
+
+    /// The whole state, to persist after every input and before performing its outputs.
+    #[wasm_bindgen(unchecked_return_type = "object")]
+    pub fn state(&self) -> Result<JsValue, JsValue> {
+        parsed(&self.state_json()?)
+    }
+
+    /// The whole state as JSON text, exactly as a native host writes it.
+    #[wasm_bindgen(js_name = stateJson)]
+    pub fn state_json(&self) -> Result<String, JsValue> {
+        session::state(&self.inner).map_err(|e| thrown("Error", &Refusal::One(e)))
+    }
+
+    /// When the host must send a `tick` next (epoch ms), or `undefined` if nothing waits on time.
+    #[wasm_bindgen(js_name = nextWakeup)]
+    pub fn next_wakeup(&self) -> Option<f64> {
+        // Every time in the state lies within 1970..10000: exact as a JS number.
+        self.inner.next_wakeup().map(|t| t as f64)
+    }
+
+    /// Business hours at `atMs`: `{open, next_opening, next_closing}` (epoch ms or `null`), or
+    /// `null` when the configuration has no business hours.
+    #[wasm_bindgen(
+        unchecked_return_type = "{open: boolean, next_opening: number | null, next_closing: number | null} | null"
+    )]
+    pub fn hours(&self, #[wasm_bindgen(js_name = atMs)] at_ms: f64) -> Result<JsValue, JsValue> {
+        let at = whole("atMs", at_ms).map_err(input_error)?;
+        parsed(&session::hours(&self.inner, at))
+    }
+}
+
+/// The Standard Webhooks signature (`v1,<base64>`) of `{msgId}.{timestampSecs}.{body}`; `body` is
+/// a string (its UTF-8 bytes) or a `Uint8Array`. Throws a `SigningError` for a secret that is not
+/// `whsec_` followed by base64 (the secret is never shown).
+#[wasm_bindgen]
+pub fn sign(
+    secret: &str,
+    #[wasm_bindgen(js_name = msgId)] msg_id: &str,
+    #[wasm_bindgen(js_name = timestampSecs)] timestamp_secs: f64,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
+) -> Result<String, JsValue> {
+    let signing_error = |e: ErrorBody| thrown("SigningError", &Refusal::One(e));
+    let timestamp = whole("timestampSecs", timestamp_secs).map_err(signing_error)?;
+    let body: Vec<u8> = if let Some(text) = body.as_string() {
+        text.into_bytes()
+    } else if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
+        bytes.to_vec()
+    } else {
+        return Err(signing_error(ErrorBody::new(
+            "body",
+            "expected a string or a Uint8Array",
+        )));
+    };
+    session::sign(secret, msg_id, timestamp, &body).map_err(signing_error)
+}

@@ -1,0 +1,583 @@
+//! The boundary's logic, shared by both builds and tested natively: text in, JSON text out.
+//!
+//! Nothing here decides anything about a conversation. It turns bytes into `&str`, calls
+//! [`handoff_core`], and writes what came back as the exact bytes `serde_json::to_string` gives, in
+//! the envelopes of the plain ABI (`{"ok": ...}` / `{"error": ...}`, see `wasm/README.md`). The
+//! `abi` build only moves bytes between the linear memory and a [`Session`]; the `js` build calls
+//! the free functions and turns the JSON text into JS values.
+
+use std::fmt;
+
+use handoff_core::signing::{self, SigningError};
+use handoff_core::{Config, ConfigError, Engine, InputError, RestoreError};
+use serde::Serialize;
+
+/// The version of the plain ABI that `handoff_abi_version` returns.
+pub const ABI_VERSION: i32 = 1;
+
+/// The message of every call that needs an engine before `handoff_new` or `handoff_restore`.
+pub const NO_ENGINE: &str = "no engine: call handoff_new or handoff_restore first";
+
+/// One error as the boundary reports it: `{"path": ..., "message": ..., "value"?: ...}`, the
+/// shape of [`InputError`] and [`ConfigError`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorBody {
+    /// Where: a JSON path (`input.signals.sentiment`, `state.version`) or an argument's name.
+    pub path: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+    /// The offending value as compact JSON, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl ErrorBody {
+    /// An error at `path` with no particular value.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            path: path.into(),
+            message: message.into(),
+            value: None,
+        }
+    }
+}
+
+impl fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}: {} (got {})", self.path, self.message, v),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+impl From<InputError> for ErrorBody {
+    fn from(e: InputError) -> ErrorBody {
+        ErrorBody {
+            path: e.path,
+            message: e.message,
+            value: e.value,
+        }
+    }
+}
+
+impl From<ConfigError> for ErrorBody {
+    fn from(e: ConfigError) -> ErrorBody {
+        ErrorBody {
+            path: e.path,
+            message: e.message,
+            value: e.value,
+        }
+    }
+}
+
+impl From<RestoreError> for ErrorBody {
+    fn from(e: RestoreError) -> ErrorBody {
+        match e {
+            RestoreError::Malformed { path, message } => ErrorBody::new(path, message),
+            RestoreError::Inconsistent { path, message } => {
+                ErrorBody::new(path, format!("snapshot is inconsistent: {message}"))
+            }
+            other => {
+                // `NewerVersion` (and any later kind): its text starts with its path.
+                let text = other.to_string();
+                match text.split_once(": ") {
+                    Some((path, message)) if path.starts_with("state") => {
+                        ErrorBody::new(path, message)
+                    }
+                    _ => ErrorBody::new("state", text),
+                }
+            }
+        }
+    }
+}
+
+impl From<SigningError> for ErrorBody {
+    fn from(e: SigningError) -> ErrorBody {
+        let path = match e {
+            SigningError::InvalidSecret => "secret",
+            _ => "signature",
+        };
+        ErrorBody::new(path, e.to_string())
+    }
+}
+
+/// What a call refused: one error, or every error found in a configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// One error (an input, a state snapshot, an argument).
+    One(ErrorBody),
+    /// Every error of a configuration, in document order.
+    Config(Vec<ErrorBody>),
+}
+
+impl Refusal {
+    /// The errors, one or many.
+    pub fn errors(&self) -> &[ErrorBody] {
+        match self {
+            Refusal::One(e) => std::slice::from_ref(e),
+            Refusal::Config(all) => all,
+        }
+    }
+
+    /// The `<error>` of the envelope: `{"path", "message", "value"?}`, or for a configuration
+    /// `{"errors": [...]}`.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct All<'a> {
+            errors: &'a [ErrorBody],
+        }
+        let text = match self {
+            Refusal::One(e) => serde_json::to_string(e),
+            Refusal::Config(all) => serde_json::to_string(&All { errors: all }),
+        };
+        // An `ErrorBody` is three strings: serialising it cannot fail.
+        text.unwrap_or_else(|_| {
+            String::from("{\"path\":\"\",\"message\":\"unserialisable error\"}")
+        })
+    }
+
+    /// The human text, naming every path: `input.signals.sentiment: expected ... (got 2)`, or
+    /// `2 configuration errors` followed by one indented line per error.
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::One(e) => e.to_string(),
+            Refusal::Config(all) => {
+                let n = all.len();
+                let mut text = format!("{n} configuration error{}", if n == 1 { "" } else { "s" });
+                for e in all {
+                    text.push_str("\n  ");
+                    text.push_str(&e.to_string());
+                }
+                text
+            }
+        }
+    }
+}
+
+impl From<ErrorBody> for Refusal {
+    fn from(e: ErrorBody) -> Refusal {
+        Refusal::One(e)
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// `{"ok":<value>}` around JSON text that is already exactly what `serde_json::to_string` gave.
+pub fn ok(value_json: &str) -> String {
+    let mut text = String::with_capacity(value_json.len() + 7);
+    text.push_str("{\"ok\":");
+    text.push_str(value_json);
+    text.push('}');
+    text
+}
+
+/// `{"error":<error>}`.
+pub fn error(refusal: &Refusal) -> String {
+    format!("{{\"error\":{}}}", refusal.to_json())
+}
+
+/// The envelope of a result.
+pub fn envelope(result: Result<String, Refusal>) -> String {
+    match result {
+        Ok(value) => ok(&value),
+        Err(refusal) => error(&refusal),
+    }
+}
+
+/// The bytes of an argument as UTF-8 text; `path` names the argument in the error.
+///
+/// # Errors
+/// When the bytes are not UTF-8.
+pub fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, ErrorBody> {
+    std::str::from_utf8(bytes)
+        .map_err(|e| ErrorBody::new(path, format!("expected UTF-8 JSON text, but {e}")))
+}
+
+fn serialised<T: Serialize + ?Sized>(what: &str, value: &T) -> Result<String, ErrorBody> {
+    serde_json::to_string(value).map_err(|e| ErrorBody::new(what, format!("cannot serialise: {e}")))
+}
+
+/// A configuration from its JSON text (`{"handoff": {...}}`), every problem listed.
+///
+/// # Errors
+/// [`Refusal::Config`] with every error of the configuration.
+pub fn config(text: &str) -> Result<Config, Refusal> {
+    Config::from_json_str(text)
+        .map_err(|errors| Refusal::Config(errors.0.into_iter().map(ErrorBody::from).collect()))
+}
+
+/// An engine continuing from the state JSON a host persisted.
+///
+/// # Errors
+/// As [`Engine::restore_json`], the path naming where in the state (`state.version`).
+pub fn restore(config: Config, state: &str) -> Result<Engine, ErrorBody> {
+    Engine::restore_json(config, state).map_err(ErrorBody::from)
+}
+
+/// Handles one input given as JSON text; returns the outputs as `serde_json::to_string` writes
+/// them.
+///
+/// # Errors
+/// As [`Engine::handle_json`]; the engine's state is then unchanged.
+pub fn handle(engine: &mut Engine, input: &str, now_ms: i64) -> Result<String, ErrorBody> {
+    let outputs = engine.handle_json(input, now_ms)?;
+    serialised("outputs", &outputs)
+}
+
+/// The whole state as JSON text, to persist.
+///
+/// # Errors
+/// Only if the state cannot be serialised (it always can).
+pub fn state(engine: &Engine) -> Result<String, ErrorBody> {
+    serialised("state", engine.state())
+}
+
+/// Business hours at `at_ms` as JSON text: `{"open","next_opening","next_closing"}` (each
+/// `next_*` epoch ms or `null`), or `null` when the configuration has no business hours.
+pub fn hours(engine: &Engine, at_ms: i64) -> String {
+    #[derive(Serialize)]
+    struct Hours {
+        open: bool,
+        next_opening: Option<i64>,
+        next_closing: Option<i64>,
+    }
+    let hours = engine.hours(at_ms).map(|h| Hours {
+        open: h.open,
+        next_opening: h.next_opening,
+        next_closing: h.next_closing,
+    });
+    serde_json::to_string(&hours).unwrap_or_else(|_| String::from("null"))
+}
+
+/// The Standard Webhooks signature (`v1,<base64>`) of one delivery attempt.
+///
+/// # Errors
+/// When the secret is not `whsec_` followed by base64 (path `secret`; the secret is never shown).
+pub fn sign(
+    secret: &str,
+    msg_id: &str,
+    timestamp_secs: i64,
+    body: &[u8],
+) -> Result<String, ErrorBody> {
+    signing::sign(secret, msg_id, timestamp_secs, body).map_err(ErrorBody::from)
+}
+
+/// One argument of a plain-ABI call: its bytes, or why they could not be read from the memory
+/// (a range outside it, say).
+pub type Arg<'a> = Result<&'a [u8], String>;
+
+fn text<'a>(path: &str, arg: Arg<'a>) -> Result<&'a str, ErrorBody> {
+    utf8(path, arg.map_err(|message| ErrorBody::new(path, message))?)
+}
+
+/// The state behind the plain ABI: at most one engine. Every method returns the envelope text the
+/// export hands to the host.
+#[derive(Debug, Default)]
+pub struct Session {
+    engine: Option<Engine>,
+}
+
+impl Session {
+    /// A session with no engine yet.
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// The engine, once `create` or `restore` succeeded.
+    pub fn engine(&self) -> Option<&Engine> {
+        self.engine.as_ref()
+    }
+
+    fn engine_mut(&mut self) -> Result<&mut Engine, ErrorBody> {
+        self.engine
+            .as_mut()
+            .ok_or_else(|| ErrorBody::new("engine", NO_ENGINE))
+    }
+
+    /// `handoff_new`: an engine from the configuration JSON, replacing any earlier one. `ok` is
+    /// `null`; on error (`{"errors": [...]}`) an earlier engine is kept.
+    pub fn create(&mut self, config_json: Arg<'_>) -> String {
+        let result = text("config", config_json)
+            .map_err(|e| Refusal::Config(vec![e]))
+            .and_then(config)
+            .map(|config| {
+                self.engine = Some(Engine::new(config));
+                String::from("null")
+            });
+        envelope(result)
+    }
+
+    /// `handoff_restore`: an engine continuing from a persisted state, replacing any earlier one.
+    /// `ok` is `null`; a bad configuration is `{"errors": [...]}`, a bad state one error whose
+    /// path starts with `state`. On error an earlier engine is kept.
+    pub fn restore(&mut self, config_json: Arg<'_>, state_json: Arg<'_>) -> String {
+        let result = text("config", config_json)
+            .map_err(|e| Refusal::Config(vec![e]))
+            .and_then(config)
+            .and_then(|config| {
+                let state = text("state", state_json)?;
+                Ok(restore(config, state)?)
+            })
+            .map(|engine| {
+                self.engine = Some(engine);
+                String::from("null")
+            });
+        envelope(result)
+    }
+
+    /// `handoff_handle`: the outputs of one input at `now_ms`.
+    pub fn handle(&mut self, input_json: Arg<'_>, now_ms: i64) -> String {
+        let result = self.engine_mut().and_then(|engine| {
+            let input = text("input", input_json)?;
+            handle(engine, input, now_ms)
+        });
+        envelope(result.map_err(Refusal::One))
+    }
+
+    /// `handoff_state`: the whole state.
+    pub fn state(&self) -> String {
+        let result = match &self.engine {
+            Some(engine) => state(engine),
+            None => Err(ErrorBody::new("engine", NO_ENGINE)),
+        };
+        envelope(result.map_err(Refusal::One))
+    }
+
+    /// `handoff_next_wakeup`: epoch ms of the next tick, `-1` when nothing waits on time (or
+    /// there is no engine).
+    pub fn next_wakeup(&self) -> i64 {
+        self.engine
+            .as_ref()
+            .and_then(Engine::next_wakeup)
+            .unwrap_or(-1)
+    }
+
+    /// `handoff_hours`: business hours at `at_ms`.
+    pub fn hours(&self, at_ms: i64) -> String {
+        let result = match &self.engine {
+            Some(engine) => Ok(hours(engine, at_ms)),
+            None => Err(ErrorBody::new("engine", NO_ENGINE)),
+        };
+        envelope(result.map_err(Refusal::One))
+    }
+}
+
+/// `handoff_sign`: `ok` is the signature string. Needs no engine.
+pub fn sign_call(secret: Arg<'_>, msg_id: Arg<'_>, timestamp_secs: i64, body: Arg<'_>) -> String {
+    let result = (|| {
+        let secret = text("secret", secret)?;
+        let msg_id = text("msg_id", msg_id)?;
+        let body = body.map_err(|message| ErrorBody::new("body", message))?;
+        let signature = sign(secret, msg_id, timestamp_secs, body)?;
+        serialised("signature", &signature)
+    })();
+    envelope(result.map_err(Refusal::One))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    const CONFIG: &str = r#"{"handoff": {"routing": {"auto_accept": true}, "webhooks": [{"id": "crm", "url": "https://hooks.example.com/h"}]}}"#;
+    const NOW: i64 = 1_768_213_800_000;
+    const AGENT: &str =
+        r#"{"type":"agent_update","agent":{"id":"agent_1","name":"Asha","status":"online"}}"#;
+    const ASK: &str = r#"{"type":"customer_message","conversation_id":"conv_1","text":"I want to talk to a human"}"#;
+
+    fn ok_value(envelope: &str) -> Value {
+        let v: Value = serde_json::from_str(envelope).unwrap();
+        assert!(v.get("ok").is_some(), "not ok: {envelope}");
+        v["ok"].clone()
+    }
+
+    fn error_value(envelope: &str) -> Value {
+        let v: Value = serde_json::from_str(envelope).unwrap();
+        assert!(v.get("error").is_some(), "not an error: {envelope}");
+        v["error"].clone()
+    }
+
+    #[test]
+    fn envelopes_wrap_the_exact_bytes() {
+        assert_eq!(ok("[1,2.0]"), r#"{"ok":[1,2.0]}"#);
+        assert_eq!(ok("null"), r#"{"ok":null}"#);
+        let one = Refusal::One(ErrorBody {
+            path: "input.x".into(),
+            message: "bad".into(),
+            value: Some("2".into()),
+        });
+        assert_eq!(
+            error(&one),
+            r#"{"error":{"path":"input.x","message":"bad","value":"2"}}"#
+        );
+        let all = Refusal::Config(vec![ErrorBody::new("a", "m1"), ErrorBody::new("b", "m2")]);
+        assert_eq!(
+            error(&all),
+            r#"{"error":{"errors":[{"path":"a","message":"m1"},{"path":"b","message":"m2"}]}}"#
+        );
+        assert_eq!(all.message(), "2 configuration errors\n  a: m1\n  b: m2");
+        assert_eq!(one.message(), "input.x: bad (got 2)");
+    }
+
+    #[test]
+    fn outputs_are_byte_identical_to_native() {
+        let mut session = Session::new();
+        assert_eq!(session.create(Ok(CONFIG.as_bytes())), r#"{"ok":null}"#);
+        let mut native = Engine::new(Config::from_json_str(CONFIG).unwrap());
+        for (i, input) in [AGENT, ASK].iter().enumerate() {
+            let now = NOW + i as i64 * 1000;
+            let got = session.handle(Ok(input.as_bytes()), now);
+            let want = serde_json::to_string(&native.handle_json(input, now).unwrap()).unwrap();
+            assert_eq!(got, format!("{{\"ok\":{want}}}"));
+        }
+        assert_eq!(
+            session.state(),
+            format!(
+                "{{\"ok\":{}}}",
+                serde_json::to_string(native.state()).unwrap()
+            )
+        );
+        assert_eq!(session.next_wakeup(), native.next_wakeup().unwrap_or(-1));
+    }
+
+    #[test]
+    fn no_engine_is_an_error_not_a_trap() {
+        let mut session = Session::new();
+        let want = format!(r#"{{"error":{{"path":"engine","message":"{NO_ENGINE}"}}}}"#);
+        assert_eq!(session.handle(Ok(AGENT.as_bytes()), NOW), want);
+        assert_eq!(session.state(), want);
+        assert_eq!(session.hours(NOW), want);
+        assert_eq!(session.next_wakeup(), -1);
+    }
+
+    #[test]
+    fn input_errors_name_the_path_and_leave_the_state_unchanged() {
+        let mut session = Session::new();
+        session.create(Ok(CONFIG.as_bytes()));
+        session.handle(Ok(AGENT.as_bytes()), NOW);
+        let before = session.state();
+        let bad = r#"{"type":"customer_message","conversation_id":"conv_1","text":"hi","signals":{"sentiment":2}}"#;
+        let e = error_value(&session.handle(Ok(bad.as_bytes()), NOW));
+        assert_eq!(e["path"], "input.signals.sentiment");
+        assert_eq!(e["value"], "2.0");
+        assert_eq!(session.state(), before);
+        let e = error_value(&session.handle(Ok(AGENT.as_bytes()), -1));
+        assert_eq!(e["path"], "now");
+        let e = error_value(&session.handle(Ok(b"{not json"), NOW));
+        assert_eq!(e["path"], "input");
+        assert_eq!(session.state(), before);
+    }
+
+    #[test]
+    fn argument_problems_are_errors() {
+        let mut session = Session::new();
+        let e = error_value(&session.create(Err("outside the memory".into())));
+        assert_eq!(e["errors"][0]["path"], "config");
+        assert_eq!(e["errors"][0]["message"], "outside the memory");
+        session.create(Ok(CONFIG.as_bytes()));
+        let e = error_value(&session.handle(Ok(b"\xff\xfe"), NOW));
+        assert_eq!(e["path"], "input");
+        assert!(e["message"].as_str().unwrap().starts_with("expected UTF-8"));
+        let e = error_value(&session.handle(Err("bytes 1..2 lie outside".into()), NOW));
+        assert_eq!(
+            e,
+            serde_json::json!({"path": "input", "message": "bytes 1..2 lie outside"})
+        );
+        // An empty argument is empty JSON text: the engine's own error.
+        let e = error_value(&session.handle(Ok(b""), NOW));
+        assert_eq!(e["path"], "input");
+    }
+
+    #[test]
+    fn config_errors_list_all_and_keep_the_earlier_engine() {
+        let mut session = Session::new();
+        session.create(Ok(CONFIG.as_bytes()));
+        let bad = r#"{"handoff": {"routing": {"method": "x", "offer_timeout_seconds": -1}}}"#;
+        let e = error_value(&session.create(Ok(bad.as_bytes())));
+        let errors = e["errors"].as_array().unwrap();
+        assert!(errors.len() >= 2, "{e}");
+        assert_eq!(errors[0]["path"], "handoff.routing.method");
+        assert!(session.engine().is_some());
+        let native = Config::from_json_str(bad).unwrap_err();
+        assert_eq!(
+            e["errors"],
+            serde_json::to_value(&native.0).unwrap(),
+            "the same errors as natively"
+        );
+    }
+
+    #[test]
+    fn restore_continues_and_reports_state_paths() {
+        let mut first = Session::new();
+        first.create(Ok(CONFIG.as_bytes()));
+        first.handle(Ok(AGENT.as_bytes()), NOW);
+        let state = ok_value(&first.state()).to_string();
+        let mut second = Session::new();
+        assert_eq!(
+            second.restore(Ok(CONFIG.as_bytes()), Ok(state.as_bytes())),
+            r#"{"ok":null}"#
+        );
+        assert_eq!(
+            first.handle(Ok(ASK.as_bytes()), NOW + 1),
+            second.handle(Ok(ASK.as_bytes()), NOW + 1)
+        );
+        let e = error_value(&second.restore(Ok(CONFIG.as_bytes()), Ok(b"{}")));
+        assert_eq!(e["path"], "state.version");
+        let newer = state.replacen("\"version\":1", "\"version\":999", 1);
+        let e = error_value(&second.restore(Ok(CONFIG.as_bytes()), Ok(newer.as_bytes())));
+        assert_eq!(e["path"], "state.version");
+        assert!(e["message"].as_str().unwrap().contains("newer"), "{e}");
+        let e = error_value(&second.restore(Ok(b"{\"handoff\": 1}"), Ok(state.as_bytes())));
+        assert!(e["errors"].is_array(), "{e}");
+        let e = error_value(&second.restore(Ok(CONFIG.as_bytes()), Err("nope".into())));
+        assert_eq!(e["path"], "state");
+        assert!(second.engine().is_some(), "the restored engine is kept");
+    }
+
+    #[test]
+    fn hours_and_sign() {
+        let mut session = Session::new();
+        session.create(Ok(CONFIG.as_bytes()));
+        assert_eq!(session.hours(NOW), r#"{"ok":null}"#);
+        // Monday 16:00 in Kolkata: open until 18:00 (12:30Z), open again on Tuesday 09:00.
+        let with_hours = r#"{"handoff": {"business_hours": {"timezone": "Asia/Kolkata", "schedule": {"monday": {"start": "09:00", "end": "18:00"}, "tuesday": {"start": "09:00", "end": "18:00"}}}}}"#;
+        assert_eq!(session.create(Ok(with_hours.as_bytes())), r#"{"ok":null}"#);
+        assert_eq!(
+            session.hours(NOW),
+            r#"{"ok":{"open":true,"next_opening":1768275000000,"next_closing":1768221000000}}"#
+        );
+        let signed = sign_call(
+            Ok(b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            Ok(b"msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            1614265330,
+            Ok(br#"{"test": 2432232314}"#),
+        );
+        assert_eq!(
+            signed,
+            r#"{"ok":"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="}"#
+        );
+        let e = error_value(&sign_call(Ok(b"nope-secret"), Ok(b"m"), 1, Ok(b"")));
+        assert_eq!(e["path"], "secret");
+        assert!(!e.to_string().contains("nope-secret"));
+    }
+
+    #[test]
+    fn restore_errors_keep_their_paths() {
+        let e = ErrorBody::from(RestoreError::NewerVersion {
+            found: 9,
+            supported: 1,
+        });
+        assert_eq!(e.path, "state.version");
+        assert!(e.message.starts_with("snapshot version 9"), "{}", e.message);
+        let e = ErrorBody::from(RestoreError::Inconsistent {
+            path: "state.queue".into(),
+            message: "x".into(),
+        });
+        assert_eq!(e.to_string(), "state.queue: snapshot is inconsistent: x");
+    }
+}

@@ -280,7 +280,7 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
                 ));
             }
         }
-        Input::Tick => {}
+        Input::Tick | Input::HostRestarted => {}
     }
     Ok(())
 }

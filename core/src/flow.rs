@@ -97,6 +97,10 @@ impl<'a> Flow<'a> {
                 self.state.disabled_webhooks.remove(&e.webhook_id);
             }
             Input::Tick => self.tick(),
+            Input::HostRestarted => {
+                outbox::resend_in_flight(self.state, self.now, &mut self.out);
+                self.tick();
+            }
         }
         // A skill wait or a decline cooldown that ended since the last input changes who may take
         // a queued conversation: serve the queue now, whatever the input was, so the deadline is

@@ -52,6 +52,9 @@ pub enum Input {
     RedriveDelivery(RedriveDelivery),
     /// An admin re-enables a webhook that answered 410 Gone.
     EnableWebhook(EnableWebhook),
+    /// The host restarted: deliveries it had in flight were lost with it. Hands them out again at
+    /// once (same `delivery_id`, next attempt) instead of waiting for their leases to lapse.
+    HostRestarted,
     /// Time passed: the host calls this at `next_wakeup` (early or repeated ticks do nothing).
     Tick,
 }
@@ -70,6 +73,7 @@ pub const INPUT_TYPES: &[&str] = &[
     "delivery_result",
     "redrive_delivery",
     "enable_webhook",
+    "host_restarted",
     "tick",
 ];
 
@@ -384,6 +388,17 @@ impl Input {
                 }
                 Input::Tick
             }
+            "host_restarted" => {
+                if let Value::Object(m) = &rest {
+                    if let Some(k) = m.keys().next() {
+                        return Err(InputError::new(
+                            format!("input.{k}"),
+                            "unknown field: host_restarted has no fields",
+                        ));
+                    }
+                }
+                Input::HostRestarted
+            }
             other => {
                 let hint = crate::json::suggest(other, INPUT_TYPES)
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
@@ -413,6 +428,7 @@ impl Input {
             | Input::DeliveryResult(_)
             | Input::RedriveDelivery(_)
             | Input::EnableWebhook(_)
+            | Input::HostRestarted
             | Input::Tick => None,
         }
     }

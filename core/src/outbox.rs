@@ -305,6 +305,34 @@ pub(crate) fn on_tick(state: &mut State, now: i64, out: &mut Vec<Output>) {
     }
 }
 
+/// After a host restart: every delivery in flight was lost with the old process. Counts that
+/// attempt as failed and hands the delivery out again now, with the same `delivery_id` (receivers
+/// dedupe on `webhook-id`); one that has used all its attempts becomes a dead letter.
+pub(crate) fn resend_in_flight(state: &mut State, now: i64, out: &mut Vec<Output>) {
+    let lost: Vec<String> = state
+        .outbox
+        .iter()
+        .filter(|(_, e)| matches!(e.state, DeliveryState::InFlight { .. }))
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in lost {
+        let Some(mut entry) = state.outbox.remove(&id) else {
+            continue;
+        };
+        let error = "the host restarted before it reported a result".to_string();
+        if entry.delivery.attempt >= MAX_ATTEMPTS {
+            let reason = format!("gave up after {} attempts: {error}", entry.delivery.attempt);
+            dead_letter(state, entry.delivery, reason, None, now, out);
+            continue;
+        }
+        entry.delivery.attempt += 1;
+        entry.state = DeliveryState::InFlight { since: now };
+        entry.last_error = Some(error);
+        out.push(Output::Delivery(entry.delivery.clone()));
+        state.outbox.insert(id, entry);
+    }
+}
+
 /// Moves a dead letter back to the outbox and hands it out again (attempts start over).
 pub(crate) fn redrive(state: &mut State, delivery_id: &str, now: i64, out: &mut Vec<Output>) {
     let Some(letter) = state.dead_letters.remove(delivery_id) else {

@@ -294,7 +294,7 @@ fn input_like() -> impl Strategy<Value = Value> {
         9 => prop::sample::select(vec![
             "customer_message", "ai_reply", "handoff_request", "agent_update", "agent_accept",
             "agent_decline", "agent_message", "callback_details", "conversation_closed",
-            "delivery_result", "redrive_delivery", "enable_webhook", "tick",
+            "delivery_result", "redrive_delivery", "enable_webhook", "host_restarted", "tick",
         ]).prop_map(|s| Value::String(s.into())),
         1 => any_json(),
     ];

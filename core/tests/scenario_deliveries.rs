@@ -329,3 +329,34 @@ fn a_status_that_is_not_http_is_refused() {
     let d = handoff_delivery(&mut sim, "conv_1");
     sim.refused(result(&id_of(&d), Some(999), None), "input.status");
 }
+
+#[test]
+fn after_a_host_restart_deliveries_in_flight_go_out_again_at_once_with_the_same_id() {
+    let mut sim = sim();
+    let d = handoff_delivery(&mut sim, "conv_1");
+    // The host crashed before reporting; a new process starts a second later.
+    sim.advance_secs(1);
+    let out = sim.send(json!({"type": "host_restarted"}));
+    let again = one(&out, "delivery");
+    assert_eq!(again["delivery_id"], d["delivery_id"]);
+    assert_eq!(again["body"], d["body"]);
+    assert_eq!(again["attempt"], 2);
+    // Reported now, it is done; nothing waits on the old lease.
+    let out = sim.send(result(&id_of(&d), Some(200), None));
+    assert_eq!(one(&out, "delivered")["attempt"], 2);
+    assert_eq!(sim.engine.next_wakeup(), None);
+    // A restart with nothing in flight changes nothing.
+    assert!(sim.send(json!({"type": "host_restarted"})).is_empty());
+    sim.refused(json!({"type": "host_restarted", "x": 1}), "input.x");
+}
+
+#[test]
+fn a_restart_does_not_touch_deliveries_waiting_for_their_retry() {
+    let mut sim = sim();
+    let d = handoff_delivery(&mut sim, "conv_1");
+    let out = sim.send(result(&id_of(&d), Some(503), None));
+    let at = one(&out, "delivery_retry")["at"].as_i64().unwrap();
+    let out = sim.send(json!({"type": "host_restarted"}));
+    assert!(!has(&out, "delivery"), "{out:?}");
+    assert_eq!(sim.engine.next_wakeup(), Some(at));
+}

@@ -330,6 +330,11 @@ export interface TickInput {
   type: 'tick';
 }
 
+/** The host started again: deliveries it had in flight are handed out again at once. */
+export interface HostRestartedInput {
+  type: 'host_restarted';
+}
+
 export type Input =
   | CustomerMessageInput
   | AiReplyInput
@@ -343,6 +348,7 @@ export type Input =
   | DeliveryResultInput
   | RedriveDeliveryInput
   | EnableWebhookInput
+  | HostRestartedInput
   | TickInput;
 
 export type InputType = Input['type'];

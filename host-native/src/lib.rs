@@ -80,6 +80,8 @@ mod guest;
 mod host;
 pub mod replay;
 mod runtime;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use error::{HostError, Trap};
 pub use host::{Host, InputJson};

@@ -1,9 +1,10 @@
 //! `handoff`: the handoff engine on the command line, run through wasmtime.
 //!
 //! Offline subcommands: `check` (validate a configuration), `replay` (play timed inputs),
-//! `hours` (business hours at an instant). Every one runs the engine's abi wasm module (the one
-//! embedded at build time, or `--wasm PATH` / `HANDOFF_WASM`).
+//! `hours` (business hours at an instant); and `serve`, the HTTP service. Every one runs the
+//! engine's abi wasm module (the one embedded at build time, or `--wasm PATH` / `HANDOFF_WASM`).
 
+mod serve;
 mod table;
 
 use std::io::{ErrorKind, Write};
@@ -20,9 +21,10 @@ use serde_json::{json, Map, Value};
 #[command(
     name = "handoff",
     version,
-    about = "The handoff engine: validate configurations, replay conversations, check business hours",
+    about = "The handoff engine: validate configurations, replay conversations, check business hours, \
+             serve the HTTP API",
     long_about = "The handoff engine: validate configurations, replay conversations, check business \
-                  hours.\n\nEvery subcommand runs the engine's wasm module in wasmtime: the module \
+                  hours, serve the HTTP API.\n\nEvery subcommand runs the engine's wasm module in wasmtime: the module \
                   embedded at build time, or the one given with --wasm PATH (or HANDOFF_WASM)."
 )]
 struct Cli {
@@ -66,6 +68,9 @@ enum Command {
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
     },
+    /// Run the HTTP service: JSON API, event streams, webhook deliveries, SQLite storage.
+    #[command(long_about = serve::ABOUT)]
+    Serve(serve::Args),
 }
 
 const REPLAY_ABOUT: &str = "Play timed inputs through the engine and print the outputs of each.
@@ -120,6 +125,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
         } => replay_file(&module, &file, config.as_deref(), format, &mut out),
         Command::Hours { config, at } => hours(&module, &config, at.as_deref(), &mut out),
+        Command::Serve(args) => serve::run(&module, args),
     }
 }
 
@@ -145,6 +151,27 @@ impl Module {
 fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path)
         .map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Prints every configuration error of `text` (as `handoff check` does) to standard error;
+/// true when there were some.
+fn config_errors(runtime: &Runtime, path: &Path, text: &str) -> Result<bool, Failure> {
+    match Host::new(runtime, text) {
+        Ok(_) => Ok(false),
+        Err(HostError::Config { errors }) => {
+            let n = errors.len();
+            eprintln!(
+                "INVALID {}: {n} configuration error{}",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            for e in errors {
+                eprintln!("  {e}");
+            }
+            Ok(true)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `handoff check CONFIG...`.

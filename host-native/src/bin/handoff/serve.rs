@@ -1,0 +1,138 @@
+//! `handoff serve`: checks everything it can before listening, then runs the service until
+//! SIGTERM or ctrl-c.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use handoff_native::serve::auth::Tokens;
+use handoff_native::serve::{self as service, Options};
+
+use super::{config_errors, read, Failure, Module};
+
+pub const ABOUT: &str = "Run the HTTP service: JSON API, event streams, webhook deliveries, SQLite \
+storage.
+
+The configuration is checked first and every error is listed (as `handoff check` does), along with \
+every secret it names (secret_ref, token_ref, …) that is not set in the environment.
+
+API tokens come from the environment, never from files or flags:
+  HANDOFF_ADMIN_TOKEN    every route
+  HANDOFF_WIDGET_TOKEN   the chat widget's backend (customer messages, AI replies, …)
+  HANDOFF_AGENT_TOKENS   agent_1=token1,agent_2=token2 (one per agent id)
+  HANDOFF_METRICS_TOKEN  /metrics only
+Each at least 16 characters. Logs: RUST_LOG (e.g. RUST_LOG=handoff_native=debug), on standard error.
+
+On start it prints the URLs to open and a curl example. SIGTERM or ctrl-c stops it gracefully: no \
+new connections, requests in progress finished, deliveries in flight waited for (--shutdown-grace), \
+a snapshot written, exit 0. See docs/serve.md for every route.";
+
+/// The options of `handoff serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The configuration file ({"handoff": {...}}).
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// The SQLite database (created if missing).
+    #[arg(long, value_name = "FILE", default_value = "handoff.db")]
+    db: PathBuf,
+    /// Address to listen on (port 0: any free port; the address is printed).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Timeout of one webhook delivery attempt, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 15_000)]
+    delivery_timeout_ms: u64,
+    /// Most webhook deliveries performed at once.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    max_deliveries: usize,
+    /// How long a graceful stop waits for deliveries in flight, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 20_000)]
+    shutdown_grace_ms: u64,
+}
+
+/// Runs `handoff serve`.
+pub fn run(module: &Module, args: Args) -> Result<ExitCode, Failure> {
+    init_logs();
+    let config = read(&args.config)?;
+    let runtime = module.runtime()?;
+    let mut problems = false;
+    if config_errors(&runtime, &args.config, &config)? {
+        problems = true;
+    }
+    let missing = service::missing_secrets(&config, |name| std::env::var(name).ok());
+    if !missing.is_empty() {
+        eprintln!(
+            "{}: {} secret{} not set:",
+            args.config.display(),
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" }
+        );
+        for m in &missing {
+            eprintln!("  {m}");
+        }
+        problems = true;
+    }
+    let tokens = match Tokens::from_env(|name| std::env::var(name).ok()) {
+        Ok(t) => Some(t),
+        Err(errors) => {
+            eprintln!("API tokens:");
+            for e in errors {
+                eprintln!("  {e}");
+            }
+            problems = true;
+            None
+        }
+    };
+    let (Some(tokens), false) = (tokens, problems) else {
+        return Err(Failure("not started: fix the problems above".into()));
+    };
+    let options = Options {
+        config,
+        db: args.db,
+        listen: args.listen,
+        delivery_timeout: Duration::from_millis(args.delivery_timeout_ms.max(1)),
+        max_deliveries: args.max_deliveries.max(1),
+        shutdown_grace: Duration::from_millis(args.shutdown_grace_ms),
+    };
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    tokio.block_on(service::serve(runtime, options, tokens, stop_signal()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGTERM or ctrl-c (SIGINT).
+async fn stop_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("ctrl-c received"),
+        () = term => tracing::info!("SIGTERM received"),
+    }
+}
+
+/// Structured logs on standard error, filtered by `RUST_LOG` (default `info`).
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,683 @@
+//! The HTTP API: routes, roles, bodies and errors. Every route is listed in `docs/serve.md`.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use tokio::sync::{broadcast, oneshot, watch};
+
+use super::auth::{Role, Tokens};
+use super::engine::{Command, Failure, Guard, Published};
+use super::events;
+use super::metrics::{Gauges, Metrics};
+
+/// Largest request body accepted (bytes); larger ones get 413.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The demo page served at `/`.
+const PAGE: &str = include_str!("page.html");
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct App {
+    /// The engine task's channel.
+    pub commands: std::sync::mpsc::Sender<Command>,
+    /// Accepted tokens.
+    pub tokens: Arc<Tokens>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+    /// Every output, as committed.
+    pub events: broadcast::Sender<Arc<Published>>,
+    /// Becomes true when the service is stopping (ends event streams).
+    pub stopping: watch::Receiver<bool>,
+}
+
+/// An error answer: `{"error": {"path": …, "message": …}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    path: Option<String>,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, path: Option<&str>, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            path: path.map(str::to_string),
+            message: message.into(),
+        }
+    }
+
+    fn bad(path: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, Some(path), message)
+    }
+
+    fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, None, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = Map::new();
+        if let Some(p) = self.path {
+            error.insert("path".into(), p.into());
+        }
+        error.insert("message".into(), self.message.into());
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<Failure> for ApiError {
+    fn from(f: Failure) -> ApiError {
+        match f {
+            Failure::Rejected { path, message } => ApiError::bad(&path, message),
+            Failure::Forbidden(m) => ApiError::forbidden(m),
+            Failure::Unavailable(m) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, m),
+        }
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+/// The router with every route.
+pub fn router(app: App) -> Router {
+    let v1 = Router::new()
+        .route("/conversations/{id}", get(conversation))
+        .route("/conversations/{id}/messages", post(customer_message))
+        .route("/conversations/{id}/ai-replies", post(ai_reply))
+        .route("/conversations/{id}/handoff", post(handoff_request))
+        .route("/conversations/{id}/callback", post(callback_details))
+        .route("/conversations/{id}/close", post(close))
+        .route("/conversations/{id}/accept", post(accept))
+        .route("/conversations/{id}/decline", post(decline))
+        .route("/conversations/{id}/agent-messages", post(agent_message))
+        .route("/conversations/{id}/events", get(conversation_events))
+        .route("/agents", get(agents))
+        .route("/agents/{id}", put(agent_update))
+        .route("/queue", get(queue))
+        .route("/dead-letters", get(dead_letters))
+        .route("/dead-letters/{id}/redrive", post(redrive))
+        .route("/webhooks/{id}/enable", post(enable_webhook))
+        .route("/events", get(all_events));
+    Router::new()
+        .route("/", get(page))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .nest("/v1", v1)
+        .route_layer(middleware::from_fn_with_state(app.clone(), count_requests))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+async fn count_requests(State(app): State<App>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = request.method().to_string();
+    let response = next.run(request).await;
+    app.metrics
+        .request(&method, &route, response.status().as_u16());
+    response
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        None,
+        "no such route (see GET / for the list)",
+    )
+}
+
+async fn page() -> Html<&'static str> {
+    Html(PAGE)
+}
+
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// `?access_token=` for event streams (browsers' EventSource cannot set headers).
+#[derive(Deserialize, Default)]
+struct TokenQuery {
+    access_token: Option<String>,
+}
+
+impl App {
+    /// The caller's role from `Authorization: Bearer …` (or `query`, for event streams).
+    fn role(&self, headers: &HeaderMap, query: Option<&str>) -> Result<Role, ApiError> {
+        let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, None, m);
+        let presented = match headers.get(header::AUTHORIZATION) {
+            Some(value) => {
+                let text = value
+                    .to_str()
+                    .map_err(|_| unauthorized("the Authorization header is not text"))?;
+                match text.split_once(' ') {
+                    Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                        token.trim().to_string()
+                    }
+                    _ => return Err(unauthorized("expected Authorization: Bearer <token>")),
+                }
+            }
+            None => match query {
+                Some(t) => t.to_string(),
+                None => return Err(unauthorized("missing Authorization: Bearer <token>")),
+            },
+        };
+        self.tokens
+            .role(&presented)
+            .ok_or_else(|| unauthorized("the token is not valid"))
+    }
+
+    async fn call<T>(
+        &self,
+        command: Command,
+        answer: oneshot::Receiver<Result<T, Failure>>,
+    ) -> Result<T, ApiError> {
+        let gone = || {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                "the engine is not running (the service is stopping)",
+            )
+        };
+        self.commands.send(command).map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?.map_err(ApiError::from)
+    }
+
+    /// Handles `input` (after `guard`) and answers `{"outputs": […]}`.
+    async fn input(&self, input: Value, guard: Guard) -> ApiResult {
+        let (reply, answer) = oneshot::channel();
+        let outputs = self
+            .call(
+                Command::Input {
+                    input,
+                    guard,
+                    reply: Some(reply),
+                },
+                answer,
+            )
+            .await?;
+        Ok(Json(json!({ "outputs": *outputs })).into_response())
+    }
+
+    /// The engine's state (parsed).
+    async fn state(&self) -> Result<Arc<Value>, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.call(Command::State { reply }, answer).await
+    }
+}
+
+fn require(role: &Role, allowed: &[&str]) -> Result<(), ApiError> {
+    let name = match role {
+        Role::Admin => "admin",
+        Role::Widget => "widget",
+        Role::Agent(_) => "agent",
+        Role::Metrics => "metrics",
+    };
+    if role == &Role::Admin || allowed.contains(&name) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "the {name} token may not use this route"
+        )))
+    }
+}
+
+/// Reads the body as a JSON object (empty = `{}`), at most [`MAX_BODY`] bytes.
+async fn read_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("body"),
+            format!("the body is larger than {MAX_BODY} bytes"),
+        )
+    };
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        if len > MAX_BODY {
+            return Err(too_large());
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad("body", format!("cannot read the body: {e}")))?;
+        if bytes.len() + chunk.len() > MAX_BODY {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(ApiError::bad(
+            "body",
+            format!("expected a JSON object, found {}", kind(&other)),
+        )),
+        Err(e) => Err(ApiError::bad("body", format!("not valid JSON: {e}"))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Sets `key` from the URL; a different value in the body is an error.
+fn set_from_url(body: &mut Map<String, Value>, key: &str, value: &str) -> Result<(), ApiError> {
+    match body.get(key) {
+        None => {
+            body.insert(key.into(), value.into());
+            Ok(())
+        }
+        Some(Value::String(s)) if s == value => Ok(()),
+        Some(_) => Err(ApiError::bad(
+            &format!("body.{key}"),
+            format!("must be {value:?} as in the URL (or left out)"),
+        )),
+    }
+}
+
+/// The engine input of type `kind` from the body, with the conversation id from the URL.
+fn make_input(
+    kind: &str,
+    conversation_id: Option<&str>,
+    mut body: Map<String, Value>,
+) -> Result<Value, ApiError> {
+    if body.contains_key("type") {
+        return Err(ApiError::bad("body.type", "set by the route: leave it out"));
+    }
+    if let Some(id) = conversation_id {
+        set_from_url(&mut body, "conversation_id", id)?;
+    }
+    let mut input = Map::new();
+    input.insert("type".into(), kind.into());
+    input.extend(body);
+    Ok(Value::Object(input))
+}
+
+/// A customer-side write: widget backend or admin.
+async fn customer_side(
+    app: &App,
+    headers: &HeaderMap,
+    kind: &str,
+    id: &str,
+    body: Body,
+) -> ApiResult {
+    let role = app.role(headers, None)?;
+    require(&role, &["widget"])?;
+    let body = read_object(headers, body).await?;
+    app.input(make_input(kind, Some(id), body)?, Guard::None)
+        .await
+}
+
+async fn customer_message(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    customer_side(&app, &headers, "customer_message", &id, body).await
+}
+
+async fn ai_reply(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    customer_side(&app, &headers, "ai_reply", &id, body).await
+}
+
+async fn handoff_request(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    customer_side(&app, &headers, "handoff_request", &id, body).await
+}
+
+async fn callback_details(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    customer_side(&app, &headers, "callback_details", &id, body).await
+}
+
+/// An agent-side write: the agent named by the token (checked by `guard`), or admin naming one.
+async fn agent_side(
+    app: &App,
+    headers: &HeaderMap,
+    kind: &str,
+    id: &str,
+    body: Body,
+    guard: fn(String, String) -> Guard,
+) -> ApiResult {
+    let role = app.role(headers, None)?;
+    require(&role, &["agent"])?;
+    let mut body = read_object(headers, body).await?;
+    let guard = match &role {
+        Role::Agent(agent) => {
+            if let Some(given) = body.get("agent_id") {
+                if given.as_str() != Some(agent.as_str()) {
+                    return Err(ApiError::forbidden(format!(
+                        "body.agent_id: an agent token acts only as its own agent ({agent})"
+                    )));
+                }
+            }
+            body.insert("agent_id".into(), agent.clone().into());
+            guard(agent.clone(), id.to_string())
+        }
+        _ => Guard::None,
+    };
+    app.input(make_input(kind, Some(id), body)?, guard).await
+}
+
+async fn accept(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    agent_side(
+        &app,
+        &headers,
+        "agent_accept",
+        &id,
+        body,
+        |agent_id, conversation_id| Guard::Offered {
+            agent_id,
+            conversation_id,
+        },
+    )
+    .await
+}
+
+async fn decline(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    agent_side(
+        &app,
+        &headers,
+        "agent_decline",
+        &id,
+        body,
+        |agent_id, conversation_id| Guard::Offered {
+            agent_id,
+            conversation_id,
+        },
+    )
+    .await
+}
+
+async fn agent_message(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    agent_side(
+        &app,
+        &headers,
+        "agent_message",
+        &id,
+        body,
+        |agent_id, conversation_id| Guard::Assigned {
+            agent_id,
+            conversation_id,
+        },
+    )
+    .await
+}
+
+/// Close: the widget backend (customer, AI, system), the assigned agent (`by: agent`), or admin.
+async fn close(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let role = app.role(&headers, None)?;
+    require(&role, &["widget", "agent"])?;
+    let mut body = read_object(&headers, body).await?;
+    let guard = match &role {
+        Role::Agent(agent) => {
+            match body.get("by") {
+                None => {
+                    body.insert("by".into(), "agent".into());
+                }
+                Some(v) if v.as_str() == Some("agent") => {}
+                Some(_) => {
+                    return Err(ApiError::forbidden(
+                        "body.by: an agent token closes as \"agent\"",
+                    ))
+                }
+            }
+            Guard::Assigned {
+                agent_id: agent.clone(),
+                conversation_id: id.clone(),
+            }
+        }
+        _ => Guard::None,
+    };
+    app.input(make_input("conversation_closed", Some(&id), body)?, guard)
+        .await
+}
+
+/// `PUT /v1/agents/{id}`: presence and capacity (`agent_update`), by that agent or admin.
+async fn agent_update(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let role = app.role(&headers, None)?;
+    require(&role, &["agent"])?;
+    if let Role::Agent(agent) = &role {
+        if *agent != id {
+            return Err(ApiError::forbidden(format!(
+                "agent {agent} may not change the presence of agent {id}"
+            )));
+        }
+    }
+    let mut body = read_object(&headers, body).await?;
+    if body.contains_key("type") {
+        return Err(ApiError::bad("body.type", "set by the route: leave it out"));
+    }
+    set_from_url(&mut body, "id", &id)?;
+    app.input(
+        json!({"type": "agent_update", "agent": Value::Object(body)}),
+        Guard::None,
+    )
+    .await
+}
+
+async fn redrive(State(app): State<App>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &[])?;
+    app.input(
+        json!({"type": "redrive_delivery", "delivery_id": id}),
+        Guard::None,
+    )
+    .await
+}
+
+async fn enable_webhook(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult {
+    require(&app.role(&headers, None)?, &[])?;
+    app.input(
+        json!({"type": "enable_webhook", "webhook_id": id}),
+        Guard::None,
+    )
+    .await
+}
+
+/// May `role` read conversation `id` in `state`? Agents only what is offered or assigned to them.
+fn may_read(role: &Role, state: &Value, id: &str) -> Result<(), ApiError> {
+    match role {
+        Role::Admin | Role::Widget => Ok(()),
+        Role::Agent(agent) => {
+            let holder = state
+                .get("conversations")
+                .and_then(|c| c.get(id))
+                .and_then(|c| c.get("agent_id"))
+                .and_then(Value::as_str);
+            if holder == Some(agent.as_str()) {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(format!(
+                    "conversation {id} is not offered or assigned to agent {agent}"
+                )))
+            }
+        }
+        Role::Metrics => Err(ApiError::forbidden(
+            "the metrics token may not use this route",
+        )),
+    }
+}
+
+async fn conversation(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let role = app.role(&headers, None)?;
+    require(&role, &["widget", "agent"])?;
+    let state = app.state().await?;
+    may_read(&role, &state, &id)?;
+    match state.get("conversations").and_then(|c| c.get(&id)) {
+        Some(c) => Ok(Json(c.clone()).into_response()),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            Some("conversation_id"),
+            format!("no open conversation {id}"),
+        )),
+    }
+}
+
+async fn queue(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &["agent"])?;
+    let state = app.state().await?;
+    let entries: Vec<Value> = state
+        .get("queue")
+        .and_then(Value::as_array)
+        .map(|q| {
+            q.iter()
+                .enumerate()
+                .map(|(i, key)| {
+                    let id = key.get("conversation_id").cloned().unwrap_or(Value::Null);
+                    let conv = id
+                        .as_str()
+                        .and_then(|id| state.get("conversations")?.get(id));
+                    json!({
+                        "position": i + 1,
+                        "conversation_id": id,
+                        "since": key.get("since"),
+                        "priority": conv.and_then(|c| c.get("priority")),
+                        "status": conv.and_then(|c| c.get("status")),
+                        "agent_id": conv.and_then(|c| c.get("agent_id")),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Json(json!({ "queue": entries })).into_response())
+}
+
+async fn agents(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &["agent"])?;
+    let state = app.state().await?;
+    let agents: Vec<Value> = state
+        .get("agents")
+        .and_then(Value::as_object)
+        .map(|a| a.values().cloned().collect())
+        .unwrap_or_default();
+    Ok(Json(json!({ "agents": agents })).into_response())
+}
+
+async fn dead_letters(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &[])?;
+    let state = app.state().await?;
+    let letters: Vec<Value> = state
+        .get("dead_letters")
+        .and_then(Value::as_object)
+        .map(|a| a.values().cloned().collect())
+        .unwrap_or_default();
+    Ok(Json(json!({ "dead_letters": letters })).into_response())
+}
+
+async fn metrics(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &["metrics"])?;
+    let state = app.state().await?;
+    let text = app.metrics.render(Gauges::from_state(&state));
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response())
+}
+
+async fn conversation_events(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let role = app.role(&headers, query.access_token.as_deref())?;
+    require(&role, &["widget", "agent"])?;
+    if let Role::Agent(_) = role {
+        let state = app.state().await?;
+        may_read(&role, &state, &id)?;
+    }
+    Ok(events::stream(&app, Some(id)).into_response())
+}
+
+async fn all_events(
+    State(app): State<App>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let role = app.role(&headers, query.access_token.as_deref())?;
+    require(&role, &["agent"])?;
+    Ok(events::stream(&app, None).into_response())
+}

@@ -1,0 +1,528 @@
+//! Performing `delivery` outputs: one HTTP request per attempt, reported back as a
+//! `delivery_result` input.
+//!
+//! The engine decides everything (retries, backoff, jitter, dead letters); this module only sends
+//! what it is handed, adds authentication at send time, and reports what happened:
+//! - no redirects are followed (a 3xx is reported as its status, which the engine dead-letters);
+//! - each attempt has a timeout (15 s by default); a timeout or a network error is reported with
+//!   no `status` and an `error`;
+//! - `Retry-After` (seconds or an HTTP date) becomes `retry_after_ms`;
+//! - at most 1 KiB of the response body is reported.
+//!
+//! `auth` is read as JSON data, so new schemes need no engine types here:
+//! - `{"scheme":"standard_webhooks","secret_ref":"ENV"}`: `webhook-id`, `webhook-timestamp`,
+//!   `webhook-signature` (signed by the engine's `handoff_sign` at send time);
+//! - `{"scheme":"bearer","token_ref":"ENV"}`: `Authorization: Bearer <token>`;
+//! - `{"scheme":"basic","username"|"username_ref", "password"|"password_ref"}`:
+//!   `Authorization: Basic base64(user:pass)`;
+//! - `{"scheme":"none"}`: nothing.
+//!
+//! An unknown scheme, or a secret that is not set, fails the attempt with an error naming the
+//! scheme or the variable: nothing is ever sent unauthenticated. Secrets never appear in errors.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::{Map, Value};
+
+use crate::Runtime;
+
+/// Default timeout of one attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How much of a receiver's response body is reported back to the engine (bytes).
+pub const RESPONSE_BODY_LIMIT: usize = 1024;
+
+/// What one attempt came to: the fields of a `delivery_result` input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outcome {
+    /// The HTTP status; `None` when no response came (network error, timeout, not sent).
+    pub status: Option<u16>,
+    /// From `Retry-After`.
+    pub retry_after_ms: Option<u64>,
+    /// The start of the response body.
+    pub body: Option<String>,
+    /// What went wrong, when there is no status.
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    fn failed(error: impl Into<String>) -> Outcome {
+        Outcome {
+            error: Some(error.into()),
+            ..Outcome::default()
+        }
+    }
+
+    /// The `delivery_result` input reporting this outcome for `delivery_id`.
+    pub fn input(&self, delivery_id: &str) -> Value {
+        let mut m = Map::new();
+        m.insert("type".into(), "delivery_result".into());
+        m.insert("delivery_id".into(), delivery_id.into());
+        if let Some(s) = self.status {
+            m.insert("status".into(), s.into());
+        }
+        if let Some(r) = self.retry_after_ms {
+            m.insert("retry_after_ms".into(), r.into());
+        }
+        if let Some(b) = &self.body {
+            m.insert("body".into(), b.clone().into());
+        }
+        if let Some(e) = &self.error {
+            m.insert("error".into(), e.clone().into());
+        }
+        Value::Object(m)
+    }
+
+    /// A short label for metrics: `2xx`, `4xx`, `5xx`, `error`, ….
+    pub fn class(&self) -> &'static str {
+        match self.status {
+            Some(200..=299) => "2xx",
+            Some(300..=399) => "3xx",
+            Some(400..=499) => "4xx",
+            Some(500..=599) => "5xx",
+            Some(_) => "other",
+            None => "error",
+        }
+    }
+}
+
+/// Performs deliveries: an HTTP client and where secrets come from.
+#[derive(Clone)]
+pub struct Sender {
+    client: reqwest::Client,
+    runtime: Runtime,
+    secrets: std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sender")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the HTTP client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the HTTP client: {0}")]
+pub struct ClientError(String);
+
+impl Sender {
+    /// A sender signing with `runtime`, reading secrets with `secrets` (an environment lookup),
+    /// giving each attempt `timeout`.
+    ///
+    /// # Errors
+    /// [`ClientError`] when the TLS backend cannot be set up.
+    pub fn new(
+        runtime: Runtime,
+        secrets: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+        timeout: Duration,
+    ) -> Result<Sender, ClientError> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .user_agent(concat!("handoff/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError(e.to_string()))?;
+        Ok(Sender {
+            client,
+            runtime,
+            secrets: std::sync::Arc::new(secrets),
+            timeout,
+        })
+    }
+
+    /// Performs one attempt of the `delivery` output `delivery`.
+    pub async fn perform(&self, delivery: &Value) -> Outcome {
+        let mut secrets_used: Vec<String> = Vec::new();
+        let outcome = self.attempt(delivery, &mut secrets_used).await;
+        redact(outcome, &secrets_used)
+    }
+
+    async fn attempt(&self, delivery: &Value, secrets_used: &mut Vec<String>) -> Outcome {
+        let text = |key: &str| delivery.get(key).and_then(Value::as_str);
+        let (Some(id), Some(url), Some(body)) = (text("delivery_id"), text("url"), text("body"))
+        else {
+            return Outcome::failed("the delivery output lacks delivery_id, url or body");
+        };
+        let method = text("method").unwrap_or("POST");
+        let Ok(method) = reqwest::Method::from_bytes(method.as_bytes()) else {
+            return Outcome::failed(format!("method {method:?} is not an HTTP method"));
+        };
+        let mut headers = HeaderMap::new();
+        if let Some(map) = delivery.get("headers").and_then(Value::as_object) {
+            for (name, value) in map {
+                let (Ok(n), Some(Ok(v))) = (
+                    HeaderName::from_bytes(name.as_bytes()),
+                    value.as_str().map(HeaderValue::from_str),
+                ) else {
+                    return Outcome::failed(format!("header {name:?} is not a valid HTTP header"));
+                };
+                headers.insert(n, v);
+            }
+        }
+        let auth = delivery
+            .get("auth")
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!({"scheme": "none"}));
+        if let Err(error) = self.authenticate(&auth, id, body, &mut headers, secrets_used) {
+            return Outcome::failed(error);
+        }
+        let request = self
+            .client
+            .request(method, url)
+            .headers(headers)
+            .body(body.to_string());
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) if e.is_timeout() => {
+                return Outcome::failed(format!("timed out after {} ms", self.timeout.as_millis()))
+            }
+            Err(e) => return Outcome::failed(describe(&e)),
+        };
+        let status = response.status().as_u16();
+        let retry_after_ms = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let body = read_limited(response).await;
+        Outcome {
+            status: Some(status),
+            retry_after_ms,
+            body: body.filter(|b| !b.is_empty()),
+            error: None,
+        }
+    }
+
+    fn secret(
+        &self,
+        auth: &Value,
+        key: &str,
+        secrets_used: &mut Vec<String>,
+    ) -> Result<String, String> {
+        let Some(name) = auth.get(key).and_then(Value::as_str) else {
+            return Err(format!(
+                "auth.{key}: expected the name of an environment variable"
+            ));
+        };
+        match (self.secrets)(name) {
+            Some(v) if !v.is_empty() => {
+                secrets_used.push(v.clone());
+                Ok(v)
+            }
+            _ => Err(format!(
+                "the secret named by auth.{key} ({name}) is not set in the environment"
+            )),
+        }
+    }
+
+    /// Adds the headers of `auth`'s scheme; an error text (never holding a secret) otherwise.
+    fn authenticate(
+        &self,
+        auth: &Value,
+        id: &str,
+        body: &str,
+        headers: &mut HeaderMap,
+        secrets_used: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let scheme = auth.get("scheme").and_then(Value::as_str).unwrap_or("");
+        let header = |v: String| {
+            HeaderValue::from_str(&v)
+                .map_err(|_| format!("the {scheme} credentials are not valid in an HTTP header"))
+        };
+        match scheme {
+            "none" => Ok(()),
+            "standard_webhooks" => {
+                let secret = self.secret(auth, "secret_ref", secrets_used)?;
+                let timestamp = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0);
+                let signature = self
+                    .runtime
+                    .sign(&secret, id, timestamp, body.as_bytes())
+                    .map_err(|e| format!("could not sign with auth.secret_ref: {e}"))?;
+                headers.insert("webhook-id", header(id.to_string())?);
+                headers.insert("webhook-timestamp", header(timestamp.to_string())?);
+                headers.insert("webhook-signature", header(signature)?);
+                Ok(())
+            }
+            "bearer" => {
+                let token = self.secret(auth, "token_ref", secrets_used)?;
+                let mut value = header(format!("Bearer {token}"))?;
+                value.set_sensitive(true);
+                headers.insert(reqwest::header::AUTHORIZATION, value);
+                Ok(())
+            }
+            "basic" => {
+                let user = match auth.get("username").and_then(Value::as_str) {
+                    Some(u) => u.to_string(),
+                    None => self.secret(auth, "username_ref", secrets_used)?,
+                };
+                let pass = match auth.get("password").and_then(Value::as_str) {
+                    Some(p) => p.to_string(),
+                    None => self.secret(auth, "password_ref", secrets_used)?,
+                };
+                if user.contains(':') {
+                    return Err("the basic auth username contains ':'".into());
+                }
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+                let mut value = header(format!("Basic {encoded}"))?;
+                value.set_sensitive(true);
+                headers.insert(reqwest::header::AUTHORIZATION, value);
+                Ok(())
+            }
+            "" => Err("auth.scheme is missing: not sent unauthenticated".into()),
+            other => Err(format!(
+                "unknown auth scheme {other:?} (this host knows none, standard_webhooks, bearer, \
+                 basic): not sent unauthenticated"
+            )),
+        }
+    }
+}
+
+/// Replaces every secret in the outcome's texts (an error could quote a header).
+fn redact(mut outcome: Outcome, secrets: &[String]) -> Outcome {
+    let clean = |text: &mut Option<String>| {
+        if let Some(t) = text {
+            for s in secrets.iter().filter(|s| s.len() >= 4) {
+                if t.contains(s.as_str()) {
+                    *t = t.replace(s.as_str(), "[redacted]");
+                }
+            }
+        }
+    };
+    clean(&mut outcome.error);
+    clean(&mut outcome.body);
+    outcome
+}
+
+/// A reqwest error with its causes (connection refused, DNS, TLS), one line.
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = if e.is_connect() {
+        "connection failed".to_string()
+    } else if e.is_request() {
+        "request failed".to_string()
+    } else {
+        "HTTP error".to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// Reads at most [`RESPONSE_BODY_LIMIT`] bytes of the body (cut at a character boundary).
+async fn read_limited(mut response: reqwest::Response) -> Option<String> {
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > RESPONSE_BODY_LIMIT {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(_) => break,
+        }
+    }
+    let mut end = bytes.len().min(RESPONSE_BODY_LIMIT);
+    let text = loop {
+        match std::str::from_utf8(&bytes[..end]) {
+            Ok(t) => break t.to_string(),
+            Err(e) if e.valid_up_to() > 0 && end - e.valid_up_to() < 4 => end = e.valid_up_to(),
+            Err(_) => break String::from_utf8_lossy(&bytes[..end]).into_owned(),
+        }
+    };
+    Some(text)
+}
+
+/// Parses `Retry-After`: delay seconds, or an HTTP date (then the time until it from `now`).
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<u64> {
+    let text = value.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let secs: f64 = text.parse().ok()?;
+        let ms = (secs * 1000.0).ceil();
+        return (ms.is_finite() && ms >= 0.0 && ms < 1e15).then_some(ms as u64);
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    let now_ms = now
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Some(u64::try_from(at.timestamp_millis() - now_ms).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_and_http_dates() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_768_213_800); // 2026-01-12T10:30:00Z
+        assert_eq!(parse_retry_after("2", now), Some(2000));
+        assert_eq!(parse_retry_after(" 1.5 ", now), Some(1500));
+        assert_eq!(
+            parse_retry_after("Mon, 12 Jan 2026 10:30:30 GMT", now),
+            Some(30_000)
+        );
+        assert_eq!(
+            parse_retry_after("Mon, 12 Jan 2026 10:29:00 GMT", now),
+            Some(0)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+    }
+
+    #[test]
+    fn secrets_are_redacted_from_outcomes() {
+        let outcome = redact(
+            Outcome::failed("header Bearer s3cr3t-token is bad"),
+            &["s3cr3t-token".to_string()],
+        );
+        assert_eq!(
+            outcome.error.as_deref(),
+            Some("header Bearer [redacted] is bad")
+        );
+    }
+
+    /// A loopback receiver recording each request's `authorization` and `webhook-signature`.
+    async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>) {
+        use axum::http::HeaderMap;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap| {
+                let record = record.clone();
+                async move {
+                    let get = |n: &str| {
+                        headers
+                            .get(n)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    record
+                        .lock()
+                        .expect("lock")
+                        .push((get("authorization"), get("webhook-signature")));
+                    (
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        [("retry-after", "3")],
+                        "x".repeat(3000),
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        (url, seen)
+    }
+
+    fn delivery(url: &str, auth: Value) -> Value {
+        serde_json::json!({"type": "delivery", "delivery_id": "msg_1", "webhook_id": "w",
+            "conversation_id": "c", "event": "conversation.closed", "method": "POST", "url": url,
+            "headers": {"content-type": "application/json"}, "body": "{}", "attempt": 1, "auth": auth})
+    }
+
+    #[tokio::test]
+    async fn every_auth_scheme_is_added_at_send_time_and_unknown_ones_are_never_sent() {
+        let runtime = crate::Runtime::locate(None).expect("the abi wasm (cargo xtask wasm)");
+        let env = |name: &str| match name {
+            "TOKEN" => Some("tok-secret-123".to_string()),
+            "USER" => Some("ada".to_string()),
+            "PASS" => Some("pa55word".to_string()),
+            "WH" => Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_string()),
+            _ => None,
+        };
+        let sender = Sender::new(runtime, env, Duration::from_secs(5)).expect("client");
+        let (url, seen) = receiver().await;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+
+        let outcome = sender
+            .perform(&delivery(&url, serde_json::json!({"scheme": "bearer", "token_ref": "TOKEN"})))
+            .await;
+        assert_eq!(outcome.status, Some(503));
+        assert_eq!(outcome.retry_after_ms, Some(3000));
+        assert_eq!(outcome.body.as_ref().map(String::len), Some(RESPONSE_BODY_LIMIT));
+        sender
+            .perform(&delivery(
+                &url,
+                serde_json::json!({"scheme": "basic", "username": "ada", "password_ref": "PASS"}),
+            ))
+            .await;
+        sender
+            .perform(&delivery(
+                &url,
+                serde_json::json!({"scheme": "basic", "username_ref": "USER", "password": "lit"}),
+            ))
+            .await;
+        sender
+            .perform(&delivery(
+                &url,
+                serde_json::json!({"scheme": "standard_webhooks", "secret_ref": "WH"}),
+            ))
+            .await;
+        sender
+            .perform(&delivery(&url, serde_json::json!({"scheme": "none"})))
+            .await;
+        let seen_now = seen.lock().expect("lock").clone();
+        assert_eq!(seen_now.len(), 5);
+        assert_eq!(seen_now[0].0, "Bearer tok-secret-123");
+        assert_eq!(seen_now[1].0, format!("Basic {}", b64("ada:pa55word")));
+        assert_eq!(seen_now[2].0, format!("Basic {}", b64("ada:lit")));
+        assert!(seen_now[3].1.starts_with("v1,"), "{seen_now:?}");
+        assert_eq!(seen_now[4], (String::new(), String::new()));
+
+        // Not sent at all: an unknown scheme, a missing scheme, a secret that is not set.
+        for auth in [
+            serde_json::json!({"scheme": "hmac_sha512", "secret_ref": "WH"}),
+            serde_json::json!({}),
+            serde_json::json!({"scheme": "bearer", "token_ref": "UNSET"}),
+        ] {
+            let outcome = sender.perform(&delivery(&url, auth.clone())).await;
+            assert_eq!(outcome.status, None, "{auth}");
+            let error = outcome.error.unwrap_or_default();
+            assert!(error.contains("scheme") || error.contains("UNSET"), "{error}");
+            assert!(!error.contains("tok-secret-123"), "{error}");
+        }
+        assert_eq!(seen.lock().expect("lock").len(), 5, "nothing more was sent");
+    }
+
+    #[test]
+    fn results_become_delivery_result_inputs() {
+        let outcome = Outcome {
+            status: Some(429),
+            retry_after_ms: Some(1000),
+            body: Some("slow down".into()),
+            error: None,
+        };
+        assert_eq!(
+            outcome.input("d1"),
+            serde_json::json!({"type":"delivery_result","delivery_id":"d1","status":429,
+                               "retry_after_ms":1000,"body":"slow down"})
+        );
+        assert_eq!(outcome.class(), "4xx");
+    }
+}

@@ -1,0 +1,719 @@
+//! The engine task: the one thread that owns the [`Host`], the [`Store`] and the clock.
+//!
+//! Requests reach it through a channel of [`Command`]s. It takes the first one, drains whatever
+//! else is queued (up to [`MAX_BATCH`]), handles each input, then commits ONE transaction for the
+//! whole batch (group commit) and only then answers the requests, publishes the outputs to the
+//! event streams and starts the deliveries. So nothing is acknowledged or sent that is not on
+//! disk. Between batches it sleeps until a command comes or the engine's `next_wakeup`, when it
+//! handles a `tick`.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
+
+use super::delivery::Sender;
+use super::metrics::Metrics;
+use super::store::{Batch, NewEntry, OutboxResult, OutboxRow, Store, StoreError};
+use crate::{Host, HostError, Runtime};
+
+/// Most commands handled in one batch (one transaction).
+pub const MAX_BATCH: usize = 512;
+
+/// A snapshot is written after this many journal entries.
+pub const SNAPSHOT_EVERY: usize = 1000;
+
+/// What an agent must hold for an input to be allowed (checked against the engine's state in the
+/// engine task, so no other input can change it in between).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guard {
+    /// Nothing to check.
+    None,
+    /// The conversation must be offered to the agent.
+    Offered {
+        /// The agent.
+        agent_id: String,
+        /// The conversation.
+        conversation_id: String,
+    },
+    /// The conversation must be assigned to the agent.
+    Assigned {
+        /// The agent.
+        agent_id: String,
+        /// The conversation.
+        conversation_id: String,
+    },
+    /// The conversation must be offered or assigned to the agent.
+    OfferedOrAssigned {
+        /// The agent.
+        agent_id: String,
+        /// The conversation.
+        conversation_id: String,
+    },
+}
+
+/// Why a command did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// The engine refused the input (state unchanged).
+    #[error("{path}: {message}")]
+    Rejected {
+        /// Where in the input.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The guard did not hold.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The service cannot do it now: storage failed, the engine trapped, or it is stopping.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// The outputs of one accepted input.
+pub type Outputs = Arc<Vec<Value>>;
+
+/// A request to the engine task.
+#[derive(Debug)]
+pub enum Command {
+    /// Handle an input (after checking `guard`); answer with its outputs once committed.
+    Input {
+        /// The input JSON object.
+        input: Value,
+        /// What must hold first.
+        guard: Guard,
+        /// Where the answer goes (none for delivery results).
+        reply: Option<oneshot::Sender<Result<Outputs, Failure>>>,
+    },
+    /// The engine's state, parsed (after everything before it was committed).
+    State {
+        /// Where the answer goes.
+        reply: oneshot::Sender<Result<Arc<Value>, Failure>>,
+    },
+    /// Stop: write a snapshot and end the task.
+    Shutdown {
+        /// Answered when the snapshot is written (or failed).
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+}
+
+/// One output as published to the event streams.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// Increasing number of the output since start (the SSE `id`).
+    pub id: u64,
+    /// The output.
+    pub output: Value,
+}
+
+/// Deliveries in flight, so shutdown can wait for them.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    count: AtomicUsize,
+    idle: Notify,
+    closing: AtomicBool,
+}
+
+impl InFlight {
+    /// How many deliveries are being performed.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    /// Starts no more deliveries (those handed out stay in the engine's outbox as in flight and
+    /// go out again after the next start's `host_restarted`).
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits until no delivery is in flight, or `limit` has passed; true when none is left.
+    pub async fn wait_idle(&self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.idle.notified();
+            if self.count() == 0 {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.count() == 0;
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.idle.notify_waiters();
+        }
+    }
+}
+
+/// Where deliveries go: the sender, the runtime to run them on, and the way back.
+#[derive(Clone)]
+pub struct Dispatch {
+    /// Performs the requests.
+    pub sender: Sender,
+    /// The tokio runtime the requests run on.
+    pub tokio: tokio::runtime::Handle,
+    /// Bounds how many run at once.
+    pub limit: Arc<Semaphore>,
+    /// Deliveries in flight.
+    pub in_flight: Arc<InFlight>,
+    /// Where results are reported (the engine task's own channel).
+    pub commands: std::sync::mpsc::Sender<Command>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+}
+
+impl Dispatch {
+    fn start(&self, delivery: Value) {
+        if self.in_flight.closing.load(Ordering::SeqCst) {
+            return;
+        }
+        self.in_flight.count.fetch_add(1, Ordering::SeqCst);
+        let this = self.clone();
+        self.tokio.spawn(async move {
+            let _permit = this.limit.clone().acquire_owned().await;
+            let id = delivery
+                .get("delivery_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let outcome = this.sender.perform(&delivery).await;
+            this.metrics.attempt(outcome.class());
+            match &outcome.status {
+                Some(status) => tracing::info!(delivery_id = %id, status, "delivery attempt"),
+                None => tracing::warn!(
+                    delivery_id = %id,
+                    error = outcome.error.as_deref().unwrap_or(""),
+                    "delivery attempt failed"
+                ),
+            }
+            let command = Command::Input {
+                input: outcome.input(&id),
+                guard: Guard::None,
+                reply: None,
+            };
+            if this.commands.send(command).is_err() {
+                tracing::warn!(delivery_id = %id, "engine stopped before the result was reported; it is sent again after the next start");
+            }
+            this.in_flight.finish();
+        });
+    }
+}
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The store could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The configuration or the stored state was refused.
+    #[error("{0}")]
+    Engine(HostError),
+    /// A journal entry did not replay.
+    #[error("journal entry {seq} does not replay: {error}")]
+    Replay {
+        /// The entry.
+        seq: i64,
+        /// What the engine said.
+        error: HostError,
+    },
+}
+
+/// What start-up found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restored {
+    /// The journal `seq` of the snapshot restored (0: none).
+    pub snapshot_seq: i64,
+    /// Journal entries replayed after it.
+    pub replayed: usize,
+}
+
+/// The engine task's state.
+pub struct EngineTask {
+    host: Host,
+    store: Box<dyn Store>,
+    commands: Receiver<Command>,
+    events: broadcast::Sender<Arc<Published>>,
+    dispatch: Dispatch,
+    metrics: Arc<Metrics>,
+    last_now: i64,
+    last_seq: i64,
+    since_snapshot: usize,
+    published: u64,
+    /// The `now` of the last tick: a wakeup not after it is a tick that changed nothing.
+    last_tick: i64,
+    runtime: Runtime,
+    config: String,
+}
+
+fn wall_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Restores the engine from the store: the last snapshot, then the journal after it.
+fn restore(
+    runtime: &Runtime,
+    config: &str,
+    store: &mut dyn Store,
+) -> Result<(Host, i64, i64, Restored), StartError> {
+    let loaded = store.load()?;
+    let (mut host, mut seq) = match &loaded.snapshot {
+        Some(s) => (
+            Host::restore(runtime, config, &s.state).map_err(StartError::Engine)?,
+            s.seq,
+        ),
+        None => (Host::new(runtime, config).map_err(StartError::Engine)?, 0),
+    };
+    let mut now = loaded
+        .snapshot
+        .as_ref()
+        .and_then(|s| serde_json::from_str::<Value>(&s.state).ok())
+        .and_then(|v| v.get("now").and_then(Value::as_i64))
+        .unwrap_or(0);
+    for entry in &loaded.tail {
+        host.handle_json(entry.input.as_str(), entry.now_ms)
+            .map_err(|error| StartError::Replay {
+                seq: entry.seq,
+                error,
+            })?;
+        now = now.max(entry.now_ms);
+        seq = entry.seq;
+    }
+    let restored = Restored {
+        snapshot_seq: loaded.snapshot.as_ref().map_or(0, |s| s.seq),
+        replayed: loaded.tail.len(),
+    };
+    Ok((host, seq, now, restored))
+}
+
+/// A command's answer, sent after the commit.
+enum Pending {
+    Input(
+        Option<oneshot::Sender<Result<Outputs, Failure>>>,
+        Result<Outputs, Failure>,
+    ),
+    State(oneshot::Sender<Result<Arc<Value>, Failure>>),
+}
+
+impl EngineTask {
+    /// Restores the engine from `store` and prepares the task (run it with [`EngineTask::run`]).
+    ///
+    /// # Errors
+    /// [`StartError`] when the store cannot be read, the configuration or state is refused, or
+    /// the journal does not replay.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start(
+        runtime: &Runtime,
+        config: &str,
+        mut store: Box<dyn Store>,
+        commands: Receiver<Command>,
+        events: broadcast::Sender<Arc<Published>>,
+        dispatch: Dispatch,
+        metrics: Arc<Metrics>,
+    ) -> Result<(EngineTask, Restored), StartError> {
+        let (host, last_seq, last_now, restored) = restore(runtime, config, store.as_mut())?;
+        Ok((
+            EngineTask {
+                host,
+                store,
+                commands,
+                events,
+                dispatch,
+                metrics,
+                last_now,
+                last_seq,
+                since_snapshot: restored.replayed,
+                published: 0,
+                last_tick: i64::MIN,
+                runtime: runtime.clone(),
+                config: config.to_string(),
+            },
+            restored,
+        ))
+    }
+
+    /// Runs until a [`Command::Shutdown`] (or every sender is gone): sends `host_restarted`
+    /// first, then serves commands and timers.
+    pub fn run(mut self) {
+        let restarted = Command::Input {
+            input: serde_json::json!({"type": "host_restarted"}),
+            guard: Guard::None,
+            reply: None,
+        };
+        let mut first = Some(restarted);
+        loop {
+            let command = match first.take() {
+                Some(c) => Some(c),
+                None => self.wait(),
+            };
+            let mut batch: Vec<Command> = Vec::new();
+            match command {
+                Some(c) => batch.push(c),
+                None => {
+                    // The wakeup is due.
+                    self.last_tick = self.now();
+                    batch.push(Command::Input {
+                        input: serde_json::json!({"type": "tick"}),
+                        guard: Guard::None,
+                        reply: None,
+                    });
+                }
+            }
+            while batch.len() < MAX_BATCH {
+                match self.commands.try_recv() {
+                    Ok(c) => batch.push(c),
+                    Err(_) => break,
+                }
+            }
+            let mut shutdown = None;
+            let mut work = Vec::with_capacity(batch.len());
+            for c in batch {
+                match c {
+                    Command::Shutdown { reply } if shutdown.is_none() => shutdown = Some(reply),
+                    Command::Shutdown { reply } => {
+                        let _ = reply.send(Ok(()));
+                    }
+                    other if shutdown.is_some() => refuse(other),
+                    other => work.push(other),
+                }
+            }
+            if !work.is_empty() {
+                self.process(work);
+            }
+            if let Some(reply) = shutdown {
+                let result = self.final_snapshot();
+                // Whatever is still queued is refused: the HTTP side has stopped by now.
+                while let Ok(c) = self.commands.try_recv() {
+                    refuse(c);
+                }
+                let _ = reply.send(result);
+                return;
+            }
+        }
+    }
+
+    /// The next command, or `None` when the engine's wakeup is due first.
+    fn wait(&mut self) -> Option<Command> {
+        loop {
+            let wakeup = match self.host.next_wakeup() {
+                Ok(w) => w,
+                Err(e) => {
+                    tracing::error!(error = %e, "next_wakeup failed; retrying in a second");
+                    Some(wall_ms() + 1000)
+                }
+            };
+            let Some(at) = wakeup else {
+                return match self.commands.recv() {
+                    Ok(c) => Some(c),
+                    Err(_) => Some(Command::Shutdown {
+                        reply: oneshot::channel().0,
+                    }),
+                };
+            };
+            let mut delay = at.saturating_sub(wall_ms());
+            let stuck = at <= self.last_tick;
+            if stuck {
+                // The last tick did not move the wakeup: never spin, look again in a second.
+                tracing::warn!(wakeup = at, "the engine's wakeup did not move after a tick");
+                delay = delay.max(1000);
+            }
+            if delay <= 0 {
+                return None;
+            }
+            match self
+                .commands
+                .recv_timeout(Duration::from_millis(delay as u64))
+            {
+                Ok(c) => return Some(c),
+                Err(RecvTimeoutError::Timeout) if stuck => return None,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Some(Command::Shutdown {
+                        reply: oneshot::channel().0,
+                    })
+                }
+            }
+        }
+    }
+
+    fn now(&mut self) -> i64 {
+        self.last_now = self.last_now.max(wall_ms());
+        self.last_now
+    }
+
+    /// Handles a batch, commits it, then answers, publishes and delivers.
+    fn process(&mut self, work: Vec<Command>) {
+        let mut entries: Vec<NewEntry> = Vec::new();
+        let mut answers: Vec<Pending> = Vec::new();
+        let mut accepted: Vec<Outputs> = Vec::new();
+        for command in work {
+            match command {
+                Command::Input {
+                    input,
+                    guard,
+                    reply,
+                } => {
+                    if let Err(f) = self.check(&guard) {
+                        answers.push(Pending::Input(reply, Err(f)));
+                        continue;
+                    }
+                    let now = self.now();
+                    let text = input.to_string();
+                    match self.host.handle_json(text.as_str(), now) {
+                        Ok(json) => {
+                            let outputs: Vec<Value> = match serde_json::from_str(&json) {
+                                Ok(Value::Array(a)) => a,
+                                _ => {
+                                    tracing::error!(
+                                        "the engine returned outputs that are not a JSON array"
+                                    );
+                                    Vec::new()
+                                }
+                            };
+                            entries.push(entry(now, text, &input, &outputs));
+                            let outputs = Arc::new(outputs);
+                            accepted.push(outputs.clone());
+                            answers.push(Pending::Input(reply, Ok(outputs)));
+                        }
+                        Err(HostError::Input { path, message, .. }) => {
+                            self.metrics.rejected();
+                            if reply.is_none() {
+                                tracing::error!(%path, %message, "the engine refused an internal input");
+                            }
+                            answers.push(Pending::Input(
+                                reply,
+                                Err(Failure::Rejected { path, message }),
+                            ));
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "the engine failed");
+                            answers.push(Pending::Input(
+                                reply,
+                                Err(Failure::Unavailable(format!("the engine failed: {e}"))),
+                            ));
+                        }
+                    }
+                }
+                Command::State { reply } => answers.push(Pending::State(reply)),
+                Command::Shutdown { reply } => {
+                    let _ = reply.send(Ok(()));
+                }
+            }
+        }
+        if !entries.is_empty() {
+            let snapshot_due = self.since_snapshot + entries.len() >= SNAPSHOT_EVERY;
+            let snapshot = if snapshot_due {
+                match self.host.state_json() {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot take a snapshot; the journal keeps everything");
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            let count = entries.len();
+            let took_snapshot = snapshot.is_some();
+            let batch = Batch { entries, snapshot };
+            match self.store.commit(&batch) {
+                Ok(seq) => {
+                    self.last_seq = seq;
+                    self.since_snapshot = if took_snapshot {
+                        0
+                    } else {
+                        self.since_snapshot + count
+                    };
+                    self.metrics.batch(count);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "commit failed; going back to the stored state");
+                    let failure = Failure::Unavailable(format!("storage failed: {e}"));
+                    for a in answers {
+                        match a {
+                            Pending::Input(Some(r), _) => {
+                                let _ = r.send(Err(failure.clone()));
+                            }
+                            Pending::Input(None, _) => {}
+                            Pending::State(r) => {
+                                let _ = r.send(Err(failure.clone()));
+                            }
+                        }
+                    }
+                    self.reload();
+                    return;
+                }
+            }
+        }
+        // Committed: now answer, publish, deliver.
+        let mut state: Option<Result<Arc<Value>, Failure>> = None;
+        for a in answers {
+            match a {
+                Pending::Input(reply, result) => {
+                    if let Some(r) = reply {
+                        let _ = r.send(result);
+                    }
+                }
+                Pending::State(reply) => {
+                    let s = state.get_or_insert_with(|| self.state_value()).clone();
+                    let _ = reply.send(s);
+                }
+            }
+        }
+        for outputs in accepted {
+            for output in outputs.iter() {
+                self.metrics.observe(output);
+                self.published += 1;
+                let _ = self.events.send(Arc::new(Published {
+                    id: self.published,
+                    output: output.clone(),
+                }));
+                if output.get("type").and_then(Value::as_str) == Some("delivery") {
+                    self.dispatch.start(output.clone());
+                }
+            }
+        }
+    }
+
+    fn state_value(&mut self) -> Result<Arc<Value>, Failure> {
+        let json = self
+            .host
+            .state_json()
+            .map_err(|e| Failure::Unavailable(format!("the engine failed: {e}")))?;
+        serde_json::from_str(&json)
+            .map(Arc::new)
+            .map_err(|e| Failure::Unavailable(format!("the engine's state does not parse: {e}")))
+    }
+
+    /// Checks `guard` against the current state.
+    fn check(&mut self, guard: &Guard) -> Result<(), Failure> {
+        let (agent, conversation, offered_ok, assigned_ok) = match guard {
+            Guard::None => return Ok(()),
+            Guard::Offered {
+                agent_id,
+                conversation_id,
+            } => (agent_id, conversation_id, true, false),
+            Guard::Assigned {
+                agent_id,
+                conversation_id,
+            } => (agent_id, conversation_id, false, true),
+            Guard::OfferedOrAssigned {
+                agent_id,
+                conversation_id,
+            } => (agent_id, conversation_id, true, true),
+        };
+        let state = self.state_value()?;
+        let conv = state
+            .get("conversations")
+            .and_then(|c| c.get(conversation.as_str()));
+        let holder = conv.and_then(|c| {
+            let status = c.get("status").and_then(Value::as_str)?;
+            let agent = c.get("agent_id").and_then(Value::as_str)?;
+            Some((status.to_string(), agent.to_string()))
+        });
+        let allowed = match &holder {
+            Some((status, a)) if a == agent => {
+                (status == "offered" && offered_ok) || (status == "assigned" && assigned_ok)
+            }
+            _ => false,
+        };
+        if allowed {
+            return Ok(());
+        }
+        let wanted = match (offered_ok, assigned_ok) {
+            (true, false) => "offered to",
+            (false, true) => "assigned to",
+            _ => "offered or assigned to",
+        };
+        Err(Failure::Forbidden(format!(
+            "conversation {conversation} is not {wanted} agent {agent}"
+        )))
+    }
+
+    /// After a failed commit: the engine has inputs the store does not; go back to the store.
+    fn reload(&mut self) {
+        match restore(&self.runtime, &self.config, self.store.as_mut()) {
+            Ok((host, seq, now, _)) => {
+                self.host = host;
+                self.last_seq = seq;
+                self.last_now = self.last_now.max(now);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot restore from the store after a failed commit; stopping");
+                std::process::exit(70);
+            }
+        }
+    }
+
+    fn final_snapshot(&mut self) -> Result<(), String> {
+        let state = self.host.state_json().map_err(|e| e.to_string())?;
+        self.store
+            .snapshot(self.last_seq, &state)
+            .map_err(|e| e.to_string())?;
+        tracing::info!(seq = self.last_seq, "snapshot written");
+        Ok(())
+    }
+}
+
+fn refuse(command: Command) {
+    let failure = Failure::Unavailable("the service is shutting down".into());
+    match command {
+        Command::Input { reply: Some(r), .. } => {
+            let _ = r.send(Err(failure));
+        }
+        Command::Input { reply: None, .. } => {}
+        Command::State { reply } => {
+            let _ = reply.send(Err(failure));
+        }
+        Command::Shutdown { reply } => {
+            let _ = reply.send(Ok(()));
+        }
+    }
+}
+
+/// The journal entry of an accepted input: its delivery rows and, for a result, the result.
+fn entry(now: i64, text: String, input: &Value, outputs: &[Value]) -> NewEntry {
+    let deliveries = outputs
+        .iter()
+        .filter(|o| o.get("type").and_then(Value::as_str) == Some("delivery"))
+        .map(|o| OutboxRow {
+            delivery_id: o
+                .get("delivery_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            attempt: o.get("attempt").and_then(Value::as_i64).unwrap_or(0),
+            output: o.to_string(),
+        })
+        .collect();
+    let result =
+        (input.get("type").and_then(Value::as_str) == Some("delivery_result")).then(|| {
+            OutboxResult {
+                delivery_id: input
+                    .get("delivery_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                status: input.get("status").and_then(Value::as_i64),
+                error: input
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            }
+        });
+    NewEntry {
+        now_ms: now,
+        input: text,
+        deliveries,
+        result,
+    }
+}

@@ -1,0 +1,283 @@
+//! `handoff serve`: the engine as an HTTP service (axum + tokio), with SQLite storage, webhook
+//! deliveries, server-sent events and Prometheus metrics.
+//!
+//! The path of one request:
+//!
+//! 1. [`api`] checks the bearer token and the body, and builds the engine input.
+//! 2. It sends a [`Command`](engine::Command) to the [`engine`] task, the one thread that owns the
+//!    [`Host`](crate::Host) and the [`Store`](store::Store). That task handles whatever is queued
+//!    as one batch, commits the accepted inputs (and one outbox row per `delivery` output) in ONE
+//!    transaction, and only then answers each request with its outputs.
+//! 3. After the commit it publishes the outputs to the [`events`] streams and hands `delivery`
+//!    outputs to [`delivery`], which performs them and reports each result back as a
+//!    `delivery_result` input through the same channel.
+//! 4. Between batches the engine task sleeps until the engine's `next_wakeup`, then handles a
+//!    `tick` (retries that are due, offers that lapse, queue timeouts, business hours).
+//!
+//! On start the store's last snapshot is restored, the journal after it replayed, and a
+//! `host_restarted` input sent, so deliveries that were in flight when the previous process
+//! stopped go out again at once with the same `webhook-id`. See `docs/serve.md`.
+
+pub mod api;
+pub mod auth;
+pub mod delivery;
+pub mod engine;
+pub mod events;
+pub mod metrics;
+pub mod sqlite;
+pub mod store;
+
+use std::future::Future;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{broadcast, oneshot, watch, Semaphore};
+
+use self::auth::Tokens;
+use self::engine::{Command, Dispatch, EngineTask, InFlight, StartError};
+use self::metrics::Metrics;
+use self::sqlite::SqliteStore;
+use self::store::StoreError;
+use crate::Runtime;
+
+/// How `handoff serve` runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The configuration text (`{"handoff": {...}}`).
+    pub config: String,
+    /// The SQLite file.
+    pub db: PathBuf,
+    /// Where to listen (port 0: any free port; the bound address is printed).
+    pub listen: SocketAddr,
+    /// Timeout of one delivery attempt.
+    pub delivery_timeout: Duration,
+    /// Most deliveries performed at once.
+    pub max_deliveries: usize,
+    /// How long shutdown waits for deliveries in flight.
+    pub shutdown_grace: Duration,
+}
+
+/// Why the service could not start or stopped badly.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The engine could not be restored.
+    #[error(transparent)]
+    Start(#[from] StartError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {message}")]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        message: String,
+    },
+    /// Anything else (the HTTP client, the engine thread, serving).
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Every secret the configuration names (`*_ref` fields of `handoff.webhooks`, including a nested
+/// `auth` object) that `env` does not have, as `path: message` lines. Values are never shown.
+pub fn missing_secrets(config: &str, env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let Ok(value) = serde_json::from_str::<Value>(config) else {
+        return Vec::new(); // the engine's own check reports it
+    };
+    let hooks = value
+        .get("handoff")
+        .and_then(|h| h.get("webhooks"))
+        .and_then(Value::as_array);
+    let mut missing = Vec::new();
+    fn walk(
+        v: &Value,
+        path: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+        missing: &mut Vec<String>,
+    ) {
+        if let Value::Object(map) = v {
+            for (key, value) in map {
+                let here = format!("{path}.{key}");
+                match value {
+                    Value::String(name) if key.ends_with("_ref") => {
+                        if env(name).filter(|s| !s.is_empty()).is_none() {
+                            missing.push(format!(
+                                "{here}: the environment variable {name} is not set"
+                            ));
+                        }
+                    }
+                    Value::Object(_) => walk(value, &here, env, missing),
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (i, hook) in hooks.into_iter().flatten().enumerate() {
+        walk(hook, &format!("handoff.webhooks[{i}]"), &env, &mut missing);
+    }
+    missing
+}
+
+/// Runs the service until `shutdown` resolves, then stops gracefully: stops accepting, finishes
+/// the requests in progress, waits (at most `shutdown_grace`) for deliveries in flight, writes a
+/// snapshot. Prints the URLs to standard output once listening.
+///
+/// # Errors
+/// [`ServeError`] when the store, the engine or the address fails.
+pub async fn serve(
+    runtime: Runtime,
+    options: Options,
+    tokens: Tokens,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let store = SqliteStore::open(&options.db)?;
+    let store_name = store::Store::describe(&store);
+    let (commands, receiver) = std::sync::mpsc::channel::<Command>();
+    let (events, _) = broadcast::channel(4096);
+    let (stopping_tx, stopping) = watch::channel(false);
+    let metrics = Arc::new(Metrics::default());
+    let sender = delivery::Sender::new(
+        runtime.clone(),
+        |name| std::env::var(name).ok(),
+        options.delivery_timeout,
+    )
+    .map_err(|e| ServeError::Other(e.to_string()))?;
+    let in_flight = Arc::new(InFlight::default());
+    let dispatch = Dispatch {
+        sender,
+        tokio: tokio::runtime::Handle::current(),
+        limit: Arc::new(Semaphore::new(options.max_deliveries.max(1))),
+        in_flight: in_flight.clone(),
+        commands: commands.clone(),
+        metrics: metrics.clone(),
+    };
+    let (task, restored) = tokio::task::block_in_place(|| {
+        EngineTask::start(
+            &runtime,
+            &options.config,
+            Box::new(store),
+            receiver,
+            events.clone(),
+            dispatch,
+            metrics.clone(),
+        )
+    })?;
+    tracing::info!(
+        store = %store_name,
+        snapshot_seq = restored.snapshot_seq,
+        replayed = restored.replayed,
+        "engine restored"
+    );
+    let engine = std::thread::Builder::new()
+        .name("handoff-engine".into())
+        .spawn(move || task.run())
+        .map_err(|e| ServeError::Other(format!("cannot start the engine thread: {e}")))?;
+
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| ServeError::Listen {
+            addr: options.listen,
+            message: e.to_string(),
+        })?;
+    let addr = listener.local_addr().map_err(|e| ServeError::Listen {
+        addr: options.listen,
+        message: e.to_string(),
+    })?;
+    banner(addr, &store_name, &tokens, restored);
+    let app = api::App {
+        commands: commands.clone(),
+        tokens: Arc::new(tokens),
+        metrics,
+        events,
+        stopping,
+    };
+    let router = api::router(app);
+    let served = axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("stopping: no new connections; finishing requests in progress");
+            let _ = stopping_tx.send(true);
+        })
+        .await;
+    if let Err(e) = &served {
+        tracing::error!(error = %e, "serving failed");
+    }
+    in_flight.close();
+    let pending = in_flight.count();
+    if pending > 0 {
+        tracing::info!(pending, "waiting for deliveries in flight");
+    }
+    if !in_flight.wait_idle(options.shutdown_grace).await {
+        tracing::warn!(
+            left = in_flight.count(),
+            "deliveries still in flight; they go out again after the next start"
+        );
+    }
+    let (reply, answer) = oneshot::channel();
+    let snapshot = if commands.send(Command::Shutdown { reply }).is_ok() {
+        answer
+            .await
+            .unwrap_or_else(|_| Err("the engine thread ended".into()))
+    } else {
+        Err("the engine thread ended".into())
+    };
+    let joined = tokio::task::block_in_place(|| engine.join());
+    if joined.is_err() {
+        return Err(ServeError::Other("the engine thread panicked".into()));
+    }
+    snapshot.map_err(|e| ServeError::Other(format!("final snapshot failed: {e}")))?;
+    served.map_err(|e| ServeError::Other(format!("serving failed: {e}")))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// What to open, printed on start (standard output, flushed).
+fn banner(addr: SocketAddr, store: &str, tokens: &Tokens, restored: engine::Restored) {
+    let base = format!("http://{addr}");
+    let text = format!(
+        "handoff serve listening on {base}\n\
+         \x20 page     {base}/\n\
+         \x20 health   {base}/healthz\n\
+         \x20 metrics  {base}/metrics   (admin or metrics token)\n\
+         \x20 events   {base}/v1/events   (all outputs, SSE; agent or admin token)\n\
+         \x20 events   {base}/v1/conversations/{{id}}/events   (one conversation, SSE)\n\
+         \x20 store    {store} (snapshot at journal {}, {} entries replayed)\n\
+         \x20 tokens   {}\n\
+         try:\n\
+         \x20 curl -s -X POST {base}/v1/conversations/conv_1/messages \\\n\
+         \x20   -H \"Authorization: Bearer $HANDOFF_WIDGET_TOKEN\" -H 'Content-Type: application/json' \\\n\
+         \x20   -d '{{\"text\": \"I want to talk to a human\"}}'\n",
+        restored.snapshot_seq,
+        restored.replayed,
+        tokens.summary()
+    );
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_secrets_name_the_path_and_variable_never_a_value() {
+        let config = r#"{"handoff":{"webhooks":[
+            {"url":"http://x","secret_ref":"WH_SET"},
+            {"url":"http://y","secret_ref":"WH_UNSET","auth":{"scheme":"bearer","token_ref":"TOK"}}]}}"#;
+        let env = |name: &str| (name == "WH_SET").then(|| "whsec_c2VjcmV0".to_string());
+        assert_eq!(
+            missing_secrets(config, env),
+            vec![
+                "handoff.webhooks[1].secret_ref: the environment variable WH_UNSET is not set",
+                "handoff.webhooks[1].auth.token_ref: the environment variable TOK is not set",
+            ]
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! Tests of `handoff serve`: the real binary on a loopback port, a temporary SQLite file, and a
+//! real loopback webhook receiver that verifies signatures itself (HMAC-SHA256).
+//!
+//! They need the engine's abi wasm (embedded at build time from `target/wasm/handoff_abi.wasm`,
+//! or `HANDOFF_WASM`): without it the service refuses to start and the tests fail saying so.
+
+mod conversation;
+mod faults;
+mod requests;
+mod support;

@@ -252,7 +252,7 @@ fn banner(addr: SocketAddr, store: &str, tokens: &Tokens, restored: engine::Rest
          try:\n\
          \x20 curl -s -X POST {base}/v1/conversations/conv_1/messages \\\n\
          \x20   -H \"Authorization: Bearer $HANDOFF_WIDGET_TOKEN\" -H 'Content-Type: application/json' \\\n\
-         \x20   -d '{{\"text\": \"I want to talk to a human\"}}'\n",
+         \x20   -d '{{\"text\": \"I want to talk to a human\"}}'\n\n",
         restored.snapshot_seq,
         restored.replayed,
         tokens.summary()

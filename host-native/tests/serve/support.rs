@@ -148,8 +148,8 @@ impl Setup {
             if let Some(url) = line.strip_prefix("handoff serve listening on ") {
                 base = Some(url.trim().to_string());
             }
-            if line.starts_with("try:") {
-                break;
+            if line.is_empty() && base.is_some() {
+                break; // the banner ends with an empty line
             }
         }
         std::thread::spawn(move || for _ in lines {});

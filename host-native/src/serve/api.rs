@@ -132,8 +132,9 @@ async fn count_requests(State(app): State<App>, request: Request, next: Next) ->
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let method = request.method().to_string();
     let response = next.run(request).await;
-    app.metrics
-        .request(&method, &route, response.status().as_u16());
+    let status = response.status().as_u16();
+    tracing::debug!(%method, %route, status, "request");
+    app.metrics.request(&method, &route, status);
     response
 }
 

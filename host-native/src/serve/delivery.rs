@@ -88,12 +88,15 @@ impl Outcome {
     }
 }
 
+/// Reads a secret by its name (an environment variable lookup).
+type SecretLookup = dyn Fn(&str) -> Option<String> + Send + Sync;
+
 /// Performs deliveries: an HTTP client and where secrets come from.
 #[derive(Clone)]
 pub struct Sender {
     client: reqwest::Client,
     runtime: Runtime,
-    secrets: std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    secrets: std::sync::Arc<SecretLookup>,
     timeout: Duration,
 }
 
@@ -358,7 +361,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<u64> {
     if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let secs: f64 = text.parse().ok()?;
         let ms = (secs * 1000.0).ceil();
-        return (ms.is_finite() && ms >= 0.0 && ms < 1e15).then_some(ms as u64);
+        return (0.0..1e15).contains(&ms).then_some(ms as u64);
     }
     let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
     let now_ms = now
@@ -402,7 +405,10 @@ mod tests {
     }
 
     /// A loopback receiver recording each request's `authorization` and `webhook-signature`.
-    async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>) {
+    async fn receiver() -> (
+        String,
+        std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    ) {
         use axum::http::HeaderMap;
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let record = seen.clone();
@@ -461,11 +467,17 @@ mod tests {
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
 
         let outcome = sender
-            .perform(&delivery(&url, serde_json::json!({"scheme": "bearer", "token_ref": "TOKEN"})))
+            .perform(&delivery(
+                &url,
+                serde_json::json!({"scheme": "bearer", "token_ref": "TOKEN"}),
+            ))
             .await;
         assert_eq!(outcome.status, Some(503));
         assert_eq!(outcome.retry_after_ms, Some(3000));
-        assert_eq!(outcome.body.as_ref().map(String::len), Some(RESPONSE_BODY_LIMIT));
+        assert_eq!(
+            outcome.body.as_ref().map(String::len),
+            Some(RESPONSE_BODY_LIMIT)
+        );
         sender
             .perform(&delivery(
                 &url,
@@ -504,7 +516,10 @@ mod tests {
             let outcome = sender.perform(&delivery(&url, auth.clone())).await;
             assert_eq!(outcome.status, None, "{auth}");
             let error = outcome.error.unwrap_or_default();
-            assert!(error.contains("scheme") || error.contains("UNSET"), "{error}");
+            assert!(
+                error.contains("scheme") || error.contains("UNSET"),
+                "{error}"
+            );
             assert!(!error.contains("tok-secret-123"), "{error}");
         }
         assert_eq!(seen.lock().expect("lock").len(), 5, "nothing more was sent");

@@ -177,17 +177,24 @@ impl Dispatch {
         let this = self.clone();
         self.tokio.spawn(async move {
             let _permit = this.limit.clone().acquire_owned().await;
-            let id = delivery
-                .get("delivery_id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+            let text = |key: &str| {
+                delivery
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let (id, webhook, event) = (text("delivery_id"), text("webhook_id"), text("event"));
+            let attempt = delivery.get("attempt").and_then(Value::as_u64).unwrap_or(0);
             let outcome = this.sender.perform(&delivery).await;
             this.metrics.attempt(outcome.class());
             match &outcome.status {
-                Some(status) => tracing::info!(delivery_id = %id, status, "delivery attempt"),
+                Some(status) => tracing::info!(
+                    delivery_id = %id, webhook_id = %webhook, %event, attempt, status,
+                    "delivery attempt"
+                ),
                 None => tracing::warn!(
-                    delivery_id = %id,
+                    delivery_id = %id, webhook_id = %webhook, %event, attempt,
                     error = outcome.error.as_deref().unwrap_or(""),
                     "delivery attempt failed"
                 ),

@@ -105,12 +105,13 @@ pub fn missing_secrets(config: &str, env: impl Fn(&str) -> Option<String>) -> Ve
             for (key, value) in map {
                 let here = format!("{path}.{key}");
                 match value {
-                    Value::String(name) if key.ends_with("_ref") => {
-                        if env(name).filter(|s| !s.is_empty()).is_none() {
-                            missing.push(format!(
-                                "{here}: the environment variable {name} is not set"
-                            ));
-                        }
+                    Value::String(name)
+                        if key.ends_with("_ref")
+                            && env(name).filter(|s| !s.is_empty()).is_none() =>
+                    {
+                        missing.push(format!(
+                            "{here}: the environment variable {name} is not set"
+                        ));
                     }
                     Value::Object(_) => walk(value, &here, env, missing),
                     _ => {}

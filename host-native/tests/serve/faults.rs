@@ -251,4 +251,23 @@ async fn a_service_killed_mid_delivery_loses_nothing_and_resends_with_the_same_i
     assert_eq!(last["text"], "Still waiting, order ORD-777");
     let dead = service.get("/v1/dead-letters", ADMIN).await;
     assert_eq!(dead.json["dead_letters"], json!([]), "{}", dead.text);
+
+    // The database tells how: the restart's host_restarted input handed every delivery that was
+    // in flight out again at once (attempt 2, same id), in the same transaction as the input.
+    let db = rusqlite::Connection::open(setup.db()).expect("open the database");
+    let restarts: Vec<i64> = db
+        .prepare("SELECT seq FROM journal WHERE input = '{\"type\":\"host_restarted\"}' ORDER BY seq")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .expect("journal");
+    assert_eq!(restarts.len(), 2, "one per start");
+    let resent: BTreeSet<(String, i64)> = db
+        .prepare("SELECT delivery_id, attempt FROM outbox WHERE journal_seq = ?1")
+        .and_then(|mut st| {
+            st.query_map([restarts[1]], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })
+        .expect("outbox");
+    let expected: BTreeSet<(String, i64)> =
+        before.values().flatten().map(|id| (id.clone(), 2)).collect();
+    assert_eq!(resent, expected);
 }

@@ -256,7 +256,9 @@ async fn a_service_killed_mid_delivery_loses_nothing_and_resends_with_the_same_i
     // in flight out again at once (attempt 2, same id), in the same transaction as the input.
     let db = rusqlite::Connection::open(setup.db()).expect("open the database");
     let restarts: Vec<i64> = db
-        .prepare("SELECT seq FROM journal WHERE input = '{\"type\":\"host_restarted\"}' ORDER BY seq")
+        .prepare(
+            "SELECT seq FROM journal WHERE input = '{\"type\":\"host_restarted\"}' ORDER BY seq",
+        )
         .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
         .expect("journal");
     assert_eq!(restarts.len(), 2, "one per start");
@@ -267,7 +269,10 @@ async fn a_service_killed_mid_delivery_loses_nothing_and_resends_with_the_same_i
                 .collect()
         })
         .expect("outbox");
-    let expected: BTreeSet<(String, i64)> =
-        before.values().flatten().map(|id| (id.clone(), 2)).collect();
+    let expected: BTreeSet<(String, i64)> = before
+        .values()
+        .flatten()
+        .map(|id| (id.clone(), 2))
+        .collect();
     assert_eq!(resent, expected);
 }

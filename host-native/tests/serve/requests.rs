@@ -206,8 +206,9 @@ async fn bad_bodies_get_json_errors_naming_the_path() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_stops_gracefully_and_a_restart_sees_everything() {
-    let receiver = Receiver::start(|_, _| Reply::Ok).await;
+async fn sigterm_finishes_deliveries_in_flight_and_a_restart_sees_everything() {
+    // A slow receiver: the deliveries are still in flight when SIGTERM comes.
+    let receiver = Receiver::start(|_, _| Reply::Slow(1500)).await;
     let setup = Setup::new("sigterm", &config_with_webhook(&receiver.url));
     let service = setup.start();
     assert!(
@@ -225,13 +226,33 @@ async fn sigterm_stops_gracefully_and_a_restart_sees_everything() {
         )
         .await;
     let mut stream = service.events("/v1/events", ADMIN).await;
+    let hits = receiver
+        .wait_for("handoff_requested and queued in flight", |h| {
+            h.iter()
+                .any(|x| x.event == "conversation.handoff_requested")
+                && h.iter().any(|x| x.event == "conversation.queued")
+        })
+        .await;
+    assert!(receiver.processed().len() < 2, "still in flight at SIGTERM");
     let status = service.terminate();
     assert!(status.success(), "exit status {status:?}");
     // The event stream ended with the service.
     while let Ok(Some(_)) = stream.chunk().await {}
+    // The deliveries in flight were finished, and their results committed, before it exited.
+    assert_eq!(receiver.processed().len(), 2);
+    let db = rusqlite::Connection::open(setup.db()).expect("open the database");
+    let unreported: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE status IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("outbox");
+    assert_eq!(unreported, 0, "every attempt has its result");
+    drop(db);
 
     let service = setup.start();
-    // The final snapshot holds everything: nothing to replay but the new host_restarted.
+    // The final snapshot holds everything: nothing to replay.
     assert!(
         service.banner.contains(" 0 entries replayed") && !service.banner.contains("journal 0,"),
         "{}",
@@ -241,12 +262,14 @@ async fn sigterm_stops_gracefully_and_a_restart_sees_everything() {
     assert_eq!(c1.json["status"], "queued", "{}", c1.text);
     let queue = service.get("/v1/queue", ADMIN).await;
     assert_eq!(queue.json["queue"][0]["conversation_id"], "c1");
-    receiver
-        .wait_for("handoff_requested", |h| {
-            h.iter()
-                .any(|x| x.event == "conversation.handoff_requested")
-        })
-        .await;
+    // Nothing is owed: no delivery was in flight, so the restart re-sends none.
+    let metrics = service.get("/metrics", ADMIN).await;
+    assert!(
+        metrics.text.contains("handoff_outbox_pending 0"),
+        "{}",
+        metrics.text
+    );
+    assert_eq!(receiver.hits().len(), hits.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

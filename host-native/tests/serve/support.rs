@@ -348,6 +348,8 @@ pub enum Reply {
     TooMany(u64),
     /// Never answers.
     Hang,
+    /// 200 after this many milliseconds.
+    Slow(u64),
 }
 
 /// One request the receiver got.
@@ -476,6 +478,19 @@ async fn hook(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) 
         Reply::Hang => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             (StatusCode::OK, "too late").into_response()
+        }
+        Reply::Slow(ms) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            if verified {
+                inner
+                    .processed
+                    .lock()
+                    .expect("lock")
+                    .entry(id)
+                    .or_insert(body);
+            }
+            inner.changed.notify_waiters();
+            (StatusCode::OK, "ok, eventually").into_response()
         }
     }
 }

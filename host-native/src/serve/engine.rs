@@ -724,3 +724,132 @@ fn entry(now: i64, text: String, input: &Value, outputs: &[Value]) -> NewEntry {
         result,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::serve::sqlite::SqliteStore;
+    use crate::serve::store::Loaded;
+
+    type Answers = Arc<Mutex<Vec<oneshot::Receiver<Result<Outputs, Failure>>>>>;
+
+    /// A store that counts commits and checks, at each commit, that no request was answered yet.
+    struct Watching {
+        inner: SqliteStore,
+        commits: Arc<Mutex<Vec<usize>>>,
+        answers: Answers,
+    }
+
+    impl Store for Watching {
+        fn load(&mut self) -> Result<Loaded, StoreError> {
+            self.inner.load()
+        }
+        fn commit(&mut self, batch: &Batch) -> Result<i64, StoreError> {
+            for rx in self.answers.lock().expect("lock").iter_mut() {
+                assert!(
+                    matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty)),
+                    "a request was answered before its batch was committed"
+                );
+            }
+            self.commits.lock().expect("lock").push(batch.entries.len());
+            self.inner.commit(batch)
+        }
+        fn snapshot(&mut self, seq: i64, state: &str) -> Result<(), StoreError> {
+            self.inner.snapshot(seq, state)
+        }
+        fn describe(&self) -> String {
+            self.inner.describe()
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_requests_are_committed_in_one_transaction_before_any_is_answered() {
+        let runtime = Runtime::locate(None).expect("the abi wasm (cargo xtask wasm)");
+        let dir = std::env::temp_dir().join(format!(
+            "handoff-engine-batch-{}-{}",
+            std::process::id(),
+            wall_ms()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let commits = Arc::new(Mutex::new(Vec::new()));
+        let answers: Answers = Arc::new(Mutex::new(Vec::new()));
+        let store = Watching {
+            inner: SqliteStore::open(&dir.join("handoff.db")).expect("open"),
+            commits: commits.clone(),
+            answers: answers.clone(),
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let metrics = Arc::new(Metrics::default());
+        let dispatch = Dispatch {
+            sender: Sender::new(runtime.clone(), |_| None, Duration::from_secs(1)).expect("client"),
+            tokio: tokio::runtime::Handle::current(),
+            limit: Arc::new(Semaphore::new(1)),
+            in_flight: Arc::new(InFlight::default()),
+            commands: tx.clone(),
+            metrics: metrics.clone(),
+        };
+        let (events, _) = broadcast::channel(16);
+        let (task, restored) = EngineTask::start(
+            &runtime,
+            r#"{"handoff": {}}"#,
+            Box::new(store),
+            rx,
+            events,
+            dispatch,
+            metrics,
+        )
+        .expect("start");
+        assert_eq!(restored.replayed, 0);
+        // Queue 20 inputs (one of them refused) before the task runs: they form one batch with
+        // host_restarted.
+        for i in 0..20 {
+            let (reply, answer) = oneshot::channel();
+            let input = if i == 7 {
+                serde_json::json!({"type": "customer_message", "conversation_id": "c7"})
+            } else {
+                serde_json::json!({"type": "customer_message", "conversation_id": format!("c{i}"),
+                                   "text": "hello"})
+            };
+            tx.send(Command::Input {
+                input,
+                guard: Guard::None,
+                reply: Some(reply),
+            })
+            .expect("send");
+            answers.lock().expect("lock").push(answer);
+        }
+        let engine = std::thread::spawn(move || task.run());
+        // The store checks every answer at its commit: keep them there until it has committed.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while commits.lock().expect("lock").is_empty() {
+            assert!(std::time::Instant::now() < deadline, "no commit");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let mut pending = std::mem::take(&mut *answers.lock().expect("lock"));
+        assert_eq!(pending.len(), 20);
+        let mut refused = 0;
+        for answer in pending.iter_mut() {
+            match answer.await.expect("answered") {
+                Ok(_) => {}
+                Err(Failure::Rejected { path, .. }) => {
+                    assert_eq!(path, "input");
+                    refused += 1;
+                }
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert_eq!(refused, 1);
+        let (reply, done) = oneshot::channel();
+        tx.send(Command::Shutdown { reply }).expect("send");
+        done.await.expect("answered").expect("snapshot");
+        engine.join().expect("the engine thread");
+        // host_restarted + 19 accepted inputs, one transaction.
+        assert_eq!(*commits.lock().expect("lock"), vec![20]);
+        let mut reopened = SqliteStore::open(&dir.join("handoff.db")).expect("reopen");
+        let loaded = reopened.load().expect("load");
+        assert_eq!(loaded.snapshot.map(|s| s.seq), Some(20));
+        assert!(loaded.tail.is_empty());
+    }
+}

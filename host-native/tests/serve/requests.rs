@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::support::{
-    config_with_webhook, Receiver, Reply, Setup, ADMIN, AGENT_A, AGENT_B, WIDGET,
+    config_with_webhook, Receiver, Reply, Setup, ADMIN, AGENT_A, AGENT_B, METRICS, WIDGET,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -32,6 +32,23 @@ async fn requests_without_the_right_token_or_role_are_refused() {
         .raw("GET", "/v1/events", Some("nope-nope-nope-nope"), None)
         .await;
     assert_eq!(stream.status, 401);
+    // The metrics token reads /metrics and nothing else; event streams take ?access_token=.
+    assert_eq!(service.get("/metrics", METRICS).await.status, 200);
+    assert_eq!(service.get("/v1/queue", METRICS).await.status, 403);
+    assert_eq!(
+        service.status_with_query_token("/v1/events", AGENT_A).await,
+        200
+    );
+    assert_eq!(
+        service
+            .status_with_query_token("/v1/events", "not-a-token-at-all")
+            .await,
+        401
+    );
+    assert_eq!(
+        service.status_with_query_token("/v1/events", WIDGET).await,
+        403
+    );
     // Nothing was accepted.
     let c1 = service.get("/v1/conversations/c1", ADMIN).await;
     assert_eq!(c1.status, 404, "{}", c1.text);

@@ -30,6 +30,8 @@ pub const WIDGET: &str = "widget-token-0123456789";
 pub const AGENT_A: &str = "agent-a-token-0123456789";
 /// Agent B's token.
 pub const AGENT_B: &str = "agent-b-token-0123456789";
+/// The metrics scraper's token.
+pub const METRICS: &str = "metrics-token-0123456789";
 
 /// Longest any wait in these tests may take before it fails (a deadline against hanging, not a
 /// timing assertion).
@@ -124,7 +126,7 @@ impl Setup {
             .arg("--listen")
             .arg("127.0.0.1:0")
             .args(&self.args)
-            .env_remove("HANDOFF_METRICS_TOKEN")
+            .env("HANDOFF_METRICS_TOKEN", METRICS)
             .env("HANDOFF_ADMIN_TOKEN", ADMIN)
             .env("HANDOFF_WIDGET_TOKEN", WIDGET)
             .env(
@@ -246,6 +248,16 @@ impl Service {
             self.log_text()
         );
         a.json["outputs"].as_array().cloned().expect("outputs")
+    }
+
+    /// Only the status of a GET with `?access_token=` and no header (event streams).
+    pub async fn status_with_query_token(&self, path: &str, token: &str) -> u16 {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}?access_token={token}", self.base))
+            .send()
+            .await
+            .expect("the service answers");
+        response.status().as_u16()
     }
 
     /// Opens a server-sent events stream.

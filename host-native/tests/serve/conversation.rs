@@ -3,7 +3,8 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    config_with_webhook, example, read_events, Receiver, Reply, Setup, ADMIN, AGENT_A, WIDGET,
+    config_with_webhook, example, read_events, Receiver, Reply, Setup, ADMIN, AGENT_A, AGENT_B,
+    SECRET, WIDGET,
 };
 
 const PRIYA_SUMMARY: &str =
@@ -199,4 +200,16 @@ async fn a_conversation_goes_from_the_ai_to_the_queue_to_an_agent_and_the_webhoo
     assert!(types(&out).contains(&"closed"), "{out:#?}");
     let gone = service.get("/v1/conversations/conv_xyz789", ADMIN).await;
     assert_eq!(gone.status, 404, "{}", gone.text);
+
+    // No secret or token in what it printed, logged or stored.
+    let mut db = std::fs::read(setup.db()).expect("the database");
+    let wal = setup.db().with_extension("db-wal");
+    db.extend(std::fs::read(&wal).unwrap_or_default());
+    let db = String::from_utf8_lossy(&db);
+    let secret_key = SECRET.trim_start_matches("whsec_");
+    for text in [service.banner.as_str(), service.log_text().as_str(), &db] {
+        for secret in [secret_key, ADMIN, WIDGET, AGENT_A, AGENT_B] {
+            assert!(!text.contains(secret), "a secret leaked");
+        }
+    }
 }

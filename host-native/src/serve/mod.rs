@@ -175,9 +175,14 @@ pub async fn serve(
         replayed = restored.replayed,
         "engine restored"
     );
+    // Tells the server when the engine thread ends, whether it returned or panicked.
+    let (ended_tx, ended) = oneshot::channel::<()>();
     let engine = std::thread::Builder::new()
         .name("handoff-engine".into())
-        .spawn(move || task.run())
+        .spawn(move || {
+            let _ended = Ended(Some(ended_tx));
+            task.run();
+        })
         .map_err(|e| ServeError::Other(format!("cannot start the engine thread: {e}")))?;
 
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -201,7 +206,10 @@ pub async fn serve(
     let router = api::router(app);
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(async move {
-            shutdown.await;
+            tokio::select! {
+                () = shutdown => {}
+                _ = ended => tracing::error!("the engine thread stopped unexpectedly; stopping"),
+            }
             tracing::info!("stopping: no new connections; finishing requests in progress");
             let _ = stopping_tx.send(true);
         })
@@ -236,6 +244,17 @@ pub async fn serve(
     served.map_err(|e| ServeError::Other(format!("serving failed: {e}")))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Sends on drop: the engine thread holds one, so its end (even by a panic) is noticed.
+struct Ended(Option<oneshot::Sender<()>>);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send(());
+        }
+    }
 }
 
 /// What to open, printed on start (standard output, flushed).

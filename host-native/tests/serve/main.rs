@@ -4,6 +4,7 @@
 //! They need the engine's abi wasm (embedded at build time from `target/wasm/handoff_abi.wasm`,
 //! or `HANDOFF_WASM`): without it the service refuses to start and the tests fail saying so.
 
+mod admin;
 mod conversation;
 mod faults;
 mod requests;

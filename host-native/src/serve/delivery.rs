@@ -6,8 +6,10 @@
 //! - no redirects are followed (a 3xx is reported as its status, which the engine dead-letters);
 //! - each attempt has a timeout (15 s by default); a timeout or a network error is reported with
 //!   no `status` and an `error`;
-//! - `Retry-After` (seconds or an HTTP date) becomes `retry_after_ms`;
-//! - at most 1 KiB of the response body is reported.
+//! - `Retry-After` (seconds or an HTTP date) becomes `retry_after_ms`, and the rate-limit headers
+//!   the engine reads (`retry-after`, `x-ratelimit-reset`) are reported as they came;
+//! - at most 64 KiB of the response body is reported (a helpdesk's answer carries the id of what
+//!   it created).
 //!
 //! `auth` is read as JSON data, so new schemes need no engine types here:
 //! - `{"scheme":"standard_webhooks","secret_ref":"ENV"}`: `webhook-id`, `webhook-timestamp`,
@@ -20,6 +22,7 @@
 //! An unknown scheme, or a secret that is not set, fails the attempt with an error naming the
 //! scheme or the variable: nothing is ever sent unauthenticated. Secrets never appear in errors.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -32,7 +35,10 @@ use crate::Runtime;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// How much of a receiver's response body is reported back to the engine (bytes).
-pub const RESPONSE_BODY_LIMIT: usize = 1024;
+pub const RESPONSE_BODY_LIMIT: usize = 64 * 1024;
+
+/// Response headers reported to the engine (lower-case), when present.
+pub const REPORTED_HEADERS: [&str; 2] = ["retry-after", "x-ratelimit-reset"];
 
 /// What one attempt came to: the fields of a `delivery_result` input.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -43,6 +49,8 @@ pub struct Outcome {
     pub retry_after_ms: Option<u64>,
     /// The start of the response body.
     pub body: Option<String>,
+    /// The [`REPORTED_HEADERS`] the response had.
+    pub headers: BTreeMap<String, String>,
     /// What went wrong, when there is no status.
     pub error: Option<String>,
 }
@@ -68,6 +76,14 @@ impl Outcome {
         }
         if let Some(b) = &self.body {
             m.insert("body".into(), b.clone().into());
+        }
+        if !self.headers.is_empty() {
+            let headers: Map<String, Value> = self
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                .collect();
+            m.insert("headers".into(), Value::Object(headers));
         }
         if let Some(e) = &self.error {
             m.insert("error".into(), e.clone().into());
@@ -192,11 +208,19 @@ impl Sender {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let headers = REPORTED_HEADERS
+            .iter()
+            .filter_map(|name| {
+                let value = response.headers().get(*name)?.to_str().ok()?;
+                Some((name.to_string(), value.to_string()))
+            })
+            .collect();
         let body = read_limited(response).await;
         Outcome {
             status: Some(status),
             retry_after_ms,
             body: body.filter(|b| !b.is_empty()),
+            headers,
             error: None,
         }
     }
@@ -431,7 +455,7 @@ mod tests {
                     (
                         axum::http::StatusCode::SERVICE_UNAVAILABLE,
                         [("retry-after", "3")],
-                        "x".repeat(3000),
+                        "x".repeat(70_000),
                     )
                 }
             }),
@@ -474,6 +498,10 @@ mod tests {
             .await;
         assert_eq!(outcome.status, Some(503));
         assert_eq!(outcome.retry_after_ms, Some(3000));
+        assert_eq!(
+            outcome.headers.get("retry-after").map(String::as_str),
+            Some("3")
+        );
         assert_eq!(
             outcome.body.as_ref().map(String::len),
             Some(RESPONSE_BODY_LIMIT)
@@ -531,12 +559,14 @@ mod tests {
             status: Some(429),
             retry_after_ms: Some(1000),
             body: Some("slow down".into()),
+            headers: [("retry-after".to_string(), "1".to_string())].into(),
             error: None,
         };
         assert_eq!(
             outcome.input("d1"),
             serde_json::json!({"type":"delivery_result","delivery_id":"d1","status":429,
-                               "retry_after_ms":1000,"body":"slow down"})
+                               "retry_after_ms":1000,"body":"slow down",
+                               "headers":{"retry-after":"1"}})
         );
         assert_eq!(outcome.class(), "4xx");
     }

@@ -84,16 +84,13 @@ pub enum ServeError {
     Other(String),
 }
 
-/// Every secret the configuration names (`*_ref` fields of `handoff.webhooks`, including a nested
-/// `auth` object) that `env` does not have, as `path: message` lines. Values are never shown.
+/// Every secret the configuration names (`*_ref` fields anywhere under `handoff`: webhooks'
+/// `secret_ref`, integrations' `api_token_ref`, `access_token_ref`, …) that `env` does not have,
+/// as `path: message` lines. Values are never shown.
 pub fn missing_secrets(config: &str, env: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let Ok(value) = serde_json::from_str::<Value>(config) else {
         return Vec::new(); // the engine's own check reports it
     };
-    let hooks = value
-        .get("handoff")
-        .and_then(|h| h.get("webhooks"))
-        .and_then(Value::as_array);
     let mut missing = Vec::new();
     fn walk(
         v: &Value,
@@ -101,6 +98,11 @@ pub fn missing_secrets(config: &str, env: impl Fn(&str) -> Option<String>) -> Ve
         env: &dyn Fn(&str) -> Option<String>,
         missing: &mut Vec<String>,
     ) {
+        if let Value::Array(items) = v {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{path}[{i}]"), env, missing);
+            }
+        }
         if let Value::Object(map) = v {
             for (key, value) in map {
                 let here = format!("{path}.{key}");
@@ -113,14 +115,14 @@ pub fn missing_secrets(config: &str, env: impl Fn(&str) -> Option<String>) -> Ve
                             "{here}: the environment variable {name} is not set"
                         ));
                     }
-                    Value::Object(_) => walk(value, &here, env, missing),
+                    Value::Object(_) | Value::Array(_) => walk(value, &here, env, missing),
                     _ => {}
                 }
             }
         }
     }
-    for (i, hook) in hooks.into_iter().flatten().enumerate() {
-        walk(hook, &format!("handoff.webhooks[{i}]"), &env, &mut missing);
+    if let Some(handoff) = value.get("handoff") {
+        walk(handoff, "handoff", &env, &mut missing);
     }
     missing
 }
@@ -290,13 +292,15 @@ mod tests {
     fn missing_secrets_name_the_path_and_variable_never_a_value() {
         let config = r#"{"handoff":{"webhooks":[
             {"url":"http://x","secret_ref":"WH_SET"},
-            {"url":"http://y","secret_ref":"WH_UNSET","auth":{"scheme":"bearer","token_ref":"TOK"}}]}}"#;
+            {"url":"http://y","secret_ref":"WH_UNSET","auth":{"scheme":"bearer","token_ref":"TOK"}}],
+            "integrations":[{"kind":"zendesk","api_token_ref":"ZD"}]}}"#;
         let env = |name: &str| (name == "WH_SET").then(|| "whsec_c2VjcmV0".to_string());
         assert_eq!(
             missing_secrets(config, env),
             vec![
                 "handoff.webhooks[1].secret_ref: the environment variable WH_UNSET is not set",
                 "handoff.webhooks[1].auth.token_ref: the environment variable TOK is not set",
+                "handoff.integrations[0].api_token_ref: the environment variable ZD is not set",
             ]
         );
     }

@@ -60,6 +60,7 @@
 
 mod check;
 pub mod config;
+pub mod conversation;
 mod context;
 mod engine;
 pub mod error;

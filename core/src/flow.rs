@@ -164,6 +164,14 @@ impl<'a> Flow<'a> {
             self.now,
             &mut self.out,
         );
+        crate::integrations::on_event(
+            self.config,
+            self.state,
+            conv_id,
+            &event,
+            self.now,
+            &mut self.out,
+        );
         // The event output comes before its deliveries: insert it ahead of what enqueue added.
         let deliveries = self
             .out

@@ -681,12 +681,16 @@ fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
     let sunshine = obj
         .get("sunshine")
         .and_then(|v| parse_sunshine(v, &obj.path_of("sunshine"), errors));
+    // Every field is read (and every error reported) before a missing part ends the reading.
+    let group_id = id_number(obj, "group_id", errors);
+    let assignee_id = id_number(obj, "assignee_id", errors);
+    let tags = tags(obj, errors);
     Some(Zendesk {
         base_url: base_url?,
         auth: auth?,
-        group_id: id_number(obj, "group_id", errors),
-        assignee_id: id_number(obj, "assignee_id", errors),
-        tags: tags(obj, errors),
+        group_id,
+        assignee_id,
+        tags,
         ticket_type,
         priority_map,
         agent_map,
@@ -774,6 +778,10 @@ fn parse_freshdesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Freshdesk> {
             None
         }
     });
+    let group_id = id_number(obj, "group_id", errors);
+    let responder_id = id_number(obj, "responder_id", errors);
+    let tags = tags(obj, errors);
+    let ticket_type = obj.nonempty_string("type", errors).map(str::to_string);
     Some(Freshdesk {
         base_url: base_url?,
         auth: Auth::Basic {
@@ -782,10 +790,10 @@ fn parse_freshdesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Freshdesk> {
             password: Some("X".into()),
             password_ref: None,
         },
-        group_id: id_number(obj, "group_id", errors),
-        responder_id: id_number(obj, "responder_id", errors),
-        tags: tags(obj, errors),
-        ticket_type: obj.nonempty_string("type", errors).map(str::to_string),
+        group_id,
+        responder_id,
+        tags,
+        ticket_type,
         source,
         priority_map,
         agent_map,

@@ -845,3 +845,36 @@ fn configuration_errors_name_their_paths() {
     );
     assert!(errs[2].1.contains("already used"), "{}", errs[2].1);
 }
+
+#[test]
+fn every_integrations_example_parses_and_creates_what_the_readme_says() {
+    let expected = [
+        (
+            "integrations-zendesk.json",
+            "zendesk.create_ticket",
+            "https://acme.zendesk.com/api/v2/tickets",
+        ),
+        (
+            "integrations-freshdesk.json",
+            "freshdesk.create_ticket",
+            "https://acme.freshdesk.com/api/v2/tickets",
+        ),
+        (
+            "integrations-intercom.json",
+            "intercom.create_contact",
+            "https://api.intercom.io/contacts",
+        ),
+        (
+            "integrations-webhook.json",
+            "",
+            "https://hooks.example.com/handoff",
+        ),
+    ];
+    for (file, operation, url) in expected {
+        let mut sim = Sim::new(support::example_json(file));
+        let out = frustrated(&mut sim, "conv_1");
+        let d = deliveries(&out)[0];
+        assert_eq!(d["operation"].as_str().unwrap_or(""), operation, "{file}");
+        assert_eq!(d["url"], url, "{file}");
+    }
+}

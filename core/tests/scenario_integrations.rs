@@ -878,3 +878,48 @@ fn every_integrations_example_parses_and_creates_what_the_readme_says() {
         assert_eq!(d["url"], url, "{file}");
     }
 }
+
+/// The `json` blocks of README's "Integrations" section.
+fn readme_integration_blocks() -> (Vec<String>, String) {
+    let path = format!("{}/../README.md", env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let start = readme
+        .find("\n## Integrations")
+        .expect("README has an Integrations section");
+    let section = &readme[start..];
+    let end = section[1..].find("\n## ").map_or(section.len(), |i| i + 1);
+    let section = section[..end].to_string();
+    let blocks = section
+        .split("```json\n")
+        .skip(1)
+        .filter_map(|b| b.split("\n```").next())
+        .map(str::to_string)
+        .collect();
+    (blocks, section)
+}
+
+#[test]
+fn the_readme_integration_examples_are_accepted_and_its_error_is_the_real_one() {
+    let (blocks, section) = readme_integration_blocks();
+    let configs: Vec<&String> = blocks
+        .iter()
+        .filter(|b| b.contains("\"kind\": \""))
+        .collect();
+    assert!(
+        configs.len() >= 4,
+        "expected a config per vendor, found {}",
+        configs.len()
+    );
+    for block in configs.iter().filter(|b| !b.contains('|')) {
+        let value: Value = serde_json::from_str(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+        let mut sim = Sim::new(value);
+        assert!(has(&frustrated(&mut sim, "conv_1"), "delivery"), "{block}");
+    }
+    let errs = errors(json!({"handoff": {"integrations": [
+        {"kind": "zendesk", "subdomain": "acme", "email": "a@b.co", "api_token": "x"}]}}));
+    assert!(
+        section.contains(&errs[0].1),
+        "README shows a different error than {}",
+        errs[0].1
+    );
+}

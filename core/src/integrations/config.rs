@@ -386,7 +386,7 @@ fn refuse_inline_secrets(obj: &Obj<'_>, errors: &mut Errors) {
     for (key, instead) in INLINE_SECRETS {
         if obj.map.contains_key(*key) {
             // Never echo the value: it is a secret.
-            let instead = if instead.starts_with('a') {
+            let instead = if instead.contains('*') {
                 (*instead).to_string()
             } else {
                 format!("\"{instead}\"")

@@ -152,7 +152,12 @@ fn create_conversation(i: &Intercom, context: &Context) -> Request {
         "/conversations".into(),
         json!({
             "from": {"type": "user", "id": "{intercom_contact_id}"},
-            "body": context.summary,
+            // `body` is required; HTML is not supported.
+            "body": if context.summary.trim().is_empty() {
+                "Conversation handed off by the AI assistant."
+            } else {
+                context.summary.as_str()
+            },
         }),
     );
     r.body_ids = vec![("/from/id", "intercom_contact_id")];

@@ -13,6 +13,7 @@
 
 use handoff_core::{Config, Engine, Input};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 
 const NOW: i64 = 1_768_213_800_000;
@@ -204,5 +205,3 @@ proptest! {
         }
     }
 }
-
-use proptest::test_runner::TestCaseError;

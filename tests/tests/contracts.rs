@@ -475,3 +475,123 @@ fn the_contracts_reject_what_the_vendors_reject() {
         );
     }
 }
+
+/// Sends one raw request to a fake, as a buggy client would.
+fn raw(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+    let agent = ureq::Agent::new_with_config(
+        ureq::config::Config::builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let mut builder = ureq::http::Request::builder().method(method).uri(url);
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let mut response = agent
+        .run(builder.body(body.as_bytes().to_vec()).unwrap())
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[test]
+fn the_fakes_answer_bad_requests_in_each_vendors_error_shape() {
+    let zendesk = FakeVendor::start(Vendor::zendesk("a@b.co", "t1")).unwrap();
+    let auth = handoff_core::output::Auth::Basic {
+        username: Some("a@b.co/token".into()),
+        username_ref: None,
+        password: None,
+        password_ref: Some("T".into()),
+    }
+    .header(|_| Some("t1".into()))
+    .unwrap()
+    .unwrap();
+    let json_headers = [
+        ("content-type", "application/json"),
+        ("authorization", auth.as_str()),
+        ("idempotency-key", "k1"),
+    ];
+    let (status, body) = raw(
+        "POST",
+        &format!("{}/api/v2/tickets", zendesk.base_url()),
+        &json_headers,
+        r#"{"ticket": {"subject": "no comment"}}"#,
+    );
+    assert_eq!(status, 422);
+    assert_eq!(body["error"], "RecordInvalid");
+    let (status, _) = raw(
+        "PUT",
+        &format!("{}/api/v2/tickets/999", zendesk.base_url()),
+        &json_headers,
+        r#"{"ticket": {"status": "open"}}"#,
+    );
+    assert_eq!(status, 404);
+    assert_eq!(zendesk.violations().len(), 2, "{:#?}", zendesk.violations());
+
+    let freshdesk = FakeVendor::start(Vendor::freshdesk("k1")).unwrap();
+    let auth = handoff_core::output::Auth::Basic {
+        username: None,
+        username_ref: Some("K".into()),
+        password: Some("X".into()),
+        password_ref: None,
+    }
+    .header(|_| Some("k1".into()))
+    .unwrap()
+    .unwrap();
+    let (status, body) = raw(
+        "POST",
+        &format!("{}/api/v2/tickets", freshdesk.base_url()),
+        &[
+            ("content-type", "application/json"),
+            ("authorization", auth.as_str()),
+        ],
+        r#"{"subject": "s", "description": "d", "status": 2, "priority": 2, "source": 7}"#,
+    );
+    assert_eq!(status, 400);
+    assert_eq!(body["description"], "Validation failed");
+    assert_eq!(body["errors"][0]["code"], "invalid_value");
+
+    let intercom = FakeVendor::start(Vendor::intercom("tok-1")).unwrap();
+    let url = format!("{}/conversations/5/parts", intercom.base_url());
+    let (status, body) = raw(
+        "POST",
+        &url,
+        &[
+            ("content-type", "application/json"),
+            ("authorization", "Bearer tok-1"),
+            ("accept", "application/json"),
+        ],
+        r#"{"message_type": "assignment", "type": "team", "admin_id": "1", "assignee_id": "2"}"#,
+    );
+    assert_eq!(status, 400, "no Intercom-Version");
+    assert_eq!(body["type"], "error.list");
+    let (status, body) = raw(
+        "POST",
+        &url,
+        &[
+            ("content-type", "application/json"),
+            ("authorization", "Bearer tok-1"),
+            ("accept", "application/json"),
+            ("intercom-version", "2.14"),
+        ],
+        r#"{"message_type": "assignment", "type": "team", "admin_id": 1, "assignee_id": "2"}"#,
+    );
+    assert_eq!(status, 400, "integer admin_id");
+    assert_eq!(body["errors"][0]["code"], "parameter_invalid");
+    let (status, body) = raw(
+        "POST",
+        &url,
+        &[
+            ("content-type", "application/json"),
+            ("authorization", "Bearer wrong"),
+            ("intercom-version", "2.14"),
+        ],
+        "{}",
+    );
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["code"], "unauthorized");
+}

@@ -772,7 +772,9 @@ fn inline_secrets_are_refused_with_their_path_and_never_echoed() {
         {"kind": "intercom", "access_token": "ic-TOPSECRET-3", "admin_id": "1", "team_id": "2"},
         {"kind": "webhook", "url": "https://x.test/h", "secret": "whsec_TOPSECRET4"},
         {"kind": "zendesk", "subdomain": "acme", "oauth_token_ref": "has spaces TOPSECRET5",
-         "sunshine": {"app_id": "a1", "key_id": "k", "key_secret": "TOPSECRET6"}}
+         "sunshine": {"app_id": "a1", "key_id": "k", "key_secret": "TOPSECRET6"}},
+        {"kind": "webhook", "url": "https://x.test/h", "token": "TOPSECRET7"},
+        {"kind": "freshdesk", "domain": "acme", "api_key_ref": "K", "apikey": "TOPSECRET8"}
     ]}}));
     let paths: Vec<&str> = errs.iter().map(|(p, _)| p.as_str()).collect();
     for expected in [
@@ -782,6 +784,8 @@ fn inline_secrets_are_refused_with_their_path_and_never_echoed() {
         "handoff.integrations[3].secret",
         "handoff.integrations[4].oauth_token_ref",
         "handoff.integrations[4].sunshine.key_secret",
+        "handoff.integrations[5].token",
+        "handoff.integrations[6].apikey",
     ] {
         assert!(
             paths.contains(&expected),

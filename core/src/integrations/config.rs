@@ -236,6 +236,13 @@ pub(crate) const WEBHOOK_KEYS: &[&str] = &[
     "events",
     "secret_ref",
     "secret",
+    "api_token",
+    "api_key",
+    "access_token",
+    "oauth_token",
+    "token",
+    "password",
+    "key_secret",
 ];
 
 /// What `handoff.integrations` gave: helpdesks, and webhooks to add to `handoff.webhooks`.
@@ -306,9 +313,10 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
             }
         };
         if kind == "webhook" {
-            let Some(obj) = Obj::new(item, &item_path, WEBHOOK_KEYS, errors) else {
+            let Some(obj) = Obj::new_guarded(item, &item_path, WEBHOOK_KEYS, errors) else {
                 continue;
             };
+            refuse_inline_secrets(&obj, errors);
             let enabled = obj.bool("enabled", true, errors);
             let default_id = format!("webhook_{i}");
             if let Some(hook) = crate::config::parse_webhook(&obj, &default_id, errors) {
@@ -323,7 +331,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
             "freshdesk" => FRESHDESK_KEYS,
             _ => INTERCOM_KEYS,
         };
-        let Some(obj) = Obj::new(item, &item_path, known, errors) else {
+        let Some(obj) = Obj::new_guarded(item, &item_path, known, errors) else {
             continue;
         };
         refuse_inline_secrets(&obj, errors);
@@ -384,7 +392,9 @@ pub(crate) fn is_identifier(s: &str) -> bool {
 
 fn refuse_inline_secrets(obj: &Obj<'_>, errors: &mut Errors) {
     for (key, instead) in INLINE_SECRETS {
-        if obj.map.contains_key(*key) {
+        // A webhook's `secret` is reported by the webhook reader, like `handoff.webhooks[]`'s.
+        let webhook_secret = *key == "secret" && obj.known.contains(&"url");
+        if obj.map.contains_key(*key) && !webhook_secret {
             // Never echo the value: it is a secret.
             let instead = if instead.contains('*') {
                 (*instead).to_string()
@@ -700,7 +710,7 @@ fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
 }
 
 fn parse_sunshine(value: &Value, path: &str, errors: &mut Errors) -> Option<Sunshine> {
-    let obj = Obj::new(value, path, SUNSHINE_KEYS, errors)?;
+    let obj = Obj::new_guarded(value, path, SUNSHINE_KEYS, errors)?;
     refuse_inline_secrets(&obj, errors);
     let app_id = obj.nonempty_string("app_id", errors);
     let app_id = require(&obj, "app_id", app_id, errors);

@@ -7,7 +7,7 @@
 //! - Comments (`public: false` is an internal note):
 //!   <https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/>
 //! - Idempotency-Key on ticket creation:
-//!   <https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#idempotency>
+//!   <https://developer.zendesk.com/api-reference/ticketing/introduction/#idempotency>
 //! - Authentication (`{email}/token:{api_token}` or OAuth bearer):
 //!   <https://developer.zendesk.com/api-reference/introduction/security-and-auth/>
 //! - Pass control: <https://developer.zendesk.com/api-reference/conversations/#tag/SwitchboardActions/operation/PassControl>

@@ -3,7 +3,7 @@
 //! Each enabled [`Integration`] turns the lifecycle events into complete HTTP requests
 //! ([`Delivery`] outputs) that go through the same outbox as webhooks: the same retries, dead
 //! letters, redrive, and ids derived from the inputs. Credentials are references only; the host
-//! resolves them and builds the `Authorization` header at send time ([`Auth::header`]).
+//! resolves them and builds the `Authorization` header at send time ([`Auth::header`](crate::output::Auth::header)).
 //!
 //! | event | Zendesk | Freshdesk | Intercom |
 //! | --- | --- | --- | --- |

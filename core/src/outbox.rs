@@ -12,7 +12,6 @@
 //! - 410 Gone: the webhook is disabled until an `enable_webhook` input, and the delivery is
 //!   dead-lettered; so is every later event for that webhook, so nothing is dropped silently.
 //! - Any other status: dead letter at once (it will not get better by retrying).
-//!
 //! - Helpdesk requests ([`crate::integrations`]) of one integration and conversation go out one
 //!   at a time, in order; a 2xx of a creating request must carry the new id in its body.
 //!

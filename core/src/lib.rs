@@ -68,6 +68,7 @@ pub mod events;
 mod flow;
 pub mod hours;
 pub mod input;
+pub mod integrations;
 mod json;
 pub mod outbox;
 pub mod output;

@@ -39,6 +39,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod vendors;
+
 use handoff_core::conversation::{self, ConfigSpec, DeliveryLog};
 use handoff_core::{Config, Engine, Input};
 use serde_json::{Map, Value};

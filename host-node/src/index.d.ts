@@ -1005,12 +1005,25 @@ export interface Clock {
 
 /** What one delivery attempt came to (reported to the engine as a `delivery_result`). */
 export interface DeliveryAttemptResult {
+  /** HTTP status; absent when no response came (then `error` says why). */
   status?: number;
-  retry_after_ms?: number;
-  /** At most 1 KB of the response body. */
+  /** At most 64 KiB (`RESPONSE_BODY_LIMIT`) of the response body, cut at a character boundary. */
   body?: string;
+  /** The response's rate-limit headers that were present (`REPORTED_HEADERS`), by lower-case
+   * name, as they came: the engine reads `retry-after` and `x-ratelimit-reset` itself. */
+  headers?: Partial<Record<ReportedHeader, string>>;
+  /** Network error, timeout, or why the attempt was not sent (a credential not set, an unknown
+   * auth scheme); names references, never secrets. */
   error?: string;
 }
+
+/** The response headers `HandoffHost` reports in `delivery_result.headers`. */
+export type ReportedHeader =
+  | 'retry-after'
+  | 'x-ratelimit-reset'
+  | 'x-rate-limit-remaining'
+  | 'x-ratelimit-remaining'
+  | 'ratelimit-reset';
 
 export interface DeliveryAttempt {
   delivery: DeliveryOutput;
@@ -1023,13 +1036,16 @@ export interface DeliveryAttempt {
 export type EmittedOutput = Exclude<Output, DeliveryOutput>;
 
 export interface HandoffHostOptions {
-  /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`). */
+  /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`) nor any
+   * `integrations` (they all carry credentials). */
   config: Config | HandoffConfig;
   /** The engine module (`await init()`); loaded with `init()` when left out. */
   wasm?: EngineModule;
   /** Default: `MemoryStore`. */
   store?: StateStore;
-  /** Resolves a `secret_ref` to its `whsec_…` secret (default: `process.env[ref]` where there is one). */
+  /** Resolves a reference (`secret_ref`, `token_ref`, `username_ref`, `password_ref`) to its value:
+   * a `whsec_…` webhook secret, a helpdesk token or key (default: `process.env[ref]` where there is
+   * one). Unset (`undefined`, `null`, `''`) fails the attempt with an error naming the reference. */
   secrets?: (ref: string) => string | undefined | null | Promise<string | undefined | null>;
   /** Default: the real clock. */
   clock?: Clock;
@@ -1041,7 +1057,7 @@ export interface HandoffHostOptions {
   timeoutMs?: number;
   /** Longest single timer (default and most: 2^31 - 1 ms); later wakeups are re-armed. */
   maxTimerMs?: number;
-  /** `'browser'` refuses webhook secrets; default: a browser when `window` exists. */
+  /** `'browser'` refuses webhook secrets and integrations; default: a browser when `window` exists. */
   environment?: 'browser' | 'server';
   onOutput?: (output: EmittedOutput) => void;
   onError?: (error: Error) => void;
@@ -1054,7 +1070,8 @@ export interface HandoffHostEvents {
   error: Error;
 }
 
-/** The driver: keeps the clock, persists the state before performing outputs, delivers webhooks. */
+/** The driver: keeps the clock, persists the state before performing outputs, performs deliveries
+ * (webhooks signed, helpdesk requests with bearer or basic auth). */
 export declare class HandoffHost {
   constructor(options: HandoffHostOptions);
   /** `new HandoffHost(options)` then `start()`. */
@@ -1080,11 +1097,17 @@ export declare class HandoffHost {
 }
 
 export declare const BROWSER_SECRETS_ERROR: string;
+/** Why a browser refuses `handoff.integrations` (thrown after the path: `handoff.integrations[0] ("zendesk"): …`). */
+export declare const BROWSER_INTEGRATIONS_ERROR: string;
+/** The response headers reported in `delivery_result.headers`, when present. */
+export declare const REPORTED_HEADERS: readonly ReportedHeader[];
 export declare const DEFAULT_TIMEOUT_MS: number;
 export declare const MAX_TIMER_MS: number;
+/** How much of a response body is reported (64 KiB: helpdesk ids are read from it). */
 export declare const RESPONSE_BODY_LIMIT: number;
 export declare const systemClock: Clock;
-/** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`. */
+/** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`: a helper for code performing
+ * requests itself (`HandoffHost` reports the header and the engine reads it). */
 export declare function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined;
 /** Standard Webhooks signature with WebCrypto (the same bytes as the engine's `sign`). */
 export declare function signWithWebCrypto(secret: string, msgId: string, timestampSecs: number, body: string): Promise<string>;

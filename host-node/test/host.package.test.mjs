@@ -129,7 +129,7 @@ test(
   async (t) => {
     const conversations = [];
     const dir = new URL('examples/conversations/', repo);
-    const names = existsSync(dir) ? ['outside-hours', 'spec-walkthrough', 'webhook-retries'] : [];
+    const names = existsSync(dir) ? ['outside-hours', 'spec-walkthrough', 'webhook-retries', 'helpdesk-zendesk'] : [];
     if (names.length === 0) t.diagnostic('real data not checked: not inside the handoff repository');
     for (const name of names) {
       const text = await readFile(new URL(`${name}.jsonl`, dir), 'utf8');

@@ -299,7 +299,7 @@ describe('the worker example under workerd', () => {
     const steps = journal.entries;
     const failed = steps.findIndex((s) => s.input.type === 'delivery_result' && s.input.delivery_id === requested.delivery_id && s.input.status === 503);
     assert.ok(failed >= 0, 'the 503 was reported to the engine');
-    assert.equal(steps[failed].input.retry_after_ms, 1000);
+    assert.deepEqual(steps[failed].input.headers, { 'retry-after': '1' }, 'Retry-After reported for the engine to read');
     const [retry] = ofType(steps[failed].outputs, 'delivery_retry');
     assert.equal(retry.delivery_id, requested.delivery_id);
     const tick = steps.findIndex((s, i) => i > failed && s.input.type === 'tick' && ofType(s.outputs, 'delivery').some((d) => d.delivery_id === requested.delivery_id));

@@ -6,9 +6,10 @@
 // engine's state has exactly one writer.
 //
 // The object keeps the state in its storage (DurableObjectStore, chunked above 60 000 characters),
-// keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs webhook
-// deliveries with fetch, signed with the secret its `secret_ref` names among the worker's bindings,
-// and is called by the front worker over RPC.
+// keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs deliveries with
+// fetch (webhooks signed with the secret their `secret_ref` names among the worker's bindings;
+// helpdesk requests authorized with the token or key their `token_ref`, `username_ref` or
+// `password_ref` names there), and is called by the front worker over RPC.
 
 import { DurableObject } from 'cloudflare:workers';
 import { DurableObjectStore, HandoffHost, init } from 'handoff-engine';
@@ -35,7 +36,10 @@ export function settingsFrom(env) {
   }
 }
 
-/** The worker's binding named by a webhook's `secret_ref`, when it is text (a secret or a var). */
+/**
+ * The worker's binding named by a reference (a webhook's `secret_ref`, a helpdesk's `token_ref`,
+ * `username_ref` or `password_ref`), when it is text (a secret or a var).
+ */
 function secretsFrom(env) {
   return (ref) => {
     const value = Object.hasOwn(env, ref) ? env[ref] : undefined;

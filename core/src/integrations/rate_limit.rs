@@ -30,15 +30,28 @@ fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a s
         .map(|(_, v)| v.trim())
 }
 
-/// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`.
+/// `Retry-After: 120` or an HTTP date: `Wed, 21 Oct 2015 07:28:00 GMT` (IMF-fixdate), or the two
+/// obsolete forms recipients must still accept (RFC 9110 §5.6.7): `Wednesday, 21-Oct-15 07:28:00
+/// GMT` (RFC 850) and `Wed Oct 21 07:28:00 2015` (asctime).
 fn retry_after(value: &str, now: i64) -> Option<u64> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(seconds.saturating_mul(1000));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(value)
-        .ok()?
-        .timestamp_millis();
+    let at = http_date(value)?;
     Some(u64::try_from(at.saturating_sub(now)).unwrap_or(0))
+}
+
+/// An HTTP date in any of its three forms, as epoch ms.
+fn http_date(value: &str) -> Option<i64> {
+    if let Ok(at) = chrono::DateTime::parse_from_rfc2822(value) {
+        return Some(at.timestamp_millis());
+    }
+    // (chrono's `%y` reads RFC 850's two-digit years as 1969..2068.)
+    let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
+        .into_iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(&collapsed, format).ok())
+        .map(|at| at.and_utc().timestamp_millis())
 }
 
 /// `X-RateLimit-Reset: 1768213860` (unix seconds).
@@ -86,6 +99,28 @@ mod tests {
         assert_eq!(
             retry_after_ms(&result(&[("X-RateLimit-Reset", "1768213830")], None), NOW),
             Some(30_000)
+        );
+        // The obsolete forms (RFC 850, asctime), as RFC 9110 asks recipients to accept.
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Monday, 12-Jan-26 10:31:00 GMT")], None),
+                NOW
+            ),
+            Some(60_000)
+        );
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Mon Jan 12 10:32:00 2026")], None),
+                NOW
+            ),
+            Some(120_000)
+        );
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Mon Jan  5 10:30:00 2026")], None),
+                NOW
+            ),
+            Some(0)
         );
         // A date in the past means "now".
         assert_eq!(

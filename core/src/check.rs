@@ -42,6 +42,20 @@ fn unit(path: &str, value: Option<f64>, min: f64, max: f64) -> Result<(), InputE
 
 fn customer(path: &str, c: &Option<Customer>) -> Result<(), InputError> {
     let Some(c) = c else { return Ok(()) };
+    // Vendor ids the integrations put into URLs: plain ids only.
+    for attr in crate::integrations::ID_ATTRIBUTES {
+        match c.attributes.get(*attr) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if crate::integrations::is_safe_id(s) => {}
+            Some(other) => {
+                return Err(InputError::with_value(
+                    format!("{path}.attributes.{attr}"),
+                    "expected an id: 1 to 128 letters, digits, '_', '-' or '.'",
+                    other,
+                ))
+            }
+        }
+    }
     if let Some(email) = &c.email {
         if !email.is_empty() && !looks_like_email(email) {
             return Err(InputError::with_value(
@@ -225,6 +239,22 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
                     &Value::String(r.delivery_id.clone()),
                 ));
             }
+            if let Some(headers) = &r.headers {
+                if headers.len() > 100 {
+                    return Err(InputError::new(
+                        "input.headers",
+                        "at most 100 headers (only retry-after and x-ratelimit-reset are read)",
+                    ));
+                }
+                for (name, value) in headers {
+                    if value.len() > 8 * 1024 {
+                        return Err(InputError::new(
+                            format!("input.headers.{name}"),
+                            "header values are at most 8 KiB",
+                        ));
+                    }
+                }
+            }
             if let Some(status) = r.status {
                 if !(100..=599).contains(&status) {
                     return Err(InputError::with_value(
@@ -260,6 +290,7 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
                 .webhooks
                 .iter()
                 .any(|w| w.id == letter.delivery.webhook_id)
+                && !crate::integrations::is_configured(config, &letter.delivery.webhook_id)
             {
                 return Err(InputError::with_value(
                     "input.delivery_id",
@@ -272,10 +303,12 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
             }
         }
         Input::EnableWebhook(e) => {
-            if !config.webhooks.iter().any(|w| w.id == e.webhook_id) {
+            if !config.webhooks.iter().any(|w| w.id == e.webhook_id)
+                && !crate::integrations::is_configured(config, &e.webhook_id)
+            {
                 return Err(InputError::with_value(
                     "input.webhook_id",
-                    "no webhook with this id in handoff.webhooks",
+                    "no webhook or integration with this id in handoff.webhooks or handoff.integrations",
                     &Value::String(e.webhook_id.clone()),
                 ));
             }

@@ -69,8 +69,11 @@ pub struct Config {
     pub outside_hours: OutsideHours,
     /// `handoff.agents`: known agents with names, skills and capacity.
     pub agents: Vec<AgentProfile>,
-    /// `handoff.webhooks`: endpoints told about handoff events.
+    /// `handoff.webhooks`: endpoints told about handoff events (with the enabled
+    /// `kind: "webhook"` entries of `handoff.integrations`).
     pub webhooks: Vec<Webhook>,
+    /// `handoff.integrations` of a helpdesk kind (Zendesk, Freshdesk, Intercom).
+    pub integrations: Vec<crate::integrations::Integration>,
     /// Topic keyword matcher built from `triggers.topics` and `routing.topic_skills`.
     pub topic_matcher: TopicMatcher,
 }
@@ -426,6 +429,7 @@ const HANDOFF_KEYS: &[&str] = &[
     "outside_hours",
     "agents",
     "webhooks",
+    "integrations",
 ];
 
 fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
@@ -452,8 +456,18 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         outside_message,
         errors,
     );
-    let webhooks = match obj.get("webhooks") {
+    let mut webhooks = match obj.get("webhooks") {
         Some(v) => parse_webhooks(v, &obj.path_of("webhooks"), errors),
+        None => Vec::new(),
+    };
+    let integrations = match obj.get("integrations") {
+        Some(v) => {
+            let taken: Vec<String> = webhooks.iter().map(|w| w.id.clone()).collect();
+            let parsed =
+                crate::integrations::config::parse(v, &obj.path_of("integrations"), &taken, errors);
+            webhooks.extend(parsed.webhooks);
+            parsed.integrations
+        }
         None => Vec::new(),
     };
     let mut matcher_topics: Vec<(String, Vec<String>)> = triggers
@@ -478,6 +492,7 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         outside_hours,
         agents,
         webhooks,
+        integrations,
         topic_matcher: TopicMatcher::new(matcher_topics),
     })
 }
@@ -961,61 +976,70 @@ fn parse_webhooks(value: &Value, path: &str, errors: &mut Errors) -> Vec<Webhook
         ) else {
             continue;
         };
-        if obj.map.contains_key("secret") {
-            // Never echo the value: it is a secret.
-            errors.at(
-                &obj.path_of("secret"),
-                "inline secrets are not accepted; set \"secret_ref\" to the name of an environment \
-                 variable or worker secret that holds the whsec_... secret",
-            );
-        }
-        let id = obj
-            .nonempty_string("id", errors)
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("webhook_{i}"));
-        let url = obj.nonempty_string("url", errors);
-        match url {
-            None if obj.get("url").is_none() => {
-                errors.at(&obj.path_of("url"), "missing field \"url\"")
-            }
-            Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => errors.value(
-                &obj.path_of("url"),
-                "expected an http:// or https:// URL",
-                &Value::String(u.into()),
-            ),
-            _ => {}
-        }
-        let events = obj.strings("events", errors).unwrap_or_default();
-        for (j, e) in events.iter().enumerate() {
-            if !EVENT_NAMES.contains(&e.as_str()) {
-                errors.value(
-                    &index(&obj.path_of("events"), j),
-                    format!("unknown event, expected one of: {}", EVENT_NAMES.join(", ")),
-                    &Value::String(e.clone()),
-                );
-            }
-        }
-        let secret_ref = obj
-            .nonempty_string("secret_ref", errors)
-            .map(str::to_string);
-        if out.iter().any(|w| w.id == id) {
+        let Some(hook) = parse_webhook(&obj, &format!("webhook_{i}"), errors) else {
+            continue;
+        };
+        if out.iter().any(|w| w.id == hook.id) {
             errors.value(
                 &obj.path_of("id"),
                 "webhook id listed twice",
-                &Value::String(id),
+                &Value::String(hook.id),
             );
             continue;
         }
-        if let Some(url) = url {
-            out.push(Webhook {
-                id,
-                url: url.to_string(),
-                events,
-                secret_ref,
-            });
-        }
+        out.push(hook);
     }
     out
+}
+
+/// One webhook object (`handoff.webhooks[i]`, or a `kind: "webhook"` integration): the same
+/// reading, the same errors, for both.
+pub(crate) fn parse_webhook(
+    obj: &Obj<'_>,
+    default_id: &str,
+    errors: &mut Errors,
+) -> Option<Webhook> {
+    if obj.map.contains_key("secret") {
+        // Never echo the value: it is a secret.
+        errors.at(
+            &obj.path_of("secret"),
+            "inline secrets are not accepted; set \"secret_ref\" to the name of an environment \
+             variable or worker secret that holds the whsec_... secret",
+        );
+    }
+    let id = obj
+        .nonempty_string("id", errors)
+        .map(str::to_string)
+        .unwrap_or_else(|| default_id.to_string());
+    let url = obj.nonempty_string("url", errors);
+    match url {
+        None if obj.get("url").is_none() => errors.at(&obj.path_of("url"), "missing field \"url\""),
+        Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => errors.value(
+            &obj.path_of("url"),
+            "expected an http:// or https:// URL",
+            &Value::String(u.into()),
+        ),
+        _ => {}
+    }
+    let events = obj.strings("events", errors).unwrap_or_default();
+    for (j, e) in events.iter().enumerate() {
+        if !EVENT_NAMES.contains(&e.as_str()) {
+            errors.value(
+                &index(&obj.path_of("events"), j),
+                format!("unknown event, expected one of: {}", EVENT_NAMES.join(", ")),
+                &Value::String(e.clone()),
+            );
+        }
+    }
+    let secret_ref = obj
+        .nonempty_string("secret_ref", errors)
+        .map(str::to_string);
+    Some(Webhook {
+        id,
+        url: url?.to_string(),
+        events,
+        secret_ref,
+    })
 }
 
 #[cfg(test)]

@@ -156,6 +156,11 @@ impl<'a> Flow<'a> {
     }
 
     fn event(&mut self, conv_id: &str, event: Value) {
+        // The event output comes before its deliveries (webhooks', then the integrations').
+        self.out.push(Output::Event {
+            conversation_id: conv_id.to_string(),
+            event: event.clone(),
+        });
         outbox::enqueue_event(
             &self.config.webhooks,
             self.state,
@@ -164,20 +169,13 @@ impl<'a> Flow<'a> {
             self.now,
             &mut self.out,
         );
-        // The event output comes before its deliveries: insert it ahead of what enqueue added.
-        let deliveries = self
-            .out
-            .iter()
-            .rev()
-            .take_while(|o| matches!(o, Output::Delivery(_) | Output::DeliveryFailed { .. }))
-            .count();
-        let at = self.out.len() - deliveries;
-        self.out.insert(
-            at,
-            Output::Event {
-                conversation_id: conv_id.to_string(),
-                event,
-            },
+        crate::integrations::on_event(
+            self.config,
+            self.state,
+            conv_id,
+            &event,
+            self.now,
+            &mut self.out,
         );
     }
 

@@ -634,11 +634,28 @@ fn parse_timezone(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Optio
         path,
         format!(
             "unknown time zone{hint}; expected an IANA time zone name such as \"Asia/Kolkata\", \
-             \"Europe/London\" or \"UTC\""
+             \"Europe/London\" or \"UTC\"{}",
+            filtered_build_note()
         ),
         v,
     ));
     None
+}
+
+/// In a build with only some zones (`zone-filter`), which ones it has and how to get another.
+#[cfg(feature = "zone-filter")]
+fn filtered_build_note() -> String {
+    let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
+    format!(
+        " (this engine was built with only these time zones: {}; rebuild it with \
+         `cargo xtask wasm --zones ...` naming the zone, or use the full build)",
+        names.join(", ")
+    )
+}
+
+#[cfg(not(feature = "zone-filter"))]
+fn filtered_build_note() -> String {
+    String::new()
 }
 
 fn parse_schedule(

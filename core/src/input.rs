@@ -285,9 +285,16 @@ pub struct DeliveryResult {
     /// `Retry-After` (or a vendor's reset header) converted to milliseconds by the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
-    /// Response body (truncated by the host), kept for dead letters.
+    /// Response body (hosts report up to 64 KiB of it). For a helpdesk request that creates
+    /// something, the engine reads the new id from it (and keeps nothing else); a failure's body
+    /// is clipped into the error text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// Response headers the engine may use, by lower-case name: `retry-after` (seconds or an
+    /// HTTP date) and `x-ratelimit-reset` (unix seconds, Intercom) set the earliest retry of a
+    /// 408, 429 or 5xx; `retry_after_ms` wins when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
     /// Network error text, when there was no response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

@@ -55,7 +55,7 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
 pub(crate) struct Obj<'a> {
     pub(crate) map: &'a Map<String, Value>,
     pub(crate) path: String,
-    known: &'static [&'static str],
+    pub(crate) known: &'static [&'static str],
 }
 
 impl<'a> Obj<'a> {
@@ -67,6 +67,27 @@ impl<'a> Obj<'a> {
         known: &'static [&'static str],
         errors: &mut Errors,
     ) -> Option<Obj<'a>> {
+        Obj::read(value, path, known, true, errors)
+    }
+
+    /// [`Obj::new`] for objects that hold credentials: an unknown field is reported without its
+    /// value (a misspelt `api_tokn` may hold a secret).
+    pub(crate) fn new_guarded(
+        value: &'a Value,
+        path: &str,
+        known: &'static [&'static str],
+        errors: &mut Errors,
+    ) -> Option<Obj<'a>> {
+        Obj::read(value, path, known, false, errors)
+    }
+
+    fn read(
+        value: &'a Value,
+        path: &str,
+        known: &'static [&'static str],
+        show_values: bool,
+        errors: &mut Errors,
+    ) -> Option<Obj<'a>> {
         match value {
             Value::Object(map) => {
                 let obj = Obj {
@@ -74,7 +95,7 @@ impl<'a> Obj<'a> {
                     path: path.to_string(),
                     known,
                 };
-                obj.check_unknown(errors);
+                obj.check_unknown(show_values, errors);
                 Some(obj)
             }
             other => {
@@ -88,20 +109,21 @@ impl<'a> Obj<'a> {
         }
     }
 
-    fn check_unknown(&self, errors: &mut Errors) {
+    fn check_unknown(&self, show_values: bool, errors: &mut Errors) {
         for (key, value) in self.map {
             if !self.known.contains(&key.as_str()) {
                 let hint = suggest(key, self.known)
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
                     .unwrap_or_default();
-                errors.value(
-                    &join(&self.path, key),
-                    format!(
-                        "unknown field \"{key}\"{hint}, expected one of: {}",
-                        self.known.join(", ")
-                    ),
-                    value,
+                let message = format!(
+                    "unknown field \"{key}\"{hint}, expected one of: {}",
+                    self.known.join(", ")
                 );
+                if show_values {
+                    errors.value(&join(&self.path, key), message, value);
+                } else {
+                    errors.at(&join(&self.path, key), message);
+                }
             }
         }
     }

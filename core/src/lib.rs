@@ -60,6 +60,7 @@
 
 mod check;
 pub mod config;
+pub mod conversation;
 mod context;
 mod engine;
 pub mod error;
@@ -67,6 +68,7 @@ pub mod events;
 mod flow;
 pub mod hours;
 pub mod input;
+pub mod integrations;
 mod json;
 pub mod outbox;
 pub mod output;

@@ -6,11 +6,14 @@
 //! - 2xx: done (`delivered`).
 //! - 408, 429, 5xx, or no response: retried on the Standard Webhooks schedule (5 s, 5 min, 30 min,
 //!   2 h, 5 h, 10 h, 14 h, 20 h, 24 h after each failure; ±10 % jitter derived from the delivery id, so
-//!   replays are identical), never sooner than the receiver's `Retry-After`; after
+//!   replays are identical), never sooner than the receiver's `Retry-After` (`retry_after_ms`, or
+//!   the `retry-after` / `x-ratelimit-reset` response headers); after
 //!   [`MAX_ATTEMPTS`] attempts it becomes a dead letter.
 //! - 410 Gone: the webhook is disabled until an `enable_webhook` input, and the delivery is
 //!   dead-lettered; so is every later event for that webhook, so nothing is dropped silently.
 //! - Any other status: dead letter at once (it will not get better by retrying).
+//! - Helpdesk requests ([`crate::integrations`]) of one integration and conversation go out one
+//!   at a time, in order; a 2xx of a creating request must carry the new id in its body.
 //!
 //! A delivery handed out but never reported (the host crashed) is treated as a timeout
 //! [`LEASE_MS`] later and retried with the same `delivery_id`, so delivery is at-least-once and
@@ -111,6 +114,7 @@ pub(crate) fn enqueue_event(
                 },
                 None => Auth::None,
             },
+            operation: None,
         };
         if let Some(reason) = state.disabled_webhooks.get(&hook.id) {
             let reason = format!("webhook {} is disabled: {reason}", hook.id);
@@ -129,7 +133,7 @@ pub(crate) fn enqueue_event(
     }
 }
 
-fn dead_letter(
+pub(crate) fn dead_letter(
     state: &mut State,
     delivery: Delivery,
     reason: String,
@@ -171,11 +175,24 @@ pub(crate) fn apply_result(
         return;
     };
     let attempt = entry.delivery.attempt;
+    let retry_after_ms = crate::integrations::rate_limit::retry_after_ms(result, now);
     match result.status {
-        Some(200..=299) => out.push(Output::Delivered {
-            delivery_id: result.delivery_id.clone(),
-            attempt,
-        }),
+        Some(status @ 200..=299) => {
+            // A helpdesk request that creates something must return its id (kept for the
+            // follow-ups); without it the follow-ups cannot go, so it is a dead letter.
+            if let Err(reason) =
+                crate::integrations::accept_response(state, &entry.delivery, result.body.as_deref())
+            {
+                let reason = format!("HTTP {status}, but {reason}");
+                dead_letter(state, entry.delivery, reason, Some(status), now, out);
+                return;
+            }
+            out.push(Output::Delivered {
+                delivery_id: result.delivery_id.clone(),
+                attempt,
+            });
+            crate::integrations::on_delivered(state, &entry.delivery, now, out);
+        }
         Some(410) => {
             let hook = entry.delivery.webhook_id.clone();
             let reason = "410 Gone: the receiver asked to stop sending".to_string();
@@ -191,30 +208,14 @@ pub(crate) fn apply_result(
                 Some(body) if !body.is_empty() => format!("HTTP {status}: {}", clip(body)),
                 _ => format!("HTTP {status}"),
             };
-            retry_or_give_up(
-                state,
-                entry,
-                error,
-                Some(status),
-                result.retry_after_ms,
-                now,
-                out,
-            );
+            retry_or_give_up(state, entry, error, Some(status), retry_after_ms, now, out);
         }
         None => {
             let error = result
                 .error
                 .clone()
                 .unwrap_or_else(|| "network error".into());
-            retry_or_give_up(
-                state,
-                entry,
-                clip(&error),
-                None,
-                result.retry_after_ms,
-                now,
-                out,
-            );
+            retry_or_give_up(state, entry, clip(&error), None, retry_after_ms, now, out);
         }
         Some(status) => {
             let reason = match &result.body {

@@ -308,6 +308,30 @@ pub enum Auth {
         /// Environment variable or worker secret holding the `whsec_…` secret.
         secret_ref: String,
     },
+    /// `Authorization: Bearer <token>`, the token resolved from `token_ref` (Intercom, Zendesk
+    /// OAuth).
+    Bearer {
+        /// Environment variable or worker secret holding the token.
+        token_ref: String,
+    },
+    /// `Authorization: Basic base64(<username>:<password>)`. Exactly one of `username` /
+    /// `username_ref` and exactly one of `password` / `password_ref` is set: a literal where the
+    /// part is not secret (Zendesk's `agent@example.com/token`, Freshdesk's password `X`), a
+    /// reference where it is.
+    Basic {
+        /// The user name, written as is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+        /// Environment variable or worker secret holding the user name (Freshdesk's API key).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username_ref: Option<String>,
+        /// The password, written as is (never a secret).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password: Option<String>,
+        /// Environment variable or worker secret holding the password (Zendesk's API token).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_ref: Option<String>,
+    },
 }
 
 /// An HTTP request for the host to perform.
@@ -333,4 +357,8 @@ pub struct Delivery {
     pub attempt: u32,
     /// What the host adds at send time.
     pub auth: Auth,
+    /// For helpdesk integrations, what the request does (`zendesk.create_ticket`,
+    /// `intercom.assign`, …); absent for webhooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }

@@ -392,6 +392,10 @@ pub struct State {
     pub dead_letters: BTreeMap<String, DeadLetter>,
     /// Webhooks disabled by a 410 Gone, with the reason.
     pub disabled_webhooks: BTreeMap<String, String>,
+    /// Helpdesk requests per integration and conversation (`"{integration}:{conversation}"`),
+    /// sent one at a time, in order: the ids the vendor returned, and the requests waiting.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub integration_chains: BTreeMap<String, crate::integrations::Chain>,
 }
 
 impl Default for State {
@@ -407,6 +411,7 @@ impl Default for State {
             outbox: BTreeMap::new(),
             dead_letters: BTreeMap::new(),
             disabled_webhooks: BTreeMap::new(),
+            integration_chains: BTreeMap::new(),
         }
     }
 }

@@ -151,6 +151,7 @@ pub fn exercise(engine: &mut Engine) {
             retry_after_ms: Some(u64::MAX),
             body: None,
             error: None,
+            headers: None,
         });
         handle_checked(engine, input, now);
     }
@@ -491,6 +492,7 @@ fn to_input(op: &Op, state: &State) -> Input {
                 retry_after_ms: retry_after_ms.map(u64::from),
                 body: Some("oops".into()),
                 error: None,
+                headers: None,
             })
         }
         Op::Redrive { pick } => {

@@ -33,9 +33,12 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use handoff_core::conversation::{self, ConfigSpec, ConversationError, DeliveryLog};
 use serde_json::{Map, Value};
 
 use crate::{Host, HostError, Runtime};
+
+pub use handoff_core::conversation::Line;
 
 /// A problem with a conversation file itself (not an input the engine refused).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +59,10 @@ impl ReplayError {
             message: message.into(),
         }
     }
+
+    fn in_file(file: &Path, e: ConversationError) -> ReplayError {
+        ReplayError::new(file, e.line, e.message)
+    }
 }
 
 impl fmt::Display for ReplayError {
@@ -68,19 +75,6 @@ impl fmt::Display for ReplayError {
 }
 
 impl std::error::Error for ReplayError {}
-
-/// One timed input line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    /// 1-based line number in the file.
-    pub number: usize,
-    /// `now` (epoch ms).
-    pub now: i64,
-    /// The input as written (delivery references not yet resolved).
-    pub input: Value,
-    /// The line is deliberately bad: the engine must refuse it.
-    pub expect_error: bool,
-}
 
 /// A parsed conversation file: the configuration text and the input lines.
 #[derive(Debug, Clone)]
@@ -119,7 +113,9 @@ pub fn load_plain(
     let config_json = std::fs::read_to_string(config)
         .map_err(|e| ReplayError::new(config, None, format!("cannot read config: {e}")))?;
     let text = read(path)?;
-    let lines = parse_lines(path, &text, false)?.1;
+    let lines = conversation::parse(&text, false)
+        .map_err(|e| ReplayError::in_file(path, e))?
+        .lines;
     Ok(Conversation {
         path: path.to_path_buf(),
         config_json,
@@ -140,107 +136,35 @@ fn read(path: &Path) -> Result<String, ReplayError> {
 /// # Errors
 /// As [`load`].
 pub fn parse(path: &Path, text: &str) -> Result<Conversation, ReplayError> {
-    let (config, lines) = parse_lines(path, text, true)?;
-    let Some((number, spec)) = config else {
+    let parsed = conversation::parse(text, true).map_err(|e| ReplayError::in_file(path, e))?;
+    let Some((number, spec)) = parsed.config else {
         return Err(ReplayError::new(
             path,
             None,
             "empty: expected a {\"config\": ...} line first",
         ));
     };
-    let err = |message: String| ReplayError::new(path, Some(number), message);
     let (config_json, config_path) = match spec {
-        Value::String(relative) => {
+        ConfigSpec::Path(relative) => {
             let file = config_dir(path).join(relative);
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| err(format!("cannot read config {}: {e}", file.display())))?;
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                ReplayError::new(
+                    path,
+                    Some(number),
+                    format!("cannot read config {}: {e}", file.display()),
+                )
+            })?;
             (text, Some(file))
         }
-        spec @ Value::Object(_) => (spec.to_string(), None),
-        other => {
-            return Err(err(format!(
-                "\"config\" must be a path or an object, found {other}"
-            )))
-        }
+        ConfigSpec::Inline(spec) => (spec.to_string(), None),
     };
     Ok(Conversation {
         path: path.to_path_buf(),
         config_json,
         config_path,
         config_line: Some(number),
-        lines,
+        lines: parsed.lines,
     })
-}
-
-type Parsed = (Option<(usize, Value)>, Vec<Line>);
-
-fn parse_lines(path: &Path, text: &str, config_first: bool) -> Result<Parsed, ReplayError> {
-    let mut config = None;
-    let mut lines = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let number = i + 1;
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let err = |message: String| ReplayError::new(path, Some(number), message);
-        let value: Value =
-            serde_json::from_str(raw).map_err(|e| err(format!("not valid JSON: {e}")))?;
-        let Value::Object(mut map) = value else {
-            return Err(err("expected a JSON object".into()));
-        };
-        if config_first && config.is_none() {
-            let Some(spec) = map.remove("config") else {
-                return Err(err(
-                    "the first line must be {\"config\": \"<path>\"} or {\"config\": {...}}".into(),
-                ));
-            };
-            if let Some(key) = map.keys().next() {
-                return Err(err(format!(
-                    "unknown key \"{key}\" on the config line (only \"config\")"
-                )));
-            }
-            config = Some((number, spec));
-            continue;
-        }
-        if map.contains_key("config") {
-            return Err(err(if config_first {
-                "a second {\"config\": ...} line: a file has one configuration, on its first line"
-                    .into()
-            } else {
-                "this file names its configuration: replay it without --config".into()
-            }));
-        }
-        let now = match map.remove("now") {
-            Some(v) => v
-                .as_i64()
-                .ok_or_else(|| err(format!("\"now\" must be epoch milliseconds, found {v}")))?,
-            None => return Err(err("missing \"now\" (epoch milliseconds)".into())),
-        };
-        let input = map
-            .remove("input")
-            .ok_or_else(|| err("missing \"input\"".into()))?;
-        let expect_error = match map.remove("expect_error") {
-            None => false,
-            Some(Value::Bool(b)) => b,
-            Some(v) => {
-                return Err(err(format!(
-                    "\"expect_error\" must be true or false, found {v}"
-                )))
-            }
-        };
-        if let Some(key) = map.keys().next() {
-            return Err(err(format!(
-                "unknown key \"{key}\" (expected \"now\", \"input\" and optionally \"expect_error\")"
-            )));
-        }
-        lines.push(Line {
-            number,
-            now,
-            input,
-            expect_error,
-        });
-    }
-    Ok((config, lines))
 }
 
 fn config_dir(path: &Path) -> &Path {
@@ -327,8 +251,8 @@ pub fn golden(steps: &[Step]) -> String {
 pub struct Replayer {
     /// The engine.
     pub host: Host,
-    /// Every delivery handed out so far, oldest first: `(event, delivery_id)`.
-    pub deliveries: Vec<(String, String)>,
+    /// Every delivery handed out so far (for `"$last"` references).
+    pub deliveries: DeliveryLog,
 }
 
 impl Replayer {
@@ -355,7 +279,7 @@ impl Replayer {
         })?;
         Ok(Replayer {
             host,
-            deliveries: Vec::new(),
+            deliveries: DeliveryLog::default(),
         })
     }
 
@@ -367,7 +291,9 @@ impl Replayer {
     /// `Err`.
     pub fn step(&mut self, file: &Path, line: &Line) -> Result<Step, ReplayError> {
         let mut input = line.input.clone();
-        self.resolve(file, line.number, &mut input)?;
+        self.deliveries
+            .resolve(&mut input)
+            .map_err(|m| ReplayError::new(file, Some(line.number), m))?;
         let result = match self.host.handle_json(&input, line.now) {
             Ok(outputs) => {
                 let values: Vec<Value> = serde_json::from_str(&outputs).map_err(|e| {
@@ -377,13 +303,7 @@ impl Replayer {
                         format!("the engine's outputs do not parse: {e}"),
                     )
                 })?;
-                for v in &values {
-                    if v.get("type").and_then(Value::as_str) == Some("delivery") {
-                        let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
-                        self.deliveries
-                            .push((field("event").to_string(), field("delivery_id").to_string()));
-                    }
-                }
+                self.deliveries.record_outputs(&values);
                 Ok(outputs)
             }
             Err(HostError::Trap(trap)) => Err(StepError::Trap(trap.to_string())),
@@ -401,47 +321,6 @@ impl Replayer {
             result,
             expect_error: line.expect_error,
         })
-    }
-
-    fn resolve(&self, file: &Path, number: usize, input: &mut Value) -> Result<(), ReplayError> {
-        let Some(Value::String(id)) = input.get_mut("delivery_id") else {
-            return Ok(());
-        };
-        let Some(reference) = id.strip_prefix("$last") else {
-            return Ok(());
-        };
-        let event = match reference {
-            "" => None,
-            r => match r.strip_prefix(':') {
-                Some(event) => Some(event),
-                None => {
-                    return Err(ReplayError::new(
-                        file,
-                        Some(number),
-                        format!(
-                            "bad delivery reference \"{id}\": write \"$last\" or \"$last:<event>\""
-                        ),
-                    ))
-                }
-            },
-        };
-        let found = self
-            .deliveries
-            .iter()
-            .rev()
-            .find(|(e, _)| event.is_none_or(|want| want == e))
-            .map(|(_, d)| d.clone());
-        *id = found.ok_or_else(|| {
-            ReplayError::new(
-                file,
-                Some(number),
-                match event {
-                    None => "\"$last\": no delivery has been handed out yet".to_string(),
-                    Some(e) => format!("\"$last:{e}\": no {e} delivery has been handed out yet"),
-                },
-            )
-        })?;
-        Ok(())
     }
 }
 

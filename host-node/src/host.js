@@ -2,11 +2,13 @@
 //
 // The engine decides everything (triggers, routing, retries, backoff, dead letters); this driver only
 // keeps the clock, persists the state *before* performing any output, performs `delivery` outputs
-// with fetch (signing them at send time), reports their results back as `delivery_result` inputs,
-// and hands every other output to listeners.
+// with fetch (signing or authorizing them at send time), reports their results back as
+// `delivery_result` inputs (status, up to 64 KiB of the body, the rate-limit headers), and hands
+// every other output to listeners.
 //
-// It never logs secrets: a resolved secret is used to sign and then dropped; error texts name the
-// `secret_ref`, never its value.
+// It never logs secrets: a resolved secret is used to sign or to build the `Authorization` header
+// and then dropped; error texts name the reference (`secret_ref`, `token_ref`, `username_ref`,
+// `password_ref`), never its value.
 
 import { MemoryStore } from './stores.js';
 
@@ -16,13 +18,41 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Longest delay setTimeout accepts (ms); later wakeups are re-armed when this one fires. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** How much of a receiver's response body is reported back to the engine (bytes). */
-export const RESPONSE_BODY_LIMIT = 1024;
+/**
+ * How much of a receiver's response body is reported back to the engine (bytes): the engine reads
+ * the id of what a helpdesk created (a ticket, an Intercom contact or conversation) from it.
+ */
+export const RESPONSE_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The response headers reported in `delivery_result.headers` (when present), by lower-case name.
+ * The engine reads `retry-after` (seconds or an HTTP date) and `x-ratelimit-reset` (unix seconds)
+ * to set the earliest retry; the others are reported for the record.
+ */
+export const REPORTED_HEADERS = Object.freeze([
+  'retry-after',
+  'x-ratelimit-reset',
+  'x-rate-limit-remaining',
+  'x-ratelimit-remaining',
+  'ratelimit-reset',
+]);
+
+/** Longest header value the engine accepts in `delivery_result.headers` (bytes); longer ones are left out. */
+const HEADER_VALUE_LIMIT = 8 * 1024;
 
 /** The error a browser host gives for a configuration with webhook secrets. */
 export const BROWSER_SECRETS_ERROR =
   "webhook secrets do not belong in a browser: leave handoff.webhooks out of the widget's config " +
   'and forward the handoff outputs to your backend';
+
+/**
+ * The error a browser host gives for a configuration with `handoff.integrations`, after the path
+ * and kind of the first one (`handoff.integrations[0] ("zendesk"): …`): every integration carries
+ * credentials by reference, so they all belong to a backend.
+ */
+export const BROWSER_INTEGRATIONS_ERROR =
+  'helpdesk integrations do not belong in a browser: they need credentials the page must not hold; ' +
+  "leave handoff.integrations out of the widget's config and forward the handoff outputs to your backend";
 
 /** The real clock. */
 export const systemClock = Object.freeze({
@@ -44,6 +74,8 @@ export function setDefaultLoader(loader) {
 
 /**
  * Parses a `Retry-After` header (delay in seconds, or an HTTP date) into milliseconds from `nowMs`.
+ * A helper for code that performs requests itself (the widget's forwarder): `HandoffHost` reports
+ * the header as it came (`delivery_result.headers`) and the engine reads it.
  * @param {string | null | undefined} value
  * @param {number} nowMs
  * @returns {number | undefined}
@@ -111,13 +143,27 @@ function isBrowser(environment) {
   return typeof window !== 'undefined';
 }
 
-/** The configured webhooks, whether the config is `{"handoff": {...}}` or the bare object. */
-function webhooksOf(config) {
+/** The list at `handoff.<key>`, whether the config is `{"handoff": {...}}` or the bare object. */
+function listOf(config, key) {
   if (config == null || typeof config !== 'object') return [];
   const handoff = Object.prototype.hasOwnProperty.call(config, 'handoff') ? config.handoff : config;
-  const hooks = handoff && typeof handoff === 'object' ? handoff.webhooks : undefined;
-  return Array.isArray(hooks) ? hooks : [];
+  const list = handoff && typeof handoff === 'object' ? handoff[key] : undefined;
+  return Array.isArray(list) ? list : [];
 }
+
+/** Why a browser may not run this configuration, or null. Names the path of what it refuses. */
+function browserRefusal(config) {
+  if (listOf(config, 'webhooks').some((w) => w && w.secret_ref != null)) return BROWSER_SECRETS_ERROR;
+  const integrations = listOf(config, 'integrations');
+  if (integrations.length > 0) {
+    const kind = integrations[0] && typeof integrations[0].kind === 'string' ? ` (${JSON.stringify(integrations[0].kind)})` : '';
+    return `handoff.integrations[0]${kind}: ${BROWSER_INTEGRATIONS_ERROR}`;
+  }
+  return null;
+}
+
+/** Characters an HTTP header value may hold (visible ASCII, space, tab, and bytes above 0x7f). */
+const HEADER_SAFE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 function messageOf(error) {
   if (error instanceof Error) return error.message;
@@ -135,9 +181,23 @@ function describeNetworkError(error) {
   return text;
 }
 
-function redact(text, secret) {
-  if (!secret) return text;
-  return String(text).split(secret).join('[redacted]');
+/** `text` with every one of `secrets` (and, for basic auth, the header built from them) blanked out. */
+function redact(text, secrets) {
+  let out = String(text);
+  for (const secret of secrets) {
+    if (secret) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}
+
+/** The reported response headers that are present, by lower-case name (values the engine takes). */
+function reportedHeaders(response) {
+  const out = {};
+  for (const name of REPORTED_HEADERS) {
+    const value = response.headers.get(name);
+    if (value != null && new TextEncoder().encode(value).length <= HEADER_VALUE_LIMIT) out[name] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Reads at most `limit` bytes of a response body as text, then stops reading. */
@@ -219,8 +279,9 @@ export class HandoffHost {
     if (config == null || typeof config !== 'object') {
       throw new TypeError('HandoffHost: options.config must be the configuration object ({"handoff": {...}})');
     }
-    if (isBrowser(options.environment) && webhooksOf(config).some((w) => w && w.secret_ref != null)) {
-      throw new Error(BROWSER_SECRETS_ERROR);
+    if (isBrowser(options.environment)) {
+      const refusal = browserRefusal(config);
+      if (refusal) throw new Error(refusal);
     }
     this.#config = config;
     this.#wasm = options.wasm ?? null;
@@ -445,7 +506,7 @@ export class HandoffHost {
     if (this.#closed) return; // not reported: the engine retries it after its lease
     this.#emit('delivery', { delivery, result, started });
     const input = { type: 'delivery_result', delivery_id: delivery.delivery_id };
-    for (const key of ['status', 'retry_after_ms', 'body', 'error']) {
+    for (const key of ['status', 'body', 'headers', 'error']) {
       if (result[key] !== undefined) input[key] = result[key];
     }
     try {
@@ -455,14 +516,15 @@ export class HandoffHost {
     }
   }
 
-  /** Performs one attempt. Resolves to `{status, retry_after_ms, body}` or `{error}`. */
+  /** Performs one attempt. Resolves to `{status, body?, headers?}` or `{error}`. */
   async #perform(delivery) {
     if (!this.#fetch) return { error: 'no fetch implementation to deliver with' };
     const headers = { ...(delivery.headers ?? {}) };
     const auth = delivery.auth ?? { scheme: 'none' };
-    let secret = null;
+    const secrets = []; // resolved values, only to blank them out of error texts
     if (auth.scheme === 'standard_webhooks') {
       const ref = auth.secret_ref;
+      let secret;
       try {
         secret = await this.#secrets(ref);
       } catch {
@@ -471,18 +533,29 @@ export class HandoffHost {
       if (typeof secret !== 'string' || secret === '') {
         return { error: `the webhook secret named by secret_ref "${ref}" is not set` };
       }
+      secrets.push(secret);
       const timestamp = Math.floor(this.#clock.now() / 1000);
       let signature;
       try {
         signature = await this.#signWith(secret, delivery.delivery_id, timestamp, delivery.body);
       } catch (error) {
-        return { error: `could not sign with secret_ref "${ref}": ${redact(messageOf(error), secret)}` };
+        return { error: `could not sign with secret_ref "${ref}": ${redact(messageOf(error), secrets)}` };
       }
       headers['webhook-id'] = delivery.delivery_id;
       headers['webhook-timestamp'] = String(timestamp);
       headers['webhook-signature'] = signature;
+    } else if (auth.scheme === 'bearer' || auth.scheme === 'basic') {
+      const authorization = await this.#authorization(auth, secrets);
+      if (authorization.error) return { error: authorization.error };
+      for (const name of Object.keys(headers)) {
+        if (name.toLowerCase() === 'authorization') delete headers[name];
+      }
+      headers.authorization = authorization.value;
+      secrets.push(authorization.value);
     } else if (auth.scheme !== 'none') {
-      return { error: `unknown auth scheme "${auth.scheme}"` };
+      return {
+        error: `unknown auth scheme ${JSON.stringify(auth.scheme)}: not sent (this host knows none, standard_webhooks, bearer and basic)`,
+      };
     }
 
     const controller = new AbortController();
@@ -504,14 +577,15 @@ export class HandoffHost {
         });
       } catch (error) {
         if (timedOut) return { error: `timed out after ${this.#timeoutMs} ms` };
-        return { error: redact(describeNetworkError(error), secret) };
+        return { error: redact(describeNetworkError(error), secrets) };
       }
       if (response.type === 'opaqueredirect' || response.status === 0) {
         return { error: 'the receiver answered with a redirect, which is not followed' };
       }
+      // Rate limits: the headers go to the engine as they came; it decides when to try again.
       const result = { status: response.status };
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.#clock.now());
-      if (retryAfter !== undefined) result.retry_after_ms = retryAfter;
+      const reported = reportedHeaders(response);
+      if (reported) result.headers = reported;
       try {
         const body = await readLimited(response, RESPONSE_BODY_LIMIT);
         if (body !== '') result.body = body;
@@ -523,6 +597,55 @@ export class HandoffHost {
       globalThis.clearTimeout(timer);
       this.#controllers.delete(controller);
     }
+  }
+
+  /**
+   * The `Authorization` value of a `bearer` or `basic` delivery, its references resolved with the
+   * secrets resolver: `{value}`, or `{error}` naming the reference (never a value). Resolved values
+   * are pushed onto `secrets` so error texts can blank them out.
+   */
+  async #authorization(auth, secrets) {
+    const resolve = async (field) => {
+      const ref = auth[field];
+      if (typeof ref !== 'string' || ref === '') return { error: `${field} is missing` };
+      let value;
+      try {
+        value = await this.#secrets(ref);
+      } catch {
+        return { error: `could not resolve the credential named by ${field} "${ref}"` };
+      }
+      if (typeof value !== 'string' || value === '') {
+        return { error: `the credential named by ${field} "${ref}" is not set (an environment variable or worker secret)` };
+      }
+      secrets.push(value);
+      return { value };
+    };
+    // Exactly one of a literal and a reference, as the engine builds it (`Auth::header` in core).
+    const part = async (name) => {
+      const literal = auth[name];
+      const hasLiteral = literal != null;
+      const hasRef = auth[`${name}_ref`] != null;
+      if (hasLiteral === hasRef) return { error: `basic auth needs exactly one of ${name} and ${name}_ref` };
+      if (hasLiteral) {
+        return typeof literal === 'string' ? { value: literal } : { error: `basic auth ${name} must be text` };
+      }
+      return resolve(`${name}_ref`);
+    };
+    if (auth.scheme === 'bearer') {
+      const token = await resolve('token_ref');
+      if (token.error) return token;
+      if (!HEADER_SAFE.test(token.value)) {
+        return {
+          error: `the credential named by token_ref "${auth.token_ref}" holds characters an HTTP header cannot carry (a line break?)`,
+        };
+      }
+      return { value: `Bearer ${token.value}` };
+    }
+    const user = await part('username');
+    if (user.error) return user;
+    const pass = await part('password');
+    if (pass.error) return pass;
+    return { value: `Basic ${base64Encode(new TextEncoder().encode(`${user.value}:${pass.value}`))}` };
   }
 
   async #signWith(secret, msgId, timestamp, body) {

@@ -25,6 +25,10 @@ export interface HandoffConfig {
   agents?: AgentConfig[];
   /** Endpoints told about handoff events. */
   webhooks?: WebhookConfig[];
+  /** Helpdesks told about handoffs (Zendesk, Freshdesk, Intercom) and custom webhooks. Keep them
+   * out of a browser's configuration: they belong to the backend or edge worker that holds the
+   * credentials. */
+  integrations?: IntegrationConfig[];
 }
 
 /** `handoff.triggers`: when a conversation goes to a person. */
@@ -169,6 +173,98 @@ export interface WebhookConfig {
   secret?: never;
 }
 
+/** `handoff.integrations[]`. Credentials are references only (`*_ref`: an environment variable
+ * or worker secret); an inline `api_token`, `api_key`, `access_token`, `password`, `token` or
+ * `secret` is refused. */
+export type IntegrationConfig =
+  | ZendeskIntegration
+  | FreshdeskIntegration
+  | IntercomIntegration
+  | WebhookIntegration;
+
+interface IntegrationCommon {
+  /** Default: the kind (`zendesk`); unique across webhooks and integrations. */
+  id?: string;
+  /** `false` sends nothing new (dead letters can still be re-driven). Default `true`. */
+  enabled?: boolean;
+}
+
+/** Zendesk Support: a ticket per handoff, updated on queued/assigned/callback/closed. */
+export interface ZendeskIntegration extends IntegrationCommon {
+  kind: 'zendesk';
+  /** `https://{subdomain}.zendesk.com`; or give `base_url`. */
+  subdomain?: string;
+  base_url?: string;
+  /** With `api_token_ref`: basic auth as `{email}/token`. */
+  email?: string;
+  api_token_ref?: string;
+  /** Instead of email + API token: an OAuth access token (bearer). */
+  oauth_token_ref?: string;
+  group_id?: number;
+  assignee_id?: number;
+  /** Added to every ticket, besides `handoff`, the trigger and the topic. */
+  tags?: string[];
+  type?: 'problem' | 'incident' | 'question' | 'task';
+  /** Our priority -> Zendesk's (default: the same names). */
+  priority_map?: Partial<Record<Priority, 'low' | 'normal' | 'high' | 'urgent'>>;
+  /** Our agent id -> Zendesk user id (sets `assignee_id` on assignment). */
+  agent_map?: Record<string, number>;
+  /** Status when the conversation closes (default `solved`; `null` leaves it). */
+  close_status?: 'open' | 'pending' | 'hold' | 'solved' | null;
+  /** Zendesk messaging pass-control, for conversations whose customer has
+   * `attributes.sunshine_conversation_id`. */
+  sunshine?: { app_id: string; key_id: string; key_secret_ref: string; switchboard_integration?: string };
+}
+
+/** Freshdesk: a ticket per handoff with private notes as it goes on. */
+export interface FreshdeskIntegration extends IntegrationCommon {
+  kind: 'freshdesk';
+  /** `https://{domain}.freshdesk.com`; or give `base_url`. */
+  domain?: string;
+  base_url?: string;
+  /** The API key (basic auth user name; the password is `X`). */
+  api_key_ref: string;
+  group_id?: number;
+  responder_id?: number;
+  tags?: string[];
+  type?: string;
+  /** 1 Email, 2 Portal, 3 Phone, 7 Chat (default), 9 Feedback widget, 10 Outbound email. */
+  source?: 1 | 2 | 3 | 7 | 9 | 10;
+  /** Our priority -> 1 Low, 2 Medium, 3 High, 4 Urgent (default low 1, normal 2, high 3, urgent 4). */
+  priority_map?: Partial<Record<Priority, 1 | 2 | 3 | 4>>;
+  /** Our agent id -> Freshdesk agent id (sets `responder_id` on assignment). */
+  agent_map?: Record<string, number>;
+  /** Status code when the conversation closes (default 4 Resolved; `null` leaves it). */
+  close_status?: 2 | 3 | 4 | 5 | null;
+}
+
+/** Intercom: the conversation handed to a team or admin with a note carrying the context. The
+ * conversation is the customer's `attributes.intercom_conversation_id`, or one created from
+ * `attributes.intercom_contact_id` or a new contact. */
+export interface IntercomIntegration extends IntegrationCommon {
+  kind: 'intercom';
+  /** `us` (default), `eu` or `au`; or give `base_url`. */
+  region?: 'us' | 'eu' | 'au';
+  base_url?: string;
+  access_token_ref: string;
+  /** `Intercom-Version` (default `2.14`). */
+  version?: string;
+  /** The admin the engine acts as. */
+  admin_id: string | number;
+  /** Hand to this team, or to `assignee_id` (an admin). */
+  team_id?: string | number;
+  assignee_id?: string | number;
+  /** Our agent id -> Intercom admin id (reassigns on assignment). */
+  agent_map?: Record<string, string | number>;
+  /** Close the Intercom conversation when ours closes (default `true`). */
+  close_on_close?: boolean;
+}
+
+/** The same as a `handoff.webhooks[]` entry. */
+export interface WebhookIntegration extends IntegrationCommon, WebhookConfig {
+  kind: 'webhook';
+}
+
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 // ---------------------------------------------------------------------------------------------
@@ -185,7 +281,8 @@ export interface Customer {
   name?: string | null;
   email?: string | null;
   phone?: string | null;
-  /** Anything else (plan, language…), passed to the agent as is. */
+  /** Anything else (plan, language…), passed to the agent as is. Reserved for integrations:
+   * `intercom_conversation_id`, `intercom_contact_id`, `sunshine_conversation_id` (plain ids). */
   attributes?: Record<string, unknown>;
 }
 
@@ -307,12 +404,15 @@ export interface DeliveryResultInput {
   delivery_id: string;
   /** HTTP status; absent for a network error or timeout. */
   status?: number;
-  /** `Retry-After` in ms. */
+  /** `Retry-After` in ms; wins over `headers`. */
   retry_after_ms?: number;
-  /** Response body (truncated). */
+  /** Response body, up to 64 KiB: the engine reads the id of what a helpdesk created from it. */
   body?: string;
   /** Network error text. */
   error?: string;
+  /** Response headers by lower-case name; `retry-after` (seconds or HTTP date) and
+   * `x-ratelimit-reset` (unix seconds) set the earliest retry. */
+  headers?: Record<string, string>;
 }
 
 export interface RedriveDeliveryInput {
@@ -465,7 +565,19 @@ export type WebhookEvent =
     };
 
 /** How the host authenticates a delivery at send time: never a secret, a reference to one. */
-export type Auth = { scheme: 'none' } | { scheme: 'standard_webhooks'; secret_ref: string };
+export type Auth =
+  | { scheme: 'none' }
+  | { scheme: 'standard_webhooks'; secret_ref: string }
+  /** `Authorization: Bearer <value of token_ref>`. */
+  | { scheme: 'bearer'; token_ref: string }
+  /** `Authorization: Basic base64(user:password)`; exactly one of each pair is set. */
+  | {
+      scheme: 'basic';
+      username?: string;
+      username_ref?: string;
+      password?: string;
+      password_ref?: string;
+    };
 
 /** An HTTP request for the host to perform (without its `type`). */
 export interface Delivery {
@@ -483,6 +595,10 @@ export interface Delivery {
   /** 1 for the first attempt. */
   attempt: number;
   auth: Auth;
+  /** Helpdesk requests only: `zendesk.create_ticket`, `zendesk.update_ticket`, `zendesk.pass_control`,
+   * `freshdesk.create_ticket`, `freshdesk.add_note`, `freshdesk.update_ticket`, `intercom.create_contact`,
+   * `intercom.create_conversation`, `intercom.note`, `intercom.assign`, `intercom.close`. */
+  operation?: string;
 }
 
 export interface MessageOutput {
@@ -725,6 +841,23 @@ export interface State {
   dead_letters: Record<string, DeadLetter>;
   /** Webhook id -> why it is disabled (410 Gone). */
   disabled_webhooks: Record<string, string>;
+  /** `"{integration}:{conversation}"` -> helpdesk requests sent one at a time, and the ids created. */
+  integration_chains?: Record<string, IntegrationChain>;
+}
+
+/** Helpdesk requests of one integration and conversation. */
+export interface IntegrationChain {
+  /** `ticket_id`, `intercom_contact_id`, `intercom_conversation_id`, `sunshine_conversation_id`. */
+  ids?: Record<string, string>;
+  /** The request out now (in the outbox or a dead letter). */
+  head?: { delivery_id: string; yields?: { name: string; pointer: string } };
+  /** Requests waiting behind it, in order. */
+  waiting?: Array<{
+    delivery: Delivery;
+    body_ids?: Record<string, string>;
+    yields?: { name: string; pointer: string };
+  }>;
+  closed: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -872,12 +1005,25 @@ export interface Clock {
 
 /** What one delivery attempt came to (reported to the engine as a `delivery_result`). */
 export interface DeliveryAttemptResult {
+  /** HTTP status; absent when no response came (then `error` says why). */
   status?: number;
-  retry_after_ms?: number;
-  /** At most 1 KB of the response body. */
+  /** At most 64 KiB (`RESPONSE_BODY_LIMIT`) of the response body, cut at a character boundary. */
   body?: string;
+  /** The response's rate-limit headers that were present (`REPORTED_HEADERS`), by lower-case
+   * name, as they came: the engine reads `retry-after` and `x-ratelimit-reset` itself. */
+  headers?: Partial<Record<ReportedHeader, string>>;
+  /** Network error, timeout, or why the attempt was not sent (a credential not set, an unknown
+   * auth scheme); names references, never secrets. */
   error?: string;
 }
+
+/** The response headers `HandoffHost` reports in `delivery_result.headers`. */
+export type ReportedHeader =
+  | 'retry-after'
+  | 'x-ratelimit-reset'
+  | 'x-rate-limit-remaining'
+  | 'x-ratelimit-remaining'
+  | 'ratelimit-reset';
 
 export interface DeliveryAttempt {
   delivery: DeliveryOutput;
@@ -890,13 +1036,16 @@ export interface DeliveryAttempt {
 export type EmittedOutput = Exclude<Output, DeliveryOutput>;
 
 export interface HandoffHostOptions {
-  /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`). */
+  /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`) nor any
+   * `integrations` (they all carry credentials). */
   config: Config | HandoffConfig;
   /** The engine module (`await init()`); loaded with `init()` when left out. */
   wasm?: EngineModule;
   /** Default: `MemoryStore`. */
   store?: StateStore;
-  /** Resolves a `secret_ref` to its `whsec_…` secret (default: `process.env[ref]` where there is one). */
+  /** Resolves a reference (`secret_ref`, `token_ref`, `username_ref`, `password_ref`) to its value:
+   * a `whsec_…` webhook secret, a helpdesk token or key (default: `process.env[ref]` where there is
+   * one). Unset (`undefined`, `null`, `''`) fails the attempt with an error naming the reference. */
   secrets?: (ref: string) => string | undefined | null | Promise<string | undefined | null>;
   /** Default: the real clock. */
   clock?: Clock;
@@ -908,7 +1057,7 @@ export interface HandoffHostOptions {
   timeoutMs?: number;
   /** Longest single timer (default and most: 2^31 - 1 ms); later wakeups are re-armed. */
   maxTimerMs?: number;
-  /** `'browser'` refuses webhook secrets; default: a browser when `window` exists. */
+  /** `'browser'` refuses webhook secrets and integrations; default: a browser when `window` exists. */
   environment?: 'browser' | 'server';
   onOutput?: (output: EmittedOutput) => void;
   onError?: (error: Error) => void;
@@ -921,7 +1070,8 @@ export interface HandoffHostEvents {
   error: Error;
 }
 
-/** The driver: keeps the clock, persists the state before performing outputs, delivers webhooks. */
+/** The driver: keeps the clock, persists the state before performing outputs, performs deliveries
+ * (webhooks signed, helpdesk requests with bearer or basic auth). */
 export declare class HandoffHost {
   constructor(options: HandoffHostOptions);
   /** `new HandoffHost(options)` then `start()`. */
@@ -947,11 +1097,17 @@ export declare class HandoffHost {
 }
 
 export declare const BROWSER_SECRETS_ERROR: string;
+/** Why a browser refuses `handoff.integrations` (thrown after the path: `handoff.integrations[0] ("zendesk"): …`). */
+export declare const BROWSER_INTEGRATIONS_ERROR: string;
+/** The response headers reported in `delivery_result.headers`, when present. */
+export declare const REPORTED_HEADERS: readonly ReportedHeader[];
 export declare const DEFAULT_TIMEOUT_MS: number;
 export declare const MAX_TIMER_MS: number;
+/** How much of a response body is reported (64 KiB: helpdesk ids are read from it). */
 export declare const RESPONSE_BODY_LIMIT: number;
 export declare const systemClock: Clock;
-/** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`. */
+/** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`: a helper for code performing
+ * requests itself (`HandoffHost` reports the header and the engine reads it). */
 export declare function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined;
 /** Standard Webhooks signature with WebCrypto (the same bytes as the engine's `sign`). */
 export declare function signWithWebCrypto(secret: string, msgId: string, timestampSecs: number, body: string): Promise<string>;

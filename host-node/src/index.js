@@ -7,9 +7,11 @@ import { setDefaultLoader } from './host.js';
 export {
   HandoffHost,
   BROWSER_SECRETS_ERROR,
+  BROWSER_INTEGRATIONS_ERROR,
   DEFAULT_TIMEOUT_MS,
   MAX_TIMER_MS,
   RESPONSE_BODY_LIMIT,
+  REPORTED_HEADERS,
   parseRetryAfter,
   signWithWebCrypto,
   systemClock,

@@ -1,8 +1,11 @@
 // A small stand-in for the wasm engine, with the same JS interface (`new Engine(config)`,
 // `handle(input, nowMs)`, `state()`, `Engine.restore(config, state)`, `nextWakeup()`), so the
 // driver's tests run without the wasm build. It copies the real engine's output shapes and its
-// outbox rules (2xx delivered; 408/429/5xx retried no sooner than Retry-After; 410 disables the
-// webhook; anything else is a dead letter; a lease of 60 s), not its decisions about people.
+// outbox rules (2xx delivered; 408/429/5xx retried no sooner than `retry_after_ms`, else the
+// reported `retry-after` or `x-ratelimit-reset` header; 410 disables the webhook; anything else is
+// a dead letter; a lease of 60 s), not its decisions about people.
+
+import { parseRetryAfter } from '../src/host.js';
 
 const LEASE_MS = 60_000;
 const RETRY_MS = 5_000;
@@ -14,6 +17,16 @@ function fail(path, message) {
 
 function clone(value) {
   return JSON.parse(JSON.stringify(value));
+}
+
+/** As the engine: `retry_after_ms`, else `retry-after` (seconds or a date), else `x-ratelimit-reset`. */
+function retryAfterOf(input, now) {
+  if (input.retry_after_ms !== undefined) return input.retry_after_ms;
+  const headers = input.headers ?? {};
+  const retryAfter = parseRetryAfter(headers['retry-after'], now);
+  if (retryAfter !== undefined) return retryAfter;
+  const reset = Number(headers['x-ratelimit-reset']);
+  return headers['x-ratelimit-reset'] !== undefined && Number.isSafeInteger(reset) ? Math.max(0, reset * 1000 - now) : undefined;
 }
 
 export class Engine {
@@ -206,7 +219,7 @@ export class Engine {
       out.push({ type: 'webhook_disabled', webhook_id: delivery.webhook_id, reason });
       this.#deadLetter(delivery, reason, 410, now, out);
     } else if (status === undefined || status === 408 || status === 429 || status >= 500) {
-      this.#retry(entry, status === undefined ? input.error ?? 'network error' : `HTTP ${status}`, input.retry_after_ms, now, out);
+      this.#retry(entry, status === undefined ? input.error ?? 'network error' : `HTTP ${status}`, retryAfterOf(input, now), now, out);
     } else {
       this.#deadLetter(delivery, `HTTP ${status} (not retried)`, status, now, out);
     }

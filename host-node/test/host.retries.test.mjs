@@ -2,7 +2,7 @@
 // clock. Loopback receivers answer from a script; a fake clock jumps time.
 
 import assert from 'node:assert/strict';
-import { HandoffHost } from 'handoff-engine';
+import { HandoffHost, RESPONSE_BODY_LIMIT } from 'handoff-engine';
 import { engineTest } from '../test-support/engines.mjs';
 import { FakeClock } from '../test-support/clock.mjs';
 import { startReceiver } from '../test-support/server.mjs';
@@ -36,7 +36,7 @@ engineTest('503 with Retry-After, then 200: retried by the timer with the same w
   const [delivery] = ofType(outputs, 'delivery');
   assert.equal(receiver.requests.length, 1);
   assert.equal(seen.deliveries[0].result.status, 503);
-  assert.equal(seen.deliveries[0].result.retry_after_ms, 1000);
+  assert.deepEqual(seen.deliveries[0].result.headers, { 'retry-after': '1' }, 'reported as it came: the engine reads it');
   assert.equal(seen.deliveries[0].result.body, 'maintenance');
 
   const [retry] = ofType(seen.outputs, 'delivery_retry');
@@ -84,7 +84,7 @@ engineTest('Retry-After as an HTTP date pushes the retry back', async (t, wasm) 
   const seen = record(host);
   await host.handle(ask());
   await host.idle();
-  assert.equal(seen.deliveries[0].result.retry_after_ms, 120_000);
+  assert.deepEqual(seen.deliveries[0].result.headers, { 'retry-after': later });
   const [retry] = ofType(seen.outputs, 'delivery_retry');
   assert.ok(retry.at >= clock.now() + 120_000, `retry at ${retry.at - clock.now()} ms`);
 });
@@ -158,11 +158,13 @@ engineTest('a receiver that does not answer in time is a timeout, retried', asyn
   assert.match(retry.error, /timed out after 150 ms/);
 });
 
-engineTest('only the first kilobyte of a response body is reported', async (t, wasm) => {
-  const { host, seen } = await setup(t, wasm, [{ status: 500, body: 'é'.repeat(3000) }]);
+engineTest('only the first 64 KiB of a response body are reported, cut at a character boundary', async (t, wasm) => {
+  // 'x' then two-byte characters: byte 65 536 is the middle of one, which is left out whole.
+  const { host, seen } = await setup(t, wasm, [{ status: 500, body: `x${'é'.repeat(40_000)}` }]);
   await host.handle(ask());
   await host.idle();
   const body = seen.deliveries[0].result.body;
-  assert.equal(body, 'é'.repeat(512));
-  assert.ok(Buffer.byteLength(body) <= 1024);
+  assert.equal(RESPONSE_BODY_LIMIT, 65_536);
+  assert.equal(body, `x${'é'.repeat(32_767)}`);
+  assert.equal(Buffer.byteLength(body), 65_535);
 });

@@ -39,6 +39,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod vendors;
+
+use handoff_core::conversation::{self, ConfigSpec, DeliveryLog};
 use handoff_core::{Config, Engine, Input};
 use serde_json::{Map, Value};
 
@@ -74,18 +77,7 @@ impl fmt::Display for ReplayError {
 
 impl std::error::Error for ReplayError {}
 
-/// One timed input line of a conversation file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    /// 1-based line number in the file.
-    pub number: usize,
-    /// `now` (epoch ms).
-    pub now: i64,
-    /// The input as written (delivery references not yet resolved).
-    pub input: Value,
-    /// The line is deliberately bad: the engine must refuse it.
-    pub expect_error: bool,
-}
+pub use handoff_core::conversation::Line;
 
 /// A parsed conversation file.
 #[derive(Debug, Clone)]
@@ -168,75 +160,25 @@ pub fn load(path: impl AsRef<Path>) -> Result<Conversation, ReplayError> {
 /// # Errors
 /// As [`load`].
 pub fn parse(path: &Path, text: &str) -> Result<Conversation, ReplayError> {
-    let mut config = None;
-    let mut config_path = None;
-    let mut lines = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let number = i + 1;
-        if raw.trim().is_empty() {
-            continue;
-        }
-        let err = |message: String| ReplayError::new(path, Some(number), message);
-        let value: Value =
-            serde_json::from_str(raw).map_err(|e| err(format!("not valid JSON: {e}")))?;
-        let Value::Object(mut map) = value else {
-            return Err(err("expected a JSON object".into()));
-        };
-        if config.is_none() {
-            let Some(spec) = map.remove("config") else {
-                return Err(err(
-                    "the first line must be {\"config\": \"<path>\"} or {\"config\": {...}}".into(),
-                ));
-            };
-            if let Some(key) = map.keys().next() {
-                return Err(err(format!(
-                    "unknown key \"{key}\" on the config line (only \"config\")"
-                )));
-            }
-            if let Value::String(relative) = &spec {
-                config_path = Some(config_dir(path).join(relative));
-            }
-            config = Some(load_config(path, number, &spec)?);
-            continue;
-        }
-        let now = match map.remove("now") {
-            Some(v) => v
-                .as_i64()
-                .ok_or_else(|| err(format!("\"now\" must be epoch milliseconds, found {v}")))?,
-            None => return Err(err("missing \"now\" (epoch milliseconds)".into())),
-        };
-        let input = map
-            .remove("input")
-            .ok_or_else(|| err("missing \"input\"".into()))?;
-        let expect_error = match map.remove("expect_error") {
-            None => false,
-            Some(Value::Bool(b)) => b,
-            Some(v) => {
-                return Err(err(format!(
-                    "\"expect_error\" must be true or false, found {v}"
-                )))
-            }
-        };
-        if let Some(key) = map.keys().next() {
-            return Err(err(format!(
-                "unknown key \"{key}\" (expected \"now\", \"input\" and optionally \"expect_error\")"
-            )));
-        }
-        lines.push(Line {
-            number,
-            now,
-            input,
-            expect_error,
-        });
-    }
-    let config = config.ok_or_else(|| {
-        ReplayError::new(path, None, "empty: expected a {\"config\": ...} line first")
-    })?;
+    let parsed =
+        conversation::parse(text, true).map_err(|e| ReplayError::new(path, e.line, e.message))?;
+    let Some((number, spec)) = parsed.config else {
+        return Err(ReplayError::new(
+            path,
+            None,
+            "empty: expected a {\"config\": ...} line first",
+        ));
+    };
+    let config_path = match &spec {
+        ConfigSpec::Path(relative) => Some(config_dir(path).join(relative)),
+        ConfigSpec::Inline(_) => None,
+    };
+    let config = load_config(path, number, &spec)?;
     Ok(Conversation {
         path: path.to_path_buf(),
         config,
         config_path,
-        lines,
+        lines: parsed.lines,
     })
 }
 
@@ -244,19 +186,18 @@ fn config_dir(path: &Path) -> &Path {
     path.parent().unwrap_or_else(|| Path::new("."))
 }
 
-fn load_config(path: &Path, line: usize, spec: &Value) -> Result<Config, ReplayError> {
+fn load_config(path: &Path, line: usize, spec: &ConfigSpec) -> Result<Config, ReplayError> {
     let err = |message: String| ReplayError::new(path, Some(line), message);
     match spec {
-        Value::String(relative) => {
+        ConfigSpec::Path(relative) => {
             let file = config_dir(path).join(relative);
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| err(format!("cannot read config {}: {e}", file.display())))?;
             Config::from_json_str(&text).map_err(|e| err(format!("{}: {e}", file.display())))
         }
-        Value::Object(_) => Config::from_value(spec).map_err(|e| err(format!("inline {e}"))),
-        other => Err(err(format!(
-            "\"config\" must be a path or an object, found {other}"
-        ))),
+        ConfigSpec::Inline(spec) => {
+            Config::from_value(spec).map_err(|e| err(format!("inline {e}")))
+        }
     }
 }
 
@@ -265,8 +206,8 @@ fn load_config(path: &Path, line: usize, spec: &Value) -> Result<Config, ReplayE
 pub struct Replayer {
     /// The engine (replace it to restart from a snapshot; the delivery log stays).
     pub engine: Engine,
-    /// Every delivery handed out so far, oldest first: `(event, delivery_id)`.
-    pub deliveries: Vec<(String, String)>,
+    /// Every delivery handed out so far (for `"$last"` references).
+    pub deliveries: DeliveryLog,
 }
 
 impl Replayer {
@@ -274,7 +215,7 @@ impl Replayer {
     pub fn new(config: Config) -> Replayer {
         Replayer {
             engine: Engine::new(config),
-            deliveries: Vec::new(),
+            deliveries: DeliveryLog::default(),
         }
     }
 
@@ -285,43 +226,9 @@ impl Replayer {
     /// is not an error here but a [`Step`] whose `result` is `Err`.
     pub fn step(&mut self, file: &Path, line: &Line) -> Result<Step, ReplayError> {
         let mut input = line.input.clone();
-        if let Some(Value::String(id)) = input.get_mut("delivery_id") {
-            if let Some(reference) = id.strip_prefix("$last") {
-                let event = match reference {
-                    "" => None,
-                    r => match r.strip_prefix(':') {
-                        Some(event) => Some(event),
-                        None => {
-                            return Err(ReplayError::new(
-                                file,
-                                Some(line.number),
-                                format!(
-                                    "bad delivery reference \"{id}\": write \"$last\" or \"$last:<event>\""
-                                ),
-                            ))
-                        }
-                    },
-                };
-                let found = self
-                    .deliveries
-                    .iter()
-                    .rev()
-                    .find(|(e, _)| event.is_none_or(|want| want == e))
-                    .map(|(_, d)| d.clone());
-                *id = found.ok_or_else(|| {
-                    ReplayError::new(
-                        file,
-                        Some(line.number),
-                        match event {
-                            None => "\"$last\": no delivery has been handed out yet".to_string(),
-                            Some(e) => {
-                                format!("\"$last:{e}\": no {e} delivery has been handed out yet")
-                            }
-                        },
-                    )
-                })?;
-            }
-        }
+        self.deliveries
+            .resolve(&mut input)
+            .map_err(|m| ReplayError::new(file, Some(line.number), m))?;
         let result = Input::from_value(input.clone())
             .and_then(|parsed| self.engine.handle(parsed, line.now));
         let result = match result {
@@ -329,8 +236,7 @@ impl Replayer {
                 let mut values = Vec::with_capacity(outputs.len());
                 for output in &outputs {
                     if let handoff_core::Output::Delivery(d) = output {
-                        self.deliveries
-                            .push((d.event.clone(), d.delivery_id.clone()));
+                        self.deliveries.record(&d.event, &d.delivery_id);
                     }
                     values.push(to_value(file, line.number, output)?);
                 }

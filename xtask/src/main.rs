@@ -5,10 +5,12 @@
 //! - `cargo xtask demo`: replays `examples/conversations/` through the engine and prints each
 //!   decision.
 
+mod chromium;
 mod demo;
 mod render;
 mod steps;
 mod wasm;
+mod zones;
 
 use std::process::ExitCode;
 
@@ -33,7 +35,17 @@ enum Command {
     /// Build only the wasm modules: the `abi` build to target/wasm/handoff_abi.wasm and the `js`
     /// build through wasm-bindgen to host-node/wasm/ (installing the target and wasm-bindgen-cli
     /// when missing).
-    Wasm,
+    ///
+    /// With --zones or --zones-from: also a build with only those time zones (smaller, for
+    /// widgets) into target/wasm/zones/.
+    Wasm {
+        /// Time zones to keep, comma-separated IANA names (e.g. Asia/Kolkata,Europe/London).
+        #[arg(long, value_name = "LIST")]
+        zones: Option<String>,
+        /// Keep every `timezone` named in these configuration files.
+        #[arg(long, value_name = "CONFIG.json")]
+        zones_from: Vec<std::path::PathBuf>,
+    },
     /// Replay examples/conversations/*.jsonl through the engine and print each decision.
     ///
     /// Until the native service exists, the demo runs the engine in-process.
@@ -45,6 +57,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `cargo xtask wasm [--zones LIST] [--zones-from CONFIG]`.
+fn wasm_command(zones: Option<&str>, zones_from: &[std::path::PathBuf]) -> Result<(), Failure> {
+    let filtered = if zones.is_some() || !zones_from.is_empty() {
+        Some(zones::collect(zones, zones_from)?)
+    } else {
+        None
+    };
+    steps::run_all(&steps::wasm_steps())?;
+    match filtered {
+        Some(zones) => zones::build(&zones),
+        None => Ok(()),
+    }
 }
 
 /// Why a task failed: a message for the user and the exit status to leave with.
@@ -76,7 +102,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Test => steps::run_all(&steps::steps()),
-        Command::Wasm => steps::run_all(&steps::wasm_steps()),
+        Command::Wasm { zones, zones_from } => wasm_command(zones.as_deref(), &zones_from),
         Command::Demo { conversation, json } => demo::run(conversation.as_deref(), json),
     };
     match result {

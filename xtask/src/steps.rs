@@ -104,6 +104,7 @@ pub fn steps() -> Vec<Step> {
         },
         bindgen_cli_step(),
         build_step(),
+        zones_step(),
         task(
             "npm-ci",
             "npm ci in host-node/ (Node >= 20)",
@@ -114,6 +115,11 @@ pub fn steps() -> Vec<Step> {
             "test",
             "HANDOFF_WASM=target/wasm/handoff_abi.wasm cargo test --workspace",
             crate::wasm::cargo_test,
+        ),
+        task(
+            "chromium",
+            "Debian's chromium for the browser tests (apt-get install when missing)",
+            crate::chromium::ensure,
         ),
         task(
             "node-test",
@@ -159,6 +165,14 @@ fn build_step() -> Step {
         "wasm-build",
         "cargo build --profile wasm-release: abi -> target/wasm/handoff_abi.wasm, js -> wasm-bindgen --target web -> host-node/wasm/",
         crate::wasm::build,
+    )
+}
+
+fn zones_step() -> Step {
+    task(
+        "wasm-zones",
+        "the filtered-zones builds with the zones of examples/business-hours.json -> target/wasm/zones/",
+        crate::zones::build_example,
     )
 }
 

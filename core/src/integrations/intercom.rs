@@ -1,0 +1,190 @@
+//! Intercom: the customer's conversation handed to a team or admin, with an internal note
+//! carrying the context package; the contact and the conversation are created when the host
+//! does not give them.
+//!
+//! The Intercom conversation comes from the input: `customer.attributes.intercom_conversation_id`
+//! (the Messenger conversation the customer is in). Without it the engine creates one from the
+//! contact (`customer.attributes.intercom_contact_id`, or a contact it creates first).
+//!
+//! References (API version 2.14; github.com/intercom/Intercom-OpenAPI,
+//! `descriptions/2.14/api.intercom.io.yaml`):
+//! - Create a contact (`create_contact_request`):
+//!   <https://developers.intercom.com/docs/references/2.14/rest-api/api.intercom.io/contacts/createcontact>
+//! - Create a conversation (`create_conversation_request`; returns a Message with `conversation_id`):
+//!   <https://developers.intercom.com/docs/references/2.14/rest-api/api.intercom.io/conversations/createconversation>
+//! - Reply with a note (`admin_reply_conversation_request`, `message_type: note`):
+//!   <https://developers.intercom.com/docs/references/2.14/rest-api/api.intercom.io/conversations/replyconversation>
+//! - Assign and close (`assign_conversation_request`, `close_conversation_request`):
+//!   <https://developers.intercom.com/docs/references/2.14/rest-api/api.intercom.io/conversations/manageconversation>
+//! - `Intercom-Version` header: <https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/api-versioning>
+//! - Rate limits (429, `X-RateLimit-Reset`): <https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting>
+
+use serde_json::{json, Map, Value};
+
+use super::config::Intercom;
+use super::{package, EventView, Request};
+use crate::output::Context;
+
+fn headers(i: &Intercom) -> Vec<(&'static str, String)> {
+    vec![
+        ("content-type", "application/json".into()),
+        ("accept", "application/json".into()),
+        ("intercom-version", i.version.clone()),
+    ]
+}
+
+fn request(i: &Intercom, operation: &'static str, path: String, body: Value) -> Request {
+    Request {
+        operation,
+        method: "POST",
+        url: format!("{}{path}", i.base_url),
+        headers: headers(i),
+        body,
+        auth: i.auth.clone(),
+        body_ids: Vec::new(),
+        yields: None,
+        idempotent: false,
+    }
+}
+
+const PARTS: &str = "/conversations/{intercom_conversation_id}/parts";
+const REPLY: &str = "/conversations/{intercom_conversation_id}/reply";
+
+/// The requests one event gives.
+pub(super) fn requests(
+    i: &Intercom,
+    event: &EventView<'_>,
+    context: Option<&Context>,
+) -> Vec<Request> {
+    match (event.name, context) {
+        ("conversation.handoff_requested", Some(context)) => {
+            let primary = event
+                .data
+                .get("trigger")
+                .and_then(Value::as_str)
+                .unwrap_or("customer_request");
+            let mut out = Vec::new();
+            if !event.ids.contains_key("intercom_conversation_id") {
+                if !event.ids.contains_key("intercom_contact_id") {
+                    out.push(create_contact(i, context));
+                }
+                out.push(create_conversation(i, context));
+            }
+            out.push(note(i, package::html(context, primary)));
+            let (kind, assignee) = match (&i.team_id, &i.assignee_id) {
+                (Some(team), _) => ("team", team.clone()),
+                (None, Some(admin)) => ("admin", admin.clone()),
+                // Refused by configuration parsing; nothing to assign to.
+                (None, None) => return out,
+            };
+            out.push(assign(i, kind, &assignee));
+            out
+        }
+        ("conversation.assigned", _) => {
+            let Some(text) = package::follow_up(event.name, event.data) else {
+                return Vec::new();
+            };
+            let mut out = vec![note(i, format!("<p>{}</p>", package::escape(&text)))];
+            let agent = event
+                .data
+                .get("agent_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if let Some(admin) = i.agent_map.get(agent) {
+                out.push(assign(i, "admin", admin));
+            }
+            out
+        }
+        ("conversation.callback_requested", _) => {
+            match package::follow_up(event.name, event.data) {
+                Some(text) => vec![note(i, format!("<p>{}</p>", package::escape(&text)))],
+                None => Vec::new(),
+            }
+        }
+        ("conversation.closed", _) if i.close_on_close => {
+            let text = package::follow_up(event.name, event.data).unwrap_or_default();
+            // `close_conversation_request`: `message_type: close`, `type: admin`, `admin_id`
+            // (required), `body` (optional).
+            vec![request(
+                i,
+                "intercom.close",
+                PARTS.into(),
+                json!({"message_type": "close", "type": "admin", "admin_id": i.admin_id, "body": text}),
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `POST /contacts` (`create_contact_request`: one of `email`, `external_id`, `role`).
+fn create_contact(i: &Intercom, context: &Context) -> Request {
+    let c = &context.customer;
+    let mut body = Map::new();
+    body.insert("role".into(), json!("user"));
+    if let Some(id) = &c.id {
+        body.insert("external_id".into(), json!(id));
+    }
+    if let Some(email) = &c.email {
+        body.insert("email".into(), json!(email));
+    }
+    if let Some(phone) = &c.phone {
+        body.insert("phone".into(), json!(phone));
+    }
+    if let Some(name) = &c.name {
+        body.insert("name".into(), json!(name));
+    }
+    let mut r = request(
+        i,
+        "intercom.create_contact",
+        "/contacts".into(),
+        Value::Object(body),
+    );
+    // The response is the contact: `{"type": "contact", "id": "...", ...}`.
+    r.yields = Some(("intercom_contact_id", "/id"));
+    r
+}
+
+/// `POST /conversations` from the contact (`from.type`, `from.id`, `body`: plain text).
+fn create_conversation(i: &Intercom, context: &Context) -> Request {
+    let mut r = request(
+        i,
+        "intercom.create_conversation",
+        "/conversations".into(),
+        json!({
+            "from": {"type": "user", "id": "{intercom_contact_id}"},
+            // `body` is required; HTML is not supported.
+            "body": if context.summary.trim().is_empty() {
+                "Conversation handed off by the AI assistant."
+            } else {
+                context.summary.as_str()
+            },
+        }),
+    );
+    r.body_ids = vec![("/from/id", "intercom_contact_id")];
+    // The response is a Message: `{"type": "user_message", "id": ..., "conversation_id": ...}`.
+    r.yields = Some(("intercom_conversation_id", "/conversation_id"));
+    r
+}
+
+/// `POST /conversations/{id}/reply` with `message_type: note` (notes accept some HTML).
+fn note(i: &Intercom, html: String) -> Request {
+    request(
+        i,
+        "intercom.note",
+        REPLY.into(),
+        json!({"message_type": "note", "type": "admin", "admin_id": i.admin_id, "body": html}),
+    )
+}
+
+/// `POST /conversations/{id}/parts` with `message_type: assignment` (`assign_conversation_request`:
+/// `type` admin or team, `admin_id` acting, `assignee_id`, all ids strings). No `body`: that would
+/// be a reply the customer sees.
+fn assign(i: &Intercom, kind: &str, assignee: &str) -> Request {
+    let b = json!({
+        "message_type": "assignment",
+        "type": kind,
+        "admin_id": i.admin_id,
+        "assignee_id": assignee,
+    });
+    request(i, "intercom.assign", PARTS.into(), b)
+}

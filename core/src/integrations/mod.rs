@@ -1,0 +1,384 @@
+//! Helpdesk integrations: Zendesk, Freshdesk and Intercom requests built from handoff events.
+//!
+//! Each enabled [`Integration`] turns the lifecycle events into complete HTTP requests
+//! ([`Delivery`] outputs) that go through the same outbox as webhooks: the same retries, dead
+//! letters, redrive, and ids derived from the inputs. Credentials are references only; the host
+//! resolves them and builds the `Authorization` header at send time ([`Auth::header`](crate::output::Auth::header)).
+//!
+//! | event | Zendesk | Freshdesk | Intercom |
+//! | --- | --- | --- | --- |
+//! | `conversation.handoff_requested` | create ticket (+ Sunshine pass-control) | create ticket | create contact and conversation when needed, note, assign |
+//! | `conversation.queued` | internal comment | private note | – |
+//! | `conversation.assigned` | internal comment, status open, assignee | private note, responder | note, assign to the admin |
+//! | `conversation.callback_requested` | internal comment | private note | note |
+//! | `conversation.closed` | comment, status solved | status resolved | close |
+//!
+//! ## Follow-ups wait for what they update
+//!
+//! The requests of one integration and one conversation form a [`Chain`]: they are sent one at a
+//! time, in order. A request that creates something (a ticket, a contact, a conversation) names
+//! the id to read from the response (`/ticket/id`); the host reports the response body in its
+//! `delivery_result`, the engine keeps just that id (never the body) and fills it into the
+//! requests after it (`PUT /api/v2/tickets/{ticket_id}`). While the head of a chain is in flight,
+//! waiting for a retry, or dead-lettered, the requests behind it wait; after a successful redrive
+//! they go out in order. A follow-up for a conversation that never created anything (the
+//! integration was added later) is not sent.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::outbox;
+use crate::output::{Delivery, Output};
+use crate::state::{DeliveryState, OutboxEntry, State};
+
+mod auth;
+pub mod config;
+mod freshdesk;
+mod intercom;
+pub(crate) mod package;
+pub mod rate_limit;
+mod zendesk;
+
+pub use auth::AuthError;
+pub use config::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
+
+/// Where the response of a creating request holds the new id, and the name it is kept under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Yield {
+    /// The id's name, used as `{name}` in later URLs (`ticket_id`).
+    pub name: String,
+    /// JSON pointer into the response body (`/ticket/id`).
+    pub pointer: String,
+}
+
+/// A request waiting its turn in a [`Chain`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// The request; `{name}` in its URL is replaced by the id of that name when it goes out.
+    pub delivery: Delivery,
+    /// JSON pointer in the body -> id name, filled in (as strings) when it goes out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub body_ids: BTreeMap<String, String>,
+    /// The id this request's response carries, if it creates something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yields: Option<Yield>,
+}
+
+/// The request of a chain that has gone out and not yet succeeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    /// Its delivery id (in the outbox or among the dead letters).
+    pub delivery_id: String,
+    /// The id its response carries, if it creates something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yields: Option<Yield>,
+}
+
+/// The requests of one integration for one conversation: sent one at a time, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Chain {
+    /// Ids the vendor returned (or the input gave): `ticket_id`, `contact_id`, `conversation_id`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ids: BTreeMap<String, String>,
+    /// The request out now, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<Head>,
+    /// Requests waiting behind the head, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<Pending>,
+    /// The conversation has closed: the chain is forgotten once it is drained.
+    #[serde(default)]
+    pub closed: bool,
+}
+
+/// An id safe to put in a URL path or a JSON string as is: 1 to 128 letters, digits, `_`, `-`, `.`.
+pub fn is_safe_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s != "."
+        && s != ".."
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+/// The customer attributes that carry vendor ids from the host (see README, "Integrations").
+pub const ID_ATTRIBUTES: &[&str] = &[
+    "intercom_conversation_id",
+    "intercom_contact_id",
+    "sunshine_conversation_id",
+];
+
+fn chain_key(integration_id: &str, conversation_id: &str) -> String {
+    format!("{integration_id}:{conversation_id}")
+}
+
+/// One request an integration wants sent, before ids and delivery ids are given.
+pub(crate) struct Request {
+    /// `zendesk.create_ticket`.
+    pub(crate) operation: &'static str,
+    pub(crate) method: &'static str,
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Value,
+    pub(crate) auth: crate::output::Auth,
+    pub(crate) body_ids: Vec<(&'static str, &'static str)>,
+    pub(crate) yields: Option<(&'static str, &'static str)>,
+    /// Sets `Idempotency-Key` to the delivery id (Zendesk ticket creation).
+    pub(crate) idempotent: bool,
+}
+
+/// What a vendor builder sees of an event.
+pub(crate) struct EventView<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) data: &'a Value,
+    /// Ids known so far for this integration and conversation.
+    pub(crate) ids: &'a BTreeMap<String, String>,
+}
+
+/// Creates the requests of every enabled integration for one event.
+pub(crate) fn on_event(
+    config: &Config,
+    state: &mut State,
+    conversation_id: &str,
+    event: &Value,
+    now: i64,
+    out: &mut Vec<Output>,
+) {
+    let name = event
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let data = event.get("data").unwrap_or(&Value::Null);
+    for integration in config.integrations.iter().filter(|i| i.enabled) {
+        let key = chain_key(&integration.id, conversation_id);
+        let creating = name == "conversation.handoff_requested";
+        if !creating && !state.integration_chains.contains_key(&key) {
+            continue; // nothing was created for this conversation: nothing to update
+        }
+        let mut ids = state
+            .integration_chains
+            .get(&key)
+            .map(|c| c.ids.clone())
+            .unwrap_or_default();
+        let conversation = state.conversations.get(conversation_id);
+        if creating {
+            // Ids the host gave with the customer (validated by `check`).
+            if let Some(conv) = conversation {
+                for attr in ID_ATTRIBUTES {
+                    if let Some(Value::String(v)) = conv.customer.attributes.get(*attr) {
+                        if is_safe_id(v) {
+                            ids.insert((*attr).to_string(), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let view = EventView {
+            name,
+            data,
+            ids: &ids,
+        };
+        let context = match (creating, conversation) {
+            (true, Some(conv)) => Some(crate::context::build(config, conv)),
+            _ => None,
+        };
+        let requests = match &integration.vendor {
+            Vendor::Zendesk(z) => zendesk::requests(z, &view, context.as_ref()),
+            Vendor::Freshdesk(f) => freshdesk::requests(f, &view, context.as_ref()),
+            Vendor::Intercom(i) => intercom::requests(i, &view, context.as_ref()),
+        };
+        let chain = state.integration_chains.entry(key.clone()).or_default();
+        chain.ids.extend(ids);
+        if creating {
+            chain.closed = false;
+        }
+        if name == "conversation.closed" {
+            chain.closed = true;
+        }
+        for request in requests {
+            state.seq += 1;
+            let delivery_id = outbox::delivery_id(
+                &integration.id,
+                conversation_id,
+                request.operation,
+                now,
+                state.seq,
+            );
+            let mut headers: BTreeMap<String, String> = request
+                .headers
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            headers.insert(
+                "user-agent".into(),
+                concat!("handoff/", env!("CARGO_PKG_VERSION")).into(),
+            );
+            if request.idempotent {
+                headers.insert("idempotency-key".into(), delivery_id.clone());
+            }
+            let delivery = Delivery {
+                delivery_id,
+                webhook_id: integration.id.clone(),
+                conversation_id: conversation_id.to_string(),
+                event: name.to_string(),
+                method: request.method.into(),
+                url: request.url,
+                headers,
+                body: request.body.to_string(),
+                attempt: 1,
+                auth: request.auth,
+                operation: Some(request.operation.into()),
+            };
+            let pending = Pending {
+                delivery,
+                body_ids: request
+                    .body_ids
+                    .into_iter()
+                    .map(|(p, n)| (p.to_string(), n.to_string()))
+                    .collect(),
+                yields: request.yields.map(|(name, pointer)| Yield {
+                    name: name.into(),
+                    pointer: pointer.into(),
+                }),
+            };
+            if let Some(chain) = state.integration_chains.get_mut(&key) {
+                chain.waiting.push(pending);
+            }
+        }
+        advance(state, &key, now, out);
+    }
+}
+
+/// Sends the next waiting request of the chain `key` when nothing is out; forgets a drained,
+/// closed chain.
+fn advance(state: &mut State, key: &str, now: i64, out: &mut Vec<Output>) {
+    let Some(chain) = state.integration_chains.get_mut(key) else {
+        return;
+    };
+    if chain.head.is_some() {
+        return;
+    }
+    if chain.waiting.is_empty() {
+        if chain.closed {
+            state.integration_chains.remove(key);
+        }
+        return;
+    }
+    let pending = chain.waiting.remove(0);
+    let mut delivery = pending.delivery;
+    for (name, id) in &chain.ids {
+        delivery.url = delivery.url.replace(&format!("{{{name}}}"), id);
+    }
+    let mut missing = delivery
+        .url
+        .contains('{')
+        .then(|| format!("no id for the URL {}", delivery.url));
+    if !pending.body_ids.is_empty() {
+        match serde_json::from_str::<Value>(&delivery.body) {
+            Ok(mut body) => {
+                for (pointer, name) in &pending.body_ids {
+                    match (body.pointer_mut(pointer), chain.ids.get(name)) {
+                        (Some(slot), Some(id)) => *slot = Value::String(id.clone()),
+                        _ => missing = Some(format!("no {name} for {pointer} of the body")),
+                    }
+                }
+                delivery.body = body.to_string();
+            }
+            Err(e) => missing = Some(format!("body is not JSON: {e}")),
+        }
+    }
+    chain.head = Some(Head {
+        delivery_id: delivery.delivery_id.clone(),
+        yields: pending.yields,
+    });
+    let disabled = state.disabled_webhooks.get(&delivery.webhook_id).cloned();
+    let id = delivery.delivery_id.clone();
+    if let Some(reason) = missing {
+        // Not reached with the requests this module builds; kept as a dead letter, not dropped.
+        outbox::dead_letter(state, delivery, reason, None, now, out);
+    } else if let Some(reason) = disabled {
+        let reason = format!("integration {} is disabled: {reason}", delivery.webhook_id);
+        outbox::dead_letter(state, delivery, reason, None, now, out);
+    } else {
+        out.push(Output::Delivery(delivery.clone()));
+        state.outbox.insert(
+            id,
+            OutboxEntry {
+                delivery,
+                state: DeliveryState::InFlight { since: now },
+                last_error: None,
+            },
+        );
+    }
+}
+
+/// A 2xx for `delivery`: reads the id its response carries, if it is the head of a chain that
+/// needs one. `Err` says why the response is unusable (the delivery then becomes a dead letter).
+pub(crate) fn accept_response(
+    state: &mut State,
+    delivery: &Delivery,
+    body: Option<&str>,
+) -> Result<(), String> {
+    let key = chain_key(&delivery.webhook_id, &delivery.conversation_id);
+    let Some(chain) = state.integration_chains.get_mut(&key) else {
+        return Ok(());
+    };
+    let Some(head) = chain
+        .head
+        .as_ref()
+        .filter(|h| h.delivery_id == delivery.delivery_id)
+    else {
+        return Ok(());
+    };
+    let Some(yields) = head.yields.clone() else {
+        return Ok(());
+    };
+    let parsed: Option<Value> = body.and_then(|b| serde_json::from_str(b).ok());
+    let id = parsed
+        .as_ref()
+        .and_then(|v| v.pointer(&yields.pointer))
+        .and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) if n.is_u64() => Some(n.to_string()),
+            _ => None,
+        });
+    match id {
+        Some(id) if is_safe_id(&id) => {
+            chain.ids.insert(yields.name, id);
+            Ok(())
+        }
+        _ => Err(format!(
+            "the response has no {} at {} (the host must report the response body)",
+            yields.name, yields.pointer
+        )),
+    }
+}
+
+/// After a delivery succeeded: the next request of its chain goes out.
+pub(crate) fn on_delivered(
+    state: &mut State,
+    delivery: &Delivery,
+    now: i64,
+    out: &mut Vec<Output>,
+) {
+    let key = chain_key(&delivery.webhook_id, &delivery.conversation_id);
+    let Some(chain) = state.integration_chains.get_mut(&key) else {
+        return;
+    };
+    if chain
+        .head
+        .as_ref()
+        .is_some_and(|h| h.delivery_id == delivery.delivery_id)
+    {
+        chain.head = None;
+        advance(state, &key, now, out);
+    }
+}
+
+/// Whether `id` names a configured integration (enabled or not).
+pub(crate) fn is_configured(config: &Config, id: &str) -> bool {
+    config.integrations.iter().any(|i| i.id == id)
+}

@@ -1,0 +1,240 @@
+//! The context package as helpdesks show it: a subject line, plain text (Zendesk comments) and
+//! HTML (Freshdesk descriptions and notes, Intercom notes), and the short follow-up notes.
+
+use serde_json::Value;
+
+use crate::events::timestamp;
+use crate::output::Context;
+use crate::state::Role;
+
+/// A helpdesk tag: lower case, spaces and other separators as `_` (Zendesk splits tags on spaces).
+pub(crate) fn tag(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Tags for a new ticket: the configured ones, `handoff`, the primary trigger and the topic.
+pub(crate) fn tags(configured: &[String], primary: &str, context: &Context) -> Vec<String> {
+    let mut out: Vec<String> = configured.to_vec();
+    for t in ["handoff".to_string(), tag(primary)]
+        .into_iter()
+        .chain(context.topic.as_deref().map(tag))
+    {
+        if !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// `Chat handoff: <summary, up to 100 characters>`.
+pub(crate) fn subject(context: &Context) -> String {
+    let first_line = context.summary.lines().next().unwrap_or_default().trim();
+    if first_line.is_empty() {
+        format!("Chat handoff {}", context.conversation_id)
+    } else {
+        format!("Chat handoff: {}", clip(first_line, 100))
+    }
+}
+
+fn who(role: Role) -> &'static str {
+    match role {
+        Role::Customer => "Customer",
+        Role::Ai => "AI",
+        Role::Agent => "Agent",
+    }
+}
+
+fn customer_line(context: &Context) -> String {
+    let c = &context.customer;
+    let mut parts = Vec::new();
+    if let Some(name) = &c.name {
+        parts.push(name.clone());
+    }
+    if let Some(email) = &c.email {
+        parts.push(format!("<{email}>"));
+    }
+    if let Some(phone) = &c.phone {
+        parts.push(phone.clone());
+    }
+    if let Some(id) = &c.id {
+        parts.push(format!("(id {id})"));
+    }
+    if parts.is_empty() {
+        "unknown".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// The facts of the package as (label, value) lines, in the order agents read them.
+fn facts(context: &Context, primary: &str) -> Vec<(&'static str, String)> {
+    let mut out = vec![
+        ("Conversation", context.conversation_id.clone()),
+        ("Customer", customer_line(context)),
+        ("Trigger", primary.to_string()),
+        ("Priority", context.priority.name().to_string()),
+    ];
+    if let Some(intent) = &context.intent {
+        out.push(("Intent", intent.clone()));
+    }
+    if let Some(topic) = &context.topic {
+        out.push(("Topic", topic.clone()));
+    }
+    if let Some(latest) = context.sentiment.latest {
+        out.push((
+            "Sentiment",
+            format!("{latest} ({})", context.sentiment.trend),
+        ));
+    }
+    if !context.ai_actions.is_empty() {
+        out.push(("AI tried", context.ai_actions.join("; ")));
+    }
+    for (k, v) in &context.customer.attributes {
+        let shown = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if !crate::integrations::ID_ATTRIBUTES.contains(&k.as_str()) {
+            out.push(("Attribute", format!("{k}: {shown}")));
+        }
+    }
+    out
+}
+
+/// The whole package as plain text: summary, suggested steps, facts, then the transcript.
+pub(crate) fn text(context: &Context, primary: &str) -> String {
+    let mut s = format!(
+        "Handed off by the AI assistant.\n\nSummary: {}\n",
+        context.summary
+    );
+    if !context.suggested_actions.is_empty() {
+        s.push_str("\nSuggested actions:\n");
+        for a in &context.suggested_actions {
+            s.push_str(&format!("- {a}\n"));
+        }
+    }
+    s.push('\n');
+    for (label, value) in facts(context, primary) {
+        s.push_str(&format!("{label}: {value}\n"));
+    }
+    s.push_str("\nTranscript:\n");
+    for h in &context.history {
+        s.push_str(&format!(
+            "[{}] {}: {}\n",
+            timestamp(h.at),
+            who(h.role),
+            h.text
+        ));
+    }
+    s
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole package as HTML (every value escaped).
+pub(crate) fn html(context: &Context, primary: &str) -> String {
+    let mut s = format!(
+        "<p><b>Handed off by the AI assistant.</b></p><p><b>Summary:</b> {}</p>",
+        escape(&context.summary)
+    );
+    if !context.suggested_actions.is_empty() {
+        s.push_str("<p><b>Suggested actions:</b></p><ul>");
+        for a in &context.suggested_actions {
+            s.push_str(&format!("<li>{}</li>", escape(a)));
+        }
+        s.push_str("</ul>");
+    }
+    s.push_str("<p>");
+    let facts = facts(context, primary);
+    for (i, (label, value)) in facts.iter().enumerate() {
+        let br = if i + 1 < facts.len() { "<br>" } else { "" };
+        s.push_str(&format!("<b>{label}:</b> {}{br}", escape(value)));
+    }
+    s.push_str("</p><p><b>Transcript:</b></p><ul>");
+    for h in &context.history {
+        s.push_str(&format!(
+            "<li>[{}] <b>{}:</b> {}</li>",
+            timestamp(h.at),
+            who(h.role),
+            escape(&h.text)
+        ));
+    }
+    s.push_str("</ul>");
+    s
+}
+
+/// The short note of a follow-up event, as plain text; `None` for events without one.
+pub(crate) fn follow_up(name: &str, data: &Value) -> Option<String> {
+    let str_of = |k: &str| {
+        data.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    Some(match name {
+        "conversation.queued" => format!(
+            "Waiting for an agent: position {} of {} in the queue.",
+            data.get("position").and_then(Value::as_u64).unwrap_or(0),
+            data.get("queue_length")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        ),
+        "conversation.assigned" => format!(
+            "Assigned to {} ({}) after {} s.",
+            str_of("agent_name"),
+            str_of("agent_id"),
+            data.get("wait_seconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+        ),
+        "conversation.callback_requested" => {
+            let cb = data.get("callback").cloned().unwrap_or(Value::Null);
+            let field = |k: &str| cb.get(k).and_then(Value::as_str).map(str::to_string);
+            let mut parts = vec!["Callback requested.".to_string()];
+            for (label, key) in [
+                ("Name", "name"),
+                ("Phone", "phone"),
+                ("Email", "email"),
+                ("Preferred time", "preferred_time"),
+            ] {
+                if let Some(v) = field(key) {
+                    parts.push(format!("{label}: {v}."));
+                }
+            }
+            parts.join(" ")
+        }
+        "conversation.closed" => format!("Conversation closed by {}.", str_of("closed_by")),
+        _ => return None,
+    })
+}

@@ -1,0 +1,146 @@
+//! When a throttled request may be tried again, from the response headers a host reported.
+//!
+//! - `retry-after`: seconds, or an HTTP date (RFC 9110 §10.2.3), as Zendesk, Freshdesk and
+//!   Standard Webhooks receivers send it.
+//! - `x-ratelimit-reset`: unix seconds at which the window resets, as Intercom sends it with its
+//!   429 (<https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting>).
+//!
+//! A `retry_after_ms` in the `delivery_result` wins over both.
+
+use std::collections::BTreeMap;
+
+use crate::input::DeliveryResult;
+
+/// The earliest retry the receiver asked for, in ms from `now`: `retry_after_ms`, else
+/// `retry-after`, else `x-ratelimit-reset`. Header names are matched without regard to case.
+pub fn retry_after_ms(result: &DeliveryResult, now: i64) -> Option<u64> {
+    if result.retry_after_ms.is_some() {
+        return result.retry_after_ms;
+    }
+    let headers = result.headers.as_ref()?;
+    header(headers, "retry-after")
+        .and_then(|v| retry_after(v, now))
+        .or_else(|| header(headers, "x-ratelimit-reset").and_then(|v| reset(v, now)))
+}
+
+fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+}
+
+/// `Retry-After: 120` or an HTTP date: `Wed, 21 Oct 2015 07:28:00 GMT` (IMF-fixdate), or the two
+/// obsolete forms recipients must still accept (RFC 9110 §5.6.7): `Wednesday, 21-Oct-15 07:28:00
+/// GMT` (RFC 850) and `Wed Oct 21 07:28:00 2015` (asctime).
+fn retry_after(value: &str, now: i64) -> Option<u64> {
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds.saturating_mul(1000));
+    }
+    let at = http_date(value)?;
+    Some(u64::try_from(at.saturating_sub(now)).unwrap_or(0))
+}
+
+/// An HTTP date in any of its three forms, as epoch ms.
+fn http_date(value: &str) -> Option<i64> {
+    if let Ok(at) = chrono::DateTime::parse_from_rfc2822(value) {
+        return Some(at.timestamp_millis());
+    }
+    // (chrono's `%y` reads RFC 850's two-digit years as 1969..2068.)
+    let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
+        .into_iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(&collapsed, format).ok())
+        .map(|at| at.and_utc().timestamp_millis())
+}
+
+/// `X-RateLimit-Reset: 1768213860` (unix seconds).
+fn reset(value: &str, now: i64) -> Option<u64> {
+    let seconds = value.parse::<i64>().ok()?;
+    let at = seconds.checked_mul(1000)?;
+    Some(u64::try_from(at.saturating_sub(now)).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(headers: &[(&str, &str)], ms: Option<u64>) -> DeliveryResult {
+        DeliveryResult {
+            delivery_id: "d".into(),
+            status: Some(429),
+            retry_after_ms: ms,
+            body: None,
+            error: None,
+            headers: Some(
+                headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+        }
+    }
+
+    const NOW: i64 = 1_768_213_800_000; // 2026-01-12T10:30:00Z
+
+    #[test]
+    fn seconds_dates_and_resets_are_read() {
+        assert_eq!(
+            retry_after_ms(&result(&[("retry-after", "7")], None), NOW),
+            Some(7_000)
+        );
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Mon, 12 Jan 2026 10:31:00 GMT")], None),
+                NOW
+            ),
+            Some(60_000)
+        );
+        assert_eq!(
+            retry_after_ms(&result(&[("X-RateLimit-Reset", "1768213830")], None), NOW),
+            Some(30_000)
+        );
+        // The obsolete forms (RFC 850, asctime), as RFC 9110 asks recipients to accept.
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Monday, 12-Jan-26 10:31:00 GMT")], None),
+                NOW
+            ),
+            Some(60_000)
+        );
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Mon Jan 12 10:32:00 2026")], None),
+                NOW
+            ),
+            Some(120_000)
+        );
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Mon Jan  5 10:30:00 2026")], None),
+                NOW
+            ),
+            Some(0)
+        );
+        // A date in the past means "now".
+        assert_eq!(
+            retry_after_ms(
+                &result(&[("retry-after", "Mon, 12 Jan 2026 10:00:00 GMT")], None),
+                NOW
+            ),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn retry_after_ms_wins_and_garbage_is_ignored() {
+        assert_eq!(
+            retry_after_ms(&result(&[("retry-after", "7")], Some(1)), NOW),
+            Some(1)
+        );
+        assert_eq!(
+            retry_after_ms(&result(&[("retry-after", "soon")], None), NOW),
+            None
+        );
+    }
+}

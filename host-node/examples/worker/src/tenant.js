@@ -1,0 +1,182 @@
+// HandoffTenant: the Durable Object holding one tenant's handoff engine.
+//
+// One engine per tenant, not per conversation: routing is a decision across conversations (who is
+// free, who is next in the queue, whose turn it is in the round robin), so every conversation of a
+// team must go through the same engine. A Durable Object runs one instance at a time, so the
+// engine's state has exactly one writer.
+//
+// The object keeps the state in its storage (DurableObjectStore, chunked above 60 000 characters),
+// keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs deliveries with
+// fetch (webhooks signed with the secret their `secret_ref` names among the worker's bindings;
+// helpdesk requests authorized with the token or key their `token_ref`, `username_ref` or
+// `password_ref` names there), and is called by the front worker over RPC.
+
+import { DurableObject } from 'cloudflare:workers';
+import { DurableObjectStore, HandoffHost, init } from 'handoff-engine';
+import wasm from 'handoff-engine/handoff_wasm_bg.wasm';
+import bundledSettings from './handoff-settings.json';
+import { AlarmClock } from './alarm-clock.js';
+import { Journal, journalSize } from './journal.js';
+
+/** The storage key of the engine's state (and the prefix of its chunks). */
+export const STATE_KEY = 'handoff-state';
+
+/**
+ * The handoff configuration: `HANDOFF_CONFIG` (JSON text, or an object from a `json` binding or a
+ * wrangler `[vars]` table) when set, else the bundled `handoff-settings.json`.
+ */
+export function settingsFrom(env) {
+  const value = env.HANDOFF_CONFIG;
+  if (value == null || value === '') return bundledSettings;
+  if (typeof value === 'object') return value;
+  try {
+    return JSON.parse(String(value));
+  } catch (error) {
+    throw new Error(`HANDOFF_CONFIG: not valid JSON (${error.message})`);
+  }
+}
+
+/**
+ * The worker's binding named by a reference (a webhook's `secret_ref`, a helpdesk's `token_ref`,
+ * `username_ref` or `password_ref`), when it is text (a secret or a var).
+ */
+function secretsFrom(env) {
+  return (ref) => {
+    const value = Object.hasOwn(env, ref) ? env[ref] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  };
+}
+
+/** The engine's error for a bad input, as the body of a 422. */
+function inputErrorBody(error) {
+  const body = { error: error.message };
+  if (error.path !== undefined) body.path = error.path;
+  if (Array.isArray(error.errors)) body.errors = error.errors;
+  return body;
+}
+
+/** Whether `error` is the engine refusing an input (it names a JSON path), not a failure. */
+function isInputError(error) {
+  return error != null && (error.name === 'InputError' || typeof error.path === 'string');
+}
+
+export class HandoffTenant extends DurableObject {
+  #starting = null;
+  #host = null;
+  #clock;
+  #journal;
+
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.#clock = new AlarmClock(ctx.storage, (error) => this.#report(error));
+  }
+
+  #report(error) {
+    // Messages only: they name a secret_ref at most, never a secret.
+    console.error(`handoff: ${error?.message ?? error}`);
+  }
+
+  /** The started host: the engine restored from storage, the alarm armed. */
+  #ready() {
+    if (!this.#starting) {
+      this.#starting = this.#start();
+      this.#starting.catch(() => {
+        this.#starting = null; // the next call tries again (and reports the same problem)
+      });
+    }
+    return this.#starting;
+  }
+
+  async #start() {
+    this.#journal = new Journal(journalSize(this.env.HANDOFF_JOURNAL));
+    const engine = await init({ module: wasm });
+    const host = await HandoffHost.create({
+      wasm: this.#journal.wrap(engine),
+      config: settingsFrom(this.env),
+      store: new DurableObjectStore(this.ctx.storage, STATE_KEY),
+      secrets: secretsFrom(this.env),
+      clock: this.#clock,
+      environment: 'server',
+      onError: (error) => this.#report(error),
+    });
+    // A new instance after a crash, a restart or an eviction: deliveries the last one had in
+    // flight were never reported. The engine hands them out again (same webhook-id) at once.
+    if (Object.keys(host.state().outbox ?? {}).length > 0) {
+      await host.handle({ type: 'host_restarted' });
+    }
+    this.#host = host;
+    return host;
+  }
+
+  /**
+   * Handles one engine input. Resolves to `{status, body}`: 200 with `{handled_at, outputs}`
+   * (every output, deliveries included; they are being performed), or 422 with the engine's error
+   * (`error`, `path`, `errors`; nothing changed).
+   */
+  async input(input) {
+    const host = await this.#ready();
+    try {
+      const outputs = await host.handle(input);
+      return { status: 200, body: { handled_at: this.#journal.timeOf(input), outputs } };
+    } catch (error) {
+      if (isInputError(error)) return { status: 422, body: inputErrorBody(error) };
+      throw error;
+    }
+  }
+
+  /** The alarm went off: send the engine its tick, and let the deliveries it hands out finish. */
+  async alarm() {
+    const host = await this.#ready();
+    this.#clock.fired();
+    await host.handle({ type: 'tick' });
+    await host.idle();
+  }
+
+  /** A summary of the tenant: conversations, queue, agents, outbox, dead letters, the clock. */
+  async summary() {
+    const host = await this.#ready();
+    const state = host.state();
+    const conversations = {};
+    for (const [id, c] of Object.entries(state.conversations ?? {})) {
+      conversations[id] = { status: c.status, priority: c.priority };
+      if (c.agent_id != null) conversations[id].agent_id = c.agent_id;
+    }
+    const outbox = { in_flight: 0, waiting: 0 };
+    for (const entry of Object.values(state.outbox ?? {})) {
+      if (entry.state === 'waiting') outbox.waiting++;
+      else outbox.in_flight++;
+    }
+    return {
+      conversations,
+      queue: (state.queue ?? []).map((key, i) => ({
+        conversation_id: key.conversation_id,
+        position: i + 1,
+        priority: state.conversations?.[key.conversation_id]?.priority,
+      })),
+      agents: Object.values(state.agents ?? {}).map((a) => ({ id: a.id, status: a.status, active: a.active ?? [] })),
+      outbox,
+      dead_letters: Object.keys(state.dead_letters ?? {}).length,
+      disabled_webhooks: state.disabled_webhooks ?? {},
+      next_wakeup: host.nextWakeup() ?? null,
+      alarm_at: await this.ctx.storage.getAlarm(),
+    };
+  }
+
+  /** The engine's state as JSON text: the exact bytes saved (and that a native host writes). */
+  async stateJson() {
+    const host = await this.#ready();
+    return host.engine.stateJson();
+  }
+
+  /** The dead letters: `{delivery_id: {delivery, reason, status?, at, ...}}`, re-drivable. */
+  async deadLetters() {
+    const host = await this.#ready();
+    return host.state().dead_letters ?? {};
+  }
+
+  /** The journal of this instance's engine steps, or null when HANDOFF_JOURNAL is off. */
+  async journal() {
+    await this.#ready();
+    return this.#journal.enabled ? this.#journal.toJSON() : null;
+  }
+}

@@ -363,12 +363,21 @@ impl Input {
         fn parse<T: serde::de::DeserializeOwned>(rest: Value) -> Result<T, InputError> {
             serde_path_to_error::deserialize::<_, T>(rest).map_err(|e| {
                 let path = e.path().to_string();
-                let path = if path == "." {
+                let mut path = if path == "." {
                     "input".to_string()
                 } else {
                     format!("input.{path}")
                 };
-                InputError::new(path, e.into_inner().to_string())
+                let message = e.into_inner().to_string();
+                // serde names a missing field in its message, at the path of the object that
+                // lacks it: point at the field itself (`input.text: missing field`).
+                if let Some(field) = message
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next())
+                {
+                    path = format!("{path}.{field}");
+                }
+                InputError::new(path, message)
             })
         }
         Ok(match kind.as_str() {

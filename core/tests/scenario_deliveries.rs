@@ -360,3 +360,16 @@ fn a_restart_does_not_touch_deliveries_waiting_for_their_retry() {
     assert!(!has(&out, "delivery"), "{out:?}");
     assert_eq!(sim.engine.next_wakeup(), Some(at));
 }
+
+#[test]
+fn a_missing_field_is_named_by_its_path() {
+    let err = handoff_core::Input::from_value(
+        json!({"type": "customer_message", "conversation_id": "c1"}),
+    )
+    .unwrap_err();
+    assert_eq!(err.path, "input.text", "{err}");
+    let err =
+        handoff_core::Input::from_value(json!({"type": "agent_update", "agent": {"name": "Asha"}}))
+            .unwrap_err();
+    assert_eq!(err.path, "input.agent.id", "{err}");
+}

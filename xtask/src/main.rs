@@ -2,12 +2,13 @@
 //!
 //! - `cargo xtask test`: everything CI runs (`.ci/run` calls it), step by step.
 //! - `cargo xtask wasm`: only the wasm builds (`target/wasm/handoff_abi.wasm`, `host-node/wasm/`).
-//! - `cargo xtask demo`: replays `examples/conversations/` through the engine and prints each
-//!   decision.
+//! - `cargo xtask demo`: builds and runs `handoff serve` on the seed configuration, printing the
+//!   URLs to open; `cargo xtask demo --replay` replays `examples/conversations/` instead.
 
 mod chromium;
 mod demo;
 mod render;
+mod service_demo;
 mod steps;
 mod wasm;
 mod zones;
@@ -46,16 +47,29 @@ enum Command {
         #[arg(long, value_name = "CONFIG.json")]
         zones_from: Vec<std::path::PathBuf>,
     },
-    /// Replay examples/conversations/*.jsonl through the engine and print each decision.
-    ///
-    /// Until the native service exists, the demo runs the engine in-process.
+    /// The main job: build the engine and the `handoff` binary, then run `handoff serve` on the
+    /// specification's seed configuration with its SQLite state in target/demo/, printing the
+    /// URLs to open and curl examples. With --replay: play examples/conversations/*.jsonl through
+    /// the engine instead and print each decision.
     Demo {
-        /// Only this conversation (file name with or without .jsonl, e.g. spec-walkthrough).
-        #[arg(long, value_name = "NAME")]
-        conversation: Option<String>,
-        /// Print raw JSON lines ({"file","line","now","input","outputs"|"error"}) instead.
+        /// Replay the example conversations instead of starting the service.
         #[arg(long)]
+        replay: bool,
+        /// With --replay: only this conversation (file name with or without .jsonl).
+        #[arg(long, value_name = "NAME", requires = "replay")]
+        conversation: Option<String>,
+        /// With --replay: print raw JSON lines ({"file","line","now","input","outputs"|"error"}).
+        #[arg(long, requires = "replay")]
         json: bool,
+        /// Address the service listens on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Serve this configuration instead of examples/handoff-settings.json.
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
+        /// Start from an empty database (target/demo/handoff.db is removed first).
+        #[arg(long)]
+        fresh: bool,
     },
 }
 
@@ -103,7 +117,22 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Test => steps::run_all(&steps::steps()),
         Command::Wasm { zones, zones_from } => wasm_command(zones.as_deref(), &zones_from),
-        Command::Demo { conversation, json } => demo::run(conversation.as_deref(), json),
+        Command::Demo {
+            replay: true,
+            conversation,
+            json,
+            ..
+        } => demo::run(conversation.as_deref(), json),
+        Command::Demo {
+            listen,
+            config,
+            fresh,
+            ..
+        } => service_demo::run_service(&service_demo::DemoOptions {
+            listen,
+            config,
+            fresh,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -181,8 +181,12 @@ async fn bad_bodies_get_json_errors_naming_the_path() {
         .post("/v1/conversations/c1/messages", WIDGET, json!({}))
         .await;
     assert_eq!(missing.status, 400, "{}", missing.text);
-    // The engine names the object the field is missing from, and the field in the message.
-    assert_eq!(missing.json["error"]["path"], "input", "{}", missing.text);
+    // The engine names the missing field's path.
+    assert_eq!(
+        missing.json["error"]["path"], "input.text",
+        "{}",
+        missing.text
+    );
     assert!(
         missing.json["error"]["message"]
             .as_str()

@@ -1,0 +1,293 @@
+//! `cargo xtask demo`: the main job. Builds the engine's `abi` wasm and the `handoff` binary (with
+//! that module embedded), then runs `handoff serve` on the specification's seed configuration
+//! (`examples/handoff-settings.json`) with its embedded default state (a SQLite file under
+//! `target/demo/`), and prints what to open and how to talk to it.
+//!
+//! API tokens come from the environment when set (`HANDOFF_ADMIN_TOKEN`, `HANDOFF_WIDGET_TOKEN`,
+//! `HANDOFF_AGENT_TOKENS`); otherwise the demo makes fresh random ones for this run and prints
+//! them (they are demo tokens, not secrets anyone else has). Ctrl-C stops the service gracefully.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use crate::steps::{command, run, shown};
+use crate::wasm::{abi_wasm, cargo_build_with, check_abi, copy_stripped, root, target_dir};
+use crate::Failure;
+
+/// The seed configuration the demo serves.
+pub const SEED_CONFIG: &str = "examples/handoff-settings.json";
+
+/// The demo agents (ids and names) that get tokens.
+const AGENTS: &[(&str, &str)] = &[("agent_1", "Asha"), ("agent_2", "Ben")];
+
+/// What `cargo xtask demo` was asked for.
+pub struct DemoOptions {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Configuration file (default: the seed).
+    pub config: Option<PathBuf>,
+    /// Start from an empty database.
+    pub fresh: bool,
+}
+
+/// Builds and runs the service until it stops.
+pub fn run_service(options: &DemoOptions) -> Result<(), Failure> {
+    let root = root();
+    let config = options
+        .config
+        .clone()
+        .unwrap_or_else(|| root.join(SEED_CONFIG));
+    if !config.is_file() {
+        return Err(Failure::new(format!(
+            "{} does not exist: give --config FILE",
+            config.display()
+        )));
+    }
+
+    println!("==> [1/3] the engine's wasm (abi build) -> target/wasm/handoff_abi.wasm");
+    crate::wasm::ensure_target()?;
+    let built = cargo_build_with("abi", &[])?;
+    let abi = abi_wasm();
+    copy_stripped(&built, &abi)?;
+    check_abi(&abi)?;
+
+    println!("==> [2/3] the handoff binary, with that module embedded");
+    let argv = ["cargo", "build", "-p", "handoff-native", "--bin", "handoff"];
+    println!("--- HANDOFF_WASM={} {}", abi.display(), shown(&argv));
+    let mut cmd = command(&argv);
+    cmd.env("HANDOFF_WASM", &abi);
+    run(cmd, &argv)?;
+    let binary = target_dir().join("debug").join("handoff");
+    if !binary.is_file() {
+        return Err(Failure::new(format!(
+            "`{}` succeeded but wrote no {}",
+            shown(&argv),
+            binary.display()
+        )));
+    }
+
+    let dir = target_dir().join("demo");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))?;
+    let db = dir.join("handoff.db");
+    if options.fresh {
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", db.display()));
+            if file.exists() {
+                std::fs::remove_file(&file)
+                    .map_err(|e| Failure::new(format!("cannot remove {}: {e}", file.display())))?;
+            }
+        }
+    }
+    let tokens = Tokens::from_env_or_new()?;
+
+    println!("==> [3/3] handoff serve (ctrl-c stops it)");
+    let listen = options.listen.to_string();
+    let mut serve = Command::new(&binary);
+    serve
+        .args(["serve", "--config"])
+        .arg(&config)
+        .arg("--db")
+        .arg(&db)
+        .args(["--listen", &listen])
+        .env("HANDOFF_ADMIN_TOKEN", &tokens.admin)
+        .env("HANDOFF_WIDGET_TOKEN", &tokens.widget)
+        .env("HANDOFF_AGENT_TOKENS", tokens.agents_env())
+        .current_dir(&root);
+    if std::env::var_os("RUST_LOG").is_none() {
+        serve.env("RUST_LOG", "info");
+    }
+    println!(
+        "--- {} serve --config {} --db {} --listen {listen}",
+        shown_path(&binary),
+        shown_path(&config),
+        shown_path(&db)
+    );
+    let mut child = serve
+        .spawn()
+        .map_err(|e| Failure::new(format!("cannot start {}: {e}", binary.display())))?;
+    match wait_healthy(&mut child, options.listen) {
+        Ok(()) => print_guide(options.listen, &tokens, &db),
+        Err(failure) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(failure);
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| Failure::new(format!("waiting for the service: {e}")))?;
+    // Ctrl-C reaches the service too (same process group): it stops gracefully with 0 or by the
+    // signal; either is a normal end of the demo.
+    if status.success() || status.code().is_none() {
+        println!("the service stopped; its state is in {}", shown_path(&db));
+        Ok(())
+    } else {
+        Err(Failure::new(format!("handoff serve exited with {status}")))
+    }
+}
+
+fn shown_path(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The API tokens of this run.
+struct Tokens {
+    admin: String,
+    widget: String,
+    agents: Vec<(String, String)>,
+    generated: bool,
+}
+
+impl Tokens {
+    fn from_env_or_new() -> Result<Tokens, Failure> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let (Some(admin), Some(widget), Some(agents)) = (
+            env("HANDOFF_ADMIN_TOKEN"),
+            env("HANDOFF_WIDGET_TOKEN"),
+            env("HANDOFF_AGENT_TOKENS"),
+        ) {
+            let agents = agents
+                .split(',')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(a, t)| (a.trim().to_string(), t.trim().to_string()))
+                .collect();
+            return Ok(Tokens {
+                admin,
+                widget,
+                agents,
+                generated: false,
+            });
+        }
+        Ok(Tokens {
+            admin: random_token("adm")?,
+            widget: random_token("wdg")?,
+            agents: AGENTS
+                .iter()
+                .map(|(id, _)| Ok((id.to_string(), random_token(id)?)))
+                .collect::<Result<_, Failure>>()?,
+            generated: true,
+        })
+    }
+
+    fn agents_env(&self) -> String {
+        self.agents
+            .iter()
+            .map(|(a, t)| format!("{a}={t}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// `<prefix>_` and 24 random bytes in hex, from the operating system.
+fn random_token(prefix: &str) -> Result<String, Failure> {
+    let mut bytes = [0u8; 24];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| {
+            Failure::new(format!(
+                "cannot read /dev/urandom for demo tokens ({e}); set HANDOFF_ADMIN_TOKEN, \
+                 HANDOFF_WIDGET_TOKEN and HANDOFF_AGENT_TOKENS yourself"
+            ))
+        })?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("demo_{prefix}_{hex}"))
+}
+
+/// Waits until `GET /healthz` answers 200, the child exits, or two minutes pass.
+fn wait_healthy(child: &mut Child, addr: SocketAddr) -> Result<(), Failure> {
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(Failure::new(format!(
+                "handoff serve stopped before it was ready ({status}); see its messages above \
+                 (is {addr} already in use? try --listen 127.0.0.1:8081)"
+            )));
+        }
+        if healthz(addr) {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(Failure::new(format!(
+                "handoff serve did not answer on http://{addr}/healthz within two minutes"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn healthz(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200")
+}
+
+fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path) {
+    let h = format!("http://{addr}");
+    let a1_id = tokens
+        .agents
+        .first()
+        .map(|(a, _)| a.as_str())
+        .unwrap_or("agent_1");
+    let name = AGENTS
+        .iter()
+        .find(|(id, _)| *id == a1_id)
+        .map(|(_, n)| *n)
+        .unwrap_or("Asha");
+    println!();
+    println!("================================================================================");
+    println!(" handoff demo: the native service on {SEED_CONFIG}");
+    println!("================================================================================");
+    println!(" open       {h}/#token={}", tokens.admin);
+    println!("            (the live view of every output, signed in as admin)");
+    println!(" health     {h}/healthz");
+    println!(" metrics    {h}/metrics     (admin token)");
+    println!(" events     {h}/v1/events   (server-sent events)");
+    println!(" state      {} (SQLite; survives restarts)", shown_path(db));
+    println!();
+    if tokens.generated {
+        println!(" tokens for this run (set HANDOFF_*_TOKEN(S) to choose your own):");
+    } else {
+        println!(" tokens: from your environment");
+    }
+    println!("   export H={h}");
+    println!("   export ADMIN={}", tokens.admin);
+    println!("   export W={}", tokens.widget);
+    for (agent, token) in &tokens.agents {
+        println!("   export {}={token}", agent.to_uppercase());
+    }
+    println!();
+    println!(" try it:");
+    println!("   # {name} comes online");
+    println!(
+        "   curl -s -X PUT $H/v1/agents/{a1_id} -H \"Authorization: Bearer ${}\" -d '{{\"name\": \"{name}\", \"status\": \"online\"}}'",
+        a1_id.to_uppercase()
+    );
+    println!("   # a customer asks for a person: handoff, offer to {name}");
+    println!(
+        "   curl -s -X POST $H/v1/conversations/conv_1/messages -H \"Authorization: Bearer $W\" -d '{{\"text\": \"I want to talk to a real person\"}}'"
+    );
+    println!("   # {name} accepts: \"You're now connected with {name}.\"");
+    println!(
+        "   curl -s -X POST $H/v1/conversations/conv_1/accept -H \"Authorization: Bearer ${}\"",
+        a1_id.to_uppercase()
+    );
+    println!("   curl -s $H/v1/queue -H \"Authorization: Bearer $ADMIN\"");
+    println!();
+    println!(" every route: docs/serve.md. ctrl-c stops the service (gracefully).");
+    println!("================================================================================");
+}

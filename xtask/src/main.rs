@@ -4,7 +4,9 @@
 //! - `cargo xtask wasm`: only the wasm builds (`target/wasm/handoff_abi.wasm`, `host-node/wasm/`).
 //! - `cargo xtask demo`: replays `examples/conversations/` through the engine and prints each
 //!   decision.
+//! - `cargo xtask bench`: every benchmark, then rewrites `BENCHMARKS.md` (see `bench/mod.rs`).
 
+mod bench;
 mod demo;
 mod render;
 mod steps;
@@ -34,6 +36,9 @@ enum Command {
     /// build through wasm-bindgen to host-node/wasm/ (installing the target and wasm-bindgen-cli
     /// when missing).
     Wasm,
+    /// Run every benchmark on this machine (native, wasmtime, Node, the Python peer, routing at
+    /// scale, snapshots, sizes, cold start) and rewrite BENCHMARKS.md. Not a test.
+    Bench,
     /// Replay examples/conversations/*.jsonl through the engine and print each decision.
     ///
     /// Until the native service exists, the demo runs the engine in-process.
@@ -77,6 +82,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Test => steps::run_all(&steps::steps()),
         Command::Wasm => steps::run_all(&steps::wasm_steps()),
+        Command::Bench => bench::run(),
         Command::Demo { conversation, json } => demo::run(conversation.as_deref(), json),
     };
     match result {

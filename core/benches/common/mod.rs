@@ -135,8 +135,10 @@ pub fn held_id(i: usize) -> String {
 /// [`START_MS`]. The engine refuses it if it is inconsistent.
 pub fn routing_state(method: &str, agents: usize, queued: usize) -> Engine {
     let now = START_MS;
-    let mut state = State::default();
-    state.now = now;
+    let mut state = State {
+        now,
+        ..State::default()
+    };
     for i in 0..agents {
         let id = agent_id(i);
         let conv_id = held_id(i);
@@ -208,8 +210,10 @@ fn customer_line(text: &str, at: i64) -> HistoryEntry {
 /// and per-input cost against state size.
 pub fn snapshot_state(config: &Config, conversations: usize, texts: &[String]) -> Engine {
     let now = START_MS;
-    let mut state = State::default();
-    state.now = now;
+    let mut state = State {
+        now,
+        ..State::default()
+    };
     let agents = 20;
     for i in 0..agents {
         let mut agent = Agent::new(&format!("agent_{}", i + 1));

@@ -210,6 +210,10 @@ fn repeat(
     (times, outputs)
 }
 
+/// A decision slower than this at one size is not measured at the next (10× larger) one: the
+/// growth is at least linear, so it would take minutes.
+const SKIP_AFTER_NS: f64 = 0.2e9;
+
 fn routing(max_size: usize) -> Value {
     let mut sizes = vec![100usize];
     while *sizes.last().unwrap_or(&max_size) < max_size {
@@ -236,10 +240,10 @@ fn routing(max_size: usize) -> Value {
                             .map(|o| o.len())
                             .unwrap_or_else(|err| fail(&format!("join: {err}")))
                     });
-                    if median(&mut times.clone()) > 1e9 {
+                    if median(&mut times.clone()) > SKIP_AFTER_NS {
                         skip_join = Some(format!(
-                            "{} s per decision at {size}",
-                            (median(&mut times.clone()) / 1e9).round()
+                            "{:.2} s per decision at {size}",
+                            median(&mut times.clone()) / 1e9
                         ));
                     }
                     json!({"ns": times, "outputs": outputs})
@@ -255,9 +259,9 @@ fn routing(max_size: usize) -> Value {
                             .map(|o| o.len())
                             .unwrap_or_else(|err| fail(&format!("serve: {err}")))
                     });
-                    if median(&mut times.clone()) > 1e9 {
+                    if median(&mut times.clone()) > SKIP_AFTER_NS {
                         skip_serve = Some(format!(
-                            "{:.0} s per decision at {size}",
+                            "{:.2} s per decision at {size}",
                             median(&mut times.clone()) / 1e9
                         ));
                     }

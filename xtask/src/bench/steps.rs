@@ -590,8 +590,8 @@ pub fn profile(bench: &mut Bench) -> Result<(), Failure> {
     let mut targets: Vec<(String, Vec<String>)> = Vec::new();
     if missed.iter().any(|m| m.starts_with("routing")) {
         targets.push((
-            "routing (native, 100 to 10,000 queued, all methods)".into(),
-            vec!["routing".into(), "10000".into()],
+            "routing (native, 100 to 1,000 queued, all methods)".into(),
+            vec!["routing".into(), "1000".into()],
         ));
     }
     if missed

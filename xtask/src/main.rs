@@ -4,7 +4,9 @@
 //! - `cargo xtask wasm`: only the wasm builds (`target/wasm/handoff_abi.wasm`, `host-node/wasm/`).
 //! - `cargo xtask demo`: builds and runs `handoff serve` on the seed configuration, printing the
 //!   URLs to open; `cargo xtask demo --replay` replays `examples/conversations/` instead.
+//! - `cargo xtask bench`: every benchmark, then rewrites `BENCHMARKS.md` (see `bench/mod.rs`).
 
+mod bench;
 mod chromium;
 mod demo;
 mod render;
@@ -33,6 +35,9 @@ enum Command {
     /// Run every check CI runs, in order: formatting, clippy, the wasm builds, all Rust tests and
     /// the Node tests (what .ci/run does).
     Test,
+    /// Run every benchmark on this machine (native, wasmtime, Node, the Python peer, routing at
+    /// scale, snapshots, sizes, cold start, the service) and rewrite BENCHMARKS.md. Not a test.
+    Bench,
     /// Build only the wasm modules: the `abi` build to target/wasm/handoff_abi.wasm and the `js`
     /// build through wasm-bindgen to host-node/wasm/ (installing the target and wasm-bindgen-cli
     /// when missing).
@@ -133,6 +138,7 @@ fn main() -> ExitCode {
             config,
             fresh,
         }),
+        Command::Bench => bench::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -366,9 +366,11 @@ mod tests {
                 "wasm-clippy",
                 "wasm-bindgen-cli",
                 "wasm-build",
+                "wasm-zones",
                 "npm-ci",
                 "wasm-opt",
                 "test",
+                "chromium",
                 "node-test"
             ]
         );

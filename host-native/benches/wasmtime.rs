@@ -1,0 +1,190 @@
+//! The wasmtime benchmark program `cargo xtask bench` runs (`cargo bench -p handoff-native --bench
+//! wasmtime -- MODE ...`): the engine's abi build in wasmtime through [`handoff_native::Host`],
+//! exactly as a Rust service embeds it. Prints one JSON object on stdout. Not a test.
+//!
+//! Modes:
+//! - `decision WASM CONFIG CORPUS RUNS`: as the native `decision` mode (each message the first
+//!   of its own conversation, timed per `Host::handle_json`; deliveries acknowledged and the
+//!   conversation closed untimed), with the default limits (fuel metering on) and with fuel off.
+//! - `coldstart WASM CONFIG CORPUS REPS`: `Host::new` (instantiate from the runtime's cached
+//!   `InstancePre`, create the engine) plus the first decision, REPS times.
+//! - `snapshot WASM CONFIG FILES...`: `Host::restore` from each state file the native program
+//!   wrote, and the cost of one input (with the host's periodic state fetch) at that size.
+
+#[path = "../../core/benches/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use common::*;
+use handoff_native::{Host, Limits, Runtime};
+use serde_json::{json, Value};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let arg = |i: usize| -> &str {
+        args.get(i).map(String::as_str).unwrap_or_else(|| {
+            fail(&format!(
+                "missing argument {i}: see the doc comment of host-native/benches/wasmtime.rs"
+            ))
+        })
+    };
+    let wasm =
+        std::fs::read(arg(1)).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", arg(1))));
+    let result = match arg(0) {
+        "decision" => decision(&wasm, arg(2), arg(3), arg(4).parse().unwrap_or(5)),
+        "coldstart" => coldstart(&wasm, arg(2), arg(3), arg(4).parse().unwrap_or(200)),
+        "snapshot" => snapshot(&wasm, arg(2), &args[3..]),
+        other => fail(&format!("unknown mode {other:?}")),
+    };
+    println!("{result}");
+}
+
+fn runtime(wasm: &[u8], fuel: bool) -> Runtime {
+    let limits = Limits {
+        fuel_per_call: if fuel {
+            Some(Limits::DEFAULT_FUEL)
+        } else {
+            None
+        },
+        ..Limits::default()
+    };
+    Runtime::with_limits(wasm, limits, "bench").unwrap_or_else(|e| fail(&format!("compile: {e}")))
+}
+
+fn handle(host: &mut Host, input: &str, now: i64) -> String {
+    host.handle_json(input, now)
+        .unwrap_or_else(|e| fail(&format!("input refused: {e}: {input}")))
+}
+
+fn delivery_ids(outputs_json: &str) -> Vec<String> {
+    let outputs: Value =
+        serde_json::from_str(outputs_json).unwrap_or_else(|e| fail(&format!("outputs: {e}")));
+    outputs
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|o| o["type"] == "delivery")
+                .filter_map(|o| o["delivery_id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn ready_host(runtime: &Runtime, config_json: &str) -> Host {
+    let mut host =
+        Host::new(runtime, config_json).unwrap_or_else(|e| fail(&format!("Host::new: {e}")));
+    for update in agents_online(config_json) {
+        handle(&mut host, &update, START_MS);
+    }
+    host
+}
+
+fn decision_runs(runtime: &Runtime, config_json: &str, inputs: &[String], runs: usize) -> Vec<f64> {
+    let mut out = Vec::new();
+    for _ in 0..runs {
+        let mut host = ready_host(runtime, config_json);
+        let mut total_ns = 0u128;
+        for (i, text) in inputs.iter().enumerate() {
+            let now = START_MS + i as i64 * 100;
+            let t = Instant::now();
+            let outputs = handle(&mut host, text, now);
+            total_ns += t.elapsed().as_nanos();
+            let mut ids = delivery_ids(&outputs);
+            ids.extend(delivery_ids(&handle(&mut host, &close_input(i), now)));
+            for id in ids {
+                handle(&mut host, &delivered_input(&id), now);
+            }
+        }
+        out.push(total_ns as f64 / inputs.len() as f64);
+    }
+    out
+}
+
+fn decision(wasm: &[u8], config_path: &str, corpus_path: &str, runs: usize) -> Value {
+    let config_json = read(config_path);
+    let inputs: Vec<String> = corpus(corpus_path)
+        .iter()
+        .enumerate()
+        .map(|(i, t)| message_input(i, t))
+        .collect();
+    let t = Instant::now();
+    let with_fuel = runtime(wasm, true);
+    let compile_ms = t.elapsed().as_secs_f64() * 1e3;
+    let fuel_runs = decision_runs(&with_fuel, &config_json, &inputs, runs);
+    let no_fuel = runtime(wasm, false);
+    let plain_runs = decision_runs(&no_fuel, &config_json, &inputs, runs);
+    json!({"messages": inputs.len(), "compile_ms": compile_ms, "ns_per_message": fuel_runs, "ns_per_message_no_fuel": plain_runs})
+}
+
+fn coldstart(wasm: &[u8], config_path: &str, corpus_path: &str, reps: usize) -> Value {
+    let config_json = read(config_path);
+    let first = message_input(0, &corpus(corpus_path)[0]);
+    let runtime = runtime(wasm, true);
+    let mut new_ns = Vec::new();
+    let mut total_ns = Vec::new();
+    for _ in 0..reps {
+        let t = Instant::now();
+        let mut host =
+            Host::new(&runtime, &config_json).unwrap_or_else(|e| fail(&format!("Host::new: {e}")));
+        let created = t.elapsed().as_nanos() as f64;
+        black_box(handle(&mut host, &first, START_MS));
+        total_ns.push(t.elapsed().as_nanos() as f64);
+        new_ns.push(created);
+    }
+    json!({"host_new_ns": new_ns, "first_decision_ns": total_ns})
+}
+
+fn snapshot(wasm: &[u8], config_path: &str, files: &[String]) -> Value {
+    let config_json = read(config_path);
+    let runtime = runtime(wasm, true);
+    let mut rows = Vec::new();
+    for file in files {
+        let state = read(file);
+        let t = Instant::now();
+        let host = Host::restore(&runtime, &config_json, &state);
+        let restore_ns = t.elapsed().as_nanos() as f64;
+        let mut host = match host {
+            Ok(h) => h,
+            Err(e) => {
+                rows.push(json!({"file": file, "bytes": state.len(), "error": e.to_string()}));
+                continue;
+            }
+        };
+        let conversations = serde_json::from_str::<Value>(&state)
+            .ok()
+            .and_then(|v| v["conversations"].as_object().map(|o| o.len()))
+            .unwrap_or(1)
+            .max(1);
+        let count = 1_000;
+        let t = Instant::now();
+        let mut failed = None;
+        for k in 0..count {
+            let c = (k * 7919) % conversations;
+            let inp = json!({"type": "customer_message", "conversation_id": format!("conv_{c}"), "text": "ok, and when will it arrive?"}).to_string();
+            if let Err(e) = host.handle_json(&inp, START_MS + 1_000 + k as i64) {
+                failed = Some(e.to_string());
+                break;
+            }
+        }
+        let input_ns = t.elapsed().as_nanos() as f64 / count as f64;
+        let t = Instant::now();
+        let fetched = host.state_json().map(|s| s.len());
+        let state_fetch_ns = t.elapsed().as_nanos() as f64;
+        rows.push(json!({
+            "file": file,
+            "bytes": state.len(),
+            "conversations": conversations,
+            "restore_ns": restore_ns,
+            "input_ns": input_ns,
+            "state_fetch_ns": state_fetch_ns,
+            "state_fetch_ok": fetched.is_ok(),
+            "error": failed,
+        }));
+    }
+    json!({"rows": rows})
+}

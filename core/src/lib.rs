@@ -60,8 +60,8 @@
 
 mod check;
 pub mod config;
-pub mod conversation;
 mod context;
+pub mod conversation;
 mod engine;
 pub mod error;
 pub mod events;

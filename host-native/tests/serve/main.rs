@@ -7,5 +7,6 @@
 mod admin;
 mod conversation;
 mod faults;
+mod integrations;
 mod requests;
 mod support;

@@ -86,6 +86,8 @@ pub struct Setup {
     pub dir: PathBuf,
     /// Extra arguments.
     pub args: Vec<String>,
+    /// Extra environment variables (secrets the configuration names).
+    pub env: Vec<(String, String)>,
 }
 
 impl Setup {
@@ -96,12 +98,19 @@ impl Setup {
         Setup {
             dir,
             args: Vec::new(),
+            env: Vec::new(),
         }
     }
 
     /// Adds arguments.
     pub fn arg(mut self, a: &str) -> Setup {
         self.args.push(a.to_string());
+        self
+    }
+
+    /// Adds an environment variable.
+    pub fn env(mut self, name: &str, value: &str) -> Setup {
+        self.env.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -134,6 +143,7 @@ impl Setup {
                 format!("agent_a={AGENT_A},agent_b={AGENT_B}"),
             )
             .env(SECRET_ENV, SECRET)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

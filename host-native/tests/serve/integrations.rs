@@ -1,5 +1,6 @@
 //! Helpdesk integrations through the real service: Zendesk (basic auth from an environment
-//! variable, rate-limited once) and Intercom (bearer token) against the loopback fake vendors of
+//! variable, rate-limited once), Freshdesk (the API key as the basic user) and Intercom (bearer
+//! token) against the loopback fake vendors of
 //! `handoff-conformance`, which check every request against the vendors' published shapes
 //! (`tests/contracts/*.schema.json`). The whole flow: ticket and note on handoff, updates on
 //! assignment, solved on close.
@@ -13,6 +14,7 @@ use crate::support::{Setup, AGENT_A, PATIENCE, WIDGET};
 
 const ZENDESK_TOKEN: &str = "zd-token-0123456789abcdef";
 const INTERCOM_TOKEN: &str = "ic-token-0123456789abcdef";
+const FRESHDESK_KEY: &str = "fd-key-0123456789abcdef";
 
 fn routes(requests: &[Recorded]) -> Vec<String> {
     requests
@@ -40,10 +42,11 @@ async fn wait_for(vendor: &FakeVendor, n: usize, what: &str) -> Vec<Recorded> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn zendesk_and_intercom_get_the_whole_flow_through_the_service() {
+async fn zendesk_freshdesk_and_intercom_get_the_whole_flow_through_the_service() {
     let zendesk =
         FakeVendor::start(Vendor::zendesk("bot@acme.com", ZENDESK_TOKEN)).expect("fake zendesk");
     let intercom = FakeVendor::start(Vendor::intercom(INTERCOM_TOKEN)).expect("fake intercom");
+    let freshdesk = FakeVendor::start(Vendor::freshdesk(FRESHDESK_KEY)).expect("fake freshdesk");
     zendesk.throttle_next(1);
     let config = json!({"handoff": {
         "agents": [{"id": "agent_a", "name": "Asha"}],
@@ -51,12 +54,15 @@ async fn zendesk_and_intercom_get_the_whole_flow_through_the_service() {
             {"kind": "zendesk", "base_url": zendesk.base_url(), "email": "bot@acme.com",
              "api_token_ref": "ZENDESK_API_TOKEN", "group_id": 360001, "agent_map": {"agent_a": 9001}},
             {"kind": "intercom", "base_url": intercom.base_url(), "access_token_ref": "INTERCOM_TOKEN",
-             "admin_id": "814860", "team_id": "5017691", "agent_map": {"agent_a": "991"}}
+             "admin_id": "814860", "team_id": "5017691", "agent_map": {"agent_a": "991"}},
+            {"kind": "freshdesk", "base_url": freshdesk.base_url(), "api_key_ref": "FRESHDESK_API_KEY",
+             "group_id": 5000012345u64, "agent_map": {"agent_a": 77}}
         ]
     }});
     let setup = Setup::new("integrations", &config)
         .env("ZENDESK_API_TOKEN", ZENDESK_TOKEN)
-        .env("INTERCOM_TOKEN", INTERCOM_TOKEN);
+        .env("INTERCOM_TOKEN", INTERCOM_TOKEN)
+        .env("FRESHDESK_API_KEY", FRESHDESK_KEY);
     let service = setup.start();
 
     // The customer asks for a person: nobody is online, so the conversation is queued; Zendesk
@@ -72,7 +78,13 @@ async fn zendesk_and_intercom_get_the_whole_flow_through_the_service() {
         .await;
     assert!(out.iter().any(|o| o["type"] == "handoff"), "{out:?}");
     let created = wait_for(&zendesk, 2, "zendesk create").await;
-    assert_eq!(routes(&created), ["429 create_ticket", "201 create_ticket"]);
+    assert_eq!(
+        routes(&created)[..2],
+        [
+            "429 create_ticket".to_string(),
+            "201 create_ticket".to_string()
+        ]
+    );
     assert_eq!(
         created[0].headers["idempotency-key"], created[1].headers["idempotency-key"],
         "the retry is the same request"
@@ -149,6 +161,26 @@ async fn zendesk_and_intercom_get_the_whole_flow_through_the_service() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
+    // Freshdesk: the ticket, its notes, routed to Asha (responder 77) and resolved (status 4).
+    let fd = wait_for(&freshdesk, 6, "freshdesk flow").await;
+    assert_eq!(fd[0].route, "create_ticket", "{:?}", routes(&fd));
+    let fd_ticket = fd[1]
+        .path
+        .split('/')
+        .nth(4)
+        .expect("a note on the created ticket")
+        .to_string();
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let ticket = freshdesk.record(&fd_ticket).expect("the ticket exists");
+        if ticket["status"] == 4 {
+            assert_eq!(ticket["responder_id"], 77);
+            break;
+        }
+        assert!(Instant::now() < deadline, "never resolved: {ticket}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // Every request matched the vendors' shapes and credentials.
     assert!(
         zendesk.violations().is_empty(),
@@ -165,7 +197,7 @@ async fn zendesk_and_intercom_get_the_whole_flow_through_the_service() {
     let db = std::fs::read(setup.db()).unwrap_or_default();
     let wal = std::fs::read(setup.db().with_extension("db-wal")).unwrap_or_default();
     let log = service.log_text();
-    for secret in [ZENDESK_TOKEN, INTERCOM_TOKEN] {
+    for secret in [ZENDESK_TOKEN, INTERCOM_TOKEN, FRESHDESK_KEY] {
         let needle = secret.as_bytes();
         for (what, bytes) in [
             ("database", &db),

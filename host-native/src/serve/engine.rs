@@ -834,7 +834,7 @@ mod tests {
             match answer.await.expect("answered") {
                 Ok(_) => {}
                 Err(Failure::Rejected { path, .. }) => {
-                    assert_eq!(path, "input");
+                    assert_eq!(path, "input.text");
                     refused += 1;
                 }
                 Err(other) => panic!("{other}"),

@@ -14,13 +14,6 @@ use super::config::Freshdesk;
 use super::{package, EventView, Request};
 use crate::output::Context;
 
-fn headers() -> Vec<(&'static str, String)> {
-    vec![
-        ("content-type", "application/json".into()),
-        ("accept", "application/json".into()),
-    ]
-}
-
 /// The requests one event gives.
 pub(super) fn requests(
     f: &Freshdesk,
@@ -29,11 +22,7 @@ pub(super) fn requests(
 ) -> Vec<Request> {
     match (event.name, context) {
         ("conversation.handoff_requested", Some(context)) => {
-            let primary = event
-                .data
-                .get("trigger")
-                .and_then(Value::as_str)
-                .unwrap_or("customer_request");
+            let primary = event.primary_trigger();
             vec![create_ticket(f, context, primary)]
         }
         (name, _) => {
@@ -130,7 +119,7 @@ fn create_ticket(f: &Freshdesk, context: &Context, primary: &str) -> Request {
         operation: "freshdesk.create_ticket",
         method: "POST",
         url: format!("{}/api/v2/tickets", f.base_url),
-        headers: headers(),
+        headers: super::json_headers(),
         body: Value::Object(t),
         auth: f.auth.clone(),
         body_ids: Vec::new(),
@@ -146,7 +135,7 @@ fn add_note(f: &Freshdesk, note: &str) -> Request {
         operation: "freshdesk.add_note",
         method: "POST",
         url: format!("{}/api/v2/tickets/{{ticket_id}}/notes", f.base_url),
-        headers: headers(),
+        headers: super::json_headers(),
         body: json!({"body": format!("<p>{}</p>", package::escape(note)), "private": true}),
         auth: f.auth.clone(),
         body_ids: Vec::new(),
@@ -161,7 +150,7 @@ fn update_ticket(f: &Freshdesk, body: Value) -> Request {
         operation: "freshdesk.update_ticket",
         method: "PUT",
         url: format!("{}/api/v2/tickets/{{ticket_id}}", f.base_url),
-        headers: headers(),
+        headers: super::json_headers(),
         body,
         auth: f.auth.clone(),
         body_ids: Vec::new(),

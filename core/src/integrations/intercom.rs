@@ -26,11 +26,9 @@ use super::{package, EventView, Request};
 use crate::output::Context;
 
 fn headers(i: &Intercom) -> Vec<(&'static str, String)> {
-    vec![
-        ("content-type", "application/json".into()),
-        ("accept", "application/json".into()),
-        ("intercom-version", i.version.clone()),
-    ]
+    let mut headers = super::json_headers();
+    headers.push(("intercom-version", i.version.clone()));
+    headers
 }
 
 fn request(i: &Intercom, operation: &'static str, path: String, body: Value) -> Request {
@@ -58,11 +56,7 @@ pub(super) fn requests(
 ) -> Vec<Request> {
     match (event.name, context) {
         ("conversation.handoff_requested", Some(context)) => {
-            let primary = event
-                .data
-                .get("trigger")
-                .and_then(Value::as_str)
-                .unwrap_or("customer_request");
+            let primary = event.primary_trigger();
             let mut out = Vec::new();
             if !event.ids.contains_key("intercom_conversation_id") {
                 if !event.ids.contains_key("intercom_contact_id") {

@@ -138,6 +138,24 @@ pub(crate) struct EventView<'a> {
     pub(crate) ids: &'a BTreeMap<String, String>,
 }
 
+impl EventView<'_> {
+    /// The trigger that started the handoff (`data.trigger`), `customer_request` when absent.
+    pub(crate) fn primary_trigger(&self) -> &str {
+        self.data
+            .get("trigger")
+            .and_then(Value::as_str)
+            .unwrap_or("customer_request")
+    }
+}
+
+/// The headers of a JSON API request (`content-type` and `accept`).
+pub(crate) fn json_headers() -> Vec<(&'static str, String)> {
+    vec![
+        ("content-type", "application/json".into()),
+        ("accept", "application/json".into()),
+    ]
+}
+
 /// Creates the requests of every enabled integration for one event.
 pub(crate) fn on_event(
     config: &Config,

@@ -19,13 +19,6 @@ use super::config::Zendesk;
 use super::{package, EventView, Request};
 use crate::output::Context;
 
-fn headers() -> Vec<(&'static str, String)> {
-    vec![
-        ("content-type", "application/json".into()),
-        ("accept", "application/json".into()),
-    ]
-}
-
 /// The requests one event gives.
 pub(super) fn requests(
     z: &Zendesk,
@@ -34,11 +27,7 @@ pub(super) fn requests(
 ) -> Vec<Request> {
     match (event.name, context) {
         ("conversation.handoff_requested", Some(context)) => {
-            let primary = event
-                .data
-                .get("trigger")
-                .and_then(Value::as_str)
-                .unwrap_or("customer_request");
+            let primary = event.primary_trigger();
             let mut out = vec![create_ticket(z, context, primary)];
             if let Some(sunshine) = &z.sunshine {
                 if event.ids.contains_key("sunshine_conversation_id") {
@@ -101,7 +90,7 @@ fn create_ticket(z: &Zendesk, context: &Context, primary: &str) -> Request {
         operation: "zendesk.create_ticket",
         method: "POST",
         url: format!("{}/api/v2/tickets", z.base_url),
-        headers: headers(),
+        headers: super::json_headers(),
         body: json!({ "ticket": ticket }),
         auth: z.auth.clone(),
         body_ids: Vec::new(),
@@ -141,7 +130,7 @@ fn update_ticket(z: &Zendesk, event: &EventView<'_>, note: String) -> Request {
         operation: "zendesk.update_ticket",
         method: "PUT",
         url: format!("{}/api/v2/tickets/{{ticket_id}}", z.base_url),
-        headers: headers(),
+        headers: super::json_headers(),
         body: json!({ "ticket": ticket }),
         auth: z.auth.clone(),
         body_ids: Vec::new(),
@@ -160,7 +149,7 @@ fn pass_control(z: &Zendesk, s: &super::Sunshine, context: &Context, primary: &s
             "{}/sc/v2/apps/{}/conversations/{{sunshine_conversation_id}}/passControl",
             z.base_url, s.app_id
         ),
-        headers: headers(),
+        headers: super::json_headers(),
         // `passControlBody`: `switchboardIntegration` (required: an id, a name, an integration type
         // or "next") and `metadata` (flat string/number/boolean values, at most 4 KB).
         body: json!({

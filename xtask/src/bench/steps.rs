@@ -461,17 +461,6 @@ pub fn snapshot(bench: &mut Bench) -> Result<(), Failure> {
     Ok(())
 }
 
-fn gzip_len(path: &Path) -> Option<u64> {
-    let out = Command::new("gzip")
-        .arg("-9")
-        .arg("-c")
-        .arg(path)
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
-}
-
 /// The wasm-opt of the npm package binaryen, installed under target/bench/ when missing.
 fn wasm_opt(bench: &mut Bench) -> Result<PathBuf, String> {
     let prefix = bench.dir.join("binaryen");
@@ -550,7 +539,7 @@ pub fn sizes(bench: &mut Bench) -> Result<(), Failure> {
     }
     for (what, path) in modules {
         let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let gzip = gzip_len(&path);
+        let gzip = crate::wasm::gzip_size(&path);
         let mut size = report::Size {
             what,
             path: rel(bench, &path),
@@ -571,7 +560,7 @@ pub fn sizes(bench: &mut Bench) -> Result<(), Failure> {
             args.extend(["-o".into(), os(&out)]);
             capture(bench, &os(bin), &args)?;
             size.opt_raw = std::fs::metadata(&out).map(|m| m.len()).ok();
-            size.opt_gzip = gzip_len(&out);
+            size.opt_gzip = crate::wasm::gzip_size(&out);
         }
         println!(
             "{}: {} raw, {:?} gzip, wasm-opt {:?} / {:?}",

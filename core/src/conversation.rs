@@ -57,6 +57,49 @@ impl ConversationError {
     }
 }
 
+/// A problem with a conversation file, naming the file (and the line, when there is one): what
+/// every replayer reports for a file it cannot read or parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// The 1-based line number, when the problem is on one line.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl FileError {
+    /// An error in `file` on `line` (or the whole file).
+    pub fn new(
+        file: &std::path::Path,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> FileError {
+        FileError {
+            file: file.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// A [`ConversationError`] of the text of `file`.
+    pub fn in_file(file: &std::path::Path, e: ConversationError) -> FileError {
+        FileError::new(file, e.line, e.message)
+    }
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
 /// Where the configuration comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfigSpec {

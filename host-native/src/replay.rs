@@ -30,10 +30,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use handoff_core::conversation::{self, ConfigSpec, ConversationError, DeliveryLog};
+use handoff_core::conversation::{self, ConfigSpec, DeliveryLog};
 use serde_json::{Map, Value};
 
 use crate::{Host, HostError, Runtime};
@@ -41,40 +40,7 @@ use crate::{Host, HostError, Runtime};
 pub use handoff_core::conversation::Line;
 
 /// A problem with a conversation file itself (not an input the engine refused).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplayError {
-    /// The file.
-    pub file: PathBuf,
-    /// The 1-based line number, when the problem is on one line.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl ReplayError {
-    fn new(file: &Path, line: Option<usize>, message: impl Into<String>) -> ReplayError {
-        ReplayError {
-            file: file.to_path_buf(),
-            line,
-            message: message.into(),
-        }
-    }
-
-    fn in_file(file: &Path, e: ConversationError) -> ReplayError {
-        ReplayError::new(file, e.line, e.message)
-    }
-}
-
-impl fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
-        }
-    }
-}
-
-impl std::error::Error for ReplayError {}
+pub use handoff_core::conversation::FileError as ReplayError;
 
 /// A parsed conversation file: the configuration text and the input lines.
 #[derive(Debug, Clone)]

@@ -36,7 +36,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub mod vendors;
@@ -46,36 +45,7 @@ use handoff_core::{Config, Engine, Input};
 use serde_json::{Map, Value};
 
 /// A problem with a conversation file itself (not an input the engine refused).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplayError {
-    /// The conversation file.
-    pub file: PathBuf,
-    /// The 1-based line number, when the problem is on one line.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl ReplayError {
-    fn new(file: &Path, line: Option<usize>, message: impl Into<String>) -> ReplayError {
-        ReplayError {
-            file: file.to_path_buf(),
-            line,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
-        }
-    }
-}
-
-impl std::error::Error for ReplayError {}
+pub use handoff_core::conversation::FileError as ReplayError;
 
 pub use handoff_core::conversation::Line;
 

@@ -37,7 +37,14 @@ enum Command {
     Test,
     /// Run every benchmark on this machine (native, wasmtime, Node, the Python peer, routing at
     /// scale, snapshots, sizes, cold start, the service) and rewrite BENCHMARKS.md. Not a test.
-    Bench,
+    ///
+    /// With --only: run just the named steps (comma-separated, e.g. `--only corpus,build-native,native`)
+    /// and print their results; BENCHMARKS.md is then left as it is.
+    Bench {
+        /// Steps to run, comma-separated (see the step names `cargo xtask bench` prints).
+        #[arg(long, value_name = "STEPS", value_delimiter = ',')]
+        only: Vec<String>,
+    },
     /// Build only the wasm modules: the `abi` build to target/wasm/handoff_abi.wasm and the `js`
     /// build through wasm-bindgen to host-node/wasm/ (installing the target and wasm-bindgen-cli
     /// when missing).
@@ -138,7 +145,7 @@ fn main() -> ExitCode {
             config,
             fresh,
         }),
-        Command::Bench => bench::run(),
+        Command::Bench { only } => bench::run(&only),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

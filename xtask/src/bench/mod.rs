@@ -206,7 +206,10 @@ fn all_steps() -> Vec<Step> {
 }
 
 /// `cargo xtask bench`: every step in order, printing progress; stops at the first failure.
-pub fn run() -> Result<(), Failure> {
+///
+/// With `only` non-empty, just those steps run (in the usual order) and `BENCHMARKS.md` is left
+/// alone: for working on one part. An unknown step name is an error listing the known ones.
+pub fn run(only: &[String]) -> Result<(), Failure> {
     let root = crate::demo::workspace_root();
     let dir = target_dir().join("bench");
     std::fs::create_dir_all(&dir)
@@ -216,7 +219,17 @@ pub fn run() -> Result<(), Failure> {
         dir,
         results: Results::default(),
     };
-    let steps = all_steps();
+    let mut steps = all_steps();
+    if !only.is_empty() {
+        let known: Vec<&str> = steps.iter().map(|s| s.name).collect();
+        if let Some(bad) = only.iter().find(|o| !known.contains(&o.as_str())) {
+            return Err(Failure::new(format!(
+                "bench: no step named {bad:?}; the steps are: {}",
+                known.join(", ")
+            )));
+        }
+        steps.retain(|s| s.name != "write" && only.iter().any(|o| o == s.name));
+    }
     let started = Instant::now();
     for (i, step) in steps.iter().enumerate() {
         println!(
@@ -244,9 +257,17 @@ pub fn run() -> Result<(), Failure> {
             }
         }
     }
-    println!(
-        "bench: BENCHMARKS.md rewritten in {:.0}s",
-        started.elapsed().as_secs_f64()
-    );
+    if only.is_empty() {
+        println!(
+            "bench: BENCHMARKS.md rewritten in {:.0}s",
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!(
+            "bench: {} step(s) done in {:.0}s; BENCHMARKS.md left as it was",
+            steps.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }

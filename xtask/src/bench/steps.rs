@@ -81,11 +81,16 @@ fn last_json(stdout: &str, what: &str) -> Result<Value, Failure> {
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    serde_json::from_str(line).map_err(|e| {
+    let value = serde_json::from_str(line).map_err(|e| {
         Failure::new(format!(
             "{what} printed no JSON result ({e}); its last line: {line:.200}"
         ))
-    })
+    })?;
+    // Progress for whoever watches (and the only output of `cargo xtask bench --only`).
+    let shown: String = line.chars().take(1500).collect();
+    let more = if shown.len() < line.len() { " …" } else { "" };
+    println!("--- {what}: {shown}{more}");
+    Ok(value)
 }
 
 fn text_of(program: &str, args: &[&str]) -> Option<String> {

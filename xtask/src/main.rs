@@ -38,7 +38,7 @@ enum Command {
     /// Run every benchmark on this machine (native, wasmtime, Node, the Python peer, routing at
     /// scale, snapshots, sizes, cold start, the service) and rewrite BENCHMARKS.md. Not a test.
     ///
-    /// With --only: run just the named steps (comma-separated, e.g. `--only corpus,build-native,native`)
+    /// With --only: run just the named steps (comma-separated, e.g. `--only corpus,build,native`)
     /// and print their results; BENCHMARKS.md is then left as it is.
     Bench {
         /// Steps to run, comma-separated (see the step names `cargo xtask bench` prints).

@@ -97,6 +97,9 @@ pub struct Bench {
     pub dir: PathBuf,
     /// What has been measured.
     pub results: Results,
+    /// Whether step `build` ran in this run (steps that run a built program build first if not,
+    /// so `--only native` never measures a stale executable).
+    pub built: bool,
 }
 
 impl Bench {
@@ -138,14 +141,9 @@ fn all_steps() -> Vec<Step> {
             run: steps::corpus,
         },
         Step {
-            name: "build-native",
-            shows: "cargo bench --no-run -p handoff-core --bench native",
-            run: steps::build_native,
-        },
-        Step {
-            name: "build-wasmtime",
-            shows: "cargo bench --no-run -p handoff-native --bench wasmtime",
-            run: steps::build_wasmtime,
+            name: "build",
+            shows: "one cargo build (bench profile): the native and wasmtime runners, the handoff binary",
+            run: steps::build,
         },
         Step {
             name: "peer-venv",
@@ -218,6 +216,7 @@ pub fn run(only: &[String]) -> Result<(), Failure> {
         root,
         dir,
         results: Results::default(),
+        built: false,
     };
     let mut steps = all_steps();
     if !only.is_empty() {
@@ -228,7 +227,10 @@ pub fn run(only: &[String]) -> Result<(), Failure> {
                 known.join(", ")
             )));
         }
-        steps.retain(|s| s.name != "write" && only.iter().any(|o| o == s.name));
+        // The corpus is instant and every runner reads it.
+        steps.retain(|s| {
+            s.name != "write" && (s.name == "corpus" || only.iter().any(|o| o == s.name))
+        });
     }
     let started = Instant::now();
     for (i, step) in steps.iter().enumerate() {

@@ -200,42 +200,10 @@ fn ensure_wrk() -> Result<(), Failure> {
 
 /// `cargo build --profile bench -p handoff-native --bin handoff` with the wasmtime runner's
 /// settings (shares its build), the abi wasm embedded.
+/// The `handoff` binary step `build` made (built now if that step did not run: `--only service`).
 fn build(bench: &mut Bench) -> Result<PathBuf, Failure> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut args: Vec<String> = [
-        "build",
-        "--profile",
-        "bench",
-        "-p",
-        "handoff-native",
-        "--bin",
-        "handoff",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(super::steps::WASMTIME_PROFILE.iter().map(|s| s.to_string()));
-    let line = format!(
-        "HANDOFF_WASM=target/wasm/handoff_abi.wasm cargo {}",
-        args.join(" ")
-    );
-    println!("--- {line}");
-    bench.results.commands.push(line.clone());
-    let status = Command::new(cargo)
-        .args(&args)
-        .env("HANDOFF_WASM", crate::wasm::abi_wasm())
-        .current_dir(&bench.root)
-        .status()
-        .map_err(|e| Failure::new(format!("`{line}` could not start: {e}")))?;
-    if !status.success() {
-        return Err(Failure::new(format!("`{line}` exited with {status}")));
-    }
-    let exe = super::target_dir().join("release").join("handoff");
-    if exe.is_file() {
-        Ok(exe)
-    } else {
-        Err(Failure::new(format!("`{line}` wrote no {}", exe.display())))
-    }
+    super::steps::ensure_built(bench)?;
+    Ok(super::steps::handoff_bin(bench))
 }
 
 #[cfg(test)]

@@ -11,14 +11,18 @@ use super::{report, Bench, NODE_COLD_RUNS, ROUTING_MAX, RUNS, SNAPSHOT_SIZES, WA
 use crate::steps::shown;
 use crate::Failure;
 
-/// The wasmtime runner is built without LTO: fat LTO over wasmtime and Cranelift takes longer
-/// than the whole bench may (15 minutes on 2 cores), and the guest code it measures is compiled
-/// by Cranelift at run time, not by rustc.
-pub(crate) const WASMTIME_PROFILE: &[&str] = &[
+/// The bench programs and the `handoff` binary are built together, once, without fat LTO: fat LTO
+/// over wasmtime, Cranelift and the service's dependencies takes longer than the whole bench may
+/// (15 minutes on 2 cores from a clean clone), and the guest code the wasmtime runner measures is
+/// compiled by Cranelift at run time, not by rustc. The engine crate itself is compiled as one
+/// codegen unit, as in a release build, so the native numbers are what an embedder gets.
+pub(crate) const BENCH_PROFILE: &[&str] = &[
     "--config",
     "profile.bench.lto=false",
     "--config",
     "profile.bench.codegen-units=16",
+    "--config",
+    "profile.bench.package.handoff-core.codegen-units=1",
 ];
 
 /// binaryen's features the modules use (as `cargo xtask wasm`'s wasm-opt step).
@@ -195,50 +199,89 @@ pub fn corpus(bench: &mut Bench) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Builds bench `name` of `package` and returns its executable.
-fn build_bench(
-    bench: &mut Bench,
-    package: &str,
-    name: &str,
-    extra: &[&str],
-    env: &[(&str, PathBuf)],
-) -> Result<PathBuf, Failure> {
+/// What one cargo invocation builds for the bench: (target kind, target name, where it is copied).
+fn bench_targets(bench: &Bench) -> [(&'static str, &'static str, PathBuf); 3] {
+    [
+        ("bench", "native", native_bin(bench)),
+        ("bench", "wasmtime", wasmtime_bin(bench)),
+        ("bin", "handoff", handoff_bin(bench)),
+    ]
+}
+
+/// Step `build`: the native runner, the wasmtime runner and the `handoff` binary (with the abi
+/// wasm embedded) in ONE cargo invocation, so every crate (wasmtime above all) is compiled once
+/// with one set of features; the executables are copied to `target/bench/`.
+pub fn build(bench: &mut Bench) -> Result<(), Failure> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut args: Vec<String> = [
+        "build",
+        "--profile",
         "bench",
-        "--no-run",
         "--message-format=json-render-diagnostics",
         "-p",
-        package,
+        "handoff-core",
+        "-p",
+        "handoff-native",
         "--bench",
-        name,
+        "native",
+        "--bench",
+        "wasmtime",
+        "--bin",
+        "handoff",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let line = format!("cargo {}", args.join(" "));
+    args.extend(BENCH_PROFILE.iter().map(|s| s.to_string()));
+    let line = format!(
+        "HANDOFF_WASM=target/wasm/handoff_abi.wasm cargo {}",
+        args.join(" ")
+    );
     println!("--- {line}");
     bench.results.commands.push(line.clone());
-    let mut cmd = Command::new(cargo);
-    cmd.args(&args)
+    let out = Command::new(cargo)
+        .args(&args)
+        .env("HANDOFF_WASM", crate::wasm::abi_wasm())
         .current_dir(&bench.root)
-        .stderr(Stdio::inherit());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd
+        .stderr(Stdio::inherit())
         .output()
         .map_err(|e| Failure::new(format!("`{line}` could not start: {e}")))?;
     if !out.status.success() {
         return Err(Failure::new(format!("`{line}` exited with {}", out.status)));
     }
-    String::from_utf8_lossy(&out.stdout)
+    let messages: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|v| v["reason"] == "compiler-artifact" && v["target"]["name"] == name)
-        .find_map(|v| v["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| Failure::new(format!("`{line}` named no executable for the bench {name}")))
+        .filter(|v| v["reason"] == "compiler-artifact")
+        .collect();
+    for (kind, name, to) in bench_targets(bench) {
+        let exe = messages
+            .iter()
+            .filter(|v| v["target"]["name"] == name)
+            .filter(|v| {
+                v["target"]["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == kind))
+            })
+            .find_map(|v| v["executable"].as_str().map(PathBuf::from))
+            .ok_or_else(|| {
+                Failure::new(format!(
+                    "`{line}` named no executable for the {kind} {name}"
+                ))
+            })?;
+        link(&exe, &to)?;
+    }
+    bench.built = true;
+    Ok(())
+}
+
+/// Runs step `build` unless it ran already in this run.
+pub(crate) fn ensure_built(bench: &mut Bench) -> Result<(), Failure> {
+    if bench.built {
+        Ok(())
+    } else {
+        build(bench)
+    }
 }
 
 fn native_bin(bench: &Bench) -> PathBuf {
@@ -247,6 +290,11 @@ fn native_bin(bench: &Bench) -> PathBuf {
 
 fn wasmtime_bin(bench: &Bench) -> PathBuf {
     bench.dir.join("bin-wasmtime")
+}
+
+/// The `handoff` binary the service step runs (copied there by step `build`).
+pub(crate) fn handoff_bin(bench: &Bench) -> PathBuf {
+    bench.dir.join("bin-handoff")
 }
 
 fn link(from: &Path, to: &Path) -> Result<(), Failure> {
@@ -258,25 +306,6 @@ fn link(from: &Path, to: &Path) -> Result<(), Failure> {
             to.display()
         ))
     })
-}
-
-/// Step `build-native`.
-pub fn build_native(bench: &mut Bench) -> Result<(), Failure> {
-    let exe = build_bench(bench, "handoff-core", "native", &[], &[])?;
-    link(&exe, &native_bin(bench))
-}
-
-/// Step `build-wasmtime`.
-pub fn build_wasmtime(bench: &mut Bench) -> Result<(), Failure> {
-    let abi = crate::wasm::abi_wasm();
-    let exe = build_bench(
-        bench,
-        "handoff-native",
-        "wasmtime",
-        WASMTIME_PROFILE,
-        &[("HANDOFF_WASM", abi)],
-    )?;
-    link(&exe, &wasmtime_bin(bench))
 }
 
 fn venv_python(bench: &Bench) -> PathBuf {
@@ -318,6 +347,7 @@ pub fn venv(bench: &mut Bench) -> Result<(), Failure> {
 
 /// Step `native`.
 pub fn native(bench: &mut Bench) -> Result<(), Failure> {
+    ensure_built(bench)?;
     let bin = os(&native_bin(bench));
     let config = os(&bench.config_path());
     let corpus = os(&bench.corpus_path());
@@ -342,6 +372,7 @@ pub fn native(bench: &mut Bench) -> Result<(), Failure> {
 
 /// Step `wasmtime`.
 pub fn wasmtime(bench: &mut Bench) -> Result<(), Failure> {
+    ensure_built(bench)?;
     let bin = os(&wasmtime_bin(bench));
     let abi = os(&crate::wasm::abi_wasm());
     let config = os(&bench.config_path());
@@ -427,6 +458,7 @@ pub fn peer(bench: &mut Bench) -> Result<(), Failure> {
 
 /// Step `routing`.
 pub fn routing(bench: &mut Bench) -> Result<(), Failure> {
+    ensure_built(bench)?;
     let bin = os(&native_bin(bench));
     let out = capture(bench, &bin, &["routing".into(), ROUTING_MAX.to_string()])?;
     bench.results.routing = Some(last_json(&out, "native routing")?);
@@ -435,6 +467,7 @@ pub fn routing(bench: &mut Bench) -> Result<(), Failure> {
 
 /// Step `snapshot`.
 pub fn snapshot(bench: &mut Bench) -> Result<(), Failure> {
+    ensure_built(bench)?;
     let bin = os(&native_bin(bench));
     let mut args = vec![
         "snapshot".into(),
@@ -553,7 +586,10 @@ pub fn sizes(bench: &mut Bench) -> Result<(), Failure> {
             opt_raw: None,
             opt_gzip: None,
         };
-        if let Ok(bin) = &opt {
+        // wasm-opt takes ~20 s a module here: only the js builds (the npm package's and the
+        // widget's), the ones the size budget is about.
+        let js_build = path.to_string_lossy().contains("handoff_wasm_bg");
+        if let (Ok(bin), true) = (&opt, js_build) {
             let out = bench.dir.join(format!(
                 "opt-{}",
                 path.file_name()
@@ -594,6 +630,7 @@ pub fn profile(bench: &mut Bench) -> Result<(), Failure> {
             .push(("(none)".into(), why, Vec::new()));
         return Ok(());
     }
+    ensure_built(bench)?;
     let bin = os(&native_bin(bench));
     let mut targets: Vec<(String, Vec<String>)> = Vec::new();
     if missed.iter().any(|m| m.starts_with("routing")) {

@@ -161,6 +161,10 @@ pub struct Routing {
     pub away_after_missed_offer: bool,
     /// Most conversations waiting at once; `None` for no limit.
     pub max_queue_length: Option<u32>,
+    /// When the queue moves, only customers now at a position up to this are told their new one
+    /// (default 10; `0`: nobody). A customer is always told their position on joining, and again
+    /// when they write while waiting and it has changed.
+    pub announce_positions_up_to: u32,
 }
 
 /// `handoff.outside_hours.action`.
@@ -649,6 +653,7 @@ const ROUTING_KEYS: &[&str] = &[
     "auto_accept",
     "away_after_missed_offer",
     "max_queue_length",
+    "announce_positions_up_to",
 ];
 
 fn parse_routing(
@@ -670,6 +675,7 @@ fn parse_routing(
         auto_accept: false,
         away_after_missed_offer: true,
         max_queue_length: None,
+        announce_positions_up_to: 10,
     };
     let Some(value) = value else { return routing };
     let Some(obj) = Obj::new(value, path, ROUTING_KEYS, errors) else {
@@ -725,6 +731,9 @@ fn parse_routing(
     }
     if let Some(n) = obj.uint("max_queue_length", 1, 10_000_000, errors) {
         routing.max_queue_length = Some(n as u32);
+    }
+    if let Some(n) = obj.uint("announce_positions_up_to", 0, u64::from(u32::MAX), errors) {
+        routing.announce_positions_up_to = n as u32;
     }
     if let Some(skills) = obj.get("skills") {
         let skills_path = obj.path_of("skills");

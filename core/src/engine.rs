@@ -6,9 +6,9 @@ use crate::config::Config;
 use crate::error::{InputError, RestoreError};
 use crate::flow::Flow;
 use crate::hours::HoursStatus;
+use crate::index::Index;
 use crate::input::Input;
 use crate::output::Output;
-use crate::routing;
 use crate::state::{State, Status, STATE_VERSION};
 
 /// The latest instant the engine accepts (epoch ms): 9999-12-31T23:59:59.999Z. Every time in the
@@ -40,14 +40,19 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 pub struct Engine {
     config: Config,
     state: State,
+    /// Routing indexes over `state` (not persisted: built on `new` and `restore`).
+    index: Index,
 }
 
 impl Engine {
     /// A new engine with an empty state.
     pub fn new(config: Config) -> Engine {
+        let state = State::default();
+        let index = Index::build(&config, &state);
         Engine {
             config,
-            state: State::default(),
+            state,
+            index,
         }
     }
 
@@ -60,7 +65,12 @@ impl Engine {
     pub fn restore(config: Config, state: State) -> Result<Engine, RestoreError> {
         check_version(state.version)?;
         check_consistent(&state)?;
-        Ok(Engine { config, state })
+        let index = Index::build(&config, &state);
+        Ok(Engine {
+            config,
+            state,
+            index,
+        })
     }
 
     /// [`Engine::restore`] from the JSON a host persisted (`serde_json::to_string(engine.state())`).
@@ -131,7 +141,8 @@ impl Engine {
         let before = self.state.now;
         let now = now.max(before);
         self.state.now = now;
-        let mut flow = Flow::new(&self.config, &mut self.state, before, now);
+        self.index.queue.advance(now);
+        let mut flow = Flow::new(&self.config, &mut self.state, &mut self.index, before, now);
         flow.apply(input);
         Ok(flow.into_outputs())
     }
@@ -167,22 +178,20 @@ impl Engine {
             match &conv.status {
                 Status::Offered { expires_at, .. } => consider(Some(*expires_at)),
                 Status::CallbackScheduled { at } => consider(Some(*at)),
-                Status::Queued => {
-                    let deadline = routing::skill_wait_deadline(&self.config, conv);
-                    consider(deadline.filter(|d| *d > self.state.now));
-                    // An agent who declined it may be offered it again after the cooldown.
-                    consider(
-                        conv.declined_by
-                            .values()
-                            .copied()
-                            .filter(|t| *t > self.state.now)
-                            .min(),
-                    );
-                }
                 _ => {}
             }
         }
+        // A queued conversation's skill wait ends, or an agent who declined it may be offered it
+        // again after the cooldown.
+        consider(self.index.queue.next_deadline_after(self.state.now));
         wake
+    }
+
+    /// Whether the routing indexes kept in step with the state equal indexes built from it anew
+    /// (they always should; for property tests).
+    #[doc(hidden)]
+    pub fn indexes_match_state(&self) -> bool {
+        self.index == Index::build(&self.config, &self.state)
     }
 
     /// Business hours at `at_ms`: open or closed and the next changes; `None` when the

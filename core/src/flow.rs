@@ -3,11 +3,14 @@
 //!
 //! Inputs reach [`Flow::apply`] only after [`crate::check`] accepted them, so nothing here fails.
 
+use std::ops::Bound;
+
 use serde_json::Value;
 
-use crate::config::{Config, Fallback, MessageKind, OutsideHoursAction};
+use crate::config::{Config, Fallback, MessageKind, OutsideHoursAction, RoutingMethod};
 use crate::context;
 use crate::events;
+use crate::index::Index;
 use crate::input::{
     AgentAction, AgentMessage, AgentUpdate, AiReply, CallbackDetails, ConversationClosed, Customer,
     CustomerMessage, HandoffRequest, Input,
@@ -21,6 +24,13 @@ use crate::state::{
 };
 use crate::triggers::{self, ScoreSource};
 
+#[cfg(test)]
+thread_local! {
+    /// Tests: route and serve the queue as before the indexes (scan the pool for every decision,
+    /// walk the whole queue), as the reference the indexed engine is compared with.
+    pub(crate) static BY_SCAN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Sentiment at or below this raises priority when no sentiment trigger is configured.
 const DEFAULT_BOOST_THRESHOLD: f64 = -0.5;
 
@@ -28,6 +38,8 @@ const DEFAULT_BOOST_THRESHOLD: f64 = -0.5;
 pub(crate) struct Flow<'a> {
     config: &'a Config,
     state: &'a mut State,
+    /// Kept in step with `state` at every change it depends on.
+    index: &'a mut Index,
     /// The latest time seen before this input.
     before: i64,
     now: i64,
@@ -45,10 +57,17 @@ struct Vars {
 }
 
 impl<'a> Flow<'a> {
-    pub(crate) fn new(config: &'a Config, state: &'a mut State, before: i64, now: i64) -> Flow<'a> {
+    pub(crate) fn new(
+        config: &'a Config,
+        state: &'a mut State,
+        index: &'a mut Index,
+        before: i64,
+        now: i64,
+    ) -> Flow<'a> {
         Flow {
             config,
             state,
+            index,
             before,
             now,
             out: Vec::new(),
@@ -106,22 +125,26 @@ impl<'a> Flow<'a> {
         // a queued conversation: serve the queue now, whatever the input was, so the deadline is
         // not lost when the host's next input is not a tick.
         if self.queue_deadline_passed() {
-            self.dispatch();
+            self.dispatch(None);
         }
     }
 
     /// Whether a queued conversation's skill wait or decline cooldown ended in `(before, now]`.
     fn queue_deadline_passed(&self) -> bool {
-        let crossed = |t: i64| self.before < t && t <= self.now;
-        self.state.queue.iter().any(|key| {
-            self.state
-                .conversations
-                .get(&key.conversation_id)
-                .is_some_and(|conv| {
-                    routing::skill_wait_deadline(self.config, conv).is_some_and(crossed)
-                        || conv.declined_by.values().any(|t| crossed(*t))
-                })
-        })
+        #[cfg(test)]
+        if BY_SCAN.get() {
+            let crossed = |t: i64| self.before < t && t <= self.now;
+            return self.state.queue.iter().any(|key| {
+                self.state
+                    .conversations
+                    .get(&key.conversation_id)
+                    .is_some_and(|conv| {
+                        routing::skill_wait_deadline(self.config, conv).is_some_and(crossed)
+                            || conv.declined_by.values().any(|t| crossed(*t))
+                    })
+            });
+        }
+        self.index.queue.deadline_in(self.before, self.now)
     }
 
     // ----- helpers -------------------------------------------------------------------------
@@ -310,8 +333,11 @@ impl<'a> Flow<'a> {
             // Asking again while waiting: say the position again.
             Status::Queued if crate::request::detect_human_request(&m.text).is_some() => {
                 self.conv(&id).told_position = None;
-                self.update_positions();
+                self.update_positions(Some(&id));
             }
+            // Writing while waiting: say the position if it changed since they were told (past
+            // `routing.announce_positions_up_to` the queue moving is not announced).
+            Status::Queued => self.tell_position_if_changed(&id),
             // Asking for a person instead of filling in the callback form: try again (the team
             // may be open, or the queue no longer full, by now).
             Status::CollectingCallback if enabled => {
@@ -395,7 +421,7 @@ impl<'a> Flow<'a> {
             }
             Status::Queued => {
                 self.conv(&id).told_position = None;
-                self.update_positions();
+                self.update_positions(Some(&id));
             }
             _ => {}
         }
@@ -515,14 +541,9 @@ impl<'a> Flow<'a> {
 
     /// Finds an agent for `id` now, or applies the fallback.
     fn route(&mut self, id: &str) {
-        if let Some(agent) = routing::choose(
-            self.config,
-            self.state,
-            &self.state.conversations[id],
-            self.now,
-        ) {
+        if let Some(agent) = self.choose(id) {
             self.offer(id, &agent);
-            self.update_positions();
+            self.update_positions(None);
             return;
         }
         match self.config.routing.fallback {
@@ -573,6 +594,9 @@ impl<'a> Flow<'a> {
         conv.queue_key = Some(key.clone());
         conv.status = Status::Queued;
         self.state.queue.insert(key);
+        self.index
+            .queue
+            .insert(self.config, &self.state.conversations[id]);
         first_time
     }
 
@@ -591,7 +615,7 @@ impl<'a> Flow<'a> {
 
     fn enqueue(&mut self, id: &str) {
         let first_time = self.queue_insert(id);
-        self.update_positions();
+        self.update_positions(Some(id));
         if first_time {
             self.queued_event(id);
         }
@@ -606,6 +630,7 @@ impl<'a> Flow<'a> {
             .and_then(|c| c.queue_key.clone())
         {
             self.state.queue.remove(&key);
+            self.index.queue.remove(id);
         }
         if self.config.routing.method == crate::config::RoutingMethod::RoundRobin {
             self.state.round_robin_cursor = Some(agent_id.to_string());
@@ -617,6 +642,7 @@ impl<'a> Flow<'a> {
             .or_insert_with(|| Agent::new(agent_id));
         agent.active.insert(id.to_string());
         agent.last_assigned_at = now;
+        self.index.agents.refresh(self.config, self.state, agent_id);
         if self.config.routing.auto_accept {
             self.assign(id, agent_id);
             return;
@@ -695,6 +721,9 @@ impl<'a> Flow<'a> {
         if let Some(agent) = self.state.agents.get_mut(&agent_id) {
             agent.active.remove(id);
         }
+        self.index
+            .agents
+            .refresh(self.config, self.state, &agent_id);
         self.out.push(Output::OfferWithdrawn {
             conversation_id: id.to_string(),
             agent_id: agent_id.clone(),
@@ -708,6 +737,9 @@ impl<'a> Flow<'a> {
                 if agent.status == Presence::Online {
                     agent.status = Presence::Away;
                     also_withdraw = agent.active.iter().cloned().collect();
+                    self.index
+                        .agents
+                        .refresh(self.config, self.state, &agent_id);
                     self.out.push(Output::AgentStatus {
                         agent_id: agent_id.clone(),
                         status: Presence::Away,
@@ -720,13 +752,13 @@ impl<'a> Flow<'a> {
             // Back in the queue at its turn (waiting time counts from the handoff); the queue is then
             // served in order, so it goes to another agent if one is free.
             let first_time = self.queue_insert(id);
-            self.dispatch();
+            self.dispatch(Some(id));
             if first_time {
                 self.queued_event(id);
             }
         } else {
             // Not queueing: serve the queue with the freed agent, then find someone else or fall back.
-            self.dispatch();
+            self.dispatch(None);
             self.route(id);
         }
         for other in also_withdraw {
@@ -734,56 +766,134 @@ impl<'a> Flow<'a> {
         }
     }
 
-    /// Serves the queue in order while agents are free.
-    fn dispatch(&mut self) {
-        let keys: Vec<QueueKey> = self.state.queue.iter().cloned().collect();
-        for key in keys {
+    /// Serves the queue in order while agents are free, then tells positions (and `tell` its
+    /// position if it changed, wherever it is).
+    ///
+    /// Stops when nobody is free; under `skill_based` it passes over conversations needing a skill
+    /// nobody free has (unless their skill wait is over) without looking at them
+    /// ([`crate::index::queue::QueueIndex::next_servable`]).
+    fn dispatch(&mut self, tell: Option<&str>) {
+        #[cfg(test)]
+        if BY_SCAN.get() {
+            let keys: Vec<QueueKey> = self.state.queue.iter().cloned().collect();
+            for key in keys {
+                if let Some(agent) = self.choose(&key.conversation_id) {
+                    self.offer(&key.conversation_id, &agent);
+                }
+            }
+            self.update_positions(tell);
+            return;
+        }
+        let mut after: Option<QueueKey> = None;
+        loop {
+            let agents = &self.index.agents;
+            let next = match self.config.routing.method {
+                RoutingMethod::SkillBased => self
+                    .index
+                    .queue
+                    .next_servable(after.as_ref(), agents.any_free(), |s| {
+                        agents.any_free_with(s)
+                    })
+                    .cloned(),
+                _ if !agents.any_free() => None,
+                _ => match &after {
+                    Some(a) => self
+                        .state
+                        .queue
+                        .range((Bound::Excluded(a), Bound::Unbounded))
+                        .next()
+                        .cloned(),
+                    None => self.state.queue.first().cloned(),
+                },
+            };
+            let Some(key) = next else { break };
             let conv = &self.state.conversations[&key.conversation_id];
-            if let Some(agent) = routing::choose(self.config, self.state, conv, self.now) {
+            if let Some(agent) = routing::choose(self.config, self.state, agents, conv, self.now) {
                 self.offer(&key.conversation_id, &agent);
             }
+            after = Some(key);
         }
-        self.update_positions();
+        self.update_positions(tell);
     }
 
-    /// Tells every queued customer whose position changed.
-    fn update_positions(&mut self) {
+    /// The agent to offer conversation `id` to now ([`routing::choose`]).
+    fn choose(&self, id: &str) -> Option<String> {
+        let conv = &self.state.conversations[id];
+        #[cfg(test)]
+        if BY_SCAN.get() {
+            return routing::scan::choose_by_scan(self.config, self.state, conv, self.now);
+        }
+        routing::choose(self.config, self.state, &self.index.agents, conv, self.now)
+    }
+
+    /// Tells the queued customers at positions up to `routing.announce_positions_up_to` whose
+    /// position changed, in queue order, then `extra` if it is queued further back and its position
+    /// changed (a customer who has just joined, or asked again).
+    fn update_positions(&mut self, extra: Option<&str>) {
         let length = self.state.queue.len() as u32;
-        let keys: Vec<String> = self
+        let up_to = self.config.routing.announce_positions_up_to;
+        let front: Vec<String> = self
             .state
             .queue
             .iter()
+            .take(up_to as usize)
             .map(|k| k.conversation_id.clone())
             .collect();
-        for (i, id) in keys.iter().enumerate() {
-            let position = i as u32 + 1;
-            let Some(conv) = self.state.conversations.get_mut(id) else {
-                continue;
-            };
-            if conv.told_position == Some(position) {
-                continue;
-            }
-            let kind = if conv.told_position.is_none() {
-                MessageKind::WaitingForAgent
-            } else {
-                MessageKind::QueuePositionChanged
-            };
-            conv.told_position = Some(position);
-            self.out.push(Output::Queued {
-                conversation_id: id.clone(),
-                position,
-                queue_length: length,
-            });
-            self.say(
-                id,
-                kind,
-                Vars {
-                    position: Some(position),
-                    queue_length: Some(length),
-                    ..Vars::default()
-                },
-            );
+        for (i, id) in front.iter().enumerate() {
+            self.tell_position(id, i as u32 + 1, length);
         }
+        if let Some(id) = extra {
+            if let Some(position) = self.position_of(id).filter(|p| *p > up_to) {
+                self.tell_position(id, position, length);
+            }
+        }
+    }
+
+    /// The queue position of `id`, when it is queued.
+    fn position_of(&self, id: &str) -> Option<u32> {
+        let conv = self.state.conversations.get(id)?;
+        if conv.status != Status::Queued {
+            return None;
+        }
+        self.index.queue.position(conv.queue_key.as_ref()?)
+    }
+
+    /// Tells queued `id` its position if it changed since it was last told.
+    fn tell_position_if_changed(&mut self, id: &str) {
+        if let Some(position) = self.position_of(id) {
+            let length = self.state.queue.len() as u32;
+            self.tell_position(id, position, length);
+        }
+    }
+
+    /// Tells `id` it is at `position` of `length`, unless that is what it was last told.
+    fn tell_position(&mut self, id: &str, position: u32, length: u32) {
+        let Some(conv) = self.state.conversations.get_mut(id) else {
+            return;
+        };
+        if conv.told_position == Some(position) {
+            return;
+        }
+        let kind = if conv.told_position.is_none() {
+            MessageKind::WaitingForAgent
+        } else {
+            MessageKind::QueuePositionChanged
+        };
+        conv.told_position = Some(position);
+        self.out.push(Output::Queued {
+            conversation_id: id.to_string(),
+            position,
+            queue_length: length,
+        });
+        self.say(
+            id,
+            kind,
+            Vars {
+                position: Some(position),
+                queue_length: Some(length),
+                ..Vars::default()
+            },
+        );
     }
 
     // ----- agents --------------------------------------------------------------------------
@@ -807,10 +917,13 @@ impl<'a> Flow<'a> {
         if let Some(status) = info.status {
             agent.status = status;
         }
-        if agent.status != Presence::Online {
-            let offered: Vec<String> = agent
-                .active
-                .iter()
+        let status = agent.status;
+        self.index.agents.refresh(self.config, self.state, &info.id);
+        if status != Presence::Online {
+            let active = self.state.agents.get(&info.id).map(|a| &a.active);
+            let offered: Vec<String> = active
+                .into_iter()
+                .flatten()
                 .filter(|c| {
                     matches!(
                         self.state.conversations.get(*c).map(|c| &c.status),
@@ -823,7 +936,7 @@ impl<'a> Flow<'a> {
                 self.withdraw_offer(&conv, "agent_unavailable");
             }
         }
-        self.dispatch();
+        self.dispatch(None);
     }
 
     fn agent_message(&mut self, m: AgentMessage) {
@@ -903,10 +1016,14 @@ impl<'a> Flow<'a> {
         };
         if let Some(key) = &conv.queue_key {
             self.state.queue.remove(key);
+            self.index.queue.remove(&id);
         }
         let agent_id = conv.agent().map(str::to_string);
         if let Some(agent) = agent_id.as_ref().and_then(|a| self.state.agents.get_mut(a)) {
             agent.active.remove(&id);
+        }
+        if let Some(agent) = &agent_id {
+            self.index.agents.refresh(self.config, self.state, agent);
         }
         let by = serde_json::to_value(c.by)
             .ok()
@@ -922,7 +1039,7 @@ impl<'a> Flow<'a> {
             let event = events::closed(&conv, &by, agent_id.as_deref(), self.now);
             self.event(&id, event);
         }
-        self.dispatch();
+        self.dispatch(None);
     }
 
     fn tick(&mut self) {
@@ -948,6 +1065,6 @@ impl<'a> Flow<'a> {
             self.request_callback(&id);
         }
         outbox::on_tick(self.state, now, &mut self.out);
-        self.dispatch();
+        self.dispatch(None);
     }
 }

@@ -67,6 +67,7 @@ pub mod error;
 pub mod events;
 mod flow;
 pub mod hours;
+mod index;
 pub mod input;
 pub mod integrations;
 mod json;

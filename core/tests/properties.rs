@@ -27,7 +27,11 @@
 //!   conversation.
 //! - **queue**: after every input, `engine.queue()` positions are exactly `1..=n`, every
 //!   conversation appears once, the queued ones are exactly the conversations whose status is
-//!   `queued`, and the last `queued` output for each of them named its current position.
+//!   `queued`, each of them was told a position (a `queued` output), the last one is its
+//!   `told_position`, and for those at positions up to `routing.announce_positions_up_to` it is
+//!   their current position.
+//! - **indexes**: after every input, the engine's routing indexes equal indexes built anew from
+//!   its state.
 //! - **determinism**: the same sequence on two fresh engines gives byte-identical output JSON.
 //! - **restore**: at every step the persisted state restores, and at a random cut point a restored
 //!   engine continues with exactly the outputs of the uninterrupted run, ending in the same state.
@@ -111,6 +115,8 @@ struct World {
     two_webhooks: bool,
     max_exchanges: u32,
     away_after_missed_offer: bool,
+    /// `routing.announce_positions_up_to` (`None`: the default, 10).
+    announce_up_to: Option<u32>,
 }
 
 impl World {
@@ -126,6 +132,9 @@ impl World {
         });
         if let Some(n) = self.max_queue_length {
             routing["max_queue_length"] = json!(n);
+        }
+        if let Some(n) = self.announce_up_to {
+            routing["announce_positions_up_to"] = json!(n);
         }
         if self.method == "skill_based" {
             routing["skills"] = json!({
@@ -224,6 +233,7 @@ fn world() -> impl Strategy<Value = World> {
             any::<bool>(),
             prop_oneof![Just(3u32), Just(10u32)],
             any::<bool>(),
+            prop_oneof![2 => Just(None), 1 => (0u32..3).prop_map(Some)],
         ),
     )
         .prop_map(
@@ -237,6 +247,7 @@ fn world() -> impl Strategy<Value = World> {
                     two_webhooks,
                     max_exchanges,
                     away_after_missed_offer,
+                    announce_up_to,
                 ),
             )| World {
                 method,
@@ -252,6 +263,7 @@ fn world() -> impl Strategy<Value = World> {
                 two_webhooks,
                 max_exchanges,
                 away_after_missed_offer,
+                announce_up_to,
             },
         )
 }
@@ -885,13 +897,29 @@ fn check_queue(
         &queued,
         "the queue and the conversations with status queued differ"
     );
+    let up_to = engine.config().routing.announce_positions_up_to;
     for (conv, position) in &queue {
+        // Everyone was told a position on joining; the queue moving is announced only up to
+        // `announce_positions_up_to`.
+        prop_assert!(
+            told.contains_key(conv),
+            "{} is queued but was never told its position",
+            conv
+        );
+        if *position <= up_to {
+            prop_assert_eq!(
+                told.get(conv),
+                Some(position),
+                "{} is at position {} but was last told otherwise",
+                conv,
+                position
+            );
+        }
         prop_assert_eq!(
+            engine.state().conversations[conv].told_position.as_ref(),
             told.get(conv),
-            Some(position),
-            "{} is at position {} but was last told otherwise",
-            conv,
-            position
+            "{}'s told_position is not the position it was last told",
+            conv
         );
     }
     Ok(())
@@ -973,6 +1001,19 @@ proptest! {
     fn queue_positions_are_dense_and_told(world in world(), steps in steps()) {
         let mut told = BTreeMap::new();
         run(&world, &steps, |sim, record| check_queue(&sim.engine, record, &mut told))?;
+    }
+
+    /// The routing indexes kept in step input by input equal indexes built from the state anew.
+    #[test]
+    fn routing_indexes_stay_in_step(world in world(), steps in steps()) {
+        run(&world, &steps, |sim, record| {
+            prop_assert!(
+                sim.engine.indexes_match_state(),
+                "after {:?} the indexes differ from those built from the state",
+                record.input
+            );
+            Ok(())
+        })?;
     }
 
     /// The same inputs give the same outputs, byte for byte.

@@ -1102,6 +1102,27 @@ mod tests {
     }
 
     #[test]
+    fn announce_positions_up_to_defaults_to_ten_and_must_be_a_whole_number() {
+        let config = Config::from_value(&json!({"handoff": {}})).unwrap();
+        assert_eq!(config.routing.announce_positions_up_to, 10);
+        let config =
+            Config::from_value(&json!({"handoff": {"routing": {"announce_positions_up_to": 0}}}))
+                .unwrap();
+        assert_eq!(config.routing.announce_positions_up_to, 0);
+        for bad in [json!(-1), json!(2.5), json!("10"), json!(5_000_000_000u64)] {
+            let errors =
+                errors_of(json!({"handoff": {"routing": {"announce_positions_up_to": bad}}}));
+            assert_eq!(errors.len(), 1, "{bad}");
+            assert_eq!(errors[0].path, "handoff.routing.announce_positions_up_to");
+            assert!(
+                errors[0].message.contains("whole number from 0"),
+                "{}",
+                errors[0]
+            );
+        }
+    }
+
+    #[test]
     fn null_turns_a_numeric_trigger_off() {
         let config =
             Config::from_value(&json!({"handoff": {"triggers": {"max_exchanges": null}}})).unwrap();

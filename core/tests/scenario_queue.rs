@@ -379,3 +379,63 @@ fn an_angry_request_for_a_person_is_also_boosted() {
     assert_eq!(handoff["primary"], "customer_request");
     assert_eq!(handoff["priority"], "high");
 }
+
+/// `routing.announce_positions_up_to: 2` with five customers waiting: everyone hears their
+/// position on joining; when the queue moves only the first two are told; a customer further back
+/// who writes hears where they are now, and asking for a person again always answers.
+#[test]
+fn past_announce_positions_up_to_the_queue_moving_is_not_announced() {
+    let mut sim = Sim::new(json!({"handoff": {"routing": {
+        "max_concurrent_per_agent": 1,
+        "announce_positions_up_to": 2,
+    }}}));
+    sim.online("agent_1", "Asha");
+    sim.button("conv_0");
+    sim.accept("conv_0", "agent_1");
+    for (i, conv) in ["conv_1", "conv_2", "conv_3", "conv_4", "conv_5"]
+        .into_iter()
+        .enumerate()
+    {
+        // Joining is always told, whatever the position.
+        assert_eq!(positions(&sim.button(conv), conv), [i as u64 + 1]);
+    }
+
+    let out = sim.close("conv_0", "agent");
+    assert_eq!(offered_to(&out, "conv_1").as_deref(), Some("agent_1"));
+    assert_eq!(positions(&out, "conv_2"), [1]);
+    assert_eq!(positions(&out, "conv_3"), [2]);
+    assert_eq!(texts_for(&out, "conv_3"), ["You're now 2 in queue."]);
+    // conv_4 (now 3rd) and conv_5 (now 4th) are not told.
+    assert!(texts_for(&out, "conv_4").is_empty());
+    assert!(texts_for(&out, "conv_5").is_empty());
+    assert_eq!(sim.engine.queue().count(), 4);
+
+    // conv_5 writes: told where they are now.
+    let out = sim.customer("conv_5", "any news?");
+    assert_eq!(positions(&out, "conv_5"), [4]);
+    assert_eq!(texts_for(&out, "conv_5"), ["You're now 4 in queue."]);
+    // Writing again with nothing changed says nothing more.
+    assert!(positions(&sim.customer("conv_5", "ok"), "conv_5").is_empty());
+    // Asking for a person again always answers with the position.
+    let out = sim.button("conv_4");
+    assert_eq!(positions(&out, "conv_4"), [3]);
+}
+
+/// `announce_positions_up_to: 0`: positions are told on joining and on asking, never as the
+/// queue moves.
+#[test]
+fn announce_positions_up_to_zero_tells_only_joiners_and_askers() {
+    let mut sim = Sim::new(json!({"handoff": {"routing": {
+        "max_concurrent_per_agent": 1,
+        "announce_positions_up_to": 0,
+    }}}));
+    sim.online("agent_1", "Asha");
+    sim.button("conv_0");
+    sim.accept("conv_0", "agent_1");
+    assert_eq!(positions(&sim.button("conv_1"), "conv_1"), [1]);
+    assert_eq!(positions(&sim.button("conv_2"), "conv_2"), [2]);
+    let out = sim.close("conv_0", "agent");
+    assert_eq!(offered_to(&out, "conv_1").as_deref(), Some("agent_1"));
+    assert!(positions(&out, "conv_2").is_empty());
+    assert_eq!(positions(&sim.button("conv_2"), "conv_2"), [1]);
+}

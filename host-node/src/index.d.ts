@@ -87,6 +87,12 @@ export interface RoutingConfig {
   away_after_missed_offer?: boolean;
   /** Most conversations waiting at once (default: no limit). */
   max_queue_length?: number;
+  /**
+   * When the queue moves, only customers now at positions up to this are told their new one,
+   * 0..4294967295 (default 10; 0: nobody). Joining, asking again, and writing while waiting after
+   * a change are always answered with the position.
+   */
+  announce_positions_up_to?: number;
 }
 
 /** `handoff.messages`: templates with `{{placeholders}}`. */

@@ -40,6 +40,9 @@ pub(crate) struct Flow<'a> {
     state: &'a mut State,
     /// Kept in step with `state` at every change it depends on.
     index: &'a mut Index,
+    /// The queue changed at a position up to `routing.announce_positions_up_to` since positions
+    /// were last told, so some of those customers' positions changed.
+    front_moved: bool,
     /// The latest time seen before this input.
     before: i64,
     now: i64,
@@ -68,6 +71,7 @@ impl<'a> Flow<'a> {
             config,
             state,
             index,
+            front_moved: false,
             before,
             now,
             out: Vec::new(),
@@ -594,10 +598,20 @@ impl<'a> Flow<'a> {
         conv.queue_key = Some(key.clone());
         conv.status = Status::Queued;
         self.state.queue.insert(key);
-        self.index
+        let position = self
+            .index
             .queue
             .insert(self.config, &self.state.conversations[id]);
+        self.queue_moved_at(position);
         first_time
+    }
+
+    /// Notes that a conversation joined or left the queue at `position`: the customers behind it
+    /// moved.
+    fn queue_moved_at(&mut self, position: Option<u32>) {
+        if position.is_some_and(|p| p <= self.config.routing.announce_positions_up_to) {
+            self.front_moved = true;
+        }
     }
 
     /// Sends the `conversation.queued` event for a conversation that has just queued.
@@ -630,7 +644,8 @@ impl<'a> Flow<'a> {
             .and_then(|c| c.queue_key.clone())
         {
             self.state.queue.remove(&key);
-            self.index.queue.remove(id);
+            let position = self.index.queue.remove(id);
+            self.queue_moved_at(position);
         }
         if self.config.routing.method == crate::config::RoutingMethod::RoundRobin {
             self.state.round_robin_cursor = Some(agent_id.to_string());
@@ -827,25 +842,26 @@ impl<'a> Flow<'a> {
     }
 
     /// Tells the queued customers at positions up to `routing.announce_positions_up_to` whose
-    /// position changed, in queue order, then `extra` if it is queued further back and its position
-    /// changed (a customer who has just joined, or asked again).
+    /// position changed, in queue order (only when the queue changed that far forward), then
+    /// `extra` if its position changed (a customer who has just joined, or asked again), wherever
+    /// it is.
     fn update_positions(&mut self, extra: Option<&str>) {
-        let length = self.state.queue.len() as u32;
-        let up_to = self.config.routing.announce_positions_up_to;
-        let front: Vec<String> = self
-            .state
-            .queue
-            .iter()
-            .take(up_to as usize)
-            .map(|k| k.conversation_id.clone())
-            .collect();
-        for (i, id) in front.iter().enumerate() {
-            self.tell_position(id, i as u32 + 1, length);
+        if std::mem::take(&mut self.front_moved) {
+            let length = self.state.queue.len() as u32;
+            let up_to = self.config.routing.announce_positions_up_to;
+            let front: Vec<String> = self
+                .state
+                .queue
+                .iter()
+                .take(up_to as usize)
+                .map(|k| k.conversation_id.clone())
+                .collect();
+            for (i, id) in front.iter().enumerate() {
+                self.tell_position(id, i as u32 + 1, length);
+            }
         }
         if let Some(id) = extra {
-            if let Some(position) = self.position_of(id).filter(|p| *p > up_to) {
-                self.tell_position(id, position, length);
-            }
+            self.tell_position_if_changed(id);
         }
     }
 
@@ -1016,7 +1032,8 @@ impl<'a> Flow<'a> {
         };
         if let Some(key) = &conv.queue_key {
             self.state.queue.remove(key);
-            self.index.queue.remove(&id);
+            let position = self.index.queue.remove(&id);
+            self.queue_moved_at(position);
         }
         let agent_id = conv.agent().map(str::to_string);
         if let Some(agent) = agent_id.as_ref().and_then(|a| self.state.agents.get_mut(a)) {

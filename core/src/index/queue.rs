@@ -65,14 +65,13 @@ impl QueueIndex {
         index
     }
 
-    /// Adds `conv`, which has just joined the queue under `conv.queue_key`.
-    pub(crate) fn insert(&mut self, config: &Config, conv: &Conversation) {
-        let Some(key) = conv.queue_key.clone() else {
-            return;
-        };
+    /// Adds `conv`, which has just joined the queue under `conv.queue_key`; returns its position.
+    pub(crate) fn insert(&mut self, config: &Config, conv: &Conversation) -> Option<u32> {
+        let key = conv.queue_key.clone()?;
         self.remove(&conv.id);
-        self.ranked.insert(key.clone());
+        let position = self.ranked.insert(key.clone());
         self.index(config, conv, key);
+        position.map(|p| p as u32 + 1)
     }
 
     /// Everything but `ranked`.
@@ -119,17 +118,15 @@ impl QueueIndex {
         );
     }
 
-    /// Takes conversation `id` out (it left the queue).
-    pub(crate) fn remove(&mut self, id: &str) {
-        let Some(e) = self.entries.remove(id) else {
-            return;
-        };
-        self.ranked.remove(&e.key);
+    /// Takes conversation `id` out (it left the queue); returns the position it had.
+    pub(crate) fn remove(&mut self, id: &str) -> Option<u32> {
+        let e = self.entries.remove(id)?;
+        let position = self.ranked.remove(&e.key).map(|p| p as u32 + 1);
         for t in e.deadlines {
             self.deadlines.remove(&(t, id.to_string()));
         }
         if !self.skill_based {
-            return;
+            return position;
         }
         if let Some(set) = self.by_skill.get_mut(&e.skill) {
             set.remove(&e.key);
@@ -147,6 +144,7 @@ impl QueueIndex {
                 }
             }
         }
+        position
     }
 
     /// Moves the clock to `now`: skill waits that ended by then are over.

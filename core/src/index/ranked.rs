@@ -43,17 +43,22 @@ impl<K: Ord> Ranked<K> {
         i.min(self.blocks.len().saturating_sub(1))
     }
 
-    /// Adds `key`; returns false when it was already there.
-    pub(crate) fn insert(&mut self, key: K) -> bool {
+    /// Keys in the blocks before block `b`.
+    fn before(&self, b: usize) -> usize {
+        self.blocks[..b].iter().map(Vec::len).sum()
+    }
+
+    /// Adds `key`; returns its 0-based position, or `None` when it was already there.
+    pub(crate) fn insert(&mut self, key: K) -> Option<usize> {
         if self.blocks.is_empty() {
             self.blocks.push(vec![key]);
             self.len = 1;
-            return true;
+            return Some(0);
         }
         let b = self.block_of(&key);
         let block = &mut self.blocks[b];
         match block.binary_search(&key) {
-            Ok(_) => false,
+            Ok(_) => None,
             Err(at) => {
                 block.insert(at, key);
                 if block.len() > MAX_BLOCK {
@@ -61,32 +66,29 @@ impl<K: Ord> Ranked<K> {
                     self.blocks.insert(b + 1, upper);
                 }
                 self.len += 1;
-                true
+                Some(self.before(b) + at)
             }
         }
     }
 
-    /// Removes `key`; returns false when it was not there.
-    pub(crate) fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> bool
+    /// Removes `key`; returns the 0-based position it had, or `None` when it was not there.
+    pub(crate) fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<usize>
     where
         K: Borrow<Q>,
     {
         if self.blocks.is_empty() {
-            return false;
+            return None;
         }
         let b = self.block_of(key);
         let block = &mut self.blocks[b];
-        match block.binary_search_by(|k| k.borrow().cmp(key)) {
-            Ok(at) => {
-                block.remove(at);
-                if block.is_empty() {
-                    self.blocks.remove(b);
-                }
-                self.len -= 1;
-                true
-            }
-            Err(_) => false,
+        let at = block.binary_search_by(|k| k.borrow().cmp(key)).ok()?;
+        block.remove(at);
+        let position = self.before(b) + at;
+        if self.blocks[b].is_empty() {
+            self.blocks.remove(b);
         }
+        self.len -= 1;
+        Some(position)
     }
 
     /// How many keys are below `key`, when `key` is in the set (its 0-based position).
@@ -101,7 +103,7 @@ impl<K: Ord> Ranked<K> {
         let at = self.blocks[b]
             .binary_search_by(|k| k.borrow().cmp(key))
             .ok()?;
-        Some(self.blocks[..b].iter().map(Vec::len).sum::<usize>() + at)
+        Some(self.before(b) + at)
     }
 
     /// Number of keys.
@@ -169,10 +171,13 @@ mod tests {
             let mut ranked = Ranked::default();
             let mut set = BTreeSet::new();
             for (add, key) in ops {
+                let rank = set.range(..key).count();
                 if add {
-                    prop_assert_eq!(ranked.insert(key), set.insert(key));
+                    let got = ranked.insert(key);
+                    prop_assert_eq!(got, set.insert(key).then_some(rank));
                 } else {
-                    prop_assert_eq!(ranked.remove(&key), set.remove(&key));
+                    let got = ranked.remove(&key);
+                    prop_assert_eq!(got, set.remove(&key).then_some(rank));
                 }
             }
             prop_assert_eq!(ranked.len(), set.len());
@@ -197,7 +202,7 @@ mod tests {
         assert_eq!(ranked.rank(&0), Some(0));
         assert_eq!(ranked.rank(&4999), Some(4999));
         assert_eq!(ranked.rank(&2500), Some(2500));
-        assert!(ranked.remove(&0));
+        assert_eq!(ranked.remove(&0), Some(0));
         assert_eq!(ranked.rank(&2500), Some(2499));
     }
 }

@@ -191,7 +191,8 @@ fn stages(config_path: &str, corpus_path: &str) -> Value {
     })
 }
 
-/// Runs `op` on `engine` up to 7 times (fewer once 2 s are spent); returns ns per run.
+/// Runs `op` on `engine` up to [`ROUTING_RUNS`] times (fewer once 2 s are spent); returns ns per
+/// run and the outputs of the last run.
 fn repeat(
     engine: &mut Engine,
     mut op: impl FnMut(&mut Engine, usize) -> usize,
@@ -199,7 +200,7 @@ fn repeat(
     let mut times = Vec::new();
     let mut outputs = 0;
     let started = Instant::now();
-    for k in 0..7 {
+    for k in 0..ROUTING_RUNS {
         let t = Instant::now();
         outputs = op(engine, k);
         times.push(t.elapsed().as_nanos() as f64);
@@ -210,9 +211,8 @@ fn repeat(
     (times, outputs)
 }
 
-/// A decision slower than this at one size is not measured at the next (10× larger) one: the
-/// growth is at least linear, so it would take minutes.
-const SKIP_AFTER_NS: f64 = 0.2e9;
+/// Most runs of one routing decision at one size.
+const ROUTING_RUNS: usize = 51;
 
 fn routing(max_size: usize) -> Value {
     let mut sizes = vec![100usize];
@@ -222,52 +222,30 @@ fn routing(max_size: usize) -> Value {
     }
     let mut rows = Vec::new();
     for method in METHODS {
-        // Past this, one decision is too slow to measure in a bench run of a few minutes.
-        let mut skip_join: Option<String> = None;
-        let mut skip_serve: Option<String> = None;
         for &size in &sizes {
             let agents = size.min(10_000);
             let t = Instant::now();
             let mut engine = routing_state(method, agents, size);
             let build_ms = t.elapsed().as_secs_f64() * 1e3;
             let now = START_MS;
-            let join = match &skip_join {
-                Some(why) => json!({"skipped": why}),
-                None => {
-                    let (times, outputs) = repeat(&mut engine, |e, k| {
-                        let inp = input(&json!({"type": "handoff_request", "conversation_id": format!("new_{k}")}).to_string());
-                        e.handle(inp, now)
-                            .map(|o| o.len())
-                            .unwrap_or_else(|err| fail(&format!("join: {err}")))
-                    });
-                    if median(&mut times.clone()) > SKIP_AFTER_NS {
-                        skip_join = Some(format!(
-                            "{:.2} s per decision at {size}",
-                            median(&mut times.clone()) / 1e9
-                        ));
-                    }
-                    json!({"ns": times, "outputs": outputs})
-                }
-            };
-            let serve = match &skip_serve {
-                Some(why) => json!({"skipped": why}),
-                None => {
-                    let (times, outputs) = repeat(&mut engine, |e, k| {
-                        // Agent k finishes their conversation: the queue is served.
-                        let inp = input(&json!({"type": "conversation_closed", "conversation_id": held_id(k * 7 % agents), "by": "agent"}).to_string());
-                        e.handle(inp, now)
-                            .map(|o| o.len())
-                            .unwrap_or_else(|err| fail(&format!("serve: {err}")))
-                    });
-                    if median(&mut times.clone()) > SKIP_AFTER_NS {
-                        skip_serve = Some(format!(
-                            "{:.2} s per decision at {size}",
-                            median(&mut times.clone()) / 1e9
-                        ));
-                    }
-                    json!({"ns": times, "outputs": outputs})
-                }
-            };
+            let (times, outputs) = repeat(&mut engine, |e, k| {
+                let inp = input(
+                    &json!({"type": "handoff_request", "conversation_id": format!("new_{k}")})
+                        .to_string(),
+                );
+                e.handle(inp, now)
+                    .map(|o| o.len())
+                    .unwrap_or_else(|err| fail(&format!("join: {err}")))
+            });
+            let join = json!({"ns": times, "outputs": outputs});
+            let (times, outputs) = repeat(&mut engine, |e, k| {
+                // Agent k finishes their conversation: the queue is served.
+                let inp = input(&json!({"type": "conversation_closed", "conversation_id": held_id(k * 7 % agents), "by": "agent"}).to_string());
+                e.handle(inp, now)
+                    .map(|o| o.len())
+                    .unwrap_or_else(|err| fail(&format!("serve: {err}")))
+            });
+            let serve = json!({"ns": times, "outputs": outputs});
             eprintln!("routing {method} {agents} agents {size} queued: built in {build_ms:.0} ms");
             rows.push(json!({"method": method, "agents": agents, "queued": size, "join": join, "serve": serve}));
         }

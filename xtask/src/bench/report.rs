@@ -588,13 +588,15 @@ fn routing(r: &Results) -> String {
         "## Routing at scale\n\n\
          N agents online (capacity 1, each holding one conversation) and M conversations queued (each told its \
          position; skill-based ones need one of 5 skills), for each method; agents = min(M, 10,000). Two \
-         decisions, each timed alone (`Engine::handle`, input already parsed), up to 7 times or 2 s:\n\n\
-         - **join**: a new conversation's `handoff_request` when nobody is free: the pool is searched and the \
-           conversation queued at position M + 1;\n\
+         decisions, each timed alone (`Engine::handle`, input already parsed), up to 51 times or 2 s:\n\n\
+         - **join**: a new conversation's `handoff_request` when nobody is free: the handoff itself (context \
+           package, `handoff` and event outputs, messages), no free agent found, and the conversation queued at \
+           position M + 1 and told so;\n\
          - **serve**: an agent's conversation is closed, so the queue is served: the head (for skill-based, the \
-           first that agent's skill fits) is offered to them and everyone behind is told their new position.\n\n\
-         The states are generated and restored (`Engine::restore`, which checks them), not driven input by input: \
-         driving the engine to 10,000 agents and 100,000 queued costs O(agents × queue) with the engine as it is.\n\n\
+           first that agent's skill fits, or whose skill wait is over) is offered to them, and the customers now \
+           at positions up to `routing.announce_positions_up_to` (default 10) are told their new position.\n\n\
+         The states are generated and restored (`Engine::restore`, which checks them and builds the routing \
+         indexes), not driven input by input, so that setting up 100,000 queued takes seconds.\n\n\
          | method | agents | queued | join | outputs | serve | outputs |\n| --- | --- | --- | --- | --- | --- | --- |\n",
     );
     let Some(rows) = r.routing.as_ref().and_then(|v| v["rows"].as_array()) else {
@@ -655,21 +657,24 @@ fn routing(r: &Results) -> String {
         }
     }
     s.push_str(
-        "\nWhere the time goes (from `core/src/flow.rs` and `core/src/routing.rs`; the profile below shows it):\n\n\
-         - `routing::choose` builds the whole pool (`routing::pool`: every agent id cloned into a `Vec`) and \
-           checks every agent's availability for each conversation it routes: O(agents) per call, even when \
-           nobody is free. Needed: an index of agents with free capacity (by load, last assignment and pool \
-           order, per skill for skill-based), kept in step with presence and assignment changes.\n\
-         - `Flow::apply` runs `queue_deadline_passed` after every input, walking the whole queue; \
-           `update_positions` walks the whole queue after every queue change; `dispatch` walks the whole queue and \
-           calls `choose` for every queued conversation, even after the freed agent has been used: \
-           O(queue × agents) per freed slot. Needed: deadlines in an ordered index (next deadline only), \
-           dispatch that stops when no agent is free (and per skill for skill-based), and positions computed from \
-           the queue order without walking it.\n\
-         - Telling every queued customer their new position is itself O(queue) outputs per served conversation \
-           (see the outputs column): at 100,000 queued, one freed agent means 100,000 `queued` outputs and messages. \
-           No index removes that; the product would have to tell positions lazily (on the customer's next \
-           message, or only the first K positions and every K-th change).\n\n",
+        "\nWhere the time goes (from `core/src/index/`, `core/src/routing.rs` and `core/src/flow.rs`):\n\n\
+         - Choosing an agent walks ordered sets of the free agents (online, in the pool, under capacity; \
+           `core/src/index/agents.rs`) from the front: pool order for round robin; load, last assignment and \
+           pool order for load-based; per skill, proficiency first, for skill-based. Only agents who declined \
+           that conversation are skipped: O(log agents), and nothing is looked at when nobody is free.\n\
+         - Joining and leaving the queue update `core/src/index/queue.rs`: positions in sorted blocks (a \
+           position is a sum over about n / 256 block lengths), queue deadlines in order (the check after every \
+           input and `next_wakeup` read the earliest one), and for skill-based the queue per skill with the \
+           conversations whose skill wait is over apart. Serving the queue stops when nobody is free and passes \
+           over conversations no free agent can take without looking at them.\n\
+         - What is left is the decision's own work, the same at every size: the context package, event bodies \
+           and message templates of a handoff (join); for serve the `closed` output and event, the offer, and \
+           the position announcements with their messages (see the outputs columns). The growth left from 100 to \
+           100,000 queued is lookups in ordered maps of 100,000 conversations (string comparisons, cache \
+           misses) and the position sum.\n\
+         - Positions past `announce_positions_up_to` are told when the customer writes, not when the queue \
+           moves: telling everyone is O(queue) outputs per served conversation, which no index removes (set it \
+           very high and serve grows with the queue again).\n\n",
     );
     s
 }

@@ -174,13 +174,8 @@ impl Engine {
                 wake = Some(wake.map_or(t, |w| w.min(t)));
             }
         };
-        for conv in self.state.conversations.values() {
-            match &conv.status {
-                Status::Offered { expires_at, .. } => consider(Some(*expires_at)),
-                Status::CallbackScheduled { at } => consider(Some(*at)),
-                _ => {}
-            }
-        }
+        // An offer lapses, or a scheduled callback is due.
+        consider(self.index.timers.first());
         // A queued conversation's skill wait ends, or an agent who declined it may be offered it
         // again after the cooldown.
         consider(self.index.queue.next_deadline_after(self.state.now));

@@ -668,6 +668,7 @@ impl<'a> Flow<'a> {
             agent_id: agent_id.to_string(),
             expires_at,
         };
+        self.sync_timer(id);
         self.out.push(Output::Offered {
             conversation_id: id.to_string(),
             agent_id: agent_id.to_string(),
@@ -680,7 +681,10 @@ impl<'a> Flow<'a> {
             .agents
             .get(agent_id)
             .and_then(|a| a.name.clone())
-            .or_else(|| self.config.agent(agent_id).and_then(|p| p.name.clone()))
+            .or_else(|| {
+                let profile = self.index.agents.profile(self.config, agent_id);
+                profile.and_then(|p| p.name.clone())
+            })
             .unwrap_or_else(|| agent_id.to_string())
     }
 
@@ -695,6 +699,7 @@ impl<'a> Flow<'a> {
         conv.queue_key = None;
         conv.told_position = None;
         let wait_ms = now.saturating_sub(conv.handoff_at.unwrap_or(now)).max(0);
+        self.sync_timer(id);
         self.out.push(Output::Assigned {
             conversation_id: id.to_string(),
             agent_id: agent_id.to_string(),
@@ -733,6 +738,7 @@ impl<'a> Flow<'a> {
         }
         let queued_before = conv.queue_key.is_some();
         conv.status = Status::Queued;
+        self.sync_timer(id);
         if let Some(agent) = self.state.agents.get_mut(&agent_id) {
             agent.active.remove(id);
         }
@@ -865,6 +871,11 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// Puts `id`'s offer expiry or callback time in the timer index after its status changed.
+    fn sync_timer(&mut self, id: &str) {
+        self.index.timers.sync(id, self.state.conversations.get(id));
+    }
+
     /// The queue position of `id`, when it is queued.
     fn position_of(&self, id: &str) -> Option<u32> {
         let conv = self.state.conversations.get(id)?;
@@ -987,6 +998,7 @@ impl<'a> Flow<'a> {
             None => "shortly".to_string(),
         };
         self.conv(&id).status = Status::CallbackScheduled { at };
+        self.sync_timer(&id);
         self.out.push(Output::CallbackScheduled {
             conversation_id: id.clone(),
             at,
@@ -1011,6 +1023,7 @@ impl<'a> Flow<'a> {
         let conv = self.conv(id);
         conv.status = Status::CallbackRequested;
         let callback = conv.callback.clone().unwrap_or_default();
+        self.index.timers.sync(id, None);
         let conv = &self.state.conversations[id];
         let ctx = context::build(self.config, conv);
         let event = events::callback_requested(conv, &callback, &ctx.summary, now);
@@ -1030,6 +1043,7 @@ impl<'a> Flow<'a> {
         let Some(conv) = self.state.conversations.remove(&id) else {
             return;
         };
+        self.index.timers.sync(&id, None);
         if let Some(key) = &conv.queue_key {
             self.state.queue.remove(key);
             let position = self.index.queue.remove(&id);
@@ -1059,26 +1073,45 @@ impl<'a> Flow<'a> {
         self.dispatch(None);
     }
 
+    /// The conversations with `status` whose offer expiry or callback time has come, by id.
+    fn due(&self, status: impl Fn(&Conversation) -> bool) -> Vec<String> {
+        let now = self.now;
+        let timer = |c: &Conversation| match c.status {
+            Status::Offered { expires_at, .. } => expires_at,
+            Status::CallbackScheduled { at } => at,
+            _ => i64::MAX,
+        };
+        #[cfg(test)]
+        if BY_SCAN.get() {
+            return self
+                .state
+                .conversations
+                .values()
+                .filter(|c| status(c) && timer(c) <= now)
+                .map(|c| c.id.clone())
+                .collect();
+        }
+        self.index
+            .timers
+            .due(now)
+            .into_iter()
+            .filter(|id| {
+                self.state
+                    .conversations
+                    .get(id)
+                    .is_some_and(|c| status(c) && timer(c) <= now)
+            })
+            .collect()
+    }
+
     fn tick(&mut self) {
         let now = self.now;
-        let expired: Vec<String> = self
-            .state
-            .conversations
-            .values()
-            .filter(|c| matches!(c.status, Status::Offered { expires_at, .. } if expires_at <= now))
-            .map(|c| c.id.clone())
-            .collect();
-        for id in expired {
+        let is_offered = |c: &Conversation| matches!(c.status, Status::Offered { .. });
+        for id in self.due(is_offered) {
             self.withdraw_offer(&id, "expired");
         }
-        let due: Vec<String> = self
-            .state
-            .conversations
-            .values()
-            .filter(|c| matches!(c.status, Status::CallbackScheduled { at } if at <= now))
-            .map(|c| c.id.clone())
-            .collect();
-        for id in due {
+        let is_scheduled = |c: &Conversation| matches!(c.status, Status::CallbackScheduled { .. });
+        for id in self.due(is_scheduled) {
             self.request_callback(&id);
         }
         outbox::on_tick(self.state, now, &mut self.out);

@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
-use crate::config::{Config, RoutingMethod};
+use crate::config::{AgentProfile, Config, RoutingMethod};
 use crate::state::{Agent, Presence, State};
 
 /// An agent's place in pool order (`Listed` before `Other`).
@@ -197,13 +197,17 @@ impl AgentIndex {
         }
     }
 
+    /// The configured profile of `id` ([`Config::agent`], without its linear search).
+    pub(crate) fn profile<'c>(&self, config: &'c Config, id: &str) -> Option<&'c AgentProfile> {
+        self.profiles.get(id).and_then(|i| config.agents.get(*i))
+    }
+
     /// The capacity of an agent: their presence update, else configuration
     /// ([`Config::capacity_of`], without its linear search).
     pub(crate) fn capacity(&self, config: &Config, agent: &Agent) -> u32 {
         agent.max_concurrent.unwrap_or_else(|| {
-            self.profiles
-                .get(&agent.id)
-                .and_then(|i| config.agents[*i].max_concurrent)
+            self.profile(config, &agent.id)
+                .and_then(|p| p.max_concurrent)
                 .unwrap_or(config.routing.max_concurrent_per_agent)
         })
     }
@@ -216,8 +220,8 @@ impl AgentIndex {
             let best = all.entry(skill.as_str()).or_insert(0);
             *best = (*best).max(*p);
         }
-        if let Some(i) = self.profiles.get(&agent.id) {
-            for (skill, p) in &config.agents[*i].skills {
+        if let Some(profile) = self.profile(config, &agent.id) {
+            for (skill, p) in &profile.skills {
                 let best = all.entry(skill.as_str()).or_insert(0);
                 *best = (*best).max(*p);
             }

@@ -1,6 +1,7 @@
 //! Indexes over the state that make routing decisions O(log n) in the number of agents and queued
 //! conversations: [`agents`] (who is free, in each routing method's order), [`queue`] (queue
-//! positions, deadlines, and per skill) and [`ranked`] (positions in an ordered set).
+//! positions, deadlines, and per skill), [`ranked`] (positions in an ordered set) and [`timers`]
+//! (offer expiries and scheduled callbacks, for ticks and `next_wakeup`).
 //!
 //! They live in the [`Engine`](crate::Engine) beside the state, are not serialised (the snapshot
 //! format does not change), are built from the state by `Engine::new` and `Engine::restore*`, and
@@ -10,6 +11,7 @@
 pub(crate) mod agents;
 pub(crate) mod queue;
 pub(crate) mod ranked;
+pub(crate) mod timers;
 
 use crate::config::Config;
 use crate::state::State;
@@ -21,6 +23,8 @@ pub(crate) struct Index {
     pub(crate) agents: agents::AgentIndex,
     /// Queued conversations.
     pub(crate) queue: queue::QueueIndex,
+    /// Offer expiries and scheduled callbacks.
+    pub(crate) timers: timers::Timers,
 }
 
 impl Index {
@@ -29,6 +33,7 @@ impl Index {
         Index {
             agents: agents::AgentIndex::build(config, state),
             queue: queue::QueueIndex::build(config, state),
+            timers: timers::Timers::build(state),
         }
     }
 }

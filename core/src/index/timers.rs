@@ -1,0 +1,68 @@
+//! When offers lapse and scheduled callbacks are due, in time order, so `next_wakeup` and a tick
+//! read the earliest instead of walking every conversation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::state::{Conversation, State, Status};
+
+/// Offer expiries and callback times of open conversations.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Timers {
+    /// `(when, conversation id)`.
+    by_time: BTreeSet<(i64, String)>,
+    /// Conversation id -> its time in `by_time`.
+    of: BTreeMap<String, i64>,
+}
+
+/// The time a conversation waits for: its offer's expiry or its scheduled callback.
+fn timer_of(conv: &Conversation) -> Option<i64> {
+    match &conv.status {
+        Status::Offered { expires_at, .. } => Some(*expires_at),
+        Status::CallbackScheduled { at } => Some(*at),
+        _ => None,
+    }
+}
+
+impl Timers {
+    /// The timers of `state`.
+    pub(crate) fn build(state: &State) -> Timers {
+        let mut timers = Timers::default();
+        for conv in state.conversations.values() {
+            timers.sync(&conv.id, Some(conv));
+        }
+        timers
+    }
+
+    /// Puts conversation `id` where its status says (`None`: it is closed).
+    pub(crate) fn sync(&mut self, id: &str, conv: Option<&Conversation>) {
+        let new = conv.and_then(timer_of);
+        if self.of.get(id).copied() == new {
+            return;
+        }
+        if let Some(old) = self.of.remove(id) {
+            self.by_time.remove(&(old, id.to_string()));
+        }
+        if let Some(t) = new {
+            self.by_time.insert((t, id.to_string()));
+            self.of.insert(id.to_string(), t);
+        }
+    }
+
+    /// The earliest timer.
+    pub(crate) fn first(&self) -> Option<i64> {
+        self.by_time.first().map(|(t, _)| *t)
+    }
+
+    /// Conversations whose timer is at or before `now`, by id (the order a walk over the state's
+    /// conversations gives).
+    pub(crate) fn due(&self, now: i64) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .by_time
+            .iter()
+            .take_while(|(t, _)| *t <= now)
+            .map(|(_, id)| id.clone())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}

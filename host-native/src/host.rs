@@ -1,11 +1,13 @@
 //! [`Host`]: one tenant's engine, running in its own wasm instance.
 
 use std::borrow::Cow;
+use std::time::{Duration, Instant};
 
 use handoff_core::hours::HoursStatus;
 use handoff_core::{Input, Output};
 use serde::Deserialize;
 
+use crate::cadence::Cadence;
 use crate::error::HostError;
 use crate::guest::{Answer, EngineError, Guest};
 use crate::runtime::Runtime;
@@ -63,8 +65,11 @@ impl InputJson for Input {
 ///   [`Host::state_json`], which a host following the contract calls after every input anyway)
 ///   and the inputs accepted since then, and replays those after restoring (the engine is
 ///   deterministic). So the steady-state cost is one copy of each accepted input; a state is
-///   fetched only when [`Host::state_json`] is asked for or when more than
-///   [`Host::set_snapshot_every`] inputs (default 64) or 1 MiB of them are waiting.
+///   fetched by itself only once the inputs waiting took four times as long to handle as the
+///   last fetch did (and at least 64 of them), or when they are more bytes than 1 MiB or the
+///   state: fetching costs time proportional to the state, so a large state (thousands of open
+///   conversations) is fetched rarely and a small one often, and fetching never takes more than
+///   about a fifth of the time. [`Host::set_snapshot_every`] fixes the count instead.
 pub struct Host {
     runtime: Runtime,
     config: String,
@@ -75,7 +80,9 @@ pub struct Host {
     /// Inputs accepted since `snapshot`, in order, with their `now`.
     pending: Vec<(String, i64)>,
     pending_bytes: usize,
-    snapshot_every: usize,
+    /// A fixed count of inputs between fetches, or `None`: [`Cadence`] decides.
+    snapshot_every: Option<usize>,
+    cadence: Cadence,
     /// Times the instance was rebuilt after a trap.
     recoveries: u64,
 }
@@ -91,8 +98,16 @@ impl std::fmt::Debug for Host {
     }
 }
 
-/// Most bytes of inputs kept for replay before a state is fetched instead.
+/// Most bytes of inputs kept for replay before a state is fetched instead (or the state's own
+/// size, when larger).
 const MAX_PENDING_BYTES: usize = 1 << 20;
+
+/// Fewest inputs between two state fetches the host makes by itself.
+const AUTO_SNAPSHOT_MIN_INPUTS: usize = 64;
+
+/// A state is fetched by itself once the inputs since the last fetch took this many times as
+/// long to handle as that fetch.
+const AUTO_SNAPSHOT_RATIO: u32 = 4;
 
 /// The `ok` value of `handoff_hours`.
 #[derive(Deserialize)]
@@ -164,7 +179,12 @@ impl Host {
             snapshot: None,
             pending: Vec::new(),
             pending_bytes: 0,
-            snapshot_every: 64,
+            snapshot_every: None,
+            cadence: Cadence::new(
+                AUTO_SNAPSHOT_MIN_INPUTS,
+                AUTO_SNAPSHOT_RATIO,
+                Duration::ZERO,
+            ),
             recoveries: 0,
         }
     }
@@ -252,14 +272,20 @@ impl Host {
         now_ms: i64,
     ) -> Result<String, HostError> {
         let input = input.input_json()?;
+        let started = Instant::now();
         let answer = self.call(|g| g.handle(&input, now_ms))?;
         match answer {
             Answer::Ok(outputs) => {
+                self.cadence.handled(1, started.elapsed());
                 self.pending_bytes += input.len();
                 self.pending.push((input.into_owned(), now_ms));
-                if self.pending.len() > self.snapshot_every
-                    || self.pending_bytes > MAX_PENDING_BYTES
-                {
+                let due = match self.snapshot_every {
+                    Some(every) => self.pending.len() > every,
+                    None => self.cadence.due(),
+                };
+                let max_bytes =
+                    MAX_PENDING_BYTES.max(self.snapshot.as_ref().map_or(0, String::len));
+                if due || self.pending_bytes > max_bytes {
                     // Keep the replay log short: fetch the state now. The input was accepted
                     // whatever happens here: after a trap the replay log still holds it.
                     let _ = self.state_json();
@@ -283,10 +309,12 @@ impl Host {
                 return Ok(state.clone());
             }
         }
+        let started = Instant::now();
         let state = match self.call(|g| g.state())? {
             Answer::Ok(state) => state,
             Answer::Err(e) => return Err(e.into_host_error(unexpected("handoff_state"))),
         };
+        self.cadence.taken(started.elapsed());
         self.snapshot = Some(state.clone());
         self.pending.clear();
         self.pending_bytes = 0;
@@ -361,10 +389,11 @@ impl Host {
         Ok(())
     }
 
-    /// Fetches a state snapshot after at most `inputs` accepted inputs (0: after every one).
-    /// Fewer means a shorter replay after a trap and more state serialisation in normal running.
+    /// Fetches a state snapshot after at most `inputs` accepted inputs (0: after every one)
+    /// instead of when the measured costs say so (see [`Host`]). Fewer means a shorter replay
+    /// after a trap and more state serialisation in normal running.
     pub fn set_snapshot_every(&mut self, inputs: usize) {
-        self.snapshot_every = inputs;
+        self.snapshot_every = Some(inputs);
     }
 
     /// The fuel the last call into the guest used (roughly its wasm instructions); `None` without

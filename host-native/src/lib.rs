@@ -75,6 +75,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cadence;
 mod error;
 mod guest;
 mod host;

@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
@@ -18,13 +18,24 @@ use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
 use super::delivery::Sender;
 use super::metrics::Metrics;
 use super::store::{Batch, NewEntry, OutboxResult, OutboxRow, Store, StoreError};
+use crate::cadence::Cadence;
 use crate::{Host, HostError, Runtime};
 
 /// Most commands handled in one batch (one transaction).
 pub const MAX_BATCH: usize = 512;
 
-/// A snapshot is written after this many journal entries.
-pub const SNAPSHOT_EVERY: usize = 1000;
+/// Fewest journal entries between two snapshots.
+///
+/// Beyond that, a snapshot is written once the inputs since the last one took
+/// [`SNAPSHOT_RATIO`] times as long to handle as that snapshot took to fetch and commit (see
+/// `cadence.rs`): with 10,000 open conversations the state is megabytes, and writing it every
+/// thousand messages would cost more than the messages.
+pub const SNAPSHOT_MIN_ENTRIES: usize = 1000;
+
+/// How many times a snapshot's cost the inputs after it may take before the next one; so
+/// snapshots take at most about a fifth of the engine's time, and the journal replayed at start
+/// takes about four snapshots' time.
+pub const SNAPSHOT_RATIO: u32 = 4;
 
 /// What an agent must hold for an input to be allowed (checked against the engine's state in the
 /// engine task, so no other input can change it in between).
@@ -251,7 +262,8 @@ pub struct EngineTask {
     metrics: Arc<Metrics>,
     last_now: i64,
     last_seq: i64,
-    since_snapshot: usize,
+    /// When the next snapshot is due.
+    cadence: Cadence,
     published: u64,
     /// The `now` of the last tick: a wakeup not after it is a tick that changed nothing.
     last_tick: i64,
@@ -280,6 +292,8 @@ fn restore(
         ),
         None => (Host::new(runtime, config).map_err(StartError::Engine)?, 0),
     };
+    // The store's snapshots bound the host's replay log; no fetches of its own in between.
+    host.set_snapshot_every(usize::MAX);
     let mut now = loaded
         .snapshot
         .as_ref()
@@ -327,7 +341,11 @@ impl EngineTask {
         dispatch: Dispatch,
         metrics: Arc<Metrics>,
     ) -> Result<(EngineTask, Restored), StartError> {
+        let started = Instant::now();
         let (host, last_seq, last_now, restored) = restore(runtime, config, store.as_mut())?;
+        let mut cadence = Cadence::new(SNAPSHOT_MIN_ENTRIES, SNAPSHOT_RATIO, Duration::ZERO);
+        // The journal replayed counts as work since the snapshot.
+        cadence.handled(restored.replayed, started.elapsed());
         Ok((
             EngineTask {
                 host,
@@ -338,7 +356,7 @@ impl EngineTask {
                 metrics,
                 last_now,
                 last_seq,
-                since_snapshot: restored.replayed,
+                cadence,
                 published: 0,
                 last_tick: i64::MIN,
                 runtime: runtime.clone(),
@@ -475,8 +493,10 @@ impl EngineTask {
                     }
                     let now = self.now();
                     let text = input.to_string();
+                    let started = Instant::now();
                     match self.host.handle_json(text.as_str(), now) {
                         Ok(json) => {
+                            self.cadence.handled(1, started.elapsed());
                             let outputs: Vec<Value> = match serde_json::from_str(&json) {
                                 Ok(Value::Array(a)) => a,
                                 _ => {
@@ -517,8 +537,8 @@ impl EngineTask {
             }
         }
         if !entries.is_empty() {
-            let snapshot_due = self.since_snapshot + entries.len() >= SNAPSHOT_EVERY;
-            let snapshot = if snapshot_due {
+            let started = Instant::now();
+            let snapshot = if self.cadence.due() {
                 match self.host.state_json() {
                     Ok(s) => Some(s),
                     Err(e) => {
@@ -531,15 +551,21 @@ impl EngineTask {
             };
             let count = entries.len();
             let took_snapshot = snapshot.is_some();
+            let snapshot_bytes = snapshot.as_ref().map_or(0, String::len);
             let batch = Batch { entries, snapshot };
             match self.store.commit(&batch) {
                 Ok(seq) => {
                     self.last_seq = seq;
-                    self.since_snapshot = if took_snapshot {
-                        0
-                    } else {
-                        self.since_snapshot + count
-                    };
+                    if took_snapshot {
+                        let cost = started.elapsed();
+                        tracing::debug!(
+                            seq,
+                            bytes = snapshot_bytes,
+                            millis = cost.as_millis() as u64,
+                            "snapshot written"
+                        );
+                        self.cadence.taken(cost);
+                    }
                     self.metrics.batch(count);
                 }
                 Err(e) => {

@@ -88,6 +88,10 @@ pub(crate) struct Guest {
     store: Store<StoreData>,
     exports: Exports,
     fuel: Option<u64>,
+    /// Extra fuel per byte of state for calls whose work grows with the state.
+    fuel_per_state_byte: u64,
+    /// The budget the last call started with (to report what it used).
+    last_budget: Option<u64>,
 }
 
 fn trap(function: &str, e: wasmtime::Error) -> HostError {
@@ -124,14 +128,22 @@ impl Guest {
             store,
             exports,
             fuel: limits.fuel_per_call,
+            fuel_per_state_byte: limits.fuel_per_state_byte,
+            last_budget: limits.fuel_per_call,
         })
     }
 
-    /// Sets the fuel of the next call (each call starts with the whole budget).
-    fn refuel(&mut self) -> Result<(), HostError> {
+    /// Sets the fuel of the next call: the whole per-call budget, plus
+    /// `fuel_per_state_byte` for each of `state_bytes` (calls whose work grows with the state).
+    fn refuel(&mut self, state_bytes: usize) -> Result<(), HostError> {
         if let Some(fuel) = self.fuel {
+            let extra = self
+                .fuel_per_state_byte
+                .saturating_mul(u64::try_from(state_bytes).unwrap_or(u64::MAX));
+            let budget = fuel.saturating_add(extra);
+            self.last_budget = Some(budget);
             self.store
-                .set_fuel(fuel)
+                .set_fuel(budget)
                 .map_err(|e| HostError::Wasm(format!("{e:#}")))?;
         }
         Ok(())
@@ -140,7 +152,12 @@ impl Guest {
     /// Fuel the last call used (`None` without fuel metering).
     pub(crate) fn fuel_used(&self) -> Option<u64> {
         let left = self.store.get_fuel().ok()?;
-        Some(self.fuel?.saturating_sub(left))
+        Some(self.fuel.and(self.last_budget)?.saturating_sub(left))
+    }
+
+    /// The size of the guest's linear memory in bytes.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.exports.memory.data_size(&self.store)
     }
 
     /// Changes the fuel given to each call from now on (`None`: unlimited, only if the runtime
@@ -216,13 +233,15 @@ impl Guest {
 
     /// Calls an export that takes byte arguments and returns an envelope: allocates and writes
     /// every argument, calls, reads the result, frees everything.
+    /// `state_bytes` is how much state the call works through (see [`Guest::refuel`]).
     fn call_envelope(
         &mut self,
         function: &str,
         args: &[&[u8]],
+        state_bytes: usize,
         call: impl FnOnce(&mut Self, &[(i32, i32)]) -> wasmtime::Result<i64>,
     ) -> Result<Answer, HostError> {
-        self.refuel()?;
+        self.refuel(state_bytes)?;
         let mut placed = Vec::with_capacity(args.len());
         for arg in args {
             placed.push(self.put(function, arg)?);
@@ -236,7 +255,7 @@ impl Guest {
     }
 
     pub(crate) fn new_engine(&mut self, config: &str) -> Result<Answer, HostError> {
-        self.call_envelope("handoff_new", &[config.as_bytes()], |g, a| {
+        self.call_envelope("handoff_new", &[config.as_bytes()], 0, |g, a| {
             g.exports.new.call(&mut g.store, (a[0].0, a[0].1))
         })
     }
@@ -245,6 +264,7 @@ impl Guest {
         self.call_envelope(
             "handoff_restore",
             &[config.as_bytes(), state.as_bytes()],
+            state.len(),
             |g, a| {
                 g.exports
                     .restore
@@ -254,19 +274,22 @@ impl Guest {
     }
 
     pub(crate) fn handle(&mut self, input: &str, now: i64) -> Result<Answer, HostError> {
-        self.call_envelope("handoff_handle", &[input.as_bytes()], |g, a| {
+        self.call_envelope("handoff_handle", &[input.as_bytes()], 0, |g, a| {
             g.exports.handle.call(&mut g.store, (a[0].0, a[0].1, now))
         })
     }
 
+    /// The state as JSON. Its work grows with the state, which lives in the guest's memory, so
+    /// the memory's size stands for the state's.
     pub(crate) fn state(&mut self) -> Result<Answer, HostError> {
-        self.call_envelope("handoff_state", &[], |g, _| {
+        let memory = self.memory_bytes();
+        self.call_envelope("handoff_state", &[], memory, |g, _| {
             g.exports.state.call(&mut g.store, ())
         })
     }
 
     pub(crate) fn hours(&mut self, at: i64) -> Result<Answer, HostError> {
-        self.call_envelope("handoff_hours", &[], |g, _| {
+        self.call_envelope("handoff_hours", &[], 0, |g, _| {
             g.exports.hours.call(&mut g.store, at)
         })
     }
@@ -281,6 +304,7 @@ impl Guest {
         self.call_envelope(
             "handoff_sign",
             &[secret.as_bytes(), id.as_bytes(), body],
+            0,
             |g, a| {
                 g.exports.sign.call(
                     &mut g.store,
@@ -291,7 +315,7 @@ impl Guest {
     }
 
     pub(crate) fn next_wakeup(&mut self) -> Result<Option<i64>, HostError> {
-        self.refuel()?;
+        self.refuel(0)?;
         let at = self
             .exports
             .next_wakeup

@@ -402,6 +402,12 @@ impl Host {
         self.guest.as_ref()?.fuel_used()
     }
 
+    /// The size of the guest's linear memory in bytes (`None` right after a trap). It bounds
+    /// the state, and the fuel a state fetch gets ([`Limits::fuel_per_state_byte`](crate::Limits)).
+    pub fn memory_bytes(&self) -> Option<usize> {
+        Some(self.guest.as_ref()?.memory_bytes())
+    }
+
     /// How many times the instance was rebuilt after a trap.
     pub fn recoveries(&self) -> u64 {
         self.recoveries

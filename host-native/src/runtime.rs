@@ -31,12 +31,25 @@ const EMBEDDED_FROM: Option<&str> = None;
 /// Fuel is wasmtime's deterministic instruction budget: roughly one unit per wasm instruction.
 /// Each call (`handle`, `state`, `hours`, ...) starts with the whole budget, so a module or an input
 /// that would loop forever traps with [`wasmtime::Trap::OutOfFuel`] instead of hanging the host.
+/// Calls whose work grows with the state (restoring a snapshot, fetching the state) get
+/// `fuel_per_state_byte` more for each byte of it, so a large but legitimate state is never
+/// refused while a runaway call still stops.
+///
+/// ```
+/// use handoff_native::Limits;
+/// // Half the default budget per input; the state allowance unchanged.
+/// let limits = Limits { fuel_per_call: Some(Limits::DEFAULT_FUEL / 2), ..Limits::default() };
+/// assert_eq!(limits.fuel_per_state_byte, Limits::DEFAULT_FUEL_PER_STATE_BYTE);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Fuel per call; `None` turns fuel metering off (slightly faster, no protection).
     pub fuel_per_call: Option<u64>,
     /// Largest linear memory one instance may grow to (bytes).
     pub max_memory_bytes: usize,
+    /// Extra fuel per byte of state for `restore` (per byte of the snapshot given) and for a
+    /// state fetch (per byte of the guest's memory). Ignored without fuel metering.
+    pub fuel_per_state_byte: u64,
 }
 
 impl Limits {
@@ -45,6 +58,10 @@ impl Limits {
     pub const DEFAULT_FUEL: u64 = 2_000_000_000;
     /// The default memory limit: 512 MiB per instance.
     pub const DEFAULT_MEMORY: usize = 512 << 20;
+    /// The default extra fuel per byte of state: 1,000 units, about four times what restoring
+    /// needs per byte of snapshot (≈250: parse, check, rebuild the routing indexes) and far more
+    /// than a fetch needs per byte of memory.
+    pub const DEFAULT_FUEL_PER_STATE_BYTE: u64 = 1_000;
 }
 
 impl Default for Limits {
@@ -52,6 +69,7 @@ impl Default for Limits {
         Limits {
             fuel_per_call: Some(Limits::DEFAULT_FUEL),
             max_memory_bytes: Limits::DEFAULT_MEMORY,
+            fuel_per_state_byte: Limits::DEFAULT_FUEL_PER_STATE_BYTE,
         }
     }
 }

@@ -8,7 +8,7 @@ use handoff_conformance::Replayer as NativeReplayer;
 use handoff_native::replay;
 use handoff_native::{Host, HostError, Limits, Runtime};
 
-use crate::common::runtime;
+use crate::common::{root, runtime};
 
 /// Plays `examples/conversations/spec-walkthrough.jsonl` natively and through `host` up to
 /// `until` lines; returns the native replayer and the lines.
@@ -456,5 +456,84 @@ fn modules_that_do_not_fit_the_abi_are_refused_when_loaded() {
     match Runtime::from_file("/nonexistent/handoff_abi.wasm") {
         Err(HostError::Io { .. }) => {}
         other => panic!("{other:?}"),
+    }
+}
+
+/// A host with `fuel_per_call` and `fuel_per_state_byte`, and `n` conversations in its state.
+fn host_with_conversations(
+    fuel_per_call: u64,
+    fuel_per_state_byte: u64,
+    n: usize,
+) -> (Runtime, String, Host) {
+    let runtime = runtime()
+        .set_limits(Limits {
+            fuel_per_call: Some(fuel_per_call),
+            fuel_per_state_byte,
+            ..Limits::default()
+        })
+        .unwrap();
+    let config = std::fs::read_to_string(root().join("bench/config.json")).unwrap();
+    let mut host = Host::new(&runtime, &config).unwrap();
+    host.set_snapshot_every(usize::MAX);
+    for c in 0..n {
+        let input = serde_json::json!({
+            "type": "customer_message",
+            "conversation_id": format!("conv_{c}"),
+            "text": "my parcel is late, where is it? I want a refund",
+        });
+        host.handle_json(&input.to_string(), 1_767_000_000_000 + c as i64)
+            .unwrap();
+    }
+    (runtime, config, host)
+}
+
+#[test]
+fn a_state_larger_than_one_calls_fuel_is_still_fetched_and_restored() {
+    // 30 million units: ten times the largest conformance input, but a state of 1,000
+    // conversations (about 2 MB) takes about 120 million to fetch and 550 million to restore.
+    let (runtime, config, mut host) =
+        host_with_conversations(30_000_000, Limits::DEFAULT_FUEL_PER_STATE_BYTE, 1_000);
+    let state = host.state_json().unwrap();
+    assert!(state.len() > 1_000_000, "{}", state.len());
+    let fetch_fuel = host.last_fuel_used().unwrap();
+    assert!(
+        fetch_fuel > 30_000_000,
+        "the fetch needed only {fetch_fuel}: the test proves nothing"
+    );
+    let restored = Host::restore(&runtime, &config, &state).unwrap();
+    assert!(restored.last_fuel_used().unwrap() > 30_000_000);
+    let mut restored = restored;
+    assert_eq!(restored.state_json().unwrap(), state);
+    // An input gets only fuel_per_call, however big the state: a runaway input still stops.
+    assert!(restored.memory_bytes().unwrap() > state.len());
+    restored.set_fuel(100_000).unwrap();
+    let input =
+        r#"{"type": "customer_message", "conversation_id": "conv_1", "text": "still here"}"#;
+    match restored.handle_json(input, 1_767_000_100_000) {
+        Err(HostError::Trap(t)) => assert!(t.is_out_of_fuel(), "{t:?}"),
+        other => panic!("expected the input to run out of fuel, got {other:?}"),
+    }
+}
+
+#[test]
+fn without_the_state_allowance_a_large_state_cannot_be_restored() {
+    let (runtime, config, mut host) = host_with_conversations(30_000_000, 0, 1_000);
+    match host.state_json() {
+        Err(HostError::Trap(t)) => assert!(t.is_out_of_fuel(), "{t:?}"),
+        other => panic!(
+            "expected the fetch to run out of fuel, got {:?}",
+            other.map(|s| s.len())
+        ),
+    }
+    // The allowance is what the restore of the same state needs.
+    let (_, _, mut big) =
+        host_with_conversations(30_000_000, Limits::DEFAULT_FUEL_PER_STATE_BYTE, 1_000);
+    let state = big.state_json().unwrap();
+    match Host::restore(&runtime, &config, &state) {
+        Err(HostError::Trap(t)) => assert!(t.is_out_of_fuel(), "{t:?}"),
+        other => panic!(
+            "expected the restore to run out of fuel, got {:?}",
+            other.map(|_| ())
+        ),
     }
 }

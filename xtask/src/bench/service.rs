@@ -55,16 +55,28 @@ pub fn run(bench: &mut Bench) -> Result<(), Failure> {
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut stopped = None;
     while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
+        if let Ok(Some(status)) = child.try_wait() {
+            stopped = Some(status);
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = child.kill();
     let _ = child.wait();
-    result
+    result?;
+    // Numbers from a service that could not write its final snapshot would be worthless.
+    match stopped {
+        Some(status) if status.success() => Ok(()),
+        Some(status) => Err(Failure::new(format!(
+            "handoff serve did not stop cleanly after the runs ({status}); see its log above"
+        ))),
+        None => Err(Failure::new(
+            "handoff serve did not stop within 60 s of SIGTERM after the runs",
+        )),
+    }
 }
 
 fn measure(bench: &mut Bench, child: &mut Child, port: u16, widget: &str) -> Result<(), Failure> {

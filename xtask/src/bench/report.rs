@@ -913,9 +913,15 @@ fn service(r: &Results) -> String {
     s.push_str(
         "\nWhere the time goes: one engine thread handles every input through wasmtime (see the wasmtime \
          per-message figures above: each message is a full decision plus the JSON of its outputs), and \
-         group commit batches every input queued while the previous transaction was being written. The \
-         budget needs the decision itself several times faster (see Per-message decision and Profiles) and \
-         the HTTP and SQLite work off the engine thread; both cores are shared with `wrk` here.\n\n",
+         group commit batches every input queued while the previous transaction was being written. \
+         Snapshots are taken when the work since the last one is 4× what that one cost (at least 1,000 \
+         journal entries): the state grows through the runs (10,000 conversations, megabytes of JSON), \
+         so snapshots get rarer but longer, and while one is fetched from the guest and written the engine \
+         thread waits: that is the p99, which grows run by run. Taking a snapshot every 1,000 entries, as \
+         before, held the service at about 650 messages/s. The budget needs the decision itself faster \
+         (see Per-message decision and Profiles), the snapshot written off the engine thread (or \
+         per-conversation deltas instead of whole states), and the HTTP work off the engine's core; both \
+         cores are shared with `wrk` here.\n\n",
     );
     s
 }

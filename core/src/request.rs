@@ -49,8 +49,8 @@
 //! Everything is linear in the input length (every scan is bounded by a small
 //! window) and never panics.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -561,7 +561,7 @@ fn set(words: &[&str]) -> HashSet<String> {
 impl Lexicon {
     fn build() -> Self {
         let strong = set(STRONG_NOUNS);
-        let mut lang = HashMap::new();
+        let mut lang = HashMap::default();
         for w in HI_TAG {
             lang.insert(normalize(w), Lang::Hi);
         }
@@ -581,7 +581,7 @@ impl Lexicon {
             weak: set(WEAK_NOUNS),
             fuzzy_block: set(FUZZY_BLOCK),
             multi: {
-                let mut multi: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+                let mut multi: HashMap<String, Vec<Vec<String>>> = HashMap::default();
                 for m in MULTI_NOUNS {
                     let words: Vec<String> = normalize(m).split(' ').map(str::to_string).collect();
                     if let Some(first) = words.first() {
@@ -628,7 +628,7 @@ impl Lexicon {
             .find(|(entry, _)| {
                 entry.len() >= 5
                     && entry.len().abs_diff(len) <= 1
-                    && crate::text::edit_distance(&chars, entry) <= 1
+                    && crate::text::within_one_edit(&chars, entry)
             })
             .map(|(_, strong)| *strong)
     }

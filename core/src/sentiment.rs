@@ -95,6 +95,10 @@
 //! * A text without any token scores as fully neutral (`neutral == 1.0`);
 //!   VADER returns all zeros.
 
+use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
 /// Sentiment of one text, as computed by [`score`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SentimentScore {
@@ -397,7 +401,10 @@ fn scalar_inc_dec(token: &Token, valence: f64, cap_diff: bool) -> f64 {
 
 /// Whether `word` is a negation (VADER's `negated` for one word).
 fn is_negation(word: &str) -> bool {
-    NEGATIONS.contains(&word) || word.contains("n't")
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NEGATIONS.iter().copied().collect())
+        .contains(word)
+        || word.contains("n't")
 }
 
 /// VADER's `_negation_check` for the token `distance + 1` places before `i`.
@@ -594,13 +601,26 @@ fn score_valence(sentiments: &[f64], text: &str) -> SentimentScore {
     }
 }
 
-/// Looks `key` up in `table` (sorted by key).
-fn find(table: &[(&str, f32)], key: &str) -> Option<f64> {
-    table
-        .binary_search_by(|(k, _)| (*k).cmp(key))
-        .ok()
-        // The tables hold one-decimal values; undo the f32 rounding.
-        .map(|i| (f64::from(table[i].1) * 10.0).round() / 10.0)
+/// A table value as the one-decimal number it was written as (undoing the f32 rounding).
+fn one_decimal(v: f32) -> f64 {
+    (f64::from(v) * 10.0).round() / 10.0
+}
+
+/// Every lexicon table in one hash map, built once: a key in several tables keeps the value of
+/// the first in [`LEXICON_TABLES`] order. Looked up once or more per token, so hashed, not
+/// searched.
+fn lexicon() -> &'static FxHashMap<&'static str, f64> {
+    static LEXICON: OnceLock<FxHashMap<&'static str, f64>> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let size = LEXICON_TABLES.iter().map(|t| t.len()).sum();
+        let mut map = FxHashMap::with_capacity_and_hasher(size, Default::default());
+        for table in LEXICON_TABLES {
+            for &(key, value) in table {
+                map.entry(key).or_insert(one_decimal(value));
+            }
+        }
+        map
+    })
 }
 
 /// Valence of a lower-cased token, if it is in any lexicon table.
@@ -608,15 +628,15 @@ fn lexicon_valence(key: &str) -> Option<f64> {
     if key.is_empty() {
         return None;
     }
-    LEXICON_TABLES.iter().find_map(|table| find(table, key))
+    lexicon().get(key).copied()
 }
 
 /// Booster / dampener value of a lower-cased token.
 fn booster(word: &str) -> Option<f64> {
-    BOOSTERS
-        .binary_search_by(|(k, _)| (*k).cmp(word))
-        .ok()
-        .map(|i| BOOSTERS[i].1)
+    static MAP: OnceLock<FxHashMap<&'static str, f64>> = OnceLock::new();
+    MAP.get_or_init(|| BOOSTERS.iter().copied().collect())
+        .get(word)
+        .copied()
 }
 
 /// All lexicon tables, searched in order.

@@ -22,6 +22,32 @@ pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
+/// Whether `a` and `b` are at most one edit apart (`edit_distance(a, b) <= 1`): equal, or one
+/// substitution, insertion, deletion or swap of adjacent characters. Linear, no allocation: the
+/// typo check runs for every word of every message.
+pub(crate) fn within_one_edit(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let same = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if same == short.len() {
+        return true; // equal, or one character added at the end
+    }
+    if short.len() == long.len() {
+        // One substitution, or one swap of the two characters at `same`.
+        let rest = same + 1;
+        short[rest..] == long[rest..]
+            || (rest < short.len()
+                && short[same] == long[rest]
+                && short[rest] == long[same]
+                && short[rest + 1..] == long[rest + 1..])
+    } else {
+        // One character of `long` left out of `short`.
+        short[same..] == long[same + 1..]
+    }
+}
+
 /// The candidate closest to `word`, ignoring case, for a "did you mean" hint: within 1 edit for
 /// words of up to 4 characters, 2 for longer ones, and never a complete rewrite of the candidate.
 /// Ties go to the first candidate.
@@ -66,6 +92,31 @@ mod tests {
         assert_eq!(d("kitten", "sitting"), 3);
         assert_eq!(d("huamn", "human"), 1);
         assert_eq!(d("postion", "position"), 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn within_one_edit_is_a_distance_of_at_most_one(
+            a in proptest::collection::vec(proptest::sample::select(vec!['a', 'b', 'c', 'é']), 0..7),
+            b in proptest::collection::vec(proptest::sample::select(vec!['a', 'b', 'c', 'é']), 0..7),
+        ) {
+            proptest::prop_assert_eq!(within_one_edit(&a, &b), edit_distance(&a, &b) <= 1);
+        }
+    }
+
+    #[test]
+    fn one_edit() {
+        let w = |a: &str, b: &str| {
+            within_one_edit(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert!(w("huamn", "human") && w("humn", "human") && w("humans", "human"));
+        assert!(w("", "a") && w("", "") && !w("", "ab"));
+        assert!(
+            w("hmuan", "human") && !w("hunam", "human") && !w("abc", "cba") && !w("persn", "prson")
+        );
     }
 
     #[test]

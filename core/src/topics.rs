@@ -25,7 +25,7 @@
 //! linear in the text length plus the number of keywords.
 
 use crate::request::{normalize, tokenize, Tokens};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// A topic found in a customer's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +63,12 @@ struct Topic {
 #[derive(Debug, Clone, Default)]
 pub struct TopicMatcher {
     topics: Vec<Topic>,
+    /// Keywords by their first word, when that word must match exactly: `(topic, keyword)`.
+    by_word: FxHashMap<String, Vec<(u32, u32)>>,
+    /// Keywords by their first word, when that word is a prefix (`refund*`).
+    by_prefix: FxHashMap<String, Vec<(u32, u32)>>,
+    /// The longest prefix in `by_prefix`, in bytes.
+    longest_prefix: usize,
 }
 
 /// Compiles one configured keyword; `None` if it has no words.
@@ -90,55 +96,23 @@ fn compile(keyword: &str) -> Option<Keyword> {
     })
 }
 
-/// The words of a text, indexed by normalised form.
-struct Indexed<'a> {
-    toks: &'a Tokens,
-    positions: HashMap<&'a str, Vec<usize>>,
+fn part_matches(part: &Part, word: &str) -> bool {
+    if part.prefix {
+        word.starts_with(part.word.as_str())
+    } else {
+        word == part.word
+    }
 }
 
-impl<'a> Indexed<'a> {
-    fn new(toks: &'a Tokens) -> Self {
-        let mut positions: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        for i in 0..toks.len() {
-            positions.entry(toks.word(i)).or_default().push(i);
-        }
-        Indexed { toks, positions }
-    }
-
-    fn part_matches(part: &Part, word: &str) -> bool {
-        if part.prefix {
-            word.starts_with(part.word.as_str())
-        } else {
-            word == part.word
-        }
-    }
-
-    /// Does the keyword occur starting at word `i`?
-    fn matches_at(&self, kw: &Keyword, i: usize) -> bool {
-        let clause = self.toks.tok(i).map(|t| t.clause);
-        kw.parts.iter().enumerate().all(|(k, part)| {
-            let j = i + k;
-            j < self.toks.len()
-                && self.toks.tok(j).map(|t| t.clause) == clause
-                && Self::part_matches(part, self.toks.word(j))
-        })
-    }
-
-    /// Does the keyword occur anywhere?
-    fn contains(&self, kw: &Keyword) -> bool {
-        let Some(first) = kw.parts.first() else {
-            return false;
-        };
-        if first.prefix {
-            self.positions.iter().any(|(word, pos)| {
-                word.starts_with(first.word.as_str()) && pos.iter().any(|&i| self.matches_at(kw, i))
-            })
-        } else {
-            self.positions
-                .get(first.word.as_str())
-                .is_some_and(|pos| pos.iter().any(|&i| self.matches_at(kw, i)))
-        }
-    }
+/// Does `kw` occur in `toks` starting at word `i` (all its words in one clause)?
+fn matches_at(toks: &Tokens, kw: &Keyword, i: usize) -> bool {
+    let clause = toks.tok(i).map(|t| t.clause);
+    kw.parts.iter().enumerate().all(|(k, part)| {
+        let j = i + k;
+        j < toks.len()
+            && toks.tok(j).map(|t| t.clause) == clause
+            && part_matches(part, toks.word(j))
+    })
 }
 
 impl TopicMatcher {
@@ -162,8 +136,30 @@ impl TopicMatcher {
                     keywords: compiled,
                 }
             })
-            .collect();
-        TopicMatcher { topics }
+            .collect::<Vec<Topic>>();
+        let mut by_word: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        let mut by_prefix: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        let mut longest_prefix = 0;
+        for (t, topic) in topics.iter().enumerate() {
+            for (k, kw) in topic.keywords.iter().enumerate() {
+                let Some(first) = kw.parts.first() else {
+                    continue;
+                };
+                let at = (t as u32, k as u32);
+                if first.prefix {
+                    longest_prefix = longest_prefix.max(first.word.len());
+                    by_prefix.entry(first.word.clone()).or_default().push(at);
+                } else {
+                    by_word.entry(first.word.clone()).or_default().push(at);
+                }
+            }
+        }
+        TopicMatcher {
+            topics,
+            by_word,
+            by_prefix,
+            longest_prefix,
+        }
     }
 
     /// The best topic for `text`, if any keyword matches.
@@ -190,25 +186,48 @@ impl TopicMatcher {
         if self.topics.is_empty() {
             return None;
         }
-        let toks = tokenize(text);
-        if toks.len() == 0 {
+        self.find_in(&tokenize(text))
+    }
+
+    /// [`TopicMatcher::find`] on a text already tokenized (shared with request detection).
+    pub(crate) fn find_in(&self, toks: &Tokens) -> Option<TopicMatch> {
+        if self.topics.is_empty() {
             return None;
         }
-        let index = Indexed::new(&toks);
-        let mut best: Option<(usize, &Topic, &Keyword)> = None;
-        for topic in &self.topics {
-            let mut hits = 0usize;
-            let mut first: Option<&Keyword> = None;
-            for kw in &topic.keywords {
-                if index.contains(kw) {
-                    hits += 1;
-                    first.get_or_insert(kw);
+        // Every keyword found, as (topic, keyword): looked up from each word (exactly, and by
+        // each of its prefixes), never by scanning the keyword lists.
+        let mut found: Vec<(u32, u32)> = Vec::new();
+        for i in 0..toks.len() {
+            let word = toks.word(i);
+            let mut check = |list: Option<&Vec<(u32, u32)>>| {
+                for &(t, k) in list.into_iter().flatten() {
+                    if matches_at(toks, &self.topics[t as usize].keywords[k as usize], i) {
+                        found.push((t, k));
+                    }
+                }
+            };
+            check(self.by_word.get(word));
+            if !self.by_prefix.is_empty() {
+                for (end, _) in word.char_indices().skip(1) {
+                    if end > self.longest_prefix {
+                        break;
+                    }
+                    check(self.by_prefix.get(&word[..end]));
+                }
+                if word.len() <= self.longest_prefix {
+                    check(self.by_prefix.get(word));
                 }
             }
-            if let Some(kw) = first {
-                if !matches!(best, Some((h, _, _)) if h >= hits) {
-                    best = Some((hits, topic, kw));
-                }
+        }
+        found.sort_unstable();
+        found.dedup();
+        // Per topic (in order): how many distinct keywords, and the first configured one.
+        let mut best: Option<(usize, &Topic, &Keyword)> = None;
+        for run in found.chunk_by(|a, b| a.0 == b.0) {
+            let topic = &self.topics[run[0].0 as usize];
+            let hits = run.len();
+            if !matches!(best, Some((h, _, _)) if h >= hits) {
+                best = Some((hits, topic, &topic.keywords[run[0].1 as usize]));
             }
         }
         best.map(|(_, topic, kw)| TopicMatch {
@@ -757,6 +776,52 @@ mod tests {
             ]);
             let _ = m.find(&text);
             let _ = builtin_keywords(&kw);
+        }
+    }
+
+    /// The definition, word for word: every keyword of every topic tried at every position.
+    fn find_by_scanning(m: &TopicMatcher, text: &str) -> Option<TopicMatch> {
+        let toks = tokenize(text);
+        let mut best: Option<(usize, &Topic, &Keyword)> = None;
+        for topic in &m.topics {
+            let found: Vec<&Keyword> = topic
+                .keywords
+                .iter()
+                .filter(|kw| (0..toks.len()).any(|i| matches_at(&toks, kw, i)))
+                .collect();
+            if let Some(first) = found.first() {
+                if !matches!(best, Some((h, _, _)) if h >= found.len()) {
+                    best = Some((found.len(), topic, first));
+                }
+            }
+        }
+        best.map(|(_, t, k)| TopicMatch {
+            topic: t.name.clone(),
+            keyword: k.original.clone(),
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_indexed_lookup_finds_what_scanning_finds(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "refund", "refunded", "Refunds", "charged", "twice", "double", "charges",
+                    "lawyer", "legal", "action", "sue", "court", "my", "the", "invoice",
+                    "wrong", "reembolso", "cobro", "doble", "ship", "shipping", "shipment",
+                    "late", ",", ".", "!", "not", "account", "hacked", "Ümlaut", "🙂",
+                ]),
+                0..14,
+            )
+        ) {
+            let text = words.join(" ");
+            let m = TopicMatcher::new(vec![
+                ("billing".into(), vec![]),
+                ("legal".into(), vec![]),
+                ("custom".into(), vec!["ship*".into(), "double charge*".into(), "wrong invoice".into(), "Ü*".into()]),
+                ("twice".into(), vec!["twice".into(), "charged twice".into(), "refund*".into()]),
+            ]);
+            proptest::prop_assert_eq!(m.find(&text), find_by_scanning(&m, &text), "{}", text);
         }
     }
 }

@@ -13,7 +13,7 @@
 //! The others (`conversation.queued`, `.assigned`, `.callback_requested`, `.closed`) follow the same
 //! envelope; their `data` fields are documented in README.
 
-use chrono::DateTime;
+use chrono::{DateTime, Datelike, Timelike};
 use serde_json::{json, Value};
 
 use crate::input::Customer;
@@ -22,7 +22,16 @@ use crate::state::{Callback, Conversation};
 /// RFC 3339 UTC with seconds (`2026-01-12T10:30:00Z`) for an epoch-ms instant.
 pub fn timestamp(now_ms: i64) -> String {
     match DateTime::from_timestamp_millis(now_ms) {
-        Some(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        // Written out by hand: `format` parses its pattern on every call, once per event.
+        Some(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
         // `Engine::handle` refuses a `now` outside chrono's range, so this is not reached.
         None => "1970-01-01T00:00:00Z".to_string(),
     }

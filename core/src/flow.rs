@@ -183,11 +183,9 @@ impl<'a> Flow<'a> {
     }
 
     fn event(&mut self, conv_id: &str, event: Value) {
-        // The event output comes before its deliveries (webhooks', then the integrations').
-        self.out.push(Output::Event {
-            conversation_id: conv_id.to_string(),
-            event: event.clone(),
-        });
+        // The event output comes before its deliveries (webhooks', then the integrations'): its
+        // place is kept and it is put there once they have borrowed it (no copy of the event).
+        let at = self.out.len();
         outbox::enqueue_event(
             &self.config.webhooks,
             self.state,
@@ -203,6 +201,13 @@ impl<'a> Flow<'a> {
             &event,
             self.now,
             &mut self.out,
+        );
+        self.out.insert(
+            at,
+            Output::Event {
+                conversation_id: conv_id.to_string(),
+                event,
+            },
         );
     }
 

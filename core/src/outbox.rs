@@ -68,8 +68,14 @@ pub(crate) fn delivery_id(
         h.update([0]);
     }
     let digest = h.finalize();
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    format!("msg_{hex}")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(4 + 24);
+    id.push_str("msg_");
+    for b in digest.iter().take(12) {
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    id
 }
 
 /// Creates the deliveries of one event for every webhook subscribed to it.

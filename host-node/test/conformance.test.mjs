@@ -25,14 +25,20 @@ const conversationsDir = join(root, 'examples', 'conversations');
 const vectorsDir = join(root, 'tests', 'vectors');
 const glue = join(root, 'host-node', 'wasm', 'handoff_wasm.js');
 const wasmPath = join(root, 'host-node', 'wasm', 'handoff_wasm_bg.wasm');
+const speedWasmPath = join(root, 'host-node', 'wasm', 'handoff_wasm_speed.wasm');
 const abiPath = join(root, 'target', 'wasm', 'handoff_abi.wasm');
 
-for (const built of [glue, wasmPath, abiPath]) {
+for (const built of [glue, wasmPath, speedWasmPath, abiPath]) {
   if (!existsSync(built)) throw new Error(`the wasm build is missing (${built}): run \`cargo xtask wasm\``);
 }
 const bindings = await import(new URL('../wasm/handoff_wasm.js', import.meta.url));
 await bindings.default({ module_or_path: readFileSync(wasmPath) });
 const { Engine } = bindings;
+// The module Node loads (built for speed), through its own instance of the same glue: the query
+// makes it a separate ES module, so both builds are live in this process.
+const speedBindings = await import(new URL('../wasm/handoff_wasm.js?speed', import.meta.url));
+await speedBindings.default({ module_or_path: readFileSync(speedWasmPath) });
+assert.notEqual(speedBindings.Engine, Engine, 'two separate instances of the glue');
 
 /**
  * The `abi` build behind the JSON text API of `Engine` (`handleJson`, `stateJson`, `Engine.restore`),
@@ -96,7 +102,7 @@ class AbiEngine {
   }
 }
 
-const BUILDS = { js: Engine, abi: AbiEngine };
+const BUILDS = { js: Engine, speed: speedBindings.Engine, abi: AbiEngine };
 
 /** A problem with a conversation file itself, named as the Rust replay names it. */
 function replayError(file, line, message) {
@@ -307,6 +313,13 @@ for (const file of conversationFiles) {
     assertSameLines(conv, replay(conv, { build: 'abi' }), expected, 'abi handoff_handle');
     const half = Math.floor(conv.lines.length / 2);
     assertSameLines(conv, replay(conv, { build: 'abi', split: half }), expected, `abi restored before input ${half + 1}`);
+  });
+
+  test(`${conv.name}: the speed-built module Node loads gives byte-identical outputs`, () => {
+    const expected = goldenLines(conv);
+    assertSameLines(conv, replay(conv, { build: 'speed' }), expected, 'speed handleJson');
+    const half = Math.floor(conv.lines.length / 2);
+    assertSameLines(conv, replay(conv, { build: 'speed', split: half }), expected, `speed restored before input ${half + 1}`);
   });
 
   test(`${conv.name}: the object API gives the same fields in the same order`, () => {

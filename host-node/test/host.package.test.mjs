@@ -24,6 +24,7 @@ test('package.json: an ES module with node, browser and worker entry points that
   }
   assert.deepEqual(Object.keys(main)[0], 'types', 'types first');
   assert.equal(pkg.exports['./handoff_wasm_bg.wasm'], './wasm/handoff_wasm_bg.wasm');
+  assert.equal(pkg.exports['./handoff_wasm_speed.wasm'], './wasm/handoff_wasm_speed.wasm');
   assert.equal(pkg.scripts.test, 'node --test test/');
 });
 
@@ -56,6 +57,32 @@ test('init() without the wasm build says how to build it', async () => {
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
     assert.match(stdout, /the wasm build is missing .*cargo xtask wasm/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+realTest('Node loads the speed-built module, and the size-built one when it is absent', async () => {
+  const node = await import('../src/node.js');
+  assert.match(node.WASM_PATH.pathname, /\/wasm\/handoff_wasm_speed\.wasm$/);
+  assert.match(node.WASM_SIZE_PATH.pathname, /\/wasm\/handoff_wasm_bg\.wasm$/);
+  // A copy of the package with the glue and the size-built module only, in a fresh process.
+  const dir = await mkdtemp(join(tmpdir(), 'handoff-sizeonly-'));
+  try {
+    await cp(new URL('src/', root), join(dir, 'src'), { recursive: true });
+    await mkdir(join(dir, 'wasm'));
+    for (const file of ['handoff_wasm.js', 'handoff_wasm_bg.wasm']) {
+      await cp(new URL(`wasm/${file}`, root), join(dir, 'wasm', file));
+    }
+    await writeFile(join(dir, 'package.json'), JSON.stringify(pkg));
+    const script = `
+      const { init } = await import(${JSON.stringify(pathToFileURL(join(dir, 'src', 'node.js')).href)});
+      const { Engine } = await init();
+      const outputs = new Engine({ handoff: {} }).handle({ type: 'handoff_request', conversation_id: 'c1' }, 1768213800000);
+      console.log(JSON.stringify(outputs.map((o) => o.type)));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    assert.ok(JSON.parse(stdout).includes('handoff'), stdout);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -191,7 +218,7 @@ realTest('the packed tarball installs and works in a fresh project', async () =>
     const files = packed.files.map((f) => f.path).sort();
     for (const needed of ['package.json', 'README.md', 'src/index.js', 'src/node.js', 'src/host.js',
       'src/stores.js', 'src/file-store.js', 'src/index.d.ts', 'wasm/handoff_wasm.js',
-      'wasm/handoff_wasm_bg.wasm']) {
+      'wasm/handoff_wasm_bg.wasm', 'wasm/handoff_wasm_speed.wasm']) {
       assert.ok(files.includes(needed), `${needed} is packed (${files.join(', ')})`);
     }
     for (const file of files) {

@@ -163,7 +163,7 @@ fn bindgen_cli_step() -> Step {
 fn build_step() -> Step {
     task(
         "wasm-build",
-        "cargo build --profile wasm-release: abi -> target/wasm/handoff_abi.wasm, js -> wasm-bindgen --target web -> host-node/wasm/",
+        "cargo build: abi (--profile wasm-speed) -> target/wasm/handoff_abi.wasm; js (--profile wasm-release) -> wasm-bindgen --target web -> host-node/wasm/, and js again (wasm-speed) -> host-node/wasm/handoff_wasm_speed.wasm for Node",
         crate::wasm::build,
     )
 }
@@ -179,7 +179,7 @@ fn zones_step() -> Step {
 fn opt_step() -> Step {
     task(
         "wasm-opt",
-        "wasm-opt -Oz from the npm package binaryen, when installed (optional)",
+        "wasm-opt (-O3 on the speed builds, -Oz on the size build) from the npm package binaryen, when installed (optional)",
         crate::wasm::optimize,
     )
 }

@@ -4,7 +4,8 @@
 //! Outputs (stable paths other hosts use):
 //! - `target/wasm/handoff_abi.wasm`: the `abi` build (no imports; `wasm/README.md`);
 //! - `host-node/wasm/`: the `js` build after `wasm-bindgen --target web` (`handoff_wasm.js`,
-//!   `handoff_wasm_bg.wasm`, TypeScript declarations). Generated, not committed.
+//!   `handoff_wasm_bg.wasm`, TypeScript declarations), plus `handoff_wasm_speed.wasm`, the same
+//!   build at opt-level 3 that Node loads with the same glue. Generated, not committed.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,19 @@ pub const TARGET: &str = "wasm32-unknown-unknown";
 /// The cargo profile of the wasm builds (root `Cargo.toml`: size over speed). Not named `wasm`, so
 /// cargo's own directory for it is not `target/wasm/`, where the `abi` build is put.
 pub const PROFILE: &str = "wasm-release";
+/// The cargo profile of the builds made for speed (opt-level 3): the `abi` module (wasmtime runs
+/// it, no browser loads it) and the npm package's module for Node.
+pub const SPEED_PROFILE: &str = "wasm-speed";
+
+/// The profile a build with `features` uses by default: [`SPEED_PROFILE`] for `abi`, [`PROFILE`]
+/// otherwise.
+pub fn profile_for(features: &str) -> &'static str {
+    if features.split(',').any(|f| f.trim() == "abi") {
+        SPEED_PROFILE
+    } else {
+        PROFILE
+    }
+}
 /// The oldest Node the tests run on.
 pub const NODE_MAJOR: u32 = 20;
 /// Exports the `abi` module must have (`wasm/README.md`).
@@ -59,6 +73,11 @@ pub fn js_dir() -> PathBuf {
 
 fn js_wasm() -> PathBuf {
     js_dir().join("handoff_wasm_bg.wasm")
+}
+
+/// The npm package's module for Node: the `js` build made for speed, run by the same glue.
+fn js_speed_wasm() -> PathBuf {
+    js_dir().join("handoff_wasm_speed.wasm")
 }
 
 /// What `cmd` printed on stdout, when it ran and succeeded.
@@ -215,6 +234,15 @@ fn cargo_build(feature: &str) -> Result<PathBuf, Failure> {
 
 /// [`cargo_build`] with `features` (comma-separated) and extra environment variables.
 pub(crate) fn cargo_build_with(features: &str, env: &[(&str, &str)]) -> Result<PathBuf, Failure> {
+    cargo_build_in(profile_for(features), features, env)
+}
+
+/// [`cargo_build_with`] in the cargo profile `profile`.
+pub(crate) fn cargo_build_in(
+    profile: &str,
+    features: &str,
+    env: &[(&str, &str)],
+) -> Result<PathBuf, Failure> {
     let feature = features;
     let argv = [
         "cargo",
@@ -224,7 +252,7 @@ pub(crate) fn cargo_build_with(features: &str, env: &[(&str, &str)]) -> Result<P
         "--target",
         TARGET,
         "--profile",
-        PROFILE,
+        profile,
         "--no-default-features",
         "--features",
         feature,
@@ -238,7 +266,7 @@ pub(crate) fn cargo_build_with(features: &str, env: &[(&str, &str)]) -> Result<P
     run(cmd, &argv)?;
     let built = target_dir()
         .join(TARGET)
-        .join(PROFILE)
+        .join(profile)
         .join("handoff_wasm.wasm");
     if built.is_file() {
         Ok(built)
@@ -306,6 +334,25 @@ pub fn build() -> Result<(), Failure> {
     let out = js_dir();
     bindgen(&built, &out)?;
     println!("js module: {}", out.display());
+
+    // The `js` build again for speed, for Node (`src/node.js`), where size matters little: the
+    // glue must be the same file, so only the module is kept beside the size-built one.
+    let built = cargo_build_in(SPEED_PROFILE, "js", &[])?;
+    let speed_dir = target_dir().join("wasm").join("js-speed");
+    bindgen(&built, &speed_dir)?;
+    let glue = |dir: &Path| std::fs::read(dir.join("handoff_wasm.js")).ok();
+    if glue(&speed_dir).is_none() || glue(&speed_dir) != glue(&out) {
+        return Err(Failure::new(format!(
+            "wasm-bindgen wrote different glue for the speed-built js module ({}) than for the \
+             size-built one ({}): Node could not load it with the package's glue",
+            speed_dir.display(),
+            out.display()
+        )));
+    }
+    let speed = js_speed_wasm();
+    std::fs::copy(speed_dir.join("handoff_wasm_bg.wasm"), &speed)
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", speed.display())))?;
+    println!("js module for Node: {}", speed.display());
     print_sizes();
     Ok(())
 }
@@ -513,7 +560,11 @@ pub(crate) fn kib(bytes: u64) -> String {
 }
 
 fn print_sizes() {
-    for (what, path) in [("abi", abi_wasm()), ("js", js_wasm())] {
+    for (what, path) in [
+        ("abi", abi_wasm()),
+        ("js", js_wasm()),
+        ("js for Node", js_speed_wasm()),
+    ] {
         let shown_path = path
             .strip_prefix(root())
             .unwrap_or(&path)
@@ -526,12 +577,12 @@ fn print_sizes() {
                     None => "gzip size unknown (no gzip on PATH)".into(),
                 };
                 println!(
-                    "size {what:>3}: {shown_path}: {} ({} bytes) raw, {gzip}",
+                    "size {what}: {shown_path}: {} ({} bytes) raw, {gzip}",
                     kib(meta.len()),
                     meta.len()
                 );
             }
-            Err(e) => println!("size {what:>3}: {shown_path}: cannot read: {e}"),
+            Err(e) => println!("size {what}: {shown_path}: cannot read: {e}"),
         }
     }
 }
@@ -547,7 +598,7 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// Step `wasm-opt`: `wasm-opt -Oz` on both modules when `npx wasm-opt` (npm package `binaryen`)
+/// Step `wasm-opt`: `wasm-opt -O3` on the speed-built modules and `-Oz` on the size-built one when `npx wasm-opt` (npm package `binaryen`)
 /// is installed; otherwise says so and why. Never downloads it.
 pub fn optimize() -> Result<(), Failure> {
     let dir = root().join("host-node");
@@ -564,7 +615,12 @@ pub fn optimize() -> Result<(), Failure> {
         return Ok(());
     };
     println!("using {}", version.trim());
-    for path in [abi_wasm(), js_wasm()] {
+    // The abi module is built for speed, the js one for size: wasm-opt keeps to each aim.
+    for (path, level) in [
+        (abi_wasm(), "-O3"),
+        (js_wasm(), "-Oz"),
+        (js_speed_wasm(), "-O3"),
+    ] {
         if !path.is_file() {
             return Err(Failure::new(format!(
                 "{} is missing: run the wasm-build step first (`cargo xtask wasm`)",
@@ -572,7 +628,7 @@ pub fn optimize() -> Result<(), Failure> {
             )));
         }
         let file = path.to_string_lossy().into_owned();
-        let mut argv = vec!["npx", "--no-install", "wasm-opt", "-Oz"];
+        let mut argv = vec!["npx", "--no-install", "wasm-opt", level];
         argv.extend(WASM_OPT_FEATURES);
         argv.extend(["-o", &file, &file]);
         println!("--- {}", shown(&argv));

@@ -557,8 +557,10 @@ pub fn sizes(bench: &mut Bench) -> Result<(), Failure> {
                 "js build, filtered zones (Asia/Kolkata only: the widget build)"
             } else if shown.contains("zones") {
                 "abi build, filtered zones (Asia/Kolkata only)"
+            } else if shown.contains("handoff_wasm_speed") {
+                "js build for speed (opt-level 3: what Node loads)"
             } else if shown.contains("host-node") {
-                "js build (wasm-bindgen, for the npm package)"
+                "js build (wasm-bindgen; the npm package for browsers and workers)"
             } else {
                 "abi build (no imports; wasmtime and other hosts)"
             };

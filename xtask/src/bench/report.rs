@@ -428,9 +428,10 @@ fn decision(r: &Results) -> String {
         }
     }
     s.push_str(
-        "\nThe wasm builds are built for size (`opt-level = \"z\"`), the native one for speed (`opt-level = 3`, \
-         LTO); the wasmtime numbers include `Host`'s replay log and its state fetch every 64 inputs, which is \
-         what a service embedding it pays.\n\n",
+        "\nThe `abi` module (wasmtime) and the npm package's Node module are built for speed (`opt-level = 3`, \
+         LTO, profile `wasm-speed`), like the native code; browsers and workers load the size build (`opt-level = \"z\"`). \
+         The wasmtime numbers include `Host`'s replay log and its state fetches (when the work since the last \
+         one is 4× what it cost), which is what a service embedding it pays.\n\n",
     );
     s.push_str(&decision_misses(r));
     s
@@ -452,16 +453,14 @@ fn decision_misses(r: &Results) -> String {
     let _ = writeln!(
         s,
         "**Why the native budget is missed.** Meeting ≥ 10× the peer needs the whole decision in {} per \
-         message; it takes {} ({} too slow). The three text detectors alone take {} ({:.0} % of it): \
-         each tokenizes the text again, lower-cases it into a new `String` per token, and looks tokens up \
-         in sorted tables by string comparison (`memcmp`, `malloc`/`free`, `lexicon_valence`, \
-         `TopicMatcher::find` and `text::edit_distance` for typo-tolerant requests lead the profile below). \
-         The rest ({}) is the handoff itself for the {:.0} % of messages that hand off: the context \
-         package, the extractive summary, the webhook event bodies and the outputs' JSON. What would have to \
-         change in core (`sentiment.rs`, `request.rs`, `topics.rs`, `text.rs`, owned by others, so not changed \
-         here): one shared tokenization per message with borrowed, ASCII-fast-path lower-casing; perfect-hash or \
-         `match`-compiled lexicons instead of binary search over strings; edit distance only for tokens within \
-         one length of a keyword; the context package built lazily.",
+         message; it takes {} ({} too slow). The three text detectors take {} ({:.0} % of it): lexicons and \
+         keyword lists are hashed (FxHash) and built once, topic keywords are looked up from each word and \
+         its prefixes, the typo check is a linear one-edit test. The rest ({}) is mostly the handoff itself \
+         for the {:.0} % of messages that hand off: the context package and its extractive summary, webhook \
+         event bodies built as JSON values and serialised, delivery ids (SHA-256), the outputs' JSON; \
+         `malloc`/`free` lead the profile below, spread over many small strings. What would close the rest: \
+         event bodies and outputs serialised straight from the state (no intermediate `serde_json::Value`), \
+         one tokenization shared by request and topic detection, and fewer owned strings per output.",
         time(target),
         time(n),
         ratio(n / target),
@@ -479,12 +478,10 @@ fn decision_misses(r: &Results) -> String {
     ) {
         let _ = writeln!(
             s,
-            "\n**Why wasmtime is {} native.** Fuel metering alone is {} of it ({} with fuel, {} without); the \
-             rest is the module being built for size (`opt-level = \"z\"`: no inlining or unrolling of the \
-             tokenizers' loops), Cranelift's code against LLVM's, and the JSON copies across the boundary \
-             (input in, outputs out, plus the host's replay log). A speed-built abi module (opt-level 3 or 2) \
-             and fuel off for trusted modules would close most of the gap; both are decisions for the wasm and \
-             host-native crates.",
+            "\n**Why wasmtime is {} native.** Fuel metering is {} of it ({} with fuel, {} without); the \
+             rest is Cranelift's code against LLVM's for the same opt-level 3 source, wasm32's bounds-checked \
+             memory, and the JSON copies across the boundary (input in, outputs out, plus the host's replay \
+             log). Fuel off for a trusted module is `Limits {{ fuel_per_call: None, .. }}`.",
             ratio(w / n),
             ratio(w / wn),
             time(w),
@@ -494,8 +491,9 @@ fn decision_misses(r: &Results) -> String {
     if let Some(j) = med(&r.node, "ns_per_message") {
         let _ = writeln!(
             s,
-            "\n**Why Node is {} native.** The same size-built module in V8, plus wasm-bindgen's string \
-             passing (JS UTF-16 to UTF-8 and back for the input and the outputs).",
+            "\n**Why Node is {} native.** Node loads the speed-built module (`wasm/handoff_wasm_speed.wasm`); \
+             the rest is V8's code for it and wasm-bindgen's string passing (JS UTF-16 to UTF-8 and back for \
+             the input and the outputs).",
             ratio(j / n),
         );
     }
@@ -757,13 +755,13 @@ fn snapshot(r: &Results) -> String {
         };
         let _ = writeln!(
             s,
-            "\nThe wasmtime `Host` keeps a replay log and fetches the whole state every 64 inputs: with {} \
-             conversations one fetch takes {}, i.e. {} per input of its {} per input. That cost grows with the \
-             state; keeping the replay log bounded by time or bytes, or persisting per-conversation deltas, would \
-             need changes in host-native and in core's state API.",
+            "\nThe wasmtime `Host` keeps a replay log (for recovery after a trap) and fetches the whole state \
+             only when the work since the last fetch is 4× what that fetch cost: with {} conversations one \
+             fetch takes {}, so fetches are at most about a fifth of its {} per input, however big the state. \
+             A host that persists after every input (the contract) pays the fetch itself instead; per-conversation \
+             deltas would need a change in core's state API.",
             thousands(w["conversations"].as_u64().unwrap_or(0)),
             time(fetch),
-            time(fetch / 64.0),
             time(input),
         );
     }
@@ -771,9 +769,10 @@ fn snapshot(r: &Results) -> String {
         let _ = writeln!(
             s,
             "\nThe wasmtime host could not restore `{}` ({}): {}. Restoring parses the whole snapshot inside \
-             the guest in one call; past some size that takes more than one call's fuel budget \
-             (`Limits::DEFAULT_FUEL`, 2 billion units) or memory limit (512 MiB), so a host with states this \
-             big needs a larger budget for restore, or a snapshot split per conversation.",
+             the guest in one call, holding the text, the parsed state and its indexes at once; its fuel grows \
+             with the snapshot (`Limits::fuel_per_state_byte`), but the memory limit (`Limits::max_memory_bytes`, \
+             512 MiB by default) does not, so a host with states this big needs a larger memory limit, or a \
+             snapshot split per conversation.",
             w["file"].as_str().unwrap_or("?").rsplit('/').next().unwrap_or("?"),
             bytes(w["bytes"].as_u64().unwrap_or(0)),
             w["error"].as_str().unwrap_or("?"),
@@ -785,8 +784,8 @@ fn snapshot(r: &Results) -> String {
 
 fn sizes(r: &Results) -> String {
     let mut s = String::from(
-        "## Size\n\n`cargo xtask wasm` builds (`--profile wasm-release`: opt-level \"z\", LTO, codegen-units 1, panic \
-         abort), then `gzip -9 -c FILE | wc -c`; the wasm-opt columns are `wasm-opt -Oz` from the npm package \
+        "## Size\n\n`cargo xtask wasm` builds (browsers' and workers' module: `--profile wasm-release`, opt-level \"z\", LTO, \
+         codegen-units 1, panic abort; the abi module and Node's: `--profile wasm-speed`, the same at opt-level 3), then `gzip -9 -c FILE | wc -c`; the wasm-opt columns are `wasm-opt -Oz` from the npm package \
          binaryen 132.0.0, installed by the bench under `target/bench/binaryen/`, on a copy. Every `.wasm` \
          present in `target/wasm/` and `host-node/wasm/` is measured; the table says which builds these are.\n\n\
          | build | file | raw | gzip -9 | wasm-opt -Oz | wasm-opt -Oz + gzip -9 |\n| --- | --- | --- | --- | --- | --- |\n",

@@ -260,7 +260,40 @@ pub(crate) fn tokenize(text: &str) -> Tokens {
 /// Normalises a word or phrase to space-separated normalised words, the same
 /// way [`tokenize`] treats customer text.
 pub(crate) fn normalize(text: &str) -> String {
-    tokenize(text).joined()
+    if text.is_ascii() {
+        normalize_ascii(text)
+    } else {
+        tokenize(text).joined()
+    }
+}
+
+/// [`normalize`] for ASCII text, in one pass and one allocation: configuration keywords and the
+/// built-in word lists are normalised when an engine is created, so this is start-up time.
+fn normalize_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_word = false;
+    let mut last = 0u8;
+    for &b in text.as_bytes() {
+        if is_joiner(char::from(b)) {
+            continue;
+        }
+        if !b.is_ascii_alphanumeric() {
+            in_word = false;
+            continue;
+        }
+        let c = b.to_ascii_lowercase();
+        if !in_word {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            in_word = true;
+        } else if c.is_ascii_alphabetic() && c == last {
+            continue;
+        }
+        out.push(char::from(c));
+        last = c;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1369,6 +1402,18 @@ mod tests {
         }
         assert!(detect_human_request(&long_human).is_some());
         assert!(detect_human_request(&long_neg).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_normalisation_is_the_tokenizers(text in "[ -~]{0,24}") {
+            proptest::prop_assert_eq!(normalize_ascii(&text), tokenize(&text).joined());
+        }
+
+        #[test]
+        fn ascii_normalisation_collapses_and_joins_as_the_tokenizer(text in "[aAbB1' `.,-]{0,16}") {
+            proptest::prop_assert_eq!(normalize_ascii(&text), tokenize(&text).joined());
+        }
     }
 
     proptest::proptest! {

@@ -857,14 +857,16 @@ fn cold_start(r: &Results) -> String {
         let _ = writeln!(s, "| wasmtime, once per process | compiling the abi module (`Runtime::with_limits`) | {c:.0} ms |");
     }
     s.push_str(
-        "\nWhat the cold starts are made of (the rows above): in Node, compiling and instantiating the 1.7 MB js \
-         build and then the first decision, which runs in V8's baseline code and pays the engine's one-time \
-         set-up (configuration checks, the keyword matcher); a module about a quarter of the size (the \
-         filtered-zones build without most of the 1 MB of data) and streaming compilation are the levers. In \
-         wasmtime, `Host::new` instantiates (initialising linear memory from the module's ~1 MB data \
-         segments) and parses and checks the configuration inside the guest; copy-on-write memory \
-         initialisation or the pooling allocator, and a smaller data section, are the levers there — \
-         host-native's and the wasm crate's, not measured separately here.\n\n",
+        "\nWhat the cold starts are made of (the rows above): in Node, compiling and instantiating the 2.4 MB \
+         speed-built module and then the first decision, which runs in V8's baseline code and pays the \
+         engine's one-time set-up. In wasmtime, `Host::new` instantiates and creates the engine from the \
+         configuration inside the guest. That set-up is what misses the budget in both: parsing and checking \
+         the configuration (a `serde_json::Value` tree, path strings, the built-in topic keyword lists \
+         normalised and compiled: about 100 µs natively for `bench/config.json`) and, at the first decision, \
+         building the lexicon hash maps and the request-detection word sets (about 50 and 100 µs natively), \
+         all per instance because every instance has its own memory. The levers: tables built at compile \
+         time (perfect hashing of the lexicons and word lists), a configuration parsed in one typed pass, \
+         or a pre-initialised module snapshot (Wizer-style) with those tables already in its memory.\n\n",
     );
     s
 }
@@ -910,17 +912,17 @@ fn service(r: &Results) -> String {
         let _ = writeln!(s, "| latency p99 | {} |", p.show(ms));
     }
     s.push_str(
-        "\nWhere the time goes: one engine thread handles every input through wasmtime (see the wasmtime \
-         per-message figures above: each message is a full decision plus the JSON of its outputs), and \
-         group commit batches every input queued while the previous transaction was being written. \
-         Snapshots are taken when the work since the last one is 4× what that one cost (at least 1,000 \
-         journal entries): the state grows through the runs (10,000 conversations, megabytes of JSON), \
-         so snapshots get rarer but longer, and while one is fetched from the guest and written the engine \
-         thread waits: that is the p99, which grows run by run. Taking a snapshot every 1,000 entries, as \
-         before, held the service at about 650 messages/s. The budget needs the decision itself faster \
-         (see Per-message decision and Profiles), the snapshot written off the engine thread (or \
-         per-conversation deltas instead of whole states), and the HTTP work off the engine's core; both \
-         cores are shared with `wrk` here.\n\n",
+        "\nWhere the time goes: one engine thread handles every input through wasmtime (the speed-built abi \
+         module; see the wasmtime per-message figures above), and group commit batches every input queued \
+         while the previous transaction was being written. `bench/service.lua` never closes a conversation, \
+         so the state grows through the runs (every message stays in its conversation's history: about 100 MB \
+         of JSON after a million messages), and the runs get slower as it grows. Snapshots are taken when the \
+         work since the last one is 4× what that one cost (at least 1,000 journal entries); while one is \
+         fetched from the guest and written, the engine thread waits, which is the p99: a snapshot of 100 MB \
+         takes about 1.8 s. Taking one every 1,000 entries, as before, held the service at about 650 \
+         messages/s. What would flatten the p99: snapshots of only the conversations changed since the last \
+         one (a per-conversation snapshot API in core and a row per conversation in the store), so no pause \
+         grows with the whole state.\n\n",
     );
     s
 }

@@ -8,9 +8,50 @@ use wasmtime::{Instance, Memory, Store, StoreLimits, TypedFunc};
 use crate::error::{HostError, Trap};
 use crate::runtime::Runtime;
 
-/// What a store holds: its resource limits.
+/// What a store holds: its resource limits, and whether the memory limit refused to grow.
 pub(crate) struct StoreData {
     limits: StoreLimits,
+    /// The largest memory allowed, to name it in errors.
+    max_memory_bytes: usize,
+    /// Set when the guest asked for more memory than the limit allows (reset for each call): the
+    /// guest then aborts with `unreachable`, which alone would say nothing of the cause.
+    memory_refused: bool,
+}
+
+impl wasmtime::ResourceLimiter for StoreData {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if !allowed {
+            self.memory_refused = true;
+        }
+        Ok(allowed)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
 }
 
 /// The typed exports of the ABI (see `wasm/README.md`).
@@ -111,9 +152,11 @@ impl Guest {
                     .memories(1)
                     .tables(4)
                     .build(),
+                max_memory_bytes: limits.max_memory_bytes,
+                memory_refused: false,
             },
         );
-        store.limiter(|d| &mut d.limits);
+        store.limiter(|d| d);
         if let Some(fuel) = limits.fuel_per_call {
             store
                 .set_fuel(fuel)
@@ -133,9 +176,25 @@ impl Guest {
         })
     }
 
+    /// A trap of the call of `function`, naming the memory limit when the guest hit it.
+    fn trapped(&self, function: &str, e: wasmtime::Error) -> HostError {
+        let mut trap = Trap::from_wasmtime(function, &e);
+        let data = self.store.data();
+        if data.memory_refused {
+            trap.message = format!(
+                "the guest ran out of memory: it needed more than the limit of {} MiB \
+                 (Limits::max_memory_bytes) ({})",
+                data.max_memory_bytes >> 20,
+                trap.message
+            );
+        }
+        HostError::Trap(trap)
+    }
+
     /// Sets the fuel of the next call: the whole per-call budget, plus
     /// `fuel_per_state_byte` for each of `state_bytes` (calls whose work grows with the state).
     fn refuel(&mut self, state_bytes: usize) -> Result<(), HostError> {
+        self.store.data_mut().memory_refused = false;
         if let Some(fuel) = self.fuel {
             let extra = self
                 .fuel_per_state_byte
@@ -246,7 +305,7 @@ impl Guest {
         for arg in args {
             placed.push(self.put(function, arg)?);
         }
-        let packed = call(self, &placed).map_err(|e| trap(function, e))?;
+        let packed = call(self, &placed).map_err(|e| self.trapped(function, e))?;
         for p in placed {
             self.release(function, p)?;
         }
@@ -320,7 +379,7 @@ impl Guest {
             .exports
             .next_wakeup
             .call(&mut self.store, ())
-            .map_err(|e| trap("handoff_next_wakeup", e))?;
+            .map_err(|e| self.trapped("handoff_next_wakeup", e))?;
         Ok((at >= 0).then_some(at))
     }
 }

@@ -58,9 +58,10 @@ impl Limits {
     pub const DEFAULT_FUEL: u64 = 2_000_000_000;
     /// The default memory limit: 512 MiB per instance.
     pub const DEFAULT_MEMORY: usize = 512 << 20;
-    /// The default extra fuel per byte of state: 1,000 units, about four times what restoring
-    /// needs per byte of snapshot (≈250: parse, check, rebuild the routing indexes) and far more
-    /// than a fetch needs per byte of memory.
+    /// The default extra fuel per byte of state: 1,000 units, about four times the most restoring
+    /// needs per byte of snapshot (≈85 parsed straight into the state, ≈250 through the checked
+    /// path an older snapshot takes: parse, check, rebuild the routing indexes) and far more than
+    /// a fetch needs per byte of memory.
     pub const DEFAULT_FUEL_PER_STATE_BYTE: u64 = 1_000;
 }
 

@@ -337,7 +337,7 @@ pub fn build() -> Result<(), Failure> {
 
     // The `js` build again for speed, for Node (`src/node.js`), where size matters little: the
     // glue must be the same file, so only the module is kept beside the size-built one.
-    let built = cargo_build_in(SPEED_PROFILE, "js", &[])?;
+    let built = cargo_build_in(SPEED_PROFILE, "js,direct-restore", &[])?;
     let speed_dir = target_dir().join("wasm").join("js-speed");
     bindgen(&built, &speed_dir)?;
     let glue = |dir: &Path| std::fs::read(dir.join("handoff_wasm.js")).ok();

@@ -537,3 +537,32 @@ fn without_the_state_allowance_a_large_state_cannot_be_restored() {
         ),
     }
 }
+
+#[test]
+fn running_out_of_memory_is_named_as_such() {
+    let (_, config, mut host) = host_with_conversations(
+        Limits::DEFAULT_FUEL,
+        Limits::DEFAULT_FUEL_PER_STATE_BYTE,
+        1_000,
+    );
+    let state = host.state_json().unwrap();
+    let small = runtime()
+        .set_limits(Limits {
+            max_memory_bytes: 8 << 20,
+            ..Limits::default()
+        })
+        .unwrap();
+    match Host::restore(&small, &config, &state) {
+        Err(HostError::Trap(t)) => {
+            assert_eq!(t.function, "handoff_restore");
+            assert!(
+                t.to_string().contains("ran out of memory")
+                    && t.to_string().contains("8 MiB (Limits::max_memory_bytes)"),
+                "{t}"
+            );
+        }
+        other => panic!("expected a memory trap, got {:?}", other.map(|_| ())),
+    }
+    // With the default limit the same state restores.
+    assert!(Host::restore(runtime(), &config, &state).is_ok());
+}

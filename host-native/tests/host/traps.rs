@@ -566,3 +566,32 @@ fn running_out_of_memory_is_named_as_such() {
     // With the default limit the same state restores.
     assert!(Host::restore(runtime(), &config, &state).is_ok());
 }
+
+#[test]
+fn a_restored_host_does_not_fetch_its_big_state_again_after_a_few_inputs() {
+    let (runtime, config, mut host) = host_with_conversations(
+        Limits::DEFAULT_FUEL,
+        Limits::DEFAULT_FUEL_PER_STATE_BYTE,
+        1_000,
+    );
+    let state = host.state_json().unwrap();
+    let fetch_fuel = host.last_fuel_used().unwrap();
+    let mut restored = Host::restore(&runtime, &config, &state).unwrap();
+    // A hundred small inputs are far less work than the restore was: none of them may be
+    // followed by a fetch of the whole state (which would show as the call's fuel).
+    for k in 0..100 {
+        let input = serde_json::json!({
+            "type": "customer_message",
+            "conversation_id": format!("conv_{}", k % 1_000),
+            "text": "ok thanks",
+        });
+        restored
+            .handle_json(&input.to_string(), 1_767_000_100_000 + k)
+            .unwrap();
+        let used = restored.last_fuel_used().unwrap();
+        assert!(
+            used < fetch_fuel / 4,
+            "input {k} was followed by a state fetch ({used} fuel; a fetch is {fetch_fuel})"
+        );
+    }
+}

@@ -11,6 +11,8 @@
 //! - `stages CONFIG CORPUS`: time per message of each detection stage alone.
 //! - `routing MAX_SIZE`: one handoff joining the queue and one agent freeing a slot (the queue
 //!   head is offered to them), for each method, from 100 to MAX_SIZE queued (agents up to 10,000).
+//! - `coldstart CONFIG CORPUS`: in this fresh process, the configuration parsed, the engine
+//!   created, the first decision and a second one (the first pays the one-time set-up).
 //! - `snapshot CONFIG CORPUS OUT_DIR SIZES...`: state bytes, serialise and restore time, and the
 //!   cost of one input, for each number of conversations; writes `OUT_DIR/state-N.json`.
 
@@ -41,9 +43,37 @@ fn main() {
         "stages" => stages(arg(1), arg(2)),
         "routing" => routing(arg(1).parse().unwrap_or(100_000)),
         "snapshot" => snapshot(arg(1), arg(2), arg(3), &args[4..]),
+        "coldstart" => coldstart(arg(1), arg(2)),
         other => fail(&format!("unknown mode {other:?}")),
     };
     println!("{result}");
+}
+
+/// What a cold start is made of, natively, in this (fresh) process: the configuration parsed and
+/// checked, the engine created, the first decision (which builds the lexicons and word sets on
+/// first use) and a second one on another conversation (which does not). Run once per process.
+fn coldstart(config_path: &str, corpus_path: &str) -> Value {
+    let config_json = common::read(config_path);
+    let texts = corpus(corpus_path);
+    let (first, second) = (message_input(0, &texts[0]), message_input(1, &texts[1]));
+    let t = Instant::now();
+    let config = handoff_core::config::Config::from_json_str(&config_json)
+        .unwrap_or_else(|e| fail(&format!("configuration refused: {e}")));
+    let config_ns = t.elapsed().as_nanos() as f64;
+    let t = Instant::now();
+    let mut engine = Engine::new(config);
+    let engine_ns = t.elapsed().as_nanos() as f64;
+    let mut decide = |json: &str, now: i64| {
+        let t = Instant::now();
+        let outputs = engine
+            .handle(input(json), now)
+            .unwrap_or_else(|e| fail(&format!("message refused: {e}")));
+        black_box(serde_json::to_string(&outputs).unwrap_or_default());
+        t.elapsed().as_nanos() as f64
+    };
+    let first_ns = decide(&first, START_MS);
+    let second_ns = decide(&second, START_MS + 100);
+    json!({"config_ns": config_ns, "engine_ns": engine_ns, "first_decision_ns": first_ns, "second_decision_ns": second_ns})
 }
 
 /// An engine with the bench config and every agent online.

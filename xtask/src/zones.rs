@@ -27,6 +27,12 @@ pub fn zones_dir() -> PathBuf {
     target_dir().join("wasm").join("zones")
 }
 
+/// The filtered js build as cargo wrote it, before wasm-bindgen and with its name section, for
+/// `cargo xtask bench`'s size breakdown (not a `.wasm`, so no size table lists it as a build).
+pub fn widget_with_names() -> PathBuf {
+    zones_dir().join("js-with-names.wasm-unstripped")
+}
+
 /// The zones to keep: the names in `list` (comma-separated) and every `timezone` in the
 /// configurations `configs`. Each must be a real IANA name.
 pub fn collect(list: Option<&str>, configs: &[PathBuf]) -> Result<BTreeSet<String>, Failure> {
@@ -142,6 +148,9 @@ pub fn build(zones: &BTreeSet<String>) -> Result<(), Failure> {
     check_abi(&abi)?;
 
     let built = cargo_build_with("js,zone-filter", &env)?;
+    let named = widget_with_names();
+    std::fs::copy(&built, &named)
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", named.display())))?;
     let js = dir.join("js");
     bindgen(&built, &js)?;
     std::fs::write(dir.join("ZONES"), format!("{}\n", regex))

@@ -11,6 +11,7 @@
 //! and configuration (`bench/config.json`). Each section of the report is one function in
 //! [`report`]; a new benchmark adds a step here and a section there. Nothing here is a test.
 
+mod breakdown;
 pub mod corpus;
 mod report;
 mod service;
@@ -58,6 +59,8 @@ pub struct Results {
     pub node: Option<Value>,
     /// Node `coldstart`, one per fresh process, with the process's wall time (`process_ms`).
     pub node_cold: Vec<Value>,
+    /// Native cold starts, one fresh process each: configuration, engine, first and second decision.
+    pub native_cold: Vec<Value>,
     /// vaderSentiment.
     pub peer: Option<Value>,
     /// The corpus, for the disagreement examples.
@@ -76,6 +79,8 @@ pub struct Results {
     pub sizes: Vec<report::Size>,
     /// Why wasm-opt sizes are missing, if they are.
     pub wasm_opt_note: Option<String>,
+    /// What the widget build is made of, or why that could not be read.
+    pub widget_breakdown: Option<Result<breakdown::Breakdown, String>>,
     /// Hot spots when a budget is missed: (what was profiled, how, lines).
     pub profiles: Vec<(String, String, Vec<String>)>,
     /// Time each step took.

@@ -364,8 +364,25 @@ pub fn native(bench: &mut Bench) -> Result<(), Failure> {
     bench.results.native = Some(last_json(&out, "native decision")?);
     let out = capture(bench, &bin, &["sentiment".into(), corpus.clone()])?;
     bench.results.sentiment = Some(last_json(&out, "native sentiment")?);
-    let out = capture(bench, &bin, &["stages".into(), config, corpus])?;
+    let out = capture(
+        bench,
+        &bin,
+        &["stages".into(), config.clone(), corpus.clone()],
+    )?;
     bench.results.stages = Some(last_json(&out, "native stages")?);
+    // What a cold start is made of: one fresh process per sample (the one-time set-up is per
+    // process natively, per instance in wasm).
+    for _ in 0..NODE_COLD_RUNS {
+        let out = capture(
+            bench,
+            &bin,
+            &["coldstart".into(), config.clone(), corpus.clone()],
+        )?;
+        bench
+            .results
+            .native_cold
+            .push(last_json(&out, "native coldstart")?);
+    }
     report::print_decision(&bench.results);
     Ok(())
 }
@@ -611,6 +628,31 @@ pub fn sizes(bench: &mut Bench) -> Result<(), Failure> {
         );
         bench.results.sizes.push(size);
     }
+    // What the widget build is made of: its code by crate, and its data.
+    let named = crate::zones::widget_with_names();
+    let breakdown = std::fs::read(&named)
+        .map_err(|e| {
+            format!(
+                "cannot read {}: {e} (the wasm step builds it)",
+                named.display()
+            )
+        })
+        .and_then(|bytes| super::breakdown::of(&bytes));
+    match &breakdown {
+        Ok(b) => println!(
+            "widget build: {} code bytes, {} data bytes; largest: {}",
+            b.code,
+            b.data,
+            b.groups
+                .iter()
+                .take(5)
+                .map(|(g, n)| format!("{g} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Err(e) => println!("widget breakdown: {e}"),
+    }
+    bench.results.widget_breakdown = Some(breakdown);
     Ok(())
 }
 

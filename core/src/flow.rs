@@ -271,9 +271,10 @@ impl<'a> Flow<'a> {
                 ScoreSource::Lexicon,
             ),
         };
+        let text = crate::request::Text::new(&m.text);
         let detected_topic = match &signals.topic {
             Some(_) => None,
-            None => self.config.topic_matcher.find(&m.text),
+            None => self.config.topic_matcher.find_text(&text),
         };
         let now = self.now;
         let low_threshold = self.config.triggers.low_confidence_threshold;
@@ -330,7 +331,7 @@ impl<'a> Flow<'a> {
                 let hits = triggers::after_customer_message(
                     self.config,
                     conv,
-                    &m.text,
+                    &text,
                     signals.human_requested,
                     source,
                     topic_from_caller,
@@ -340,7 +341,7 @@ impl<'a> Flow<'a> {
                 }
             }
             // Asking again while waiting: say the position again.
-            Status::Queued if crate::request::detect_human_request(&m.text).is_some() => {
+            Status::Queued if text.human_request().is_some() => {
                 self.conv(&id).told_position = None;
                 self.update_positions(Some(&id));
             }
@@ -354,7 +355,7 @@ impl<'a> Flow<'a> {
                 let hits = triggers::after_customer_message(
                     self.config,
                     conv,
-                    &m.text,
+                    &text,
                     signals.human_requested,
                     source,
                     topic_from_caller,

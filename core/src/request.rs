@@ -1071,11 +1071,42 @@ fn clauses(toks: &Tokens, lx: &Lexicon) -> Vec<Range<usize>> {
 /// assert!(detect_human_request("I don't want a bot, I want a human").is_some());
 /// ```
 pub fn detect_human_request(text: &str) -> Option<RequestMatch> {
-    let toks = tokenize(text);
+    detect_in(text, &tokenize(text))
+}
+
+/// A customer's text, tokenized at most once for every detector that reads it (request and topic
+/// detection both split and normalise words the same way).
+pub(crate) struct Text<'a> {
+    /// The text as the customer wrote it.
+    pub(crate) raw: &'a str,
+    tokens: std::cell::OnceCell<Tokens>,
+}
+
+impl<'a> Text<'a> {
+    pub(crate) fn new(raw: &'a str) -> Text<'a> {
+        Text {
+            raw,
+            tokens: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The words of the text ([`tokenize`]), computed on first use.
+    pub(crate) fn tokens(&self) -> &Tokens {
+        self.tokens.get_or_init(|| tokenize(self.raw))
+    }
+
+    /// [`detect_human_request`] on this text.
+    pub(crate) fn human_request(&self) -> Option<RequestMatch> {
+        detect_in(self.raw, self.tokens())
+    }
+}
+
+/// [`detect_human_request`] on `text` already tokenized as `toks`.
+fn detect_in(text: &str, toks: &Tokens) -> Option<RequestMatch> {
     let lx = lexicon();
     let fuzzy_cache = FuzzyCache::default();
-    for clause in clauses(&toks, lx) {
-        let ctx = Ctx::new(&toks, lx, clause, &fuzzy_cache);
+    for clause in clauses(toks, lx) {
+        let ctx = Ctx::new(toks, lx, clause, &fuzzy_cache);
         if let Some((a, b)) = ctx.find() {
             let (Some(first), Some(last)) = (toks.tok(a), toks.tok(b)) else {
                 continue;

@@ -189,8 +189,16 @@ impl TopicMatcher {
         self.find_in(&tokenize(text))
     }
 
-    /// [`TopicMatcher::find`] on a text already tokenized (shared with request detection).
-    pub(crate) fn find_in(&self, toks: &Tokens) -> Option<TopicMatch> {
+    /// [`TopicMatcher::find`] on a customer's text, tokenized once for every detector.
+    pub(crate) fn find_text(&self, text: &crate::request::Text<'_>) -> Option<TopicMatch> {
+        if self.topics.is_empty() {
+            return None;
+        }
+        self.find_in(text.tokens())
+    }
+
+    /// [`TopicMatcher::find`] on a text already tokenized.
+    fn find_in(&self, toks: &Tokens) -> Option<TopicMatch> {
         if self.topics.is_empty() {
             return None;
         }

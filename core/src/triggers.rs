@@ -7,7 +7,7 @@
 
 use crate::config::Config;
 use crate::output::TriggerHit;
-use crate::request::detect_human_request;
+use crate::request::Text;
 use crate::state::Conversation;
 
 /// Change of sentiment per message (least-squares slope over the window) that makes the trend
@@ -78,7 +78,7 @@ pub(crate) fn trend(conv: &Conversation, window: u32) -> &'static str {
 pub(crate) fn after_customer_message(
     config: &Config,
     conv: &Conversation,
-    text: &str,
+    text: &Text<'_>,
     caller_requested: Option<bool>,
     score_source: ScoreSource,
     topic_from_caller: bool,
@@ -93,7 +93,7 @@ pub(crate) fn after_customer_message(
                 language: None,
             });
         } else if caller_requested.is_none() {
-            if let Some(m) = detect_human_request(text) {
+            if let Some(m) = text.human_request() {
                 hits.push(TriggerHit::CustomerRequest {
                     source: "text".into(),
                     phrase: Some(m.phrase),

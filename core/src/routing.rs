@@ -16,7 +16,7 @@
 //!
 //! The choice walks [`AgentIndex`] (free agents kept in each method's order), so it costs
 //! O(log agents) plus the agents skipped because they declined this conversation; the scan it
-//! replaces is kept for tests in [`scan`], and a property test holds the two to the same answer.
+//! replaces is kept for tests in `scan`, and a property test holds the two to the same answer.
 
 use crate::config::{Config, RoutingMethod};
 use crate::index::agents::AgentIndex;

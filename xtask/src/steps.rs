@@ -86,6 +86,11 @@ pub fn steps() -> Vec<Step> {
             ]),
             prerequisites: &[CLIPPY],
         },
+        task(
+            "doc",
+            "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --document-private-items (no broken doc links)",
+            doc,
+        ),
     ];
     // The wasm builds come before the tests: handoff-native's tests run the abi module.
     all.extend([
@@ -142,6 +147,20 @@ pub fn wasm_steps() -> Vec<Step> {
         build_step(),
         opt_step(),
     ]
+}
+
+/// Step `doc`: the documentation builds without warnings (broken or private intra-doc links).
+fn doc() -> Result<(), Failure> {
+    let argv = [
+        "cargo",
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--document-private-items",
+    ];
+    let mut cmd = command(&argv);
+    cmd.env("RUSTDOCFLAGS", "-D warnings");
+    run(cmd, &argv)
 }
 
 fn task(name: &'static str, shows: &'static str, run: fn() -> Result<(), Failure>) -> Step {
@@ -362,6 +381,7 @@ mod tests {
             [
                 "fmt",
                 "clippy",
+                "doc",
                 "wasm-target",
                 "wasm-clippy",
                 "wasm-bindgen-cli",

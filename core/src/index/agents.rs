@@ -5,7 +5,7 @@
 //! Pool order without building the pool: with `routing.agent_pool` an agent's place is its index
 //! there (agents not in it are never indexed). Without it the pool is the configured agents, then
 //! those named in `routing.skills`, then every other agent of the state by id
-//! ([`crate::routing::pool`]), so an agent's place is [`PoolRank::Listed`] (fixed by the
+//! (`routing::scan::pool`, the reference the tests hold this to), so an agent's place is [`PoolRank::Listed`] (fixed by the
 //! configuration) or [`PoolRank::Other`] (its id), and no place moves when an agent appears.
 
 use std::cmp::Reverse;
@@ -213,7 +213,7 @@ impl AgentIndex {
     }
 
     /// Every skill the agent has with its proficiency (> 0): presence skills, configured profile,
-    /// skill map, the best of the three ([`crate::routing::proficiency`] for each).
+    /// skill map, the best of the three (as `routing::scan::proficiency` has it for each).
     fn proficiencies(&self, config: &Config, agent: &Agent) -> Vec<(String, u8)> {
         let mut all: BTreeMap<&str, u8> = BTreeMap::new();
         for (skill, p) in &agent.skills {

@@ -4,7 +4,7 @@
 //! The path of one request:
 //!
 //! 1. [`api`] checks the bearer token and the body, and builds the engine input.
-//! 2. It sends a [`Command`](engine::Command) to the [`engine`] task, the one thread that owns the
+//! 2. It sends a [`Command`] to the [`engine`] task, the one thread that owns the
 //!    [`Host`](crate::Host) and the [`Store`](store::Store). That task handles whatever is queued
 //!    as one batch, commits the accepted inputs (and one outbox row per `delivery` output) in ONE
 //!    transaction, and only then answers each request with its outputs.

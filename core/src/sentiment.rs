@@ -606,29 +606,102 @@ fn one_decimal(v: f32) -> f64 {
     (f64::from(v) * 10.0).round() / 10.0
 }
 
-/// Every lexicon table in one hash map, built once: a key in several tables keeps the value of
-/// the first in [`LEXICON_TABLES`] order. Looked up once or more per token, so hashed, not
-/// searched.
-fn lexicon() -> &'static FxHashMap<&'static str, f64> {
-    static LEXICON: OnceLock<FxHashMap<&'static str, f64>> = OnceLock::new();
-    LEXICON.get_or_init(|| {
-        let size = LEXICON_TABLES.iter().map(|t| t.len()).sum();
-        let mut map = FxHashMap::with_capacity_and_hasher(size, Default::default());
-        for table in LEXICON_TABLES {
-            for &(key, value) in table {
-                map.entry(key).or_insert(one_decimal(value));
-            }
-        }
-        map
-    })
+/// FNV-1a: a `const fn`, so the lexicon's index is built by the compiler.
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
 }
+
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Slots of the lexicon index: a power of two, over twice the entries (short probes).
+const LEXICON_SLOTS: usize = 4096;
+/// Entries per table fit in this many bits of a slot.
+const ENTRY_BITS: u32 = 11;
+
+/// The entry a (non-empty) slot names: table `(slot - 1) >> ENTRY_BITS`, entry the rest.
+const fn slot_entry(tables: &[&'static [(&'static str, f32)]], slot: u16) -> (&'static str, f32) {
+    let n = (slot - 1) as usize;
+    tables[n >> ENTRY_BITS][n & ((1 << ENTRY_BITS) - 1)]
+}
+
+/// An open-addressing index (linear probing, FNV-1a) over every table: a key in several tables
+/// is indexed at its first, in [`LEXICON_TABLES`] order. Built at compile time, so no instance
+/// (every wasm instance has its own memory) pays for building a map on its first message.
+const fn lexicon_index(tables: &[&'static [(&'static str, f32)]]) -> [u16; LEXICON_SLOTS] {
+    let mut slots = [0u16; LEXICON_SLOTS];
+    let mut used = 0;
+    let mut t = 0;
+    while t < tables.len() {
+        let table = tables[t];
+        assert!(
+            table.len() < 1 << ENTRY_BITS,
+            "a lexicon table is too long for a slot"
+        );
+        let mut e = 0;
+        while e < table.len() {
+            let key = table[e].0.as_bytes();
+            let mut at = (fnv1a(key) as usize) & (LEXICON_SLOTS - 1);
+            let mut seen = false;
+            while slots[at] != 0 {
+                if same_bytes(slot_entry(tables, slots[at]).0.as_bytes(), key) {
+                    seen = true;
+                    break;
+                }
+                at = (at + 1) & (LEXICON_SLOTS - 1);
+            }
+            if !seen {
+                slots[at] = ((t << ENTRY_BITS | e) + 1) as u16;
+                used += 1;
+            }
+            e += 1;
+        }
+        t += 1;
+    }
+    assert!(
+        used * 2 < LEXICON_SLOTS,
+        "the lexicon index is too full: raise LEXICON_SLOTS"
+    );
+    slots
+}
+
+static LEXICON_INDEX: [u16; LEXICON_SLOTS] = lexicon_index(&LEXICON_TABLES);
 
 /// Valence of a lower-cased token, if it is in any lexicon table.
 fn lexicon_valence(key: &str) -> Option<f64> {
     if key.is_empty() {
         return None;
     }
-    lexicon().get(key).copied()
+    let mut at = (fnv1a(key.as_bytes()) as usize) & (LEXICON_SLOTS - 1);
+    loop {
+        let slot = LEXICON_INDEX[at];
+        if slot == 0 {
+            return None;
+        }
+        let (entry, value) = slot_entry(&LEXICON_TABLES, slot);
+        if entry == key {
+            return Some(one_decimal(value));
+        }
+        at = (at + 1) & (LEXICON_SLOTS - 1);
+    }
 }
 
 /// Booster / dampener value of a lower-cased token.
@@ -2838,5 +2911,30 @@ mod tests {
         }
         assert_eq!(lexicon_valence("good"), Some(1.9));
         assert_eq!(lexicon_valence("worst"), Some(-3.1));
+    }
+
+    #[test]
+    fn the_compile_time_index_finds_every_key_at_its_first_table() {
+        let mut first: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
+        for table in LEXICON_TABLES {
+            for &(key, value) in table {
+                first.entry(key).or_insert(one_decimal(value));
+            }
+        }
+        assert!(first.len() > 1_500);
+        for (key, value) in &first {
+            assert_eq!(lexicon_valence(key), Some(*value), "{key:?}");
+        }
+        for missing in [
+            "",
+            "zzz",
+            "goodd",
+            "goo",
+            "GOOD",
+            "refundable",
+            "\u{1F600}x",
+        ] {
+            assert_eq!(lexicon_valence(missing), None, "{missing:?}");
+        }
     }
 }

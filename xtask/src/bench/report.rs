@@ -960,10 +960,12 @@ fn cold_start(r: &Results) -> String {
          configuration inside the guest. That set-up is what misses the budget in both: parsing and checking \
          the configuration (a `serde_json::Value` tree, path strings, the built-in topic keyword lists \
          normalised and compiled: the native configuration row) and, at the first decision, building the \
-         lexicon hash maps and the request-detection word sets (the first native decision against the second), \
-         all per instance because every instance has its own memory. The levers: tables built at compile \
-         time (perfect hashing of the lexicons and word lists), a configuration parsed in one typed pass, \
-         or a pre-initialised module snapshot (Wizer-style) with those tables already in its memory.\n\n",
+         request-detection word sets and the small booster and negation sets (the first native decision \
+         against the second), all per instance because every instance has its own memory. The sentiment \
+         lexicon's index is already built at compile time (`core/src/sentiment.rs`). The levers left: the \
+         request word lists stored normalised and indexed at compile time the same way, a configuration \
+         parsed in one typed pass, or a pre-initialised module snapshot (Wizer-style) with the engine \
+         already created in its memory.\n\n",
     );
     s
 }

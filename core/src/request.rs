@@ -49,6 +49,8 @@
 //! Everything is linear in the input length (every scan is bounded by a small
 //! window) and never panics.
 
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::ops::Range;
@@ -561,34 +563,57 @@ enum Lang {
 
 #[derive(Debug)]
 struct Lexicon {
-    strong: HashSet<String>,
-    weak: HashSet<String>,
+    strong: Words,
+    weak: Words,
     fuzzy: Vec<(Vec<char>, bool)>,
-    fuzzy_block: HashSet<String>,
+    fuzzy_block: Words,
     /// Multi-word nouns by their first word.
     multi: HashMap<String, Vec<Vec<String>>>,
-    pre_triggers: HashSet<String>,
-    pre_glue: HashSet<String>,
-    be_next: HashSet<String>,
-    post_triggers: HashSet<String>,
-    post_final: HashSet<String>,
-    me_verbs: HashSet<String>,
-    post_glue: HashSet<String>,
-    lead_in: HashSet<String>,
-    right_ext: HashSet<String>,
-    negators: HashSet<String>,
-    hi_negators: HashSet<String>,
-    past_before: HashSet<String>,
-    past_after: HashSet<String>,
-    filler: HashSet<String>,
-    modifiers: HashSet<String>,
-    exclude_after: HashSet<String>,
-    splitters: HashSet<String>,
-    lang: HashMap<String, Lang>,
+    pre_triggers: Words,
+    pre_glue: Words,
+    be_next: Words,
+    post_triggers: Words,
+    post_final: Words,
+    me_verbs: Words,
+    post_glue: Words,
+    lead_in: Words,
+    right_ext: Words,
+    negators: Words,
+    hi_negators: Words,
+    past_before: Words,
+    past_after: Words,
+    filler: Words,
+    modifiers: Words,
+    exclude_after: Words,
+    splitters: Words,
+    lang: HashMap<Cow<'static, str>, Lang>,
 }
 
-fn set(words: &[&str]) -> HashSet<String> {
-    words.iter().map(|w| normalize(w)).collect()
+/// A set of normalised words: the list's own `&'static str` when it is already normalised (most
+/// are), a normalised copy otherwise. Built once per instance, on the first message.
+type Words = HashSet<Cow<'static, str>>;
+
+/// `word` normalised, borrowed when [`normalize`] would not change it.
+fn normalized(word: &'static str) -> Cow<'static, str> {
+    let b = word.as_bytes();
+    let plain = !b.is_empty()
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b' ')
+        && b[0] != b' '
+        && b[b.len() - 1] != b' '
+        && b.windows(2)
+            .all(|p| !(p[0] == p[1] && (p[0] == b' ' || p[0].is_ascii_alphabetic())));
+    if plain {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(normalize(word))
+    }
+}
+
+fn set(words: &[&'static str]) -> Words {
+    let mut set = Words::with_capacity_and_hasher(words.len(), Default::default());
+    set.extend(words.iter().map(|w| normalized(w)));
+    set
 }
 
 impl Lexicon {
@@ -596,17 +621,17 @@ impl Lexicon {
         let strong = set(STRONG_NOUNS);
         let mut lang = HashMap::default();
         for w in HI_TAG {
-            lang.insert(normalize(w), Lang::Hi);
+            lang.insert(normalized(w), Lang::Hi);
         }
         for w in ES_TAG {
-            lang.insert(normalize(w), Lang::Es);
+            lang.insert(normalized(w), Lang::Es);
         }
         Lexicon {
             fuzzy: FUZZY_NOUNS
                 .iter()
                 .map(|w| {
                     let n = normalize(w);
-                    let is_strong = strong.contains(&n);
+                    let is_strong = strong.contains(n.as_str());
                     (n.chars().collect(), is_strong)
                 })
                 .collect(),
@@ -1135,6 +1160,61 @@ mod tests {
             None,
             "expected no request in {text:?}"
         );
+    }
+
+    #[test]
+    fn list_words_are_borrowed_only_when_already_normalised() {
+        let lists: &[&[&'static str]] = &[
+            STRONG_NOUNS,
+            WEAK_NOUNS,
+            FUZZY_NOUNS,
+            FUZZY_BLOCK,
+            MULTI_NOUNS,
+            PRE_TRIGGERS,
+            PRE_GLUE,
+            BE_NEXT,
+            POST_TRIGGERS,
+            POST_FINAL_TRIGGERS,
+            ME_VERBS,
+            POST_GLUE,
+            LEAD_IN,
+            RIGHT_EXT,
+            NEGATORS,
+            HI_NEGATORS,
+            PAST_BEFORE,
+            PAST_AFTER,
+            FILLER,
+            MODIFIERS,
+            EXCLUDE_AFTER,
+            SPLITTERS,
+            HI_TAG,
+            ES_TAG,
+        ];
+        let mut borrowed = 0;
+        for list in lists {
+            for word in *list {
+                let n = normalized(word);
+                assert_eq!(n, normalize(word), "{word:?}");
+                borrowed += usize::from(matches!(n, Cow::Borrowed(_)));
+            }
+        }
+        assert!(borrowed > 500, "{borrowed}");
+        for (word, plain) in [
+            ("agent", true),
+            ("staff", false),
+            ("customer service", true),
+            ("call center", false),
+            ("don't", false),
+            ("a  b", false),
+            (" a", false),
+            ("Agent", false),
+        ] {
+            assert_eq!(
+                matches!(normalized(word), Cow::Borrowed(_)),
+                plain,
+                "{word:?}"
+            );
+        }
     }
 
     #[test]

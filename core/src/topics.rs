@@ -21,8 +21,10 @@
 //! * A topic configured without keywords uses [`builtin_keywords`] for its
 //!   name, if there is a built-in list.
 //!
-//! The text is normalised once per call and indexed by word, so matching is
-//! linear in the text length plus the number of keywords.
+//! The text is normalised once per message (shared with request detection), and
+//! each word, and each of its prefixes up to the longest prefix keyword, is looked
+//! up in an index of the keywords by their first word: the cost grows with the
+//! text, not with the number of keywords configured.
 
 use crate::request::{normalize, tokenize, Tokens};
 use rustc_hash::FxHashMap;

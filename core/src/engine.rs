@@ -79,24 +79,14 @@ impl Engine {
     /// As [`Engine::restore`]; a snapshot that is not JSON or not shaped like the state is
     /// [`RestoreError::Malformed`] with the path (`state.conversations.conv_1.status`).
     pub fn restore_json(config: Config, snapshot: &str) -> Result<Engine, RestoreError> {
-        // Straight to the typed state when the version is this one: the JSON tree the checked
-        // path below builds first takes several times the snapshot's size in memory (a 72 MB
-        // snapshot did not fit in a 512 MiB wasm instance). Anything the direct parse refuses
-        // goes the checked way, which names the path.
+        // Straight to the typed state when it parses and is of this version: the JSON tree the
+        // checked path below builds first takes several times the snapshot's size in memory (a
+        // 72 MB snapshot did not fit in a 512 MiB wasm instance). Anything else (refused, or of
+        // another version) goes the checked way, which names the path.
         #[cfg(feature = "direct-restore")]
-        #[derive(serde::Deserialize)]
-        struct Peek {
-            version: Option<u64>,
-        }
-        #[cfg(feature = "direct-restore")]
-        if let Ok(Peek {
-            version: Some(version),
-        }) = serde_json::from_str::<Peek>(snapshot)
-        {
-            if u64::from(STATE_VERSION) == version {
-                if let Ok(state) = serde_json::from_str::<State>(snapshot) {
-                    return Engine::restore(config, state);
-                }
+        if let Ok(state) = serde_json::from_str::<State>(snapshot) {
+            if state.version == STATE_VERSION {
+                return Engine::restore(config, state);
             }
         }
         let value: Value = serde_json::from_str(snapshot).map_err(|e| RestoreError::Malformed {

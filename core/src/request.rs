@@ -273,6 +273,13 @@ pub(crate) fn normalize(text: &str) -> String {
 /// built-in word lists are normalised when an engine is created, so this is start-up time.
 fn normalize_ascii(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    normalize_ascii_into(text, &mut out);
+    out
+}
+
+/// [`normalize_ascii`] into `out` (cleared first), so a caller can reuse one buffer.
+fn normalize_ascii_into(text: &str, out: &mut String) {
+    out.clear();
     let mut in_word = false;
     let mut last = 0u8;
     for &b in text.as_bytes() {
@@ -295,7 +302,6 @@ fn normalize_ascii(text: &str) -> String {
         out.push(char::from(c));
         last = c;
     }
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -593,26 +599,24 @@ struct Lexicon {
 /// are), a normalised copy otherwise. Built once per instance, on the first message.
 type Words = HashSet<Cow<'static, str>>;
 
-/// `word` normalised, borrowed when [`normalize`] would not change it.
-fn normalized(word: &'static str) -> Cow<'static, str> {
-    let b = word.as_bytes();
-    let plain = !b.is_empty()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b' ')
-        && b[0] != b' '
-        && b[b.len() - 1] != b' '
-        && b.windows(2)
-            .all(|p| !(p[0] == p[1] && (p[0] == b' ' || p[0].is_ascii_alphabetic())));
-    if plain {
+/// `word` normalised, borrowed when [`normalize`] does not change it; `buf` is scratch space
+/// reused across words, so an unchanged word costs no allocation.
+fn normalized(word: &'static str, buf: &mut String) -> Cow<'static, str> {
+    if !word.is_ascii() {
+        return Cow::Owned(normalize(word));
+    }
+    normalize_ascii_into(word, buf);
+    if buf.as_str() == word {
         Cow::Borrowed(word)
     } else {
-        Cow::Owned(normalize(word))
+        Cow::Owned(buf.clone())
     }
 }
 
 fn set(words: &[&'static str]) -> Words {
     let mut set = Words::with_capacity_and_hasher(words.len(), Default::default());
-    set.extend(words.iter().map(|w| normalized(w)));
+    let mut buf = String::new();
+    set.extend(words.iter().map(|w| normalized(w, &mut buf)));
     set
 }
 
@@ -620,11 +624,12 @@ impl Lexicon {
     fn build() -> Self {
         let strong = set(STRONG_NOUNS);
         let mut lang = HashMap::default();
+        let mut buf = String::new();
         for w in HI_TAG {
-            lang.insert(normalized(w), Lang::Hi);
+            lang.insert(normalized(w, &mut buf), Lang::Hi);
         }
         for w in ES_TAG {
-            lang.insert(normalized(w), Lang::Es);
+            lang.insert(normalized(w, &mut buf), Lang::Es);
         }
         Lexicon {
             fuzzy: FUZZY_NOUNS
@@ -1191,9 +1196,10 @@ mod tests {
             ES_TAG,
         ];
         let mut borrowed = 0;
+        let mut buf = String::new();
         for list in lists {
             for word in *list {
-                let n = normalized(word);
+                let n = normalized(word, &mut buf);
                 assert_eq!(n, normalize(word), "{word:?}");
                 borrowed += usize::from(matches!(n, Cow::Borrowed(_)));
             }
@@ -1210,7 +1216,7 @@ mod tests {
             ("Agent", false),
         ] {
             assert_eq!(
-                matches!(normalized(word), Cow::Borrowed(_)),
+                matches!(normalized(word, &mut buf), Cow::Borrowed(_)),
                 plain,
                 "{word:?}"
             );

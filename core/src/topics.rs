@@ -199,11 +199,9 @@ impl TopicMatcher {
         self.find_in(text.tokens())
     }
 
-    /// [`TopicMatcher::find`] on a text already tokenized.
+    /// [`TopicMatcher::find`] on a text already tokenized (the callers return early when no
+    /// topic is configured, before tokenizing).
     fn find_in(&self, toks: &Tokens) -> Option<TopicMatch> {
-        if self.topics.is_empty() {
-            return None;
-        }
         // Every keyword found, as (topic, keyword): looked up from each word (exactly, and by
         // each of its prefixes), never by scanning the keyword lists.
         let mut found: Vec<(u32, u32)> = Vec::new();

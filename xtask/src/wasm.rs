@@ -341,7 +341,8 @@ pub fn build() -> Result<(), Failure> {
     let speed_dir = target_dir().join("wasm").join("js-speed");
     bindgen(&built, &speed_dir)?;
     let glue = |dir: &Path| std::fs::read(dir.join("handoff_wasm.js")).ok();
-    if glue(&speed_dir).is_none() || glue(&speed_dir) != glue(&out) {
+    let speed_glue = glue(&speed_dir);
+    if speed_glue.is_none() || speed_glue != glue(&out) {
         return Err(Failure::new(format!(
             "wasm-bindgen wrote different glue for the speed-built js module ({}) than for the \
              size-built one ({}): Node could not load it with the package's glue",

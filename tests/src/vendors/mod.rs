@@ -1,7 +1,8 @@
 //! Fake helpdesk vendors on loopback, for contract tests: each checks every request the way the
 //! vendor would (method and path, the `Authorization` header built from the credentials it was
-//! given, vendor headers, the body against the JSON Schema in `tests/contracts/`) and answers the
-//! way the vendor does (201 with a realistic body and ids, 400/401/404/422 errors in the vendor's
+//! given, vendor headers, the body against the JSON Schema in `tests/contracts/`, and the whole
+//! request against the vendor's own API description in `tests/vendor-schemas/`: see
+//! [`descriptions`]) and answers the way the vendor does (201 with a realistic body and ids, 400/401/404/422 errors in the vendor's
 //! error shape, 429 with the vendor's rate-limit headers when told to throttle).
 //!
 //! They are plain HTTP servers on `127.0.0.1` (a random port), usable from any test that performs
@@ -26,6 +27,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+pub mod descriptions;
 mod freshdesk;
 pub mod host;
 mod intercom;
@@ -144,6 +146,21 @@ impl Vendor {
     pub fn webhook(secret: &str) -> Vendor {
         Vendor::Webhook {
             secret: secret.into(),
+        }
+    }
+
+    /// The vendor's own API descriptions (`tests/vendor-schemas/`) its requests are checked
+    /// against; none for a custom webhook.
+    pub fn descriptions(&self) -> &'static [descriptions::Description] {
+        use descriptions::Description;
+        match self {
+            Vendor::Zendesk { .. } => &[
+                Description::ZendeskSupport,
+                Description::SunshineConversations,
+            ],
+            Vendor::Freshdesk { .. } => &[Description::Freshdesk],
+            Vendor::Intercom { .. } => &[Description::Intercom],
+            Vendor::Webhook { .. } => &[],
         }
     }
 }
@@ -466,18 +483,40 @@ pub(crate) fn json_body(s: &mut Shared, req: &Incoming<'_>) -> Result<Value, Str
     })
 }
 
-/// Validates `body` against the contract `name`; returns the problems (recorded as violations).
+/// Validates `body` against the contract `name` and the request (path, headers and body) against
+/// the vendor's own description ([`descriptions`]); returns the problems (recorded as violations).
 pub(crate) fn check_schema(
     s: &mut Shared,
     req: &Incoming<'_>,
     name: &str,
     body: &Value,
 ) -> Vec<String> {
-    let problems = schema_problems(name, body);
+    let mut problems = schema_problems(name, body);
     for p in &problems {
         s.violation(format!("{} {} ({name}): {p}", req.method, req.path));
     }
+    for p in vendor_problems(&s.vendor, req, body) {
+        s.violation(format!("{} {}: {p}", req.method, req.path));
+        problems.push(p.to_string());
+    }
     problems
+}
+
+/// What is wrong with a request according to the vendor's own API description.
+fn vendor_problems(
+    vendor: &Vendor,
+    req: &Incoming<'_>,
+    body: &Value,
+) -> Vec<descriptions::Problem> {
+    descriptions::check(
+        vendor.descriptions(),
+        &descriptions::Request {
+            method: req.method,
+            path: req.path,
+            headers: Some(req.headers),
+            body: Some(body),
+        },
+    )
 }
 
 /// What is wrong with `body` according to the contract `name` (`zendesk-create-ticket`).

@@ -92,12 +92,13 @@ fn create(s: &mut Shared, req: &Incoming<'_>, body: &Value) -> Reply {
         s.violation("POST /api/v2/tickets without an Idempotency-Key".into());
         return Reply::json(400, json!({"error": "MissingIdempotencyKey"}));
     };
-    if let Some(ticket) = s.seen_keys.get(&key).cloned() {
-        return Reply::json(201, json!({"ticket": ticket})).header("x-idempotency-lookup", "hit");
-    }
+    // Every request is checked, a repeated one too.
     let problems = check_schema(s, req, "zendesk-create-ticket", body);
     if !problems.is_empty() {
         return invalid(&problems);
+    }
+    if let Some(ticket) = s.seen_keys.get(&key).cloned() {
+        return Reply::json(201, json!({"ticket": ticket})).header("x-idempotency-lookup", "hit");
     }
     let id = s.next_id();
     let t = &body["ticket"];

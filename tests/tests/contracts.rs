@@ -154,6 +154,66 @@ fn zendesk_sunshine_pass_control_uses_its_own_key() {
 }
 
 #[test]
+fn sunshine_pass_control_metadata_fits_in_4_kb_whatever_the_summary() {
+    // 3,000 four-byte characters of summary and a 255-byte conversation id: cut by characters
+    // (the old 1,000), the metadata was over 4 KB and Sunshine Conversations refused it.
+    let zendesk = FakeVendor::start(Vendor::Zendesk {
+        email: "bot@acme.com".into(),
+        api_token: "zd-token".into(),
+        sunshine: Some(("app_5e4b".into(), "sunco-secret".into())),
+    })
+    .unwrap();
+    let mut host = Host::new(
+        config(
+            json!({"kind": "zendesk", "base_url": zendesk.base_url(), "email": "bot@acme.com",
+                      "api_token_ref": "ZD",
+                      "sunshine": {"app_id": "5e4af71a81966cfff3ef6550", "key_id": "app_5e4b", "key_secret_ref": "SUNCO"}}),
+        ),
+        env(&[("ZD", "zd-token"), ("SUNCO", "sunco-secret")]),
+    );
+    let conversation = format!("conv_{}", "x".repeat(250));
+    let summary = "😀".repeat(3000);
+    host.send(
+        json!({"type": "customer_message", "conversation_id": conversation,
+        "text": "I want to talk to a human",
+        "customer": {"name": "Ravi", "attributes": {"sunshine_conversation_id": "c9f1e0b2d3a4"}},
+        "signals": {"summary": summary}}),
+    )
+    .unwrap();
+    host.settle(20).unwrap();
+    let requests = zendesk.requests();
+    assert_eq!(
+        routes(&requests)[..2],
+        [
+            "201 create_ticket".to_string(),
+            "200 pass_control".to_string()
+        ],
+        "{:#?}",
+        zendesk.violations()
+    );
+    let body: Value = serde_json::from_str(&requests[1].body).unwrap();
+    let metadata = &body["metadata"];
+    assert!(
+        metadata.to_string().len() <= 4000,
+        "{} bytes",
+        metadata.to_string().len()
+    );
+    assert_eq!(metadata["handoff_conversation_id"], conversation.as_str());
+    let sent = metadata["handoff_summary"].as_str().unwrap();
+    let cut = sent.strip_suffix('…').unwrap();
+    assert!(
+        summary.starts_with(cut) && cut.len() > 3000,
+        "{}",
+        cut.len()
+    );
+    assert!(
+        zendesk.violations().is_empty(),
+        "{:#?}",
+        zendesk.violations()
+    );
+}
+
+#[test]
 fn freshdesk_ticket_is_created_routed_and_resolved_through_a_429() {
     let freshdesk = FakeVendor::start(Vendor::freshdesk("fd-key-456")).unwrap();
     let mut host = Host::new(

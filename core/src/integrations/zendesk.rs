@@ -141,7 +141,6 @@ fn update_ticket(z: &Zendesk, event: &EventView<'_>, note: String) -> Request {
 
 /// `POST /sc/v2/apps/{appId}/conversations/{conversationId}/passControl`.
 fn pass_control(z: &Zendesk, s: &super::Sunshine, context: &Context, primary: &str) -> Request {
-    let summary: String = context.summary.chars().take(1000).collect();
     Request {
         operation: "zendesk.pass_control",
         method: "POST",
@@ -154,16 +153,173 @@ fn pass_control(z: &Zendesk, s: &super::Sunshine, context: &Context, primary: &s
         // or "next") and `metadata` (flat string/number/boolean values, at most 4 KB).
         body: json!({
             "switchboardIntegration": s.switchboard_integration,
-            "metadata": {
-                "handoff_conversation_id": context.conversation_id,
-                "handoff_trigger": primary,
-                "handoff_priority": context.priority.name(),
-                "handoff_summary": summary,
-            }
+            "metadata": pass_control_metadata(&[
+                ("handoff_conversation_id", &context.conversation_id),
+                ("handoff_trigger", primary),
+                ("handoff_priority", context.priority.name()),
+                ("handoff_summary", &context.summary),
+            ]),
         }),
         auth: s.auth.clone(),
         body_ids: Vec::new(),
         yields: None,
         idempotent: false,
+    }
+}
+
+/// Most bytes of pass-control `metadata`, as JSON text: "The metadata is limited to 4KB in size"
+/// (`passControlBody`), read as 4,000 bytes so that either reading of "4KB" holds.
+pub(crate) const SUNSHINE_METADATA_MAX_BYTES: usize = 4000;
+
+/// The pass-control `metadata`: the string fields in order, each cut (on a character boundary,
+/// ending in `…`) to what is left of [`SUNSHINE_METADATA_MAX_BYTES`] once the keys, the
+/// punctuation and the fields before it are counted, so the object's JSON text always fits,
+/// whatever the input (multi-byte text, characters JSON escapes, long ids). In practice only the
+/// summary, which comes last, is ever cut.
+fn pass_control_metadata(fields: &[(&str, &str)]) -> Value {
+    // `{` `}`, a `,` between fields, and per field `"key":""`.
+    let fixed: usize = 2
+        + fields.len().saturating_sub(1)
+        + fields
+            .iter()
+            .map(|(k, _)| json_str_len(k) + 5)
+            .sum::<usize>();
+    let mut left = SUNSHINE_METADATA_MAX_BYTES.saturating_sub(fixed);
+    let mut metadata = Map::new();
+    for (key, value) in fields {
+        let value = clip_json(value, left);
+        left -= json_str_len(&value);
+        metadata.insert((*key).to_string(), Value::String(value));
+    }
+    Value::Object(metadata)
+}
+
+/// Bytes `c` takes inside a JSON string as `serde_json` writes it: `\"`, `\\` and the short
+/// escapes take 2, other control characters 6 (`\u001f`), the rest their UTF-8 length.
+fn json_char_len(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+        c if (c as u32) < 0x20 => 6,
+        c => c.len_utf8(),
+    }
+}
+
+/// Bytes of `s` inside a JSON string, quotes not counted.
+fn json_str_len(s: &str) -> usize {
+    s.chars().map(json_char_len).sum()
+}
+
+/// `s` if it takes at most `max` bytes inside a JSON string; otherwise its longest prefix (whole
+/// characters, trailing spaces trimmed) that fits with `…` after it.
+fn clip_json(s: &str, max: usize) -> String {
+    if json_str_len(s) <= max {
+        return s.to_string();
+    }
+    const ELLIPSIS: &str = "…";
+    let Some(room) = max.checked_sub(ELLIPSIS.len()) else {
+        return String::new();
+    };
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        used += json_char_len(c);
+        if used > room {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    format!("{}{ELLIPSIS}", s[..end].trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn metadata_len(fields: &[(&str, &str)]) -> usize {
+        pass_control_metadata(fields).to_string().len()
+    }
+
+    #[test]
+    fn json_char_len_is_what_serde_json_writes() {
+        let samples = (0u32..0x80).chain([
+            0xe9, 0x7ff, 0x800, 0x2028, 0xfeff, 0xffff, 0x1_0000, 0x1f600, 0x10_ffff,
+        ]);
+        for c in samples.filter_map(char::from_u32) {
+            let written = Value::String(c.to_string()).to_string().len() - 2;
+            assert_eq!(json_char_len(c), written, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_worst_case_fits_in_4_kb() {
+        // Ids at their longest (256 bytes), every character escaped to 6 bytes; 64 KiB of
+        // four-byte characters, and of escaped ones, as the summary.
+        let id = "\u{1}".repeat(256);
+        let trigger = "\"".repeat(256);
+        for summary in [
+            "😀".repeat(16 * 1024),
+            "\u{1f}".repeat(64 * 1024),
+            "é".repeat(32 * 1024),
+            format!("{}😀", "a".repeat(4000)),
+        ] {
+            for conversation in [id.as_str(), "conv_1"] {
+                let fields = [
+                    ("handoff_conversation_id", conversation),
+                    ("handoff_trigger", trigger.as_str()),
+                    ("handoff_priority", "urgent"),
+                    ("handoff_summary", summary.as_str()),
+                ];
+                let len = metadata_len(&fields);
+                assert!(len <= SUNSHINE_METADATA_MAX_BYTES, "{len} bytes");
+                // Nothing is cut that fits: the ids are whole, the summary fills the rest.
+                let m = pass_control_metadata(&fields);
+                assert_eq!(m["handoff_conversation_id"], conversation);
+                assert!(
+                    len > SUNSHINE_METADATA_MAX_BYTES - 8,
+                    "{len} bytes: room left unused"
+                );
+                assert!(m["handoff_summary"]
+                    .as_str()
+                    .is_some_and(|s| s.ends_with('…')));
+            }
+        }
+    }
+
+    #[test]
+    fn a_summary_that_fits_is_sent_whole() {
+        let m = pass_control_metadata(&[
+            ("handoff_conversation_id", "c1"),
+            ("handoff_summary", "Refund late."),
+        ]);
+        assert_eq!(
+            m,
+            json!({"handoff_conversation_id": "c1", "handoff_summary": "Refund late."})
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn metadata_always_fits_and_keeps_a_prefix(
+            conversation in "\\PC{0,64}|[\\x00-\\x1f\"\\\\]{0,256}",
+            trigger in "[a-z_]{1,32}|\\PC{0,300}",
+            summary in "\\PC{0,3000}|[\\x00-\\x7f]{0,5000}|[é😀\\x01\"]{0,3000}",
+        ) {
+            let fields = [
+                ("handoff_conversation_id", conversation.as_str()),
+                ("handoff_trigger", trigger.as_str()),
+                ("handoff_priority", "normal"),
+                ("handoff_summary", summary.as_str()),
+            ];
+            let m = pass_control_metadata(&fields);
+            prop_assert!(m.to_string().len() <= SUNSHINE_METADATA_MAX_BYTES);
+            for (key, input) in fields {
+                let sent = m[key].as_str().unwrap_or_default();
+                match sent.strip_suffix('…') {
+                    Some(cut) if sent != input => prop_assert!(input.starts_with(cut)),
+                    _ => prop_assert_eq!(sent, input),
+                }
+            }
+        }
     }
 }

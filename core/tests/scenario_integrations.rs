@@ -567,15 +567,25 @@ fn intercom_hands_the_given_conversation_to_the_team_with_a_note() {
         json!({"message_type": "assignment", "type": "admin", "admin_id": "814860", "assignee_id": "991"})
     );
     report(&mut sim, &to_admin, 200, json!({}));
+    // The close: who closed it in a note for the teammates, then a close without a `body`
+    // (Intercom shows a close's body to the customer).
     let out = sim.close("conv_7", "agent");
+    let note = deliveries(&out)[0].clone();
+    assert_eq!(
+        body(&note),
+        json!({"message_type": "note", "type": "admin", "admin_id": "814860",
+               "body": "<p>Conversation closed by agent.</p>"})
+    );
+    let out = report(&mut sim, &note, 200, json!({}));
     let close = deliveries(&out)[0].clone();
     assert_eq!(
         close["url"],
         "https://api.intercom.io/conversations/147/parts"
     );
+    assert_eq!(close["operation"], "intercom.close");
     assert_eq!(
         body(&close),
-        json!({"message_type": "close", "type": "admin", "admin_id": "814860", "body": "Conversation closed by agent."})
+        json!({"message_type": "close", "type": "admin", "admin_id": "814860"})
     );
 }
 

@@ -298,6 +298,7 @@ fn intercom_contact_conversation_note_assignment_and_close_through_a_429() {
             "200 parts",
             "200 reply",
             "200 parts",
+            "200 reply",
             "200 parts"
         ]
     );
@@ -322,6 +323,16 @@ fn intercom_contact_conversation_note_assignment_and_close_through_a_429() {
     assert_eq!(record["state"], "closed");
     assert_eq!(record["team_assignee_id"], "5017691");
     assert_eq!(record["admin_assignee_id"], "991");
+    // Closed without a message to the customer; who closed it is in a note for the teammates.
+    assert_eq!(record.get("shown_to_customer"), None, "{record:#}");
+    let close: Value = serde_json::from_str(&requests[8].body).unwrap();
+    assert_eq!(
+        close,
+        json!({"message_type": "close", "type": "admin", "admin_id": "814860"})
+    );
+    let note: Value = serde_json::from_str(&requests[7].body).unwrap();
+    assert_eq!(note["message_type"], "note");
+    assert_eq!(note["body"], "<p>Conversation closed by agent.</p>");
     for r in &requests {
         assert_eq!(r.headers["intercom-version"], "2.14");
     }
@@ -345,12 +356,20 @@ fn intercom_uses_the_customers_conversation_when_the_input_names_it() {
     let requests = intercom.requests();
     assert_eq!(
         routes(&requests),
-        ["200 reply", "200 parts", "200 reply", "200 parts"]
+        [
+            "200 reply",
+            "200 parts",
+            "200 reply",
+            "200 reply",
+            "200 parts"
+        ]
     );
     assert!(requests
         .iter()
         .all(|r| r.path.starts_with("/conversations/147/")));
-    assert_eq!(intercom.record("147").unwrap()["state"], "closed");
+    let record = intercom.record("147").unwrap();
+    assert_eq!(record["state"], "closed");
+    assert_eq!(record.get("shown_to_customer"), None, "{record:#}");
     assert_clean(&intercom, &host);
 }
 

@@ -96,15 +96,13 @@ pub(super) fn requests(
             }
         }
         ("conversation.closed", _) if i.close_on_close => {
-            let text = package::follow_up(event.name, event.data).unwrap_or_default();
-            // `close_conversation_request`: `message_type: close`, `type: admin`, `admin_id`
-            // (required), `body` (optional).
-            vec![request(
-                i,
-                "intercom.close",
-                PARTS.into(),
-                json!({"message_type": "close", "type": "admin", "admin_id": i.admin_id, "body": text}),
-            )]
+            // Who closed it goes in a note the teammates see, then the close itself.
+            let mut out = Vec::new();
+            if let Some(text) = package::follow_up(event.name, event.data) {
+                out.push(note(i, format!("<p>{}</p>", package::escape(&text))));
+            }
+            out.push(close(i));
+            out
         }
         _ => Vec::new(),
     }
@@ -168,6 +166,15 @@ fn note(i: &Intercom, html: String) -> Request {
         REPLY.into(),
         json!({"message_type": "note", "type": "admin", "admin_id": i.admin_id, "body": html}),
     )
+}
+
+/// `POST /conversations/{id}/parts` with `message_type: close` (`close_conversation_request`:
+/// `type` admin and the acting `admin_id`, required). No `body`: "Optionally you can leave a
+/// message in the conversation to provide additional context to the user and other teammates",
+/// so it would be a message the customer sees.
+fn close(i: &Intercom) -> Request {
+    let b = json!({"message_type": "close", "type": "admin", "admin_id": i.admin_id});
+    request(i, "intercom.close", PARTS.into(), b)
 }
 
 /// `POST /conversations/{id}/parts` with `message_type: assignment` (`assign_conversation_request`:

@@ -11,7 +11,7 @@
 //! | `conversation.queued` | internal comment | private note | – |
 //! | `conversation.assigned` | internal comment, status open, assignee | private note, responder | note, assign to the admin |
 //! | `conversation.callback_requested` | internal comment | private note | note |
-//! | `conversation.closed` | comment, status solved | status resolved | close |
+//! | `conversation.closed` | comment, status solved | status resolved | note, close (no customer-visible body) |
 //!
 //! ## Follow-ups wait for what they update
 //!

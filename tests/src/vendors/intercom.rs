@@ -1,4 +1,7 @@
 //! The fake Intercom (API 2.14): contacts, conversations, admin note replies, assignment and close.
+//! A conversation's record lists under `shown_to_customer` every message a request made visible
+//! to the customer (a comment, or the `body` of a close or assignment), so tests can hold the
+//! engine to sending none.
 //!
 //! Answers follow github.com/intercom/Intercom-OpenAPI `descriptions/2.14/api.intercom.io.yaml`:
 //! the contact, a Message with `conversation_id`, the conversation; errors as `error.list`
@@ -130,6 +133,22 @@ pub(super) fn handle(s: &mut Shared, route: &str, req: &Incoming<'_>) -> Reply {
             );
             if let Some(Value::Array(parts)) = record.get_mut("parts") {
                 parts.push(body.clone());
+            }
+            // What the customer sees: an admin's comment (or quick reply), and the `body` of a
+            // close, assignment or other part ("a message in the conversation to provide
+            // additional context to the user"); notes are for teammates only.
+            let shown = match (route, body.get("message_type").and_then(Value::as_str)) {
+                ("reply", Some("note")) => None,
+                ("reply", _) => Some(body.get("body").cloned().unwrap_or(Value::Null)),
+                _ => body.get("body").cloned(),
+            };
+            if let Some(shown) = shown {
+                let list = record
+                    .as_object_mut()
+                    .map(|o| o.entry("shown_to_customer").or_insert(json!([])));
+                if let Some(Value::Array(list)) = list {
+                    list.push(shown);
+                }
             }
             match body.get("message_type").and_then(Value::as_str) {
                 Some("close") => record["state"] = json!("closed"),

@@ -1,12 +1,15 @@
 //! Checks an input against the configuration and state *before* anything changes, so a bad input
 //! leaves the state exactly as it was.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::engine::MAX_TEXT_BYTES;
 use crate::error::InputError;
 use crate::input::{Customer, Input, Signals};
+use crate::limits::{json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
 use crate::state::{State, Status};
 
 fn id(path: &str, value: &str) -> Result<(), InputError> {
@@ -40,8 +43,58 @@ fn unit(path: &str, value: Option<f64>, min: f64, max: f64) -> Result<(), InputE
     }
 }
 
-fn customer(path: &str, c: &Option<Customer>) -> Result<(), InputError> {
+/// Free-form attributes: each value at most [`MAX_VALUE_DEPTH`] levels deep, and those already
+/// known (`known`) merged with the new ones at most [`MAX_ATTRIBUTES_BYTES`] as JSON.
+fn attributes(
+    path: &str,
+    new: &BTreeMap<String, Value>,
+    known: Option<&BTreeMap<String, Value>>,
+) -> Result<(), InputError> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    for (key, value) in new {
+        if let Some(at) = too_deep(value, &format!("{path}.{key}"), MAX_VALUE_DEPTH) {
+            return Err(InputError::new(
+                at,
+                format!(
+                    "nested too deeply: a customer attribute nests objects and arrays at most \
+                     {MAX_VALUE_DEPTH} levels"
+                ),
+            ));
+        }
+    }
+    // `{` `}`, then `"key":value` and a comma for each: the merged map's compact JSON length.
+    let entry = |key: &str, value: &Value| key.len() + 3 + json_len(value) + 1;
+    let mut bytes = 2 + new.iter().map(|(k, v)| entry(k, v)).sum::<usize>();
+    if let Some(known) = known {
+        bytes += known
+            .iter()
+            .filter(|(k, _)| !new.contains_key(*k))
+            .map(|(k, v)| entry(k, v))
+            .sum::<usize>();
+    }
+    let bytes = bytes.saturating_sub(1); // no comma after the last entry
+    if bytes > MAX_ATTRIBUTES_BYTES {
+        return Err(InputError::with_value(
+            path,
+            format!(
+                "too large: a customer's attributes (with those already known) take at most \
+                 {MAX_ATTRIBUTES_BYTES} bytes as JSON"
+            ),
+            &Value::from(bytes),
+        ));
+    }
+    Ok(())
+}
+
+fn customer(path: &str, c: &Option<Customer>, known: Option<&Customer>) -> Result<(), InputError> {
     let Some(c) = c else { return Ok(()) };
+    attributes(
+        &format!("{path}.attributes"),
+        &c.attributes,
+        known.map(|k| &k.attributes),
+    )?;
     // Vendor ids the integrations put into URLs: plain ids only.
     for attr in crate::integrations::ID_ATTRIBUTES {
         match c.attributes.get(*attr) {
@@ -113,7 +166,8 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         Input::CustomerMessage(m) => {
             id("input.conversation_id", &m.conversation_id)?;
             text("input.text", &m.text)?;
-            customer("input.customer", &m.customer)?;
+            let known = state.conversations.get(&m.conversation_id);
+            customer("input.customer", &m.customer, known.map(|c| &c.customer))?;
             signals(&m.signals)?;
         }
         Input::AiReply(m) => {
@@ -123,15 +177,16 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         }
         Input::HandoffRequest(m) => {
             id("input.conversation_id", &m.conversation_id)?;
-            customer("input.customer", &m.customer)?;
+            let known = state.conversations.get(&m.conversation_id);
+            customer("input.customer", &m.customer, known.map(|c| &c.customer))?;
         }
         Input::AgentUpdate(u) => {
             id("input.agent.id", &u.agent.id)?;
             if let Some(n) = u.agent.max_concurrent {
-                if n > 1000 {
+                if !(1..=1000).contains(&n) {
                     return Err(InputError::with_value(
                         "input.agent.max_concurrent",
-                        "expected 0 to 1000",
+                        "expected 1 to 1000 (to take no new conversations, set status \"away\")",
                         &Value::from(n),
                     ));
                 }

@@ -845,7 +845,7 @@ fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProf
         }
         let name = obj.nonempty_string("name", errors).map(str::to_string);
         let max_concurrent = obj
-            .uint("max_concurrent", 0, 1000, errors)
+            .uint("max_concurrent", 1, 1000, errors)
             .map(|n| n as u32);
         let mut skills = BTreeMap::new();
         if let Some(v) = obj.get("skills") {

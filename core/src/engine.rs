@@ -8,6 +8,7 @@ use crate::flow::Flow;
 use crate::hours::HoursStatus;
 use crate::index::Index;
 use crate::input::Input;
+use crate::limits::MIN_TIME;
 use crate::output::Output;
 use crate::state::{State, Status, STATE_VERSION};
 
@@ -84,15 +85,19 @@ impl Engine {
         // 72 MB snapshot did not fit in a 512 MiB wasm instance). Anything else (refused, or of
         // another version) goes the checked way, which names the path.
         #[cfg(feature = "direct-restore")]
-        if let Ok(state) = serde_json::from_str::<State>(snapshot) {
+        if let Ok(state) = crate::limits::from_engine_json::<State>(snapshot) {
             if state.version == STATE_VERSION {
                 return Engine::restore(config, state);
             }
         }
-        let value: Value = serde_json::from_str(snapshot).map_err(|e| RestoreError::Malformed {
-            path: "state".into(),
-            message: format!("not valid JSON: {e}"),
-        })?;
+        let value: Value =
+            crate::limits::from_engine_json(snapshot).map_err(|e| RestoreError::Malformed {
+                path: "state".into(),
+                message: match e {
+                    crate::limits::EngineJsonError::Json(e) => format!("not valid JSON: {e}"),
+                    too_deep => too_deep.to_string(),
+                },
+            })?;
         Engine::restore_value(config, value)
     }
 
@@ -140,10 +145,15 @@ impl Engine {
     /// an unknown conversation or delivery, an agent acting on a conversation that is not theirs).
     /// The state is then exactly as it was.
     pub fn handle(&mut self, input: Input, now: i64) -> Result<Vec<Output>, InputError> {
-        if !(0..=MAX_TIME).contains(&now) {
+        if !(MIN_TIME..=MAX_TIME).contains(&now) {
+            let hint = if (0..MIN_TIME).contains(&now) {
+                " (this is before 2000: is the clock in seconds?)"
+            } else {
+                ""
+            };
             return Err(InputError::with_value(
                 "now",
-                "expected epoch milliseconds from 1970 to the end of 9999",
+                format!("expected epoch milliseconds from 2000-01-01 to the end of 9999{hint}"),
                 &Value::from(now),
             ));
         }
@@ -197,6 +207,43 @@ impl Engine {
     #[doc(hidden)]
     pub fn indexes_match_state(&self) -> bool {
         self.index == Index::build(&self.config, &self.state)
+    }
+
+    /// Answers a [`Query`](crate::query::Query) as JSON text, from the state's maps and the
+    /// routing indexes: the cost grows with the answer, not with the state.
+    pub fn query(&self, query: &crate::query::Query) -> String {
+        crate::query::answer(&self.state, &self.index, query)
+    }
+
+    /// [`Engine::query`] for a query given as JSON text (`{"query":"queue","limit":50}`).
+    ///
+    /// # Errors
+    /// An [`InputError`] naming the path (`query.limit`) when the text is not a known query.
+    pub fn query_json(&self, query: &str) -> Result<String, InputError> {
+        Ok(self.query(&crate::query::Query::from_json_str(query)?))
+    }
+
+    /// Counts for metrics (queue length, open conversations, agents online, outbox, dead letters).
+    pub fn gauges(&self) -> crate::query::Gauges {
+        crate::query::gauges(&self.state, &self.index)
+    }
+
+    /// Whether `agent_id` may act on `conversation_id` holding `needs`.
+    ///
+    /// # Errors
+    /// The reason, when the conversation is not offered or assigned to that agent as needed.
+    pub fn may_act(
+        &self,
+        agent_id: &str,
+        conversation_id: &str,
+        needs: crate::query::Holding,
+    ) -> Result<(), String> {
+        crate::query::may_act(
+            self.state.conversations.get(conversation_id),
+            conversation_id,
+            agent_id,
+            needs,
+        )
     }
 
     /// Business hours at `at_ms`: open or closed and the next changes; `None` when the

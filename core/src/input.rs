@@ -134,10 +134,18 @@ pub struct CustomerMessage {
     /// What the customer wrote.
     pub text: String,
     /// The customer (kept from the first message that gives it; later ones update it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "optional_object"
+    )]
     pub customer: Option<Customer>,
     /// What the caller's AI knows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "optional_object"
+    )]
     pub signals: Option<Signals>,
 }
 
@@ -167,7 +175,11 @@ pub struct HandoffRequest {
     /// Conversation id.
     pub conversation_id: String,
     /// The customer, if not known yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "optional_object"
+    )]
     pub customer: Option<Customer>,
     /// Where the request came from (`"widget_button"`), for the agent's context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +191,7 @@ pub struct HandoffRequest {
 #[serde(deny_unknown_fields)]
 pub struct AgentUpdate {
     /// The agent's new details; absent fields stay as they were.
+    #[serde(deserialize_with = "object")]
     pub agent: AgentInfo,
 }
 
@@ -316,6 +329,87 @@ pub struct EnableWebhook {
     pub webhook_id: String,
 }
 
+/// Reads a struct only from a JSON object: serde's derive would also take an array of the
+/// struct's fields in order, so `"customer": []` would read as an empty customer.
+fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct ObjectOnly<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(ObjectOnly(std::marker::PhantomData))
+}
+
+/// [`object`] for an optional field (`null` is absent).
+fn optional_object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Object<T>(T);
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d).map(Object)
+        }
+    }
+    Ok(Option::<Object<T>>::deserialize(deserializer)?.map(|o| o.0))
+}
+
+/// `text` with every `\uXXXX` escape of an unpaired UTF-16 surrogate replaced by `\ufffd` (the
+/// replacement character), or `None` when it has none. JavaScript strings may hold such halves
+/// (a string cut between the two halves of an emoji) and `JSON.stringify` writes them as
+/// escapes, which are not Unicode text.
+fn repair_lone_surrogates(text: &str) -> Option<String> {
+    fn surrogate_at(bytes: &[u8], i: usize) -> Option<u16> {
+        // `\u` and four hex digits starting at `i`.
+        let digits = bytes.get(i + 2..i + 6)?;
+        if bytes.get(i..i + 2)? != b"\\u" {
+            return None;
+        }
+        let digits = std::str::from_utf8(digits).ok()?;
+        let unit = u16::from_str_radix(digits, 16).ok()?;
+        (0xD800..=0xDFFF).contains(&unit).then_some(unit)
+    }
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `text` already in `out`
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match surrogate_at(bytes, i) {
+            Some(0xD800..=0xDBFF)
+                if surrogate_at(bytes, i + 6).is_some_and(|low| low >= 0xDC00) =>
+            {
+                i += 12; // a proper pair
+            }
+            Some(_) => {
+                let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            None => i += 2, // any other escape: skip the escaped character
+        }
+    }
+    out.map(|mut out| {
+        out.push_str(&text[copied..]);
+        out
+    })
+}
+
 impl Input {
     /// Parses an input from JSON text.
     ///
@@ -333,8 +427,15 @@ impl Input {
                 return Ok(input);
             }
         }
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| InputError::new("input", format!("not valid JSON: {e}")))?;
+        let value: Value = match serde_json::from_str(text) {
+            Ok(value) => value,
+            Err(e) => match repair_lone_surrogates(text) {
+                // Half of a UTF-16 pair, as JavaScript may send: U+FFFD in its place.
+                Some(repaired) => serde_json::from_str(&repaired),
+                None => Err(e),
+            }
+            .map_err(|e| InputError::new("input", format!("not valid JSON: {e}")))?,
+        };
         Input::from_value(value)
     }
 
@@ -487,6 +588,52 @@ mod tests {
                 serde_json::from_value(serde_json::to_value(&input).unwrap()).unwrap();
             assert_eq!(back, input);
         }
+    }
+
+    #[test]
+    fn structs_are_read_only_from_objects() {
+        for (line, path) in [
+            (
+                r#"{"type":"customer_message","conversation_id":"c","text":"x","customer":[]}"#,
+                "input.customer",
+            ),
+            (
+                r#"{"type":"customer_message","conversation_id":"c","text":"x","signals":[0.5]}"#,
+                "input.signals",
+            ),
+            (
+                r#"{"type":"handoff_request","conversation_id":"c","customer":["a","b"]}"#,
+                "input.customer",
+            ),
+            (r#"{"type":"agent_update","agent":["a"]}"#, "input.agent"),
+        ] {
+            let e = Input::from_json_str(line).unwrap_err();
+            assert_eq!(e.path, path, "{line}");
+            assert!(e.message.contains("expected an object"), "{line}: {e}");
+        }
+        let ok = r#"{"type":"customer_message","conversation_id":"c","text":"x","customer":{"name":"P"},"signals":null}"#;
+        let Input::CustomerMessage(m) = Input::from_json_str(ok).unwrap() else {
+            panic!("a customer message")
+        };
+        assert_eq!(m.customer.unwrap().name.as_deref(), Some("P"));
+        assert_eq!(m.signals, None);
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let text = |line: &str| match Input::from_json_str(line) {
+            Ok(Input::CustomerMessage(m)) => m.text,
+            other => panic!("{line}: {other:?}"),
+        };
+        let line = |t: &str| {
+            format!(r#"{{"type":"customer_message","conversation_id":"c","text":"{t}"}}"#)
+        };
+        assert_eq!(text(&line(r"hi \ud83d")), "hi \u{fffd}");
+        assert_eq!(text(&line(r"\udc00x\ud83dy")), "\u{fffd}x\u{fffd}y");
+        // A proper pair, and an escaped backslash before a `u`, stay as they are.
+        assert_eq!(text(&line(r"\ud83d\ude00 \\ud800")), "\u{1F600} \\ud800");
+        assert_eq!(text(&line(r"\ud83d\ud83d\ude00")), "\u{fffd}\u{1F600}");
+        assert_eq!(repair_lone_surrogates(r#"{"a":"\u00e9"}"#), None);
     }
 
     #[test]

@@ -26,6 +26,7 @@
 
 use std::sync::LazyLock;
 
+use handoff_core::limits::MIN_TIME;
 use handoff_core::state::Status;
 use handoff_core::{Config, Engine, Input, Output, RestoreError};
 use proptest::prelude::*;
@@ -862,6 +863,9 @@ proptest! {
             Just(i64::MAX),
             Just(-1i64),
             Just(0i64),
+            Just(1_768_213_800i64), // seconds, not milliseconds
+            Just(MIN_TIME - 1),
+            Just(MIN_TIME),
             Just(CHRONO_MAX_MS),
             Just(CHRONO_MAX_MS + 1),
             Just(253_402_300_799_999i64),
@@ -870,11 +874,11 @@ proptest! {
         later in any::<i64>(),
     ) {
         let mut engine = busy_engine();
-        // `now` is refused (path `now`) when it is negative or beyond what chrono can represent
-        // (year 262142), and accepted up to the year 9999 (the error message's range; today the
-        // engine accepts up to chrono's limit, and either is fine in between).
+        // `now` is refused (path `now`) before 2000 (a clock in seconds reads as 1970) and
+        // beyond what chrono can represent (year 262142), and accepted from 2000 up to the year
+        // 9999 (the error message's range; either is fine in between).
         let result = engine.clone().handle(Input::Tick, now);
-        if !(0..=CHRONO_MAX_MS).contains(&now) {
+        if !(MIN_TIME..=CHRONO_MAX_MS).contains(&now) {
             prop_assert!(
                 result.as_ref().is_err_and(|e| e.path == "now"),
                 "now = {}: {:?}", now, result

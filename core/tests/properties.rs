@@ -56,6 +56,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use handoff_core::limits::{from_engine_json, MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
+use handoff_core::query::{Gauges, Holding, Query};
 use handoff_core::state::{Presence, State, Status};
 use handoff_core::{Config, Engine, Input, InputError, Output, MAX_TEXT_BYTES};
 use proptest::prelude::*;
@@ -287,6 +289,7 @@ enum Op {
         conv: usize,
         text: usize,
         customer: bool,
+        attributes: Option<Attributes>,
         signals: Option<Sig>,
     },
     AiReply {
@@ -339,6 +342,68 @@ enum Op {
     TickAtWakeup,
 }
 
+/// Adversarial customer attributes: nested around and far past the depth limit, sized around
+/// the byte limit, under keys that need escaping or name vendor ids.
+#[derive(Debug, Clone)]
+struct Attributes {
+    key: usize,
+    levels: usize,
+    arrays: bool,
+    pad: usize,
+}
+
+const ATTRIBUTE_KEYS: &[&str] = &[
+    "plan",
+    "",
+    "a.b[0]",
+    "<img src=x onerror=alert(1)>",
+    "\u{1F600}\u{0}",
+    "zendesk_user_id",
+    "intercom_contact_id",
+];
+
+impl Attributes {
+    fn value(&self) -> Value {
+        let mut v = if self.pad == 0 {
+            json!(null)
+        } else {
+            json!("\u{e9}".repeat(self.pad / 2))
+        };
+        for i in 0..self.levels {
+            v = if self.arrays && i % 2 == 0 {
+                json!([v])
+            } else {
+                json!({ "k": v })
+            };
+        }
+        json!({ ATTRIBUTE_KEYS[self.key % ATTRIBUTE_KEYS.len()]: v })
+    }
+}
+
+fn attributes() -> impl Strategy<Value = Attributes> {
+    (
+        0..ATTRIBUTE_KEYS.len(),
+        prop_oneof![
+            4 => 0usize..3,
+            2 => (MAX_VALUE_DEPTH - 1)..=(MAX_VALUE_DEPTH + 1),
+            1 => Just(40usize),
+            1 => 120usize..=124,
+        ],
+        any::<bool>(),
+        prop_oneof![
+            4 => 0usize..64,
+            1 => Just(MAX_ATTRIBUTES_BYTES / 2),
+            1 => (MAX_ATTRIBUTES_BYTES - 64)..=(MAX_ATTRIBUTES_BYTES + 64),
+        ],
+    )
+        .prop_map(|(key, levels, arrays, pad)| Attributes {
+            key,
+            levels,
+            arrays,
+            pad,
+        })
+}
+
 /// The clock moves by `dt` (ms, may be negative), then `op` happens.
 #[derive(Debug, Clone)]
 struct Step {
@@ -370,8 +435,8 @@ fn sig() -> impl Strategy<Value = Sig> {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        12 => (0..CONVS, 0..=TEXTS.len(), any::<bool>(), prop::option::weighted(0.3, sig()))
-            .prop_map(|(conv, text, customer, signals)| Op::Customer { conv, text, customer, signals }),
+        12 => (0..CONVS, 0..=TEXTS.len(), any::<bool>(), prop::option::weighted(0.15, attributes()), prop::option::weighted(0.3, sig()))
+            .prop_map(|(conv, text, customer, attributes, signals)| Op::Customer { conv, text, customer, attributes, signals }),
         5 => (0..CONVS, prop::option::of((-0.1f64..1.1).prop_map(four_places)), prop::bool::weighted(0.2))
             .prop_map(|(conv, confidence, resolved)| Op::AiReply { conv, confidence, resolved }),
         3 => (0..CONVS).prop_map(|conv| Op::HandoffRequest { conv }),
@@ -470,6 +535,7 @@ fn to_input(op: &Op, state: &State) -> Input {
             conv,
             text,
             customer,
+            attributes,
             signals,
         } => {
             let text = TEXTS
@@ -484,6 +550,10 @@ fn to_input(op: &Op, state: &State) -> Input {
                     "customer".into(),
                     json!({"id": format!("cust_{conv}"), "name": "Priya Sharma", "email": "priya@example.com"}),
                 );
+            }
+            if let Some(a) = attributes {
+                let customer = m.entry("customer").or_insert_with(|| json!({}));
+                customer["attributes"] = a.value();
             }
             if let Some(s) = signals {
                 let mut sm = Map::new();
@@ -928,7 +998,8 @@ fn check_queue(
 /// A tick when nothing is due (`next_wakeup()` none or later than the engine's `now`) outputs
 /// nothing: everything the engine can do without a tick, it has done.
 fn check_early_tick(sim: &Sim) -> Result<(), TestCaseError> {
-    let now = sim.engine.state().now;
+    // A new engine's `now` is 0, before any time the engine accepts: start from START then.
+    let now = sim.engine.state().now.max(START);
     let wake = sim.engine.next_wakeup();
     if wake.is_none_or(|w| w > now) {
         let early = sim.engine.clone().handle(Input::Tick, now);
@@ -1054,6 +1125,52 @@ proptest! {
         }
         prop_assert_eq!(&uninterrupted[cut..], &continued[..]);
         prop_assert_eq!(state_json(whole.engine.state()), state_json(sim.engine.state()));
+    }
+
+    /// Every accepted input (adversarial attributes included) leaves a state that serialises,
+    /// restores to the same state, and answers every query; its outputs parse back as the
+    /// engine's own JSON; the gauges and the queue page agree with the state.
+    #[test]
+    fn accepted_inputs_leave_a_restorable_readable_state(world in world(), steps in steps()) {
+        run(&world, &steps, |sim, r| {
+            let Ok(outputs) = &r.result else { return Ok(()) };
+            let text = serde_json::to_string(outputs).expect("outputs serialise");
+            let back: Vec<Output> = from_engine_json(&text).map_err(|e| TestCaseError::fail(format!("outputs: {e}")))?;
+            prop_assert_eq!(back.len(), outputs.len());
+            let json = state_json(sim.engine.state());
+            let restored = Engine::restore_json(sim.config.clone(), &json)
+                .map_err(|e| TestCaseError::fail(format!("restore after {:?}: {e}", r.input)))?;
+            prop_assert_eq!(state_json(restored.state()), json);
+            let state = restored.state();
+            for (id, conv) in &state.conversations {
+                let answer = restored.query(&Query::Conversation { conversation_id: id.clone() });
+                let value: Value = from_engine_json(&answer).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(value, serde_json::to_value(conv).unwrap());
+                let holder: Value = from_engine_json(&restored.query(&Query::Holder { conversation_id: id.clone() }))
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(holder["agent_id"].as_str(), conv.agent());
+                if let Some(agent) = conv.agent() {
+                    prop_assert!(restored.may_act(agent, id, Holding::OfferedOrAssigned).is_ok());
+                }
+                prop_assert!(restored.may_act("nobody", id, Holding::OfferedOrAssigned).is_err());
+            }
+            let gauges: Gauges = serde_json::from_str(&restored.query(&Query::Gauges {})).unwrap();
+            prop_assert_eq!(gauges.queue_length, state.queue.len());
+            prop_assert_eq!(gauges.conversations, state.conversations.len());
+            prop_assert_eq!(gauges.outbox, state.outbox.len());
+            prop_assert_eq!(gauges.dead_letters, state.dead_letters.len());
+            prop_assert_eq!(gauges, sim.engine.gauges());
+            let page: Value = serde_json::from_str(&restored.query(&Query::Queue { offset: 1, limit: 3 })).unwrap();
+            let want: Vec<&str> = state.queue.iter().skip(1).take(3).map(|k| k.conversation_id.as_str()).collect();
+            let got: Vec<&str> = page["queue"].as_array().unwrap().iter().map(|e| e["conversation_id"].as_str().unwrap()).collect();
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(page["total"].as_u64(), Some(state.queue.len() as u64));
+            for q in [r#"{"query":"agents"}"#, r#"{"query":"dead_letters","limit":1000}"#] {
+                let answer = restored.query_json(q).expect("a known query");
+                from_engine_json::<Value>(&answer).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            }
+            Ok(())
+        })?;
     }
 
     /// A refused input leaves the state exactly as it was, and names an input path.

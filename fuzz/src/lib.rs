@@ -232,7 +232,7 @@ impl WorldSpec {
             routing += r#", "skills": {"billing": ["agent_0", "agent_1"], "technical": ["agent_2"], "legal": ["agent_3"]}"#;
         }
         let agents = if self.configured_agents {
-            r#", "agents": [{"id": "agent_0", "max_concurrent": 1}, {"id": "agent_1", "skills": {"billing": 3}}, {"id": "agent_2", "max_concurrent": 0}, {"id": "agent_3"}, {"id": "agent_4"}]"#
+            r#", "agents": [{"id": "agent_0", "max_concurrent": 1}, {"id": "agent_1", "skills": {"billing": 3}}, {"id": "agent_2", "max_concurrent": 1}, {"id": "agent_3"}, {"id": "agent_4"}]"#
         } else {
             ""
         };

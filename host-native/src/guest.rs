@@ -65,6 +65,7 @@ struct Exports {
     state: TypedFunc<(), i64>,
     next_wakeup: TypedFunc<(), i64>,
     hours: TypedFunc<i64, i64>,
+    query: TypedFunc<(i32, i32), i64>,
     sign: TypedFunc<SignParams, i64>,
 }
 
@@ -353,6 +354,14 @@ impl Guest {
         })
     }
 
+    /// One query's answer: its work grows with the answer (a page, a conversation), so it runs
+    /// on the flat per-call fuel.
+    pub(crate) fn query(&mut self, query: &str) -> Result<Answer, HostError> {
+        self.call_envelope("handoff_query", &[query.as_bytes()], 0, |g, a| {
+            g.exports.query.call(&mut g.store, (a[0].0, a[0].1))
+        })
+    }
+
     pub(crate) fn sign(
         &mut self,
         secret: &str,
@@ -408,6 +417,7 @@ impl Exports {
             state: func(store, instance, "handoff_state")?,
             next_wakeup: func(store, instance, "handoff_next_wakeup")?,
             hours: func(store, instance, "handoff_hours")?,
+            query: func(store, instance, "handoff_query")?,
             sign: func(store, instance, "handoff_sign")?,
         })
     }

@@ -258,7 +258,7 @@ impl Host {
         now_ms: i64,
     ) -> Result<Vec<Output>, HostError> {
         let json = self.handle_json(input, now_ms)?;
-        serde_json::from_str(&json).map_err(|e| {
+        handoff_core::limits::from_engine_json(&json).map_err(|e| {
             HostError::Abi(format!(
                 "handoff_handle returned outputs that do not parse: {e}"
             ))
@@ -331,11 +331,38 @@ impl Host {
     /// As [`Host::state_json`], and [`HostError::Abi`] when it does not parse.
     pub fn state(&mut self) -> Result<handoff_core::State, HostError> {
         let json = self.state_json()?;
-        serde_json::from_str(&json).map_err(|e| {
+        handoff_core::limits::from_engine_json(&json).map_err(|e| {
             HostError::Abi(format!(
                 "handoff_state returned a state that does not parse: {e}"
             ))
         })
+    }
+
+    /// The answer to one query as the engine's JSON text (`{"query":"queue","limit":50}`: see
+    /// [`handoff_core::query::Query`]). It reads the engine's indexes in the guest and copies only
+    /// the answer out, so it costs what the answer costs, never the whole state.
+    ///
+    /// # Errors
+    /// [`HostError::Input`] with the path (`query.limit`) for a query the engine does not know;
+    /// [`HostError::Trap`]/[`HostError::Abi`] when the module misbehaves.
+    pub fn query_json(&mut self, query: &str) -> Result<String, HostError> {
+        match self.call(|g| g.query(query))? {
+            Answer::Ok(json) => Ok(json),
+            Answer::Err(e) => Err(e.into_host_error(input_error)),
+        }
+    }
+
+    /// The answer to `query`, typed by the caller (`Gauges`, or a `serde_json::Value`).
+    ///
+    /// # Errors
+    /// As [`Host::query_json`], and [`HostError::Abi`] when the answer is not a `T`.
+    pub fn query<T: serde::de::DeserializeOwned>(
+        &mut self,
+        query: &handoff_core::query::Query,
+    ) -> Result<T, HostError> {
+        let json = self.query_json(&query.to_json())?;
+        handoff_core::limits::from_engine_json(&json)
+            .map_err(|e| HostError::Abi(format!("handoff_query returned {json}: {e}")))
     }
 
     /// When the host must send a `tick` next (epoch ms), if anything waits on time.

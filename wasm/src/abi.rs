@@ -167,6 +167,13 @@ pub extern "C" fn handoff_next_wakeup() -> i64 {
     session(|s| s.next_wakeup())
 }
 
+/// `handoff_query(query)`: the answer to one query (see `wasm/README.md`).
+#[no_mangle]
+pub extern "C" fn handoff_query(query_ptr: i32, query_len: i32) -> i64 {
+    let text = with_arg(query_ptr, query_len, |query| session(|s| s.query(query)));
+    result(text)
+}
+
 /// `handoff_hours(at_ms)`: business hours at an instant.
 #[no_mangle]
 pub extern "C" fn handoff_hours(at_ms: i64) -> i64 {

@@ -11,7 +11,7 @@
 //! (`InputError`, `ConfigError`, `RestoreError`, `SigningError`), `path` (the first error's path)
 //! and `errors` (`[{path, message, value?}]`: every error of a configuration, otherwise one).
 
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -59,6 +59,15 @@ fn json_text(value: &JsValue, path: &str) -> Result<String, ErrorBody> {
     if value.is_undefined() {
         return Err(ErrorBody::new(path, "missing: got undefined"));
     }
+    if let Some((at, number)) = non_finite(value, path, NON_FINITE_DEPTH) {
+        return Err(ErrorBody {
+            path: at,
+            message: "expected a finite number: JSON has no NaN or Infinity (JSON.stringify \
+                      would write null)"
+                .into(),
+            value: Some(number.to_string()),
+        });
+    }
     let text: JsValue = JSON::stringify(value)
         .map_err(|e| {
             let why = e
@@ -69,6 +78,34 @@ fn json_text(value: &JsValue, path: &str) -> Result<String, ErrorBody> {
         })?
         .into();
     text.as_string().ok_or_else(not_json)
+}
+
+/// How deep [`non_finite`] looks (deeper values are refused by the engine's own limits anyway).
+const NON_FINITE_DEPTH: usize = 32;
+
+/// The path of the first number in `value` that JSON cannot hold (`NaN`, `Infinity`), and the
+/// number: `JSON.stringify` would write it as `null`, so `confidence: NaN` would silently read as
+/// "no confidence".
+fn non_finite(value: &JsValue, path: &str, depth: usize) -> Option<(String, f64)> {
+    if let Some(n) = value.as_f64() {
+        return (!n.is_finite()).then(|| (path.to_string(), n));
+    }
+    if depth == 0 || !value.is_object() {
+        return None;
+    }
+    if Array::is_array(value) {
+        let items: &Array = value.unchecked_ref();
+        return items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| non_finite(&item, &format!("{path}[{i}]"), depth - 1));
+    }
+    let entries = Object::entries(value.unchecked_ref());
+    entries.iter().find_map(|entry| {
+        let pair: Array = entry.unchecked_into();
+        let key = pair.get(0).as_string()?;
+        non_finite(&pair.get(1), &format!("{path}.{key}"), depth - 1)
+    })
 }
 
 /// A JS number that must be a whole number (epoch ms or s) to be used as an `i64`.
@@ -161,6 +198,24 @@ impl Engine {
     #[wasm_bindgen(js_name = stateJson)]
     pub fn state_json(&self) -> Result<String, JsValue> {
         session::state(&self.inner).map_err(|e| thrown("Error", &Refusal::One(e)))
+    }
+
+    /// The answer to one query (`{query: "queue", limit: 50}`, `{query: "holder",
+    /// conversation_id}`, `{query: "gauges"}`, …; see the README), read from the engine's indexes
+    /// without copying the state. Throws an `InputError` (path `query...`) for an unknown query.
+    #[wasm_bindgen(unchecked_return_type = "any")]
+    pub fn query(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object | string")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query = json_text(&query, "query").map_err(input_error)?;
+        parsed(&self.query_json(&query)?)
+    }
+
+    /// As `query`, JSON text in and out (the bytes a native host gets).
+    #[wasm_bindgen(js_name = queryJson)]
+    pub fn query_json(&self, query: &str) -> Result<String, JsValue> {
+        session::query(&self.inner, query).map_err(input_error)
     }
 
     /// When the host must send a `tick` next (epoch ms), or `undefined` if nothing waits on time.

@@ -237,6 +237,15 @@ pub fn state(engine: &Engine) -> Result<String, ErrorBody> {
     serialised("state", engine.state())
 }
 
+/// The answer to a query given as JSON text (`{"query":"queue","limit":50}`, see
+/// [`handoff_core::query::Query`]), as `serde_json::to_string` writes it.
+///
+/// # Errors
+/// When the text is not a known query (path `query...`).
+pub fn query(engine: &Engine, query: &str) -> Result<String, ErrorBody> {
+    Ok(engine.query_json(query)?)
+}
+
 /// Business hours at `at_ms` as JSON text: `{"open","next_opening","next_closing"}` (each
 /// `next_*` epoch ms or `null`), or `null` when the configuration has no business hours.
 pub fn hours(engine: &Engine, at_ms: i64) -> String {
@@ -355,6 +364,16 @@ impl Session {
             .as_ref()
             .and_then(Engine::next_wakeup)
             .unwrap_or(-1)
+    }
+
+    /// `handoff_query`: the answer to one query (a conversation, who holds it, a page of the
+    /// queue, the agents, the gauges, the dead letters), costing what the answer costs.
+    pub fn query(&self, query_json: Arg<'_>) -> String {
+        let result = match &self.engine {
+            Some(engine) => text("query", query_json).and_then(|q| query(engine, q)),
+            None => Err(ErrorBody::new("engine", NO_ENGINE)),
+        };
+        envelope(result.map_err(Refusal::One))
     }
 
     /// `handoff_hours`: business hours at `at_ms`.
@@ -564,6 +583,41 @@ mod tests {
         let e = error_value(&sign_call(Ok(b"nope-secret"), Ok(b"m"), 1, Ok(b"")));
         assert_eq!(e["path"], "secret");
         assert!(!e.to_string().contains("nope-secret"));
+    }
+
+    #[test]
+    fn queries_answer_like_native_and_errors_name_the_path() {
+        let mut session = Session::new();
+        let q = br#"{"query":"gauges"}"#;
+        assert_eq!(
+            session.query(Ok(q)),
+            format!(r#"{{"error":{{"path":"engine","message":"{NO_ENGINE}"}}}}"#)
+        );
+        session.create(Ok(CONFIG.as_bytes()));
+        session.handle(Ok(AGENT.as_bytes()), NOW);
+        session.handle(Ok(ASK.as_bytes()), NOW);
+        let native = {
+            let mut e = Engine::new(Config::from_json_str(CONFIG).unwrap());
+            e.handle_json(AGENT, NOW).unwrap();
+            e.handle_json(ASK, NOW).unwrap();
+            e
+        };
+        for q in [
+            r#"{"query":"gauges"}"#,
+            r#"{"query":"holder","conversation_id":"conv_1"}"#,
+            r#"{"query":"conversation","conversation_id":"conv_1"}"#,
+            r#"{"query":"queue"}"#,
+            r#"{"query":"agents"}"#,
+        ] {
+            let want = native.query_json(q).unwrap();
+            assert_eq!(session.query(Ok(q.as_bytes())), ok(&want));
+        }
+        assert_eq!(
+            ok_value(&session.query(Ok(br#"{"query":"holder","conversation_id":"conv_1"}"#))),
+            serde_json::json!({"status": "assigned", "agent_id": "agent_1"})
+        );
+        let e = error_value(&session.query(Ok(br#"{"query":"queue","limit":5000}"#)));
+        assert_eq!(e["path"], "query.limit");
     }
 
     #[test]

@@ -167,6 +167,16 @@ impl QueueIndex {
         }
     }
 
+    /// Up to `limit` queued conversations in queue order from the 0-based position `offset`.
+    pub(crate) fn page(&self, offset: usize, limit: usize) -> impl Iterator<Item = &QueueKey> {
+        self.ranked.page(offset, limit)
+    }
+
+    /// How many conversations are queued.
+    pub(crate) fn len(&self) -> usize {
+        self.ranked.len()
+    }
+
     /// The 1-based position of the conversation queued under `key`.
     pub(crate) fn position(&self, key: &QueueKey) -> Option<u32> {
         self.ranked.rank(key).map(|r| r as u32 + 1)

@@ -107,9 +107,23 @@ impl<K: Ord> Ranked<K> {
     }
 
     /// Number of keys.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.len
+    }
+
+    /// Up to `limit` keys in order from the 0-based position `offset`, reached by skipping whole
+    /// blocks (O(b + limit)).
+    pub(crate) fn page(&self, offset: usize, limit: usize) -> impl Iterator<Item = &K> {
+        let mut skip = offset;
+        let mut first = self.blocks.len();
+        for (i, block) in self.blocks.iter().enumerate() {
+            if skip < block.len() {
+                first = i;
+                break;
+            }
+            skip -= block.len();
+        }
+        self.blocks[first..].iter().flatten().skip(skip).take(limit)
     }
 
     /// Keys in order.
@@ -188,6 +202,11 @@ mod tests {
             prop_assert_eq!(ranked.rank(&5000), None);
             let rebuilt: Ranked<u16> = set.iter().copied().collect();
             prop_assert!(rebuilt == ranked);
+            for (offset, limit) in [(0, 10), (1, 700), (511, 3), (512, 2), (set.len(), 5), (set.len() + 9, 5), (3, 0)] {
+                let page: Vec<u16> = ranked.page(offset, limit).copied().collect();
+                let want: Vec<u16> = set.iter().skip(offset).take(limit).copied().collect();
+                prop_assert_eq!(page, want);
+            }
         }
     }
 

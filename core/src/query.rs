@@ -1,0 +1,449 @@
+//! Reads: what a host asks the engine without changing it (a conversation, who holds it, a page
+//! of the queue, the agents, the gauges, the dead letters), each answered from the state's maps
+//! and the routing indexes at a cost that grows with the answer, never with the whole state.
+//!
+//! A host that serves a console or a metrics scraper asks these instead of serialising the whole
+//! state: with 100,000 open conversations the state is tens of megabytes, a queue page is a few
+//! hundred bytes.
+//!
+//! Queries are JSON objects tagged by `"query"`; answers are JSON text, exactly as
+//! `serde_json::to_string` writes them on every host.
+//!
+//! # Example
+//! ```
+//! use handoff_core::{Config, Engine, Input};
+//!
+//! let mut engine = Engine::new(Config::from_json_str(r#"{"handoff": {}}"#)?);
+//! let now = 1_768_213_800_000;
+//! engine.handle_json(r#"{"type":"customer_message","conversation_id":"c1","text":"a human please"}"#, now)?;
+//! assert_eq!(
+//!     engine.query_json(r#"{"query":"queue","limit":10}"#)?,
+//!     r#"{"total":1,"offset":0,"limit":10,"queue":[{"position":1,"conversation_id":"c1","since":1768213800000,"priority":"normal","status":"queued","agent_id":null}]}"#
+//! );
+//! assert_eq!(engine.query_json(r#"{"query":"holder","conversation_id":"c1"}"#)?, r#"{"status":"queued","agent_id":null}"#);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::InputError;
+use crate::index::Index;
+use crate::state::{Agent, Conversation, DeadLetter, Presence, Priority, State, Status};
+
+/// The most entries one page of the queue or of the dead letters holds.
+pub const MAX_PAGE: usize = 1000;
+
+/// Entries in a page when the query does not say.
+pub const DEFAULT_PAGE: usize = 100;
+
+fn default_page() -> usize {
+    DEFAULT_PAGE
+}
+
+/// Something a host asks the engine.
+///
+/// In JSON the kind is the `"query"` field: `{"query": "queue", "limit": 50}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Query {
+    /// One open conversation as the state holds it; `null` when there is none.
+    Conversation {
+        /// Conversation id.
+        conversation_id: String,
+    },
+    /// Where a conversation is and who holds it: `{"status", "agent_id"}` (`agent_id` is the
+    /// agent it is offered or assigned to, else `null`); `null` when there is no such conversation.
+    Holder {
+        /// Conversation id.
+        conversation_id: String,
+    },
+    /// Whether an agent may act on a conversation: `{"allowed": true}`, or `{"allowed": false,
+    /// "reason": …}`. Hosts that let agents act through their own tokens check this first.
+    MayAct {
+        /// The agent.
+        agent_id: String,
+        /// The conversation.
+        conversation_id: String,
+        /// What the agent must hold.
+        needs: Holding,
+    },
+    /// A page of the queue in queue order: `{"total", "offset", "limit", "queue": [{"position",
+    /// "conversation_id", "since", "priority", "status", "agent_id"}]}`.
+    Queue {
+        /// Entries to skip (0: from the front).
+        #[serde(default)]
+        offset: usize,
+        /// Entries at most (1 to [`MAX_PAGE`], default [`DEFAULT_PAGE`]).
+        #[serde(default = "default_page")]
+        limit: usize,
+    },
+    /// Every agent the engine knows: `{"agents": [...]}`.
+    Agents {},
+    /// Counts for metrics: `{"queue_length", "conversations", "agents_online", "outbox",
+    /// "dead_letters"}`.
+    Gauges {},
+    /// A page of the dead letters, oldest delivery id first: `{"total", "offset", "limit",
+    /// "dead_letters": [...]}`.
+    DeadLetters {
+        /// Entries to skip.
+        #[serde(default)]
+        offset: usize,
+        /// Entries at most (1 to [`MAX_PAGE`], default [`DEFAULT_PAGE`]).
+        #[serde(default = "default_page")]
+        limit: usize,
+    },
+}
+
+/// What an agent must hold for [`Query::MayAct`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holding {
+    /// The conversation is offered to the agent (accept, decline).
+    Offered,
+    /// The conversation is assigned to the agent (reply, close).
+    Assigned,
+    /// Either (read it, follow its events).
+    OfferedOrAssigned,
+}
+
+impl Query {
+    /// The query as JSON text (`{"query":"queue","offset":0,"limit":100}`), as
+    /// [`Query::from_json_str`] reads it.
+    pub fn to_json(&self) -> String {
+        let value = match self {
+            Query::Conversation { conversation_id } => {
+                json!({"query": "conversation", "conversation_id": conversation_id})
+            }
+            Query::Holder { conversation_id } => {
+                json!({"query": "holder", "conversation_id": conversation_id})
+            }
+            Query::MayAct {
+                agent_id,
+                conversation_id,
+                needs,
+            } => json!({"query": "may_act", "agent_id": agent_id,
+                        "conversation_id": conversation_id, "needs": needs}),
+            Query::Queue { offset, limit } => {
+                json!({"query": "queue", "offset": offset, "limit": limit})
+            }
+            Query::Agents {} => json!({"query": "agents"}),
+            Query::Gauges {} => json!({"query": "gauges"}),
+            Query::DeadLetters { offset, limit } => {
+                json!({"query": "dead_letters", "offset": offset, "limit": limit})
+            }
+        };
+        value.to_string()
+    }
+
+    /// Parses a query from JSON text.
+    ///
+    /// # Errors
+    /// An [`InputError`] naming the path (`query.limit`) when the text is not a known query.
+    pub fn from_json_str(text: &str) -> Result<Query, InputError> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| InputError::new("query", format!("not valid JSON: {e}")))?;
+        let Value::Object(mut fields) = value else {
+            return Err(InputError::with_value(
+                "query",
+                "expected an object with a \"query\"",
+                &value,
+            ));
+        };
+        let kind = match fields.remove("query") {
+            Some(Value::String(kind)) => kind,
+            Some(other) => {
+                return Err(InputError::with_value(
+                    "query.query",
+                    "expected a string",
+                    &other,
+                ))
+            }
+            None => return Err(InputError::new("query.query", "missing field \"query\"")),
+        };
+        // `{"query": kind, ...fields}` is read as serde's `{kind: {...fields}}`, so errors keep
+        // their paths (`may_act.needs` -> `query.needs`).
+        let mut tagged = serde_json::Map::new();
+        tagged.insert(kind, Value::Object(fields));
+        let query: Query =
+            serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let missing = message
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next());
+                let path = match (path.split_once('.'), missing) {
+                    (Some((_, rest)), _) if !rest.is_empty() => format!("query.{rest}"),
+                    // In the query's own fields (not the kind): name the missing one.
+                    (None, Some(field)) if path != "." => format!("query.{field}"),
+                    _ => "query.query".to_string(),
+                };
+                InputError::new(path, message)
+            })?;
+        match &query {
+            Query::Queue { limit, .. } | Query::DeadLetters { limit, .. }
+                if !(1..=MAX_PAGE).contains(limit) =>
+            {
+                Err(InputError::with_value(
+                    "query.limit",
+                    format!("expected 1 to {MAX_PAGE}"),
+                    &Value::from(*limit),
+                ))
+            }
+            _ => Ok(query),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HolderAnswer<'a> {
+    status: &'static str,
+    agent_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct MayActAnswer {
+    allowed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct QueueEntry<'a> {
+    position: usize,
+    conversation_id: &'a str,
+    since: i64,
+    priority: Option<Priority>,
+    status: Option<&'static str>,
+    agent_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct QueuePage<'a> {
+    total: usize,
+    offset: usize,
+    limit: usize,
+    queue: Vec<QueueEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Agents<'a> {
+    agents: Vec<&'a Agent>,
+}
+
+/// Counts for metrics, each read in O(1) from the state's maps, but `agents_online` (one pass
+/// over the agents, who are few).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gauges {
+    /// Conversations waiting in the queue.
+    pub queue_length: usize,
+    /// Open conversations.
+    pub conversations: usize,
+    /// Agents online.
+    pub agents_online: usize,
+    /// Deliveries not yet acknowledged.
+    pub outbox: usize,
+    /// Dead letters.
+    pub dead_letters: usize,
+}
+
+#[derive(Serialize)]
+struct DeadLetterPage<'a> {
+    total: usize,
+    offset: usize,
+    limit: usize,
+    dead_letters: Vec<&'a DeadLetter>,
+}
+
+/// The name of a status as the state writes it (`"offered"`).
+pub(crate) fn status_name(status: &Status) -> &'static str {
+    match status {
+        Status::Ai => "ai",
+        Status::Queued => "queued",
+        Status::Offered { .. } => "offered",
+        Status::Assigned { .. } => "assigned",
+        Status::CollectingCallback => "collecting_callback",
+        Status::CallbackScheduled { .. } => "callback_scheduled",
+        Status::CallbackRequested => "callback_requested",
+    }
+}
+
+/// Whether `agent` may act on `conversation` holding `needs`; the reason when not.
+pub(crate) fn may_act(
+    conversation: Option<&Conversation>,
+    conversation_id: &str,
+    agent: &str,
+    needs: Holding,
+) -> Result<(), String> {
+    let (offered, assigned) = match conversation.map(|c| &c.status) {
+        Some(Status::Offered { agent_id, .. }) if agent_id == agent => (true, false),
+        Some(Status::Assigned { agent_id, .. }) if agent_id == agent => (false, true),
+        _ => (false, false),
+    };
+    let allowed = match needs {
+        Holding::Offered => offered,
+        Holding::Assigned => assigned,
+        Holding::OfferedOrAssigned => offered || assigned,
+    };
+    if allowed {
+        return Ok(());
+    }
+    let wanted = match needs {
+        Holding::Offered => "offered to",
+        Holding::Assigned => "assigned to",
+        Holding::OfferedOrAssigned => "offered or assigned to",
+    };
+    Err(format!(
+        "conversation {conversation_id} is not {wanted} agent {agent}"
+    ))
+}
+
+/// The counts of [`Query::Gauges`].
+pub(crate) fn gauges(state: &State, index: &Index) -> Gauges {
+    Gauges {
+        queue_length: index.queue.len(),
+        conversations: state.conversations.len(),
+        agents_online: state
+            .agents
+            .values()
+            .filter(|a| a.status == Presence::Online)
+            .count(),
+        outbox: state.outbox.len(),
+        dead_letters: state.dead_letters.len(),
+    }
+}
+
+/// The answer to `query` as JSON text.
+pub(crate) fn answer(state: &State, index: &Index, query: &Query) -> String {
+    let text = match query {
+        Query::Conversation { conversation_id } => {
+            serde_json::to_string(&state.conversations.get(conversation_id))
+        }
+        Query::Holder { conversation_id } => {
+            let holder = state
+                .conversations
+                .get(conversation_id)
+                .map(|c| HolderAnswer {
+                    status: status_name(&c.status),
+                    agent_id: c.agent(),
+                });
+            serde_json::to_string(&holder)
+        }
+        Query::MayAct {
+            agent_id,
+            conversation_id,
+            needs,
+        } => {
+            let conversation = state.conversations.get(conversation_id);
+            let reason = may_act(conversation, conversation_id, agent_id, *needs).err();
+            serde_json::to_string(&MayActAnswer {
+                allowed: reason.is_none(),
+                reason,
+            })
+        }
+        Query::Queue { offset, limit } => {
+            let queue = index
+                .queue
+                .page(*offset, *limit)
+                .enumerate()
+                .map(|(i, key)| {
+                    let conv = state.conversations.get(&key.conversation_id);
+                    QueueEntry {
+                        position: offset + i + 1,
+                        conversation_id: &key.conversation_id,
+                        since: key.since,
+                        priority: conv.map(|c| c.priority),
+                        status: conv.map(|c| status_name(&c.status)),
+                        agent_id: conv.and_then(Conversation::agent),
+                    }
+                })
+                .collect();
+            serde_json::to_string(&QueuePage {
+                total: index.queue.len(),
+                offset: *offset,
+                limit: *limit,
+                queue,
+            })
+        }
+        Query::Agents {} => serde_json::to_string(&Agents {
+            agents: state.agents.values().collect(),
+        }),
+        Query::Gauges {} => serde_json::to_string(&gauges(state, index)),
+        Query::DeadLetters { offset, limit } => serde_json::to_string(&DeadLetterPage {
+            total: state.dead_letters.len(),
+            offset: *offset,
+            limit: *limit,
+            dead_letters: state
+                .dead_letters
+                .values()
+                .skip(*offset)
+                .take(*limit)
+                .collect(),
+        }),
+    };
+    // Every answer is made of strings, numbers and the state's own serialisable parts.
+    text.unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_parse_with_defaults_and_paths() {
+        assert_eq!(
+            Query::from_json_str(r#"{"query":"queue"}"#).unwrap(),
+            Query::Queue {
+                offset: 0,
+                limit: DEFAULT_PAGE
+            }
+        );
+        let e = Query::from_json_str(r#"{"query":"queue","limit":0}"#).unwrap_err();
+        assert_eq!(e.path, "query.limit");
+        let e = Query::from_json_str(r#"{"query":"queue","limt":5}"#).unwrap_err();
+        assert!(e.message.contains("unknown field"), "{e}");
+        let e = Query::from_json_str(r#"{"query":"qeue"}"#).unwrap_err();
+        assert!(e.message.contains("unknown variant"), "{e}");
+        assert_eq!(e.path, "query.query");
+        assert_eq!(
+            Query::from_json_str(r#"{"query":"gauges"}"#).unwrap(),
+            Query::Gauges {}
+        );
+        let e = Query::from_json_str(r#"{"query":"agents","x":1}"#).unwrap_err();
+        assert_eq!(e.path, "query.x");
+        let e = Query::from_json_str(
+            r#"{"query":"may_act","agent_id":"a","conversation_id":"c","needs":"held"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "query.needs");
+        let e = Query::from_json_str(r#"{"query":"holder"}"#).unwrap_err();
+        assert_eq!(e.path, "query.conversation_id");
+        for q in [
+            Query::Conversation {
+                conversation_id: "c".into(),
+            },
+            Query::Holder {
+                conversation_id: "c".into(),
+            },
+            Query::MayAct {
+                agent_id: "a".into(),
+                conversation_id: "c".into(),
+                needs: Holding::OfferedOrAssigned,
+            },
+            Query::Queue {
+                offset: 3,
+                limit: 7,
+            },
+            Query::Agents {},
+            Query::Gauges {},
+            Query::DeadLetters {
+                offset: 0,
+                limit: 1,
+            },
+        ] {
+            assert_eq!(Query::from_json_str(&q.to_json()).unwrap(), q);
+        }
+        let e = Query::from_json_str("[").unwrap_err();
+        assert_eq!(e.path, "query");
+    }
+}

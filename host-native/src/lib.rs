@@ -28,6 +28,17 @@
 //! time (`cargo xtask wasm` builds it); without one the crate still builds, and
 //! [`Runtime::embedded`] returns [`HostError::NotBuilt`].
 //!
+//! ## The compiled-module cache
+//!
+//! Compiling the module with Cranelift takes about two seconds. [`Runtime::locate_cached`] and
+//! [`Runtime::compile`] take a cache directory: the first start writes the machine code there
+//! (`<dir>/<key>.cwasm`, the key a SHA-256 of the wasm bytes and of wasmtime's version and
+//! settings), later ones load it in a fraction of a second. [`Runtime::default_cache_dir`] is
+//! `$HANDOFF_CACHE_DIR`, else `$XDG_CACHE_HOME/handoff`, else `~/.cache/handoff`.
+//! [`Runtime::origin`] says whether the code was compiled or loaded; an entry that is damaged is
+//! deleted and the module compiled again, and a cache that cannot be used is only logged
+//! ([`Runtime::cache_problem`]). [`Runtime::locate`] and the other constructors do not cache.
+//!
 //! # Example
 //!
 //! Embedding the engine in another Rust program (add `handoff-native` and `handoff-core` as
@@ -72,7 +83,9 @@
 //! # Ok(())
 //! # }
 //! ```
-#![forbid(unsafe_code)]
+// One `unsafe` block loads compiled machine code from the module cache, with its safety argument
+// (`runtime.rs`, module `cache`); another asks the OS for the user id that cache must belong to.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod cadence;
@@ -86,7 +99,7 @@ pub mod serve;
 
 pub use error::{HostError, Trap};
 pub use host::{Host, InputJson};
-pub use runtime::{Limits, Runtime, ABI_VERSION, WASM_ENV};
+pub use runtime::{Limits, ModuleOrigin, Runtime, ABI_VERSION, CACHE_DIR_ENV, WASM_ENV};
 
 /// The wasmtime this crate runs on, for embedders that want to share its types.
 pub use wasmtime;

@@ -7,6 +7,7 @@
 //! skip, locally or under `CI=true`).
 
 mod abi;
+mod cache;
 mod cli;
 mod common;
 mod conformance;

@@ -34,6 +34,13 @@ struct Cli {
     /// Fuel (about one unit per wasm instruction) each engine call may use before it is stopped.
     #[arg(long, global = true, value_name = "N", default_value_t = Limits::DEFAULT_FUEL)]
     fuel: u64,
+    /// Where the compiled module is cached, so later starts skip compiling it (default:
+    /// $HANDOFF_CACHE_DIR, else $XDG_CACHE_HOME/handoff, else ~/.cache/handoff).
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile the module on every start; read and write no cache.
+    #[arg(long, global = true, conflicts_with = "cache_dir")]
+    no_cache: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -115,6 +122,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let module = Module {
         wasm: cli.wasm,
         fuel: cli.fuel,
+        cache_dir: if cli.no_cache {
+            None
+        } else {
+            cli.cache_dir.or_else(Runtime::default_cache_dir)
+        },
     };
     let mut out = Out::new();
     match cli.command {
@@ -133,11 +145,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 struct Module {
     wasm: Option<PathBuf>,
     fuel: u64,
+    /// The compiled-module cache (none: compile every time).
+    cache_dir: Option<PathBuf>,
 }
 
 impl Module {
     fn runtime(&self) -> Result<Runtime, Failure> {
-        let runtime = Runtime::locate(self.wasm.as_deref())?;
+        let runtime = Runtime::locate_cached(self.wasm.as_deref(), self.cache_dir.as_deref())?;
         if self.fuel == Limits::DEFAULT_FUEL {
             return Ok(runtime);
         }

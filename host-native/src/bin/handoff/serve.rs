@@ -57,6 +57,12 @@ pub fn run(module: &Module, args: Args) -> Result<ExitCode, Failure> {
     init_logs();
     let config = read(&args.config)?;
     let runtime = module.runtime()?;
+    tracing::info!(
+        source = runtime.source(),
+        origin = ?runtime.origin(),
+        cache = %runtime.cache_file().map_or("none".into(), |p| p.display().to_string()),
+        "engine module ready"
+    );
     let mut problems = false;
     if config_errors(&runtime, &args.config, &config)? {
         problems = true;

@@ -1,17 +1,26 @@
 //! [`SqliteStore`]: the [`Store`] in one SQLite file (WAL, `synchronous=FULL`).
+//!
+//! Pruning (the [`Store`] contract): each snapshot write keeps the newest two snapshots and, in
+//! the same transaction, deletes the journal entries up to the older one and the outbox rows of
+//! finished deliveries that only those entries refer to. The file keeps its size (SQLite reuses
+//! the freed pages) instead of growing with every message.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::de::IgnoredAny;
 
 use super::store::{Batch, JournalEntry, Loaded, Snapshot, Store, StoreError};
 
 /// The schema version this build writes (`meta.schema`).
 const SCHEMA: &str = "1";
 
-/// Snapshots kept; older ones are deleted when a new one is written (the journal is kept whole).
-const SNAPSHOTS_KEPT: i64 = 3;
+/// Snapshots kept: the newest and the one before it. Older ones are deleted when a new one is
+/// written, and the journal up to the older kept one (so either kept snapshot, with the journal
+/// after it, rebuilds the same state: a spare if the newest cannot be restored).
+const SNAPSHOTS_KEPT: i64 = 2;
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,6 +46,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     result_seq INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_delivery ON outbox (delivery_id, attempt);
+CREATE TEMP TABLE IF NOT EXISTS owed (delivery_id TEXT PRIMARY KEY);
 ";
 
 /// The store in one SQLite file: journal, snapshots and outbox tables.
@@ -137,7 +147,43 @@ impl SqliteStore {
     }
 }
 
-fn write_snapshot(tx: &rusqlite::Transaction<'_>, seq: i64, state: &str) -> rusqlite::Result<()> {
+/// What a snapshot write pruned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pruned {
+    /// Journal entries up to this `seq` are gone (the oldest kept snapshot's).
+    upto: i64,
+    /// Journal rows deleted.
+    journal: usize,
+    /// Outbox rows deleted.
+    outbox: usize,
+}
+
+/// The deliveries the engine still owes, by id, as its state JSON lists them: `outbox` (in
+/// flight or waiting for a retry) and `dead_letters` (may be redriven). `None` when the state
+/// has no `outbox` object: then nothing is known to be finished and no outbox row is deleted.
+fn owed(state: &str) -> Option<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Owed {
+        outbox: BTreeMap<String, IgnoredAny>,
+        #[serde(default)]
+        dead_letters: BTreeMap<String, IgnoredAny>,
+    }
+    let owed: Owed = serde_json::from_str(state).ok()?;
+    Some(
+        owed.outbox
+            .into_keys()
+            .chain(owed.dead_letters.into_keys())
+            .collect(),
+    )
+}
+
+/// Writes the snapshot, keeps the newest [`SNAPSHOTS_KEPT`], and prunes what the oldest kept one
+/// covers (see the [`Store`] docs), all in `tx`.
+fn write_snapshot(
+    tx: &rusqlite::Transaction<'_>,
+    seq: i64,
+    state: &str,
+) -> rusqlite::Result<Pruned> {
     tx.execute(
         "INSERT OR REPLACE INTO snapshots (seq, state, taken_at) VALUES (?1, ?2, ?3)",
         params![seq, state, epoch_ms()],
@@ -147,7 +193,45 @@ fn write_snapshot(tx: &rusqlite::Transaction<'_>, seq: i64, state: &str) -> rusq
          (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?1)",
         [SNAPSHOTS_KEPT],
     )?;
-    Ok(())
+    let upto: i64 = tx.query_row("SELECT MIN(seq) FROM snapshots", [], |r| r.get(0))?;
+    let journal = tx.execute("DELETE FROM journal WHERE seq <= ?1", [upto])?;
+    let outbox = match owed(state) {
+        Some(ids) => {
+            tx.execute("DELETE FROM temp.owed", [])?;
+            {
+                let mut insert =
+                    tx.prepare_cached("INSERT OR IGNORE INTO temp.owed (delivery_id) VALUES (?1)")?;
+                for id in &ids {
+                    insert.execute([id])?;
+                }
+            }
+            let deleted = tx.execute(
+                "DELETE FROM outbox WHERE journal_seq <= ?1 \
+                 AND (result_seq IS NULL OR result_seq <= ?1) \
+                 AND delivery_id NOT IN (SELECT delivery_id FROM temp.owed)",
+                [upto],
+            )?;
+            tx.execute("DELETE FROM temp.owed", [])?;
+            deleted
+        }
+        None => 0,
+    };
+    Ok(Pruned {
+        upto,
+        journal,
+        outbox,
+    })
+}
+
+fn log_pruned(pruned: Pruned) {
+    if pruned.journal > 0 || pruned.outbox > 0 {
+        tracing::debug!(
+            upto = pruned.upto,
+            journal = pruned.journal,
+            outbox = pruned.outbox,
+            "journal pruned"
+        );
+    }
 }
 
 impl Store for SqliteStore {
@@ -192,10 +276,14 @@ impl Store for SqliteStore {
             message: e.to_string(),
         };
         let tx = self.conn.transaction().map_err(db)?;
+        // After pruning the journal may be empty: number on from the newest snapshot too.
         let mut seq: i64 = tx
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM journal), \
+                            (SELECT COALESCE(MAX(seq), 0) FROM snapshots))",
+                [],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         let recorded_at = epoch_ms();
         {
@@ -234,10 +322,14 @@ impl Store for SqliteStore {
                 }
             }
         }
-        if let Some(state) = &batch.snapshot {
-            write_snapshot(&tx, seq, state).map_err(db)?;
-        }
+        let pruned = match &batch.snapshot {
+            Some(state) => Some(write_snapshot(&tx, seq, state).map_err(db)?),
+            None => None,
+        };
         tx.commit().map_err(db)?;
+        if let Some(p) = pruned {
+            log_pruned(p);
+        }
         Ok(seq)
     }
 
@@ -248,8 +340,10 @@ impl Store for SqliteStore {
             message: e.to_string(),
         };
         let tx = self.conn.transaction().map_err(db)?;
-        write_snapshot(&tx, seq, state).map_err(db)?;
-        tx.commit().map_err(db)
+        let pruned = write_snapshot(&tx, seq, state).map_err(db)?;
+        tx.commit().map_err(db)?;
+        log_pruned(pruned);
+        Ok(())
     }
 
     fn describe(&self) -> String {
@@ -323,7 +417,8 @@ mod tests {
         assert_eq!(loaded.tail.len(), 1);
         assert_eq!(loaded.tail[0].seq, 3);
         assert_eq!(loaded.tail[0].now_ms, 3);
-        assert_eq!(store.journal_len().expect("len"), 3);
+        // Entries 1 and 2 are in the snapshot, so they were pruned with it.
+        assert_eq!(store.journal_len().expect("len"), 1);
         let status: Option<i64> = store
             .conn
             .query_row(
@@ -333,5 +428,190 @@ mod tests {
             )
             .expect("row");
         assert_eq!(status, Some(200));
+    }
+
+    fn count(store: &SqliteStore, sql: &str) -> i64 {
+        store.conn.query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+
+    fn batch(from: i64, n: i64, snapshot: Option<String>) -> Batch {
+        Batch {
+            entries: (from..from + n).map(entry).collect(),
+            snapshot,
+        }
+    }
+
+    #[test]
+    fn snapshots_prune_the_journal_they_cover_and_the_numbering_goes_on() {
+        let path = temp("prune");
+        let mut store = SqliteStore::open(&path).expect("open");
+        // The first snapshot covers everything: the journal is left empty...
+        assert_eq!(
+            store
+                .commit(&batch(1, 5, Some("{\"s\":5}".into())))
+                .expect("commit"),
+            5
+        );
+        assert_eq!(store.journal_len().expect("len"), 0);
+        // ...and the next entry is still number 6, not 1 again.
+        assert_eq!(store.commit(&batch(6, 1, None)).expect("commit"), 6);
+        // Many inputs, a snapshot every 100: the journal never holds more than the entries since
+        // the older of the two kept snapshots.
+        let mut last = 6;
+        for round in 0..20 {
+            last = store
+                .commit(&batch(last + 1, 100, Some(format!("{{\"s\":{round}}}"))))
+                .expect("commit");
+            assert!(store.journal_len().expect("len") <= 101, "round {round}");
+            assert_eq!(count(&store, "SELECT COUNT(*) FROM snapshots"), 2);
+        }
+        assert_eq!(last, 2006);
+        assert_eq!(store.journal_len().expect("len"), 100);
+        assert_eq!(count(&store, "SELECT MIN(seq) FROM journal"), 1907);
+        // Entries after the newest snapshot stay until a snapshot covers them.
+        assert_eq!(store.commit(&batch(2007, 3, None)).expect("commit"), 2009);
+        store.snapshot(2009, "{\"s\":\"final\"}").expect("snapshot");
+        assert_eq!(count(&store, "SELECT MIN(seq) FROM journal"), 2007);
+        // States without an "outbox" object say nothing about deliveries: no outbox row went.
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM outbox"), 2009);
+        drop(store);
+        let mut store = SqliteStore::open(&path).expect("reopen");
+        let loaded = store.load().expect("load");
+        assert_eq!(
+            loaded.snapshot.map(|s| (s.seq, s.state)),
+            Some((2009, "{\"s\":\"final\"}".to_string()))
+        );
+        assert!(loaded.tail.is_empty());
+        assert_eq!(store.commit(&batch(2010, 1, None)).expect("commit"), 2010);
+        assert_eq!(store.load().expect("load").tail[0].seq, 2010);
+    }
+
+    /// Entry `n` reports `status` for delivery `id` (and hands nothing out).
+    fn result(n: i64, id: &str, status: Option<i64>) -> NewEntry {
+        NewEntry {
+            now_ms: n,
+            input: format!("{{\"type\":\"delivery_result\",\"n\":{n}}}"),
+            deliveries: Vec::new(),
+            result: Some(OutboxResult {
+                delivery_id: id.into(),
+                status,
+                error: status.is_none().then(|| "timeout".to_string()),
+            }),
+        }
+    }
+
+    /// Entry `n` hands out `attempt` of delivery `id`.
+    fn hand_out(n: i64, id: &str, attempt: i64) -> NewEntry {
+        NewEntry {
+            now_ms: n,
+            input: format!("{{\"type\":\"tick\",\"n\":{n}}}"),
+            deliveries: vec![OutboxRow {
+                delivery_id: id.into(),
+                attempt,
+                output: "{}".into(),
+            }],
+            result: None,
+        }
+    }
+
+    /// A state owing `outbox` (in flight or waiting) and `dead` (dead letters).
+    fn state(outbox: &[&str], dead: &[&str]) -> String {
+        let map = |ids: &[&str]| -> serde_json::Map<String, serde_json::Value> {
+            ids.iter()
+                .map(|id| (id.to_string(), serde_json::json!({"delivery": {}})))
+                .collect()
+        };
+        serde_json::json!({"version": 1, "conversations": {}, "outbox": map(outbox),
+                           "dead_letters": map(dead)})
+        .to_string()
+    }
+
+    fn rows(store: &SqliteStore) -> Vec<(String, i64)> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT delivery_id, attempt FROM outbox ORDER BY delivery_id, attempt")
+            .expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .expect("rows")
+    }
+
+    fn ids(rows: &[(&str, i64)]) -> Vec<(String, i64)> {
+        rows.iter().map(|(id, a)| (id.to_string(), *a)).collect()
+    }
+
+    #[test]
+    fn pruning_keeps_every_outbox_row_of_a_delivery_in_flight_waiting_or_dead_lettered() {
+        let path = temp("prune-outbox");
+        let mut store = SqliteStore::open(&path).expect("open");
+        // 1-4 hand out d1..d4.
+        store
+            .commit(&Batch {
+                entries: (1..=4).map(|n| hand_out(n, &format!("d{n}"), 1)).collect(),
+                snapshot: None,
+            })
+            .expect("commit");
+        // 5-7: d1 delivered, d2 failed (a retry waits), d3 gone (dead letter); d4 stays in
+        // flight. 8 hands out d5 and 9 d6. Snapshot at 9.
+        let seq = store
+            .commit(&Batch {
+                entries: vec![
+                    result(5, "d1", Some(200)),
+                    result(6, "d2", Some(500)),
+                    result(7, "d3", Some(410)),
+                    hand_out(8, "d5", 1),
+                    hand_out(9, "d6", 1),
+                ],
+                snapshot: Some(state(&["d2", "d4", "d5", "d6"], &["d3"])),
+            })
+            .expect("commit");
+        assert_eq!(seq, 9);
+        assert_eq!(store.journal_len().expect("len"), 0);
+        // Only d1 is finished: its row goes; the rows of the waiting, dead and in-flight ones
+        // stay although every entry they belong to was pruned.
+        let mut kept = vec![("d2", 1), ("d3", 1), ("d4", 1), ("d5", 1), ("d6", 1)];
+        assert_eq!(rows(&store), ids(&kept));
+
+        // 10: d5 delivered; 11: d6 handed out again (the host restarted, attempt 1 never got a
+        // result). Snapshot at 11; the older kept snapshot (9) is the horizon.
+        store
+            .commit(&Batch {
+                entries: vec![result(10, "d5", Some(204)), hand_out(11, "d6", 2)],
+                snapshot: Some(state(&["d2", "d4", "d6"], &["d3"])),
+            })
+            .expect("commit");
+        // d5 is finished, but its result is in entry 10, after the horizon: kept for now.
+        kept.push(("d6", 2));
+        kept.sort_unstable();
+        assert_eq!(rows(&store), ids(&kept));
+
+        // 12: d6's second attempt delivered. Snapshot at 12; horizon 11.
+        store
+            .commit(&Batch {
+                entries: vec![result(12, "d6", Some(200))],
+                snapshot: Some(state(&["d2", "d4"], &["d3"])),
+            })
+            .expect("commit");
+        // d5 goes now, and so does d6's first attempt (no result, but d6 is finished). d6's
+        // second attempt was reported in entry 12, after the horizon: kept.
+        assert_eq!(
+            rows(&store),
+            ids(&[("d2", 1), ("d3", 1), ("d4", 1), ("d6", 2)])
+        );
+        assert_eq!(count(&store, "SELECT MIN(seq) FROM journal"), 12);
+        // The in-flight row still takes its result.
+        store
+            .commit(&Batch {
+                entries: vec![result(13, "d4", Some(200))],
+                snapshot: None,
+            })
+            .expect("commit");
+        assert_eq!(
+            count(
+                &store,
+                "SELECT status FROM outbox WHERE delivery_id = 'd4' AND result_seq = 13"
+            ),
+            200
+        );
     }
 }

@@ -14,6 +14,25 @@
 //! atomically and durably. The service commits BEFORE it answers any request of the batch and
 //! BEFORE it performs any delivery of it (group commit: one transaction, one fsync, per batch).
 //!
+//! # Pruning: what a snapshot makes redundant is deleted
+//! Without pruning the journal grows by every input forever (about 520 bytes a message). So
+//! every snapshot write ([`Store::commit`] of a batch with a snapshot, [`Store::snapshot`])
+//! prunes, in the same transaction as the snapshot (all or nothing):
+//! - **Snapshots**: the newest is always kept; a store may keep a few before it (SQLite: one).
+//!   Call the oldest kept one's `seq` the *horizon*.
+//! - **Journal**: every entry with `seq <=` the horizon is deleted. The kept snapshots include
+//!   them, and [`Store::load`] never returns them (it replays after the newest snapshot). The
+//!   journal thus holds only the entries since the oldest kept snapshot.
+//! - **Outbox rows** are deleted only when they belong to pruned entries alone (the entry that
+//!   handed the attempt out, and the one that reported its result if any, both `<=` the
+//!   horizon) AND the delivery is finished: the state being written no longer owes it, i.e. its
+//!   id is neither under `outbox` (in flight, or waiting for a retry) nor under `dead_letters`
+//!   (it may be redriven) of the state JSON. Rows of a delivery in flight, waiting or
+//!   dead-lettered are never deleted, however old; a state without an `outbox` object deletes
+//!   no outbox row.
+//! - **Numbering** goes on: the next entry's `seq` is one more than the last ever written (the
+//!   newest snapshot's `seq` counts), even when pruning left the journal empty.
+//!
 //! # Several processes on one database (PostgreSQL, designed, not implemented)
 //! The trait is what a shared PostgreSQL store would implement for scale-out, with these rules:
 //! - The unit of ownership is one engine (a tenant). Each row carries a `tenant` column; the
@@ -138,16 +157,22 @@ pub trait Store: Send {
     fn load(&mut self) -> Result<Loaded, StoreError>;
 
     /// Appends the batch's entries (numbered after the last one), its outbox rows and results,
-    /// and its snapshot, in ONE durable transaction; returns the `seq` of the last entry.
+    /// and its snapshot, in ONE durable transaction; returns the `seq` of the last entry. With a
+    /// snapshot it also prunes, in that transaction (see [Pruning]).
+    ///
+    /// [Pruning]: self#pruning-what-a-snapshot-makes-redundant-is-deleted
     ///
     /// # Errors
     /// [`StoreError`] when it could not be written; then nothing of the batch was written.
     fn commit(&mut self, batch: &Batch) -> Result<i64, StoreError>;
 
-    /// Writes a snapshot of the state after journal entry `seq`.
+    /// Writes a snapshot of the state after journal entry `seq` (the last one written) and prunes
+    /// in the same transaction (see [Pruning]).
+    ///
+    /// [Pruning]: self#pruning-what-a-snapshot-makes-redundant-is-deleted
     ///
     /// # Errors
-    /// [`StoreError`] when it could not be written.
+    /// [`StoreError`] when it could not be written; then nothing was written or pruned.
     fn snapshot(&mut self, seq: i64, state: &str) -> Result<(), StoreError>;
 
     /// Where the data is, for messages (never with credentials).

@@ -9,4 +9,5 @@ mod conversation;
 mod faults;
 mod integrations;
 mod requests;
+mod storage;
 mod support;

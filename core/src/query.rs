@@ -233,7 +233,7 @@ struct Agents<'a> {
 
 /// Counts for metrics, each read in O(1) from the state's maps, but `agents_online` (one pass
 /// over the agents, who are few).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gauges {
     /// Conversations waiting in the queue.
     pub queue_length: usize,

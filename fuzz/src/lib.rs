@@ -11,6 +11,8 @@ use handoff_core::input::{
     ConversationClosed, Customer, CustomerMessage, DeliveryResult, EnableWebhook, HandoffRequest,
     RedriveDelivery, Signals,
 };
+use handoff_core::limits::{from_engine_json, MAX_ATTRIBUTES_BYTES};
+use handoff_core::query::Query;
 use handoff_core::state::{Presence, State, Status};
 use handoff_core::{Config, Engine, Input, InputError, Output, MAX_TEXT_BYTES};
 
@@ -80,16 +82,58 @@ pub fn busy_engine() -> Engine {
     .clone()
 }
 
-/// Handles `input`; asserts that an error names an input path and leaves the state unchanged.
+/// Handles `input`; asserts that an error names an input path and leaves the state unchanged,
+/// and that an accepted input leaves a state that serialises, restores and answers queries.
 pub fn handle_checked(engine: &mut Engine, input: Input, now: i64) -> Option<Vec<Output>> {
     let before = engine.state().clone();
     match engine.handle(input, now) {
-        Ok(out) => Some(out),
+        Ok(out) => {
+            check_restorable_and_readable(engine, &out);
+            Some(out)
+        }
         Err(e) => {
             check_input_error(&e);
             assert!(engine.state() == &before, "state changed on {e}");
             None
         }
+    }
+}
+
+/// The invariant of the review's finding ("one request bricks the service"): every accepted
+/// input leaves a state that serialises, restores to the same state, and answers every query;
+/// its outputs parse back as the engine's own JSON.
+pub fn check_restorable_and_readable(engine: &Engine, outputs: &[Output]) {
+    let text = serde_json::to_string(outputs).expect("outputs serialise");
+    from_engine_json::<Vec<Output>>(&text).expect("outputs parse back");
+    let json = serde_json::to_string(engine.state()).expect("the state serialises");
+    let restored = Engine::restore_json(engine.config().clone(), &json)
+        .unwrap_or_else(|e| panic!("an accepted input left a state that does not restore: {e}"));
+    assert!(restored.state() == engine.state(), "restored state differs");
+    for id in engine.state().conversations.keys() {
+        for q in [
+            Query::Conversation {
+                conversation_id: id.clone(),
+            },
+            Query::Holder {
+                conversation_id: id.clone(),
+            },
+        ] {
+            from_engine_json::<serde_json::Value>(&restored.query(&q)).expect("answer parses");
+        }
+    }
+    for q in [
+        Query::Queue {
+            offset: 0,
+            limit: 1000,
+        },
+        Query::Agents {},
+        Query::Gauges {},
+        Query::DeadLetters {
+            offset: 0,
+            limit: 1000,
+        },
+    ] {
+        from_engine_json::<serde_json::Value>(&restored.query(&q)).expect("answer parses");
     }
 }
 
@@ -262,6 +306,8 @@ pub enum Op {
         conv: u8,
         text: u8,
         customer: bool,
+        /// Adversarial attributes: levels of nesting, arrays or objects, a string's length.
+        attributes: Option<(u8, bool, u16)>,
         sentiment: Option<i8>,
         confidence: Option<u8>,
         human_requested: Option<bool>,
@@ -343,6 +389,21 @@ fn nth<T: Clone>(items: &[T], pick: u8) -> Option<T> {
     (!items.is_empty()).then(|| items[pick as usize % items.len()].clone())
 }
 
+/// Attributes nested `levels` deep (up to 130: around the limit and past serde_json's own),
+/// in arrays or objects, holding a string of up to a little over the byte limit.
+fn adversarial((levels, arrays, pad): (u8, bool, u16)) -> BTreeMap<String, serde_json::Value> {
+    let pad = usize::from(pad) % (MAX_ATTRIBUTES_BYTES + 64);
+    let mut v = serde_json::Value::String("é".repeat(pad / 2));
+    for i in 0..(levels % 131) {
+        v = if arrays && i % 2 == 0 {
+            serde_json::json!([v])
+        } else {
+            serde_json::json!({ "k": v })
+        };
+    }
+    BTreeMap::from([("x".to_string(), v)])
+}
+
 /// The input `op` stands for in `state`.
 fn to_input(op: &Op, state: &State) -> Input {
     let with = |want: fn(&Status) -> bool| -> Vec<(String, Option<String>)> {
@@ -363,6 +424,7 @@ fn to_input(op: &Op, state: &State) -> Input {
             conv,
             text,
             customer,
+            attributes,
             sentiment,
             confidence,
             human_requested,
@@ -386,9 +448,10 @@ fn to_input(op: &Op, state: &State) -> Input {
             Input::CustomerMessage(CustomerMessage {
                 conversation_id: conv_id(*conv),
                 text,
-                customer: customer.then(|| Customer {
+                customer: (*customer || attributes.is_some()).then(|| Customer {
                     name: Some("Priya".into()),
                     email: Some("priya@example.com".into()),
+                    attributes: attributes.map(adversarial).unwrap_or_default(),
                     ..Customer::default()
                 }),
                 signals,

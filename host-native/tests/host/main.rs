@@ -11,4 +11,5 @@ mod cache;
 mod cli;
 mod common;
 mod conformance;
+mod limits;
 mod traps;

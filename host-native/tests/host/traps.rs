@@ -127,6 +127,7 @@ const EXPORTS: &[(&str, &[u8], &[u8])] = &[
     ("handoff_state", &[], &[I64]),
     ("handoff_next_wakeup", &[], &[I64]),
     ("handoff_hours", &[I64], &[I64]),
+    ("handoff_query", &[I32, I32], &[I64]),
     ("handoff_sign", &[I32, I32, I32, I32, I64, I32, I32], &[I64]),
 ];
 

@@ -407,6 +407,32 @@ export class HandoffHost {
     return this.#enqueue(() => this.#step(input));
   }
 
+  /**
+   * Asks the engine one query (`{query: 'queue', limit: 50}`, `{query: 'holder', conversation_id}`,
+   * `{query: 'gauges'}`, …: see the README) and resolves to its answer, parsed. The engine reads it
+   * from its indexes, at a cost that grows with the answer, never with the whole state (a console
+   * or a metrics scraper asks these instead of `state()`).
+   *
+   * Queries wait in line with inputs: the answer sees every input handed to `handle` before it, and
+   * none after. Starts the host first if needed. Rejects with the engine's `InputError` (path
+   * `query...`) for a query it does not know.
+   * @param {object | string} query a query object, or its JSON text
+   * @returns {Promise<unknown>}
+   */
+  query(query) {
+    return this.#enqueue(async () => {
+      if (!this.#engine) await this.start();
+      const engine = this.#engine;
+      if (typeof engine.query === 'function') return engine.query(query);
+      if (typeof engine.queryJson === 'function') {
+        const text = typeof query === 'string' ? query : JSON.stringify(query);
+        return JSON.parse(engine.queryJson(text));
+      }
+      // Never the whole state instead: that is what queries exist to avoid.
+      throw new Error('HandoffHost.query: this engine has no query(): rebuild the wasm with `cargo xtask wasm`');
+    });
+  }
+
   #enqueue(fn) {
     this.#queued++;
     const run = this.#queue.then(fn);

@@ -1,6 +1,6 @@
 // Type declarations of handoff-engine: the configuration, every input and output of the engine, its
 // state, the wasm `Engine`, and the `HandoffHost` driver. Hand-written from handoff-core's
-// config.rs, input.rs, output.rs and state.rs; keep them in step.
+// config.rs, input.rs, output.rs, state.rs and query.rs; keep them in step.
 
 // ---------------------------------------------------------------------------------------------
 // Configuration: the `handoff` object
@@ -867,6 +867,141 @@ export interface IntegrationChain {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Queries: reads answered from the engine's indexes, never by copying the whole state
+// ---------------------------------------------------------------------------------------------
+
+/** One open conversation as the state holds it. Answer: `Conversation | null`. */
+export interface ConversationQuery {
+  query: 'conversation';
+  conversation_id: string;
+}
+
+/** Where a conversation is and who holds it. Answer: `HolderAnswer | null`. */
+export interface HolderQuery {
+  query: 'holder';
+  conversation_id: string;
+}
+
+/** What an agent must hold for `may_act`: offered (accept, decline), assigned (reply, close), or either. */
+export type Holding = 'offered' | 'assigned' | 'offered_or_assigned';
+
+/** Whether an agent may act on a conversation. Answer: `MayActAnswer`. */
+export interface MayActQuery {
+  query: 'may_act';
+  agent_id: string;
+  conversation_id: string;
+  needs: Holding;
+}
+
+/** A page of the queue, in queue order. Answer: `QueuePage`. */
+export interface QueueQuery {
+  query: 'queue';
+  /** Entries to skip (default 0: from the front). */
+  offset?: number;
+  /** Entries at most, 1..1000 (default 100). */
+  limit?: number;
+}
+
+/** Every agent the engine knows. Answer: `AgentsAnswer`. */
+export interface AgentsQuery {
+  query: 'agents';
+}
+
+/** Counts for metrics. Answer: `Gauges`. */
+export interface GaugesQuery {
+  query: 'gauges';
+}
+
+/** A page of the dead letters, oldest delivery id first. Answer: `DeadLetterPage`. */
+export interface DeadLettersQuery {
+  query: 'dead_letters';
+  /** Entries to skip (default 0). */
+  offset?: number;
+  /** Entries at most, 1..1000 (default 100). */
+  limit?: number;
+}
+
+/** Something a host asks the engine (`engine.query`, `HandoffHost.query`). */
+export type Query =
+  | ConversationQuery
+  | HolderQuery
+  | MayActQuery
+  | QueueQuery
+  | AgentsQuery
+  | GaugesQuery
+  | DeadLettersQuery;
+
+export type QueryName = Query['query'];
+
+/** A conversation's status name (`ConversationStatus['status']`). */
+export type ConversationStatusName = ConversationStatus['status'];
+
+export interface HolderAnswer {
+  status: ConversationStatusName;
+  /** The agent it is offered or assigned to, else `null`. */
+  agent_id: string | null;
+}
+
+export type MayActAnswer = { allowed: true } | { allowed: false; reason: string };
+
+export interface QueueEntry {
+  /** 1 = next. */
+  position: number;
+  conversation_id: string;
+  /** When it joined the queue (epoch ms). */
+  since: number;
+  /** `null` only if the conversation is gone (never in a consistent state). */
+  priority: Priority | null;
+  status: ConversationStatusName | null;
+  agent_id: string | null;
+}
+
+export interface QueuePage {
+  /** Conversations in the whole queue. */
+  total: number;
+  offset: number;
+  limit: number;
+  queue: QueueEntry[];
+}
+
+export interface AgentsAnswer {
+  agents: AgentState[];
+}
+
+export interface Gauges {
+  /** Conversations waiting in the queue. */
+  queue_length: number;
+  /** Open conversations. */
+  conversations: number;
+  agents_online: number;
+  /** Deliveries not yet acknowledged. */
+  outbox: number;
+  dead_letters: number;
+}
+
+export interface DeadLetterPage {
+  /** Dead letters in all. */
+  total: number;
+  offset: number;
+  limit: number;
+  dead_letters: DeadLetter[];
+}
+
+/** The answer to each kind of query. */
+export interface QueryAnswers {
+  conversation: Conversation | null;
+  holder: HolderAnswer | null;
+  may_act: MayActAnswer;
+  queue: QueuePage;
+  agents: AgentsAnswer;
+  gauges: Gauges;
+  dead_letters: DeadLetterPage;
+}
+
+/** The answer to query `Q`: `QueryAnswer<{query: 'gauges'}>` is `Gauges`. */
+export type QueryAnswer<Q extends Query> = QueryAnswers[Q['query']];
+
+// ---------------------------------------------------------------------------------------------
 // The engine (wasm)
 // ---------------------------------------------------------------------------------------------
 
@@ -913,6 +1048,20 @@ export declare class Engine {
   stateJson(): string;
   /** When to send a `tick` (epoch ms), if anything waits on time. */
   nextWakeup(): number | undefined;
+  /** The answer to one query, read from the engine's indexes without copying the state. Throws an
+   * `InputError` (path `query...`, e.g. `query.limit`) for a query it does not know. */
+  query(query: ConversationQuery): Conversation | null;
+  query(query: HolderQuery): HolderAnswer | null;
+  query(query: MayActQuery): MayActAnswer;
+  query(query: QueueQuery): QueuePage;
+  query(query: AgentsQuery): AgentsAnswer;
+  query(query: GaugesQuery): Gauges;
+  query(query: DeadLettersQuery): DeadLetterPage;
+  query(query: Query): QueryAnswers[QueryName];
+  /** A query as JSON text: its answer, parsed. */
+  query(query: string): unknown;
+  /** As `query`, JSON text in and out (byte for byte what a native host gets). */
+  queryJson(query: string): string;
   /** Business hours at `atMs`; `null` without `handoff.business_hours`. */
   hours(atMs: number): HoursStatus | null;
   /** Frees the wasm memory of this engine. */
@@ -938,6 +1087,9 @@ export interface EngineLike {
   /** Used for persisting when present. */
   stateJson?(): string;
   nextWakeup(): number | undefined | null;
+  /** Used by `HandoffHost.query` (else `queryJson`); an engine with neither cannot answer queries. */
+  query?(query: Query | string): unknown;
+  queryJson?(query: string): string;
 }
 
 export interface InitOptions {
@@ -1092,7 +1244,20 @@ export declare class HandoffHost {
   close(): Promise<void>;
   on<K extends keyof HandoffHostEvents>(event: K, listener: (value: HandoffHostEvents[K]) => void): () => void;
   off<K extends keyof HandoffHostEvents>(event: K, listener: (value: HandoffHostEvents[K]) => void): void;
-  /** The engine's whole state. */
+  /** The answer to one query (starting the host first if needed), in line with the inputs: it sees
+   * every input handed to `handle` before it. Read from the engine's indexes, never the whole
+   * state; rejects with an `EngineError` (path `query...`) for a query the engine does not know. */
+  query(query: ConversationQuery): Promise<Conversation | null>;
+  query(query: HolderQuery): Promise<HolderAnswer | null>;
+  query(query: MayActQuery): Promise<MayActAnswer>;
+  query(query: QueueQuery): Promise<QueuePage>;
+  query(query: AgentsQuery): Promise<AgentsAnswer>;
+  query(query: GaugesQuery): Promise<Gauges>;
+  query(query: DeadLettersQuery): Promise<DeadLetterPage>;
+  query(query: Query): Promise<QueryAnswers[QueryName]>;
+  /** A query as JSON text: its answer, parsed. */
+  query(query: string): Promise<unknown>;
+  /** The engine's whole state (a copy of everything: prefer `query` for reads). */
   state(): State;
   nextWakeup(): number | undefined;
   readonly engine: EngineLike;

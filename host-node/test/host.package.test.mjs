@@ -119,8 +119,31 @@ import { join, relative, sep } from 'node:path';
 const tsc = fileURLToPath(new URL('node_modules/typescript/bin/tsc', root));
 const repo = new URL('../', root);
 
+/** The kinds of query whose real answers the declarations must fit, by the name of their answer type. */
+const ANSWER_TYPES = {
+  conversation: 'Conversation | null',
+  holder: 'HolderAnswer | null',
+  may_act: 'MayActAnswer',
+  queue: 'QueuePage',
+  agents: 'AgentsAnswer',
+  gauges: 'Gauges',
+  dead_letters: 'DeadLetterPage',
+};
+
+/** The engine's answers to every kind of query after an input, into `answers[kind]`. */
+function collectAnswers(engine, input, answers) {
+  const id = input.conversation_id;
+  const queries = [{ query: 'queue' }, { query: 'agents' }, { query: 'gauges' }, { query: 'dead_letters' }];
+  if (typeof id === 'string') {
+    queries.push({ query: 'conversation', conversation_id: id }, { query: 'holder', conversation_id: id });
+    const agent = input.agent_id ?? input.agent?.id ?? 'agent_1';
+    queries.push({ query: 'may_act', agent_id: agent, conversation_id: id, needs: 'offered_or_assigned' });
+  }
+  for (const q of queries) (answers[q.query] ??= []).push(engine.query(q));
+}
+
 /** Replays a conversation file (examples/conversations) through the real engine: every state. */
-function replayStates(wasm, lines) {
+function replayStates(wasm, lines, answers = {}) {
   const states = [];
   let engine = null;
   const last = {};
@@ -146,6 +169,7 @@ function replayStates(wasm, lines) {
       }
     }
     states.push(engine.state());
+    collectAnswers(engine, input, answers);
   }
   return states;
 }
@@ -171,10 +195,15 @@ test(
     const inputs = conversations.flatMap((c) => c.lines.filter((l) => l.input && !l.expect_error).map((l) => l.input));
     const outputs = conversations.flatMap((c) => c.golden.flatMap((g) => g.outputs ?? []));
     let states = [];
+    const answers = {};
     if (wasmPresent) {
       const { init } = await import('handoff-engine');
       const wasm = await init();
-      states = conversations.flatMap((c) => replayStates(wasm, c.lines));
+      states = conversations.flatMap((c) => replayStates(wasm, c.lines, answers));
+      if (names.length) {
+        for (const kind of Object.keys(ANSWER_TYPES)) assert.ok(answers[kind]?.length > 0, `real ${kind} answers`);
+        assert.ok(answers.conversation.some((a) => a !== null) && answers.may_act.some((a) => a.allowed), 'real answers with content');
+      }
     }
     if (names.length) assert.ok(inputs.length > 20 && outputs.length > 20, 'enough real data');
 
@@ -184,11 +213,14 @@ test(
     const data = (v) => JSON.stringify(v, null, 1);
     await writeFile(
       join(tmp, 'data.check.ts'),
-      `import type { Config, Input, Output, State } from '${types.startsWith('.') ? types : './' + types}';\n` +
+      `import type { AgentsAnswer, Config, Conversation, DeadLetterPage, Gauges, HolderAnswer, Input, MayActAnswer, Output, QueuePage, State } from '${types.startsWith('.') ? types : './' + types}';\n` +
         `export const configs = ${data(configs)} satisfies Config[];\n` +
         `export const inputs = ${data(inputs)} satisfies Input[];\n` +
         `export const outputs = ${data(outputs)} satisfies Output[];\n` +
-        `export const states = ${data(states)} satisfies State[];\n`,
+        `export const states = ${data(states)} satisfies State[];\n` +
+        Object.entries(ANSWER_TYPES)
+          .map(([kind, type]) => `export const ${kind}_answers = ${data(answers[kind] ?? [])} satisfies Array<${type}>;\n`)
+          .join(''),
     );
     const tsconfig = JSON.parse(await readFile(new URL('tsconfig.json', root), 'utf8'));
     tsconfig.files = [

@@ -11,8 +11,11 @@ import {
   init,
   parseRetryAfter,
   type Config,
+  type GaugesQuery,
   type Input,
   type Output,
+  type Query,
+  type QueryAnswer,
   type State,
   type StateStore,
 } from 'handoff-engine';
@@ -142,6 +145,36 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   await host.handle({ type: 'tick' });
   await host.idle();
   host.state().outbox;
+
+  // Queries: each answer typed by its kind.
+  const page = await host.query({ query: 'queue', offset: 0, limit: 50 });
+  page.queue.map((e) => `${e.position} ${e.conversation_id} ${e.priority ?? ''} ${e.status ?? ''}`);
+  page.total.toFixed();
+  const gauges = await host.query({ query: 'gauges' });
+  gauges.queue_length.toFixed();
+  const conversation = await host.query({ query: 'conversation', conversation_id: 'conv_1' });
+  conversation?.history.map((h) => h.text);
+  if (conversation?.status === 'assigned') conversation.agent_id.toUpperCase();
+  const holder = await host.query({ query: 'holder', conversation_id: 'conv_1' });
+  holder?.agent_id?.toUpperCase();
+  const may = await host.query({ query: 'may_act', agent_id: 'agent_1', conversation_id: 'conv_1', needs: 'assigned' });
+  if (!may.allowed) may.reason.toUpperCase();
+  (await host.query({ query: 'agents' })).agents.map((a) => a.active.length);
+  (await host.query({ query: 'dead_letters', limit: 10 })).dead_letters.map((d) => d.reason);
+  const anyQuery: Query = { query: 'holder', conversation_id: 'conv_1' };
+  await host.query(anyQuery);
+  const answer: QueryAnswer<GaugesQuery> = engine.query({ query: 'gauges' });
+  answer.dead_letters.toFixed();
+  engine.queryJson('{"query":"gauges"}').length;
+  await host.query('{"query":"gauges"}');
+  // @ts-expect-error: not a query
+  await host.query({ query: 'qeue' });
+  // @ts-expect-error: a misspelt field
+  await host.query({ query: 'queue', limt: 5 });
+  // @ts-expect-error: needs is one of offered, assigned, offered_or_assigned
+  await host.query({ query: 'may_act', agent_id: 'a', conversation_id: 'c', needs: 'held' });
+  // @ts-expect-error: a gauge answer has no queue
+  (await host.query({ query: 'gauges' })).queue;
   parseRetryAfter('120', Date.now());
   await host.close();
 }

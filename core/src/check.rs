@@ -10,7 +10,7 @@ use crate::engine::MAX_TEXT_BYTES;
 use crate::error::InputError;
 use crate::input::{Customer, Input, Signals};
 use crate::limits::{json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
-use crate::state::{State, Status};
+use crate::state::{DeliveryState, State, Status};
 
 fn id(path: &str, value: &str) -> Result<(), InputError> {
     if value.trim().is_empty() {
@@ -357,6 +357,27 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
                 ));
             }
         }
+        Input::RetryDelivery(r) => match state.outbox.get(&r.delivery_id) {
+            Some(entry) if matches!(entry.state, DeliveryState::Waiting { .. }) => {}
+            Some(_) => {
+                return Err(InputError::with_value(
+                    "input.delivery_id",
+                    "this delivery is being performed now; its result decides what comes next",
+                    &Value::String(r.delivery_id.clone()),
+                ))
+            }
+            None => {
+                return Err(InputError::with_value(
+                    "input.delivery_id",
+                    if state.dead_letters.contains_key(&r.delivery_id) {
+                        "this delivery is a dead letter: use redrive_delivery"
+                    } else {
+                        "no delivery with this id waits for a retry"
+                    },
+                    &Value::String(r.delivery_id.clone()),
+                ))
+            }
+        },
         Input::EnableWebhook(e) => {
             if !config.webhooks.iter().any(|w| w.id == e.webhook_id)
                 && !crate::integrations::is_configured(config, &e.webhook_id)

@@ -74,6 +74,8 @@ pub struct Config {
     pub webhooks: Vec<Webhook>,
     /// `handoff.integrations` of a helpdesk kind (Zendesk, Freshdesk, Intercom).
     pub integrations: Vec<crate::integrations::Integration>,
+    /// `handoff.deliveries`: how deliveries are retried.
+    pub deliveries: Deliveries,
     /// Topic keyword matcher built from `triggers.topics` and `routing.topic_skills`.
     pub topic_matcher: TopicMatcher,
 }
@@ -197,6 +199,75 @@ pub struct AgentProfile {
     pub skills: BTreeMap<String, u8>,
     /// This agent's own capacity, overriding `routing.max_concurrent_per_agent`.
     pub max_concurrent: Option<u32>,
+}
+
+/// `handoff.deliveries`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deliveries {
+    /// Delay after each failed attempt, in ms (from `retry_schedule_seconds`; the last one
+    /// repeats). Default: the Standard Webhooks schedule, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+    /// 14 h, 20 h, 24 h ([`crate::outbox::DEFAULT_SCHEDULE_MS`]).
+    pub retry_schedule_ms: Vec<i64>,
+}
+
+impl Default for Deliveries {
+    fn default() -> Self {
+        Deliveries {
+            retry_schedule_ms: crate::outbox::DEFAULT_SCHEDULE_MS.to_vec(),
+        }
+    }
+}
+
+const DELIVERIES_KEYS: &[&str] = &["retry_schedule_seconds"];
+
+/// The longest delay between two attempts (s): a day, as in the default schedule.
+const MAX_RETRY_DELAY_SECONDS: u64 = 86_400;
+
+fn parse_deliveries(value: Option<&Value>, path: &str, errors: &mut Errors) -> Deliveries {
+    let mut deliveries = Deliveries::default();
+    let Some(value) = value else {
+        return deliveries;
+    };
+    let Some(obj) = Obj::new(value, path, DELIVERIES_KEYS, errors) else {
+        return deliveries;
+    };
+    let Some(schedule) = obj.get("retry_schedule_seconds") else {
+        return deliveries;
+    };
+    let schedule_path = obj.path_of("retry_schedule_seconds");
+    let most = crate::outbox::MAX_ATTEMPTS as usize - 1;
+    match schedule {
+        Value::Array(items) if !items.is_empty() && items.len() <= most => {
+            let mut delays = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                match item.as_u64() {
+                    Some(n) if (1..=MAX_RETRY_DELAY_SECONDS).contains(&n) => {
+                        delays.push(n as i64 * 1000)
+                    }
+                    _ => errors.value(
+                        &index(&schedule_path, i),
+                        format!(
+                            "expected a whole number of seconds from 1 to {MAX_RETRY_DELAY_SECONDS}"
+                        ),
+                        item,
+                    ),
+                }
+            }
+            if delays.len() == items.len() {
+                deliveries.retry_schedule_ms = delays;
+            }
+        }
+        other => errors.value(
+            &schedule_path,
+            format!(
+                "expected an array of 1 to {most} delays in seconds (after the 1st, 2nd, ... failed \
+                 attempt; the last one repeats), found {}",
+                type_name(other)
+            ),
+            other,
+        ),
+    }
+    deliveries
 }
 
 /// One webhook endpoint (`handoff.webhooks[]`).
@@ -434,6 +505,7 @@ const HANDOFF_KEYS: &[&str] = &[
     "agents",
     "webhooks",
     "integrations",
+    "deliveries",
 ];
 
 fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
@@ -474,6 +546,7 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         }
         None => Vec::new(),
     };
+    let deliveries = parse_deliveries(obj.get("deliveries"), &obj.path_of("deliveries"), errors);
     let mut matcher_topics: Vec<(String, Vec<String>)> = triggers
         .topics
         .iter()
@@ -497,6 +570,7 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         agents,
         webhooks,
         integrations,
+        deliveries,
         topic_matcher: TopicMatcher::new(matcher_topics),
     })
 }

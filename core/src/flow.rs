@@ -93,9 +93,13 @@ impl<'a> Flow<'a> {
             Input::AgentMessage(m) => self.agent_message(m),
             Input::CallbackDetails(d) => self.callback_details(d),
             Input::ConversationClosed(c) => self.close(c),
-            Input::DeliveryResult(r) => {
-                outbox::apply_result(self.state, &r, self.now, &mut self.out)
-            }
+            Input::DeliveryResult(r) => outbox::apply_result(
+                &self.config.deliveries.retry_schedule_ms,
+                self.state,
+                &r,
+                self.now,
+                &mut self.out,
+            ),
             Input::RedriveDelivery(r) => {
                 if let Some(letter) = self.state.dead_letters.get_mut(&r.delivery_id) {
                     // Send where the webhook points now, with its current signing.
@@ -115,6 +119,9 @@ impl<'a> Flow<'a> {
                     }
                 }
                 outbox::redrive(self.state, &r.delivery_id, self.now, &mut self.out)
+            }
+            Input::RetryDelivery(r) => {
+                outbox::retry_now(self.state, &r.delivery_id, self.now, &mut self.out)
             }
             Input::EnableWebhook(e) => {
                 self.state.disabled_webhooks.remove(&e.webhook_id);
@@ -1120,7 +1127,12 @@ impl<'a> Flow<'a> {
         for id in self.due(is_scheduled) {
             self.request_callback(&id);
         }
-        outbox::on_tick(self.state, now, &mut self.out);
+        outbox::on_tick(
+            &self.config.deliveries.retry_schedule_ms,
+            self.state,
+            now,
+            &mut self.out,
+        );
         self.dispatch(None);
     }
 }

@@ -50,6 +50,8 @@ pub enum Input {
     DeliveryResult(DeliveryResult),
     /// An admin asks to try a dead-lettered delivery again.
     RedriveDelivery(RedriveDelivery),
+    /// An admin asks to send a delivery that waits for its retry now, instead of at its time.
+    RetryDelivery(RetryDelivery),
     /// An admin re-enables a webhook that answered 410 Gone.
     EnableWebhook(EnableWebhook),
     /// The host restarted: deliveries it had in flight were lost with it. Hands them out again at
@@ -72,6 +74,7 @@ pub const INPUT_TYPES: &[&str] = &[
     "conversation_closed",
     "delivery_result",
     "redrive_delivery",
+    "retry_delivery",
     "enable_webhook",
     "host_restarted",
     "tick",
@@ -321,6 +324,15 @@ pub struct RedriveDelivery {
     pub delivery_id: String,
 }
 
+/// `{"type":"retry_delivery","delivery_id":"..."}`: a delivery waiting for its retry goes out
+/// now (its next attempt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryDelivery {
+    /// The waiting delivery's id.
+    pub delivery_id: String,
+}
+
 /// `{"type":"enable_webhook","webhook_id":"..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -503,6 +515,7 @@ impl Input {
             "conversation_closed" => Input::ConversationClosed(parse(rest)?),
             "delivery_result" => Input::DeliveryResult(parse(rest)?),
             "redrive_delivery" => Input::RedriveDelivery(parse(rest)?),
+            "retry_delivery" => Input::RetryDelivery(parse(rest)?),
             "enable_webhook" => Input::EnableWebhook(parse(rest)?),
             "tick" => {
                 if let Value::Object(m) = &rest {
@@ -554,6 +567,7 @@ impl Input {
             Input::AgentUpdate(_)
             | Input::DeliveryResult(_)
             | Input::RedriveDelivery(_)
+            | Input::RetryDelivery(_)
             | Input::EnableWebhook(_)
             | Input::HostRestarted
             | Input::Tick => None,

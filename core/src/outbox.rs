@@ -5,8 +5,8 @@
 //!
 //! - 2xx: done (`delivered`).
 //! - 408, 429, 5xx, or no response: retried on the Standard Webhooks schedule (5 s, 5 min, 30 min,
-//!   2 h, 5 h, 10 h, 14 h, 20 h, 24 h after each failure; ±10 % jitter derived from the delivery id, so
-//!   replays are identical), never sooner than the receiver's `Retry-After` (`retry_after_ms`, or
+//!   2 h, 5 h, 10 h, 14 h, 20 h, 24 h after each failure, or `handoff.deliveries.retry_schedule_seconds`;
+//!   ±10 % jitter derived from the delivery id, so replays are identical), never sooner than the receiver's `Retry-After` (`retry_after_ms`, or
 //!   the `retry-after` / `x-ratelimit-reset` response headers); after
 //!   [`MAX_ATTEMPTS`] attempts it becomes a dead letter.
 //! - 410 Gone: the webhook is disabled until an `enable_webhook` input, and the delivery is
@@ -35,8 +35,9 @@ pub const MAX_ATTEMPTS: u32 = 10;
 /// How long a delivery may be in flight without a result before it counts as timed out (ms).
 pub const LEASE_MS: i64 = 60_000;
 
-/// Delay after failed attempt `n` (1-based), before jitter (ms).
-const SCHEDULE_MS: [i64; 9] = [
+/// The Standard Webhooks retry schedule: delay after failed attempt `n` (1-based), before jitter
+/// (ms). `handoff.deliveries.retry_schedule_seconds` replaces it.
+pub const DEFAULT_SCHEDULE_MS: [i64; 9] = [
     5_000,
     5 * 60_000,
     30 * 60_000,
@@ -172,6 +173,7 @@ fn jitter(delivery_id: &str, attempt: u32, delay: i64) -> i64 {
 
 /// Applies a `delivery_result`. The delivery must be in the outbox (checked by the caller).
 pub(crate) fn apply_result(
+    schedule: &[i64],
     state: &mut State,
     result: &DeliveryResult,
     now: i64,
@@ -214,14 +216,32 @@ pub(crate) fn apply_result(
                 Some(body) if !body.is_empty() => format!("HTTP {status}: {}", clip(body)),
                 _ => format!("HTTP {status}"),
             };
-            retry_or_give_up(state, entry, error, Some(status), retry_after_ms, now, out);
+            retry_or_give_up(
+                schedule,
+                state,
+                entry,
+                error,
+                Some(status),
+                retry_after_ms,
+                now,
+                out,
+            );
         }
         None => {
             let error = result
                 .error
                 .clone()
                 .unwrap_or_else(|| "network error".into());
-            retry_or_give_up(state, entry, clip(&error), None, retry_after_ms, now, out);
+            retry_or_give_up(
+                schedule,
+                state,
+                entry,
+                clip(&error),
+                None,
+                retry_after_ms,
+                now,
+                out,
+            );
         }
         Some(status) => {
             let reason = match &result.body {
@@ -243,7 +263,9 @@ fn clip(s: &str) -> String {
     s[..end].to_string()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn retry_or_give_up(
+    schedule: &[i64],
     state: &mut State,
     mut entry: OutboxEntry,
     error: String,
@@ -258,10 +280,13 @@ fn retry_or_give_up(
         dead_letter(state, entry.delivery, reason, status, now, out);
         return;
     }
-    let index = (attempt as usize)
-        .saturating_sub(1)
-        .min(SCHEDULE_MS.len() - 1);
-    let base = SCHEDULE_MS[index];
+    let schedule = if schedule.is_empty() {
+        &DEFAULT_SCHEDULE_MS[..]
+    } else {
+        schedule
+    };
+    let index = (attempt as usize).saturating_sub(1).min(schedule.len() - 1);
+    let base = schedule[index];
     let mut delay = base + jitter(&entry.delivery.delivery_id, attempt, base);
     if let Some(ra) = retry_after_ms {
         let ra = i64::try_from(ra).unwrap_or(i64::MAX).min(24 * 3_600_000);
@@ -282,7 +307,7 @@ fn retry_or_give_up(
 }
 
 /// On a tick: hands out retries that are due, and treats lapsed leases as timeouts.
-pub(crate) fn on_tick(state: &mut State, now: i64, out: &mut Vec<Output>) {
+pub(crate) fn on_tick(schedule: &[i64], state: &mut State, now: i64, out: &mut Vec<Output>) {
     let due: Vec<String> = state
         .outbox
         .iter()
@@ -306,7 +331,7 @@ pub(crate) fn on_tick(state: &mut State, now: i64, out: &mut Vec<Output>) {
             DeliveryState::InFlight { .. } => {
                 let error =
                     "no result reported within the lease (host crashed or timed out)".to_string();
-                retry_or_give_up(state, entry, error, None, None, now, out);
+                retry_or_give_up(schedule, state, entry, error, None, None, now, out);
             }
         }
     }
@@ -338,6 +363,20 @@ pub(crate) fn resend_in_flight(state: &mut State, now: i64, out: &mut Vec<Output
         out.push(Output::Delivery(entry.delivery.clone()));
         state.outbox.insert(id, entry);
     }
+}
+
+/// Hands a delivery that waits for its retry out now (an operator's `retry_delivery`, say after
+/// fixing the receiver), as its next attempt; the schedule goes on from there if it fails again.
+pub(crate) fn retry_now(state: &mut State, delivery_id: &str, now: i64, out: &mut Vec<Output>) {
+    let Some(entry) = state.outbox.get_mut(delivery_id) else {
+        return;
+    };
+    if !matches!(entry.state, DeliveryState::Waiting { .. }) {
+        return;
+    }
+    entry.delivery.attempt += 1;
+    entry.state = DeliveryState::InFlight { since: now };
+    out.push(Output::Delivery(entry.delivery.clone()));
 }
 
 /// Moves a dead letter back to the outbox and hands it out again (attempts start over).

@@ -373,3 +373,86 @@ fn a_missing_field_is_named_by_its_path() {
             .unwrap_err();
     assert_eq!(err.path, "input.agent.id", "{err}");
 }
+
+/// A 60 s receiver outage used to delay events by five minutes (5 s, then 5 min): the early
+/// schedule is the operator's to set, and the last delay repeats.
+#[test]
+fn the_retry_schedule_is_configurable() {
+    let mut sim = Sim::new(json!({"handoff": {
+        "webhooks": [{"id": "crm", "url": "https://hooks.example.com/x",
+                      "events": ["conversation.handoff_requested"]}],
+        "deliveries": {"retry_schedule_seconds": [2, 10, 30]}
+    }}));
+    let d = handoff_delivery(&mut sim, "conv_1");
+    let id = id_of(&d);
+    for (attempt, base) in [(1, 2_000), (2, 10_000), (3, 30_000), (4, 30_000)] {
+        let failed_at = sim.now;
+        let out = sim.send(result(&id, Some(503), None));
+        let retry = one(&out, "delivery_retry");
+        assert_eq!(retry["attempt"], attempt);
+        let delay = retry["at"].as_i64().unwrap() - failed_at;
+        // Within the ±10 % jitter of the configured delay.
+        assert!(
+            (base * 9 / 10..=base * 11 / 10).contains(&delay),
+            "attempt {attempt}: {delay} ms"
+        );
+        sim.now = retry["at"].as_i64().unwrap();
+        let out = sim.tick();
+        assert_eq!(one(&out, "delivery")["delivery_id"], id);
+    }
+}
+
+#[test]
+fn a_bad_retry_schedule_names_its_path() {
+    for (schedule, path) in [
+        (json!([]), "handoff.deliveries.retry_schedule_seconds"),
+        (
+            json!([5, 0]),
+            "handoff.deliveries.retry_schedule_seconds[1]",
+        ),
+        (
+            json!([5, 86_401]),
+            "handoff.deliveries.retry_schedule_seconds[1]",
+        ),
+        (json!("5s"), "handoff.deliveries.retry_schedule_seconds"),
+        (
+            json!([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+            "handoff.deliveries.retry_schedule_seconds",
+        ),
+    ] {
+        let text = json!({"handoff": {"deliveries": {"retry_schedule_seconds": schedule}}});
+        let errors = handoff_core::Config::from_json_str(&text.to_string()).unwrap_err();
+        assert_eq!(errors.0[0].path, path, "{schedule}");
+    }
+    let errors = handoff_core::Config::from_json_str(
+        r#"{"handoff": {"deliveries": {"retry_schedul_seconds": [1]}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(errors.0[0].path, "handoff.deliveries.retry_schedul_seconds");
+}
+
+/// An operator who fixed the receiver sends a waiting delivery now (same id, next attempt),
+/// instead of waiting for its time; one in flight or dead-lettered is refused with the path.
+#[test]
+fn a_waiting_delivery_can_be_retried_now() {
+    let mut sim = sim();
+    let d = handoff_delivery(&mut sim, "conv_1");
+    let id = id_of(&d);
+    sim.refused(
+        json!({"type": "retry_delivery", "delivery_id": id}),
+        "input.delivery_id",
+    );
+    let out = sim.send(result(&id, Some(503), None));
+    let retry_at = one(&out, "delivery_retry")["at"].as_i64().unwrap();
+    let out = sim.send(json!({"type": "retry_delivery", "delivery_id": id}));
+    let again = one(&out, "delivery");
+    assert_eq!(again["delivery_id"], id);
+    assert_eq!(again["attempt"], 2);
+    assert!(sim.now < retry_at, "sent before its scheduled time");
+    let out = sim.send(result(&id, Some(200), None));
+    assert_eq!(one(&out, "delivered")["attempt"], 2);
+    sim.refused(
+        json!({"type": "retry_delivery", "delivery_id": "msg_unknown"}),
+        "input.delivery_id",
+    );
+}

@@ -29,6 +29,16 @@ export interface HandoffConfig {
    * out of a browser's configuration: they belong to the backend or edge worker that holds the
    * credentials. */
   integrations?: IntegrationConfig[];
+  /** How deliveries are retried. */
+  deliveries?: DeliveriesConfig;
+}
+
+/** `handoff.deliveries`. */
+export interface DeliveriesConfig {
+  /** Seconds to wait after the 1st, 2nd, ... failed attempt (1 to 86400 each, 1 to 9 of them; the
+   * last one repeats). Default: the Standard Webhooks schedule 5, 300, 1800, 7200, 18000, 36000,
+   * 50400, 72000, 86400. */
+  retry_schedule_seconds?: number[];
 }
 
 /** `handoff.triggers`: when a conversation goes to a person. */
@@ -426,6 +436,13 @@ export interface RedriveDeliveryInput {
   delivery_id: string;
 }
 
+/** A delivery waiting for its retry goes out now (its next attempt), e.g. after the receiver
+ * was fixed. */
+export interface RetryDeliveryInput {
+  type: 'retry_delivery';
+  delivery_id: string;
+}
+
 export interface EnableWebhookInput {
   type: 'enable_webhook';
   webhook_id: string;
@@ -453,6 +470,7 @@ export type Input =
   | ConversationClosedInput
   | DeliveryResultInput
   | RedriveDeliveryInput
+  | RetryDeliveryInput
   | EnableWebhookInput
   | HostRestartedInput
   | TickInput;

@@ -325,9 +325,9 @@ mod tests {
     fn last_resolves_to_the_latest_delivery() {
         let text = format!(
             "{CONFIG}\n{}\n{}\n{}\n",
-            r#"{"now": 1000, "input": {"type": "handoff_request", "conversation_id": "c1"}}"#,
-            r#"{"now": 2000, "input": {"type": "delivery_result", "delivery_id": "$last:conversation.handoff_requested", "status": 200}}"#,
-            r#"{"now": 3000, "input": {"type": "delivery_result", "delivery_id": "$last", "status": 200}}"#,
+            r#"{"now": 1768213800000, "input": {"type": "handoff_request", "conversation_id": "c1"}}"#,
+            r#"{"now": 1768213801000, "input": {"type": "delivery_result", "delivery_id": "$last:conversation.handoff_requested", "status": 200}}"#,
+            r#"{"now": 1768213802000, "input": {"type": "delivery_result", "delivery_id": "$last", "status": 200}}"#,
         );
         let conv = parse_str(&text).unwrap();
         let steps = replay_conversation(&conv).unwrap();
@@ -342,7 +342,7 @@ mod tests {
     fn unresolvable_reference_is_a_replay_error() {
         let text = format!(
             "{CONFIG}\n{}\n",
-            r#"{"now": 1000, "input": {"type": "delivery_result", "delivery_id": "$last", "status": 200}}"#
+            r#"{"now": 1768213800000, "input": {"type": "delivery_result", "delivery_id": "$last", "status": 200}}"#
         );
         let e = replay_conversation(&parse_str(&text).unwrap()).unwrap_err();
         assert_eq!(
@@ -355,18 +355,18 @@ mod tests {
     fn expected_errors() {
         let text = format!(
             "{CONFIG}\n{}\n{}\n",
-            r#"{"now": 1000, "input": {"type": "conversation_closed", "conversation_id": "nope"}, "expect_error": true}"#,
-            r#"{"now": 1000, "input": {"type": "tick"}, "expect_error": true}"#,
+            r#"{"now": 1768213800000, "input": {"type": "conversation_closed", "conversation_id": "nope"}, "expect_error": true}"#,
+            r#"{"now": 1768213800000, "input": {"type": "tick"}, "expect_error": true}"#,
         );
         let steps = replay_conversation(&parse_str(&text).unwrap()).unwrap();
         assert!(!steps[0].is_unexpected());
         assert!(steps[0]
             .golden_line()
-            .starts_with(r#"{"now":1000,"error":{"path":"input.conversation_id","#));
+            .starts_with(r#"{"now":1768213800000,"error":{"path":"input.conversation_id","#));
         assert!(
             steps[1].is_unexpected(),
             "an accepted expect_error line is unexpected"
         );
-        assert_eq!(steps[1].golden_line(), r#"{"now":1000,"outputs":[]}"#);
+        assert_eq!(steps[1].golden_line(), r#"{"now":1768213800000,"outputs":[]}"#);
     }
 }

@@ -23,6 +23,7 @@ pub mod auth;
 pub mod delivery;
 pub mod engine;
 pub mod events;
+pub mod listen;
 pub mod metrics;
 pub mod sqlite;
 pub mod store;
@@ -59,6 +60,25 @@ pub struct Options {
     pub max_deliveries: usize,
     /// How long shutdown waits for deliveries in flight.
     pub shutdown_grace: Duration,
+    /// Time for a request's line and headers to arrive (from the connection's start or the end of
+    /// its previous answer); then the connection is closed. Also how long an idle connection
+    /// stays open.
+    pub header_timeout: Duration,
+    /// Time for a request's body to arrive after its headers; then 408 and the connection is
+    /// closed.
+    pub body_timeout: Duration,
+    /// Most client connections at once; lowered to fit under the open files limit (see
+    /// [`listen::connection_cap`]).
+    pub max_connections: usize,
+}
+
+impl Options {
+    /// The default [`header_timeout`](Options::header_timeout): 10 s.
+    pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default [`body_timeout`](Options::body_timeout): 30 s.
+    pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default [`max_connections`](Options::max_connections): 4096.
+    pub const MAX_CONNECTIONS: usize = 4096;
 }
 
 /// Why the service could not start or stopped badly.
@@ -131,6 +151,9 @@ pub fn missing_secrets(config: &str, env: impl Fn(&str) -> Option<String>) -> Ve
 /// the requests in progress, waits (at most `shutdown_grace`) for deliveries in flight, writes a
 /// snapshot. Prints the URLs to standard output once listening.
 ///
+/// First it raises the soft limit on open files to the hard one, and keeps the connection cap
+/// below it (less [`listen::RESERVED_FILES`] and one per delivery).
+///
 /// # Errors
 /// [`ServeError`] when the store, the engine or the address fails.
 pub async fn serve(
@@ -139,6 +162,33 @@ pub async fn serve(
     tokens: Tokens,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let files = listen::raise_open_files_limit();
+    if let Some(problem) = &files.problem {
+        tracing::warn!(%problem, "the open files limit stays as it was");
+    } else if files.before != files.now {
+        tracing::info!(
+            from = %listen::show_limit(files.before),
+            to = %listen::show_limit(files.now),
+            "raised the open files limit"
+        );
+    }
+    let open_files = files.now;
+    let reserved = listen::RESERVED_FILES
+        .saturating_add(u64::try_from(options.max_deliveries).unwrap_or(u64::MAX));
+    let max_connections = listen::connection_cap(options.max_connections, open_files, reserved);
+    if max_connections < options.max_connections {
+        tracing::warn!(
+            requested = options.max_connections,
+            max_connections,
+            open_files = %listen::show_limit(open_files),
+            "fewer connections than asked: the open files limit is too low"
+        );
+    }
+    let limits = listen::Limits {
+        header_timeout: options.header_timeout,
+        body_timeout: options.body_timeout,
+        max_connections,
+    };
     let store = SqliteStore::open(&options.db)?;
     let store_name = store::Store::describe(&store);
     let (commands, receiver) = std::sync::mpsc::channel::<Command>();
@@ -197,7 +247,7 @@ pub async fn serve(
         addr: options.listen,
         message: e.to_string(),
     })?;
-    banner(addr, &store_name, &tokens, restored);
+    banner(addr, &store_name, &tokens, restored, &limits);
     let app = api::App {
         commands: commands.clone(),
         tokens: Arc::new(tokens),
@@ -206,19 +256,15 @@ pub async fn serve(
         stopping,
     };
     let router = api::router(app);
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                () = shutdown => {}
-                _ = ended => tracing::error!("the engine thread stopped unexpectedly; stopping"),
-            }
-            tracing::info!("stopping: no new connections; finishing requests in progress");
-            let _ = stopping_tx.send(true);
-        })
-        .await;
-    if let Err(e) = &served {
-        tracing::error!(error = %e, "serving failed");
-    }
+    let stop = async move {
+        tokio::select! {
+            () = shutdown => {}
+            _ = ended => tracing::error!("the engine thread stopped unexpectedly; stopping"),
+        }
+        tracing::info!("stopping: no new connections; finishing requests in progress");
+        let _ = stopping_tx.send(true);
+    };
+    listen::serve(listener, router, limits, stop).await;
     in_flight.close();
     let pending = in_flight.count();
     if pending > 0 {
@@ -243,7 +289,6 @@ pub async fn serve(
         return Err(ServeError::Other("the engine thread panicked".into()));
     }
     snapshot.map_err(|e| ServeError::Other(format!("final snapshot failed: {e}")))?;
-    served.map_err(|e| ServeError::Other(format!("serving failed: {e}")))?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -260,7 +305,13 @@ impl Drop for Ended {
 }
 
 /// What to open, printed on start (standard output, flushed).
-fn banner(addr: SocketAddr, store: &str, tokens: &Tokens, restored: engine::Restored) {
+fn banner(
+    addr: SocketAddr,
+    store: &str,
+    tokens: &Tokens,
+    restored: engine::Restored,
+    limits: &listen::Limits,
+) {
     let base = format!("http://{addr}");
     let text = format!(
         "handoff serve listening on {base}\n\
@@ -271,13 +322,17 @@ fn banner(addr: SocketAddr, store: &str, tokens: &Tokens, restored: engine::Rest
          \x20 events   {base}/v1/conversations/{{id}}/events   (one conversation, SSE)\n\
          \x20 store    {store} (snapshot at journal {}, {} entries replayed)\n\
          \x20 tokens   {}\n\
+         \x20 limits   headers within {} ms, bodies within {} ms, {} connections at once\n\
          try:\n\
          \x20 curl -s -X POST {base}/v1/conversations/conv_1/messages \\\n\
          \x20   -H \"Authorization: Bearer $HANDOFF_WIDGET_TOKEN\" -H 'Content-Type: application/json' \\\n\
          \x20   -d '{{\"text\": \"I want to talk to a human\"}}'\n\n",
         restored.snapshot_seq,
         restored.replayed,
-        tokens.summary()
+        tokens.summary(),
+        limits.header_timeout.as_millis(),
+        limits.body_timeout.as_millis(),
+        limits.max_connections
     );
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());

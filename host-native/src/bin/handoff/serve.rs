@@ -25,6 +25,10 @@ API tokens come from the environment, never from files or flags:
   HANDOFF_METRICS_TOKEN  /metrics only
 Each at least 16 characters. Logs: RUST_LOG (e.g. RUST_LOG=handoff_native=debug), on standard error.
 
+Clients get --header-timeout-ms for a request's line and headers (also the idle keep-alive time) \
+and --body-timeout-ms for its body; at most --max-connections are served at once. At start the soft \
+limit on open files is raised to the hard one, and the connection cap kept below it.
+
 On start it prints the URLs to open and a curl example. SIGTERM or ctrl-c stops it gracefully: no \
 new connections, requests in progress finished, deliveries in flight waited for (--shutdown-grace), \
 a snapshot written, exit 0. See docs/serve.md for every route.";
@@ -50,6 +54,24 @@ pub struct Args {
     /// How long a graceful stop waits for deliveries in flight, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 20_000)]
     shutdown_grace_ms: u64,
+    /// Time for a request's line and headers to arrive, in milliseconds (from the connection's
+    /// start or the end of its previous answer; also how long an idle connection stays open);
+    /// then the connection is closed.
+    #[arg(long, value_name = "MS", default_value_t = millis(Options::HEADER_TIMEOUT))]
+    header_timeout_ms: u64,
+    /// Time for a request's body to arrive after its headers, in milliseconds; then 408 and the
+    /// connection is closed.
+    #[arg(long, value_name = "MS", default_value_t = millis(Options::BODY_TIMEOUT))]
+    body_timeout_ms: u64,
+    /// Most client connections at once (more wait to be accepted); lowered to fit under the open
+    /// files limit, whose soft value is raised to the hard one at start.
+    #[arg(long, value_name = "N", default_value_t = Options::MAX_CONNECTIONS)]
+    max_connections: usize,
+}
+
+/// `duration` in whole milliseconds (for the flags' defaults).
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Runs `handoff serve`.
@@ -101,6 +123,9 @@ pub fn run(module: &Module, args: Args) -> Result<ExitCode, Failure> {
         delivery_timeout: Duration::from_millis(args.delivery_timeout_ms.max(1)),
         max_deliveries: args.max_deliveries.max(1),
         shutdown_grace: Duration::from_millis(args.shutdown_grace_ms),
+        header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
+        body_timeout: Duration::from_millis(args.body_timeout_ms.max(1)),
+        max_connections: args.max_connections.max(1),
     };
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -122,7 +122,68 @@ pub fn router(app: App) -> Router {
         .nest("/v1", v1)
         .route_layer(middleware::from_fn_with_state(app.clone(), count_requests))
         .fallback(not_found)
+        .layer(middleware::from_fn(json_errors))
         .with_state(app)
+}
+
+/// Every error answer is JSON, whoever made it. Before routing: a request target longer than
+/// [`MAX_URI`](super::listen::MAX_URI) gets 414, a path that is not UTF-8 once percent-decoded
+/// 400 (`path` `url`). After: an error answer that is not JSON (axum's 405, an extractor's
+/// rejection) is made `{"error": {"message": …}}` with its status and headers (`Allow`).
+async fn json_errors(request: Request, next: Next) -> Response {
+    use super::listen::{path_is_utf8, MAX_URI};
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if target > MAX_URI {
+        let message = format!("the URL is longer than {MAX_URI} bytes");
+        return ApiError::new(StatusCode::URI_TOO_LONG, Some("url"), message).into_response();
+    }
+    if !path_is_utf8(request.uri().path()) {
+        let message = "the path is not UTF-8 once percent-decoded";
+        return ApiError::bad("url", message).into_response();
+    }
+    let method = request.method().clone();
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if status == StatusCode::REQUEST_TIMEOUT {
+        // The body did not all arrive: the connection cannot carry another request.
+        let close = HeaderValue::from_static("close");
+        response.headers_mut().insert(header::CONNECTION, close);
+    }
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = parts
+            .headers
+            .get(header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+            .map(|a| format!(" (allowed: {a})"))
+            .unwrap_or_default();
+        format!("{method} is not allowed on this route{allowed}")
+    } else if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    let mut answer = ApiError::new(status, None, message).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    answer
 }
 
 async fn count_requests(State(app): State<App>, request: Request, next: Next) -> Response {
@@ -242,7 +303,23 @@ fn require(role: &Role, allowed: &[&str]) -> Result<(), ApiError> {
 }
 
 /// Reads the body as a JSON object (empty = `{}`), at most [`MAX_BODY`] bytes.
+///
+/// A larger body gets 413, after the rest of it is read and dropped (up to 1 MiB in all): a
+/// client still sending when the service answers and closes would see a connection reset, not
+/// the answer. A client waiting for `100 Continue`, or announcing more than 1 MiB, is answered at
+/// once. A body that does not arrive within the body timeout gets 408.
 async fn read_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, ApiError> {
+    /// Most bytes of a body read (and dropped) before a 413.
+    const DRAIN: u64 = 1024 * 1024;
+    /// Reads and drops the rest of `stream` while at most [`DRAIN`] bytes have been read.
+    async fn drain(stream: &mut axum::body::BodyDataStream, mut read: u64) {
+        while read <= DRAIN {
+            match stream.next().await {
+                Some(Ok(chunk)) => read += chunk.len() as u64,
+                _ => return,
+            }
+        }
+    }
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -250,21 +327,41 @@ async fn read_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Valu
             format!("the body is larger than {MAX_BODY} bytes"),
         )
     };
+    let failed = |e: axum::Error| {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(c) = cause {
+            if let Some(timeout) = c.downcast_ref::<super::listen::BodyTimeout>() {
+                return ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Some("body"),
+                    timeout.to_string(),
+                );
+            }
+            cause = c.source();
+        }
+        ApiError::bad("body", format!("cannot read the body: {e}"))
+    };
+    let mut stream = body.into_data_stream();
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
+        .and_then(|v| v.parse::<u64>().ok())
     {
-        if len > MAX_BODY {
+        if len > MAX_BODY as u64 {
+            let waits = headers
+                .get(header::EXPECT)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            if !waits && len <= DRAIN {
+                drain(&mut stream, 0).await;
+            }
             return Err(too_large());
         }
     }
     let mut bytes = Vec::new();
-    let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad("body", format!("cannot read the body: {e}")))?;
+        let chunk = chunk.map_err(failed)?;
         if bytes.len() + chunk.len() > MAX_BODY {
+            drain(&mut stream, (bytes.len() + chunk.len()) as u64).await;
             return Err(too_large());
         }
         bytes.extend_from_slice(&chunk);

@@ -7,6 +7,7 @@
 mod admin;
 mod conversation;
 mod faults;
+mod hostile;
 mod integrations;
 mod requests;
 mod storage;

@@ -16,8 +16,10 @@ use tokio::sync::{broadcast, oneshot, watch};
 
 use super::auth::{Role, Tokens};
 use super::engine::{Command, Failure, Guard, Published};
-use super::events;
-use super::metrics::{Gauges, Metrics};
+use super::events::{self, Viewer};
+use super::metrics::Metrics;
+use axum::extract::rejection::QueryRejection;
+use handoff_core::query::{Gauges, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
 
 /// Largest request body accepted (bytes); larger ones get 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -113,6 +115,7 @@ pub fn router(app: App) -> Router {
         .route("/queue", get(queue))
         .route("/dead-letters", get(dead_letters))
         .route("/dead-letters/{id}/redrive", post(redrive))
+        .route("/deliveries/{id}/retry", post(retry_now))
         .route("/webhooks/{id}/enable", post(enable_webhook))
         .route("/events", get(all_events));
     Router::new()
@@ -279,10 +282,15 @@ impl App {
         Ok(Json(json!({ "outputs": *outputs })).into_response())
     }
 
-    /// The engine's state (parsed).
-    async fn state(&self) -> Result<Arc<Value>, ApiError> {
+    /// The engine's answer to `query`, as its JSON text (never the whole state).
+    async fn query(&self, query: EngineQuery) -> Result<String, ApiError> {
         let (reply, answer) = oneshot::channel();
-        self.call(Command::State { reply }, answer).await
+        self.call(Command::Query { query, reply }, answer).await
+    }
+
+    /// The engine's answer to `query` as the response body, byte for byte.
+    async fn answer(&self, query: EngineQuery) -> ApiResult {
+        Ok(json_body(self.query(query).await?))
     }
 }
 
@@ -591,6 +599,13 @@ async fn close(
                 conversation_id: id.clone(),
             }
         }
+        Role::Widget if body.get("by").and_then(Value::as_str) == Some("agent") => {
+            // Only an agent's own token (or admin) says an agent closed it: webhooks and
+            // helpdesks would otherwise report an agent resolution that never happened.
+            return Err(ApiError::forbidden(
+                "body.by: the widget token closes as \"customer\", \"ai\" or \"system\"; an agent closes with its own token",
+            ));
+        }
         _ => Guard::None,
     };
     app.input(make_input("conversation_closed", Some(&id), body)?, guard)
@@ -634,6 +649,20 @@ async fn redrive(State(app): State<App>, Path(id): Path<String>, headers: Header
     .await
 }
 
+/// `POST /v1/deliveries/{id}/retry`: a delivery waiting for its retry goes out now (admin).
+async fn retry_now(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult {
+    require(&app.role(&headers, None)?, &[])?;
+    app.input(
+        json!({"type": "retry_delivery", "delivery_id": id}),
+        Guard::None,
+    )
+    .await
+}
+
 async fn enable_webhook(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -647,22 +676,50 @@ async fn enable_webhook(
     .await
 }
 
-/// May `role` read conversation `id` in `state`? Agents only what is offered or assigned to them.
-fn may_read(role: &Role, state: &Value, id: &str) -> Result<(), ApiError> {
+/// A JSON response whose body is `text` as it is (the engine's own bytes).
+fn json_body(text: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+/// May `role` read conversation `id`? Agents only what is offered or assigned to them (the
+/// engine's `may_act`).
+async fn may_read(app: &App, role: &Role, id: &str) -> Result<(), ApiError> {
     match role {
         Role::Admin | Role::Widget => Ok(()),
         Role::Agent(agent) => {
-            let holder = state
-                .get("conversations")
-                .and_then(|c| c.get(id))
-                .and_then(|c| c.get("agent_id"))
-                .and_then(Value::as_str);
-            if holder == Some(agent.as_str()) {
-                Ok(())
-            } else {
-                Err(ApiError::forbidden(format!(
-                    "conversation {id} is not offered or assigned to agent {agent}"
-                )))
+            let guard = Guard::OfferedOrAssigned {
+                agent_id: agent.clone(),
+                conversation_id: id.to_string(),
+            };
+            let Some(query) = guard.query() else {
+                return Ok(());
+            };
+            #[derive(Deserialize)]
+            struct MayAct {
+                allowed: bool,
+                #[serde(default)]
+                reason: Option<String>,
+            }
+            let answer = app.query(query).await?;
+            match serde_json::from_str::<MayAct>(&answer) {
+                Ok(MayAct { allowed: true, .. }) => Ok(()),
+                Ok(MayAct { reason, .. }) => {
+                    Err(ApiError::forbidden(reason.unwrap_or_else(|| {
+                        format!("conversation {id} is not offered or assigned to agent {agent}")
+                    })))
+                }
+                Err(e) => Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    None,
+                    format!("the engine answered {answer} to may_act: {e}"),
+                )),
             }
         }
         Role::Metrics => Err(ApiError::forbidden(
@@ -678,73 +735,96 @@ async fn conversation(
 ) -> ApiResult {
     let role = app.role(&headers, None)?;
     require(&role, &["widget", "agent"])?;
-    let state = app.state().await?;
-    may_read(&role, &state, &id)?;
-    match state.get("conversations").and_then(|c| c.get(&id)) {
-        Some(c) => Ok(Json(c.clone()).into_response()),
-        None => Err(ApiError::new(
+    may_read(&app, &role, &id).await?;
+    let answer = app
+        .query(EngineQuery::Conversation {
+            conversation_id: id.clone(),
+        })
+        .await?;
+    if answer == "null" {
+        return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             Some("conversation_id"),
             format!("no open conversation {id}"),
+        ));
+    }
+    Ok(json_body(answer))
+}
+
+/// `?offset=&limit=` of the paged reads.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    #[serde(default)]
+    offset: Option<usize>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+impl Page {
+    /// The page's bounds, checked as the engine checks them (400 with the parameter's name).
+    fn bounds(&self) -> Result<(usize, usize), ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(ApiError::bad(
+                "query.limit",
+                format!("expected 1 to {MAX_PAGE} (got {limit})"),
+            ));
+        }
+        Ok((self.offset.unwrap_or(0), limit))
+    }
+}
+
+/// The query string as a [`Page`]: a bad one is a 400 naming the parameter.
+fn page_bounds(query: Result<Query<Page>, QueryRejection>) -> Result<(usize, usize), ApiError> {
+    match query {
+        Ok(Query(page)) => page.bounds(),
+        Err(e) => Err(ApiError::bad(
+            "query",
+            format!(
+                "{} (expected offset and limit, whole numbers)",
+                e.body_text()
+            ),
         )),
     }
 }
 
-async fn queue(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+async fn queue(
+    State(app): State<App>,
+    headers: HeaderMap,
+    query: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
     require(&app.role(&headers, None)?, &["agent"])?;
-    let state = app.state().await?;
-    let entries: Vec<Value> = state
-        .get("queue")
-        .and_then(Value::as_array)
-        .map(|q| {
-            q.iter()
-                .enumerate()
-                .map(|(i, key)| {
-                    let id = key.get("conversation_id").cloned().unwrap_or(Value::Null);
-                    let conv = id
-                        .as_str()
-                        .and_then(|id| state.get("conversations")?.get(id));
-                    json!({
-                        "position": i + 1,
-                        "conversation_id": id,
-                        "since": key.get("since"),
-                        "priority": conv.and_then(|c| c.get("priority")),
-                        "status": conv.and_then(|c| c.get("status")),
-                        "agent_id": conv.and_then(|c| c.get("agent_id")),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(Json(json!({ "queue": entries })).into_response())
+    let (offset, limit) = page_bounds(query)?;
+    app.answer(EngineQuery::Queue { offset, limit }).await
 }
 
 async fn agents(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     require(&app.role(&headers, None)?, &["agent"])?;
-    let state = app.state().await?;
-    let agents: Vec<Value> = state
-        .get("agents")
-        .and_then(Value::as_object)
-        .map(|a| a.values().cloned().collect())
-        .unwrap_or_default();
-    Ok(Json(json!({ "agents": agents })).into_response())
+    app.answer(EngineQuery::Agents {}).await
 }
 
-async fn dead_letters(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+async fn dead_letters(
+    State(app): State<App>,
+    headers: HeaderMap,
+    query: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
     require(&app.role(&headers, None)?, &[])?;
-    let state = app.state().await?;
-    let letters: Vec<Value> = state
-        .get("dead_letters")
-        .and_then(Value::as_object)
-        .map(|a| a.values().cloned().collect())
-        .unwrap_or_default();
-    Ok(Json(json!({ "dead_letters": letters })).into_response())
+    let (offset, limit) = page_bounds(query)?;
+    app.answer(EngineQuery::DeadLetters { offset, limit }).await
 }
 
 async fn metrics(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     require(&app.role(&headers, None)?, &["metrics"])?;
-    let state = app.state().await?;
-    let text = app.metrics.render(Gauges::from_state(&state));
+    let answer = app.query(EngineQuery::Gauges {}).await?;
+    let gauges: Gauges = serde_json::from_str(&answer).map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            format!("the engine answered {answer} to gauges: {e}"),
+        )
+    })?;
+    let text = app.metrics.render(gauges);
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -763,11 +843,8 @@ async fn conversation_events(
 ) -> ApiResult {
     let role = app.role(&headers, query.access_token.as_deref())?;
     require(&role, &["widget", "agent"])?;
-    if let Role::Agent(_) = role {
-        let state = app.state().await?;
-        may_read(&role, &state, &id)?;
-    }
-    Ok(events::stream(&app, Some(id)).into_response())
+    may_read(&app, &role, &id).await?;
+    Ok(events::stream(&app, Some(id), viewer(&role)).into_response())
 }
 
 async fn all_events(
@@ -777,5 +854,14 @@ async fn all_events(
 ) -> ApiResult {
     let role = app.role(&headers, query.access_token.as_deref())?;
     require(&role, &["agent"])?;
-    Ok(events::stream(&app, None).into_response())
+    Ok(events::stream(&app, None, viewer(&role)).into_response())
+}
+
+/// Whose view of the event streams `role` gets.
+fn viewer(role: &Role) -> Viewer {
+    match role {
+        Role::Agent(agent) => Viewer::Agent(agent.clone()),
+        Role::Widget => Viewer::Widget,
+        Role::Admin | Role::Metrics => Viewer::Admin,
+    }
 }

@@ -12,6 +12,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use handoff_core::limits::from_engine_json;
+use handoff_core::query::{Holding, Query};
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
 
@@ -66,6 +68,46 @@ pub enum Guard {
     },
 }
 
+impl Guard {
+    /// The engine's query that checks this guard (`None`: nothing to check).
+    pub fn query(&self) -> Option<Query> {
+        let (agent_id, conversation_id, needs) = match self {
+            Guard::None => return None,
+            Guard::Offered {
+                agent_id,
+                conversation_id,
+            } => (agent_id, conversation_id, Holding::Offered),
+            Guard::Assigned {
+                agent_id,
+                conversation_id,
+            } => (agent_id, conversation_id, Holding::Assigned),
+            Guard::OfferedOrAssigned {
+                agent_id,
+                conversation_id,
+            } => (agent_id, conversation_id, Holding::OfferedOrAssigned),
+        };
+        Some(Query::MayAct {
+            agent_id: agent_id.clone(),
+            conversation_id: conversation_id.clone(),
+            needs,
+        })
+    }
+}
+
+/// The engine's answer to a `may_act` query.
+#[derive(Debug, serde::Deserialize)]
+struct MayAct {
+    allowed: bool,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// The engine's answer to a `holder` query (`null` for no conversation).
+#[derive(Debug, serde::Deserialize)]
+struct Holder {
+    agent_id: Option<String>,
+}
+
 /// Why a command did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
@@ -100,10 +142,13 @@ pub enum Command {
         /// Where the answer goes (none for delivery results).
         reply: Option<oneshot::Sender<Result<Outputs, Failure>>>,
     },
-    /// The engine's state, parsed (after everything before it was committed).
-    State {
+    /// A read (after everything before it was committed): the engine's answer as JSON text,
+    /// costing what the answer costs (see [`handoff_core::query`]).
+    Query {
+        /// What to read.
+        query: Query,
         /// Where the answer goes.
-        reply: oneshot::Sender<Result<Arc<Value>, Failure>>,
+        reply: oneshot::Sender<Result<String, Failure>>,
     },
     /// Stop: write a snapshot and end the task.
     Shutdown {
@@ -119,14 +164,25 @@ pub struct Published {
     pub id: u64,
     /// The output.
     pub output: Value,
+    /// The agents this output concerns: the one it names (`agent_id`: offered, assigned, offer
+    /// withdrawn, …) and the one its conversation is offered or assigned to after the input, so
+    /// an agent's stream carries its own conversations and nobody else's.
+    pub agents: Vec<String>,
 }
 
-/// Deliveries in flight, so shutdown can wait for them.
+/// Deliveries in flight, so shutdown can wait for them, and so one delivery is never performed
+/// twice at once.
 #[derive(Debug, Default)]
 pub struct InFlight {
     count: AtomicUsize,
     idle: Notify,
     closing: AtomicBool,
+    /// The `delivery_id`s being performed (waiting for a send permit or sending). The engine
+    /// hands a delivery out again when its lease lapses (60 s after it was handed out); when the
+    /// first attempt is still waiting for a permit behind a slow receiver, or still sending, the
+    /// new hand-out is left to it: its result is reported for the same `delivery_id`, so the
+    /// receiver gets the delivery once, not twice.
+    ids: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl InFlight {
@@ -155,7 +211,20 @@ impl InFlight {
         }
     }
 
-    fn finish(&self) {
+    /// Claims `id` for one task; false when a task already performs it.
+    fn claim(&self, id: &str) -> bool {
+        let mut ids = self
+            .ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        ids.insert(id.to_string())
+    }
+
+    fn finish(&self, id: &str) {
+        self.ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(id);
         if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.idle.notify_waiters();
         }
@@ -180,22 +249,28 @@ pub struct Dispatch {
 }
 
 impl Dispatch {
-    fn start(&self, delivery: Value) {
+    /// Performs `delivery` on the tokio runtime and reports its result as an input, unless a task
+    /// already performs the same `delivery_id` (see [`InFlight`]).
+    pub fn start(&self, delivery: Value) {
         if self.in_flight.closing.load(Ordering::SeqCst) {
+            return;
+        }
+        let text = |key: &str| {
+            delivery
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (id, webhook, event) = (text("delivery_id"), text("webhook_id"), text("event"));
+        if !self.in_flight.claim(&id) {
+            tracing::debug!(delivery_id = %id, "already being performed; its result stands for this hand-out too");
             return;
         }
         self.in_flight.count.fetch_add(1, Ordering::SeqCst);
         let this = self.clone();
         self.tokio.spawn(async move {
             let _permit = this.limit.clone().acquire_owned().await;
-            let text = |key: &str| {
-                delivery
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let (id, webhook, event) = (text("delivery_id"), text("webhook_id"), text("event"));
             let attempt = delivery.get("attempt").and_then(Value::as_u64).unwrap_or(0);
             let outcome = this.sender.perform(&delivery).await;
             this.metrics.attempt(outcome.class());
@@ -218,7 +293,7 @@ impl Dispatch {
             if this.commands.send(command).is_err() {
                 tracing::warn!(delivery_id = %id, "engine stopped before the result was reported; it is sent again after the next start");
             }
-            this.in_flight.finish();
+            this.in_flight.finish(&id);
         });
     }
 }
@@ -294,12 +369,17 @@ fn restore(
     };
     // The store's snapshots bound the host's replay log; no fetches of its own in between.
     host.set_snapshot_every(usize::MAX);
+    // The snapshot's `now`, read without parsing the rest of it (it may be big, and deep).
+    #[derive(serde::Deserialize)]
+    struct Now {
+        #[serde(default)]
+        now: i64,
+    }
     let mut now = loaded
         .snapshot
         .as_ref()
-        .and_then(|s| serde_json::from_str::<Value>(&s.state).ok())
-        .and_then(|v| v.get("now").and_then(Value::as_i64))
-        .unwrap_or(0);
+        .and_then(|s| from_engine_json::<Now>(&s.state).ok())
+        .map_or(0, |n| n.now);
     for entry in &loaded.tail {
         host.handle_json(entry.input.as_str(), entry.now_ms)
             .map_err(|error| StartError::Replay {
@@ -322,7 +402,7 @@ enum Pending {
         Option<oneshot::Sender<Result<Outputs, Failure>>>,
         Result<Outputs, Failure>,
     ),
-    State(oneshot::Sender<Result<Arc<Value>, Failure>>),
+    Query(oneshot::Sender<Result<String, Failure>>, Query),
 }
 
 impl EngineTask {
@@ -497,7 +577,7 @@ impl EngineTask {
                     match self.host.handle_json(text.as_str(), now) {
                         Ok(json) => {
                             self.cadence.handled(1, started.elapsed());
-                            let outputs: Vec<Value> = match serde_json::from_str(&json) {
+                            let outputs: Vec<Value> = match from_engine_json(&json) {
                                 Ok(Value::Array(a)) => a,
                                 _ => {
                                     tracing::error!(
@@ -530,7 +610,7 @@ impl EngineTask {
                         }
                     }
                 }
-                Command::State { reply } => answers.push(Pending::State(reply)),
+                Command::Query { query, reply } => answers.push(Pending::Query(reply, query)),
                 Command::Shutdown { reply } => {
                     let _ = reply.send(Ok(()));
                 }
@@ -577,7 +657,7 @@ impl EngineTask {
                                 let _ = r.send(Err(failure.clone()));
                             }
                             Pending::Input(None, _) => {}
-                            Pending::State(r) => {
+                            Pending::Query(r, _) => {
                                 let _ = r.send(Err(failure.clone()));
                             }
                         }
@@ -588,7 +668,6 @@ impl EngineTask {
             }
         }
         // Committed: now answer, publish, deliver.
-        let mut state: Option<Result<Arc<Value>, Failure>> = None;
         for a in answers {
             match a {
                 Pending::Input(reply, result) => {
@@ -596,19 +675,22 @@ impl EngineTask {
                         let _ = r.send(result);
                     }
                 }
-                Pending::State(reply) => {
-                    let s = state.get_or_insert_with(|| self.state_value()).clone();
-                    let _ = reply.send(s);
+                Pending::Query(reply, query) => {
+                    let _ = reply.send(self.query(&query));
                 }
             }
         }
+        let mut holders: std::collections::HashMap<String, Option<String>> =
+            std::collections::HashMap::new();
         for outputs in accepted {
             for output in outputs.iter() {
                 self.metrics.observe(output);
                 self.published += 1;
+                let agents = self.agents_of(output, &mut holders);
                 let _ = self.events.send(Arc::new(Published {
                     id: self.published,
                     output: output.clone(),
+                    agents,
                 }));
                 if output.get("type").and_then(Value::as_str) == Some("delivery") {
                     self.dispatch.start(output.clone());
@@ -617,59 +699,62 @@ impl EngineTask {
         }
     }
 
-    fn state_value(&mut self) -> Result<Arc<Value>, Failure> {
-        let json = self
-            .host
-            .state_json()
-            .map_err(|e| Failure::Unavailable(format!("the engine failed: {e}")))?;
-        serde_json::from_str(&json)
-            .map(Arc::new)
-            .map_err(|e| Failure::Unavailable(format!("the engine's state does not parse: {e}")))
+    /// The engine's answer to `query`, as JSON text.
+    fn query(&mut self, query: &Query) -> Result<String, Failure> {
+        self.host
+            .query_json(&query.to_json())
+            .map_err(|e| Failure::Unavailable(format!("the engine failed: {e}")))
     }
 
-    /// Checks `guard` against the current state.
-    fn check(&mut self, guard: &Guard) -> Result<(), Failure> {
-        let (agent, conversation, offered_ok, assigned_ok) = match guard {
-            Guard::None => return Ok(()),
-            Guard::Offered {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, true, false),
-            Guard::Assigned {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, false, true),
-            Guard::OfferedOrAssigned {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, true, true),
-        };
-        let state = self.state_value()?;
-        let conv = state
-            .get("conversations")
-            .and_then(|c| c.get(conversation.as_str()));
-        let holder = conv.and_then(|c| {
-            let status = c.get("status").and_then(Value::as_str)?;
-            let agent = c.get("agent_id").and_then(Value::as_str)?;
-            Some((status.to_string(), agent.to_string()))
-        });
-        let allowed = match &holder {
-            Some((status, a)) if a == agent => {
-                (status == "offered" && offered_ok) || (status == "assigned" && assigned_ok)
-            }
-            _ => false,
-        };
-        if allowed {
-            return Ok(());
+    /// The agents an output concerns (see [`Published::agents`]); `holders` keeps each
+    /// conversation's holder for the batch (every output of the batch is published after it).
+    fn agents_of(
+        &mut self,
+        output: &Value,
+        holders: &mut std::collections::HashMap<String, Option<String>>,
+    ) -> Vec<String> {
+        let mut agents = Vec::new();
+        if let Some(agent) = output.get("agent_id").and_then(Value::as_str) {
+            agents.push(agent.to_string());
         }
-        let wanted = match (offered_ok, assigned_ok) {
-            (true, false) => "offered to",
-            (false, true) => "assigned to",
-            _ => "offered or assigned to",
+        if let Some(id) = output.get("conversation_id").and_then(Value::as_str) {
+            if !holders.contains_key(id) {
+                let query = Query::Holder {
+                    conversation_id: id.to_string(),
+                };
+                let holder = self
+                    .query(&query)
+                    .ok()
+                    .and_then(|json| from_engine_json::<Option<Holder>>(&json).ok())
+                    .flatten()
+                    .and_then(|h| h.agent_id);
+                holders.insert(id.to_string(), holder);
+            }
+            if let Some(Some(holder)) = holders.get(id) {
+                if !agents.contains(holder) {
+                    agents.push(holder.clone());
+                }
+            }
+        }
+        agents
+    }
+
+    /// Checks `guard` against the current state (the engine's `may_act`).
+    fn check(&mut self, guard: &Guard) -> Result<(), Failure> {
+        let Some(query) = guard.query() else {
+            return Ok(());
         };
-        Err(Failure::Forbidden(format!(
-            "conversation {conversation} is not {wanted} agent {agent}"
-        )))
+        let json = self.query(&query)?;
+        let answer: MayAct = serde_json::from_str(&json).map_err(|e| {
+            Failure::Unavailable(format!("the engine answered {json} to may_act: {e}"))
+        })?;
+        if answer.allowed {
+            Ok(())
+        } else {
+            Err(Failure::Forbidden(answer.reason.unwrap_or_else(|| {
+                "the conversation is not this agent's".to_string()
+            })))
+        }
     }
 
     /// After a failed commit: the engine has inputs the store does not; go back to the store.
@@ -704,7 +789,7 @@ fn refuse(command: Command) {
             let _ = r.send(Err(failure));
         }
         Command::Input { reply: None, .. } => {}
-        Command::State { reply } => {
+        Command::Query { reply, .. } => {
             let _ = reply.send(Err(failure));
         }
         Command::Shutdown { reply } => {
@@ -877,5 +962,98 @@ mod tests {
         let loaded = reopened.load().expect("load");
         assert_eq!(loaded.snapshot.map(|s| s.seq), Some(20));
         assert!(loaded.tail.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod dispatch_tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    /// The review's slow receiver: with the send permits taken, a delivery waited longer than
+    /// its lease, the engine handed it out again, and both attempts were sent. A hand-out of a
+    /// delivery that a task already performs now starts nothing: the receiver gets it once, and
+    /// one result is reported.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_delivery_handed_out_again_while_it_waits_for_a_permit_is_sent_once() {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        let receiver = axum::Router::new().route(
+            "/h",
+            axum::routing::post(move || {
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    "ok"
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/h", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+        let runtime = Runtime::locate(None).expect("the abi wasm (cargo xtask wasm)");
+        let config = serde_json::json!({"handoff": {"webhooks": [{"id": "crm", "url": url}]}});
+        let mut host = Host::new(&runtime, &config.to_string()).expect("host");
+        let outputs = host
+            .handle_json(
+                r#"{"type":"handoff_request","conversation_id":"c1"}"#,
+                1_768_213_800_000,
+            )
+            .expect("handled");
+        let outputs: Vec<Value> = serde_json::from_str(&outputs).expect("outputs");
+        let delivery = outputs
+            .into_iter()
+            .find(|o| o["type"] == "delivery")
+            .expect("a delivery");
+
+        let (tx, rx) = std::sync::mpsc::channel();
+        let limit = Arc::new(Semaphore::new(1));
+        let dispatch = Dispatch {
+            sender: Sender::new(runtime.clone(), |_| None, Duration::from_secs(10))
+                .expect("client"),
+            tokio: tokio::runtime::Handle::current(),
+            limit: limit.clone(),
+            in_flight: Arc::new(InFlight::default()),
+            commands: tx,
+            metrics: Arc::new(Metrics::default()),
+        };
+        // Every permit is taken (other deliveries to a slow receiver): the first task waits.
+        let permit = limit.clone().acquire_owned().await.expect("permit");
+        dispatch.start(delivery.clone());
+        // The lease lapses and the engine hands the same delivery out again, next attempt.
+        let mut again = delivery.clone();
+        again["attempt"] = serde_json::json!(2);
+        dispatch.start(again);
+        assert_eq!(
+            dispatch.in_flight.count(),
+            1,
+            "one task for one delivery id"
+        );
+        drop(permit);
+        let reported = tokio::task::spawn_blocking(move || {
+            let first = rx.recv_timeout(Duration::from_secs(60));
+            let second = rx.recv_timeout(Duration::from_millis(500));
+            (first, second)
+        })
+        .await
+        .expect("join");
+        match reported.0 {
+            Ok(Command::Input { input, .. }) => {
+                assert_eq!(input["type"], "delivery_result");
+                assert_eq!(input["status"], 200);
+            }
+            other => panic!("no result reported: {other:?}"),
+        }
+        assert!(reported.1.is_err(), "a second result: {:?}", reported.1);
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "the receiver got it once");
+        assert!(dispatch.in_flight.wait_idle(Duration::from_secs(10)).await);
+        // Once finished, the same id may be performed again (a retry after a failure).
+        dispatch.start(delivery);
+        assert!(dispatch.in_flight.wait_idle(Duration::from_secs(60)).await);
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
     }
 }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use handoff_core::query::Gauges;
 use serde_json::Value;
 
 /// Upper bounds (seconds) of the wait-time histogram's buckets.
@@ -12,7 +13,8 @@ const WAIT_BUCKETS: [f64; 10] = [
     5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 14400.0,
 ];
 
-/// The service's counters. Gauges (queue length, …) are read from the engine's state when scraped.
+/// The service's counters. Gauges (queue length, …) are the engine's own counts
+/// ([`handoff_core::query::Gauges`]), asked for when scraped.
 #[derive(Debug, Default)]
 pub struct Metrics {
     handoffs: Mutex<BTreeMap<String, u64>>,
@@ -30,50 +32,6 @@ struct Histogram {
     buckets: [u64; WAIT_BUCKETS.len()],
     count: u64,
     sum: f64,
-}
-
-/// Values read from the engine's state at scrape time.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Gauges {
-    /// Conversations waiting in the queue.
-    pub queue_length: u64,
-    /// Open conversations.
-    pub conversations: u64,
-    /// Agents online.
-    pub agents_online: u64,
-    /// Deliveries not yet acknowledged.
-    pub outbox: u64,
-    /// Dead letters.
-    pub dead_letters: u64,
-}
-
-impl Gauges {
-    /// Reads them from the engine's state JSON.
-    pub fn from_state(state: &Value) -> Gauges {
-        let len = |key: &str| -> u64 {
-            match state.get(key) {
-                Some(Value::Array(a)) => a.len() as u64,
-                Some(Value::Object(o)) => o.len() as u64,
-                _ => 0,
-            }
-        };
-        let online = state
-            .get("agents")
-            .and_then(Value::as_object)
-            .map(|a| {
-                a.values()
-                    .filter(|v| v.get("status").and_then(Value::as_str) == Some("online"))
-                    .count() as u64
-            })
-            .unwrap_or(0);
-        Gauges {
-            queue_length: len("queue"),
-            conversations: len("conversations"),
-            agents_online: online,
-            outbox: len("outbox"),
-            dead_letters: len("dead_letters"),
-        }
-    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -7,6 +7,7 @@
 mod admin;
 mod conversation;
 mod faults;
+mod hardening;
 mod hostile;
 mod integrations;
 mod requests;

@@ -367,6 +367,9 @@ mod tests {
             steps[1].is_unexpected(),
             "an accepted expect_error line is unexpected"
         );
-        assert_eq!(steps[1].golden_line(), r#"{"now":1768213800000,"outputs":[]}"#);
+        assert_eq!(
+            steps[1].golden_line(),
+            r#"{"now":1768213800000,"outputs":[]}"#
+        );
     }
 }

@@ -100,6 +100,59 @@ impl InputError {
     }
 }
 
+impl InputError {
+    /// The error of reading `root`'s fields with `serde_path_to_error`: `path` is what it says
+    /// (`.` for the object itself), below `root`. serde names a missing field in its message at
+    /// the path of the object that lacks it; the error points at the field itself
+    /// (`input.text: missing field`).
+    pub(crate) fn from_serde(root: &str, path: &str, message: String) -> InputError {
+        let mut path = if path == "." || path.is_empty() {
+            root.to_string()
+        } else {
+            format!("{root}.{path}")
+        };
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            path = format!("{path}.{field}");
+        }
+        InputError::new(path, message)
+    }
+
+    /// Takes the tag `tag` (`"type"`, `"query"`) out of `value`, which must be an object: the tag
+    /// and the other fields; errors name `root` or `root.tag`, and list `kinds` when it is missing.
+    pub(crate) fn take_tag(
+        value: serde_json::Value,
+        root: &str,
+        tag: &str,
+        kinds: &[&str],
+    ) -> Result<(String, serde_json::Map<String, serde_json::Value>), InputError> {
+        let serde_json::Value::Object(mut fields) = value else {
+            return Err(InputError::with_value(
+                root,
+                format!("expected an object with a \"{tag}\""),
+                &value,
+            ));
+        };
+        match fields.remove(tag) {
+            Some(serde_json::Value::String(kind)) => Ok((kind, fields)),
+            Some(other) => Err(InputError::with_value(
+                format!("{root}.{tag}"),
+                "expected a string",
+                &other,
+            )),
+            None => Err(InputError::new(
+                format!("{root}.{tag}"),
+                format!(
+                    "missing field \"{tag}\", expected one of: {}",
+                    kinds.join(", ")
+                ),
+            )),
+        }
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {

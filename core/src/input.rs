@@ -456,51 +456,12 @@ impl Input {
     /// # Errors
     /// An [`InputError`] naming the path when the value is not a known input.
     pub fn from_value(value: Value) -> Result<Input, InputError> {
-        let Value::Object(mut map) = value else {
-            return Err(InputError::with_value(
-                "input",
-                "expected an object with a \"type\"",
-                &value,
-            ));
-        };
-        let kind = match map.remove("type") {
-            Some(Value::String(s)) => s,
-            Some(other) => {
-                return Err(InputError::with_value(
-                    "input.type",
-                    "expected a string",
-                    &other,
-                ))
-            }
-            None => {
-                return Err(InputError::new(
-                    "input.type",
-                    format!(
-                        "missing field \"type\", expected one of: {}",
-                        INPUT_TYPES.join(", ")
-                    ),
-                ))
-            }
-        };
+        let (kind, map) = InputError::take_tag(value, "input", "type", INPUT_TYPES)?;
         let rest = Value::Object(map);
         fn parse<T: serde::de::DeserializeOwned>(rest: Value) -> Result<T, InputError> {
             serde_path_to_error::deserialize::<_, T>(rest).map_err(|e| {
                 let path = e.path().to_string();
-                let mut path = if path == "." {
-                    "input".to_string()
-                } else {
-                    format!("input.{path}")
-                };
-                let message = e.into_inner().to_string();
-                // serde names a missing field in its message, at the path of the object that
-                // lacks it: point at the field itself (`input.text: missing field`).
-                if let Some(field) = message
-                    .strip_prefix("missing field `")
-                    .and_then(|rest| rest.split('`').next())
-                {
-                    path = format!("{path}.{field}");
-                }
-                InputError::new(path, message)
+                InputError::from_serde("input", &path, e.into_inner().to_string())
             })
         }
         Ok(match kind.as_str() {

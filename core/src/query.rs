@@ -34,6 +34,17 @@ use crate::state::{Agent, Conversation, DeadLetter, Presence, Priority, State, S
 /// The most entries one page of the queue or of the dead letters holds.
 pub const MAX_PAGE: usize = 1000;
 
+/// The kinds of query, as written in JSON.
+pub const QUERY_KINDS: &[&str] = &[
+    "conversation",
+    "holder",
+    "may_act",
+    "queue",
+    "agents",
+    "gauges",
+    "dead_letters",
+];
+
 /// Entries in a page when the query does not say.
 pub const DEFAULT_PAGE: usize = 100;
 
@@ -143,42 +154,27 @@ impl Query {
     pub fn from_json_str(text: &str) -> Result<Query, InputError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| InputError::new("query", format!("not valid JSON: {e}")))?;
-        let Value::Object(mut fields) = value else {
-            return Err(InputError::with_value(
-                "query",
-                "expected an object with a \"query\"",
-                &value,
-            ));
-        };
-        let kind = match fields.remove("query") {
-            Some(Value::String(kind)) => kind,
-            Some(other) => {
-                return Err(InputError::with_value(
-                    "query.query",
-                    "expected a string",
-                    &other,
-                ))
-            }
-            None => return Err(InputError::new("query.query", "missing field \"query\"")),
-        };
+        let (kind, fields) = InputError::take_tag(value, "query", "query", QUERY_KINDS)?;
         // `{"query": kind, ...fields}` is read as serde's `{kind: {...fields}}`, so errors keep
         // their paths (`may_act.needs` -> `query.needs`).
         let mut tagged = serde_json::Map::new();
         tagged.insert(kind, Value::Object(fields));
         let query: Query =
             serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
+                // Paths start with the kind (`may_act.needs`), the query's own fields below it.
                 let path = e.path().to_string();
                 let message = e.into_inner().to_string();
-                let missing = message
-                    .strip_prefix("missing field `")
-                    .and_then(|rest| rest.split('`').next());
-                let path = match (path.split_once('.'), missing) {
-                    (Some((_, rest)), _) if !rest.is_empty() => format!("query.{rest}"),
-                    // In the query's own fields (not the kind): name the missing one.
-                    (None, Some(field)) if path != "." => format!("query.{field}"),
-                    _ => "query.query".to_string(),
-                };
-                InputError::new(path, message)
+                match path.split_once('.') {
+                    Some((_, rest)) if !rest.is_empty() => {
+                        InputError::from_serde("query", rest, message)
+                    }
+                    // A field missing from the query itself.
+                    None if message.starts_with("missing field") => {
+                        InputError::from_serde("query", ".", message)
+                    }
+                    // The kind itself (`unknown variant`, path `.`).
+                    _ => InputError::new("query.query", message),
+                }
             })?;
         match &query {
             Query::Queue { limit, .. } | Query::DeadLetters { limit, .. }

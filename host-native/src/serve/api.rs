@@ -640,13 +640,24 @@ async fn agent_update(
     .await
 }
 
+/// An admin's input about one thing named in the URL: `{"type": kind, key: id}`.
+async fn admin_input(
+    app: &App,
+    headers: &HeaderMap,
+    kind: &str,
+    key: &str,
+    id: String,
+) -> ApiResult {
+    require(&app.role(headers, None)?, &[])?;
+    let mut input = Map::new();
+    input.insert("type".into(), kind.into());
+    input.insert(key.into(), id.into());
+    app.input(Value::Object(input), Guard::None).await
+}
+
+/// `POST /v1/dead-letters/{id}/redrive`: a dead letter goes out again (admin).
 async fn redrive(State(app): State<App>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
-    require(&app.role(&headers, None)?, &[])?;
-    app.input(
-        json!({"type": "redrive_delivery", "delivery_id": id}),
-        Guard::None,
-    )
-    .await
+    admin_input(&app, &headers, "redrive_delivery", "delivery_id", id).await
 }
 
 /// `POST /v1/deliveries/{id}/retry`: a delivery waiting for its retry goes out now (admin).
@@ -655,25 +666,16 @@ async fn retry_now(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult {
-    require(&app.role(&headers, None)?, &[])?;
-    app.input(
-        json!({"type": "retry_delivery", "delivery_id": id}),
-        Guard::None,
-    )
-    .await
+    admin_input(&app, &headers, "retry_delivery", "delivery_id", id).await
 }
 
+/// `POST /v1/webhooks/{id}/enable`: a webhook disabled by 410 Gone takes events again (admin).
 async fn enable_webhook(
     State(app): State<App>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult {
-    require(&app.role(&headers, None)?, &[])?;
-    app.input(
-        json!({"type": "enable_webhook", "webhook_id": id}),
-        Guard::None,
-    )
-    .await
+    admin_input(&app, &headers, "enable_webhook", "webhook_id", id).await
 }
 
 /// A JSON response whose body is `text` as it is (the engine's own bytes).

@@ -1,7 +1,9 @@
 // The conformance vectors through the `js` wasm build: every examples/conversations/*.jsonl replayed
 // through `Engine` (wasm-bindgen, `--target web`) must give exactly tests/vectors/<name>.outputs.jsonl,
-// byte for byte, as the native replay does (tests/src/lib.rs, whose file format, `$last` /
-// `$last:<event>` references and `expect_error` rules this file mirrors).
+// byte for byte, as the native replay does (tests/src/lib.rs). The file format, `$last` /
+// `$last:<event>` references and `expect_error` rules are read by test-support/replay-core.mjs, the
+// same code the workerd and Chromium conformance tests run (conformance.workerd.test.mjs,
+// conformance.browser.test.mjs, conformance.cross-host.test.mjs).
 //
 // Byte identity is checked on the JSON text API (`handleJson`, `stateJson`): that text is written by
 // serde_json inside the wasm module, exactly as natively. The object API (`handle`, `state`) goes
@@ -15,242 +17,34 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ROOT as root,
+  CONVERSATIONS_DIR as conversationsDir,
+  Replayer,
+  assertSameLines,
+  conversationFiles as listConversations,
+  goldenLines,
+  goldenPath,
+  loadConversation,
+  loadNodeBuilds,
+} from '../test-support/conformance.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const conversationsDir = join(root, 'examples', 'conversations');
-const vectorsDir = join(root, 'tests', 'vectors');
-const glue = join(root, 'host-node', 'wasm', 'handoff_wasm.js');
-const wasmPath = join(root, 'host-node', 'wasm', 'handoff_wasm_bg.wasm');
-const speedWasmPath = join(root, 'host-node', 'wasm', 'handoff_wasm_speed.wasm');
-const abiPath = join(root, 'target', 'wasm', 'handoff_abi.wasm');
-
-for (const built of [glue, wasmPath, speedWasmPath, abiPath]) {
-  if (!existsSync(built)) throw new Error(`the wasm build is missing (${built}): run \`cargo xtask wasm\``);
-}
-const bindings = await import(new URL('../wasm/handoff_wasm.js', import.meta.url));
-await bindings.default({ module_or_path: readFileSync(wasmPath) });
+// The builds (the size-built `js` module, the speed-built one Node loads, and `abi`), each through
+// its own instance of the glue; throws saying `cargo xtask wasm` when they are missing.
+const { bindings, builds: BUILDS } = await loadNodeBuilds();
 const { Engine } = bindings;
-// The module Node loads (built for speed), through its own instance of the same glue: the query
-// makes it a separate ES module, so both builds are live in this process.
-const speedBindings = await import(new URL('../wasm/handoff_wasm.js?speed', import.meta.url));
-await speedBindings.default({ module_or_path: readFileSync(speedWasmPath) });
-assert.notEqual(speedBindings.Engine, Engine, 'two separate instances of the glue');
 
-/**
- * The `abi` build behind the JSON text API of `Engine` (`handleJson`, `stateJson`, `Engine.restore`),
- * one instance per engine, throwing what the envelope's `error` holds as the js build does.
- */
-class AbiEngine {
-  static module = new WebAssembly.Module(readFileSync(abiPath));
-
-  constructor(config, state) {
-    this.x = new WebAssembly.Instance(AbiEngine.module, {}).exports;
-    const configText = typeof config === 'string' ? config : JSON.stringify(config);
-    if (state === undefined) {
-      this.#call('ConfigError', (c) => this.x.handoff_new(...c), configText);
-    } else {
-      this.#call('RestoreError', (c, s) => this.x.handoff_restore(...c, ...s), configText, state);
-    }
-  }
-
-  static restore(config, state) {
-    return new AbiEngine(config, typeof state === 'string' ? state : JSON.stringify(state));
-  }
-
-  /** Calls `f` with each text as a (ptr, len) buffer; returns the exact bytes of the `ok` value. */
-  #call(name, f, ...texts) {
-    const bufs = texts.map((t) => {
-      const bytes = new TextEncoder().encode(t);
-      const ptr = this.x.handoff_alloc(bytes.length);
-      assert.notEqual(ptr, 0, 'handoff_alloc failed');
-      new Uint8Array(this.x.memory.buffer, ptr, bytes.length).set(bytes);
-      return [ptr, bytes.length];
-    });
-    const packed = f(...bufs);
-    for (const [ptr, len] of bufs) this.x.handoff_free(ptr, len);
-    assert.notEqual(packed, 0n, 'the guest could not allocate the result');
-    const ptr = Number(packed >> 32n);
-    const len = Number(packed & 0xffffffffn);
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(this.x.memory.buffer, ptr, len));
-    this.x.handoff_free(ptr, len);
-    if (text.startsWith('{"ok":')) return text.slice('{"ok":'.length, -1);
-    const { error } = JSON.parse(text);
-    const errors = error.errors ?? [error];
-    const thrown = new Error(errors.map((e) => `${e.path}: ${e.message}${e.value === undefined ? '' : ` (got ${e.value})`}`).join('\n'));
-    Object.assign(thrown, { name, path: errors[0].path, errors });
-    throw thrown;
-  }
-
-  handleJson(input, now) {
-    return this.#call('InputError', (i) => this.x.handoff_handle(...i, BigInt(now)), input);
-  }
-
-  handle(input, now) {
-    return JSON.parse(this.handleJson(JSON.stringify(input), now));
-  }
-
-  stateJson() {
-    return this.#call('Error', () => this.x.handoff_state());
-  }
-
-  state() {
-    return JSON.parse(this.stateJson());
-  }
-}
-
-const BUILDS = { js: Engine, speed: speedBindings.Engine, abi: AbiEngine };
-
-/** A problem with a conversation file itself, named as the Rust replay names it. */
-function replayError(file, line, message) {
-  return new Error(line == null ? `${file}: ${message}` : `${file}:${line}: ${message}`);
-}
-
-/** Parses a conversation file as `handoff_conformance::parse` does. */
-function parseConversation(path) {
-  const text = readFileSync(path, 'utf8');
-  let config; // JSON text (a file's own bytes) or an inline object
-  const lines = [];
-  // Rust's str::lines: split on \n, drop one trailing \r.
-  const raw = text.split('\n');
-  if (raw.length > 0 && raw[raw.length - 1] === '') raw.pop();
-  raw.forEach((rawLine, i) => {
-    const number = i + 1;
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (line.trim() === '') return;
-    const err = (message) => replayError(path, number, message);
-    let value;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw err(`not valid JSON: ${e.message}`);
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw err('expected a JSON object');
-    }
-    if (config === undefined) {
-      if (!('config' in value)) {
-        throw err('the first line must be {"config": "<path>"} or {"config": {...}}');
-      }
-      const extra = Object.keys(value).find((k) => k !== 'config');
-      if (extra !== undefined) throw err(`unknown key "${extra}" on the config line (only "config")`);
-      const spec = value.config;
-      if (typeof spec === 'string') {
-        config = readFileSync(join(dirname(path), spec), 'utf8');
-      } else if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
-        config = spec;
-      } else {
-        throw err(`"config" must be a path or an object, found ${JSON.stringify(spec)}`);
-      }
-      return;
-    }
-    const { now, input, expect_error: expectError, ...rest } = value;
-    if (now === undefined) throw err('missing "now" (epoch milliseconds)');
-    if (!Number.isSafeInteger(now)) throw err(`"now" must be epoch milliseconds, found ${JSON.stringify(now)}`);
-    if (input === undefined) throw err('missing "input"');
-    if (expectError !== undefined && typeof expectError !== 'boolean') {
-      throw err(`"expect_error" must be true or false, found ${JSON.stringify(expectError)}`);
-    }
-    const extra = Object.keys(rest)[0];
-    if (extra !== undefined) {
-      throw err(`unknown key "${extra}" (expected "now", "input" and optionally "expect_error")`);
-    }
-    lines.push({ number, now, input, expectError: expectError ?? false });
-  });
-  if (config === undefined) throw replayError(path, null, 'empty: expected a {"config": ...} line first');
-  return { path, name: basename(path, '.jsonl'), config, lines };
-}
-
-/**
- * Plays inputs through one engine, resolving delivery references, as `handoff_conformance::Replayer`.
- * `api` is 'json' (handleJson: the exact bytes) or 'object' (handle: JS values).
- */
-class Replayer {
-  constructor(engine, api) {
-    this.engine = engine;
-    this.api = api;
-    /** Every delivery handed out so far, oldest first: [event, delivery_id]. */
-    this.deliveries = [];
-  }
-
-  resolve(conv, line) {
-    const input = structuredClone(line.input);
-    if (input !== null && typeof input === 'object' && !Array.isArray(input) && typeof input.delivery_id === 'string') {
-      const id = input.delivery_id;
-      if (id.startsWith('$last')) {
-        const reference = id.slice('$last'.length);
-        let event = null;
-        if (reference !== '') {
-          if (!reference.startsWith(':')) {
-            throw replayError(conv.path, line.number, `bad delivery reference "${id}": write "$last" or "$last:<event>"`);
-          }
-          event = reference.slice(1);
-        }
-        const found = [...this.deliveries].reverse().find(([e]) => event === null || e === event);
-        if (!found) {
-          throw replayError(
-            conv.path,
-            line.number,
-            event === null
-              ? '"$last": no delivery has been handed out yet'
-              : `"$last:${event}": no ${event} delivery has been handed out yet`,
-          );
-        }
-        input.delivery_id = found[1];
-      }
-    }
-    return input;
-  }
-
-  /** One golden line: `{"now":…,"outputs":[…]}` or `{"now":…,"error":{…}}`, and whether it was refused. */
-  step(conv, line) {
-    const input = this.resolve(conv, line);
-    let outputsText;
-    let outputs;
-    try {
-      if (this.api === 'json') {
-        outputsText = this.engine.handleJson(JSON.stringify(input), line.now);
-        outputs = JSON.parse(outputsText);
-      } else {
-        outputs = this.engine.handle(input, line.now);
-        outputsText = JSON.stringify(outputs);
-      }
-    } catch (error) {
-      assert.ok(error instanceof Error, `line ${line.number}: not an Error: ${error}`);
-      assert.equal(error.name, 'InputError', `line ${line.number}: ${error}`);
-      assert.ok(Array.isArray(error.errors) && error.errors.length === 1, `line ${line.number}: ${error}`);
-      assert.equal(error.path, error.errors[0].path);
-      assert.ok(error.message.startsWith(`${error.path}: `), `the message names the path: ${error.message}`);
-      return { text: `{"now":${line.now},"error":${JSON.stringify(error.errors[0])}}`, refused: true };
-    }
-    for (const output of outputs) {
-      if (output.type === 'delivery') this.deliveries.push([output.event, output.delivery_id]);
-    }
-    return { text: `{"now":${line.now},"outputs":${outputsText}}`, refused: false };
-  }
-}
-
-const conversationFiles = readdirSync(conversationsDir)
-  .filter((f) => f.endsWith('.jsonl'))
-  .sort()
-  .map((f) => join(conversationsDir, f));
+const conversationFiles = listConversations();
 
 test('there are conversations and a golden file for each', () => {
   assert.ok(conversationFiles.length > 0, `no conversations in ${conversationsDir}`);
   for (const file of conversationFiles) {
-    const golden = join(vectorsDir, `${basename(file, '.jsonl')}.outputs.jsonl`);
-    assert.ok(existsSync(golden), `${golden} is missing`);
+    const golden = goldenPath(loadConversation(file).name);
+    assert.ok(existsSync(golden), `${golden} is missing: write it with \`cargo xtask vectors --bless\``);
   }
 });
-
-function goldenLines(conv) {
-  const text = readFileSync(join(vectorsDir, `${conv.name}.outputs.jsonl`), 'utf8');
-  assert.ok(text.endsWith('\n'), `${conv.name}: the golden file ends with a newline`);
-  return text.slice(0, -1).split('\n');
-}
 
 /**
  * Replays `conv`; before the input at index `split` (if any) the engine is replaced by one restored
@@ -271,7 +65,7 @@ function replay(conv, { build = 'js', api = 'json', split = -1, snapshot = 'json
         `${conv.name}: the state restored before line ${line.number} (from ${snapshot}) differs`,
       );
     }
-    const { text, refused } = replayer.step(conv, line);
+    const { text, refused } = replayer.step(conv.path, line);
     assert.equal(
       refused,
       line.expectError,
@@ -282,29 +76,15 @@ function replay(conv, { build = 'js', api = 'json', split = -1, snapshot = 'json
   return out;
 }
 
-/** The first differing line, shown as the native conformance test shows it. */
-function assertSameLines(conv, actual, expected, how) {
-  for (let i = 0; i < Math.max(actual.length, expected.length); i++) {
-    if (actual[i] !== expected[i]) {
-      const at = [...(actual[i] ?? '')].findIndex((c, k) => c !== [...(expected[i] ?? '')][k]);
-      const line = conv.lines[i]?.number ?? '?';
-      assert.fail(
-        `${conv.name} (${how}): output line ${i + 1} (input line ${line}) differs at character ${at}\n` +
-          `  expected: ${expected[i]}\n  actual:   ${actual[i]}`,
-      );
-    }
-  }
-}
-
 for (const file of conversationFiles) {
-  const conv = parseConversation(file);
+  const conv = loadConversation(file);
 
   test(`${conv.name}: wasm outputs are byte-identical to the golden vectors`, () => {
     const expected = goldenLines(conv);
     const actual = replay(conv);
     assert.equal(actual.length, conv.lines.length);
     assertSameLines(conv, actual, expected, 'handleJson');
-    const goldenText = readFileSync(join(vectorsDir, `${conv.name}.outputs.jsonl`), 'utf8');
+    const goldenText = readFileSync(goldenPath(conv.name), 'utf8');
     assert.equal(actual.map((l) => `${l}\n`).join(''), goldenText);
   });
 

@@ -39,25 +39,32 @@ export function killAllWorkerd() {
 
 process.on('exit', killAllWorkerd);
 
+/** The conformance worker's configuration (test-support/conformance-worker/). */
+export const CONFORMANCE_WORKER_DIR = fileURLToPath(new URL('test-support/conformance-worker/', HOST_NODE));
+export const CONFORMANCE_WORKERD_CONFIG = fileURLToPath(new URL('test-support/conformance-worker/config.capnp', HOST_NODE));
+
 /**
  * Starts `workerd serve config.capnp` and resolves once it listens. (workerd 1.20260730.1 runs
  * `durableObjectStorage = (localDisk = ...)` without `--experimental`, though its schema marks it
  * experimental.)
  *
- * @param {{storageDir: string, env: Record<string, string>, timeoutMs?: number}} options
+ * `config` and `cwd` default to the worker example's; `storageDir` is the folder of its `state`
+ * service (leave it out for a configuration without one). The socket named `http` is moved to a
+ * loopback port the kernel picks.
+ *
+ * @param {{storageDir?: string, env?: Record<string, string>, timeoutMs?: number,
+ *          config?: string, cwd?: string}} options
  * @returns {Promise<{url: string, port: number, pid: number, output: () => string,
  *                    kill: (signal?: string) => Promise<void>}>}
  */
-export async function startWorkerd({ storageDir, env, timeoutMs = 60_000 }) {
-  const args = [
-    'serve',
-    WORKERD_CONFIG,
-    '--socket-addr=http=127.0.0.1:0',
-    `--directory-path=state=${storageDir}`,
-    '--control-fd=3',
-  ];
+export async function startWorkerd({ storageDir, env = {}, timeoutMs = 60_000, config = WORKERD_CONFIG, cwd = WORKER_DIR }) {
+  const missing = workerdMissing();
+  if (missing) throw new Error(missing);
+  const args = ['serve', config, '--socket-addr=http=127.0.0.1:0'];
+  if (storageDir !== undefined) args.push(`--directory-path=state=${storageDir}`);
+  args.push('--control-fd=3');
   const child = spawn(WORKERD_BIN, args, {
-    cwd: WORKER_DIR,
+    cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });

@@ -593,13 +593,11 @@ impl<'a> Flow<'a> {
     }
 
     /// Puts `id` in the queue (at its old place if it had one) without telling anyone.
-    /// Returns whether it is the first time this conversation queues.
-    fn queue_insert(&mut self, id: &str) -> bool {
+    fn queue_insert(&mut self, id: &str) {
         let now = self.now;
         self.state.seq += 1;
         let seq = self.state.seq;
         let conv = self.conv(id);
-        let first_time = conv.queue_key.is_none();
         // Waiting time counts from the handoff, so a conversation whose offer was declined keeps
         // its turn ahead of later ones.
         let key = conv.queue_key.clone().unwrap_or(QueueKey {
@@ -616,7 +614,6 @@ impl<'a> Flow<'a> {
             .queue
             .insert(self.config, &self.state.conversations[id]);
         self.queue_moved_at(position);
-        first_time
     }
 
     /// Notes that a conversation joined or left the queue at `position`: the customers behind it
@@ -627,25 +624,25 @@ impl<'a> Flow<'a> {
         }
     }
 
-    /// Sends the `conversation.queued` event for a conversation that has just queued.
+    /// Sends the `conversation.queued` event for a conversation that waits in the queue, the
+    /// first time it does (one that went straight on to an offer has not waited yet).
     fn queued_event(&mut self, id: &str) {
         let Some(conv) = self.state.conversations.get(id) else {
             return;
         };
-        if conv.status != Status::Queued {
+        if conv.status != Status::Queued || conv.queued_event_sent {
             return;
         }
         let position = conv.told_position.unwrap_or(0);
         let event = events::queued(conv, position, self.state.queue.len() as u32, self.now);
+        self.conv(id).queued_event_sent = true;
         self.event(id, event);
     }
 
     fn enqueue(&mut self, id: &str) {
-        let first_time = self.queue_insert(id);
+        self.queue_insert(id);
         self.update_positions(Some(id));
-        if first_time {
-            self.queued_event(id);
-        }
+        self.queued_event(id);
     }
 
     fn offer(&mut self, id: &str, agent_id: &str) {
@@ -785,11 +782,9 @@ impl<'a> Flow<'a> {
         if queued_before || self.config.routing.fallback == Fallback::Queue {
             // Back in the queue at its turn (waiting time counts from the handoff); the queue is then
             // served in order, so it goes to another agent if one is free.
-            let first_time = self.queue_insert(id);
+            self.queue_insert(id);
             self.dispatch(Some(id));
-            if first_time {
-                self.queued_event(id);
-            }
+            self.queued_event(id);
         } else {
             // Not queueing: serve the queue with the freed agent, then find someone else or fall back.
             self.dispatch(None);
@@ -1062,13 +1057,25 @@ impl<'a> Flow<'a> {
             let position = self.index.queue.remove(&id);
             self.queue_moved_at(position);
         }
-        let agent_id = conv.agent().map(str::to_string);
-        if let Some(agent) = agent_id.as_ref().and_then(|a| self.state.agents.get_mut(a)) {
-            agent.active.remove(&id);
+        // The agent it is offered to frees the slot and hears the offer is gone; only the agent
+        // who held it (assigned) is the one who closed or was closed on.
+        if let Status::Offered { agent_id, .. } = &conv.status {
+            self.out.push(Output::OfferWithdrawn {
+                conversation_id: id.clone(),
+                agent_id: agent_id.clone(),
+                reason: "closed".into(),
+            });
         }
-        if let Some(agent) = &agent_id {
+        if let Some(agent) = conv.agent() {
+            if let Some(a) = self.state.agents.get_mut(agent) {
+                a.active.remove(&id);
+            }
             self.index.agents.refresh(self.config, self.state, agent);
         }
+        let agent_id = match &conv.status {
+            Status::Assigned { agent_id, .. } => Some(agent_id.clone()),
+            _ => None,
+        };
         let by = serde_json::to_value(c.by)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))

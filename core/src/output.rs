@@ -58,7 +58,7 @@ pub enum Output {
         conversation_id: String,
         /// The agent.
         agent_id: String,
-        /// `declined`, `expired` or `agent_unavailable`.
+        /// `declined`, `expired`, `agent_unavailable` or `closed` (the conversation ended first).
         reason: String,
     },
     /// The engine changed an agent's presence (an agent who let an offer lapse is set `away`).

@@ -198,6 +198,11 @@ pub struct Conversation {
     /// The position the customer was last told.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub told_position: Option<u32>,
+    /// The `conversation.queued` event went out for this handoff: it is sent once, when the
+    /// conversation first waits in the queue (not when it passes through the queue straight to
+    /// an offer).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub queued_event_sent: bool,
     /// Agents who declined it or let the offer lapse, with when they may be offered it again
     /// (epoch ms): `routing.offer_timeout_seconds` later, so a one-agent team is never stuck.
     #[serde(default)]
@@ -238,6 +243,7 @@ impl Conversation {
             handoff_at: None,
             queue_key: None,
             told_position: None,
+            queued_event_sent: false,
             declined_by: BTreeMap::new(),
             required_skill: None,
             callback: None,

@@ -522,3 +522,51 @@ fn the_handoff_comes_before_the_offer_in_the_outputs() {
     assert_eq!(types(&out), ["handoff", "event", "message", "offered"]);
     assert_eq!(of_type(&out, "message")[0]["template"], "handoff_initiated");
 }
+
+/// Found while writing the conformance vectors: a conversation declined by one agent went
+/// through the queue straight to a second offer, and when the second agent declined too and it
+/// really waited, webhooks never heard `conversation.queued`.
+#[test]
+fn a_conversation_that_waits_after_two_declines_is_announced_once() {
+    let mut hooked = round_robin();
+    hooked["handoff"]["webhooks"] = json!([{"id": "crm", "url": "https://crm.example.test/h",
+                                            "events": ["conversation.queued"]}]);
+    let mut sim = Sim::new(hooked);
+    sim.all_online(&["agent_1", "agent_2"]);
+    let first = hand_off(&mut sim, "conv_1").expect("offered");
+    let out = sim.decline("conv_1", &first);
+    let second = offered_to(&out, "conv_1").expect("offered to the other agent");
+    assert_ne!(first, second);
+    assert!(
+        of_type(&out, "delivery").is_empty(),
+        "it did not wait: {out:#?}"
+    );
+    let out = sim.decline("conv_1", &second);
+    let queued = one(&out, "queued");
+    assert_eq!(queued["position"], 1);
+    let event: Value =
+        serde_json::from_str(one(&out, "delivery")["body"].as_str().unwrap()).unwrap();
+    assert_eq!(event["event"], "conversation.queued");
+    assert_eq!(event["data"]["position"], 1);
+    // Offered and declined again later: it is not announced a second time.
+    sim.advance_secs(31);
+    let announced = sim.log.iter().filter(|o| o["type"] == "delivery").count();
+    assert_eq!(announced, 1, "{:#?}", sim.log);
+}
+
+/// Closing a conversation that is on offer withdraws the offer (the agent's console drops it)
+/// and does not name that agent as the one who held it.
+#[test]
+fn closing_an_offered_conversation_withdraws_the_offer() {
+    let mut sim = Sim::new(round_robin());
+    sim.all_online(&["agent_1"]);
+    assert_eq!(hand_off(&mut sim, "conv_1").as_deref(), Some("agent_1"));
+    let out = sim.close("conv_1", "customer");
+    let withdrawn = one(&out, "offer_withdrawn");
+    assert_eq!(withdrawn["agent_id"], "agent_1");
+    assert_eq!(withdrawn["reason"], "closed");
+    let closed = one(&out, "closed");
+    assert!(closed.get("agent_id").is_none(), "{closed}");
+    // The agent is free again.
+    assert_eq!(hand_off(&mut sim, "conv_2").as_deref(), Some("agent_1"));
+}

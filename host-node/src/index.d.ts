@@ -662,7 +662,7 @@ export interface OfferWithdrawnOutput {
   type: 'offer_withdrawn';
   conversation_id: string;
   agent_id: string;
-  /** `declined`, `expired` or `agent_unavailable`. */
+  /** `declined`, `expired`, `agent_unavailable` or `closed` (the conversation ended while on offer). */
   reason: string;
 }
 

@@ -34,12 +34,19 @@ fn attributes_around_the_depth_limit_through_wasmtime() {
     for levels in [17, 123, 124] {
         match host.handle_json(&message("c1", "hello", json!({"d": nested(levels)})), NOW) {
             Err(HostError::Input { path, .. }) => {
-                assert!(path.starts_with("input.customer.attributes.d.a"), "{levels}: {path}")
+                assert!(
+                    path.starts_with("input.customer.attributes.d.a"),
+                    "{levels}: {path}"
+                )
             }
             other => panic!("{levels}: {other:?}"),
         }
     }
-    assert_eq!(host.state_json().expect("state"), before, "refusals change nothing");
+    assert_eq!(
+        host.state_json().expect("state"),
+        before,
+        "refusals change nothing"
+    );
     // The state restores in a new instance and answers reads.
     let mut again = Host::restore(runtime(), CONFIG, &before).expect("restores");
     let conversation: Value = again
@@ -67,7 +74,10 @@ fn a_state_older_engines_could_write_restores_and_its_outputs_parse_through_wasm
     let deep = state.to_string();
     let mut restored = Host::restore(runtime(), CONFIG, &deep).expect("an old state restores");
     let outputs = restored
-        .handle(&message("c1", "I want to talk to a human", json!({})), NOW + 1000)
+        .handle(
+            &message("c1", "I want to talk to a human", json!({})),
+            NOW + 1000,
+        )
         .expect("typed outputs parse at their depth");
     assert!(outputs
         .iter()

@@ -352,7 +352,9 @@ export function jsonDiff(expected, actual, { path = '', limit = 20 } = {}) {
       for (const hunk of hunks(e, a, (x) => JSON.stringify(x))) {
         const removed = [...hunk.removed, ...hunk.pairs.map(([i]) => i)].sort((x, y) => x - y);
         const added = [...hunk.added, ...hunk.pairs.map(([, j]) => j)].sort((x, y) => x - y);
-        const kind = (x) => (isObject(x) ? JSON.stringify([x.type, x.conversation_id, x.event, x.id]) : typeof x);
+        // Scalars only: an event output's `event` is its whole body.
+        const scalar = (v) => (v !== null && typeof v === 'object' ? null : v);
+        const kind = (x) => (isObject(x) ? JSON.stringify([x.type, x.conversation_id, x.event, x.id].map(scalar)) : Array.isArray(x) ? 'array' : typeof x);
         for (const { op, i, j } of editScript(removed.map((k) => kind(e[k])), added.map((k) => kind(a[k])))) {
           if (op === 'same') walk(e[removed[i]], a[added[j]], pathOf(at, added[j]));
           else if (found.length >= limit) return;

@@ -71,6 +71,10 @@ test('a JSON diff names each differing path, aligning arrays', () => {
     'outputs[1].position: golden 1, got 2',
     'extra: extra true, not in the golden vector',
   ]);
+  const event = (priority) => ({ type: 'event', conversation_id: 'c1', event: { event: 'conversation.queued', data: { priority } } });
+  assert.deepEqual(jsonDiff([{ type: 'queued' }, event('low')], [{ type: 'queued' }, event('normal')]), [
+    '[1].event.data.priority: golden "low", got "normal"',
+  ]);
   assert.deepEqual(jsonDiff({ a: 1, b: 2 }, { b: 2, a: 1 }), ['(top): the same fields in another order: golden ["a","b"], got ["b","a"]']);
   assert.deepEqual(jsonDiff({ 'odd key': [1] }, { 'odd key': [1, 2] }), ['["odd key"][1]: extra 2, not in the golden vector']);
 });

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::engine::MAX_TEXT_BYTES;
-use crate::error::InputError;
-use crate::input::{Customer, Input, Signals};
-use crate::limits::{json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
-use crate::state::{DeliveryState, State, Status};
+use crate::wire::error::InputError;
+use crate::wire::input::{Customer, Input, Signals};
+use crate::wire::limits::MAX_TEXT_BYTES;
+use crate::wire::limits::{json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
+use crate::wire::state::{DeliveryState, State, Status};
 
 fn id(path: &str, value: &str) -> Result<(), InputError> {
     if value.trim().is_empty() {

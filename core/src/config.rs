@@ -24,12 +24,12 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::error::ConfigError;
 use crate::hours::BusinessHours;
 use crate::json::{index, join, strings_at, type_name, Errors, Obj};
-use crate::state::Priority;
 use crate::template::Template;
 use crate::topics::{builtin_keywords, TopicMatcher};
+use crate::wire::error::ConfigError;
+use crate::wire::state::Priority;
 
 /// Every problem found in a configuration, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]

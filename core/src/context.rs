@@ -1,10 +1,10 @@
 //! The context package a human agent receives at handoff.
 
 use crate::config::Config;
-use crate::output::{Context, SentimentSummary, TriggerHit};
-use crate::state::{Conversation, Role};
 use crate::summary::extractive_summary;
 use crate::triggers::{recent_average, round4, trend};
+use crate::wire::output::{Context, SentimentSummary, TriggerHit};
+use crate::wire::state::{Conversation, Role};
 
 /// Builds the package for `conv` (after its triggers and priority are set).
 pub(crate) fn build(config: &Config, conv: &Conversation) -> Context {

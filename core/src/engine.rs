@@ -3,21 +3,14 @@
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::error::{InputError, RestoreError};
 use crate::flow::Flow;
 use crate::hours::HoursStatus;
 use crate::index::Index;
-use crate::input::Input;
-use crate::limits::MIN_TIME;
-use crate::output::Output;
-use crate::state::{State, Status, STATE_VERSION};
-
-/// The latest instant the engine accepts (epoch ms): 9999-12-31T23:59:59.999Z. Every time in the
-/// state lies in `0..=MAX_TIME`, so sums of a time and a timeout never overflow.
-pub const MAX_TIME: i64 = 253_402_300_799_999;
-
-/// Largest text accepted in one input field (bytes).
-pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+use crate::wire::error::{InputError, RestoreError};
+use crate::wire::input::Input;
+use crate::wire::limits::{MAX_TIME, MIN_TIME};
+use crate::wire::output::Output;
+use crate::wire::state::{State, Status, STATE_VERSION};
 
 /// The handoff engine: deterministic, no I/O, no clock, no randomness.
 ///
@@ -85,19 +78,20 @@ impl Engine {
         // 72 MB snapshot did not fit in a 512 MiB wasm instance). Anything else (refused, or of
         // another version) goes the checked way, which names the path.
         #[cfg(feature = "direct-restore")]
-        if let Ok(state) = crate::limits::from_engine_json::<State>(snapshot) {
+        if let Ok(state) = crate::wire::limits::from_engine_json::<State>(snapshot) {
             if state.version == STATE_VERSION {
                 return Engine::restore(config, state);
             }
         }
-        let value: Value =
-            crate::limits::from_engine_json(snapshot).map_err(|e| RestoreError::Malformed {
+        let value: Value = crate::wire::limits::from_engine_json(snapshot).map_err(|e| {
+            RestoreError::Malformed {
                 path: "state".into(),
                 message: match e {
-                    crate::limits::EngineJsonError::Json(e) => format!("not valid JSON: {e}"),
+                    crate::wire::limits::EngineJsonError::Json(e) => format!("not valid JSON: {e}"),
                     too_deep => too_deep.to_string(),
                 },
-            })?;
+            }
+        })?;
         Engine::restore_value(config, value)
     }
 
@@ -318,8 +312,8 @@ fn times(state: &State) -> Vec<(String, i64)> {
     }
     for (id, e) in &state.outbox {
         let t = match e.state {
-            crate::state::DeliveryState::InFlight { since } => since,
-            crate::state::DeliveryState::Waiting { at } => at,
+            crate::wire::state::DeliveryState::InFlight { since } => since,
+            crate::wire::state::DeliveryState::Waiting { at } => at,
         };
         out.push((format!("state.outbox.{id}"), t));
     }

@@ -16,8 +16,8 @@
 use chrono::{DateTime, Datelike, Timelike};
 use serde_json::{json, Value};
 
-use crate::input::Customer;
-use crate::state::{Callback, Conversation};
+use crate::wire::input::Customer;
+use crate::wire::state::{Callback, Conversation};
 
 /// RFC 3339 UTC with seconds (`2026-01-12T10:30:00Z`) for an epoch-ms instant.
 pub fn timestamp(now_ms: i64) -> String {

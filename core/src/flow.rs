@@ -11,18 +11,18 @@ use crate::config::{Config, Fallback, MessageKind, OutsideHoursAction, RoutingMe
 use crate::context;
 use crate::events;
 use crate::index::Index;
-use crate::input::{
+use crate::outbox;
+use crate::routing;
+use crate::sentiment;
+use crate::triggers::{self, ScoreSource};
+use crate::wire::input::{
     AgentAction, AgentMessage, AgentUpdate, AiReply, CallbackDetails, ConversationClosed, Customer,
     CustomerMessage, HandoffRequest, Input,
 };
-use crate::outbox;
-use crate::output::{Output, TriggerHit};
-use crate::routing;
-use crate::sentiment;
-use crate::state::{
+use crate::wire::output::{Output, TriggerHit};
+use crate::wire::state::{
     Agent, Callback, Conversation, HistoryEntry, Presence, Priority, QueueKey, Role, State, Status,
 };
-use crate::triggers::{self, ScoreSource};
 
 #[cfg(test)]
 thread_local! {
@@ -111,10 +111,10 @@ impl<'a> Flow<'a> {
                     {
                         letter.delivery.url = hook.url.clone();
                         letter.delivery.auth = match &hook.secret_ref {
-                            Some(r) => crate::output::Auth::StandardWebhooks {
+                            Some(r) => crate::wire::output::Auth::StandardWebhooks {
                                 secret_ref: r.clone(),
                             },
-                            None => crate::output::Auth::None,
+                            None => crate::wire::output::Auth::None,
                         };
                     }
                 }

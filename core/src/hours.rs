@@ -73,7 +73,7 @@ use chrono::{
 use chrono_tz::{OffsetName, Tz};
 use serde_json::{Map, Value};
 
-use crate::error::ConfigError;
+use crate::wire::error::ConfigError;
 
 /// How far ahead [`BusinessHours::status`] looks for the next opening or closing, in days.
 pub const HORIZON_DAYS: i64 = 400;

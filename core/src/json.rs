@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::ConfigError;
+use crate::wire::error::ConfigError;
 
 /// Collects errors while a configuration is read.
 #[derive(Debug, Default)]

@@ -1,9 +1,9 @@
 //! # handoff-core: the human-handoff engine
 //!
 //! An AI agent answers customers; this engine decides *when* a conversation must go to a person
-//! ([`triggers`](crate::output::TriggerHit)), *who* takes it (round robin, skills or load),
+//! ([`triggers`](crate::wire::output::TriggerHit)), *who* takes it (round robin, skills or load),
 //! *whether anyone is on duty* ([`hours`]), *what that person receives*
-//! ([`Context`](crate::output::Context)), and *who is told* (webhook [`Delivery`](crate::output::Delivery)
+//! ([`Context`](crate::wire::output::Context)), and *who is told* (webhook [`Delivery`](crate::wire::output::Delivery)
 //! outputs that are retried and dead-lettered, never dropped).
 //!
 //! ## The contract (sans-IO)
@@ -63,32 +63,32 @@ pub mod config;
 mod context;
 pub mod conversation;
 mod engine;
-pub mod error;
 pub mod events;
 mod flow;
 pub mod hours;
 mod index;
-pub mod input;
 pub mod integrations;
 mod json;
-pub mod limits;
 pub mod outbox;
-pub mod output;
 pub mod query;
+mod read_input;
 pub mod request;
 mod routing;
 pub mod sentiment;
 pub mod signing;
-pub mod state;
 pub mod summary;
 pub mod template;
 mod text;
 pub mod topics;
 mod triggers;
+pub mod wire;
+
+pub use wire::{error, input, limits, output, state};
 
 pub use config::{Config, ConfigErrors};
-pub use engine::{Engine, MAX_TEXT_BYTES, MAX_TIME};
+pub use engine::Engine;
 pub use error::{ConfigError, InputError, RestoreError};
 pub use input::Input;
 pub use output::Output;
 pub use state::State;
+pub use wire::limits::{MAX_TEXT_BYTES, MAX_TIME};

@@ -25,9 +25,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::config::Webhook;
-use crate::input::DeliveryResult;
-use crate::output::{Auth, Delivery, Output};
-use crate::state::{DeadLetter, DeliveryState, OutboxEntry, State};
+use crate::wire::input::DeliveryResult;
+use crate::wire::output::{Auth, Delivery, Output};
+use crate::wire::state::{DeadLetter, DeliveryState, OutboxEntry, State};
 
 /// Most attempts of one delivery before it becomes a dead letter.
 pub const MAX_ATTEMPTS: u32 = 10;

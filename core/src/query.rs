@@ -27,9 +27,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::error::InputError;
 use crate::index::Index;
-use crate::state::{Agent, Conversation, DeadLetter, Presence, Priority, State, Status};
+use crate::wire::error::InputError;
+use crate::wire::state::{Agent, Conversation, DeadLetter, Presence, Priority, State, Status};
 
 /// The most entries one page of the queue or of the dead letters holds.
 pub const MAX_PAGE: usize = 1000;

@@ -20,7 +20,7 @@
 
 use crate::config::{Config, RoutingMethod};
 use crate::index::agents::AgentIndex;
-use crate::state::{Conversation, State};
+use crate::wire::state::{Conversation, State};
 
 /// The agent to offer `conv` to now, if any.
 pub(crate) fn choose(
@@ -77,7 +77,7 @@ pub(crate) mod scan {
 
     use super::skill_wait_over;
     use crate::config::{Config, RoutingMethod};
-    use crate::state::{Agent, Conversation, Presence, State};
+    use crate::wire::state::{Agent, Conversation, Presence, State};
 
     /// Every agent that may be chosen, in pool order: `routing.agent_pool` when set; otherwise the
     /// configured agents, then agents named in `routing.skills`, then agents known from presence updates.
@@ -210,7 +210,7 @@ mod tests {
     use super::*;
     use crate::config::AgentProfile;
     use crate::index::agents::AgentIndex;
-    use crate::state::{Agent, Presence};
+    use crate::wire::state::{Agent, Presence};
 
     const NOW: i64 = 10_000;
     const IDS: [&str; 8] = ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7"];
@@ -325,7 +325,7 @@ mod tests {
                 }
                 state.round_robin_cursor = cursor.map(String::from);
                 let mut conv = Conversation::new("c9");
-                conv.status = crate::state::Status::Queued;
+                conv.status = crate::wire::state::Status::Queued;
                 conv.required_skill = skill.map(String::from);
                 conv.declined_by = declined;
                 conv.handoff_at = handoff_at;

@@ -6,9 +6,9 @@
 //! confidence, and conversation length.
 
 use crate::config::Config;
-use crate::output::TriggerHit;
 use crate::request::Text;
-use crate::state::Conversation;
+use crate::wire::output::TriggerHit;
+use crate::wire::state::Conversation;
 
 /// Change of sentiment per message (least-squares slope over the window) that makes the trend
 /// worsening or improving: -0.3, -0.45, -0.65 is worsening; -0.44, -0.48, -0.49 is steady.
@@ -204,7 +204,7 @@ pub(crate) fn round4(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{HistoryEntry, Role};
+    use crate::wire::state::{HistoryEntry, Role};
 
     fn with_scores(scores: &[f64]) -> Conversation {
         let mut conv = Conversation::new("c");

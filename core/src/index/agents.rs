@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use crate::config::{AgentProfile, Config, RoutingMethod};
-use crate::state::{Agent, Presence, State};
+use crate::wire::state::{Agent, Presence, State};
 
 /// An agent's place in pool order (`Listed` before `Other`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

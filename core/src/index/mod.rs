@@ -14,7 +14,7 @@ pub(crate) mod ranked;
 pub(crate) mod timers;
 
 use crate::config::Config;
-use crate::state::State;
+use crate::wire::state::State;
 
 /// Every index of one engine.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +50,7 @@ mod tests {
     use serde_json::json;
 
     use crate::flow::BY_SCAN;
-    use crate::state::{Agent, Conversation, Presence, QueueKey, State, Status};
+    use crate::wire::state::{Agent, Conversation, Presence, QueueKey, State, Status};
     use crate::{Config, Engine, Input};
 
     const NOW: i64 = 1_000_000_000;

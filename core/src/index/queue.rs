@@ -10,7 +10,7 @@ use std::ops::Bound;
 use super::ranked::Ranked;
 use crate::config::{Config, RoutingMethod};
 use crate::routing;
-use crate::state::{Conversation, QueueKey, State};
+use crate::wire::state::{Conversation, QueueKey, State};
 
 /// What a queued conversation is indexed under, to take it out again.
 #[derive(Debug, Clone, PartialEq, Eq)]

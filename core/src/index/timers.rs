@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::state::{Conversation, State, Status};
+use crate::wire::state::{Conversation, State, Status};
 
 /// Offer expiries and callback times of open conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -7,7 +7,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-use crate::output::Auth;
+use crate::wire::output::Auth;
 
 /// Why an `Authorization` header could not be built. Never contains a secret's value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -20,8 +20,8 @@ use serde_json::Value;
 
 use crate::config::Webhook;
 use crate::json::{index, join, type_name, Errors, Obj};
-use crate::output::Auth;
-use crate::state::Priority;
+use crate::wire::output::Auth;
+use crate::wire::state::Priority;
 
 /// One configured helpdesk (`handoff.integrations[]` of kind `zendesk`, `freshdesk` or `intercom`).
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::config::Freshdesk;
 use super::{package, EventView, Request};
-use crate::output::Context;
+use crate::wire::output::Context;
 
 /// The requests one event gives.
 pub(super) fn requests(

@@ -23,7 +23,7 @@ use serde_json::{json, Map, Value};
 
 use super::config::Intercom;
 use super::{package, EventView, Request};
-use crate::output::Context;
+use crate::wire::output::Context;
 
 fn headers(i: &Intercom) -> Vec<(&'static str, String)> {
     let mut headers = super::json_headers();

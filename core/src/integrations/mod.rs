@@ -3,7 +3,7 @@
 //! Each enabled [`Integration`] turns the lifecycle events into complete HTTP requests
 //! ([`Delivery`] outputs) that go through the same outbox as webhooks: the same retries, dead
 //! letters, redrive, and ids derived from the inputs. Credentials are references only; the host
-//! resolves them and builds the `Authorization` header at send time ([`Auth::header`](crate::output::Auth::header)).
+//! resolves them and builds the `Authorization` header at send time ([`Auth::header`](crate::wire::output::Auth::header)).
 //!
 //! | event | Zendesk | Freshdesk | Intercom |
 //! | --- | --- | --- | --- |
@@ -26,13 +26,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::outbox;
-use crate::output::{Delivery, Output};
-use crate::state::{DeliveryState, OutboxEntry, State};
+use crate::wire::output::{Delivery, Output};
+use crate::wire::state::{DeliveryState, OutboxEntry, State};
 
 mod auth;
 pub mod config;
@@ -42,57 +41,9 @@ pub(crate) mod package;
 pub mod rate_limit;
 mod zendesk;
 
+pub use crate::wire::delivery::{Chain, Head, Pending, Yield};
 pub use auth::AuthError;
 pub use config::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
-
-/// Where the response of a creating request holds the new id, and the name it is kept under.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Yield {
-    /// The id's name, used as `{name}` in later URLs (`ticket_id`).
-    pub name: String,
-    /// JSON pointer into the response body (`/ticket/id`).
-    pub pointer: String,
-}
-
-/// A request waiting its turn in a [`Chain`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pending {
-    /// The request; `{name}` in its URL is replaced by the id of that name when it goes out.
-    pub delivery: Delivery,
-    /// JSON pointer in the body -> id name, filled in (as strings) when it goes out.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub body_ids: BTreeMap<String, String>,
-    /// The id this request's response carries, if it creates something.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yields: Option<Yield>,
-}
-
-/// The request of a chain that has gone out and not yet succeeded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Head {
-    /// Its delivery id (in the outbox or among the dead letters).
-    pub delivery_id: String,
-    /// The id its response carries, if it creates something.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yields: Option<Yield>,
-}
-
-/// The requests of one integration for one conversation: sent one at a time, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Chain {
-    /// Ids the vendor returned (or the input gave): `ticket_id`, `contact_id`, `conversation_id`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub ids: BTreeMap<String, String>,
-    /// The request out now, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head: Option<Head>,
-    /// Requests waiting behind the head, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub waiting: Vec<Pending>,
-    /// The conversation has closed: the chain is forgotten once it is drained.
-    #[serde(default)]
-    pub closed: bool,
-}
 
 /// An id safe to put in a URL path or a JSON string as is: 1 to 128 letters, digits, `_`, `-`, `.`.
 pub fn is_safe_id(s: &str) -> bool {
@@ -123,7 +74,7 @@ pub(crate) struct Request {
     pub(crate) url: String,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Value,
-    pub(crate) auth: crate::output::Auth,
+    pub(crate) auth: crate::wire::output::Auth,
     pub(crate) body_ids: Vec<(&'static str, &'static str)>,
     pub(crate) yields: Option<(&'static str, &'static str)>,
     /// Sets `Idempotency-Key` to the delivery id (Zendesk ticket creation).

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::events::timestamp;
-use crate::output::Context;
-use crate::state::Role;
+use crate::wire::output::Context;
+use crate::wire::state::Role;
 
 /// A helpdesk tag: lower case, spaces and other separators as `_` (Zendesk splits tags on spaces).
 pub(crate) fn tag(s: &str) -> String {

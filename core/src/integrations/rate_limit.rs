@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::input::DeliveryResult;
+use crate::wire::input::DeliveryResult;
 
 /// The earliest retry the receiver asked for, in ms from `now`: `retry_after_ms`, else
 /// `retry-after`, else `x-ratelimit-reset`. Header names are matched without regard to case.

@@ -27,6 +27,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// The latest instant the engine accepts (epoch ms): 9999-12-31T23:59:59.999Z. Every time in the
+/// state lies in `0..=MAX_TIME`, so sums of a time and a timeout never overflow.
+pub const MAX_TIME: i64 = 253_402_300_799_999;
+
+/// Largest text accepted in one input field (bytes).
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
 /// How many levels of objects and arrays one free-form value (a customer attribute) may nest:
 /// `"gold"` is 0 levels, `{"tier": "gold"}` 1, `{"orders": [{"id": 1}]}` 2.
 pub const MAX_VALUE_DEPTH: usize = 16;

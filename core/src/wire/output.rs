@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::input::{ClosedBy, Customer};
-use crate::state::{Callback, HistoryEntry, Priority};
+use crate::wire::input::{ClosedBy, Customer};
+use crate::wire::state::{Callback, HistoryEntry, Priority};
 
 /// Everything the engine can tell a host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ pub enum Output {
         /// The agent.
         agent_id: String,
         /// The new presence.
-        status: crate::state::Presence,
+        status: crate::wire::state::Presence,
         /// Why: `missed_offer`.
         reason: String,
     },

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::input::Customer;
-use crate::output::{Delivery, TriggerHit};
+use crate::wire::input::Customer;
+use crate::wire::output::{Delivery, TriggerHit};
 
 /// The state format this build writes. Older versions are migrated on restore; newer are refused.
 pub const STATE_VERSION: u32 = 1;
@@ -401,7 +401,7 @@ pub struct State {
     /// Helpdesk requests per integration and conversation (`"{integration}:{conversation}"`),
     /// sent one at a time, in order: the ids the vendor returned, and the requests waiting.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub integration_chains: BTreeMap<String, crate::integrations::Chain>,
+    pub integration_chains: BTreeMap<String, crate::wire::delivery::Chain>,
 }
 
 impl Default for State {

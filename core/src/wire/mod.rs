@@ -1,0 +1,10 @@
+//! The wire: every type that crosses the boundary or is persisted (inputs, outputs, the state,
+//! the outbox's chains, errors) and the limits on them. This module imports nothing else of the
+//! crate; everything else builds on it.
+
+pub mod delivery;
+pub mod error;
+pub mod input;
+pub mod limits;
+pub mod output;
+pub mod state;

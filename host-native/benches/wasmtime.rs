@@ -10,6 +10,13 @@
 //!   `InstancePre`, create the engine) plus the first decision, REPS times.
 //! - `snapshot WASM CONFIG FILES...`: `Host::restore` from each state file the native program
 //!   wrote, and the cost of one input (with the host's periodic state fetch) at that size.
+//! - `queue WASM CONFIG CORPUS SIZES...`: for each size N, N conversations queued by driving the
+//!   engine natively (a corpus message, then a `handoff_request` unless the message handed off
+//!   already: what `cargo xtask bench`'s service step sends over HTTP); then a page of the queue
+//!   (`{"query":"queue","limit":100}`, and the last page) natively (`Engine::query_json`) and in
+//!   wasmtime (`Host::query_json`, the state restored into the guest), against the old way of
+//!   reading it: the whole state serialised (natively; in wasmtime `Host::state_json`) and parsed
+//!   as a `serde_json::Value`, as `handoff serve` did before queries.
 
 #[path = "../../core/benches/common/mod.rs"]
 mod common;
@@ -39,6 +46,7 @@ fn main() {
         "decision" => decision(&wasm, arg(2), arg(3), arg(4).parse().unwrap_or(5)),
         "coldstart" => coldstart(&wasm, arg(2), arg(3), arg(4).parse().unwrap_or(200)),
         "snapshot" => snapshot(&wasm, arg(2), &args[3..]),
+        "queue" => queue(&wasm, arg(2), arg(3), &args[4..]),
         other => fail(&format!("unknown mode {other:?}")),
     };
     println!("{result}");
@@ -184,6 +192,168 @@ fn snapshot(wasm: &[u8], config_path: &str, files: &[String]) -> Value {
             "state_fetch_ns": state_fetch_ns,
             "state_fetch_ok": fetched.is_ok(),
             "error": failed,
+        }));
+    }
+    json!({"rows": rows})
+}
+
+/// Most repetitions of one query at one size (fewer once [`QUERY_SECONDS`] are spent).
+const QUERY_REPS: usize = 501;
+/// Time spent on one query at one size, at most (beyond the first repetition).
+const QUERY_SECONDS: f64 = 1.0;
+/// Repetitions of the whole-state serialisation (the old way).
+const WHOLE_STATE_REPS: usize = 3;
+
+/// Times `f` up to [`QUERY_REPS`] times or [`QUERY_SECONDS`]; ns per call and the last answer.
+fn repeat_query(mut f: impl FnMut() -> String) -> (Vec<f64>, String) {
+    let started = Instant::now();
+    let mut ns = Vec::new();
+    let mut answer = String::new();
+    for _ in 0..QUERY_REPS {
+        let t = Instant::now();
+        answer = black_box(f());
+        ns.push(t.elapsed().as_nanos() as f64);
+        if started.elapsed().as_secs_f64() > QUERY_SECONDS {
+            break;
+        }
+    }
+    (ns, answer)
+}
+
+/// The `total` and the number of entries of a queue page, or exits when it is not one.
+fn page_shape(answer: &str) -> (u64, usize) {
+    let v: Value = serde_json::from_str(answer)
+        .unwrap_or_else(|e| fail(&format!("queue answer {answer:.200}: {e}")));
+    match (v["total"].as_u64(), v["queue"].as_array()) {
+        (Some(total), Some(entries)) => (total, entries.len()),
+        _ => fail(&format!("not a queue page: {answer:.200}")),
+    }
+}
+
+/// `conv_{i}` queued the way the service step queues it over HTTP: a corpus message, then a
+/// `handoff_request` unless that message handed off already. Returns the time of the last input.
+fn queue_conversations(engine: &mut handoff_core::Engine, texts: &[String], n: usize) -> i64 {
+    let mut now = START_MS;
+    for i in 0..n {
+        now = START_MS + i as i64 * 10;
+        let outputs = engine
+            .handle(input(&message_input(i, &texts[i % texts.len()])), now)
+            .unwrap_or_else(|e| fail(&format!("message {i} refused: {e}")));
+        let handed_off = outputs
+            .iter()
+            .any(|o| matches!(o, handoff_core::Output::Handoff { .. }));
+        if !handed_off {
+            let request =
+                json!({"type": "handoff_request", "conversation_id": format!("conv_{i}")});
+            engine
+                .handle(input(&request.to_string()), now)
+                .unwrap_or_else(|e| fail(&format!("handoff {i} refused: {e}")));
+        }
+    }
+    now
+}
+
+fn queue(wasm: &[u8], config_path: &str, corpus_path: &str, sizes: &[String]) -> Value {
+    let (config_json, config) = common::config(config_path);
+    let texts = corpus(corpus_path);
+    let runtime = runtime(wasm, true);
+    let mut rows = Vec::new();
+    for size in sizes {
+        let n: usize = size
+            .parse()
+            .unwrap_or_else(|_| fail(&format!("size {size:?}")));
+        let t = Instant::now();
+        let mut engine = handoff_core::Engine::new(config.clone());
+        let now = queue_conversations(&mut engine, &texts, n);
+        let build_ms = t.elapsed().as_secs_f64() * 1e3;
+        let first = r#"{"query":"queue","limit":100}"#.to_string();
+        let last =
+            json!({"query": "queue", "offset": n.saturating_sub(100), "limit": 100}).to_string();
+
+        // Natively: the query, and the whole state serialised and parsed (the old way).
+        let (native_ns, answer) = repeat_query(|| {
+            engine
+                .query_json(&first)
+                .unwrap_or_else(|e| fail(&format!("query refused: {e}")))
+        });
+        let (queued, entries) = page_shape(&answer);
+        if queued != n as u64 {
+            fail(&format!(
+                "{n} conversations were sent but {queued} are queued"
+            ));
+        }
+        let (native_last_ns, _) = repeat_query(|| {
+            engine
+                .query_json(&last)
+                .unwrap_or_else(|e| fail(&format!("query refused: {e}")))
+        });
+        let mut serialise_ns = Vec::new();
+        let mut parse_ns = Vec::new();
+        let mut state = String::new();
+        for _ in 0..WHOLE_STATE_REPS {
+            let t = Instant::now();
+            state = serde_json::to_string(engine.state())
+                .unwrap_or_else(|e| fail(&format!("serialise: {e}")));
+            serialise_ns.push(t.elapsed().as_nanos() as f64);
+            let t = Instant::now();
+            let parsed: Value =
+                serde_json::from_str(&state).unwrap_or_else(|e| fail(&format!("parse: {e}")));
+            parse_ns.push(t.elapsed().as_nanos() as f64);
+            drop(black_box(parsed));
+        }
+        drop(engine);
+
+        // In wasmtime: the same state restored into the guest.
+        let t = Instant::now();
+        let mut host = Host::restore(&runtime, &config_json, &state)
+            .unwrap_or_else(|e| fail(&format!("Host::restore of {n} queued: {e}")));
+        let restore_ms = t.elapsed().as_secs_f64() * 1e3;
+        // Only the fetches timed below, never one on the host's own schedule.
+        host.set_snapshot_every(usize::MAX);
+        let (wasm_ns, wasm_answer) = repeat_query(|| {
+            host.query_json(&first)
+                .unwrap_or_else(|e| fail(&format!("Host::query_json: {e}")))
+        });
+        if wasm_answer != answer {
+            fail("the queue page from wasmtime differs from the native one");
+        }
+        let (wasm_last_ns, _) = repeat_query(|| {
+            host.query_json(&last)
+                .unwrap_or_else(|e| fail(&format!("Host::query_json: {e}")))
+        });
+        let mut fetch_ns = Vec::new();
+        let mut fetch_parse_ns = Vec::new();
+        for _ in 0..WHOLE_STATE_REPS {
+            // An input first, so the state is fetched from the guest, not the host's cached copy.
+            handle(&mut host, r#"{"type":"tick"}"#, now);
+            let t = Instant::now();
+            let fetched = host
+                .state_json()
+                .unwrap_or_else(|e| fail(&format!("Host::state_json: {e}")));
+            fetch_ns.push(t.elapsed().as_nanos() as f64);
+            let parsed: Value =
+                serde_json::from_str(&fetched).unwrap_or_else(|e| fail(&format!("parse: {e}")));
+            fetch_parse_ns.push(t.elapsed().as_nanos() as f64);
+            drop(black_box(parsed));
+        }
+        eprintln!(
+            "queue {n}: built natively in {build_ms:.0} ms, restored in wasmtime in {restore_ms:.0} ms"
+        );
+        rows.push(json!({
+            "queued": n,
+            "state_bytes": state.len(),
+            "answer_bytes": answer.len(),
+            "entries": entries,
+            "build_ms": build_ms,
+            "native_ns": native_ns,
+            "native_last_ns": native_last_ns,
+            "serialise_ns": serialise_ns,
+            "parse_ns": parse_ns,
+            "wasmtime_restore_ms": restore_ms,
+            "wasmtime_ns": wasm_ns,
+            "wasmtime_last_ns": wasm_last_ns,
+            "state_json_ns": fetch_ns,
+            "state_json_parse_ns": fetch_parse_ns,
         }));
     }
     json!({"rows": rows})

@@ -13,6 +13,8 @@
 
 mod breakdown;
 pub mod corpus;
+mod http;
+mod reads;
 mod report;
 mod service;
 pub mod stats;
@@ -75,6 +77,11 @@ pub struct Results {
     pub service: Vec<Value>,
     /// The wrk command line of the service runs.
     pub service_command: Option<String>,
+    /// wasmtime runner `queue`: a queue page natively and in wasmtime at 10,000 and 100,000
+    /// queued, and the whole state serialised (the old way).
+    pub queries: Option<Value>,
+    /// Step `service-queue`: `GET /v1/queue` over HTTP, and wrk with and without queue reads.
+    pub service_queue: Option<Value>,
     /// Module sizes: (what, path, raw, gzip, after wasm-opt raw, after wasm-opt gzip).
     pub sizes: Vec<report::Size>,
     /// Why wasm-opt sizes are missing, if they are.
@@ -194,6 +201,16 @@ fn all_steps() -> Vec<Step> {
             name: "service",
             shows: "handoff serve (SQLite, durable commits) posting customer messages under wrk",
             run: crate::bench::service::run,
+        },
+        Step {
+            name: "queries",
+            shows: "a queue page at 10,000 and 100,000 queued, natively and in wasmtime, against the whole state",
+            run: reads::queries,
+        },
+        Step {
+            name: "service-queue",
+            shows: "handoff serve: GET /v1/queue at 10,000 and 100,000 queued; messages under wrk with and without a queue read a second",
+            run: reads::service_queue,
         },
         Step {
             name: "profile",

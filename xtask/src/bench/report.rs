@@ -146,6 +146,7 @@ pub fn render(r: &Results) -> String {
     s.push_str(&sizes(r));
     s.push_str(&cold_start(r));
     s.push_str(&service(r));
+    s.push_str(&reads(r));
     s.push_str(&profiles(r));
     s.push_str(&commands(r));
     s
@@ -289,7 +290,7 @@ fn summary(r: &Results) -> String {
             let met = rps.median >= SERVICE_RPS;
             let _ = writeln!(
                 s,
-                "| service ≥ 20,000 messages/s (durable SQLite commits, wrk on loopback) | {} messages/s | {} |\n",
+                "| service ≥ 20,000 messages/s (durable SQLite commits, wrk on loopback) | {} messages/s | {} |",
                 thousands(rps.median as u64),
                 verdict(
                     met,
@@ -302,9 +303,11 @@ fn summary(r: &Results) -> String {
             );
         }
         None => s.push_str(
-            "| service ≥ 20,000 messages/s | not measured in this run (see Service) | not measured |\n\n",
+            "| service ≥ 20,000 messages/s | not measured in this run (see Service) | not measured |\n",
         ),
     }
+    s.push_str(&reads_budget(r));
+    s.push('\n');
     s
 }
 
@@ -1026,6 +1029,387 @@ fn service(r: &Results) -> String {
     s
 }
 
+/// Budget: messages/s with one queue read a second at least this share of messages/s without.
+const READS_THROUGHPUT_SHARE: f64 = 0.9;
+
+/// Medians of messages/s (without, with queue reads) of step `service-queue`.
+fn reads_throughput(r: &Results) -> Option<(Spread, Spread)> {
+    let v = r.service_queue.as_ref()?;
+    let rps = |key: &str| {
+        let xs: Vec<f64> = v[key]
+            .as_array()?
+            .iter()
+            .filter_map(|w| w["rps"].as_f64())
+            .collect();
+        Spread::of(&xs)
+    };
+    Some((rps("without")?, rps("with")?))
+}
+
+/// The budget row of step `service-queue` (empty when it did not run).
+fn reads_budget(r: &Results) -> String {
+    let Some((without, with)) = reads_throughput(r) else {
+        return String::new();
+    };
+    let queued = r
+        .service_queue
+        .as_ref()
+        .and_then(|v| v["queued_for_throughput"].as_u64())
+        .unwrap_or(0);
+    let share = with.median / without.median;
+    let met = share >= READS_THROUGHPUT_SHARE;
+    format!(
+        "| service messages/s with one `GET /v1/queue` a second within 10 % of without ({} queued) | {} vs {} messages/s: {:.1} % | {} |\n",
+        thousands(queued),
+        thousands(with.median as u64),
+        thousands(without.median as u64),
+        100.0 * share,
+        verdict(
+            met,
+            if share >= 1.0 {
+                "no slower".to_string()
+            } else {
+                format!("{:.1} % slower", 100.0 * (1.0 - share))
+            }
+        )
+    )
+}
+
+/// Prints what steps `queries` and `service-queue` measured so far (progress output, and all
+/// that `cargo xtask bench --only queries,service-queue` shows).
+pub fn print_reads(r: &Results) {
+    let rows = r.queries.as_ref().and_then(|v| v["rows"].as_array());
+    for w in rows.into_iter().flatten() {
+        let med = |k: &str| Spread::at(w, k).map(|x| time(x.median)).unwrap_or_default();
+        let old = summed(w, "serialise_ns", "parse_ns").map(|x| time(x.median));
+        println!(
+            "{} queued ({} state): queue page native {}, wasmtime {} (last page {} / {}); \
+             old way native {} (+ parse {}), wasmtime state_json {} (+ parse {})",
+            thousands(w["queued"].as_u64().unwrap_or(0)),
+            bytes(w["state_bytes"].as_u64().unwrap_or(0)),
+            med("native_ns"),
+            med("wasmtime_ns"),
+            med("native_last_ns"),
+            med("wasmtime_last_ns"),
+            med("serialise_ns"),
+            old.unwrap_or_default(),
+            med("state_json_ns"),
+            med("state_json_parse_ns"),
+        );
+    }
+    let Some(v) = r.service_queue.as_ref() else {
+        return;
+    };
+    for h in v["reads"].as_array().into_iter().flatten() {
+        let ms: Vec<f64> = h["ms"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_f64)
+                    .map(|m| m * 1e6)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(x) = Spread::of(&ms) {
+            println!(
+                "GET /v1/queue with {} queued (idle service): {}",
+                thousands(h["queued"].as_u64().unwrap_or(0)),
+                x.show(time)
+            );
+        }
+    }
+    if let Some(why) = v["not_built"].as_str() {
+        println!("not built over HTTP: {why}");
+    }
+    if let Some((without, with)) = reads_throughput(r) {
+        println!(
+            "messages/s without queue reads {} / {} / {}, with one a second {} / {} / {}: {:.1} % ({})",
+            thousands(without.min as u64),
+            thousands(without.median as u64),
+            thousands(without.max as u64),
+            thousands(with.min as u64),
+            thousands(with.median as u64),
+            thousands(with.max as u64),
+            100.0 * with.median / without.median,
+            if with.median / without.median >= READS_THROUGHPUT_SHARE {
+                "within 10 %: met"
+            } else {
+                "within 10 %: MISSED"
+            }
+        );
+    }
+}
+
+/// The spread of `a[i] + b[i]` over the runs of `row`.
+fn summed(row: &Value, a: &str, b: &str) -> Option<Spread> {
+    let xs = |k: &str| -> Vec<f64> {
+        row[k]
+            .as_array()
+            .map(|v| v.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let sums: Vec<f64> = xs(a).iter().zip(xs(b)).map(|(x, y)| x + y).collect();
+    Spread::of(&sums)
+}
+
+fn reads(r: &Results) -> String {
+    let mut s = String::from("## Reads at scale\n\n");
+    let rows: Vec<Value> = r
+        .queries
+        .as_ref()
+        .and_then(|v| v["rows"].as_array().cloned())
+        .unwrap_or_default();
+    let http = r.service_queue.as_ref();
+    let http_reads: Vec<Value> = http
+        .and_then(|v| v["reads"].as_array().cloned())
+        .unwrap_or_default();
+    if rows.is_empty() && http.is_none() {
+        s.push_str("Not measured in this run.\n\n");
+        return s;
+    }
+    let mut sizes: Vec<u64> = rows.iter().filter_map(|w| w["queued"].as_u64()).collect();
+    for h in &http_reads {
+        if let Some(n) = h["queued"].as_u64() {
+            if !sizes.contains(&n) {
+                sizes.push(n);
+            }
+        }
+    }
+    sizes.sort_unstable();
+    s.push_str(
+        "What an agent's console or a metrics scraper costs the engine: one page of the queue (the first 100 \
+         entries: position, conversation, since, priority, status, agent) with N conversations queued. The reads \
+         are queries answered from the engine's indexes (`core/src/query.rs`): natively `Engine::query_json` of \
+         `{\"query\":\"queue\",\"limit\":100}`, in wasmtime `Host::query_json` (`handoff_query` in the abi \
+         module), over HTTP `GET /v1/queue` from `handoff serve`. Before them, every read serialised the whole \
+         state in the guest (`Host::state_json`) and parsed it as a `serde_json::Value` on the service's one \
+         engine thread, so every input waited behind it; the old-way rows measure that at the same sizes.\n\n\
+         The states: N conversations `conv_0` … each given a corpus message and then, unless that message \
+         handed off already, a `handoff_request`, on the seed configuration the service runs \
+         (`examples/handoff-settings.json`: round robin, no agent online, fallback queue), so all N are queued. \
+         Natively and in wasmtime they are built by driving the engine (then restored into the guest); over \
+         HTTP by posting the same requests to a fresh service (step `service-queue`). Native and wasmtime \
+         rows: each query up to 501 times (or 1 s), the whole state 3 times (an input before each fetch, so \
+         the state really is fetched from the guest); HTTP: up to 200 reads on one keep-alive connection of \
+         the idle service, on loopback.\n\n",
+    );
+    s.push_str("| read | what is timed |");
+    for n in &sizes {
+        let _ = write!(s, " {} queued |", thousands(*n));
+    }
+    s.push_str("\n| --- | --- |");
+    for _ in &sizes {
+        s.push_str(" --- |");
+    }
+    s.push('\n');
+    let row_of = |n: u64| rows.iter().find(|w| w["queued"].as_u64() == Some(n));
+    let not_built = http.and_then(|v| v["not_built"].as_str()).unwrap_or("");
+    // (what, how, the engine runner's key (and one to add) or None for HTTP)
+    type Keys = Option<(&'static str, Option<&'static str>)>;
+    let table: [(&str, &str, Keys); 9] = [
+        ("**queue page**, native", "`Engine::query_json` (first 100)", Some(("native_ns", None))),
+        ("last page, native", "the same at offset N − 100", Some(("native_last_ns", None))),
+        ("**queue page**, wasmtime", "`Host::query_json` (first 100)", Some(("wasmtime_ns", None))),
+        ("last page, wasmtime", "the same at offset N − 100", Some(("wasmtime_last_ns", None))),
+        ("**queue page**, HTTP", "`GET /v1/queue` from `handoff serve` (request to answer)", None),
+        ("old way, native", "`serde_json::to_string(engine.state())`", Some(("serialise_ns", None))),
+        ("old way, native", "the same, then parsed as a `serde_json::Value`", Some(("serialise_ns", Some("parse_ns")))),
+        ("old way, wasmtime", "`Host::state_json` (the state serialised in the guest and copied out)", Some(("state_json_ns", None))),
+        ("**old way, wasmtime**", "`Host::state_json`, then parsed as a `serde_json::Value` (what `handoff serve` did per read)", Some(("state_json_parse_ns", None))),
+    ];
+    for (what, how, keys) in table {
+        let _ = write!(s, "| {what} | {how} |");
+        for &n in &sizes {
+            let cell = match keys {
+                Some((a, b)) => row_of(n)
+                    .and_then(|w| match b {
+                        None => Spread::at(w, a),
+                        Some(b) => summed(w, a, b),
+                    })
+                    .map(|x| x.show(time))
+                    .unwrap_or_else(|| "not measured".into()),
+                None => match http_reads.iter().find(|h| h["queued"].as_u64() == Some(n)) {
+                    Some(h) => {
+                        let ns: Vec<f64> = h["ms"]
+                            .as_array()
+                            .map(|v| {
+                                v.iter()
+                                    .filter_map(Value::as_f64)
+                                    .map(|m| m * 1e6)
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        Spread::of(&ns).map(|x| x.show(time)).unwrap_or_default()
+                    }
+                    None if http.is_some() && !not_built.is_empty() => {
+                        "not built over HTTP (see below)".into()
+                    }
+                    None => "not measured".into(),
+                },
+            };
+            let _ = write!(s, " {cell} |");
+        }
+        s.push('\n');
+    }
+    let _ = write!(s, "| sizes | whole state / one page |");
+    for n in &sizes {
+        match row_of(*n) {
+            Some(w) => {
+                let _ = write!(
+                    s,
+                    " {} / {} |",
+                    bytes(w["state_bytes"].as_u64().unwrap_or(0)),
+                    bytes(w["answer_bytes"].as_u64().unwrap_or(0))
+                );
+            }
+            None => s.push_str(" not measured |"),
+        }
+    }
+    s.push_str("\n\n");
+    for w in &rows {
+        let med = |k: &str| Spread::at(w, k).map(|x| x.median);
+        if let (Some(new), Some(old)) = (med("wasmtime_ns"), med("state_json_parse_ns")) {
+            let _ = writeln!(
+                s,
+                "- {} queued: a page in wasmtime takes {}, the old way {}: **{}** less, and the \
+                 native page {}.",
+                thousands(w["queued"].as_u64().unwrap_or(0)),
+                time(new),
+                time(old),
+                ratio(old / new),
+                med("native_ns").map(time).unwrap_or_else(|| "?".into()),
+            );
+        }
+    }
+    if let [a, .., b] = rows.as_slice() {
+        let med = |w: &Value, k: &str| Spread::at(w, k).map(|x| x.median);
+        if let (Some(x), Some(y)) = (med(a, "wasmtime_ns"), med(b, "wasmtime_ns")) {
+            let _ = writeln!(
+                s,
+                "- From {} to {} queued ({}× the queue) a page in wasmtime goes from {} to {} ({}): \
+                 the page is read from the queue index, whose positions are kept in blocks (an offset \
+                 costs a walk over about N / 256 block lengths), and every entry is one map lookup; \
+                 the old way grows with the whole state.",
+                thousands(a["queued"].as_u64().unwrap_or(0)),
+                thousands(b["queued"].as_u64().unwrap_or(0)),
+                b["queued"].as_u64().unwrap_or(0) / a["queued"].as_u64().unwrap_or(1).max(1),
+                time(x),
+                time(y),
+                ratio(y / x),
+            );
+        }
+    }
+    for h in &http_reads {
+        let (n, total) = (h["queued"].as_u64(), h["total"].as_u64());
+        if let (Some(n), Some(total)) = (n, total) {
+            if total != n {
+                let _ = writeln!(
+                    s,
+                    "- Over HTTP the queue held {} when the {} column was read: the wrk runs' \
+                     messages queued {} conversations of their own.",
+                    thousands(total),
+                    thousands(n),
+                    thousands(total - n)
+                );
+            }
+        }
+    }
+    if let Some(v) = http {
+        let fills: Vec<Value> = v["fills"].as_array().cloned().unwrap_or_default();
+        let described: Vec<String> = fills
+            .iter()
+            .map(|f| {
+                let secs = f["seconds"].as_f64().unwrap_or(f64::NAN);
+                let requests = f["requests"].as_f64().unwrap_or(f64::NAN);
+                format!(
+                    "conv_{} to conv_{} in {secs:.1} s ({:.0} requests/s)",
+                    f["from"].as_u64().unwrap_or(0),
+                    f["to"].as_u64().unwrap_or(0).saturating_sub(1),
+                    requests / secs
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "- Queueing over HTTP ({} connections, durable commits): {}.{}",
+            super::reads::FILL_CONNECTIONS,
+            described.join("; "),
+            if not_built.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " The largest size was not built over HTTP: {not_built}; it is measured natively \
+                     and in wasmtime only."
+                )
+            }
+        );
+    }
+    s.push('\n');
+    if let (Some(v), Some((without, with))) = (http, reads_throughput(r)) {
+        let queued = v["queued_for_throughput"].as_u64().unwrap_or(0);
+        let runs = |k: &str| v[k].as_array().cloned().unwrap_or_default();
+        let spread = |k: &str, field: &str| {
+            let xs: Vec<f64> = runs(k).iter().filter_map(|w| w[field].as_f64()).collect();
+            Spread::of(&xs)
+        };
+        let ms = |x: f64| format!("{x:.2} ms");
+        let _ = writeln!(
+            s,
+            "**Messages while an agent reads the queue.** With {} conversations queued, wrk posts customer \
+             messages as in Service (`bench/service.lua`, 64 connections, {} s a run) while, in the runs \
+             with reads, one agent (its own token and connection) sends `GET /v1/queue` once a second \
+             (from half a second in). {} runs of each kind in the order without, with, with, without, …, \
+             each on a fresh `handoff serve` started from a copy of the same SQLite file (the queued \
+             conversations and nothing else), so every run starts from the same state. Before queries, \
+             one read a second with 10,000 open conversations held the service at 38.7 messages/s \
+             (14,603 without).\n\nCommand: `{}`\n",
+            thousands(queued),
+            super::reads::THROUGHPUT_SECONDS,
+            runs("without").len(),
+            v["wrk_command"].as_str().unwrap_or("wrk"),
+        );
+        s.push_str("| measure | without queue reads | with one `GET /v1/queue` a second |\n| --- | --- | --- |\n");
+        let _ = writeln!(
+            s,
+            "| messages/s | {} / **{}** / {} | {} / **{}** / {} |",
+            thousands(without.min as u64),
+            thousands(without.median as u64),
+            thousands(without.max as u64),
+            thousands(with.min as u64),
+            thousands(with.median as u64),
+            thousands(with.max as u64),
+        );
+        for (field, what) in [("p50_ms", "latency p50"), ("p99_ms", "latency p99")] {
+            let show = |k: &str| spread(k, field).map(|x| x.show(ms)).unwrap_or_default();
+            let _ = writeln!(s, "| {what} | {} | {} |", show("without"), show("with"));
+        }
+        let polls: Vec<f64> = v["poll_ms"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        if let Some(p) = Spread::of(&polls) {
+            let _ = writeln!(
+                s,
+                "| `GET /v1/queue` during the runs ({} reads) | | {} |",
+                p.runs,
+                p.show(ms)
+            );
+        }
+        let share = with.median / without.median;
+        let _ = writeln!(
+            s,
+            "\nWith reads / without (medians): **{:.1} %** (budget: within 10 %): {}.\n",
+            100.0 * share,
+            if share >= READS_THROUGHPUT_SHARE {
+                "**met**"
+            } else {
+                "**MISSED**"
+            }
+        );
+    }
+    s
+}
+
 fn profiles(r: &Results) -> String {
     let mut s = String::from("## Profiles of missed budgets\n\n");
     if r.profiles.is_empty() {
@@ -1072,4 +1456,89 @@ fn commands(r: &Results) -> String {
          Criterion benchmarks of the decision stages and of routing growth.\n",
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn results(without: [f64; 3], with: [f64; 3], not_built: Option<&str>) -> Results {
+        let row = |n: u64| {
+            json!({"queued": n, "state_bytes": n * 700, "answer_bytes": 11_922, "entries": 100,
+                   "native_ns": [17_000.0, 16_000.0, 18_000.0], "native_last_ns": [21_000.0],
+                   "wasmtime_ns": [60_000.0], "wasmtime_last_ns": [70_000.0],
+                   "serialise_ns": [2e7, 3e7, 2.5e7], "parse_ns": [6e7, 7e7, 8e7],
+                   "state_json_ns": [3e7], "state_json_parse_ns": [1.1e8]})
+        };
+        let wrk = |rps: f64| json!({"rps": rps, "p50_ms": 3.0, "p99_ms": 150.0});
+        let mut reads = vec![json!({"queued": 10_000, "total": 10_000, "ms": [0.2, 0.3]})];
+        if not_built.is_none() {
+            reads.push(json!({"queued": 100_000, "total": 100_012, "ms": [0.3]}));
+        }
+        Results {
+            queries: Some(json!({"rows": [row(10_000), row(100_000)]})),
+            service_queue: Some(json!({
+                "fills": [{"from": 0, "to": 10_000, "seconds": 2.5, "requests": 15_000}],
+                "reads": reads,
+                "queued_for_throughput": 10_000,
+                "without": without.map(wrk),
+                "with": with.map(wrk),
+                "poll_ms": [3.0, 4.0, 200.0],
+                "wrk_command": "wrk …",
+                "not_built": not_built,
+            })),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn reads_table_and_verdict() {
+        let r = results(
+            [14_000.0, 13_000.0, 12_000.0],
+            [13_500.0, 12_900.0, 11_000.0],
+            None,
+        );
+        let text = reads(&r);
+        assert!(
+            text.contains("| read | what is timed | 10,000 queued | 100,000 queued |"),
+            "{text}"
+        );
+        // 9 rows of times and the sizes row, each with both columns filled.
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                l.starts_with("| ") && !l.starts_with("| read") && !l.starts_with("| measure")
+            })
+            .collect();
+        assert!(rows.iter().all(|l| !l.contains("not measured")), "{text}");
+        assert!(
+            text.contains("80.00 ms / **100.00 ms** / 105.00 ms"),
+            "serialise + parse: {text}"
+        );
+        assert!(
+            text.contains("the wrk runs' messages queued 12 conversations"),
+            "{text}"
+        );
+        assert!(
+            text.contains("**99.2 %** (budget: within 10 %): **met**"),
+            "{text}"
+        );
+        let budget = reads_budget(&r);
+        assert!(
+            budget.contains("12,900 vs 13,000 messages/s: 99.2 % | **met** (0.8 % slower)"),
+            "{budget}"
+        );
+
+        let r = results(
+            [14_000.0, 13_000.0, 12_000.0],
+            [11_000.0, 11_500.0, 10_000.0],
+            Some("too slow"),
+        );
+        let text = reads(&r);
+        assert!(text.contains("not built over HTTP (see below)"), "{text}");
+        assert!(text.contains("too slow; it is measured natively"), "{text}");
+        assert!(reads_budget(&r).contains("**MISSED** (15.4 % slower)"));
+        assert!(reads_budget(&Results::default()).is_empty());
+    }
 }

@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,19 +24,72 @@ const SECONDS: u32 = 10;
 /// Open connections.
 const CONNECTIONS: u32 = 64;
 
-/// Step `service`.
-pub fn run(bench: &mut Bench) -> Result<(), Failure> {
-    ensure_wrk()?;
-    let binary = build(bench)?;
-    let dir = bench.dir.join("service");
+/// A `handoff serve` started by a bench step: a fresh SQLite file, a free loopback port.
+pub(crate) struct Service {
+    child: Child,
+    /// Its loopback port.
+    pub port: u16,
+    /// The widget backend's token.
+    pub widget: String,
+}
+
+impl Service {
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGTERM (a graceful stop, which writes the final snapshot), then makes sure it is gone.
+    /// An error when it did not stop cleanly within `grace`: numbers from a service that could not
+    /// write its final snapshot would be worthless.
+    pub fn stop(mut self, grace: Duration) -> Result<(), Failure> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + grace;
+        let mut stopped = None;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                stopped = Some(status);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        match stopped {
+            Some(status) if status.success() => Ok(()),
+            Some(status) => Err(Failure::new(format!(
+                "handoff serve did not stop cleanly after the runs ({status}); see its log above"
+            ))),
+            None => Err(Failure::new(format!(
+                "handoff serve did not stop within {} s of SIGTERM after the runs",
+                grace.as_secs()
+            ))),
+        }
+    }
+}
+
+/// Starts `handoff serve` (the binary step `build` made) on the seed configuration with a fresh
+/// SQLite file in `target/bench/NAME/`, the widget and admin tokens, and `agents`
+/// (`agent_id=token,…`, empty for none); returns once it listens.
+pub(crate) fn start(bench: &mut Bench, name: &str, agents: &str) -> Result<Service, Failure> {
+    let dir = bench.dir.join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)
         .map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))?;
+    start_in(bench, &dir, agents)
+}
+
+/// As [`start`], on the SQLite file `dir/bench.db` as it is (a copy of one a stopped service
+/// left: the service restores its state from it).
+pub(crate) fn start_in(bench: &mut Bench, dir: &Path, agents: &str) -> Result<Service, Failure> {
+    let binary = build(bench)?;
     let port = free_port()?;
     let widget = format!("bench_widget_token_{}", std::process::id());
     let admin = format!("bench_admin_token_{}", std::process::id());
     let config = bench.root.join("examples").join("handoff-settings.json");
-    let mut child = Command::new(&binary)
+    let child = Command::new(&binary)
         .args(["serve", "--config"])
         .arg(&config)
         .arg("--db")
@@ -44,90 +97,92 @@ pub fn run(bench: &mut Bench) -> Result<(), Failure> {
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .env("HANDOFF_WIDGET_TOKEN", &widget)
         .env("HANDOFF_ADMIN_TOKEN", &admin)
-        .env("HANDOFF_AGENT_TOKENS", "")
+        .env("HANDOFF_AGENT_TOKENS", agents)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| Failure::new(format!("cannot start {}: {e}", binary.display())))?;
-    let result = measure(bench, &mut child, port, &widget);
-    // SIGTERM: a graceful stop, then make sure it is gone.
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut stopped = None;
-    while Instant::now() < deadline {
-        if let Ok(Some(status)) = child.try_wait() {
-            stopped = Some(status);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    result?;
-    // Numbers from a service that could not write its final snapshot would be worthless.
-    match stopped {
-        Some(status) if status.success() => Ok(()),
-        Some(status) => Err(Failure::new(format!(
-            "handoff serve did not stop cleanly after the runs ({status}); see its log above"
-        ))),
-        None => Err(Failure::new(
-            "handoff serve did not stop within 60 s of SIGTERM after the runs",
-        )),
-    }
-}
-
-fn measure(bench: &mut Bench, child: &mut Child, port: u16, widget: &str) -> Result<(), Failure> {
+    let mut service = Service {
+        child,
+        port,
+        widget,
+    };
     // The service prints its banner once it listens.
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| Failure::new("no stdout from handoff serve"))?;
+    let Some(stdout) = service.child.stdout.take() else {
+        let _ = service.stop(Duration::from_secs(10));
+        return Err(Failure::new("no stdout from handoff serve"));
+    };
     let mut lines = BufReader::new(stdout).lines();
     let ready = lines.any(|l| l.is_ok_and(|l| l.contains("listening on")));
     if !ready {
+        let _ = service.stop(Duration::from_secs(10));
         return Err(Failure::new("handoff serve stopped before it listened"));
     }
     std::thread::spawn(move || for _ in lines {});
+    Ok(service)
+}
+
+/// Step `service`.
+pub fn run(bench: &mut Bench) -> Result<(), Failure> {
+    ensure_wrk()?;
+    let service = start(bench, "service", "")?;
+    let result = measure(bench, &service);
+    let stopped = service.stop(Duration::from_secs(60));
+    result?;
+    stopped
+}
+
+/// wrk's arguments for `seconds` of `bench/service.lua` against `url`, and the command line
+/// as shown in the report (the token left out).
+pub(crate) fn wrk_args(bench: &Bench, url: &str, seconds: u32) -> (Vec<String>, String) {
     let script = bench.root.join("bench").join("service.lua");
-    let url = format!("http://127.0.0.1:{port}");
     let args: Vec<String> = vec![
         "-t2".into(),
         format!("-c{CONNECTIONS}"),
-        format!("-d{SECONDS}s"),
+        format!("-d{seconds}s"),
         "--latency".into(),
         "-s".into(),
         script.to_string_lossy().into_owned(),
-        url.clone(),
+        url.to_string(),
     ];
     let shown = format!(
         "HANDOFF_WIDGET_TOKEN=… wrk {}",
         args.join(" ")
             .replace(&bench.root.to_string_lossy().to_string(), ".")
     );
+    (args, shown)
+}
+
+/// One wrk run: its numbers ([`parse_wrk`]); an error when any request was refused.
+pub(crate) fn wrk_run(args: &[String], widget: &str) -> Result<Value, Failure> {
+    let out = Command::new("wrk")
+        .args(args)
+        .env("HANDOFF_WIDGET_TOKEN", widget)
+        .output()
+        .map_err(|e| Failure::new(format!("cannot run wrk: {e}")))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(Failure::new(format!("wrk failed: {text}")));
+    }
+    let parsed = parse_wrk(&text)
+        .ok_or_else(|| Failure::new(format!("cannot read wrk's output:\n{text}")))?;
+    println!("{parsed}");
+    if parsed["non_2xx"].as_u64().unwrap_or(0) > 0 {
+        return Err(Failure::new(format!(
+            "{} requests were refused by the service; wrk said:\n{text}",
+            parsed["non_2xx"]
+        )));
+    }
+    Ok(parsed)
+}
+
+fn measure(bench: &mut Bench, service: &Service) -> Result<(), Failure> {
+    let (args, shown) = wrk_args(bench, &service.url(), SECONDS);
     bench.results.service_command = Some(shown.clone());
     for run in 1..=RUNS {
         println!("--- [{run}/{RUNS}] {shown}");
-        let out = Command::new("wrk")
-            .args(&args)
-            .env("HANDOFF_WIDGET_TOKEN", widget)
-            .output()
-            .map_err(|e| Failure::new(format!("cannot run wrk: {e}")))?;
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        if !out.status.success() {
-            return Err(Failure::new(format!("wrk failed: {text}")));
-        }
-        let parsed = parse_wrk(&text)
-            .ok_or_else(|| Failure::new(format!("cannot read wrk's output:\n{text}")))?;
-        println!("{parsed}");
-        if parsed["non_2xx"].as_u64().unwrap_or(0) > 0 {
-            return Err(Failure::new(format!(
-                "{} requests were refused by the service; wrk said:\n{text}",
-                parsed["non_2xx"]
-            )));
-        }
+        let parsed = wrk_run(&args, &service.widget)?;
         bench.results.service.push(parsed);
     }
     Ok(())
@@ -190,7 +245,7 @@ fn free_port() -> Result<u16, Failure> {
         .map_err(|e| Failure::new(format!("no free loopback port: {e}")))
 }
 
-fn ensure_wrk() -> Result<(), Failure> {
+pub(crate) fn ensure_wrk() -> Result<(), Failure> {
     if Command::new("wrk").arg("--version").output().is_ok() {
         return Ok(());
     }

@@ -51,7 +51,11 @@ fn rel(bench: &Bench, p: &Path) -> String {
 }
 
 /// Runs `program args` from the workspace root with stderr on the terminal; returns stdout.
-fn capture(bench: &mut Bench, program: &str, args: &[String]) -> Result<String, Failure> {
+pub(crate) fn capture(
+    bench: &mut Bench,
+    program: &str,
+    args: &[String],
+) -> Result<String, Failure> {
     let mut argv = vec![program.to_string()];
     argv.extend(args.iter().cloned());
     let line = argv
@@ -79,7 +83,7 @@ fn capture(bench: &mut Bench, program: &str, args: &[String]) -> Result<String, 
 }
 
 /// The JSON object on the last line of a runner's output.
-fn last_json(stdout: &str, what: &str) -> Result<Value, Failure> {
+pub(crate) fn last_json(stdout: &str, what: &str) -> Result<Value, Failure> {
     let line = stdout
         .lines()
         .rev()
@@ -288,7 +292,7 @@ fn native_bin(bench: &Bench) -> PathBuf {
     bench.dir.join("bin-native")
 }
 
-fn wasmtime_bin(bench: &Bench) -> PathBuf {
+pub(crate) fn wasmtime_bin(bench: &Bench) -> PathBuf {
     bench.dir.join("bin-wasmtime")
 }
 

@@ -1,11 +1,121 @@
-//! What the outbox persists beside the deliveries themselves: the helpdesk requests of one
-//! integration and conversation, chained so they go out one at a time, in order.
+//! Deliveries: the HTTP requests the engine asks a host to perform (webhooks and helpdesk calls),
+//! how they are authenticated, and what the outbox persists about them: each one's state, the
+//! dead letters, and the helpdesk requests of one integration and conversation, chained so they
+//! go out one at a time, in order.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::output::Delivery;
+/// How the host authenticates a delivery at send time. Never a secret: a reference to one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "scheme", rename_all = "snake_case")]
+pub enum Auth {
+    /// Send as is.
+    None,
+    /// Sign with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) using
+    /// the secret the host resolves from `secret_ref`, and [`crate::signing::sign`].
+    StandardWebhooks {
+        /// Environment variable or worker secret holding the `whsec_…` secret.
+        secret_ref: String,
+    },
+    /// `Authorization: Bearer <token>`, the token resolved from `token_ref` (Intercom, Zendesk
+    /// OAuth).
+    Bearer {
+        /// Environment variable or worker secret holding the token.
+        token_ref: String,
+    },
+    /// `Authorization: Basic base64(<username>:<password>)`. Exactly one of `username` /
+    /// `username_ref` and exactly one of `password` / `password_ref` is set: a literal where the
+    /// part is not secret (Zendesk's `agent@example.com/token`, Freshdesk's password `X`), a
+    /// reference where it is.
+    Basic {
+        /// The user name, written as is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+        /// Environment variable or worker secret holding the user name (Freshdesk's API key).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username_ref: Option<String>,
+        /// The password, written as is (never a secret).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password: Option<String>,
+        /// Environment variable or worker secret holding the password (Zendesk's API token).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_ref: Option<String>,
+    },
+}
+
+/// An HTTP request for the host to perform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Stable id: the same on every retry (also the `webhook-id`).
+    pub delivery_id: String,
+    /// The webhook it goes to.
+    pub webhook_id: String,
+    /// The conversation it is about.
+    pub conversation_id: String,
+    /// The event name.
+    pub event: String,
+    /// HTTP method.
+    pub method: String,
+    /// Where.
+    pub url: String,
+    /// Headers to send (besides authentication).
+    pub headers: BTreeMap<String, String>,
+    /// The body, exactly as to be sent.
+    pub body: String,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// What the host adds at send time.
+    pub auth: Auth,
+    /// For helpdesk integrations, what the request does (`zendesk.create_ticket`,
+    /// `intercom.assign`, …); absent for webhooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+}
+
+/// Where a delivery is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Handed to the host at `since`; a result is expected.
+    InFlight {
+        /// When it was handed out (epoch ms).
+        since: i64,
+    },
+    /// Waiting to be retried at `at`.
+    Waiting {
+        /// When the next attempt is due (epoch ms).
+        at: i64,
+    },
+}
+
+/// One delivery in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The request, as last handed out (its `attempt` is the latest attempt).
+    pub delivery: Delivery,
+    /// Where it is.
+    #[serde(flatten)]
+    pub state: DeliveryState,
+    /// Last failure, for logs and dead letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// A delivery that will not be retried until an admin redrives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// The request as last attempted.
+    pub delivery: Delivery,
+    /// Why it was given up.
+    pub reason: String,
+    /// Last HTTP status, if one came back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// When it was given up (epoch ms).
+    pub at: i64,
+}
 
 /// Where the response of a creating request holds the new id, and the name it is kept under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+
+pub use crate::wire::values::{ClosedBy, Customer};
 
 /// Everything a host can tell the engine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,27 +64,6 @@ pub const INPUT_TYPES: &[&str] = &[
     "host_restarted",
     "tick",
 ];
-
-/// The customer, as the host knows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Customer {
-    /// Customer id in the host's system.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// Full name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Email address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Anything else about the customer (plan, language, order count…), passed to the agent as is.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, Value>,
-}
 
 /// What the caller's AI already knows about a message; each field wins over the engine's own detection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -193,7 +173,7 @@ pub struct AgentInfo {
     pub name: Option<String>,
     /// `online`, `away` or `offline`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::wire::state::Presence>,
+    pub status: Option<crate::wire::values::Presence>,
     /// Skills (replacing earlier presence skills; configured skills stay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<String>>,
@@ -245,21 +225,6 @@ pub struct CallbackDetails {
     /// Preferred time, in the customer's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_time: Option<String>,
-}
-
-/// Who closed a conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ClosedBy {
-    /// The customer left or ended it.
-    Customer,
-    /// The human agent resolved it.
-    Agent,
-    /// The AI resolved it.
-    Ai,
-    /// The host closed it (timeout, admin).
-    #[default]
-    System,
 }
 
 /// `{"type":"conversation_closed", ...}`.

@@ -8,3 +8,4 @@ pub mod input;
 pub mod limits;
 pub mod output;
 pub mod state;
+pub mod values;

@@ -1,12 +1,10 @@
 //! Outputs: what the engine tells the host to do or show. JSON objects tagged by `"type"`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::wire::input::{ClosedBy, Customer};
-use crate::wire::state::{Callback, HistoryEntry, Priority};
+pub use crate::wire::delivery::{Auth, Delivery};
+use crate::wire::values::{Callback, ClosedBy, Customer, HistoryEntry, Presence, Priority};
 
 /// Everything the engine can tell a host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +64,7 @@ pub enum Output {
         /// The agent.
         agent_id: String,
         /// The new presence.
-        status: crate::wire::state::Presence,
+        status: Presence,
         /// Why: `missed_offer`.
         reason: String,
     },
@@ -294,71 +292,4 @@ pub struct Context {
     pub priority: Priority,
     /// Unresolved exchanges before the handoff.
     pub exchanges: u32,
-}
-
-/// How the host authenticates a delivery at send time. Never a secret: a reference to one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "scheme", rename_all = "snake_case")]
-pub enum Auth {
-    /// Send as is.
-    None,
-    /// Sign with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) using
-    /// the secret the host resolves from `secret_ref`, and [`crate::signing::sign`].
-    StandardWebhooks {
-        /// Environment variable or worker secret holding the `whsec_…` secret.
-        secret_ref: String,
-    },
-    /// `Authorization: Bearer <token>`, the token resolved from `token_ref` (Intercom, Zendesk
-    /// OAuth).
-    Bearer {
-        /// Environment variable or worker secret holding the token.
-        token_ref: String,
-    },
-    /// `Authorization: Basic base64(<username>:<password>)`. Exactly one of `username` /
-    /// `username_ref` and exactly one of `password` / `password_ref` is set: a literal where the
-    /// part is not secret (Zendesk's `agent@example.com/token`, Freshdesk's password `X`), a
-    /// reference where it is.
-    Basic {
-        /// The user name, written as is.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        username: Option<String>,
-        /// Environment variable or worker secret holding the user name (Freshdesk's API key).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        username_ref: Option<String>,
-        /// The password, written as is (never a secret).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        password: Option<String>,
-        /// Environment variable or worker secret holding the password (Zendesk's API token).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        password_ref: Option<String>,
-    },
-}
-
-/// An HTTP request for the host to perform.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Delivery {
-    /// Stable id: the same on every retry (also the `webhook-id`).
-    pub delivery_id: String,
-    /// The webhook it goes to.
-    pub webhook_id: String,
-    /// The conversation it is about.
-    pub conversation_id: String,
-    /// The event name.
-    pub event: String,
-    /// HTTP method.
-    pub method: String,
-    /// Where.
-    pub url: String,
-    /// Headers to send (besides authentication).
-    pub headers: BTreeMap<String, String>,
-    /// The body, exactly as to be sent.
-    pub body: String,
-    /// 1 for the first attempt.
-    pub attempt: u32,
-    /// What the host adds at send time.
-    pub auth: Auth,
-    /// For helpdesk integrations, what the request does (`zendesk.create_ticket`,
-    /// `intercom.assign`, …); absent for webhooks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
 }

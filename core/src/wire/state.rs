@@ -8,90 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::input::Customer;
-use crate::wire::output::{Delivery, TriggerHit};
+pub use crate::wire::delivery::{DeadLetter, DeliveryState, OutboxEntry};
+use crate::wire::output::TriggerHit;
+use crate::wire::values::Customer;
+pub use crate::wire::values::{Callback, HistoryEntry, Presence, Priority, Role};
 
 /// The state format this build writes. Older versions are migrated on restore; newer are refused.
 pub const STATE_VERSION: u32 = 1;
-
-/// Conversation priority: low < normal < high < urgent.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    /// Lowest.
-    Low,
-    /// The default.
-    #[default]
-    Normal,
-    /// Raised, e.g. for negative sentiment.
-    High,
-    /// Highest.
-    Urgent,
-}
-
-impl Priority {
-    /// The names as written in JSON, lowest first.
-    pub const NAMES: &'static [&'static str] = &["low", "normal", "high", "urgent"];
-
-    /// Parses a name from [`Priority::NAMES`].
-    pub fn from_name(name: &str) -> Option<Priority> {
-        match name {
-            "low" => Some(Priority::Low),
-            "normal" => Some(Priority::Normal),
-            "high" => Some(Priority::High),
-            "urgent" => Some(Priority::Urgent),
-            _ => None,
-        }
-    }
-
-    /// One level higher (urgent stays urgent).
-    pub fn raised(self) -> Priority {
-        match self {
-            Priority::Low => Priority::Normal,
-            Priority::Normal => Priority::High,
-            Priority::High | Priority::Urgent => Priority::Urgent,
-        }
-    }
-
-    /// The name as written in JSON.
-    pub fn name(self) -> &'static str {
-        Priority::NAMES[self as usize]
-    }
-}
-
-/// Who wrote a line of the conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The customer.
-    Customer,
-    /// The AI agent.
-    Ai,
-    /// A human agent.
-    Agent,
-}
-
-/// One line of the conversation history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    /// Who wrote it.
-    pub role: Role,
-    /// What was written.
-    pub text: String,
-    /// When (epoch ms).
-    pub at: i64,
-    /// The human agent who wrote it, for `agent` lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<String>,
-    /// Sentiment of a customer line (compound, [-1, 1]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sentiment: Option<f64>,
-    /// Confidence of an AI line ([0, 1]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<f64>,
-}
 
 /// Where a conversation is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,23 +47,6 @@ pub enum Status {
     },
     /// The callback request has gone out; people take it from there.
     CallbackRequested,
-}
-
-/// Details for a callback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Callback {
-    /// Customer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// When the customer prefers to be called, in their words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_time: Option<String>,
 }
 
 /// Everything the engine knows about one conversation.
@@ -278,19 +184,6 @@ pub struct QueueKey {
     pub conversation_id: String,
 }
 
-/// Presence of an agent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Presence {
-    /// Taking conversations.
-    Online,
-    /// Signed in but not taking new conversations.
-    Away,
-    /// Signed out.
-    #[default]
-    Offline,
-}
-
 /// What the engine knows of one agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agent {
@@ -328,49 +221,6 @@ impl Agent {
             last_assigned_at: 0,
         }
     }
-}
-
-/// Where a delivery is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum DeliveryState {
-    /// Handed to the host at `since`; a result is expected.
-    InFlight {
-        /// When it was handed out (epoch ms).
-        since: i64,
-    },
-    /// Waiting to be retried at `at`.
-    Waiting {
-        /// When the next attempt is due (epoch ms).
-        at: i64,
-    },
-}
-
-/// One delivery in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    /// The request, as last handed out (its `attempt` is the latest attempt).
-    pub delivery: Delivery,
-    /// Where it is.
-    #[serde(flatten)]
-    pub state: DeliveryState,
-    /// Last failure, for logs and dead letters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
-}
-
-/// A delivery that will not be retried until an admin redrives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeadLetter {
-    /// The request as last attempted.
-    pub delivery: Delivery,
-    /// Why it was given up.
-    pub reason: String,
-    /// Last HTTP status, if one came back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// When it was given up (epoch ms).
-    pub at: i64,
 }
 
 /// The engine's whole state.

@@ -5,6 +5,8 @@
 //! - `cargo xtask demo`: builds and runs `handoff serve` on the seed configuration, printing the
 //!   URLs to open; `cargo xtask demo --replay` replays `examples/conversations/` instead.
 //! - `cargo xtask bench`: every benchmark, then rewrites `BENCHMARKS.md` (see `bench/mod.rs`).
+//! - `cargo xtask vectors [--bless]`: replays every conversation natively and shows how the golden
+//!   vectors differ, step by step; `--bless` rewrites them (see `vectors.rs`).
 
 mod bench;
 mod chromium;
@@ -12,6 +14,7 @@ mod demo;
 mod render;
 mod service_demo;
 mod steps;
+mod vectors;
 mod wasm;
 mod zones;
 
@@ -44,6 +47,24 @@ enum Command {
         /// Steps to run, comma-separated (see the step names `cargo xtask bench` prints).
         #[arg(long, value_name = "STEPS", value_delimiter = ',')]
         only: Vec<String>,
+    },
+    /// Replay every conversation of examples/conversations/ natively and compare each with its
+    /// golden file tests/vectors/<name>.outputs.jsonl: which differ, and a readable diff of each
+    /// differing step (input line, JSON paths, the bytes around the first difference). Fails when
+    /// any differs, is missing or has no conversation.
+    ///
+    /// With --bless: print the diff of each golden file that changes, then rewrite it (new ones
+    /// too; golden files without a conversation are deleted).
+    Vectors {
+        /// Rewrite the golden files with the native replay's outputs (after showing the diffs).
+        #[arg(long)]
+        bless: bool,
+        /// The conversations to replay (default: examples/conversations/).
+        #[arg(long, value_name = "DIR")]
+        conversations: Option<std::path::PathBuf>,
+        /// The golden files (default: tests/vectors/).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<std::path::PathBuf>,
     },
     /// Build only the wasm modules: the `abi` build to target/wasm/handoff_abi.wasm and the `js`
     /// build through wasm-bindgen to host-node/wasm/ (installing the target and wasm-bindgen-cli
@@ -146,6 +167,16 @@ fn main() -> ExitCode {
             fresh,
         }),
         Command::Bench { only } => bench::run(&only),
+        Command::Vectors {
+            bless,
+            conversations,
+            vectors,
+        } => {
+            let mut options = vectors::Options::new(bless);
+            options.conversations = conversations.unwrap_or(options.conversations);
+            options.vectors = vectors.unwrap_or(options.vectors);
+            vectors::run(&options)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -127,8 +127,13 @@ pub fn steps() -> Vec<Step> {
             crate::chromium::ensure,
         ),
         task(
+            "workerd",
+            "host-node/node_modules/workerd/bin/workerd --version (the edge tests run the real workerd)",
+            workerd,
+        ),
+        task(
             "node-test",
-            "node --test host-node/test/*.test.mjs (Node >= 20)",
+            "node --test host-node/test/*.test.mjs (Node >= 20; the conformance vectors in Node, workerd and Chromium among them)",
             crate::wasm::node_test,
         ),
     ]);
@@ -147,6 +152,42 @@ pub fn wasm_steps() -> Vec<Step> {
         build_step(),
         opt_step(),
     ]
+}
+
+/// Step `workerd`: the workerd binary `npm ci` installed (the devDependency `workerd` and its
+/// platform package) runs; else fails saying how to get it. The workerd tests never skip.
+fn workerd() -> Result<(), Failure> {
+    let bin = crate::demo::workspace_root().join("host-node/node_modules/workerd/bin/workerd");
+    let how = "run `npm ci` in host-node/ (it installs the pinned devDependency workerd with its \
+               platform binary, @cloudflare/workerd-<os>-<arch>; npm must not omit optional \
+               dependencies)";
+    if !bin.is_file() {
+        return Err(Failure::new(format!(
+            "the workerd tests need {}, which is missing: {how}",
+            bin.display()
+        )));
+    }
+    let output = Command::new(&bin).arg("--version").output();
+    match output {
+        Ok(out) if out.status.success() => {
+            println!(
+                "workerd: {} ({})",
+                String::from_utf8_lossy(&out.stdout).trim(),
+                bin.display()
+            );
+            Ok(())
+        }
+        Ok(out) => Err(Failure::new(format!(
+            "`{} --version` failed ({}): {}; {how}",
+            bin.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))),
+        Err(e) => Err(Failure::new(format!(
+            "`{} --version` could not start ({e}); {how}",
+            bin.display()
+        ))),
+    }
 }
 
 /// Step `doc`: the documentation builds without warnings (broken or private intra-doc links).
@@ -391,6 +432,7 @@ mod tests {
                 "wasm-opt",
                 "test",
                 "chromium",
+                "workerd",
                 "node-test"
             ]
         );
@@ -399,6 +441,30 @@ mod tests {
             wasm,
             ["wasm-target", "wasm-bindgen-cli", "wasm-build", "wasm-opt"]
         );
+    }
+
+    /// `host-node/test/*.test.mjs` that run every conformance vector in a real host (and restore states
+    /// across hosts): the `node-test` step runs every test file, these among them, and each fails
+    /// (never skips) when its workerd or Chromium is missing.
+    const HOST_CONFORMANCE_SUITES: &[&str] = &[
+        "conformance.test.mjs",
+        "conformance.workerd.test.mjs",
+        "conformance.browser.test.mjs",
+        "conformance.cross-host.test.mjs",
+    ];
+
+    #[test]
+    fn the_node_step_runs_the_host_conformance_suites() {
+        // node-test runs every *.test.mjs in host-node/test/: the suites must be there, so named.
+        let dir = crate::demo::workspace_root().join("host-node/test");
+        for suite in HOST_CONFORMANCE_SUITES {
+            assert!(suite.ends_with(".test.mjs"), "{suite}");
+            assert!(
+                dir.join(suite).is_file(),
+                "{} is missing",
+                dir.join(suite).display()
+            );
+        }
     }
 
     #[test]

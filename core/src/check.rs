@@ -96,10 +96,10 @@ fn customer(path: &str, c: &Option<Customer>, known: Option<&Customer>) -> Resul
         known.map(|k| &k.attributes),
     )?;
     // Vendor ids the integrations put into URLs: plain ids only.
-    for attr in crate::integrations::ID_ATTRIBUTES {
+    for attr in crate::wire::limits::ID_ATTRIBUTES {
         match c.attributes.get(*attr) {
             None | Some(Value::Null) => {}
-            Some(Value::String(s)) if crate::integrations::is_safe_id(s) => {}
+            Some(Value::String(s)) if crate::wire::limits::is_safe_id(s) => {}
             Some(other) => {
                 return Err(InputError::with_value(
                     format!("{path}.attributes.{attr}"),

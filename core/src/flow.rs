@@ -93,13 +93,25 @@ impl<'a> Flow<'a> {
             Input::AgentMessage(m) => self.agent_message(m),
             Input::CallbackDetails(d) => self.callback_details(d),
             Input::ConversationClosed(c) => self.close(c),
-            Input::DeliveryResult(r) => outbox::apply_result(
-                &self.config.deliveries.retry_schedule_ms,
-                self.state,
-                &r,
-                self.now,
-                &mut self.out,
-            ),
+            Input::DeliveryResult(r) => {
+                let delivered = outbox::apply_result(
+                    &self.config.deliveries.retry_schedule_ms,
+                    self.state,
+                    &r,
+                    self.now,
+                    &mut self.out,
+                    crate::integrations::accept_response,
+                );
+                // A helpdesk request done: the next one of its chain may go.
+                if let Some(delivery) = delivered {
+                    crate::integrations::on_delivered(
+                        self.state,
+                        &delivery,
+                        self.now,
+                        &mut self.out,
+                    );
+                }
+            }
             Input::RedriveDelivery(r) => {
                 if let Some(letter) = self.state.dead_letters.get_mut(&r.delivery_id) {
                     // Send where the webhook points now, with its current signing.

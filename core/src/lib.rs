@@ -71,6 +71,7 @@ pub mod integrations;
 mod json;
 pub mod outbox;
 pub mod query;
+pub mod rate_limit;
 mod read_input;
 pub mod request;
 mod routing;

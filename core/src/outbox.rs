@@ -29,25 +29,7 @@ use crate::wire::input::DeliveryResult;
 use crate::wire::output::{Auth, Delivery, Output};
 use crate::wire::state::{DeadLetter, DeliveryState, OutboxEntry, State};
 
-/// Most attempts of one delivery before it becomes a dead letter.
-pub const MAX_ATTEMPTS: u32 = 10;
-
-/// How long a delivery may be in flight without a result before it counts as timed out (ms).
-pub const LEASE_MS: i64 = 60_000;
-
-/// The Standard Webhooks retry schedule: delay after failed attempt `n` (1-based), before jitter
-/// (ms). `handoff.deliveries.retry_schedule_seconds` replaces it.
-pub const DEFAULT_SCHEDULE_MS: [i64; 9] = [
-    5_000,
-    5 * 60_000,
-    30 * 60_000,
-    2 * 3_600_000,
-    5 * 3_600_000,
-    10 * 3_600_000,
-    14 * 3_600_000,
-    20 * 3_600_000,
-    24 * 3_600_000,
-];
+pub use crate::wire::limits::{DEFAULT_SCHEDULE_MS, LEASE_MS, MAX_ATTEMPTS};
 
 /// A stable delivery id (also the `webhook-id`), derived from the inputs.
 pub(crate) fn delivery_id(
@@ -172,34 +154,34 @@ fn jitter(delivery_id: &str, attempt: u32, delay: i64) -> i64 {
 }
 
 /// Applies a `delivery_result`. The delivery must be in the outbox (checked by the caller).
+/// `accept` reads a successful response (a helpdesk's new id) and refuses one that lacks what
+/// the request promised; the delivery is returned when it was delivered, so the caller can send
+/// what waited for it.
 pub(crate) fn apply_result(
     schedule: &[i64],
     state: &mut State,
     result: &DeliveryResult,
     now: i64,
     out: &mut Vec<Output>,
-) {
-    let Some(entry) = state.outbox.remove(&result.delivery_id) else {
-        return;
-    };
+    accept: impl FnOnce(&mut State, &Delivery, Option<&str>) -> Result<(), String>,
+) -> Option<Delivery> {
+    let entry = state.outbox.remove(&result.delivery_id)?;
     let attempt = entry.delivery.attempt;
-    let retry_after_ms = crate::integrations::rate_limit::retry_after_ms(result, now);
+    let retry_after_ms = crate::rate_limit::retry_after_ms(result, now);
     match result.status {
         Some(status @ 200..=299) => {
-            // A helpdesk request that creates something must return its id (kept for the
-            // follow-ups); without it the follow-ups cannot go, so it is a dead letter.
-            if let Err(reason) =
-                crate::integrations::accept_response(state, &entry.delivery, result.body.as_deref())
-            {
+            // A request that creates something must return what it is asked to (the new id
+            // its follow-ups need); without it they cannot go, so it is a dead letter.
+            if let Err(reason) = accept(state, &entry.delivery, result.body.as_deref()) {
                 let reason = format!("HTTP {status}, but {reason}");
                 dead_letter(state, entry.delivery, reason, Some(status), now, out);
-                return;
+                return None;
             }
             out.push(Output::Delivered {
                 delivery_id: result.delivery_id.clone(),
                 attempt,
             });
-            crate::integrations::on_delivered(state, &entry.delivery, now, out);
+            return Some(entry.delivery);
         }
         Some(410) => {
             let hook = entry.delivery.webhook_id.clone();
@@ -253,6 +235,7 @@ pub(crate) fn apply_result(
             dead_letter(state, entry.delivery, reason, Some(status), now, out);
         }
     }
+    None
 }
 
 fn clip(s: &str) -> String {

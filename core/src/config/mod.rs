@@ -28,8 +28,12 @@ use crate::hours::BusinessHours;
 use crate::json::{index, join, strings_at, type_name, Errors, Obj};
 use crate::template::Template;
 use crate::topics::{builtin_keywords, TopicMatcher};
+
+pub(crate) mod webhooks;
 use crate::wire::error::ConfigError;
 use crate::wire::state::Priority;
+use webhooks::parse_webhooks;
+pub use webhooks::{Webhook, EVENT_NAMES};
 
 /// Every problem found in a configuration, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +77,7 @@ pub struct Config {
     /// `kind: "webhook"` entries of `handoff.integrations`).
     pub webhooks: Vec<Webhook>,
     /// `handoff.integrations` of a helpdesk kind (Zendesk, Freshdesk, Intercom).
-    pub integrations: Vec<crate::integrations::Integration>,
+    pub integrations: Vec<crate::integrations::config::Integration>,
     /// `handoff.deliveries`: how deliveries are retried.
     pub deliveries: Deliveries,
     /// Topic keyword matcher built from `triggers.topics` and `routing.topic_skills`.
@@ -206,14 +210,14 @@ pub struct AgentProfile {
 pub struct Deliveries {
     /// Delay after each failed attempt, in ms (from `retry_schedule_seconds`; the last one
     /// repeats). Default: the Standard Webhooks schedule, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
-    /// 14 h, 20 h, 24 h ([`crate::outbox::DEFAULT_SCHEDULE_MS`]).
+    /// 14 h, 20 h, 24 h ([`crate::wire::limits::DEFAULT_SCHEDULE_MS`]).
     pub retry_schedule_ms: Vec<i64>,
 }
 
 impl Default for Deliveries {
     fn default() -> Self {
         Deliveries {
-            retry_schedule_ms: crate::outbox::DEFAULT_SCHEDULE_MS.to_vec(),
+            retry_schedule_ms: crate::wire::limits::DEFAULT_SCHEDULE_MS.to_vec(),
         }
     }
 }
@@ -235,7 +239,7 @@ fn parse_deliveries(value: Option<&Value>, path: &str, errors: &mut Errors) -> D
         return deliveries;
     };
     let schedule_path = obj.path_of("retry_schedule_seconds");
-    let most = crate::outbox::MAX_ATTEMPTS as usize - 1;
+    let most = crate::wire::limits::MAX_ATTEMPTS as usize - 1;
     match schedule {
         Value::Array(items) if !items.is_empty() && items.len() <= most => {
             let mut delays = Vec::with_capacity(items.len());
@@ -269,28 +273,6 @@ fn parse_deliveries(value: Option<&Value>, path: &str, errors: &mut Errors) -> D
     }
     deliveries
 }
-
-/// One webhook endpoint (`handoff.webhooks[]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Webhook {
-    /// Stable id of the endpoint (default `webhook_<index>`).
-    pub id: String,
-    /// Where events are POSTed.
-    pub url: String,
-    /// Event names sent there; empty means all.
-    pub events: Vec<String>,
-    /// Name of the environment variable or worker secret holding the `whsec_…` signing secret.
-    pub secret_ref: Option<String>,
-}
-
-/// The event names a webhook can subscribe to.
-pub const EVENT_NAMES: &[&str] = &[
-    "conversation.handoff_requested",
-    "conversation.queued",
-    "conversation.assigned",
-    "conversation.callback_requested",
-    "conversation.closed",
-];
 
 /// A message kind and the placeholders it offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -1037,92 +1019,6 @@ fn parse_messages(
         }
     }
     Messages { templates }
-}
-
-fn parse_webhooks(value: &Value, path: &str, errors: &mut Errors) -> Vec<Webhook> {
-    let Value::Array(items) = value else {
-        errors.value(
-            path,
-            format!("expected an array of webhooks, found {}", type_name(value)),
-            value,
-        );
-        return Vec::new();
-    };
-    let mut out: Vec<Webhook> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let item_path = index(path, i);
-        let Some(obj) = Obj::new(
-            item,
-            &item_path,
-            &["id", "url", "events", "secret_ref", "secret"],
-            errors,
-        ) else {
-            continue;
-        };
-        let Some(hook) = parse_webhook(&obj, &format!("webhook_{i}"), errors) else {
-            continue;
-        };
-        if out.iter().any(|w| w.id == hook.id) {
-            errors.value(
-                &obj.path_of("id"),
-                "webhook id listed twice",
-                &Value::String(hook.id),
-            );
-            continue;
-        }
-        out.push(hook);
-    }
-    out
-}
-
-/// One webhook object (`handoff.webhooks[i]`, or a `kind: "webhook"` integration): the same
-/// reading, the same errors, for both.
-pub(crate) fn parse_webhook(
-    obj: &Obj<'_>,
-    default_id: &str,
-    errors: &mut Errors,
-) -> Option<Webhook> {
-    if obj.map.contains_key("secret") {
-        // Never echo the value: it is a secret.
-        errors.at(
-            &obj.path_of("secret"),
-            "inline secrets are not accepted; set \"secret_ref\" to the name of an environment \
-             variable or worker secret that holds the whsec_... secret",
-        );
-    }
-    let id = obj
-        .nonempty_string("id", errors)
-        .map(str::to_string)
-        .unwrap_or_else(|| default_id.to_string());
-    let url = obj.nonempty_string("url", errors);
-    match url {
-        None if obj.get("url").is_none() => errors.at(&obj.path_of("url"), "missing field \"url\""),
-        Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => errors.value(
-            &obj.path_of("url"),
-            "expected an http:// or https:// URL",
-            &Value::String(u.into()),
-        ),
-        _ => {}
-    }
-    let events = obj.strings("events", errors).unwrap_or_default();
-    for (j, e) in events.iter().enumerate() {
-        if !EVENT_NAMES.contains(&e.as_str()) {
-            errors.value(
-                &index(&obj.path_of("events"), j),
-                format!("unknown event, expected one of: {}", EVENT_NAMES.join(", ")),
-                &Value::String(e.clone()),
-            );
-        }
-    }
-    let secret_ref = obj
-        .nonempty_string("secret_ref", errors)
-        .map(str::to_string);
-    Some(Webhook {
-        id,
-        url: url?.to_string(),
-        events,
-        secret_ref,
-    })
 }
 
 #[cfg(test)]

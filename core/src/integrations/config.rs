@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::config::Webhook;
+use crate::config::webhooks::{parse_webhook, Webhook};
 use crate::json::{index, join, type_name, Errors, Obj};
 use crate::wire::output::Auth;
 use crate::wire::state::Priority;
@@ -319,7 +319,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
             refuse_inline_secrets(&obj, errors);
             let enabled = obj.bool("enabled", true, errors);
             let default_id = format!("webhook_{i}");
-            if let Some(hook) = crate::config::parse_webhook(&obj, &default_id, errors) {
+            if let Some(hook) = parse_webhook(&obj, &default_id, errors) {
                 if claim_id(&mut ids, &hook.id, &obj, errors) && enabled {
                     parsed.webhooks.push(hook);
                 }
@@ -506,7 +506,7 @@ fn id_number(obj: &Obj<'_>, key: &str, errors: &mut Errors) -> Option<u64> {
 /// An Intercom id: a string of digits or letters (an integer is accepted and kept as a string).
 fn id_string(value: &Value, path: &str, errors: &mut Errors) -> Option<String> {
     match value {
-        Value::String(s) if crate::integrations::is_safe_id(s) => Some(s.clone()),
+        Value::String(s) if crate::wire::limits::is_safe_id(s) => Some(s.clone()),
         Value::Number(n) if n.is_u64() => Some(n.to_string()),
         other => {
             errors.value(
@@ -715,7 +715,7 @@ fn parse_sunshine(value: &Value, path: &str, errors: &mut Errors) -> Option<Suns
     let app_id = obj.nonempty_string("app_id", errors);
     let app_id = require(&obj, "app_id", app_id, errors);
     if let Some(a) = app_id {
-        if !crate::integrations::is_safe_id(a) {
+        if !crate::wire::limits::is_safe_id(a) {
             errors.value(
                 &obj.path_of("app_id"),
                 "expected an app id (letters, digits)",

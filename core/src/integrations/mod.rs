@@ -38,29 +38,14 @@ pub mod config;
 mod freshdesk;
 mod intercom;
 pub(crate) mod package;
-pub mod rate_limit;
+pub use crate::rate_limit;
 mod zendesk;
 
 pub use crate::wire::delivery::{Chain, Head, Pending, Yield};
 pub use auth::AuthError;
 pub use config::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
 
-/// An id safe to put in a URL path or a JSON string as is: 1 to 128 letters, digits, `_`, `-`, `.`.
-pub fn is_safe_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s != "."
-        && s != ".."
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-}
-
-/// The customer attributes that carry vendor ids from the host (see README, "Integrations").
-pub const ID_ATTRIBUTES: &[&str] = &[
-    "intercom_conversation_id",
-    "intercom_contact_id",
-    "sunshine_conversation_id",
-];
+pub use crate::wire::limits::{is_safe_id, ID_ATTRIBUTES};
 
 fn chain_key(integration_id: &str, conversation_id: &str) -> String {
     format!("{integration_id}:{conversation_id}")

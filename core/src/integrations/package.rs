@@ -111,7 +111,7 @@ fn facts(context: &Context, primary: &str) -> Vec<(&'static str, String)> {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        if !crate::integrations::ID_ATTRIBUTES.contains(&k.as_str()) {
+        if !crate::wire::limits::ID_ATTRIBUTES.contains(&k.as_str()) {
             out.push(("Attribute", format!("{k}: {shown}")));
         }
     }

@@ -34,6 +34,43 @@ pub const MAX_TIME: i64 = 253_402_300_799_999;
 /// Largest text accepted in one input field (bytes).
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
+/// Most attempts of one delivery before it becomes a dead letter.
+pub const MAX_ATTEMPTS: u32 = 10;
+
+/// How long a delivery may be in flight without a result before it counts as timed out (ms).
+pub const LEASE_MS: i64 = 60_000;
+
+/// The Standard Webhooks retry schedule: delay after failed attempt `n` (1-based), before jitter
+/// (ms). `handoff.deliveries.retry_schedule_seconds` replaces it.
+pub const DEFAULT_SCHEDULE_MS: [i64; 9] = [
+    5_000,
+    5 * 60_000,
+    30 * 60_000,
+    2 * 3_600_000,
+    5 * 3_600_000,
+    10 * 3_600_000,
+    14 * 3_600_000,
+    20 * 3_600_000,
+    24 * 3_600_000,
+];
+
+/// An id safe to put in a URL path or a JSON string as is: 1 to 128 letters, digits, `_`, `-`, `.`.
+pub fn is_safe_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s != "."
+        && s != ".."
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+/// The customer attributes that carry vendor ids from the host (see README, "Integrations").
+pub const ID_ATTRIBUTES: &[&str] = &[
+    "intercom_conversation_id",
+    "intercom_contact_id",
+    "sunshine_conversation_id",
+];
+
 /// How many levels of objects and arrays one free-form value (a customer attribute) may nest:
 /// `"gold"` is 0 levels, `{"tier": "gold"}` 1, `{"orders": [{"id": 1}]}` 2.
 pub const MAX_VALUE_DEPTH: usize = 16;

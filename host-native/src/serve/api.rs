@@ -846,7 +846,7 @@ async fn conversation_events(
     let role = app.role(&headers, query.access_token.as_deref())?;
     require(&role, &["widget", "agent"])?;
     may_read(&app, &role, &id).await?;
-    Ok(events::stream(&app, Some(id), viewer(&role)).into_response())
+    Ok(events::stream(&app.events, &app.stopping, Some(id), viewer(&role)).into_response())
 }
 
 async fn all_events(
@@ -856,7 +856,7 @@ async fn all_events(
 ) -> ApiResult {
     let role = app.role(&headers, query.access_token.as_deref())?;
     require(&role, &["agent"])?;
-    Ok(events::stream(&app, None, viewer(&role)).into_response())
+    Ok(events::stream(&app.events, &app.stopping, None, viewer(&role)).into_response())
 }
 
 /// Whose view of the event streams `role` gets.

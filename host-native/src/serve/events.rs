@@ -18,7 +18,6 @@ use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 
-use super::api::App;
 use super::engine::Published;
 
 /// Who is reading a stream.
@@ -70,15 +69,17 @@ struct Subscription {
     viewer: Viewer,
 }
 
-/// The SSE response for `conversation` (or every output), as `viewer` may see it.
+/// The SSE response for `conversation` (or every output) from `outputs`, as `viewer` may see it,
+/// until `stopping` turns true.
 pub fn stream(
-    app: &App,
+    outputs: &broadcast::Sender<Arc<Published>>,
+    stopping: &watch::Receiver<bool>,
     conversation: Option<String>,
     viewer: Viewer,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let subscription = Subscription {
-        outputs: app.events.subscribe(),
-        stopping: app.stopping.clone(),
+        outputs: outputs.subscribe(),
+        stopping: stopping.clone(),
         conversation,
         viewer,
     };

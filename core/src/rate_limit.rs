@@ -1,7 +1,12 @@
 //! When a throttled request may be tried again, from the response headers a host reported.
 //!
 //! - `retry-after`: seconds, or an HTTP date (RFC 9110 §10.2.3), as Zendesk, Freshdesk and
-//!   Standard Webhooks receivers send it.
+//!   Standard Webhooks receivers send it. A decimal number of seconds (`1.5`, which RFC 9110 does
+//!   not allow but some receivers send) is read as what it says, rounded up to the millisecond:
+//!   the receiver's wish is clear, and every host then waits the same.
+//!
+//! Hosts report the response headers named in [`REPORTED_HEADERS`] as they came, and parse
+//! none of them: the engine decides when to try again.
 //! - `x-ratelimit-reset`: unix seconds at which the window resets, as Intercom sends it with its
 //!   429 (<https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting>).
 //!
@@ -10,6 +15,10 @@
 use std::collections::BTreeMap;
 
 use crate::wire::input::DeliveryResult;
+
+/// The response headers a host reports in `delivery_result.headers` (by lower-case name, when
+/// present): the ones the engine reads. Every host reports these and no others.
+pub const REPORTED_HEADERS: [&str; 2] = ["retry-after", "x-ratelimit-reset"];
 
 /// The earliest retry the receiver asked for, in ms from `now`: `retry_after_ms`, else
 /// `retry-after`, else `x-ratelimit-reset`. Header names are matched without regard to case.
@@ -36,6 +45,11 @@ fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a s
 fn retry_after(value: &str, now: i64) -> Option<u64> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(seconds.saturating_mul(1000));
+    }
+    if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let seconds = value.parse::<f64>().ok().filter(|s| s.is_finite())?;
+        // Within u64 ms: a day is the most any retry waits anyway (outbox).
+        return Some((seconds * 1000.0).ceil().min(u64::MAX as f64) as u64);
     }
     let at = http_date(value)?;
     Some(u64::try_from(at.saturating_sub(now)).unwrap_or(0))
@@ -142,5 +156,25 @@ mod tests {
             retry_after_ms(&result(&[("retry-after", "soon")], None), NOW),
             None
         );
+        for garbage in ["-1", "1.5.2", ".", "1e3", "inf", "NaN", ""] {
+            assert_eq!(
+                retry_after_ms(&result(&[("retry-after", garbage)], None), NOW),
+                None,
+                "{garbage}"
+            );
+        }
+    }
+
+    /// The native service used to parse `Retry-After` itself and honour `1.5`, while the Node
+    /// host let the engine fall back to its schedule: the engine reads it now, for every host.
+    #[test]
+    fn decimal_seconds_are_read_and_rounded_up() {
+        for (value, ms) in [("1.5", 1_500), (" 0.0004 ", 1), ("2.0", 2_000), ("0", 0)] {
+            assert_eq!(
+                retry_after_ms(&result(&[("retry-after", value)], None), NOW),
+                Some(ms),
+                "{value}"
+            );
+        }
     }
 }

@@ -25,17 +25,13 @@ export const MAX_TIMER_MS = 2_147_483_647;
 export const RESPONSE_BODY_LIMIT = 64 * 1024;
 
 /**
- * The response headers reported in `delivery_result.headers` (when present), by lower-case name.
- * The engine reads `retry-after` (seconds or an HTTP date) and `x-ratelimit-reset` (unix seconds)
- * to set the earliest retry; the others are reported for the record.
+ * The response headers reported in `delivery_result.headers` (when present), by lower-case name:
+ * the engine's own list (`reportedHeaders()` of the wasm module, `handoff_core::rate_limit::
+ * REPORTED_HEADERS`; a test holds the two equal). The engine reads `retry-after` (seconds, also
+ * decimal, or an HTTP date) and `x-ratelimit-reset` (unix seconds) to set the earliest retry, so
+ * every host reports the same and waits the same.
  */
-export const REPORTED_HEADERS = Object.freeze([
-  'retry-after',
-  'x-ratelimit-reset',
-  'x-rate-limit-remaining',
-  'x-ratelimit-remaining',
-  'ratelimit-reset',
-]);
+export const REPORTED_HEADERS = Object.freeze(['retry-after', 'x-ratelimit-reset']);
 
 /** Longest header value the engine accepts in `delivery_result.headers` (bytes); longer ones are left out. */
 const HEADER_VALUE_LIMIT = 8 * 1024;

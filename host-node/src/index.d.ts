@@ -815,6 +815,8 @@ export type Conversation = ConversationStatus & {
   handoff_at?: number;
   queue_key?: QueueKey;
   told_position?: number;
+  /** The `conversation.queued` event went out for this handoff (sent once, when it first waits). */
+  queued_event_sent?: boolean;
   /** Agent -> when they may be offered it again (epoch ms). */
   declined_by: Record<string, number>;
   required_skill?: string;
@@ -1123,7 +1125,12 @@ export interface InitOptions {
  * Loads the engine once. Node reads the wasm next to the package; browsers and workers fetch it, or
  * take `{ module }`.
  */
-export declare function init(options?: InitOptions): Promise<{ Engine: typeof Engine; sign: SignFunction }>;
+export declare function init(options?: InitOptions): Promise<{
+  Engine: typeof Engine;
+  sign: SignFunction;
+  /** The response headers hosts report in `delivery_result.headers`: the ones the engine reads. */
+  reportedHeaders: () => ReportedHeader[];
+}>;
 
 // ---------------------------------------------------------------------------------------------
 // The driver
@@ -1194,12 +1201,7 @@ export interface DeliveryAttemptResult {
 }
 
 /** The response headers `HandoffHost` reports in `delivery_result.headers`. */
-export type ReportedHeader =
-  | 'retry-after'
-  | 'x-ratelimit-reset'
-  | 'x-rate-limit-remaining'
-  | 'x-ratelimit-remaining'
-  | 'ratelimit-reset';
+export type ReportedHeader = 'retry-after' | 'x-ratelimit-reset';
 
 export interface DeliveryAttempt {
   delivery: DeliveryOutput;

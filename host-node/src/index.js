@@ -39,7 +39,7 @@ export async function importGlue() {
 }
 
 /**
- * Loads the engine and resolves to `{ Engine, sign }`. Loads once; later calls give the same.
+ * Loads the engine and resolves to `{ Engine, sign, reportedHeaders }`. Loads once; later calls give the same.
  *
  * - `init()`: fetches `../wasm/handoff_wasm_bg.wasm` next to this file (browsers, workers that
  *   allow it; Node's entry reads it from disk instead).
@@ -71,7 +71,7 @@ export async function load(options, fallback) {
   const glue = await importGlue();
   const source = options.module ?? options.bytes ?? options.url ?? (await fallback());
   await glue.default({ module_or_path: await source });
-  return Object.freeze({ Engine: glue.Engine, sign: glue.sign });
+  return Object.freeze({ Engine: glue.Engine, sign: glue.sign, reportedHeaders: glue.reportedHeaders });
 }
 
 setDefaultLoader(() => init());

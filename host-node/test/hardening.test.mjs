@@ -429,3 +429,32 @@ realTest('queries answer byte for byte the same in the module Node loads and the
   assert.ok(gauges.queue_length >= 3, answers.speed.join('\n'));
   assert.equal(JSON.parse(answers.speed[3]).agent_id, 'a1');
 });
+
+// The review found the two hosts reporting different response headers (2 natively, 5 from Node)
+// and parsing `Retry-After` differently: the engine now names the headers and parses them.
+realTest('HandoffHost reports exactly the headers the engine reads, its own list', async (t, wasm) => {
+  const { REPORTED_HEADERS } = await import('handoff-engine');
+  assert.deepEqual([...REPORTED_HEADERS], wasm.reportedHeaders());
+  assert.deepEqual(wasm.reportedHeaders(), ['retry-after', 'x-ratelimit-reset']);
+});
+
+realTest('Retry-After: 1.5 is read by the engine the same on every host (1,500 ms, not the schedule)', async (t, wasm) => {
+  const config = {
+    handoff: {
+      webhooks: [{ id: 'crm', url: 'https://crm.example.test/h', events: ['conversation.handoff_requested'] }],
+      // A 1 s first retry, so the receiver's 1.5 s is what decides.
+      deliveries: { retry_schedule_seconds: [1] },
+    },
+  };
+  const engine = new wasm.Engine(config);
+  const now = 1_768_213_800_000;
+  const [delivery] = engine
+    .handle({ type: 'handoff_request', conversation_id: 'c1' }, now)
+    .filter((o) => o.type === 'delivery');
+  const outputs = engine.handle(
+    { type: 'delivery_result', delivery_id: delivery.delivery_id, status: 429, headers: { 'retry-after': '1.5' } },
+    now,
+  );
+  const retry = outputs.find((o) => o.type === 'delivery_retry');
+  assert.equal(retry.at - now, 1_500, JSON.stringify(retry));
+});

@@ -236,6 +236,16 @@ impl Engine {
     }
 }
 
+/// The response headers a host reports in `delivery_result.headers` (lower-case names): the ones
+/// the engine reads to decide when to try again. Every host reports these and parses none.
+#[wasm_bindgen(js_name = reportedHeaders)]
+pub fn reported_headers() -> Vec<String> {
+    handoff_core::rate_limit::REPORTED_HEADERS
+        .iter()
+        .map(|h| h.to_string())
+        .collect()
+}
+
 /// The Standard Webhooks signature (`v1,<base64>`) of `{msgId}.{timestampSecs}.{body}`; `body` is
 /// a string (its UTF-8 bytes) or a `Uint8Array`. Throws a `SigningError` for a secret that is not
 /// `whsec_` followed by base64 (the secret is never shown).

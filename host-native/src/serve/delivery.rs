@@ -6,8 +6,9 @@
 //! - no redirects are followed (a 3xx is reported as its status, which the engine dead-letters);
 //! - each attempt has a timeout (15 s by default); a timeout or a network error is reported with
 //!   no `status` and an `error`;
-//! - `Retry-After` (seconds or an HTTP date) becomes `retry_after_ms`, and the rate-limit headers
-//!   the engine reads (`retry-after`, `x-ratelimit-reset`) are reported as they came;
+//! - the rate-limit headers the engine reads ([`REPORTED_HEADERS`]: `retry-after`,
+//!   `x-ratelimit-reset`) are reported as they came, and parsed by the engine, not here, so every
+//!   host waits the same (`Retry-After: 1.5` included);
 //! - at most 64 KiB of the response body is reported (a helpdesk's answer carries the id of what
 //!   it created).
 //!
@@ -37,16 +38,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How much of a receiver's response body is reported back to the engine (bytes).
 pub const RESPONSE_BODY_LIMIT: usize = 64 * 1024;
 
-/// Response headers reported to the engine (lower-case), when present.
-pub const REPORTED_HEADERS: [&str; 2] = ["retry-after", "x-ratelimit-reset"];
+pub use handoff_core::rate_limit::REPORTED_HEADERS;
 
 /// What one attempt came to: the fields of a `delivery_result` input.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Outcome {
     /// The HTTP status; `None` when no response came (network error, timeout, not sent).
     pub status: Option<u16>,
-    /// From `Retry-After`.
-    pub retry_after_ms: Option<u64>,
     /// The start of the response body.
     pub body: Option<String>,
     /// The [`REPORTED_HEADERS`] the response had.
@@ -70,9 +68,6 @@ impl Outcome {
         m.insert("delivery_id".into(), delivery_id.into());
         if let Some(s) = self.status {
             m.insert("status".into(), s.into());
-        }
-        if let Some(r) = self.retry_after_ms {
-            m.insert("retry_after_ms".into(), r.into());
         }
         if let Some(b) = &self.body {
             m.insert("body".into(), b.clone().into());
@@ -203,11 +198,6 @@ impl Sender {
             Err(e) => return Outcome::failed(describe(&e)),
         };
         let status = response.status().as_u16();
-        let retry_after_ms = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let headers = REPORTED_HEADERS
             .iter()
             .filter_map(|name| {
@@ -218,7 +208,6 @@ impl Sender {
         let body = read_limited(response).await;
         Outcome {
             status: Some(status),
-            retry_after_ms,
             body: body.filter(|b| !b.is_empty()),
             headers,
             error: None,
@@ -376,45 +365,9 @@ async fn read_limited(mut response: reqwest::Response) -> Option<String> {
     Some(text)
 }
 
-/// Parses `Retry-After`: delay seconds, or an HTTP date (then the time until it from `now`).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<u64> {
-    let text = value.trim();
-    if text.is_empty() {
-        return None;
-    }
-    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let secs: f64 = text.parse().ok()?;
-        let ms = (secs * 1000.0).ceil();
-        return (0.0..1e15).contains(&ms).then_some(ms as u64);
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    let now_ms = now
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    Some(u64::try_from(at.timestamp_millis() - now_ms).unwrap_or(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_takes_seconds_and_http_dates() {
-        let now = UNIX_EPOCH + Duration::from_secs(1_768_213_800); // 2026-01-12T10:30:00Z
-        assert_eq!(parse_retry_after("2", now), Some(2000));
-        assert_eq!(parse_retry_after(" 1.5 ", now), Some(1500));
-        assert_eq!(
-            parse_retry_after("Mon, 12 Jan 2026 10:30:30 GMT", now),
-            Some(30_000)
-        );
-        assert_eq!(
-            parse_retry_after("Mon, 12 Jan 2026 10:29:00 GMT", now),
-            Some(0)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("", now), None);
-    }
 
     #[test]
     fn secrets_are_redacted_from_outcomes() {
@@ -497,7 +450,12 @@ mod tests {
             ))
             .await;
         assert_eq!(outcome.status, Some(503));
-        assert_eq!(outcome.retry_after_ms, Some(3000));
+        // Reported as it came, parsed by the engine (no `retry_after_ms` of the host's own).
+        assert!(!outcome
+            .input("d")
+            .as_object()
+            .expect("object")
+            .contains_key("retry_after_ms"));
         assert_eq!(
             outcome.headers.get("retry-after").map(String::as_str),
             Some("3")
@@ -557,7 +515,6 @@ mod tests {
     fn results_become_delivery_result_inputs() {
         let outcome = Outcome {
             status: Some(429),
-            retry_after_ms: Some(1000),
             body: Some("slow down".into()),
             headers: [("retry-after".to_string(), "1".to_string())].into(),
             error: None,
@@ -565,7 +522,7 @@ mod tests {
         assert_eq!(
             outcome.input("d1"),
             serde_json::json!({"type":"delivery_result","delivery_id":"d1","status":429,
-                               "retry_after_ms":1000,"body":"slow down",
+                               "body":"slow down",
                                "headers":{"retry-after":"1"}})
         );
         assert_eq!(outcome.class(), "4xx");

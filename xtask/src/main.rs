@@ -49,7 +49,7 @@ enum Command {
         only: Vec<String>,
     },
     /// Replay every conversation of examples/conversations/ natively and compare each with its
-    /// golden file tests/vectors/<name>.outputs.jsonl: which differ, and a readable diff of each
+    /// golden file `tests/vectors/<name>.outputs.jsonl`: which differ, and a readable diff of each
     /// differing step (input line, JSON paths, the bytes around the first difference). Fails when
     /// any differs, is missing or has no conversation.
     ///

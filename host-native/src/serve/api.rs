@@ -19,7 +19,7 @@ use super::engine::{Command, Failure, Guard, Published};
 use super::events::{self, Viewer};
 use super::metrics::Metrics;
 use axum::extract::rejection::QueryRejection;
-use handoff_core::query::{Gauges, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
+use handoff_core::query::{Gauges, Holding, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
 
 /// Largest request body accepted (bytes); larger ones get 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -696,33 +696,12 @@ async fn may_read(app: &App, role: &Role, id: &str) -> Result<(), ApiError> {
     match role {
         Role::Admin | Role::Widget => Ok(()),
         Role::Agent(agent) => {
-            let guard = Guard::OfferedOrAssigned {
+            let query = EngineQuery::MayAct {
                 agent_id: agent.clone(),
                 conversation_id: id.to_string(),
+                needs: Holding::OfferedOrAssigned,
             };
-            let Some(query) = guard.query() else {
-                return Ok(());
-            };
-            #[derive(Deserialize)]
-            struct MayAct {
-                allowed: bool,
-                #[serde(default)]
-                reason: Option<String>,
-            }
-            let answer = app.query(query).await?;
-            match serde_json::from_str::<MayAct>(&answer) {
-                Ok(MayAct { allowed: true, .. }) => Ok(()),
-                Ok(MayAct { reason, .. }) => {
-                    Err(ApiError::forbidden(reason.unwrap_or_else(|| {
-                        format!("conversation {id} is not offered or assigned to agent {agent}")
-                    })))
-                }
-                Err(e) => Err(ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    None,
-                    format!("the engine answered {answer} to may_act: {e}"),
-                )),
-            }
+            Ok(super::engine::allowed(&app.query(query).await?)?)
         }
         Role::Metrics => Err(ApiError::forbidden(
             "the metrics token may not use this route",

@@ -94,12 +94,28 @@ impl Guard {
     }
 }
 
-/// The engine's answer to a `may_act` query.
-#[derive(Debug, serde::Deserialize)]
-struct MayAct {
-    allowed: bool,
-    #[serde(default)]
-    reason: Option<String>,
+/// Reads the engine's answer to a `may_act` query: allowed, or [`Failure::Forbidden`] with the
+/// engine's reason.
+///
+/// # Errors
+/// `Forbidden` when the agent may not act; `Unavailable` when the answer does not parse.
+pub fn allowed(answer: &str) -> Result<(), Failure> {
+    #[derive(serde::Deserialize)]
+    struct MayAct {
+        allowed: bool,
+        #[serde(default)]
+        reason: Option<String>,
+    }
+    let may: MayAct = serde_json::from_str(answer).map_err(|e| {
+        Failure::Unavailable(format!("the engine answered {answer} to may_act: {e}"))
+    })?;
+    if may.allowed {
+        Ok(())
+    } else {
+        Err(Failure::Forbidden(may.reason.unwrap_or_else(|| {
+            "the conversation is not this agent's".to_string()
+        })))
+    }
 }
 
 /// The engine's answer to a `holder` query (`null` for no conversation).
@@ -744,17 +760,7 @@ impl EngineTask {
         let Some(query) = guard.query() else {
             return Ok(());
         };
-        let json = self.query(&query)?;
-        let answer: MayAct = serde_json::from_str(&json).map_err(|e| {
-            Failure::Unavailable(format!("the engine answered {json} to may_act: {e}"))
-        })?;
-        if answer.allowed {
-            Ok(())
-        } else {
-            Err(Failure::Forbidden(answer.reason.unwrap_or_else(|| {
-                "the conversation is not this agent's".to_string()
-            })))
-        }
+        allowed(&self.query(&query)?)
     }
 
     /// After a failed commit: the engine has inputs the store does not; go back to the store.

@@ -7,10 +7,14 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::wire::error::InputError;
-use crate::wire::input::{Customer, Input, Signals};
-use crate::wire::limits::MAX_TEXT_BYTES;
-use crate::wire::limits::{json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
-use crate::wire::state::{DeliveryState, State, Status};
+use crate::wire::input::{
+    AgentAction, AgentMessage, AgentUpdate, CallbackDetails, Customer, DeliveryResult,
+    EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
+};
+use crate::wire::limits::{
+    json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_TEXT_BYTES, MAX_VALUE_DEPTH,
+};
+use crate::wire::state::{Conversation, DeliveryState, State, Status};
 
 fn id(path: &str, value: &str) -> Result<(), InputError> {
     if value.trim().is_empty() {
@@ -153,243 +157,276 @@ pub(crate) fn looks_like_phone(s: &str) -> bool {
 
 /// Checks `input` against `config` and `state`.
 pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(), InputError> {
-    let conversation = |cid: &str| {
-        state.conversations.get(cid).ok_or_else(|| {
-            InputError::with_value(
-                "input.conversation_id",
-                "no open conversation with this id",
-                &Value::String(cid.into()),
-            )
-        })
-    };
     match input {
         Input::CustomerMessage(m) => {
             id("input.conversation_id", &m.conversation_id)?;
             text("input.text", &m.text)?;
             let known = state.conversations.get(&m.conversation_id);
             customer("input.customer", &m.customer, known.map(|c| &c.customer))?;
-            signals(&m.signals)?;
+            signals(&m.signals)
         }
         Input::AiReply(m) => {
             id("input.conversation_id", &m.conversation_id)?;
             text("input.text", &m.text)?;
-            unit("input.confidence", m.confidence, 0.0, 1.0)?;
+            unit("input.confidence", m.confidence, 0.0, 1.0)
         }
         Input::HandoffRequest(m) => {
             id("input.conversation_id", &m.conversation_id)?;
             let known = state.conversations.get(&m.conversation_id);
-            customer("input.customer", &m.customer, known.map(|c| &c.customer))?;
+            customer("input.customer", &m.customer, known.map(|c| &c.customer))
         }
-        Input::AgentUpdate(u) => {
-            id("input.agent.id", &u.agent.id)?;
-            if let Some(n) = u.agent.max_concurrent {
-                if !(1..=1000).contains(&n) {
-                    return Err(InputError::with_value(
-                        "input.agent.max_concurrent",
-                        "expected 1 to 1000 (to take no new conversations, set status \"away\")",
-                        &Value::from(n),
-                    ));
-                }
-            }
-            if let Some(skills) = &u.agent.skills {
-                for (i, s) in skills.iter().enumerate() {
-                    if s.trim().is_empty() {
-                        return Err(InputError::new(
-                            format!("input.agent.skills[{i}]"),
-                            "expected a non-empty skill name",
-                        ));
-                    }
-                }
-            }
+        Input::AgentUpdate(u) => agent_update(u),
+        Input::AgentAccept(a) | Input::AgentDecline(a) => offer_answer(state, a),
+        Input::AgentMessage(m) => agent_message(state, m),
+        Input::CallbackDetails(d) => callback_details(state, d),
+        Input::ConversationClosed(c) => open_conversation(state, &c.conversation_id).map(|_| ()),
+        Input::DeliveryResult(r) => delivery_result(state, r),
+        Input::RedriveDelivery(r) => redrive(config, state, r),
+        Input::RetryDelivery(r) => retry(state, r),
+        Input::EnableWebhook(e) => enable_webhook(config, e),
+        Input::Tick | Input::HostRestarted => Ok(()),
+    }
+}
+
+/// The open conversation `cid`, or the error naming `input.conversation_id`.
+fn open_conversation<'s>(state: &'s State, cid: &str) -> Result<&'s Conversation, InputError> {
+    state.conversations.get(cid).ok_or_else(|| {
+        InputError::with_value(
+            "input.conversation_id",
+            "no open conversation with this id",
+            &Value::String(cid.into()),
+        )
+    })
+}
+
+/// `agent_update`: an id, a capacity of 1 to 1000, non-empty skills.
+fn agent_update(u: &AgentUpdate) -> Result<(), InputError> {
+    id("input.agent.id", &u.agent.id)?;
+    if let Some(n) = u.agent.max_concurrent {
+        if !(1..=1000).contains(&n) {
+            return Err(InputError::with_value(
+                "input.agent.max_concurrent",
+                "expected 1 to 1000 (to take no new conversations, set status \"away\")",
+                &Value::from(n),
+            ));
         }
-        Input::AgentAccept(a) | Input::AgentDecline(a) => {
-            let conv = conversation(&a.conversation_id)?;
-            match &conv.status {
-                Status::Offered { agent_id, .. } if agent_id == &a.agent_id => {}
-                Status::Offered { .. } => {
-                    return Err(InputError::with_value(
-                        "input.agent_id",
-                        "this conversation is offered to another agent",
-                        &Value::String(a.agent_id.clone()),
-                    ))
-                }
-                _ => {
-                    return Err(InputError::with_value(
-                        "input.conversation_id",
-                        "this conversation is not waiting for an agent to accept it",
-                        &Value::String(a.conversation_id.clone()),
-                    ))
-                }
-            }
-        }
-        Input::AgentMessage(m) => {
-            text("input.text", &m.text)?;
-            let conv = conversation(&m.conversation_id)?;
-            match &conv.status {
-                Status::Assigned { agent_id, .. } if agent_id == &m.agent_id => {}
-                _ => {
-                    return Err(InputError::with_value(
-                        "input.agent_id",
-                        "this agent does not hold the conversation",
-                        &Value::String(m.agent_id.clone()),
-                    ))
-                }
-            }
-        }
-        Input::CallbackDetails(d) => {
-            let conv = conversation(&d.conversation_id)?;
-            if conv.status != Status::CollectingCallback {
-                return Err(InputError::with_value(
-                    "input.conversation_id",
-                    "this conversation is not collecting callback details",
-                    &Value::String(d.conversation_id.clone()),
-                ));
-            }
-            let phone = d.phone.as_deref().filter(|p| !p.trim().is_empty());
-            let email = d.email.as_deref().filter(|e| !e.trim().is_empty());
-            if let Some(p) = phone {
-                if !looks_like_phone(p) {
-                    return Err(InputError::with_value(
-                        "input.phone",
-                        "expected a phone number of 7 to 15 digits",
-                        &Value::String(p.into()),
-                    ));
-                }
-            }
-            if let Some(e) = email {
-                if !looks_like_email(e) {
-                    return Err(InputError::with_value(
-                        "input.email",
-                        "expected an email address",
-                        &Value::String(e.into()),
-                    ));
-                }
-            }
-            if phone.is_none() && email.is_none() {
+    }
+    if let Some(skills) = &u.agent.skills {
+        for (i, s) in skills.iter().enumerate() {
+            if s.trim().is_empty() {
                 return Err(InputError::new(
-                    "input.phone",
-                    "a phone number or an email is needed for a callback",
+                    format!("input.agent.skills[{i}]"),
+                    "expected a non-empty skill name",
                 ));
             }
-            let name = d
-                .name
-                .as_deref()
-                .filter(|n| !n.trim().is_empty())
-                .or(conv.customer.name.as_deref());
-            if name.is_none() {
+        }
+    }
+    Ok(())
+}
+
+/// `agent_accept` / `agent_decline`: only the agent the conversation is offered to.
+fn offer_answer(state: &State, a: &AgentAction) -> Result<(), InputError> {
+    let conv = open_conversation(state, &a.conversation_id)?;
+    match &conv.status {
+        Status::Offered { agent_id, .. } if agent_id == &a.agent_id => {}
+        Status::Offered { .. } => {
+            return Err(InputError::with_value(
+                "input.agent_id",
+                "this conversation is offered to another agent",
+                &Value::String(a.agent_id.clone()),
+            ))
+        }
+        _ => {
+            return Err(InputError::with_value(
+                "input.conversation_id",
+                "this conversation is not waiting for an agent to accept it",
+                &Value::String(a.conversation_id.clone()),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// `agent_message`: only the agent who holds the conversation.
+fn agent_message(state: &State, m: &AgentMessage) -> Result<(), InputError> {
+    text("input.text", &m.text)?;
+    let conv = open_conversation(state, &m.conversation_id)?;
+    match &conv.status {
+        Status::Assigned { agent_id, .. } if agent_id == &m.agent_id => {}
+        _ => {
+            return Err(InputError::with_value(
+                "input.agent_id",
+                "this agent does not hold the conversation",
+                &Value::String(m.agent_id.clone()),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// `callback_details`: a conversation collecting them, a phone or an email that look right, a name.
+fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError> {
+    let conv = open_conversation(state, &d.conversation_id)?;
+    if conv.status != Status::CollectingCallback {
+        return Err(InputError::with_value(
+            "input.conversation_id",
+            "this conversation is not collecting callback details",
+            &Value::String(d.conversation_id.clone()),
+        ));
+    }
+    let phone = d.phone.as_deref().filter(|p| !p.trim().is_empty());
+    let email = d.email.as_deref().filter(|e| !e.trim().is_empty());
+    if let Some(p) = phone {
+        if !looks_like_phone(p) {
+            return Err(InputError::with_value(
+                "input.phone",
+                "expected a phone number of 7 to 15 digits",
+                &Value::String(p.into()),
+            ));
+        }
+    }
+    if let Some(e) = email {
+        if !looks_like_email(e) {
+            return Err(InputError::with_value(
+                "input.email",
+                "expected an email address",
+                &Value::String(e.into()),
+            ));
+        }
+    }
+    if phone.is_none() && email.is_none() {
+        return Err(InputError::new(
+            "input.phone",
+            "a phone number or an email is needed for a callback",
+        ));
+    }
+    let name = d
+        .name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .or(conv.customer.name.as_deref());
+    if name.is_none() {
+        return Err(InputError::new(
+            "input.name",
+            "a name is needed for a callback",
+        ));
+    }
+    Ok(())
+}
+
+/// `delivery_result`: a delivery waiting for its result, headers within bounds, a real status.
+fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> {
+    if !state.outbox.contains_key(&r.delivery_id) {
+        return Err(InputError::with_value(
+            "input.delivery_id",
+            "no delivery with this id is waiting for a result",
+            &Value::String(r.delivery_id.clone()),
+        ));
+    }
+    if let Some(headers) = &r.headers {
+        if headers.len() > 100 {
+            return Err(InputError::new(
+                "input.headers",
+                "at most 100 headers (only retry-after and x-ratelimit-reset are read)",
+            ));
+        }
+        for (name, value) in headers {
+            if value.len() > 8 * 1024 {
                 return Err(InputError::new(
-                    "input.name",
-                    "a name is needed for a callback",
+                    format!("input.headers.{name}"),
+                    "header values are at most 8 KiB",
                 ));
             }
         }
-        Input::ConversationClosed(c) => {
-            conversation(&c.conversation_id)?;
+    }
+    if let Some(status) = r.status {
+        if !(100..=599).contains(&status) {
+            return Err(InputError::with_value(
+                "input.status",
+                "expected an HTTP status from 100 to 599",
+                &Value::from(status),
+            ));
         }
-        Input::DeliveryResult(r) => {
-            if !state.outbox.contains_key(&r.delivery_id) {
-                return Err(InputError::with_value(
-                    "input.delivery_id",
-                    "no delivery with this id is waiting for a result",
-                    &Value::String(r.delivery_id.clone()),
-                ));
-            }
-            if let Some(headers) = &r.headers {
-                if headers.len() > 100 {
-                    return Err(InputError::new(
-                        "input.headers",
-                        "at most 100 headers (only retry-after and x-ratelimit-reset are read)",
-                    ));
-                }
-                for (name, value) in headers {
-                    if value.len() > 8 * 1024 {
-                        return Err(InputError::new(
-                            format!("input.headers.{name}"),
-                            "header values are at most 8 KiB",
-                        ));
-                    }
-                }
-            }
-            if let Some(status) = r.status {
-                if !(100..=599).contains(&status) {
-                    return Err(InputError::with_value(
-                        "input.status",
-                        "expected an HTTP status from 100 to 599",
-                        &Value::from(status),
-                    ));
-                }
-            }
+    }
+    Ok(())
+}
+
+/// `redrive_delivery`: a dead letter whose webhook is enabled and still configured.
+fn redrive(config: &Config, state: &State, r: &RedriveDelivery) -> Result<(), InputError> {
+    let Some(letter) = state.dead_letters.get(&r.delivery_id) else {
+        return Err(InputError::with_value(
+            "input.delivery_id",
+            "no dead letter with this id",
+            &Value::String(r.delivery_id.clone()),
+        ));
+    };
+    if state
+        .disabled_webhooks
+        .contains_key(&letter.delivery.webhook_id)
+    {
+        return Err(InputError::with_value(
+            "input.delivery_id",
+            format!(
+                "webhook {} is disabled; send enable_webhook first",
+                letter.delivery.webhook_id
+            ),
+            &Value::String(r.delivery_id.clone()),
+        ));
+    }
+    if !config
+        .webhooks
+        .iter()
+        .any(|w| w.id == letter.delivery.webhook_id)
+        && !crate::integrations::is_configured(config, &letter.delivery.webhook_id)
+    {
+        return Err(InputError::with_value(
+            "input.delivery_id",
+            format!(
+                "webhook {} is no longer configured",
+                letter.delivery.webhook_id
+            ),
+            &Value::String(r.delivery_id.clone()),
+        ));
+    }
+    Ok(())
+}
+
+/// `retry_delivery`: a delivery that waits for its retry (not one in flight or dead-lettered).
+fn retry(state: &State, r: &RetryDelivery) -> Result<(), InputError> {
+    match state.outbox.get(&r.delivery_id) {
+        Some(entry) if matches!(entry.state, DeliveryState::Waiting { .. }) => {}
+        Some(_) => {
+            return Err(InputError::with_value(
+                "input.delivery_id",
+                "this delivery is being performed now; its result decides what comes next",
+                &Value::String(r.delivery_id.clone()),
+            ))
         }
-        Input::RedriveDelivery(r) => {
-            let Some(letter) = state.dead_letters.get(&r.delivery_id) else {
-                return Err(InputError::with_value(
-                    "input.delivery_id",
-                    "no dead letter with this id",
-                    &Value::String(r.delivery_id.clone()),
-                ));
-            };
-            if state
-                .disabled_webhooks
-                .contains_key(&letter.delivery.webhook_id)
-            {
-                return Err(InputError::with_value(
-                    "input.delivery_id",
-                    format!(
-                        "webhook {} is disabled; send enable_webhook first",
-                        letter.delivery.webhook_id
-                    ),
-                    &Value::String(r.delivery_id.clone()),
-                ));
-            }
-            if !config
-                .webhooks
-                .iter()
-                .any(|w| w.id == letter.delivery.webhook_id)
-                && !crate::integrations::is_configured(config, &letter.delivery.webhook_id)
-            {
-                return Err(InputError::with_value(
-                    "input.delivery_id",
-                    format!(
-                        "webhook {} is no longer configured",
-                        letter.delivery.webhook_id
-                    ),
-                    &Value::String(r.delivery_id.clone()),
-                ));
-            }
+        None => {
+            return Err(InputError::with_value(
+                "input.delivery_id",
+                if state.dead_letters.contains_key(&r.delivery_id) {
+                    "this delivery is a dead letter: use redrive_delivery"
+                } else {
+                    "no delivery with this id waits for a retry"
+                },
+                &Value::String(r.delivery_id.clone()),
+            ))
         }
-        Input::RetryDelivery(r) => match state.outbox.get(&r.delivery_id) {
-            Some(entry) if matches!(entry.state, DeliveryState::Waiting { .. }) => {}
-            Some(_) => {
-                return Err(InputError::with_value(
-                    "input.delivery_id",
-                    "this delivery is being performed now; its result decides what comes next",
-                    &Value::String(r.delivery_id.clone()),
-                ))
-            }
-            None => {
-                return Err(InputError::with_value(
-                    "input.delivery_id",
-                    if state.dead_letters.contains_key(&r.delivery_id) {
-                        "this delivery is a dead letter: use redrive_delivery"
-                    } else {
-                        "no delivery with this id waits for a retry"
-                    },
-                    &Value::String(r.delivery_id.clone()),
-                ))
-            }
-        },
-        Input::EnableWebhook(e) => {
-            if !config.webhooks.iter().any(|w| w.id == e.webhook_id)
-                && !crate::integrations::is_configured(config, &e.webhook_id)
-            {
-                return Err(InputError::with_value(
-                    "input.webhook_id",
-                    "no webhook or integration with this id in handoff.webhooks or handoff.integrations",
-                    &Value::String(e.webhook_id.clone()),
-                ));
-            }
-        }
-        Input::Tick | Input::HostRestarted => {}
+    }
+    Ok(())
+}
+
+/// `enable_webhook`: a configured webhook or integration.
+fn enable_webhook(config: &Config, e: &EnableWebhook) -> Result<(), InputError> {
+    if !config.webhooks.iter().any(|w| w.id == e.webhook_id)
+        && !crate::integrations::is_configured(config, &e.webhook_id)
+    {
+        return Err(InputError::with_value(
+            "input.webhook_id",
+            "no webhook or integration with this id in handoff.webhooks or handoff.integrations",
+            &Value::String(e.webhook_id.clone()),
+        ));
     }
     Ok(())
 }

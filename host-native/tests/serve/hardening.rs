@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::support::{
     config_with_webhook, read_events, Receiver, Reply, Service, Setup, ADMIN, AGENT_A, AGENT_B,
-    METRICS, WIDGET,
+    METRICS, PATIENCE, WIDGET,
 };
 
 /// `{"a":{"a":...1}}`, `levels` levels of objects.
@@ -304,10 +304,8 @@ async fn an_operator_retries_a_waiting_delivery_now() {
     let path = format!("/v1/deliveries/{id}/retry");
     let mut answer = service.post(&path, ADMIN, json!({})).await;
     // The 503 may not be reported yet: the delivery is still in flight until it is.
-    for _ in 0..100 {
-        if answer.status == 200 {
-            break;
-        }
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while answer.status != 200 && std::time::Instant::now() < deadline {
         assert_eq!(answer.status, 400, "{}", answer.text);
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         answer = service.post(&path, ADMIN, json!({})).await;

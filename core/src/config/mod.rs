@@ -754,26 +754,9 @@ fn parse_routing(
     routing.priority_boost_on_sentiment = obj.bool("priority_boost_on_sentiment", true, errors);
     routing.auto_accept = obj.bool("auto_accept", false, errors);
     routing.away_after_missed_offer = obj.bool("away_after_missed_offer", true, errors);
-    if let Some(pool) = obj.strings("agent_pool", errors) {
-        let pool_path = obj.path_of("agent_pool");
-        let mut seen = BTreeSet::new();
-        for (i, id) in pool.iter().enumerate() {
-            if !seen.insert(id) {
-                errors.value(
-                    &index(&pool_path, i),
-                    "agent listed twice in the pool",
-                    &Value::String(id.clone()),
-                );
-            } else if !agents.is_empty() && !agents.iter().any(|a| &a.id == id) {
-                errors.value(
-                    &index(&pool_path, i),
-                    "agent is not in handoff.agents",
-                    &Value::String(id.clone()),
-                );
-            }
-        }
-        routing.agent_pool = Some(pool);
-    }
+    routing.agent_pool = obj
+        .strings("agent_pool", errors)
+        .map(|pool| checked_pool(pool, &obj.path_of("agent_pool"), agents, errors));
     if let Some(n) = obj.uint("max_concurrent_per_agent", 1, 1000, errors) {
         routing.max_concurrent_per_agent = n as u32;
     }
@@ -792,69 +775,16 @@ fn parse_routing(
         routing.announce_positions_up_to = n as u32;
     }
     if let Some(skills) = obj.get("skills") {
-        let skills_path = obj.path_of("skills");
-        match skills {
-            Value::Object(map) => {
-                for (skill, members) in map {
-                    let member_path = join(&skills_path, skill);
-                    let Some(ids) = strings_at(members, &member_path, errors) else {
-                        continue;
-                    };
-                    for (i, id) in ids.iter().enumerate() {
-                        let in_pool = match &routing.agent_pool {
-                            Some(pool) => pool.contains(id),
-                            None => agents.is_empty() || agents.iter().any(|a| &a.id == id),
-                        };
-                        if !in_pool {
-                            let where_ = if routing.agent_pool.is_some() {
-                                "handoff.routing.agent_pool"
-                            } else {
-                                "handoff.agents"
-                            };
-                            errors.value(
-                                &index(&member_path, i),
-                                format!("agent is not in {where_}"),
-                                &Value::String(id.clone()),
-                            );
-                        }
-                    }
-                    routing.skills.insert(skill.clone(), ids);
-                }
-            }
-            other => errors.value(
-                &skills_path,
-                format!(
-                    "expected an object of skill name -> agent ids, found {}",
-                    type_name(other)
-                ),
-                other,
-            ),
-        }
+        routing.skills = parse_skills(
+            skills,
+            &obj.path_of("skills"),
+            routing.agent_pool.as_deref(),
+            agents,
+            errors,
+        );
     }
     if let Some(map) = obj.get("topic_skills") {
-        let ts_path = obj.path_of("topic_skills");
-        match map {
-            Value::Object(map) => {
-                for (topic, skill) in map {
-                    match skill {
-                        Value::String(s) if !s.is_empty() => {
-                            routing.topic_skills.insert(topic.clone(), s.clone());
-                        }
-                        other => {
-                            errors.value(&join(&ts_path, topic), "expected a skill name", other)
-                        }
-                    }
-                }
-            }
-            other => errors.value(
-                &ts_path,
-                format!(
-                    "expected an object of topic -> skill, found {}",
-                    type_name(other)
-                ),
-                other,
-            ),
-        }
+        routing.topic_skills = parse_topic_skills(map, &obj.path_of("topic_skills"), errors);
     }
     if routing.method == RoutingMethod::SkillBased {
         let known: BTreeSet<&String> = routing
@@ -873,6 +803,105 @@ fn parse_routing(
         }
     }
     routing
+}
+
+/// `routing.agent_pool`: each agent once, and one of `handoff.agents` when those are listed.
+fn checked_pool(
+    pool: Vec<String>,
+    pool_path: &str,
+    agents: &[AgentProfile],
+    errors: &mut Errors,
+) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    for (i, id) in pool.iter().enumerate() {
+        if !seen.insert(id) {
+            errors.value(
+                &index(pool_path, i),
+                "agent listed twice in the pool",
+                &Value::String(id.clone()),
+            );
+        } else if !agents.is_empty() && !agents.iter().any(|a| &a.id == id) {
+            errors.value(
+                &index(pool_path, i),
+                "agent is not in handoff.agents",
+                &Value::String(id.clone()),
+            );
+        }
+    }
+    pool
+}
+
+/// `routing.skills`: skill name -> agent ids, each in the pool (or `handoff.agents`).
+fn parse_skills(
+    skills: &Value,
+    skills_path: &str,
+    pool: Option<&[String]>,
+    agents: &[AgentProfile],
+    errors: &mut Errors,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let Value::Object(map) = skills else {
+        errors.value(
+            skills_path,
+            format!(
+                "expected an object of skill name -> agent ids, found {}",
+                type_name(skills)
+            ),
+            skills,
+        );
+        return out;
+    };
+    for (skill, members) in map {
+        let member_path = join(skills_path, skill);
+        let Some(ids) = strings_at(members, &member_path, errors) else {
+            continue;
+        };
+        for (i, id) in ids.iter().enumerate() {
+            let in_pool = match pool {
+                Some(pool) => pool.contains(id),
+                None => agents.is_empty() || agents.iter().any(|a| &a.id == id),
+            };
+            if !in_pool {
+                let where_ = if pool.is_some() {
+                    "handoff.routing.agent_pool"
+                } else {
+                    "handoff.agents"
+                };
+                errors.value(
+                    &index(&member_path, i),
+                    format!("agent is not in {where_}"),
+                    &Value::String(id.clone()),
+                );
+            }
+        }
+        out.insert(skill.clone(), ids);
+    }
+    out
+}
+
+/// `routing.topic_skills`: topic -> skill name.
+fn parse_topic_skills(map: &Value, ts_path: &str, errors: &mut Errors) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Value::Object(map) = map else {
+        errors.value(
+            ts_path,
+            format!(
+                "expected an object of topic -> skill, found {}",
+                type_name(map)
+            ),
+            map,
+        );
+        return out;
+    };
+    for (topic, skill) in map {
+        match skill {
+            Value::String(s) if !s.is_empty() => {
+                out.insert(topic.clone(), s.clone());
+            }
+            other => errors.value(&join(ts_path, topic), "expected a skill name", other),
+        }
+    }
+    out
 }
 
 fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProfile> {

@@ -3,56 +3,11 @@
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use wasmtime::{Instance, Memory, Store, StoreLimits, TypedFunc};
+use wasmtime::{Instance, Memory, Store, TypedFunc};
 
 use crate::error::{HostError, Trap};
 use crate::runtime::Runtime;
-
-/// What a store holds: its resource limits, and whether the memory limit refused to grow.
-pub(crate) struct StoreData {
-    limits: StoreLimits,
-    /// The largest memory allowed, to name it in errors.
-    max_memory_bytes: usize,
-    /// Set when the guest asked for more memory than the limit allows (reset for each call): the
-    /// guest then aborts with `unreachable`, which alone would say nothing of the cause.
-    memory_refused: bool,
-}
-
-impl wasmtime::ResourceLimiter for StoreData {
-    fn memory_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        let allowed = self.limits.memory_growing(current, desired, maximum)?;
-        if !allowed {
-            self.memory_refused = true;
-        }
-        Ok(allowed)
-    }
-
-    fn table_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        self.limits.table_growing(current, desired, maximum)
-    }
-
-    fn instances(&self) -> usize {
-        self.limits.instances()
-    }
-
-    fn tables(&self) -> usize {
-        self.limits.tables()
-    }
-
-    fn memories(&self) -> usize {
-        self.limits.memories()
-    }
-}
+pub(crate) use crate::store_data::StoreData;
 
 /// The typed exports of the ABI (see `wasm/README.md`).
 struct Exports {
@@ -472,6 +427,34 @@ pub(crate) fn parse_envelope(function: &str, bytes: Vec<u8>) -> Result<Answer, H
 fn has_null_ok(text: &str) -> bool {
     serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
         .is_ok_and(|m| m.len() == 1 && m.get("ok") == Some(&serde_json::Value::Null))
+}
+
+impl Runtime {
+    /// Signs one webhook attempt with the Standard Webhooks scheme (`handoff_sign`): returns
+    /// `v1,<base64>` for the `webhook-signature` header. Runs in a scratch instance.
+    ///
+    /// # Errors
+    /// [`HostError::Input`] (path `secret`) when the secret is not `whsec_<base64>`; the secret is
+    /// never part of the message.
+    pub fn sign(
+        &self,
+        secret: &str,
+        msg_id: &str,
+        timestamp_s: i64,
+        body: &[u8],
+    ) -> Result<String, HostError> {
+        let mut guest = Guest::new(self)?;
+        match guest.sign(secret, msg_id, timestamp_s, body)? {
+            Answer::Ok(json) => serde_json::from_str::<String>(&json).map_err(|e| {
+                HostError::Abi(format!("handoff_sign returned {json}, not a string: {e}"))
+            }),
+            Answer::Err(e) => Err(e.into_host_error(|path, message, value| HostError::Input {
+                path,
+                message,
+                value,
+            })),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -96,6 +96,7 @@ pub mod replay;
 mod runtime;
 #[cfg(feature = "serve")]
 pub mod serve;
+mod store_data;
 
 pub use error::{HostError, Trap};
 pub use host::{Host, InputJson};

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use wasmtime::{ExternType, InstancePre, Linker, Module, ValType};
 
 use crate::error::HostError;
-use crate::guest::{Answer, Guest, StoreData};
+use crate::store_data::StoreData;
 
 /// The ABI version this host speaks (`handoff_abi_version`).
 pub const ABI_VERSION: i32 = 1;
@@ -388,32 +388,6 @@ impl Runtime {
         f.call(&mut store, ()).map_err(|e| {
             HostError::Trap(crate::error::Trap::from_wasmtime("handoff_abi_version", &e))
         })
-    }
-
-    /// Signs one webhook attempt with the Standard Webhooks scheme (`handoff_sign`): returns
-    /// `v1,<base64>` for the `webhook-signature` header. Runs in a scratch instance.
-    ///
-    /// # Errors
-    /// [`HostError::Input`] (path `secret`) when the secret is not `whsec_<base64>`; the secret is
-    /// never part of the message.
-    pub fn sign(
-        &self,
-        secret: &str,
-        msg_id: &str,
-        timestamp_s: i64,
-        body: &[u8],
-    ) -> Result<String, HostError> {
-        let mut guest = Guest::new(self)?;
-        match guest.sign(secret, msg_id, timestamp_s, body)? {
-            Answer::Ok(json) => serde_json::from_str::<String>(&json).map_err(|e| {
-                HostError::Abi(format!("handoff_sign returned {json}, not a string: {e}"))
-            }),
-            Answer::Err(e) => Err(e.into_host_error(|path, message, value| HostError::Input {
-                path,
-                message,
-                value,
-            })),
-        }
     }
 }
 

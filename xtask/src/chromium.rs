@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::steps::{run, shown};
+use crate::process::{run, shown};
 use crate::Failure;
 
 /// Where Debian's package puts the browser.

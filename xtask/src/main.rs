@@ -11,6 +11,7 @@
 mod bench;
 mod chromium;
 mod demo;
+mod process;
 mod render;
 mod service_demo;
 mod steps;

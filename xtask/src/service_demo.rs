@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use crate::steps::{command, run, shown};
+use crate::process::{command, run, shown};
 use crate::wasm::{abi_wasm, cargo_build_with, check_abi, copy_stripped, root, target_dir};
 use crate::Failure;
 

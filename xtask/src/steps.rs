@@ -1,9 +1,9 @@
 //! `cargo xtask test`: the steps CI runs, in order, stopping at the first failure.
 
-use std::ffi::OsString;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::process::{command, run, shown};
 use crate::Failure;
 
 /// Something a step needs besides the Rust toolchain itself.
@@ -244,28 +244,6 @@ fn opt_step() -> Step {
     )
 }
 
-/// The program to run for `name`: `cargo` is the cargo that started xtask.
-fn program(name: &str) -> OsString {
-    if name == "cargo" {
-        std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-    } else {
-        name.into()
-    }
-}
-
-/// The command `argv` (`cargo` is the cargo that runs xtask), run from the workspace root.
-pub fn command(argv: &[&str]) -> Command {
-    let mut cmd = Command::new(program(argv[0]));
-    cmd.args(&argv[1..])
-        .current_dir(crate::demo::workspace_root());
-    cmd
-}
-
-/// `argv` as one would type it.
-pub fn shown(argv: &[&str]) -> String {
-    argv.join(" ")
-}
-
 fn probe_ok(argv: &[&str]) -> bool {
     command(argv)
         .stdout(Stdio::null())
@@ -389,25 +367,6 @@ fn run_step(step: &Step) -> Result<(), Failure> {
         Action::Task { run, .. } => run()
             .map_err(|f| Failure::new(format!("step {}: {}", step.name, f.message)).code(f.code)),
     }
-}
-
-/// Runs `cmd` (shown as `argv`) with its output on the terminal; a failure carries its exit status.
-pub fn run(mut cmd: Command, argv: &[&str]) -> Result<(), Failure> {
-    let status = cmd
-        .status()
-        .map_err(|e| Failure::new(format!("`{}` could not start: {e}", shown(argv))))?;
-    if status.success() {
-        return Ok(());
-    }
-    let code = status
-        .code()
-        .and_then(|c| u8::try_from(c).ok())
-        .filter(|c| *c != 0)
-        .unwrap_or(1);
-    Err(Failure {
-        message: format!("`{}` exited with {status}", shown(argv)),
-        code,
-    })
 }
 
 #[cfg(test)]

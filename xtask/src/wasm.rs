@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::steps::{command, run, shown};
+use crate::process::{command, run, shown};
 use crate::Failure;
 
 /// The wasm target both builds use.
@@ -51,6 +51,11 @@ pub const ABI_EXPORTS: &[&str] = &[
 
 pub(crate) fn root() -> PathBuf {
     crate::demo::workspace_root()
+}
+
+/// Where the filtered-zones builds go (`cargo xtask wasm --zones`).
+pub fn zones_dir() -> PathBuf {
+    target_dir().join("wasm").join("zones")
 }
 
 /// Cargo's target directory (`CARGO_TARGET_DIR` or `target/`).
@@ -781,7 +786,7 @@ pub fn node_test() -> Result<(), Failure> {
     let mut cmd = command(&argv);
     // The suites skip a test whose prerequisite is missing only outside CI; here they must fail.
     cmd.env("CI", "true");
-    cmd.env("HANDOFF_ZONES_DIR", crate::zones::zones_dir().join("js"));
+    cmd.env("HANDOFF_ZONES_DIR", zones_dir().join("js"));
     run(cmd, &argv)
 }
 

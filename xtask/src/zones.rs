@@ -18,14 +18,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::wasm::{
-    bindgen, cargo_build_with, check_abi, copy_stripped, gzip_size, kib, root, target_dir,
+    bindgen, cargo_build_with, check_abi, copy_stripped, gzip_size, kib, root, zones_dir,
 };
 use crate::Failure;
-
-/// Where the filtered builds go.
-pub fn zones_dir() -> PathBuf {
-    target_dir().join("wasm").join("zones")
-}
 
 /// The filtered js build as cargo wrote it, before wasm-bindgen and with its name section, for
 /// `cargo xtask bench`'s size breakdown (not a `.wasm`, so no size table lists it as a build).

@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::{report, Bench, NODE_COLD_RUNS, ROUTING_MAX, RUNS, SNAPSHOT_SIZES, WASMTIME_COLD_REPS};
-use crate::steps::shown;
+use crate::process::shown;
 use crate::Failure;
 
 /// The bench programs and the `handoff` binary are built together, once, without fat LTO: fat LTO
@@ -556,7 +556,7 @@ fn wasm_opt(bench: &mut Bench) -> Result<PathBuf, String> {
 /// Step `sizes`: every built module (abi, js, and a filtered-zones build when one exists).
 pub fn sizes(bench: &mut Bench) -> Result<(), Failure> {
     let mut modules: Vec<(String, PathBuf)> = Vec::new();
-    let zones = crate::zones::zones_dir();
+    let zones = crate::wasm::zones_dir();
     for dir in [
         super::target_dir().join("wasm"),
         crate::wasm::js_dir(),

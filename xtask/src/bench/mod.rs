@@ -14,6 +14,7 @@
 mod breakdown;
 pub mod corpus;
 mod http;
+mod plan;
 mod reads;
 mod report;
 mod service;

@@ -26,18 +26,10 @@ use super::service;
 use super::Bench;
 use crate::Failure;
 
-/// Queued conversations at which the queue is read.
-pub const QUEUE_SIZES: [usize; 2] = [10_000, 100_000];
-/// The size at which the service's throughput is compared with and without queue reads.
-pub const THROUGHPUT_QUEUED: usize = 10_000;
-/// wrk runs of each kind (without reads, with reads), alternating.
-pub const THROUGHPUT_RUNS: usize = 3;
-/// Seconds per wrk run.
-pub const THROUGHPUT_SECONDS: u32 = 8;
-/// Connections queueing conversations.
-pub const FILL_CONNECTIONS: usize = 32;
-/// Longest the service may take to queue up to the largest size over HTTP.
-pub const FILL_LIMIT: Duration = Duration::from_secs(120);
+pub use super::plan::{
+    FILL_CONNECTIONS, FILL_LIMIT, QUEUE_SIZES, THROUGHPUT_QUEUED, THROUGHPUT_RUNS,
+    THROUGHPUT_SECONDS,
+};
 /// `GET /v1/queue` repetitions on the idle service (fewer once [`READ_SECONDS`] are spent).
 const READS: usize = 200;
 const READ_SECONDS: f64 = 3.0;

@@ -1332,7 +1332,7 @@ fn reads(r: &Results) -> String {
         let _ = writeln!(
             s,
             "- Queueing over HTTP ({} connections, durable commits): {}.{}",
-            super::reads::FILL_CONNECTIONS,
+            super::plan::FILL_CONNECTIONS,
             described.join("; "),
             if not_built.is_empty() {
                 String::new()
@@ -1363,7 +1363,7 @@ fn reads(r: &Results) -> String {
              conversations and nothing else), so every run starts from the same state.{}\n\n\
              Command: `{}`\n",
             thousands(queued),
-            super::reads::THROUGHPUT_SECONDS,
+            super::plan::THROUGHPUT_SECONDS,
             runs("without").len(),
             rows.iter()
                 .find(|w| w["queued"].as_u64() == Some(queued))

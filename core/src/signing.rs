@@ -112,6 +112,10 @@ fn mac(
 
 /// Signs one webhook attempt; returns `v1,<base64>`.
 ///
+/// # Errors
+/// [`SigningError::InvalidSecret`] when the secret is not `whsec_` followed by base64 (the
+/// secret is never shown).
+///
 /// ```
 /// use handoff_core::signing::sign;
 ///
@@ -142,6 +146,10 @@ pub fn sign(
 ///
 /// Entries of other versions (`v1a,`, `v2,` …) and entries that do not decode
 /// are ignored; the comparison is constant time.
+///
+/// # Errors
+/// [`SigningError::InvalidSecret`] for a bad secret, [`SigningError::MalformedHeader`] when the
+/// header holds no `v1,` signature, [`SigningError::Mismatch`] when none matches.
 ///
 /// ```
 /// use handoff_core::signing::{sign, verify, SigningError};
@@ -191,6 +199,10 @@ pub fn verify(
 /// Like [`verify`], and also refuses a timestamp more than
 /// [`TOLERANCE_SECS`] before or after `now_secs`.
 ///
+/// # Errors
+/// As [`verify`], and [`SigningError::TimestampOutOfTolerance`] when the timestamp is more than
+/// five minutes from `now_secs`.
+///
 /// ```
 /// use handoff_core::signing::{sign, verify_at, SigningError};
 ///
@@ -221,6 +233,9 @@ pub fn verify_at(
 
 /// The three headers to send with one webhook attempt:
 /// `webhook-id`, `webhook-timestamp` and `webhook-signature`, in that order.
+///
+/// # Errors
+/// [`SigningError::InvalidSecret`] when the secret is not `whsec_` followed by base64.
 ///
 /// ```
 /// use handoff_core::signing::headers;

@@ -133,6 +133,10 @@ impl Template {
     /// [`TemplateError::UnknownPlaceholder`] for any name not in `allowed`
     /// (including names that are not `[a-z0-9_]+`).
     ///
+    /// # Errors
+    /// A [`TemplateError`]: an unclosed `{{` or an empty placeholder (with its byte offset), or a
+    /// placeholder that is not in `allowed` (with the closest one allowed).
+    ///
     /// ```
     /// use handoff_core::template::{Template, TemplateError};
     ///

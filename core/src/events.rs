@@ -11,11 +11,15 @@
 //! ```
 //!
 //! The others (`conversation.queued`, `.assigned`, `.callback_requested`, `.closed`) follow the same
-//! envelope; their `data` fields are documented in README.
+//! envelope; each `data` is a typed struct of [`crate::wire::event`], written in its field order.
 
 use chrono::{DateTime, Datelike, Timelike};
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::wire::event::{
+    Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData, EventName,
+    HandoffRequested, Queued,
+};
 use crate::wire::input::Customer;
 use crate::wire::state::{Callback, Conversation};
 
@@ -37,12 +41,22 @@ pub fn timestamp(now_ms: i64) -> String {
     }
 }
 
-fn envelope(name: &str, now: i64, data: Value) -> Value {
-    json!({"event": name, "timestamp": timestamp(now), "data": data})
+fn envelope(event: EventName, now: i64, data: EventData) -> Value {
+    let event = Event {
+        event,
+        timestamp: timestamp(now),
+        data,
+    };
+    // Strings, numbers and options only: writing it as a JSON value cannot fail.
+    serde_json::to_value(&event).unwrap_or(Value::Null)
 }
 
-fn customer_json(c: &Customer) -> Value {
-    json!({"id": c.id, "name": c.name, "email": c.email})
+fn customer(c: &Customer) -> EventCustomer {
+    EventCustomer {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        email: c.email.clone(),
+    }
 }
 
 /// `conversation.handoff_requested`.
@@ -53,34 +67,31 @@ pub(crate) fn handoff_requested(
     suggested_actions: &[String],
     now: i64,
 ) -> Value {
-    let score = conv.history.iter().rev().find_map(|h| h.sentiment);
+    let data = HandoffRequested {
+        conversation_id: conv.id.clone(),
+        customer: customer(&conv.customer),
+        trigger: primary.to_string(),
+        sentiment_score: conv.history.iter().rev().find_map(|h| h.sentiment),
+        summary: summary.to_string(),
+        suggested_actions: suggested_actions.to_vec(),
+        priority: conv.priority,
+    };
     envelope(
-        "conversation.handoff_requested",
+        EventName::HandoffRequested,
         now,
-        json!({
-            "conversation_id": conv.id,
-            "customer": customer_json(&conv.customer),
-            "trigger": primary,
-            "sentiment_score": score,
-            "summary": summary,
-            "suggested_actions": suggested_actions,
-            "priority": conv.priority,
-        }),
+        EventData::HandoffRequested(data),
     )
 }
 
 /// `conversation.queued`.
 pub(crate) fn queued(conv: &Conversation, position: u32, queue_length: u32, now: i64) -> Value {
-    envelope(
-        "conversation.queued",
-        now,
-        json!({
-            "conversation_id": conv.id,
-            "position": position,
-            "queue_length": queue_length,
-            "priority": conv.priority,
-        }),
-    )
+    let data = Queued {
+        conversation_id: conv.id.clone(),
+        position,
+        queue_length,
+        priority: conv.priority,
+    };
+    envelope(EventName::Queued, now, EventData::Queued(data))
 }
 
 /// `conversation.assigned`.
@@ -91,17 +102,14 @@ pub(crate) fn assigned(
     wait_ms: i64,
     now: i64,
 ) -> Value {
-    envelope(
-        "conversation.assigned",
-        now,
-        json!({
-            "conversation_id": conv.id,
-            "agent_id": agent_id,
-            "agent_name": agent_name,
-            "wait_seconds": wait_ms / 1000,
-            "priority": conv.priority,
-        }),
-    )
+    let data = Assigned {
+        conversation_id: conv.id.clone(),
+        agent_id: agent_id.to_string(),
+        agent_name: agent_name.to_string(),
+        wait_seconds: wait_ms / 1000,
+        priority: conv.priority,
+    };
+    envelope(EventName::Assigned, now, EventData::Assigned(data))
 }
 
 /// `conversation.callback_requested`.
@@ -111,33 +119,31 @@ pub(crate) fn callback_requested(
     summary: &str,
     now: i64,
 ) -> Value {
+    let data = CallbackRequested {
+        conversation_id: conv.id.clone(),
+        customer: customer(&conv.customer),
+        callback: EventCallback {
+            name: callback.name.clone(),
+            phone: callback.phone.clone(),
+            email: callback.email.clone(),
+            preferred_time: callback.preferred_time.clone(),
+        },
+        summary: summary.to_string(),
+        priority: conv.priority,
+    };
     envelope(
-        "conversation.callback_requested",
+        EventName::CallbackRequested,
         now,
-        json!({
-            "conversation_id": conv.id,
-            "customer": customer_json(&conv.customer),
-            "callback": {
-                "name": callback.name,
-                "phone": callback.phone,
-                "email": callback.email,
-                "preferred_time": callback.preferred_time,
-            },
-            "summary": summary,
-            "priority": conv.priority,
-        }),
+        EventData::CallbackRequested(data),
     )
 }
 
 /// `conversation.closed`.
 pub(crate) fn closed(conv: &Conversation, by: &str, agent_id: Option<&str>, now: i64) -> Value {
-    envelope(
-        "conversation.closed",
-        now,
-        json!({
-            "conversation_id": conv.id,
-            "closed_by": by,
-            "agent_id": agent_id,
-        }),
-    )
+    let data = Closed {
+        conversation_id: conv.id.clone(),
+        closed_by: by.to_string(),
+        agent_id: agent_id.map(str::to_string),
+    };
+    envelope(EventName::Closed, now, EventData::Closed(data))
 }

@@ -4,6 +4,7 @@
 
 pub mod delivery;
 pub mod error;
+pub mod event;
 pub mod input;
 pub mod limits;
 pub mod output;

@@ -1,0 +1,182 @@
+//! Webhook event bodies, typed: what a receiver gets, in the field order receivers see.
+//!
+//! `conversation.handoff_requested` has exactly the specification's shape:
+//!
+//! ```json
+//! {"event":"conversation.handoff_requested","timestamp":"2026-01-12T10:30:00Z",
+//!  "data":{"conversation_id":"conv_xyz789",
+//!          "customer":{"id":"cust_456","name":"Priya Sharma","email":"priya@example.com"},
+//!          "trigger":"sentiment_threshold","sentiment_score":-0.65,
+//!          "summary":"...","suggested_actions":["..."],"priority":"high"}}
+//! ```
+//!
+//! Absent values are written as `null` (receivers see every field of an event, always).
+
+use serde::{Deserialize, Serialize};
+
+use crate::wire::values::Priority;
+
+/// One webhook event: its name, when it happened (RFC 3339 UTC, seconds), and its data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Which event.
+    pub event: EventName,
+    /// When (`2026-01-12T10:30:00Z`).
+    pub timestamp: String,
+    /// What happened.
+    pub data: EventData,
+}
+
+/// The events a webhook can subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventName {
+    /// A conversation goes to a person.
+    #[serde(rename = "conversation.handoff_requested")]
+    HandoffRequested,
+    /// It waits in the queue.
+    #[serde(rename = "conversation.queued")]
+    Queued,
+    /// An agent has it.
+    #[serde(rename = "conversation.assigned")]
+    Assigned,
+    /// Nobody was on duty: a callback is requested.
+    #[serde(rename = "conversation.callback_requested")]
+    CallbackRequested,
+    /// It ended.
+    #[serde(rename = "conversation.closed")]
+    Closed,
+}
+
+impl EventName {
+    /// The name as written in JSON (`conversation.queued`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventName::HandoffRequested => "conversation.handoff_requested",
+            EventName::Queued => "conversation.queued",
+            EventName::Assigned => "conversation.assigned",
+            EventName::CallbackRequested => "conversation.callback_requested",
+            EventName::Closed => "conversation.closed",
+        }
+    }
+}
+
+/// The data of an event, one shape per event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EventData {
+    /// `conversation.handoff_requested`.
+    HandoffRequested(HandoffRequested),
+    /// `conversation.queued`.
+    Queued(Queued),
+    /// `conversation.assigned`.
+    Assigned(Assigned),
+    /// `conversation.callback_requested`.
+    CallbackRequested(CallbackRequested),
+    /// `conversation.closed`.
+    Closed(Closed),
+}
+
+/// The customer as events show them (the specification's three fields).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCustomer {
+    /// Customer id in the host's system.
+    pub id: Option<String>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+}
+
+/// `conversation.handoff_requested`'s data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffRequested {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The customer.
+    pub customer: EventCustomer,
+    /// The primary trigger (`sentiment_threshold`).
+    pub trigger: String,
+    /// The latest customer sentiment, if any.
+    pub sentiment_score: Option<f64>,
+    /// The summary the agent receives.
+    pub summary: String,
+    /// Suggested resolution steps.
+    pub suggested_actions: Vec<String>,
+    /// Priority.
+    pub priority: Priority,
+}
+
+/// `conversation.queued`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Queued {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// 1-based position.
+    pub position: u32,
+    /// Conversations queued.
+    pub queue_length: u32,
+    /// Priority.
+    pub priority: Priority,
+}
+
+/// `conversation.assigned`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assigned {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The agent.
+    pub agent_id: String,
+    /// The agent's name as customers see it.
+    pub agent_name: String,
+    /// Seconds from the handoff to the assignment.
+    pub wait_seconds: i64,
+    /// Priority.
+    pub priority: Priority,
+}
+
+/// The callback details as events show them (every field, `null` when not given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCallback {
+    /// Customer's name.
+    pub name: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// Preferred time, in the customer's words.
+    pub preferred_time: Option<String>,
+}
+
+/// `conversation.callback_requested`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackRequested {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The customer.
+    pub customer: EventCustomer,
+    /// How to call back.
+    pub callback: EventCallback,
+    /// The summary.
+    pub summary: String,
+    /// Priority.
+    pub priority: Priority,
+}
+
+/// `conversation.closed`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Closed {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// Who closed it (`customer`, `agent`, `ai`, `system`).
+    pub closed_by: String,
+    /// The agent who held it, if any.
+    pub agent_id: Option<String>,
+}

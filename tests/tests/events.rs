@@ -21,7 +21,11 @@ fn every_event_in_the_golden_vectors_is_a_typed_event_with_the_same_bytes() {
             for output in outputs.iter().filter(|o| o["type"] == "event") {
                 let raw = &output["event"];
                 let typed: Event = serde_json::from_value(raw.clone()).unwrap_or_else(|e| {
-                    panic!("{}:{}: not a typed event ({e}): {raw}", path.display(), n + 1)
+                    panic!(
+                        "{}:{}: not a typed event ({e}): {raw}",
+                        path.display(),
+                        n + 1
+                    )
                 });
                 assert_eq!(
                     serde_json::to_string(&typed).expect("writes"),
@@ -35,10 +39,18 @@ fn every_event_in_the_golden_vectors_is_a_typed_event_with_the_same_bytes() {
                     (EventName::HandoffRequested, EventData::HandoffRequested(_))
                         | (EventName::Queued, EventData::Queued(_))
                         | (EventName::Assigned, EventData::Assigned(_))
-                        | (EventName::CallbackRequested, EventData::CallbackRequested(_))
+                        | (
+                            EventName::CallbackRequested,
+                            EventData::CallbackRequested(_)
+                        )
                         | (EventName::Closed, EventData::Closed(_))
                 );
-                assert!(matches, "{}:{}: data of another event", path.display(), n + 1);
+                assert!(
+                    matches,
+                    "{}:{}: data of another event",
+                    path.display(),
+                    n + 1
+                );
                 seen.insert(typed.event.as_str());
                 count += 1;
             }

@@ -73,6 +73,7 @@ use chrono::{
 use chrono_tz::{OffsetName, Tz};
 use serde_json::{Map, Value};
 
+use crate::json::{index, join, type_name};
 use crate::wire::error::ConfigError;
 
 /// How far ahead [`BusinessHours::status`] looks for the next opening or closing, in days.
@@ -203,7 +204,7 @@ impl BusinessHours {
                 format!(
                     "expected an object with keys {}, got {}",
                     TOP_KEYS.join(", "),
-                    kind(value)
+                    type_name(value)
                 ),
                 value,
             ));
@@ -550,30 +551,6 @@ fn after_gap(tz: Tz, local: NaiveDateTime) -> Option<i64> {
 // Parsing helpers
 // ---------------------------------------------------------------------------------------------
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
-}
-
-/// "a string", "a number"... for messages.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn fmt_time(t: NaiveTime) -> String {
     if t.second() == 0 {
         t.format("%H:%M").to_string()
@@ -604,7 +581,7 @@ fn check_keys(
         errors.push(ConfigError::new(
             join(path, key),
             format!(
-                "unknown key \"{key}\"{hint}; expected one of: {}",
+                "unknown field \"{key}\"{hint}, expected one of: {}",
                 expected.join(", ")
             ),
         ));
@@ -617,7 +594,7 @@ fn parse_timezone(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Optio
             path,
             format!(
                 "expected a string (an IANA time zone name such as \"Asia/Kolkata\"), got {}",
-                kind(v)
+                type_name(v)
             ),
             v,
         ));
@@ -669,7 +646,7 @@ fn parse_schedule(
             format!(
                 "expected an object of weekday -> window(s) with keys {}, got {}",
                 WEEKDAYS.join(", "),
-                kind(v)
+                type_name(v)
             ),
             v,
         ));
@@ -747,9 +724,9 @@ fn parse_day(
             errors.push(ConfigError::with_value(
                 path,
                 format!(
-                    "expected a window object {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}, a list \
+                    "expected a window object {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}, an array \
                      of windows, or null (closed), got {}",
-                    kind(v)
+                    type_name(v)
                 ),
                 v,
             ));
@@ -788,7 +765,7 @@ fn parse_clock(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<C
     let Some(s) = v.as_str() else {
         errors.push(ConfigError::with_value(
             path,
-            format!("{TIME_FORMAT} (a string), got {}", kind(v)),
+            format!("{TIME_FORMAT} (a string), got {}", type_name(v)),
             v,
         ));
         return None;
@@ -837,7 +814,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
             path,
             format!(
                 "expected a window object {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}, got {}",
-                kind(v)
+                type_name(v)
             ),
             v,
         ));
@@ -863,7 +840,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
         Some(other) => {
             errors.push(ConfigError::with_value(
                 join(path, "overnight"),
-                format!("expected true or false, got {}", kind(other)),
+                format!("expected true or false, got {}", type_name(other)),
                 other,
             ));
             false
@@ -933,7 +910,10 @@ fn parse_date(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Na
     let Some(s) = v.as_str() else {
         errors.push(ConfigError::with_value(
             path,
-            format!("expected a date \"YYYY-MM-DD\" (a string), got {}", kind(v)),
+            format!(
+                "expected a date \"YYYY-MM-DD\" (a string), got {}",
+                type_name(v)
+            ),
             v,
         ));
         return None;
@@ -975,9 +955,9 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Vec<ConfigError>, out: &mu
             errors.push(ConfigError::with_value(
                 path,
                 format!(
-                    "expected a list of dates (\"YYYY-MM-DD\" or {{\"date\": \"YYYY-MM-DD\", \
+                    "expected an array of dates (\"YYYY-MM-DD\" or {{\"date\": \"YYYY-MM-DD\", \
                      \"name\": \"...\"}}), got {}",
-                    kind(other)
+                    type_name(other)
                 ),
                 other,
             ));
@@ -1010,7 +990,7 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Vec<ConfigError>, out: &mu
                     Some(other) => {
                         errors.push(ConfigError::with_value(
                             join(&item_path, "name"),
-                            format!("expected a string, got {}", kind(other)),
+                            format!("expected a string, got {}", type_name(other)),
                             other,
                         ));
                         None
@@ -1025,7 +1005,7 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Vec<ConfigError>, out: &mu
                 format!(
                     "expected a date \"YYYY-MM-DD\" or an object {{\"date\": \"YYYY-MM-DD\", \
                      \"name\": \"...\"}}, got {}",
-                    kind(other)
+                    type_name(other)
                 ),
                 other,
             )),
@@ -1186,7 +1166,7 @@ mod tests {
         let e = one(json!(["09:00"]));
         assert_eq!(e.path, P);
         assert!(e.message.starts_with("expected an object"), "{}", e.message);
-        assert!(e.message.contains("got a list"), "{}", e.message);
+        assert!(e.message.contains("got an array"), "{}", e.message);
     }
 
     #[test]
@@ -1253,7 +1233,7 @@ mod tests {
         assert_eq!(e.path, "handoff.business_hours.timezon");
         assert_eq!(
             e.message,
-            "unknown key \"timezon\" (did you mean \"timezone\"?); expected one of: timezone, \
+            "unknown field \"timezon\" (did you mean \"timezone\"?), expected one of: timezone, \
              schedule, holidays, closed_dates"
         );
 
@@ -1288,7 +1268,7 @@ mod tests {
         assert_eq!(e.path, "handoff.business_hours.schedule.monday.stat");
         assert_eq!(
             e.message,
-            "unknown key \"stat\" (did you mean \"start\"?); expected one of: start, end, overnight"
+            "unknown field \"stat\" (did you mean \"start\"?), expected one of: start, end, overnight"
         );
 
         let e = one(
@@ -1411,7 +1391,7 @@ mod tests {
         let e = one(with_schedule(json!({ "sunday": "closed" })));
         assert_eq!(e.path, "handoff.business_hours.schedule.sunday");
         assert!(
-            e.message.contains("a list of windows, or null"),
+            e.message.contains("an array of windows, or null"),
             "{}",
             e.message
         );
@@ -1545,7 +1525,7 @@ mod tests {
                 ),
                 (
                     "handoff.business_hours.closed_dates",
-                    "expected a list of dates (\"YYYY-MM-DD\" or {\"date\": \"YYYY-MM-DD\", \
+                    "expected an array of dates (\"YYYY-MM-DD\" or {\"date\": \"YYYY-MM-DD\", \
                      \"name\": \"...\"}), got a string"
                 ),
             ]

@@ -68,8 +68,11 @@ fn attributes(
             ));
         }
     }
-    // `{` `}`, then `"key":value` and a comma for each: the merged map's compact JSON length.
-    let entry = |key: &str, value: &Value| key.len() + 3 + json_len(value) + 1;
+    // `{` `}`, then `"key":value` and a comma for each: the merged map's compact JSON length
+    // (keys as written in JSON, escapes counted).
+    let entry = |key: &str, value: &Value| {
+        json_len(&Value::String(key.to_string())) + 1 + json_len(value) + 1
+    };
     let mut bytes = 2 + new.iter().map(|(k, v)| entry(k, v)).sum::<usize>();
     if let Some(known) = known {
         bytes += known

@@ -160,6 +160,14 @@ fn attributes_are_bounded_in_size_together_with_those_already_known() {
         )
         .unwrap_err();
     assert_eq!(e.path, "input.customer.attributes");
+    // The size is counted as JSON: a key of quotes takes twice its length once escaped.
+    let mut fresh = self::engine();
+    let quotes = "\"".repeat(4000);
+    let filler = "y".repeat(MAX_ATTRIBUTES_BYTES - 4000 - 20);
+    let e = fresh
+        .handle_json(&message_with(json!({ quotes: filler })), NOW)
+        .unwrap_err();
+    assert_eq!(e.path, "input.customer.attributes");
 }
 
 /// A state an older engine could write: attributes 124 levels deep (about 130 levels in all),

@@ -702,7 +702,12 @@ impl EngineTask {
             for output in outputs.iter() {
                 self.metrics.observe(output);
                 self.published += 1;
-                let agents = self.agents_of(output, &mut holders);
+                // Who an output concerns only matters to someone reading the streams.
+                let agents = if self.events.receiver_count() > 0 {
+                    self.agents_of(output, &mut holders)
+                } else {
+                    Vec::new()
+                };
                 let _ = self.events.send(Arc::new(Published {
                     id: self.published,
                     output: output.clone(),

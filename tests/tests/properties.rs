@@ -122,6 +122,13 @@ proptest! {
     fn a_tick_when_nothing_is_due_does_nothing(world in strategy::world(), steps in strategy::steps()) {
         run(&world, &steps, |sim, _| check::early_tick(sim))?;
     }
+}
+
+proptest! {
+    // A quarter of the cases: each invariant already has its own 160 above; this checks that
+    // they hold together, and `check_scenario` itself, which is slower (every check, then a
+    // second run).
+    #![proptest_config(ProptestConfig { cases: (config().cases / 4).max(1), ..config() })]
 
     /// Every invariant after every step, then a run restored at `cut` that must give the same
     /// results: what the fuzz target `engine_ops` checks ([`check_scenario`]), on proptest's

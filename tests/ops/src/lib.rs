@@ -12,7 +12,7 @@
 //! into a [`Record`] (the input, the state before, the result).
 //!
 //! Two generators produce the same types:
-//! - [`strategy`] (feature `proptest`): the proptest strategies of `tests/tests/properties.rs`,
+//! - the module `strategy` (feature `proptest`): the proptest strategies of `tests/tests/properties.rs`,
 //!   which shrink a failure to a short sequence;
 //! - the [`arbitrary::Arbitrary`] implementations (always there), which the fuzz target
 //!   `engine_ops` drives from bytes ([`Scenario`]); their ranges are wider (any delivery status,
@@ -31,7 +31,7 @@
 
 mod arbitrary_impls;
 pub mod check;
-mod op;
+pub mod op;
 mod sim;
 #[cfg(feature = "proptest")]
 pub mod strategy;

@@ -100,7 +100,15 @@ mod tests {
             arrays: true,
             pad,
         };
-        let mut ops = Vec::new();
+        // Two agents online first, so that conversations are offered and assigned.
+        let mut ops: Vec<Op> = (0..2)
+            .map(|agent| Op::AgentUpdate {
+                agent,
+                status: Some(0),
+                max_concurrent: Some(2),
+                skills: None,
+            })
+            .collect();
         for text in 0..(op::TEXTS.len() + 2) as u8 {
             ops.push(Op::Customer {
                 conv: text,

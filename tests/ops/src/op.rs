@@ -295,7 +295,8 @@ impl Op {
                 max_concurrent,
                 skills,
             } => {
-                let mut a = json!({"id": agent_id(*agent), "name": format!("Agent {agent}")});
+                let mut a =
+                    json!({"id": agent_id(*agent), "name": format!("Agent {}", agent % AGENTS)});
                 if let Some(s) = status {
                     a["status"] = json!(pick(&PRESENCE, *s));
                 }

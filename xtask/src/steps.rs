@@ -121,6 +121,20 @@ pub fn steps() -> Vec<Step> {
             "HANDOFF_WASM=target/wasm/handoff_abi.wasm cargo test --workspace",
             crate::wasm::cargo_test,
         ),
+        // The fuzz crate is its own workspace (cargo-fuzz), so `--workspace` leaves it out: this
+        // builds its four targets without libFuzzer's instrumentation and replays their seeds
+        // (fuzz/tests/replay.rs), so a change in core or handoff-ops cannot break it unseen.
+        Step {
+            name: "fuzz-replay",
+            action: Action::Command(&[
+                "cargo",
+                "test",
+                "--locked",
+                "--manifest-path",
+                "fuzz/Cargo.toml",
+            ]),
+            prerequisites: &[],
+        },
         task(
             "chromium",
             "Debian's chromium for the browser tests (apt-get install when missing)",
@@ -390,6 +404,7 @@ mod tests {
                 "npm-ci",
                 "wasm-opt",
                 "test",
+                "fuzz-replay",
                 "chromium",
                 "workerd",
                 "node-test"

@@ -803,7 +803,7 @@ export interface NoneAuth {
 
 /**
  * Sign with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) using
- * the secret the host resolves from `secret_ref`, and [`crate::signing::sign`].
+ * the secret the host resolves from `secret_ref`, and `crate::signing::sign`.
  */
 export interface StandardWebhooksAuth {
   scheme: "standard_webhooks";
@@ -870,7 +870,7 @@ export interface Delivery {
 
 /** The engine's whole state. */
 export interface State {
-  /** Format version ([`STATE_VERSION`]). */
+  /** Format version (`STATE_VERSION`). */
   version: number;
   /** The latest `now` seen (epoch ms); time never goes backwards. */
   now: number;
@@ -1110,7 +1110,7 @@ export interface Yield {
   pointer: string;
 }
 
-/** A request waiting its turn in a [`Chain`]. */
+/** A request waiting its turn in a `Chain`. */
 export interface Pending {
   /** The request; `{name}` in its URL is replaced by the id of that name when it goes out. */
   delivery: Delivery;

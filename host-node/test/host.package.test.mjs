@@ -249,7 +249,9 @@ realTest('the packed tarball installs and works in a fresh project', async () =>
     const [packed] = JSON.parse(stdout);
     const files = packed.files.map((f) => f.path).sort();
     for (const needed of ['package.json', 'README.md', 'src/index.js', 'src/node.js', 'src/host.js',
-      'src/stores.js', 'src/file-store.js', 'src/index.d.ts', 'wasm/handoff_wasm.js',
+      'src/stores.js', 'src/file-store.js', 'src/index.d.ts', 'src/wire.d.ts', 'wasm/handoff_wasm.js',
+      'schema/input.schema.json', 'schema/output.schema.json', 'schema/state.schema.json',
+      'schema/event.schema.json',
       'wasm/handoff_wasm_bg.wasm', 'wasm/handoff_wasm_speed.wasm']) {
       assert.ok(files.includes(needed), `${needed} is packed (${files.join(', ')})`);
     }

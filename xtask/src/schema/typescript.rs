@@ -508,13 +508,40 @@ fn balanced(text: &str) -> bool {
     depth == 0
 }
 
+/// Rustdoc's intra-doc links as plain code: `` [`State`](crate::State) `` and `` [`State`] ``
+/// become `` `State` `` (the paths mean nothing to a TypeScript reader).
+fn plain_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find("[`") {
+        let Some(len) = rest[start + 2..].find("`]") else {
+            break;
+        };
+        let code = &rest[start + 1..start + 2 + len + 1];
+        out.push_str(&rest[..start]);
+        out.push_str(code);
+        rest = &rest[start + 2 + len + 2..];
+        if rest.starts_with('(') {
+            if let Some(close) = rest.find(')') {
+                rest = &rest[close + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `/** description */` (and `@default`) for `schema`, each line indented by `indent`; empty
 /// when the schema has neither.
 fn doc_comment(schema: &Value, indent: &str) -> String {
     let mut lines: Vec<String> = schema
         .get("description")
         .and_then(Value::as_str)
-        .map(|d| d.lines().map(|l| l.replace("*/", "*\\/")).collect())
+        .map(|d| {
+            d.lines()
+                .map(|l| plain_links(l).replace("*/", "*\\/"))
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(default) = schema.get("default") {
         lines.push(format!(
@@ -618,7 +645,7 @@ mod tests {
             "{ts}"
         );
         assert!(
-            ts.contains("export type EntryState =\n  | {\n  state: \"a\";\n}"),
+            ts.contains("export type EntryState =\n  | {\n    state: \"a\";\n  }\n  | {\n"),
             "{ts}"
         );
     }
@@ -648,6 +675,15 @@ mod tests {
             1,
             "{ts}"
         );
+    }
+
+    #[test]
+    fn rustdoc_links_become_code() {
+        assert_eq!(
+            plain_links("Format version ([`STATE_VERSION`]); see [`Engine::restore`](crate::Engine::restore)."),
+            "Format version (`STATE_VERSION`); see `Engine::restore`."
+        );
+        assert_eq!(plain_links("a [`b` c"), "a [`b` c");
     }
 
     #[test]

@@ -209,7 +209,11 @@ export interface Customer {
   email?: string | null;
   /** Phone number. */
   phone?: string | null;
-  /** Anything else about the customer (plan, language, order count…), passed to the agent as is. */
+  /**
+   * Anything else about the customer (plan, language, order count…), passed to the agent as is.
+   * Reserved for integrations: `intercom_conversation_id`, `intercom_contact_id`,
+   * `sunshine_conversation_id` (plain ids).
+   */
   attributes?: Record<string, unknown>;
 }
 
@@ -601,7 +605,11 @@ export interface OutputCustomer {
   email: string | null;
   /** Phone number. */
   phone?: string | null;
-  /** Anything else about the customer (plan, language, order count…), passed to the agent as is. */
+  /**
+   * Anything else about the customer (plan, language, order count…), passed to the agent as is.
+   * Reserved for integrations: `intercom_conversation_id`, `intercom_contact_id`,
+   * `sunshine_conversation_id` (plain ids).
+   */
   attributes?: Record<string, unknown>;
 }
 

@@ -138,6 +138,8 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Anything else about the customer (plan, language, order count…), passed to the agent as is.
+    /// Reserved for integrations: `intercom_conversation_id`, `intercom_contact_id`,
+    /// `sunshine_conversation_id` (plain ids).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Value>,
 }

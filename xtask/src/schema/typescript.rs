@@ -18,7 +18,8 @@
 //!   name (`customer_message` in `Input`: `CustomerMessageInput`). An object with properties and
 //!   a union (serde's `flatten` of a tagged enum) is the union, named after the object and the
 //!   tag (`ConversationStatus`), intersected with the properties;
-//! - `description` as `/** … */` (with `@default` from `default`).
+//! - `description` as `/** … */` (with `@default` from `default`, `@deprecated` from
+//!   `deprecated`).
 //!
 //! Anything else (formats, bounds, patterns) is a check the schema makes and TypeScript cannot.
 //!
@@ -319,7 +320,7 @@ impl Renderer<'_> {
         let additional = map.get("additionalProperties");
         let Some(properties) = properties.filter(|p| !p.is_empty()) else {
             return match additional {
-                Some(Value::Bool(false)) => "{}".into(),
+                Some(Value::Bool(false)) => "Record<string, never>".into(),
                 Some(schema @ Value::Object(_)) => {
                     format!("Record<string, {}>", self.expr(schema, depth))
                 }
@@ -543,6 +544,9 @@ fn doc_comment(schema: &Value, indent: &str) -> String {
                 .collect()
         })
         .unwrap_or_default();
+    if schema.get("deprecated") == Some(&Value::Bool(true)) {
+        lines.push("@deprecated".into());
+    }
     if let Some(default) = schema.get("default") {
         lines.push(format!(
             "@default {}",
@@ -695,7 +699,19 @@ mod tests {
         }, "$defs": {"X": {"type": "string"}}});
         let ts = typescript(&schema, "T");
         assert!(ts.contains("a?: X | null;"), "{ts}");
+        let old = json!({"type": "object", "properties": {
+            "secret": false,
+            "old": {"type": "string", "deprecated": true},
+            "none": {"type": "object", "additionalProperties": false},
+        }});
         assert!(ts.contains("b?: (string | number)[];"), "{ts}");
         assert!(ts.contains("c?: unknown;"), "{ts}");
+        let ts = typescript(&old, "W");
+        assert!(ts.contains("  secret?: never;\n"), "{ts}");
+        assert!(
+            ts.contains("  /** @deprecated */\n  old?: string;\n"),
+            "{ts}"
+        );
+        assert!(ts.contains("  none?: Record<string, never>;\n"), "{ts}");
     }
 }

@@ -31,6 +31,69 @@ fn validator(name: &str) -> Validator {
         .unwrap_or_else(|e| panic!("{name}.schema.json is not a valid schema: {e}"))
 }
 
+/// `schema` where every object with declared properties also refuses undeclared ones
+/// (`unevaluatedProperties: false`), for checking that the schema names every field the engine
+/// writes. Left open: definitions used as the base of an object that adds properties beside its
+/// `$ref` (the tagged `delivery` output), and the branches of a flattened union (their object adds
+/// the other properties); the object around them is closed instead, and sees what they evaluate.
+fn closed(mut schema: Value) -> Value {
+    fn bases(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let (Some(Value::String(r)), true) =
+                    (map.get("$ref"), map.contains_key("properties"))
+                {
+                    out.push(r.trim_start_matches("#/$defs/").to_string());
+                }
+                map.values().for_each(|v| bases(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| bases(v, out)),
+            _ => {}
+        }
+    }
+    fn close(value: &mut Value, open: bool) {
+        match value {
+            Value::Object(map) => {
+                let flattened = map.contains_key("properties")
+                    && (map.contains_key("oneOf") || map.contains_key("anyOf"));
+                if map.contains_key("properties")
+                    && !open
+                    && !map.contains_key("additionalProperties")
+                {
+                    map.insert("unevaluatedProperties".into(), Value::Bool(false));
+                }
+                for (key, child) in map.iter_mut() {
+                    let branch = key == "oneOf" || key == "anyOf";
+                    close(child, branch && flattened);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| close(v, open)),
+            _ => {}
+        }
+    }
+    let mut open = Vec::new();
+    bases(&schema, &mut open);
+    if let Some(Value::Object(defs)) = schema.get_mut("$defs") {
+        for (name, def) in defs.iter_mut() {
+            close(def, open.contains(name));
+        }
+    }
+    let defs = schema.as_object_mut().and_then(|m| m.remove("$defs"));
+    close(&mut schema, false);
+    if let (Some(defs), Some(map)) = (defs, schema.as_object_mut()) {
+        map.insert("$defs".into(), defs);
+    }
+    schema
+}
+
+/// The validator of `schema/<name>.schema.json`, [`closed`].
+fn closed_validator(name: &str) -> Validator {
+    let path = workspace_root().join(format!("schema/{name}.schema.json"));
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the schema")).expect("JSON");
+    jsonschema::draft202012::new(&closed(schema)).expect("a valid schema")
+}
+
 /// Why `instance` does not fit, one line per error, for assertion messages.
 fn errors(validator: &Validator, instance: &Value) -> String {
     validator
@@ -117,8 +180,9 @@ fn check_event(events: &Validator, event: &Value, at: &str) {
 
 #[test]
 fn every_golden_output_and_webhook_event_fits_its_schema() {
-    let outputs = validator("output");
-    let events = validator("event");
+    // Closed: a field the engine writes and the schema does not name fails too.
+    let outputs = closed_validator("output");
+    let events = closed_validator("event");
     let (mut checked, mut in_outputs, mut in_bodies) = (0, 0, 0);
     for (file, number, line) in golden_lines() {
         let at = format!("tests/vectors/{file}:{number}");
@@ -156,7 +220,7 @@ fn every_golden_output_and_webhook_event_fits_its_schema() {
 
 #[test]
 fn every_state_after_every_step_fits_the_state_schema() {
-    let schema = validator("state");
+    let schema = closed_validator("state");
     let mut checked = 0;
     for path in conversations() {
         let conversation = load(&path).expect("a conversation file");
@@ -215,6 +279,48 @@ fn the_readme_and_example_snippets_fit() {
             .expect("JSON");
     check_event(&events, &payload, "examples/webhook-payload.json");
     assert!(checked >= 3, "README snippets checked: {checked}");
+}
+
+#[test]
+fn the_closed_schemas_refuse_fields_they_do_not_name() {
+    let outputs = closed_validator("output");
+    let delivery = json!({"type": "delivery", "delivery_id": "d", "webhook_id": "w",
+        "conversation_id": "c", "event": "conversation.closed", "method": "POST", "url": "https://x",
+        "headers": {}, "body": "{}", "attempt": 1, "auth": {"scheme": "none"}});
+    assert!(
+        outputs.is_valid(&delivery),
+        "{}",
+        errors(&outputs, &delivery)
+    );
+    let mut extra = delivery.clone();
+    extra["colour"] = json!("red");
+    assert!(
+        !outputs.is_valid(&extra),
+        "an undeclared field of a delivery"
+    );
+    let queued =
+        json!({"type": "queued", "conversation_id": "c", "position": 1, "queue_length": 1});
+    assert!(outputs.is_valid(&queued));
+    let mut extra = queued.clone();
+    extra["eta"] = json!(3);
+    assert!(
+        !outputs.is_valid(&extra),
+        "an undeclared field of an output"
+    );
+    assert!(
+        validator("output").is_valid(&extra),
+        "the published schema stays open"
+    );
+    let states = closed_validator("state");
+    let mut state = serde_json::to_value(handoff_core::State::default()).unwrap();
+    state["conversations"]["c"] =
+        serde_json::to_value(handoff_core::state::Conversation::new("c")).unwrap();
+    assert!(states.is_valid(&state), "{}", errors(&states, &state));
+    state["conversations"]["c"]["mood"] = json!("calm");
+    assert!(
+        !states.is_valid(&state),
+        "an undeclared field beside a flattened status"
+    );
 }
 
 #[test]

@@ -277,7 +277,7 @@ fn agent_message(state: &State, m: &AgentMessage) -> Result<(), InputError> {
         Status::Assigned { agent_id, .. } if agent_id == &m.agent_id => {}
         _ => {
             return Err(InputError::with_value(
-                ErrorKind::Invalid,
+                ErrorKind::NotHeldBy,
                 "input.agent_id",
                 "this agent does not hold the conversation",
                 &Value::String(m.agent_id.clone()),
@@ -322,7 +322,7 @@ fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError
     }
     if phone.is_none() && email.is_none() {
         return Err(InputError::new(
-            ErrorKind::Invalid,
+            ErrorKind::Missing,
             "input.phone",
             "a phone number or an email is needed for a callback",
         ));
@@ -439,16 +439,23 @@ fn retry(state: &State, r: &RetryDelivery) -> Result<(), InputError> {
             ))
         }
         None => {
+            let (kind, message) = if state.dead_letters.contains_key(&r.delivery_id) {
+                (
+                    ErrorKind::WrongState,
+                    "this delivery is a dead letter: use redrive_delivery",
+                )
+            } else {
+                (
+                    ErrorKind::UnknownDelivery,
+                    "no delivery with this id waits for a retry",
+                )
+            };
             return Err(InputError::with_value(
-                ErrorKind::WrongState,
+                kind,
                 "input.delivery_id",
-                if state.dead_letters.contains_key(&r.delivery_id) {
-                    "this delivery is a dead letter: use redrive_delivery"
-                } else {
-                    "no delivery with this id waits for a retry"
-                },
+                message,
                 &Value::String(r.delivery_id.clone()),
-            ))
+            ));
         }
     }
     Ok(())

@@ -152,7 +152,10 @@ fn a_snapshot_from_a_newer_engine_is_refused() {
     snapshot["version"] = json!(STATE_VERSION + 1);
     let err =
         Engine::restore_json(config(json!({"handoff": {}})), &snapshot.to_string()).unwrap_err();
-    assert_eq!(err, RestoreError::newer_version(STATE_VERSION + 1, STATE_VERSION));
+    assert_eq!(
+        err,
+        RestoreError::newer_version(STATE_VERSION + 1, STATE_VERSION)
+    );
     assert_eq!(err.kind, ErrorKind::NewerVersion);
     assert_eq!(err.path, "state.version");
     assert!(err.to_string().contains("upgrade"), "{err}");

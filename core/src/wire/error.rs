@@ -290,6 +290,12 @@ impl From<PathError> for InputError {
     }
 }
 
+impl From<InputError> for PathError {
+    fn from(e: InputError) -> PathError {
+        e.0
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
@@ -343,6 +349,12 @@ impl Deref for RestoreError {
     type Target = PathError;
     fn deref(&self) -> &PathError {
         &self.0
+    }
+}
+
+impl From<RestoreError> for PathError {
+    fn from(e: RestoreError) -> PathError {
+        e.0
     }
 }
 

@@ -20,6 +20,7 @@ use super::events::{self, Viewer};
 use super::metrics::Metrics;
 use axum::extract::rejection::QueryRejection;
 use handoff_core::query::{Gauges, Holding, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
+use handoff_core::{ErrorKind, PathError};
 
 /// Largest request body accepted (bytes); larger ones get 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -47,7 +48,9 @@ pub struct App {
 pub struct ApiError {
     status: StatusCode,
     path: Option<String>,
+    kind: Option<ErrorKind>,
     message: String,
+    value: Option<String>,
 }
 
 impl ApiError {
@@ -55,7 +58,20 @@ impl ApiError {
         ApiError {
             status,
             path: path.map(str::to_string),
+            kind: None,
             message: message.into(),
+            value: None,
+        }
+    }
+
+    /// The engine's refusal as it wrote it: `{path, kind, message, value?}`.
+    fn refused(e: PathError) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            path: Some(e.path),
+            kind: Some(e.kind),
+            message: e.message,
+            value: e.value,
         }
     }
 
@@ -74,7 +90,13 @@ impl IntoResponse for ApiError {
         if let Some(p) = self.path {
             error.insert("path".into(), p.into());
         }
+        if let Some(kind) = self.kind {
+            error.insert("kind".into(), kind.as_str().into());
+        }
         error.insert("message".into(), self.message.into());
+        if let Some(value) = self.value {
+            error.insert("value".into(), value.into());
+        }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response
@@ -88,7 +110,7 @@ impl IntoResponse for ApiError {
 impl From<Failure> for ApiError {
     fn from(f: Failure) -> ApiError {
         match f {
-            Failure::Rejected { path, message } => ApiError::bad(&path, message),
+            Failure::Rejected(e) => ApiError::refused(e),
             Failure::Forbidden(m) => ApiError::forbidden(m),
             Failure::Unavailable(m) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, m),
         }

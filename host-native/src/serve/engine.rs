@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use handoff_core::limits::from_engine_json;
 use handoff_core::query::{Holding, Query};
+use handoff_core::PathError;
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
 
@@ -127,14 +128,10 @@ struct Holder {
 /// Why a command did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
-    /// The engine refused the input (state unchanged).
-    #[error("{path}: {message}")]
-    Rejected {
-        /// Where in the input.
-        path: String,
-        /// What was wrong.
-        message: String,
-    },
+    /// The engine refused the input (state unchanged): where, what kind of problem, what was
+    /// expected.
+    #[error("{0}")]
+    Rejected(PathError),
     /// The guard did not hold.
     #[error("{0}")]
     Forbidden(String),
@@ -607,15 +604,12 @@ impl EngineTask {
                             accepted.push(outputs.clone());
                             answers.push(Pending::Input(reply, Ok(outputs)));
                         }
-                        Err(HostError::Input { path, message, .. }) => {
+                        Err(HostError::Input(e)) => {
                             self.metrics.rejected();
                             if reply.is_none() {
-                                tracing::error!(%path, %message, "the engine refused an internal input");
+                                tracing::error!(path = %e.path, kind = %e.kind, message = %e.message, "the engine refused an internal input");
                             }
-                            answers.push(Pending::Input(
-                                reply,
-                                Err(Failure::Rejected { path, message }),
-                            ));
+                            answers.push(Pending::Input(reply, Err(Failure::Rejected(e))));
                         }
                         Err(e) => {
                             tracing::error!(error = %e, "the engine failed");
@@ -955,8 +949,8 @@ mod tests {
         for answer in pending.iter_mut() {
             match answer.await.expect("answered") {
                 Ok(_) => {}
-                Err(Failure::Rejected { path, .. }) => {
-                    assert_eq!(path, "input.text");
+                Err(Failure::Rejected(e)) => {
+                    assert_eq!(e.path, "input.text");
                     refused += 1;
                 }
                 Err(other) => panic!("{other}"),

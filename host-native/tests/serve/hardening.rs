@@ -71,6 +71,11 @@ async fn deep_attributes_are_refused_and_every_read_keeps_working_across_a_resta
             "{levels}: {}",
             refused.text
         );
+        assert_eq!(
+            refused.json["error"]["kind"], "too_large",
+            "{}",
+            refused.text
+        );
     }
     // Past serde_json's own limit: still a 400, never a 5xx.
     let refused = service

@@ -412,6 +412,8 @@ export interface ConversationClosedInput {
   type: 'conversation_closed';
   conversation_id: string;
   by?: ClosedBy;
+  /** With `by: 'agent'`: the agent closing it, who must hold the conversation (`not_held_by`). */
+  agent_id?: string;
 }
 
 /** What happened when the host performed a delivery (`HandoffHost` sends these itself). */

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use handoff_core::limits::from_engine_json;
-use handoff_core::query::{Holding, Query};
+use handoff_core::query::Query;
 use handoff_core::PathError;
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
@@ -39,61 +39,6 @@ pub const SNAPSHOT_MIN_ENTRIES: usize = 1000;
 /// snapshots take at most about a fifth of the engine's time, and the journal replayed at start
 /// takes about four snapshots' time.
 pub const SNAPSHOT_RATIO: u32 = 4;
-
-/// What an agent must hold for an input to be allowed (checked against the engine's state in the
-/// engine task, so no other input can change it in between).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Guard {
-    /// Nothing to check.
-    None,
-    /// The conversation must be offered to the agent.
-    Offered {
-        /// The agent.
-        agent_id: String,
-        /// The conversation.
-        conversation_id: String,
-    },
-    /// The conversation must be assigned to the agent.
-    Assigned {
-        /// The agent.
-        agent_id: String,
-        /// The conversation.
-        conversation_id: String,
-    },
-    /// The conversation must be offered or assigned to the agent.
-    OfferedOrAssigned {
-        /// The agent.
-        agent_id: String,
-        /// The conversation.
-        conversation_id: String,
-    },
-}
-
-impl Guard {
-    /// The engine's query that checks this guard (`None`: nothing to check).
-    pub fn query(&self) -> Option<Query> {
-        let (agent_id, conversation_id, needs) = match self {
-            Guard::None => return None,
-            Guard::Offered {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, Holding::Offered),
-            Guard::Assigned {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, Holding::Assigned),
-            Guard::OfferedOrAssigned {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, Holding::OfferedOrAssigned),
-        };
-        Some(Query::MayAct {
-            agent_id: agent_id.clone(),
-            conversation_id: conversation_id.clone(),
-            needs,
-        })
-    }
-}
 
 /// Reads the engine's answer to a `may_act` query: allowed, or [`Failure::Forbidden`] with the
 /// engine's reason.
@@ -146,12 +91,12 @@ pub type Outputs = Arc<Vec<Value>>;
 /// A request to the engine task.
 #[derive(Debug)]
 pub enum Command {
-    /// Handle an input (after checking `guard`); answer with its outputs once committed.
+    /// Handle an input; answer with its outputs once committed. Who may do what (an agent closes
+    /// only what it holds) is the engine's check: the service writes the token's agent into the
+    /// input.
     Input {
         /// The input JSON object.
         input: Value,
-        /// What must hold first.
-        guard: Guard,
         /// Where the answer goes (none for delivery results).
         reply: Option<oneshot::Sender<Result<Outputs, Failure>>>,
     },
@@ -300,7 +245,6 @@ impl Dispatch {
             }
             let command = Command::Input {
                 input: outcome.input(&id),
-                guard: Guard::None,
                 reply: None,
             };
             if this.commands.send(command).is_err() {
@@ -464,7 +408,6 @@ impl EngineTask {
     pub fn run(mut self) {
         let restarted = Command::Input {
             input: serde_json::json!({"type": "host_restarted"}),
-            guard: Guard::None,
             reply: None,
         };
         let mut first = Some(restarted);
@@ -481,7 +424,6 @@ impl EngineTask {
                     self.last_tick = self.now();
                     batch.push(Command::Input {
                         input: serde_json::json!({"type": "tick"}),
-                        guard: Guard::None,
                         reply: None,
                     });
                 }
@@ -575,15 +517,7 @@ impl EngineTask {
         let mut accepted: Vec<Outputs> = Vec::new();
         for command in work {
             match command {
-                Command::Input {
-                    input,
-                    guard,
-                    reply,
-                } => {
-                    if let Err(f) = self.check(&guard) {
-                        answers.push(Pending::Input(reply, Err(f)));
-                        continue;
-                    }
+                Command::Input { input, reply } => {
                     let now = self.now();
                     let text = input.to_string();
                     let started = Instant::now();
@@ -754,14 +688,6 @@ impl EngineTask {
         agents
     }
 
-    /// Checks `guard` against the current state (the engine's `may_act`).
-    fn check(&mut self, guard: &Guard) -> Result<(), Failure> {
-        let Some(query) = guard.query() else {
-            return Ok(());
-        };
-        allowed(&self.query(&query)?)
-    }
-
     /// After a failed commit: the engine has inputs the store does not; go back to the store.
     fn reload(&mut self) {
         match restore(&self.runtime, &self.config, self.store.as_mut()) {
@@ -930,7 +856,6 @@ mod tests {
             };
             tx.send(Command::Input {
                 input,
-                guard: Guard::None,
                 reply: Some(reply),
             })
             .expect("send");

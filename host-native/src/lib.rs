@@ -89,6 +89,7 @@
 #![deny(missing_docs)]
 
 mod cadence;
+pub mod clock;
 mod error;
 mod guest;
 mod host;

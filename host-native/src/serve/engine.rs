@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use handoff_core::limits::from_engine_json;
 use handoff_core::query::Query;
@@ -22,6 +22,7 @@ use super::delivery::Sender;
 use super::metrics::Metrics;
 use super::store::{Batch, NewEntry, OutboxResult, OutboxRow, Store, StoreError};
 use crate::cadence::Cadence;
+use crate::clock::{epoch_ms, Clock};
 use crate::{Host, HostError, Runtime};
 
 /// Most commands handled in one batch (one transaction).
@@ -292,7 +293,8 @@ pub struct EngineTask {
     events: broadcast::Sender<Arc<Published>>,
     dispatch: Dispatch,
     metrics: Arc<Metrics>,
-    last_now: i64,
+    /// The host's clock, never behind the last input's `now`.
+    clock: Clock,
     last_seq: i64,
     /// When the next snapshot is due.
     cadence: Cadence,
@@ -301,13 +303,6 @@ pub struct EngineTask {
     last_tick: i64,
     runtime: Runtime,
     config: String,
-}
-
-fn wall_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// Restores the engine from the store: the last snapshot, then the journal after it.
@@ -391,7 +386,7 @@ impl EngineTask {
                 events,
                 dispatch,
                 metrics,
-                last_now,
+                clock: Clock::starting_at(last_now),
                 last_seq,
                 cadence,
                 published: 0,
@@ -468,7 +463,7 @@ impl EngineTask {
                 Ok(w) => w,
                 Err(e) => {
                     tracing::error!(error = %e, "next_wakeup failed; retrying in a second");
-                    Some(wall_ms() + 1000)
+                    Some(epoch_ms() + 1000)
                 }
             };
             let Some(at) = wakeup else {
@@ -479,7 +474,7 @@ impl EngineTask {
                     }),
                 };
             };
-            let mut delay = at.saturating_sub(wall_ms());
+            let mut delay = at.saturating_sub(epoch_ms());
             let stuck = at <= self.last_tick;
             if stuck {
                 // The last tick did not move the wakeup: never spin, look again in a second.
@@ -506,8 +501,7 @@ impl EngineTask {
     }
 
     fn now(&mut self) -> i64 {
-        self.last_now = self.last_now.max(wall_ms());
-        self.last_now
+        self.clock.now()
     }
 
     /// Handles a batch, commits it, then answers, publishes and delivers.
@@ -694,7 +688,7 @@ impl EngineTask {
             Ok((host, seq, now, _)) => {
                 self.host = host;
                 self.last_seq = seq;
-                self.last_now = self.last_now.max(now);
+                self.clock.saw(now);
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot restore from the store after a failed commit; stopping");
@@ -812,7 +806,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "handoff-engine-batch-{}-{}",
             std::process::id(),
-            wall_ms()
+            epoch_ms()
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let commits = Arc::new(Mutex::new(Vec::new()));

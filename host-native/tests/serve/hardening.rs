@@ -219,7 +219,11 @@ async fn event_streams_are_scoped_by_the_token() {
         .post("/v1/conversations/a1/close", AGENT_B, json!({}))
         .await;
     assert_eq!(stolen.status, 403, "{}", stolen.text);
-    assert_eq!(stolen.json["error"]["kind"], "not_held_by", "{}", stolen.text);
+    assert_eq!(
+        stolen.json["error"]["kind"], "not_held_by",
+        "{}",
+        stolen.text
+    );
     let closed = service
         .post("/v1/conversations/a1/close", AGENT_A, json!({}))
         .await;

@@ -129,6 +129,12 @@ export interface ConversationClosedInput {
    * @default "system"
    */
   by?: ClosedBy;
+  /**
+   * With `by: "agent"`, the agent closing it: the engine then refuses the close unless that
+   * agent holds the conversation (`not_held_by`). A service sets it from the agent's token, so
+   * an agent closes only what it holds.
+   */
+  agent_id?: string | null;
 }
 
 /** The result of performing a `delivery` output. */

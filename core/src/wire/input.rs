@@ -249,6 +249,11 @@ pub struct ConversationClosed {
     /// Who closed it.
     #[serde(default)]
     pub by: ClosedBy,
+    /// With `by: "agent"`, the agent closing it: the engine then refuses the close unless that
+    /// agent holds the conversation (`not_held_by`). A service sets it from the agent's token, so
+    /// an agent closes only what it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
 }
 
 /// `{"type":"delivery_result", ...}`: what happened when the host performed a delivery.

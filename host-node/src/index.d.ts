@@ -10,10 +10,12 @@ import type {
   ConversationStatus,
   DeadLetter,
   DeliveryOutput,
+  ErrorKind,
   EventName,
   Input,
   OutboxEntryState,
   Output,
+  PathError,
   Priority,
   SentimentSummary,
   State,
@@ -448,40 +450,8 @@ export type QueryAnswer<Q extends Query> = QueryAnswers[Q['query']];
 // The engine (wasm)
 // ---------------------------------------------------------------------------------------------
 
-/**
- * What kind of problem an error is (`handoff_core::ErrorKind`). New kinds may be added: keep a
- * default branch when you switch on it.
- */
-export type ErrorKind =
-  | 'unknown_field'
-  | 'missing'
-  | 'wrong_type'
-  | 'unknown_variant'
-  | 'out_of_range'
-  | 'too_large'
-  | 'invalid'
-  | 'duplicate'
-  | 'not_json'
-  | 'unknown_conversation'
-  | 'unknown_delivery'
-  | 'not_offered_to'
-  | 'not_held_by'
-  | 'wrong_state'
-  | 'newer_version'
-  | 'inconsistent'
-  | 'other';
-
-/** One problem, as the engine reports it (`handoff_core::PathError`). */
-export interface ErrorDetail {
-  /** A JSON path (`input.signals.sentiment`, `handoff.routing.method`, `state.version`). */
-  path: string;
-  /** What kind of problem: match on this rather than on `message`. */
-  kind: ErrorKind;
-  /** What was wrong and what was expected. */
-  message: string;
-  /** The offending value as compact JSON. */
-  value?: string;
-}
+/** One problem, as the engine reports it: the generated `PathError` (`{path, kind, message, value?}`). */
+export type ErrorDetail = PathError;
 
 /** What the engine throws: an `Error` whose message names the path. */
 export interface EngineError extends Error {

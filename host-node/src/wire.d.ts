@@ -1134,3 +1134,29 @@ export interface Pending {
   yields?: Yield | null;
 }
 
+/**
+ * One problem, at one JSON path.
+ *
+ * `path` is a JSON path in dotted form (`handoff.routing.method`, `handoff.routing.agent_pool[2]`,
+ * `input.signals.sentiment`, `state.conversations.conv_1.status`); `kind` says what kind of
+ * problem it is; `message` says what was expected; `value` is the offending value as compact JSON
+ * (cut at 120 bytes), if there is one. Secrets are never put in `value` or `message`.
+ */
+export interface PathError {
+  /** Where, e.g. `handoff.triggers.sentiment_threshold`. */
+  path: string;
+  /** What kind of problem. */
+  kind: ErrorKind;
+  /** What was wrong and what was expected. */
+  message: string;
+  /** The offending value as compact JSON, when there is one. */
+  value?: string | null;
+}
+
+/**
+ * What kind of problem a `PathError` is. Serialised in `snake_case` (`"unknown_field"`).
+ *
+ * New kinds may be added in a minor version; match with a wildcard arm.
+ */
+export type ErrorKind = "unknown_field" | "missing" | "wrong_type" | "unknown_variant" | "out_of_range" | "too_large" | "invalid" | "duplicate" | "not_json" | "unknown_conversation" | "unknown_delivery" | "not_offered_to" | "not_held_by" | "wrong_state" | "newer_version" | "inconsistent" | "other";
+

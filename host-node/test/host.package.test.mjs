@@ -30,7 +30,7 @@ test('package.json: an ES module with node, browser and worker entry points that
 
 test('the JSON Schemas ship with the package (cargo xtask schema), each with its versioned $id', async () => {
   assert.equal(pkg.exports['./schema/*.schema.json'], './schema/*.schema.json');
-  for (const name of ['input', 'output', 'state', 'event']) {
+  for (const name of ['input', 'output', 'state', 'event', 'error']) {
     const { default: schema } = await import(`handoff-engine/schema/${name}.schema.json`, { with: { type: 'json' } });
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
     assert.match(schema.$id, new RegExp(`^https://handoff\\.dev/schema/v\\d+/${name}\\.schema\\.json$`));
@@ -262,7 +262,7 @@ realTest('the packed tarball installs and works in a fresh project', async () =>
     for (const needed of ['package.json', 'README.md', 'src/index.js', 'src/node.js', 'src/host.js',
       'src/stores.js', 'src/file-store.js', 'src/index.d.ts', 'src/wire.d.ts', 'wasm/handoff_wasm.js',
       'schema/input.schema.json', 'schema/output.schema.json', 'schema/state.schema.json',
-      'schema/event.schema.json',
+      'schema/event.schema.json', 'schema/error.schema.json',
       'wasm/handoff_wasm_bg.wasm', 'wasm/handoff_wasm_speed.wasm']) {
       assert.ok(files.includes(needed), `${needed} is packed (${files.join(', ')})`);
     }

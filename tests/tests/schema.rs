@@ -183,11 +183,20 @@ fn every_golden_output_and_webhook_event_fits_its_schema() {
     // Closed: a field the engine writes and the schema does not name fails too.
     let outputs = closed_validator("output");
     let events = closed_validator("event");
-    let (mut checked, mut in_outputs, mut in_bodies) = (0, 0, 0);
+    let refusals = closed_validator("error");
+    let (mut checked, mut in_outputs, mut in_bodies, mut in_errors) = (0, 0, 0, 0);
     for (file, number, line) in golden_lines() {
         let at = format!("tests/vectors/{file}:{number}");
         let Some(list) = line.get("outputs").and_then(Value::as_array) else {
-            assert!(line.get("error").is_some(), "{at}: outputs or an error");
+            let error = line
+                .get("error")
+                .unwrap_or_else(|| panic!("{at}: outputs or an error"));
+            assert!(
+                refusals.is_valid(error),
+                "{at}: the error does not fit schema/error.schema.json:\n{}\n{error}",
+                errors(&refusals, error)
+            );
+            in_errors += 1;
             continue;
         };
         for output in list {
@@ -216,6 +225,7 @@ fn every_golden_output_and_webhook_event_fits_its_schema() {
     assert!(checked > 1000, "outputs checked: {checked}");
     assert!(in_outputs > 100, "events checked: {in_outputs}");
     assert!(in_bodies > 20, "webhook bodies checked: {in_bodies}");
+    assert!(in_errors > 50, "errors checked: {in_errors}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! are written by hand.
 //!
 //! `cargo xtask schema` writes `schema/input.schema.json`, `output.schema.json`,
-//! `state.schema.json` and `event.schema.json` (JSON Schema draft 2020-12), each with an `$id`
+//! `state.schema.json`, `event.schema.json` and `error.schema.json` (JSON Schema draft 2020-12), each with an `$id`
 //! under [`SCHEMA_BASE`], and the TypeScript declarations of the same types
 //! (`host-node/src/wire.d.ts`). The schemas come from `schemars::JsonSchema`, derived on the wire
 //! types with the cargo feature `schema` (off by default: the engine itself never needs them,
@@ -46,6 +46,9 @@ pub const STATE_SCHEMA_ID: &str = concat!(schema_base!(), "state.schema.json");
 
 /// `$id` of the schema of one webhook event body (`schema/event.schema.json`).
 pub const EVENT_SCHEMA_ID: &str = concat!(schema_base!(), "event.schema.json");
+
+/// `$id` of the schema of one error, `{path, kind, message, value?}` (`schema/error.schema.json`).
+pub const ERROR_SCHEMA_ID: &str = concat!(schema_base!(), "error.schema.json");
 
 #[cfg(feature = "schema")]
 mod hand_written {

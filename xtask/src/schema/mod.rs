@@ -30,7 +30,7 @@ pub mod typescript;
 use std::path::{Path, PathBuf};
 
 use handoff_core::wire::schema::{
-    EVENT_SCHEMA_ID, INPUT_SCHEMA_ID, OUTPUT_SCHEMA_ID, STATE_SCHEMA_ID,
+    ERROR_SCHEMA_ID, EVENT_SCHEMA_ID, INPUT_SCHEMA_ID, OUTPUT_SCHEMA_ID, STATE_SCHEMA_ID,
 };
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
@@ -85,6 +85,12 @@ pub fn documents() -> Vec<Document> {
             id: EVENT_SCHEMA_ID,
             root_name: "WebhookEvent",
             schema: written::<handoff_core::wire::event::Event>,
+        },
+        Document {
+            file: "schema/error.schema.json",
+            id: ERROR_SCHEMA_ID,
+            root_name: "PathError",
+            schema: written::<handoff_core::PathError>,
         },
     ]
 }

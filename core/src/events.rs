@@ -14,7 +14,6 @@
 //! envelope; each `data` is a typed struct of [`crate::wire::event`], written in its field order.
 
 use chrono::{DateTime, Datelike, Timelike};
-use serde_json::Value;
 
 use crate::wire::event::{
     Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData, EventName,
@@ -41,14 +40,12 @@ pub fn timestamp(now_ms: i64) -> String {
     }
 }
 
-fn envelope(event: EventName, now: i64, data: EventData) -> Value {
-    let event = Event {
+fn envelope(event: EventName, now: i64, data: EventData) -> Event {
+    Event {
         event,
         timestamp: timestamp(now),
         data,
-    };
-    // Strings, numbers and options only: writing it as a JSON value cannot fail.
-    serde_json::to_value(&event).unwrap_or(Value::Null)
+    }
 }
 
 fn customer(c: &Customer) -> EventCustomer {
@@ -66,7 +63,7 @@ pub(crate) fn handoff_requested(
     summary: &str,
     suggested_actions: &[String],
     now: i64,
-) -> Value {
+) -> Event {
     let data = HandoffRequested {
         conversation_id: conv.id.clone(),
         customer: customer(&conv.customer),
@@ -84,7 +81,7 @@ pub(crate) fn handoff_requested(
 }
 
 /// `conversation.queued`.
-pub(crate) fn queued(conv: &Conversation, position: u32, queue_length: u32, now: i64) -> Value {
+pub(crate) fn queued(conv: &Conversation, position: u32, queue_length: u32, now: i64) -> Event {
     let data = Queued {
         conversation_id: conv.id.clone(),
         position,
@@ -101,7 +98,7 @@ pub(crate) fn assigned(
     agent_name: &str,
     wait_ms: i64,
     now: i64,
-) -> Value {
+) -> Event {
     let data = Assigned {
         conversation_id: conv.id.clone(),
         agent_id: agent_id.to_string(),
@@ -118,7 +115,7 @@ pub(crate) fn callback_requested(
     callback: &Callback,
     summary: &str,
     now: i64,
-) -> Value {
+) -> Event {
     let data = CallbackRequested {
         conversation_id: conv.id.clone(),
         customer: customer(&conv.customer),
@@ -139,7 +136,7 @@ pub(crate) fn callback_requested(
 }
 
 /// `conversation.closed`.
-pub(crate) fn closed(conv: &Conversation, by: &str, agent_id: Option<&str>, now: i64) -> Value {
+pub(crate) fn closed(conv: &Conversation, by: &str, agent_id: Option<&str>, now: i64) -> Event {
     let data = Closed {
         conversation_id: conv.id.clone(),
         closed_by: by.to_string(),

@@ -5,8 +5,6 @@
 
 use std::ops::Bound;
 
-use serde_json::Value;
-
 use crate::config::{Config, Fallback, MessageKind, OutsideHoursAction, RoutingMethod};
 use crate::context;
 use crate::events;
@@ -15,11 +13,12 @@ use crate::outbox;
 use crate::routing;
 use crate::sentiment;
 use crate::triggers::{self, ScoreSource};
+use crate::wire::event::Event;
 use crate::wire::input::{
     AgentAction, AgentMessage, AgentUpdate, AiReply, CallbackDetails, ConversationClosed, Customer,
     CustomerMessage, HandoffRequest, Input,
 };
-use crate::wire::output::{Output, TriggerHit};
+use crate::wire::output::{Context, Output, TriggerHit};
 use crate::wire::state::{
     Agent, Callback, Conversation, HistoryEntry, Presence, Priority, QueueKey, Role, State, Status,
 };
@@ -201,9 +200,11 @@ impl<'a> Flow<'a> {
         });
     }
 
-    fn event(&mut self, conv_id: &str, event: Value) {
-        // The event output comes before its deliveries (webhooks', then the integrations'): its
-        // place is kept and it is put there once they have borrowed it (no copy of the event).
+    /// Emits `event` for `conv_id`: the `event` output, then its deliveries (webhooks', then the
+    /// integrations'). `context` is the package a handoff built, for the tickets it creates.
+    fn event(&mut self, conv_id: &str, event: Event, context: Option<&Context>) {
+        // The event output comes before its deliveries: its place is kept and it is put there
+        // once they have borrowed it (no copy of the event).
         let at = self.out.len();
         outbox::enqueue_event(
             &self.config.webhooks,
@@ -218,6 +219,7 @@ impl<'a> Flow<'a> {
             self.state,
             conv_id,
             &event,
+            context,
             self.now,
             &mut self.out,
         );
@@ -526,14 +528,19 @@ impl<'a> Flow<'a> {
         let ctx = context::build(self.config, conv);
         let event =
             events::handoff_requested(conv, &primary, &ctx.summary, &ctx.suggested_actions, now);
-        self.out.push(Output::Handoff {
-            conversation_id: id.to_string(),
-            primary,
-            triggers: hits,
-            priority,
-            context: Box::new(ctx),
-        });
-        self.event(id, event);
+        // `handoff`, then the event and its deliveries (which borrow the package, no copy).
+        let at = self.out.len();
+        self.event(id, event, Some(&ctx));
+        self.out.insert(
+            at,
+            Output::Handoff {
+                conversation_id: id.to_string(),
+                primary,
+                triggers: hits,
+                priority,
+                context: Box::new(ctx),
+            },
+        );
 
         if !self.is_open() {
             match self.config.outside_hours.action {
@@ -648,7 +655,7 @@ impl<'a> Flow<'a> {
         let position = conv.told_position.unwrap_or(0);
         let event = events::queued(conv, position, self.state.queue.len() as u32, self.now);
         self.conv(id).queued_event_sent = true;
-        self.event(id, event);
+        self.event(id, event, None);
     }
 
     fn enqueue(&mut self, id: &str) {
@@ -737,7 +744,7 @@ impl<'a> Flow<'a> {
             },
         );
         let event = events::assigned(&self.state.conversations[id], agent_id, &name, wait_ms, now);
-        self.event(id, event);
+        self.event(id, event, None);
     }
 
     fn accept(&mut self, a: AgentAction) {
@@ -1053,7 +1060,7 @@ impl<'a> Flow<'a> {
             callback,
             context: Box::new(ctx),
         });
-        self.event(id, event);
+        self.event(id, event, None);
     }
 
     // ----- closing and time ----------------------------------------------------------------
@@ -1100,7 +1107,7 @@ impl<'a> Flow<'a> {
         // Webhooks hear about conversations that were handed off, not every AI-only chat.
         if conv.handoff_at.is_some() {
             let event = events::closed(&conv, &by, agent_id.as_deref(), self.now);
-            self.event(&id, event);
+            self.event(&id, event, None);
         }
         self.dispatch(None);
     }

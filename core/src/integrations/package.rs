@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-use crate::events::timestamp;
-use crate::wire::event::EventData;
+use crate::wire::event::{timestamp, EventData};
 use crate::wire::output::Context;
 use crate::wire::state::Role;
 

@@ -13,32 +13,12 @@
 //! The others (`conversation.queued`, `.assigned`, `.callback_requested`, `.closed`) follow the same
 //! envelope; each `data` is a typed struct of [`crate::wire::event`], written in its field order.
 
-use chrono::{DateTime, Datelike, Timelike};
-
 use crate::wire::event::{
-    Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData, EventName,
-    HandoffRequested, Queued,
+    timestamp, Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData,
+    EventName, HandoffRequested, Queued,
 };
 use crate::wire::input::Customer;
 use crate::wire::state::{Callback, Conversation};
-
-/// RFC 3339 UTC with seconds (`2026-01-12T10:30:00Z`) for an epoch-ms instant.
-pub fn timestamp(now_ms: i64) -> String {
-    match DateTime::from_timestamp_millis(now_ms) {
-        // Written out by hand: `format` parses its pattern on every call, once per event.
-        Some(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-        // `Engine::handle` refuses a `now` outside chrono's range, so this is not reached.
-        None => "1970-01-01T00:00:00Z".to_string(),
-    }
-}
 
 fn envelope(event: EventName, now: i64, data: EventData) -> Event {
     Event {

@@ -166,48 +166,59 @@ pub(crate) fn on_event(
                 now,
                 state.seq,
             );
-            let mut headers: BTreeMap<String, String> = request
-                .headers
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            headers.insert(
-                "user-agent".into(),
-                concat!("handoff/", env!("CARGO_PKG_VERSION")).into(),
-            );
-            if request.idempotent {
-                headers.insert("idempotency-key".into(), delivery_id.clone());
-            }
-            let delivery = Delivery {
-                delivery_id,
-                webhook_id: integration.id.clone(),
-                conversation_id: conversation_id.to_string(),
-                event: name.as_str().to_string(),
-                method: request.method.into(),
-                url: request.url,
-                headers,
-                body: request.body.to_string(),
-                attempt: 1,
-                auth: request.auth,
-                operation: Some(request.operation.into()),
-            };
-            let pending = Pending {
-                delivery,
-                body_ids: request
-                    .body_ids
-                    .into_iter()
-                    .map(|(p, n)| (p.to_string(), n.to_string()))
-                    .collect(),
-                yields: request.yields.map(|(name, pointer)| Yield {
-                    name: name.into(),
-                    pointer: pointer.into(),
-                }),
-            };
+            let pending = pending(&integration.id, conversation_id, name, request, delivery_id);
             if let Some(chain) = state.integration_chains.get_mut(&key) {
                 chain.waiting.push(pending);
             }
         }
         advance(state, &key, now, out);
+    }
+}
+
+/// `request` as a delivery that waits in its chain until the requests before it are done.
+fn pending(
+    integration_id: &str,
+    conversation_id: &str,
+    event: EventName,
+    request: Request,
+    delivery_id: String,
+) -> Pending {
+    let mut headers: BTreeMap<String, String> = request
+        .headers
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    headers.insert(
+        "user-agent".into(),
+        concat!("handoff/", env!("CARGO_PKG_VERSION")).into(),
+    );
+    if request.idempotent {
+        headers.insert("idempotency-key".into(), delivery_id.clone());
+    }
+    let delivery = Delivery {
+        delivery_id,
+        webhook_id: integration_id.to_string(),
+        conversation_id: conversation_id.to_string(),
+        event: event.as_str().to_string(),
+        method: request.method.into(),
+        url: request.url,
+        headers,
+        body: request.body.to_string(),
+        attempt: 1,
+        auth: request.auth,
+        operation: Some(request.operation.into()),
+    };
+    Pending {
+        delivery,
+        body_ids: request
+            .body_ids
+            .into_iter()
+            .map(|(p, n)| (p.to_string(), n.to_string()))
+            .collect(),
+        yields: request.yields.map(|(name, pointer)| Yield {
+            name: name.into(),
+            pointer: pointer.into(),
+        }),
     }
 }
 

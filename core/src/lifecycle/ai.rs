@@ -17,6 +17,8 @@ use crate::wire::state::{Conversation, HistoryEntry, Priority, Role, Status};
 const DEFAULT_BOOST_THRESHOLD: f64 = -0.5;
 
 impl Flow<'_> {
+    /// A customer message: recorded with its sentiment, topic and the caller's signals; with the
+    /// AI, the triggers decide whether it goes to a person; while queued, the position is told.
     pub(super) fn customer_message(&mut self, m: CustomerMessage) {
         let id = m.conversation_id.clone();
         self.update_customer(&id, m.customer);
@@ -62,37 +64,27 @@ impl Flow<'_> {
             conv.suggested_actions = steps;
         }
         if let (Some(confidence), Some(threshold)) = (signals.confidence, low_threshold) {
-            // One count per turn: the AI reply that answers this message does not count again.
-            if !conv.turn_confidence_counted {
-                conv.low_confidence_streak = if confidence < threshold {
-                    conv.low_confidence_streak + 1
-                } else {
-                    0
-                };
-                conv.turn_confidence_counted = true;
-            }
-            // Record it on the customer line so the evidence can show it.
-            if let Some(last) = conv.history.last_mut() {
-                last.confidence = Some(confidence);
-            }
+            count_confidence(conv, confidence, threshold);
         }
         conv.awaiting_ai = true;
         let status = conv.status.clone();
         let enabled = self.config.enabled;
+        let hits = |flow: &Self| {
+            triggers::after_customer_message(
+                flow.config,
+                &flow.state.conversations[&id],
+                &text,
+                signals.human_requested,
+                source,
+                topic_from_caller,
+            )
+        };
         match status {
             Status::Ai => {
                 if !self.config.enabled {
                     return;
                 }
-                let conv = &self.state.conversations[&id];
-                let hits = triggers::after_customer_message(
-                    self.config,
-                    conv,
-                    &text,
-                    signals.human_requested,
-                    source,
-                    topic_from_caller,
-                );
+                let hits = hits(self);
                 if !hits.is_empty() {
                     self.start_handoff(&id, hits);
                 }
@@ -108,15 +100,7 @@ impl Flow<'_> {
             // Asking for a person instead of filling in the callback form: try again (the team
             // may be open, or the queue no longer full, by now).
             Status::CollectingCallback if enabled => {
-                let conv = &self.state.conversations[&id];
-                let hits = triggers::after_customer_message(
-                    self.config,
-                    conv,
-                    &text,
-                    signals.human_requested,
-                    source,
-                    topic_from_caller,
-                );
+                let hits = hits(self);
                 if hits
                     .iter()
                     .any(|h| matches!(h, TriggerHit::CustomerRequest { .. }))
@@ -128,6 +112,8 @@ impl Flow<'_> {
         }
     }
 
+    /// An AI reply: recorded; an exchange counted; the triggers that look at the AI's side
+    /// (exchanges, low confidence) decide whether it goes to a person.
     pub(super) fn ai_reply(&mut self, m: AiReply) {
         let id = m.conversation_id.clone();
         let now = self.now;
@@ -167,6 +153,7 @@ impl Flow<'_> {
         }
     }
 
+    /// The host asks for a person (a button): a handoff, or the position again while queued.
     pub(super) fn handoff_request(&mut self, m: HandoffRequest) {
         let id = m.conversation_id.clone();
         self.update_customer(&id, m.customer);
@@ -196,6 +183,8 @@ impl Flow<'_> {
 
     // ----- handoff ------------------------------------------------------------------------
 
+    /// The priority of `conv` at handoff: its topic rule's, raised one step when the latest
+    /// sentiment is at or below the threshold and `routing.priority_boost_on_sentiment` is on.
     pub(super) fn priority_for(&self, conv: &Conversation) -> Priority {
         let mut p = Priority::Normal;
         if let Some(rule) = conv
@@ -218,6 +207,8 @@ impl Flow<'_> {
         p
     }
 
+    /// Hands `id` to a person for `hits` (unless deferred and not asked for): priority, skill,
+    /// the context package, `handoff` and its event; then the outside-hours action, or routing.
     pub(super) fn start_handoff(&mut self, id: &str, hits: Vec<TriggerHit>) {
         let now = self.now;
         let asked = hits
@@ -297,5 +288,22 @@ impl Flow<'_> {
         }
         self.say(id, MessageKind::HandoffInitiated, Vars::default());
         self.route(id);
+    }
+}
+
+/// Counts the caller's confidence in the low-confidence streak, once per turn (the AI reply that
+/// answers this message does not count again), and records it on the customer line so the
+/// evidence can show it.
+fn count_confidence(conv: &mut Conversation, confidence: f64, threshold: f64) {
+    if !conv.turn_confidence_counted {
+        conv.low_confidence_streak = if confidence < threshold {
+            conv.low_confidence_streak + 1
+        } else {
+            0
+        };
+        conv.turn_confidence_counted = true;
+    }
+    if let Some(last) = conv.history.last_mut() {
+        last.confidence = Some(confidence);
     }
 }

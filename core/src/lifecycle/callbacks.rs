@@ -10,6 +10,7 @@ use crate::wire::output::Output;
 use crate::wire::state::{Callback, Status};
 
 impl Flow<'_> {
+    /// Asks the customer for callback details (`collect_callback`), for `reason`.
     pub(super) fn collect_callback(&mut self, id: &str, reason: &str, next_opening: Option<i64>) {
         self.conv(id).status = Status::CollectingCallback;
         self.out.push(Output::CollectCallback {
@@ -22,6 +23,8 @@ impl Flow<'_> {
         });
     }
 
+    /// The customer's callback details: scheduled for the next opening (or now), confirmed to
+    /// the customer, and requested at once when that time has come.
     pub(super) fn callback_details(&mut self, d: CallbackDetails) {
         let id = d.conversation_id.clone();
         let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
@@ -60,6 +63,7 @@ impl Flow<'_> {
         }
     }
 
+    /// The callback's time has come: `callback_requested` with the context, and its event.
     pub(super) fn request_callback(&mut self, id: &str) {
         let now = self.now;
         let conv = self.conv(id);

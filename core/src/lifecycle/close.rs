@@ -9,6 +9,8 @@ use crate::wire::output::Output;
 use crate::wire::state::{Conversation, Status};
 
 impl Flow<'_> {
+    /// A conversation ends: it leaves the queue and its agent, `closed` (and its event, when it
+    /// was handed off); the freed agent serves the queue.
     pub(super) fn close(&mut self, c: ConversationClosed) {
         let id = c.conversation_id;
         let Some(conv) = self.state.conversations.remove(&id) else {
@@ -56,6 +58,7 @@ impl Flow<'_> {
         self.dispatch(None);
     }
 
+    /// Time passes: offers expire, callbacks come due, deliveries are retried, the queue is served.
     pub(super) fn tick(&mut self) {
         let now = self.now;
         let is_offered = |c: &Conversation| matches!(c.status, Status::Offered { .. });

@@ -1,4 +1,5 @@
-//! Webhook events: the bodies receivers get, in a fixed field order.
+//! The webhook events of a conversation's transitions, built from its state: the bodies receivers
+//! get, typed ([`crate::wire::event::Event`]), in a fixed field order.
 //!
 //! `conversation.handoff_requested` has exactly the specification's shape:
 //!

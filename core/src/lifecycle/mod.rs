@@ -64,6 +64,7 @@ struct Vars {
 }
 
 impl<'a> Flow<'a> {
+    /// A flow for one input at `now`; `before` is the latest time seen before it.
     pub(crate) fn new(
         config: &'a Config,
         state: &'a mut State,
@@ -82,10 +83,13 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// The outputs of the input, in order.
     pub(crate) fn into_outputs(self) -> Vec<Output> {
         self.out
     }
 
+    /// Applies one input that [`crate::check`] accepted, then serves the queue if a queue
+    /// deadline passed since the last input.
     pub(crate) fn apply(&mut self, input: Input) {
         match input {
             Input::CustomerMessage(m) => self.customer_message(m),
@@ -171,6 +175,7 @@ impl<'a> Flow<'a> {
 
     // ----- helpers -------------------------------------------------------------------------
 
+    /// Conversation `id`, created when new.
     fn conv(&mut self, id: &str) -> &mut Conversation {
         self.state
             .conversations
@@ -178,6 +183,7 @@ impl<'a> Flow<'a> {
             .or_insert_with(|| Conversation::new(id))
     }
 
+    /// Tells the customer the `kind` message, rendered with `vars`.
     fn say(&mut self, conv_id: &str, kind: MessageKind, vars: Vars) {
         let (customer_name, id) = match self.state.conversations.get(conv_id) {
             Some(c) => (c.customer.name.clone(), c.id.clone()),
@@ -254,6 +260,7 @@ impl<'a> Flow<'a> {
         Some((at, hours.format_local(at)))
     }
 
+    /// Whether the team is open now (always, without business hours).
     fn is_open(&self) -> bool {
         self.config
             .business_hours
@@ -261,6 +268,7 @@ impl<'a> Flow<'a> {
             .is_none_or(|h| h.status(self.now).open)
     }
 
+    /// Merges what an input says about the customer into the conversation's customer.
     fn update_customer(&mut self, conv_id: &str, customer: Option<Customer>) {
         let Some(new) = customer else { return };
         let c = &mut self.conv(conv_id).customer;

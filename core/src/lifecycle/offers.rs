@@ -46,6 +46,7 @@ impl Flow<'_> {
         }
     }
 
+    /// Offers `id` to `agent_id` (or assigns it, with `routing.auto_accept`); it leaves the queue.
     pub(super) fn offer(&mut self, id: &str, agent_id: &str) {
         let now = self.now;
         if let Some(key) = self
@@ -87,6 +88,7 @@ impl Flow<'_> {
         });
     }
 
+    /// The name customers see: the agent's presence update, their profile, else the id.
     pub(super) fn agent_name(&self, agent_id: &str) -> String {
         self.state
             .agents
@@ -99,6 +101,7 @@ impl Flow<'_> {
             .unwrap_or_else(|| agent_id.to_string())
     }
 
+    /// `agent_id` has `id` now: `assigned`, the customer told, and the event.
     pub(super) fn assign(&mut self, id: &str, agent_id: &str) {
         let now = self.now;
         let name = self.agent_name(agent_id);
@@ -129,6 +132,7 @@ impl Flow<'_> {
         self.event(id, event, None);
     }
 
+    /// An agent accepts an offer.
     pub(super) fn accept(&mut self, a: AgentAction) {
         self.assign(&a.conversation_id, &a.agent_id);
     }
@@ -198,6 +202,8 @@ impl Flow<'_> {
 
     // ----- agents --------------------------------------------------------------------------
 
+    /// An agent's presence, skills or capacity change; offers of an agent who left are withdrawn,
+    /// and the queue is served.
     pub(super) fn agent_update(&mut self, u: AgentUpdate) {
         let info = u.agent;
         let agent = self
@@ -239,6 +245,7 @@ impl Flow<'_> {
         self.dispatch(None);
     }
 
+    /// An agent writes to the customer: recorded in the history.
     pub(super) fn agent_message(&mut self, m: AgentMessage) {
         let now = self.now;
         self.conv(&m.conversation_id).history.push(HistoryEntry {

@@ -55,6 +55,7 @@ impl Flow<'_> {
         self.event(id, event, None);
     }
 
+    /// Puts `id` in the queue, tells it its position, and sends `conversation.queued`.
     pub(super) fn enqueue(&mut self, id: &str) {
         self.queue_insert(id);
         self.update_positions(Some(id));
@@ -69,10 +70,7 @@ impl Flow<'_> {
     /// ([`Lookup::next_to_serve`](super::routing::Lookup::next_to_serve)).
     pub(super) fn dispatch(&mut self, tell: Option<&str>) {
         let mut after: Option<QueueKey> = None;
-        loop {
-            let Some(key) = self.lookup().next_to_serve(after.as_ref()) else {
-                break;
-            };
+        while let Some(key) = self.lookup().next_to_serve(after.as_ref()) {
             let conv = &self.state.conversations[&key.conversation_id];
             if let Some(agent) = self.lookup().choose(conv) {
                 self.offer(&key.conversation_id, &agent);

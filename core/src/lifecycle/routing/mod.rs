@@ -71,7 +71,7 @@ fn skill_wait_over(config: &Config, conv: &Conversation, now: i64) -> bool {
 /// which offers and callbacks are due.
 ///
 /// This is the one seam between the indexed engine and the reference it is tested against: in
-/// tests, while [`scan::BY_SCAN`] is set, each read is answered by a scan of the state instead
+/// tests, while `scan::BY_SCAN` is set, each read is answered by a scan of the state instead
 /// (the engine as it was before the indexes), and a property test holds the two to the same
 /// outputs. Nothing else of the lifecycle knows about the scan.
 pub(crate) struct Lookup<'a> {

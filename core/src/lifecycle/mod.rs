@@ -19,14 +19,14 @@
 mod ai;
 mod callbacks;
 mod close;
-pub(crate) mod context;
-pub(crate) mod events;
+mod context;
+mod events;
 mod offers;
 mod queue;
-pub(crate) mod routing;
+mod routing;
 #[cfg(test)]
 mod tests;
-pub(crate) mod triggers;
+mod triggers;
 
 use crate::config::{Config, MessageKind};
 use crate::index::Index;

@@ -12,6 +12,7 @@
 //!
 //! Absent values are written as `null` (receivers see every field of an event, always).
 
+use chrono::{DateTime, Datelike, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::wire::values::Priority;
@@ -194,4 +195,23 @@ pub struct Closed {
     pub closed_by: String,
     /// The agent who held it, if any.
     pub agent_id: Option<String>,
+}
+
+/// An event's [`timestamp`](Event::timestamp): RFC 3339 UTC with seconds
+/// (`2026-01-12T10:30:00Z`) for an epoch-ms instant.
+pub fn timestamp(now_ms: i64) -> String {
+    match DateTime::from_timestamp_millis(now_ms) {
+        // Written out by hand: `format` parses its pattern on every call, once per event.
+        Some(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        // `Engine::handle` refuses a `now` outside chrono's range, so this is not reached.
+        None => "1970-01-01T00:00:00Z".to_string(),
+    }
 }

@@ -1,9 +1,9 @@
 //! Outputs: what the engine tells the host to do or show. JSON objects tagged by `"type"`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub use crate::wire::delivery::{Auth, Delivery};
+use crate::wire::event::Event;
 use crate::wire::values::{Callback, ClosedBy, Customer, HistoryEntry, Presence, Priority};
 
 /// Everything the engine can tell a host.
@@ -129,8 +129,7 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// `{"event": ..., "timestamp": ..., "data": {...}}`.
-        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::event::Event"))]
-        event: Value,
+        event: Event,
     },
     /// Perform this HTTP request and report the result with a `delivery_result` input.
     Delivery(Delivery),

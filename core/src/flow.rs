@@ -11,9 +11,9 @@ use crate::config::{Config, Fallback, MessageKind, OutsideHoursAction, RoutingMe
 use crate::context;
 use crate::events;
 use crate::index::Index;
+use crate::language::sentiment;
 use crate::outbox;
 use crate::routing;
-use crate::sentiment;
 use crate::triggers::{self, ScoreSource};
 use crate::wire::input::{
     AgentAction, AgentMessage, AgentUpdate, AiReply, CallbackDetails, ConversationClosed, Customer,
@@ -290,7 +290,7 @@ impl<'a> Flow<'a> {
                 ScoreSource::Lexicon,
             ),
         };
-        let text = crate::request::Text::new(&m.text);
+        let text = crate::language::request::Text::new(&m.text);
         let detected_topic = match &signals.topic {
             Some(_) => None,
             None => self.config.topic_matcher.find_text(&text),

@@ -69,21 +69,19 @@ pub mod hours;
 mod index;
 pub mod integrations;
 mod json;
+mod language;
 pub mod outbox;
 pub mod query;
 pub mod rate_limit;
 mod read_input;
-pub mod request;
 mod routing;
-pub mod sentiment;
 pub mod signing;
-pub mod summary;
 pub mod template;
 mod text;
-pub mod topics;
 mod triggers;
 pub mod wire;
 
+pub use language::{request, sentiment};
 pub use wire::{error, input, limits, output, state};
 
 pub use config::{Config, ConfigErrors};

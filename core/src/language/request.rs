@@ -6,7 +6,7 @@
 //! Rather than a list of literal sentences, detection works on normalised
 //! words and a small lexicon of word *roles*:
 //!
-//! 1. **Normalise** (`tokenize`, shared with [`crate::topics`]): lowercase,
+//! 1. **Normalise** (`tokenize`, shared with topic detection): lowercase,
 //!    fold accents (`é`→`e`, `ñ`→`n`, combining marks dropped), drop
 //!    apostrophes inside words (`don't`→`dont`), collapse runs of a repeated
 //!    letter (`humannnn`→`human`, `speek`→`spek`), and split into words that

@@ -4,7 +4,7 @@
 //! # Approach
 //!
 //! Text and keywords go through the same normaliser as
-//! [`crate::request`] (lowercase, accents folded, apostrophes dropped,
+//! [`crate::language::request`] (lowercase, accents folded, apostrophes dropped,
 //! repeated letters collapsed, split into words), so `"Refund"`, `"REFUNDS"`
 //! and `"reembólso"` compare the way a person would expect and
 //! `"doesn't work"` matches `"doesnt work"`.
@@ -26,7 +26,7 @@
 //! up in an index of the keywords by their first word: the cost grows with the
 //! text, not with the number of keywords configured.
 
-use crate::request::{normalize, tokenize, Tokens};
+use crate::language::request::{normalize, tokenize, Tokens};
 use rustc_hash::FxHashMap;
 
 /// A topic found in a customer's text.
@@ -169,21 +169,6 @@ impl TopicMatcher {
     /// The topic with the most distinct keywords found wins; ties go to the
     /// topic configured first. `keyword` is that topic's first configured
     /// keyword that matched.
-    ///
-    /// ```
-    /// use handoff_core::topics::{TopicMatch, TopicMatcher};
-    ///
-    /// let matcher = TopicMatcher::new(vec![
-    ///     ("billing".to_string(), vec!["invoice".to_string(), "refund*".to_string()]),
-    ///     ("legal".to_string(), vec!["lawyer".to_string(), "legal action".to_string()]),
-    /// ]);
-    /// assert_eq!(
-    ///     matcher.find("Where is my REFUND? My lawyer will take legal action."),
-    ///     Some(TopicMatch { topic: "legal".to_string(), keyword: "lawyer".to_string() })
-    /// );
-    /// assert_eq!(matcher.find("I was refunded twice").unwrap().keyword, "refund*");
-    /// assert_eq!(matcher.find("hello"), None);
-    /// ```
     pub fn find(&self, text: &str) -> Option<TopicMatch> {
         if self.topics.is_empty() {
             return None;
@@ -192,7 +177,10 @@ impl TopicMatcher {
     }
 
     /// [`TopicMatcher::find`] on a customer's text, tokenized once for every detector.
-    pub(crate) fn find_text(&self, text: &crate::request::Text<'_>) -> Option<TopicMatch> {
+    pub(crate) fn find_text(
+        &self,
+        text: &crate::language::request::Text<'_>,
+    ) -> Option<TopicMatch> {
         if self.topics.is_empty() {
             return None;
         }
@@ -515,14 +503,6 @@ const SHIPPING: &[&str] = &[
 /// `tech_support`, `complaints`, `dispute`, ...). The lists include some
 /// Hinglish and Spanish words ("paisa wapas", "shikayat", "reembolso",
 /// "queja", "abogado").
-///
-/// ```
-/// use handoff_core::topics::builtin_keywords;
-///
-/// assert!(builtin_keywords("legal").unwrap().contains(&"lawyer*"));
-/// assert_eq!(builtin_keywords("Shipping"), builtin_keywords("delivery"));
-/// assert_eq!(builtin_keywords("no_such_topic"), None);
-/// ```
 pub fn builtin_keywords(topic: &str) -> Option<&'static [&'static str]> {
     let name: String = topic
         .trim()
@@ -555,6 +535,39 @@ pub fn builtin_keywords(topic: &str) -> Option<&'static [&'static str]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_prefers_the_topic_with_most_keywords() {
+        let matcher = TopicMatcher::new(vec![
+            (
+                "billing".to_string(),
+                vec!["invoice".to_string(), "refund*".to_string()],
+            ),
+            (
+                "legal".to_string(),
+                vec!["lawyer".to_string(), "legal action".to_string()],
+            ),
+        ]);
+        assert_eq!(
+            matcher.find("Where is my REFUND? My lawyer will take legal action."),
+            Some(TopicMatch {
+                topic: "legal".to_string(),
+                keyword: "lawyer".to_string()
+            })
+        );
+        assert_eq!(
+            matcher.find("I was refunded twice").unwrap().keyword,
+            "refund*"
+        );
+        assert_eq!(matcher.find("hello"), None);
+    }
+
+    #[test]
+    fn builtin_keywords_know_aliases() {
+        assert!(builtin_keywords("legal").unwrap().contains(&"lawyer*"));
+        assert_eq!(builtin_keywords("Shipping"), builtin_keywords("delivery"));
+        assert_eq!(builtin_keywords("no_such_topic"), None);
+    }
 
     fn matcher(spec: &[(&str, &[&str])]) -> TopicMatcher {
         TopicMatcher::new(

@@ -290,7 +290,7 @@ impl<'a> Flow<'a> {
                 ScoreSource::Lexicon,
             ),
         };
-        let text = crate::language::request::Text::new(&m.text);
+        let text = crate::language::tokens::Text::new(&m.text);
         let detected_topic = match &signals.topic {
             Some(_) => None,
             None => self.config.topic_matcher.find_text(&text),

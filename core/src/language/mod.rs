@@ -1,6 +1,6 @@
 //! Language: what the engine reads in a customer's words.
 //!
-//! - `tokens`: the one tokenizer. Request and topic detection read normalised words
+//! - [`tokens`]: the one tokenizer. Request and topic detection read normalised words
 //!   (lowercased, accents folded, repeated letters collapsed, with clause numbers); the
 //!   sentiment scorer reads the same text split VADER's way (case kept for ALL CAPS emphasis,
 //!   emoji and emoticons as tokens). Both views and their character classes live there.
@@ -17,4 +17,5 @@
 pub mod request;
 pub mod sentiment;
 pub(crate) mod summary;
+pub(crate) mod tokens;
 pub(crate) mod topics;

@@ -26,7 +26,7 @@
 //! up in an index of the keywords by their first word: the cost grows with the
 //! text, not with the number of keywords configured.
 
-use crate::language::request::{normalize, tokenize, Tokens};
+use crate::language::tokens::{normalize, tokenize, Text, Tokens};
 use rustc_hash::FxHashMap;
 
 /// A topic found in a customer's text.
@@ -177,10 +177,7 @@ impl TopicMatcher {
     }
 
     /// [`TopicMatcher::find`] on a customer's text, tokenized once for every detector.
-    pub(crate) fn find_text(
-        &self,
-        text: &crate::language::request::Text<'_>,
-    ) -> Option<TopicMatch> {
+    pub(crate) fn find_text(&self, text: &Text<'_>) -> Option<TopicMatch> {
         if self.topics.is_empty() {
             return None;
         }

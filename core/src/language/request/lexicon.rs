@@ -255,37 +255,63 @@ pub(super) const ES_TAG: &[&str] = &[
 /// Longest word considered for fuzzy matching.
 pub(super) const MAX_FUZZY_LEN: usize = 24;
 
+/// A language other than English that a word of the phrase marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Lang {
+    /// Hindi in Latin script (`"hi-Latn"`).
     Hi,
+    /// Spanish (`"es"`).
     Es,
 }
 
+/// The word lists, normalised into sets, built once per instance on the first message.
 #[derive(Debug)]
 pub(super) struct Lexicon {
+    /// [`STRONG_NOUNS`], normalised.
     pub(super) strong: Words,
+    /// [`WEAK_NOUNS`], normalised.
     pub(super) weak: Words,
+    /// [`FUZZY_NOUNS`] as characters, each with whether it is a strong noun.
     pub(super) fuzzy: Vec<(Vec<char>, bool)>,
+    /// [`FUZZY_BLOCK`], normalised.
     pub(super) fuzzy_block: Words,
     /// Multi-word nouns by their first word.
     pub(super) multi: HashMap<String, Vec<Vec<String>>>,
+    /// [`PRE_TRIGGERS`], normalised.
     pub(super) pre_triggers: Words,
+    /// [`PRE_GLUE`], normalised.
     pub(super) pre_glue: Words,
+    /// [`BE_NEXT`], normalised.
     pub(super) be_next: Words,
+    /// [`POST_TRIGGERS`], normalised.
     pub(super) post_triggers: Words,
+    /// [`POST_FINAL_TRIGGERS`], normalised.
     pub(super) post_final: Words,
+    /// [`ME_VERBS`], normalised.
     pub(super) me_verbs: Words,
+    /// [`POST_GLUE`], normalised.
     pub(super) post_glue: Words,
+    /// [`LEAD_IN`], normalised.
     pub(super) lead_in: Words,
+    /// [`RIGHT_EXT`], normalised.
     pub(super) right_ext: Words,
+    /// [`NEGATORS`], normalised.
     pub(super) negators: Words,
+    /// [`HI_NEGATORS`], normalised.
     pub(super) hi_negators: Words,
+    /// [`PAST_BEFORE`], normalised.
     pub(super) past_before: Words,
+    /// [`PAST_AFTER`], normalised.
     pub(super) past_after: Words,
+    /// [`FILLER`], normalised.
     pub(super) filler: Words,
+    /// [`MODIFIERS`], normalised.
     pub(super) modifiers: Words,
+    /// [`EXCLUDE_AFTER`], normalised.
     pub(super) exclude_after: Words,
+    /// [`SPLITTERS`], normalised.
     pub(super) splitters: Words,
+    /// The language a word marks ([`HI_TAG`], [`ES_TAG`]).
     pub(super) lang: HashMap<Cow<'static, str>, Lang>,
 }
 
@@ -307,6 +333,7 @@ pub(super) fn normalized(word: &'static str, buf: &mut String) -> Cow<'static, s
     }
 }
 
+/// `words` normalised into a set.
 fn set(words: &[&'static str]) -> Words {
     let mut set = Words::with_capacity_and_hasher(words.len(), Default::default());
     let mut buf = String::new();
@@ -391,6 +418,7 @@ impl Lexicon {
     }
 }
 
+/// The lexicon, built on first use.
 pub(super) fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(Lexicon::build)

@@ -98,11 +98,13 @@
 use crate::language::tokens::{self, Piece};
 
 mod lexicon;
+mod lookup;
 mod rules;
 #[cfg(test)]
 mod tests;
 
-use lexicon::{booster, lexicon_valence, MULTIWORD_BOOSTERS};
+use lexicon::MULTIWORD_BOOSTERS;
+use lookup::{booster, lexicon_valence};
 use rules::{allcap_differential, but_check, score_valence, sentiment_valence, Token};
 
 /// Sentiment of one text, as computed by [`score`].

@@ -6,8 +6,9 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashSet;
 
 use super::lexicon::{
-    booster, B_DECR, CONTRASTIVE, MULTIWORD_BOOSTERS, NEGATIONS, POST_NEGATIONS, SPECIAL_CASES,
+    B_DECR, CONTRASTIVE, MULTIWORD_BOOSTERS, NEGATIONS, POST_NEGATIONS, SPECIAL_CASES,
 };
+use super::lookup::booster;
 use super::SentimentScore;
 
 /// Intensity increase of a word in ALL CAPS amid mixed-case text.

@@ -1,4 +1,5 @@
 use super::lexicon::*;
+use super::lookup::*;
 use super::*;
 
 fn c(text: &str) -> f64 {

@@ -7,7 +7,6 @@ use std::ops::Range;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::lexicon::{lexicon, Lang, Lexicon};
-use super::RequestMatch;
 use crate::language::tokens::Tokens;
 
 /// Maximum words between a request word and the noun.
@@ -389,8 +388,9 @@ fn clauses(toks: &Tokens, lx: &Lexicon) -> Vec<Range<usize>> {
     out
 }
 
-/// [`super::detect_human_request`] on `text` already tokenized as `toks`.
-pub(super) fn detect_in(text: &str, toks: &Tokens) -> Option<RequestMatch> {
+/// The first request in the words `toks`: the byte range of its phrase in the original text
+/// (the matched words and their lead-in and politeness words) and its language.
+pub(super) fn find_request(toks: &Tokens) -> Option<(Range<usize>, &'static str)> {
     let lx = lexicon();
     let fuzzy_cache = FuzzyCache::default();
     for clause in clauses(toks, lx) {
@@ -399,11 +399,7 @@ pub(super) fn detect_in(text: &str, toks: &Tokens) -> Option<RequestMatch> {
             let (Some(first), Some(last)) = (toks.tok(a), toks.tok(b)) else {
                 continue;
             };
-            let phrase = text.get(first.start..last.end).unwrap_or("").trim();
-            return Some(RequestMatch {
-                phrase: phrase.to_string(),
-                language: ctx.language(a, b),
-            });
+            return Some((first.start..last.end, ctx.language(a, b)));
         }
     }
     None

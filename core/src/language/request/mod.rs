@@ -49,7 +49,7 @@
 //! Everything is linear in the input length (every scan is bounded by a small
 //! window) and never panics.
 
-use super::tokens::{tokenize, Text};
+use super::tokens::{tokenize, Text, Tokens};
 
 mod lexicon;
 mod matching;
@@ -89,12 +89,21 @@ pub struct RequestMatch {
 /// assert!(detect_human_request("I don't want a bot, I want a human").is_some());
 /// ```
 pub fn detect_human_request(text: &str) -> Option<RequestMatch> {
-    matching::detect_in(text, &tokenize(text))
+    detect_in(text, &tokenize(text))
 }
 
 impl Text<'_> {
     /// [`detect_human_request`] on this text, with its words split once for every detector.
     pub(crate) fn human_request(&self) -> Option<RequestMatch> {
-        matching::detect_in(self.raw, self.tokens())
+        detect_in(self.raw, self.tokens())
     }
+}
+
+/// [`detect_human_request`] on `text` already tokenized as `toks`.
+fn detect_in(text: &str, toks: &Tokens) -> Option<RequestMatch> {
+    let (span, language) = matching::find_request(toks)?;
+    Some(RequestMatch {
+        phrase: text.get(span).unwrap_or("").trim().to_string(),
+        language,
+    })
 }

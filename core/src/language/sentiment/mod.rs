@@ -105,7 +105,7 @@ mod tests;
 
 use lexicon::MULTIWORD_BOOSTERS;
 use lookup::{booster, lexicon_valence};
-use rules::{allcap_differential, but_check, score_valence, sentiment_valence, Token};
+use rules::{allcap_differential, but_check, sentiment_valence, Token};
 
 /// Sentiment of one text, as computed by [`score`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,6 +170,96 @@ pub fn score(text: &str) -> SentimentScore {
     }
     but_check(&tokens, &mut sentiments);
     score_valence(&sentiments, text)
+}
+
+/// Normalisation constant approximating the largest expected sum.
+const ALPHA: f64 = 15.0;
+
+/// Emphasis from exclamation and question marks (VADER's
+/// `_punctuation_emphasis`).
+fn punctuation_emphasis(text: &str) -> f64 {
+    let mut exclamations = 0usize;
+    let mut questions = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'!' => exclamations += 1,
+            b'?' => questions += 1,
+            _ => {}
+        }
+    }
+    let ep = exclamations.min(4) as f64 * 0.292;
+    let qm = match questions {
+        0 | 1 => 0.0,
+        2 | 3 => questions as f64 * 0.18,
+        _ => 0.96,
+    };
+    ep + qm
+}
+
+/// `score / sqrt(score² + alpha)`, clamped to [-1, 1].
+fn normalize(score: f64) -> f64 {
+    let norm = score / (score * score + ALPHA).sqrt();
+    if norm.is_nan() {
+        0.0
+    } else {
+        norm.clamp(-1.0, 1.0)
+    }
+}
+
+/// Rounds `x` to `places` decimals.
+fn round_to(x: f64, places: i32) -> f64 {
+    let factor = 10f64.powi(places);
+    (x * factor).round() / factor
+}
+
+/// VADER's `score_valence` and `_sift_sentiment_scores`.
+fn score_valence(sentiments: &[f64], text: &str) -> SentimentScore {
+    if sentiments.is_empty() {
+        return SentimentScore {
+            compound: 0.0,
+            positive: 0.0,
+            neutral: 1.0,
+            negative: 0.0,
+        };
+    }
+    let emphasis = punctuation_emphasis(text);
+    let mut sum: f64 = sentiments.iter().sum();
+    if sum > 0.0 {
+        sum += emphasis;
+    } else if sum < 0.0 {
+        sum -= emphasis;
+    }
+    let compound = normalize(sum);
+
+    let (mut pos_sum, mut neg_sum, mut neu_count) = (0.0f64, 0.0f64, 0usize);
+    for &s in sentiments {
+        if s > 0.0 {
+            pos_sum += s + 1.0;
+        } else if s < 0.0 {
+            neg_sum += s - 1.0;
+        } else {
+            neu_count += 1;
+        }
+    }
+    if pos_sum > neg_sum.abs() {
+        pos_sum += emphasis;
+    } else if pos_sum < neg_sum.abs() {
+        neg_sum -= emphasis;
+    }
+    let total = pos_sum + neg_sum.abs() + neu_count as f64;
+    let share = |x: f64| {
+        if total > 0.0 && total.is_finite() {
+            round_to((x / total).abs(), 3)
+        } else {
+            0.0
+        }
+    };
+    SentimentScore {
+        compound: round_to(compound, 4),
+        positive: share(pos_sum),
+        neutral: share(neu_count as f64),
+        negative: share(neg_sum),
+    }
 }
 
 /// Splits `text` into scored tokens: VADER's words ([`tokens::vader_pieces`]), each looked up in

@@ -1,5 +1,5 @@
 //! VADER's rules: how a word's valence is changed by its neighbours (capitals, boosters,
-//! negation, idioms, "least", "but"), then summed, normalised and split into proportions.
+//! negation, idioms, "least", "but"). `mod.rs` sums, normalises and splits the result.
 
 use std::sync::OnceLock;
 
@@ -9,14 +9,11 @@ use super::lexicon::{
     B_DECR, CONTRASTIVE, MULTIWORD_BOOSTERS, NEGATIONS, POST_NEGATIONS, SPECIAL_CASES,
 };
 use super::lookup::booster;
-use super::SentimentScore;
 
 /// Intensity increase of a word in ALL CAPS amid mixed-case text.
 const C_INCR: f64 = 0.733;
 /// Multiplier for a negated word.
 const N_SCALAR: f64 = -0.74;
-/// Normalisation constant approximating the largest expected sum.
-const ALPHA: f64 = 15.0;
 
 /// One token of the input.
 #[derive(Debug)]
@@ -226,92 +223,5 @@ pub(super) fn but_check(tokens: &[Token], sentiments: &mut [f64]) {
         } else if k > at {
             *s *= 1.5;
         }
-    }
-}
-
-/// Emphasis from exclamation and question marks (VADER's
-/// `_punctuation_emphasis`).
-fn punctuation_emphasis(text: &str) -> f64 {
-    let mut exclamations = 0usize;
-    let mut questions = 0usize;
-    for b in text.bytes() {
-        match b {
-            b'!' => exclamations += 1,
-            b'?' => questions += 1,
-            _ => {}
-        }
-    }
-    let ep = exclamations.min(4) as f64 * 0.292;
-    let qm = match questions {
-        0 | 1 => 0.0,
-        2 | 3 => questions as f64 * 0.18,
-        _ => 0.96,
-    };
-    ep + qm
-}
-
-/// `score / sqrt(score² + alpha)`, clamped to [-1, 1].
-fn normalize(score: f64) -> f64 {
-    let norm = score / (score * score + ALPHA).sqrt();
-    if norm.is_nan() {
-        0.0
-    } else {
-        norm.clamp(-1.0, 1.0)
-    }
-}
-
-/// Rounds `x` to `places` decimals.
-fn round_to(x: f64, places: i32) -> f64 {
-    let factor = 10f64.powi(places);
-    (x * factor).round() / factor
-}
-
-/// VADER's `score_valence` and `_sift_sentiment_scores`.
-pub(super) fn score_valence(sentiments: &[f64], text: &str) -> SentimentScore {
-    if sentiments.is_empty() {
-        return SentimentScore {
-            compound: 0.0,
-            positive: 0.0,
-            neutral: 1.0,
-            negative: 0.0,
-        };
-    }
-    let emphasis = punctuation_emphasis(text);
-    let mut sum: f64 = sentiments.iter().sum();
-    if sum > 0.0 {
-        sum += emphasis;
-    } else if sum < 0.0 {
-        sum -= emphasis;
-    }
-    let compound = normalize(sum);
-
-    let (mut pos_sum, mut neg_sum, mut neu_count) = (0.0f64, 0.0f64, 0usize);
-    for &s in sentiments {
-        if s > 0.0 {
-            pos_sum += s + 1.0;
-        } else if s < 0.0 {
-            neg_sum += s - 1.0;
-        } else {
-            neu_count += 1;
-        }
-    }
-    if pos_sum > neg_sum.abs() {
-        pos_sum += emphasis;
-    } else if pos_sum < neg_sum.abs() {
-        neg_sum -= emphasis;
-    }
-    let total = pos_sum + neg_sum.abs() + neu_count as f64;
-    let share = |x: f64| {
-        if total > 0.0 && total.is_finite() {
-            round_to((x / total).abs(), 3)
-        } else {
-            0.0
-        }
-    };
-    SentimentScore {
-        compound: round_to(compound, 4),
-        positive: share(pos_sum),
-        neutral: share(neu_count as f64),
-        negative: share(neg_sum),
     }
 }

@@ -4,9 +4,11 @@
 //!   (lowercased, accents folded, repeated letters collapsed, with clause numbers); the
 //!   sentiment scorer reads the same text split VADER's way (case kept for ALL CAPS emphasis,
 //!   emoji and emoticons as tokens). Both views and their character classes live there.
-//! - [`sentiment`]: a VADER-style scorer; its rules in `sentiment/rules.rs`, its lexicon as data
-//!   in `sentiment/lexicon.rs`.
-//! - [`request`]: "talk to a human" detection in English, Hinglish and Spanish.
+//! - [`sentiment`]: a VADER-style scorer: `score` and the sums in `sentiment/mod.rs`, the word
+//!   rules in `sentiment/rules.rs`, the lexicon as data in `sentiment/lexicon.rs` and its
+//!   compile-time index in `sentiment/lookup.rs`.
+//! - [`request`]: "talk to a human" detection in English, Hinglish and Spanish: the word lists
+//!   by role in `request/lexicon.rs`, the clause-by-clause matching in `request/matching.rs`.
 //! - [`topics`]: topic keywords (the built-in lists and `triggers.topics`) matched on words.
 //! - [`summary`]: the extractive summary and references of a conversation for the agent.
 //!

@@ -49,7 +49,7 @@
 //! Everything is linear in the input length (every scan is bounded by a small
 //! window) and never panics.
 
-use super::tokens::{tokenize, Text, Tokens};
+use crate::language::tokens::{tokenize, Text, Tokens};
 
 mod lexicon;
 mod matching;

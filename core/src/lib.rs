@@ -66,20 +66,18 @@ pub mod hours;
 mod index;
 pub mod integrations;
 mod json;
+mod language;
 mod lifecycle;
 pub mod outbox;
 pub mod query;
 pub mod rate_limit;
 mod read_input;
-pub mod request;
-pub mod sentiment;
 pub mod signing;
-pub mod summary;
 pub mod template;
 mod text;
-pub mod topics;
 pub mod wire;
 
+pub use language::{request, sentiment};
 pub use wire::{error, input, limits, output, state};
 
 pub use config::{Config, ConfigErrors};

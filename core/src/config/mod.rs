@@ -26,8 +26,8 @@ use serde_json::Value;
 
 use crate::hours::BusinessHours;
 use crate::json::{index, join, strings_at, type_name, Errors, Obj};
+use crate::language::topics::{builtin_keywords, TopicMatcher};
 use crate::template::Template;
-use crate::topics::{builtin_keywords, TopicMatcher};
 
 pub(crate) mod webhooks;
 use crate::wire::error::{ConfigError, ErrorKind};

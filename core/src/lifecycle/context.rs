@@ -2,7 +2,7 @@
 
 use super::triggers::{recent_average, round4, trend};
 use crate::config::Config;
-use crate::summary::extractive_summary;
+use crate::language::summary::extractive_summary;
 use crate::wire::output::{Context, SentimentSummary, TriggerHit};
 use crate::wire::state::{Conversation, Role};
 

@@ -6,7 +6,7 @@
 //! confidence, and conversation length.
 
 use crate::config::Config;
-use crate::request::Text;
+use crate::language::tokens::Text;
 use crate::wire::output::TriggerHit;
 use crate::wire::state::Conversation;
 

@@ -4,25 +4,6 @@
 //! from the conversation: only the customer's own words and the AI's recorded
 //! actions, nothing inferred. The result is deterministic and at most
 //! [`MAX_SUMMARY_CHARS`] characters.
-//!
-//! ```
-//! use handoff_core::summary::extractive_summary;
-//!
-//! let summary = extractive_summary(
-//!     &[
-//!         "Where is my order ORD-12345? It was due last week.",
-//!         "This is ridiculous, I want a refund.",
-//!     ],
-//!     &["looked up order".to_string(), "checked tracking".to_string()],
-//! );
-//! assert_eq!(
-//!     summary,
-//!     "Customer: \"Where is my order ORD-12345? It was due last week.\" \
-//!      Latest: \"This is ridiculous, I want a refund.\" \
-//!      References: ORD-12345. \
-//!      AI actions: looked up order; checked tracking."
-//! );
-//! ```
 
 /// The longest summary [`extractive_summary`] returns, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 400;
@@ -52,16 +33,6 @@ const MAX_ACTIONS_SECTION: usize = 160;
 /// deduplicated (ignoring case) and the whole is cut at a word, with `…`, to
 /// at most [`MAX_SUMMARY_CHARS`] characters. References are as found by
 /// [`extract_references`].
-///
-/// ```
-/// use handoff_core::summary::extractive_summary;
-///
-/// assert_eq!(extractive_summary(&[], &[]), "No customer messages.");
-/// assert_eq!(
-///     extractive_summary(&["  "], &["greeted customer".to_string()]),
-///     "No customer messages. AI actions: greeted customer."
-/// );
-/// ```
 pub fn extractive_summary(customer_messages: &[&str], ai_actions: &[String]) -> String {
     let messages: Vec<String> = customer_messages
         .iter()
@@ -145,18 +116,6 @@ pub fn extractive_summary(customer_messages: &[&str], ai_actions: &[String]) -> 
 /// Deduplicated ignoring case, in order of first appearance, at most
 /// [`MAX_REFERENCES`]. Prices (`$49.99`, `49.99`), times (`10:30`) and
 /// ordinals (`21st`) are not references.
-///
-/// ```
-/// use handoff_core::summary::extract_references;
-///
-/// assert_eq!(
-///     extract_references(&[
-///         "Order #4521 (invoice INV2024-77) cost $49.99, mail me at a.b@example.com.",
-///         "Still nothing for #4521 since the 21st!",
-///     ]),
-///     ["#4521", "INV2024-77", "a.b@example.com"]
-/// );
-/// ```
 pub fn extract_references(customer_messages: &[&str]) -> Vec<String> {
     let mut refs: Vec<String> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -356,6 +315,47 @@ fn looks_like_email(token: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_module_example_summarises_two_messages() {
+        let summary = extractive_summary(
+            &[
+                "Where is my order ORD-12345? It was due last week.",
+                "This is ridiculous, I want a refund.",
+            ],
+            &[
+                "looked up order".to_string(),
+                "checked tracking".to_string(),
+            ],
+        );
+        assert_eq!(
+            summary,
+            "Customer: \"Where is my order ORD-12345? It was due last week.\" \
+             Latest: \"This is ridiculous, I want a refund.\" \
+             References: ORD-12345. \
+             AI actions: looked up order; checked tracking."
+        );
+    }
+
+    #[test]
+    fn extractive_summary_leaves_out_empty_sections() {
+        assert_eq!(extractive_summary(&[], &[]), "No customer messages.");
+        assert_eq!(
+            extractive_summary(&["  "], &["greeted customer".to_string()]),
+            "No customer messages. AI actions: greeted customer."
+        );
+    }
+
+    #[test]
+    fn extract_references_skips_prices_and_ordinals() {
+        assert_eq!(
+            extract_references(&[
+                "Order #4521 (invoice INV2024-77) cost $49.99, mail me at a.b@example.com.",
+                "Still nothing for #4521 since the 21st!",
+            ]),
+            ["#4521", "INV2024-77", "a.b@example.com"]
+        );
+    }
 
     fn actions(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()

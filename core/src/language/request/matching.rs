@@ -1,0 +1,406 @@
+//! The matching: clauses, person nouns, request words before and after them, negation and past
+//! narrative (the steps of the [module documentation](super)).
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::lexicon::{lexicon, Lang, Lexicon};
+use crate::language::tokens::Tokens;
+
+/// Maximum words between a request word and the noun.
+const PRE_WINDOW: usize = 8;
+/// Maximum words between the noun and a following request word.
+const POST_WINDOW: usize = 6;
+/// Maximum words added to the phrase on either side.
+const EXT_WINDOW: usize = 12;
+
+/// A run of adjacent person nouns ("customer service rep", "kisi insaan").
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    start: usize,
+    end: usize,
+    strong: bool,
+}
+
+/// Fuzzy-match results per distinct word, shared by all clauses of a text.
+type FuzzyCache<'a> = RefCell<HashMap<&'a str, Option<bool>>>;
+
+struct Ctx<'a> {
+    toks: &'a Tokens,
+    lx: &'a Lexicon,
+    clause: Range<usize>,
+    /// Index of the clause's last word that is not filler.
+    last_non_filler: Option<usize>,
+    fuzzy_cache: &'a FuzzyCache<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        toks: &'a Tokens,
+        lx: &'a Lexicon,
+        clause: Range<usize>,
+        fuzzy_cache: &'a FuzzyCache<'a>,
+    ) -> Self {
+        let last_non_filler = clause
+            .clone()
+            .rev()
+            .find(|&j| !lx.filler.contains(toks.word(j)));
+        Ctx {
+            toks,
+            lx,
+            clause,
+            last_non_filler,
+            fuzzy_cache,
+        }
+    }
+
+    fn w(&self, i: usize) -> &str {
+        if self.clause.contains(&i) {
+            self.toks.word(i)
+        } else {
+            ""
+        }
+    }
+
+    fn w_before(&self, i: usize, back: usize) -> &str {
+        match i.checked_sub(back) {
+            Some(j) => self.w(j),
+            None => "",
+        }
+    }
+
+    /// Is word `i` a negation? "no" directly before "I"/"we"/"thanks" is an
+    /// interjection ("No I want a human"), not a negation.
+    fn is_negator(&self, i: usize) -> bool {
+        let w = self.w(i);
+        if w == "no" {
+            return !matches!(self.w(i + 1), "i" | "we" | "thanks" | "thank" | "gracias");
+        }
+        self.lx.negators.contains(w) || self.lx.hi_negators.contains(w)
+    }
+
+    /// If word `i` is a request word before the noun, the index where the
+    /// request phrase starts ("can I have" starts two words earlier).
+    fn pre_trigger(&self, i: usize) -> Option<usize> {
+        let w = self.w(i);
+        if !self.lx.pre_triggers.contains(w) {
+            return None;
+        }
+        match w {
+            "have" => {
+                let p1 = self.w_before(i, 1);
+                let p2 = self.w_before(i, 2);
+                let ok = matches!(p1, "i" | "we") && matches!(p2, "can" | "could" | "may");
+                i.checked_sub(2).filter(|_| ok)
+            }
+            "there" => {
+                let ok = matches!(self.w_before(i, 1), "is" | "are" | "isnt" | "arent");
+                i.checked_sub(1).filter(|_| ok)
+            }
+            "like" => {
+                let ok = matches!(self.w_before(i, 1), "id" | "would" | "wd");
+                i.checked_sub(1).filter(|_| ok)
+            }
+            _ => Some(i),
+        }
+    }
+
+    fn is_pre_glue(&self, i: usize) -> bool {
+        let w = self.w(i);
+        if matches!(w, "be" | "ser") {
+            return self.lx.be_next.contains(self.w(i + 1));
+        }
+        self.lx.pre_glue.contains(w)
+    }
+
+    /// Are all words after `i` in the clause filler?
+    fn only_filler_after(&self, i: usize) -> bool {
+        !matches!(self.last_non_filler, Some(l) if l > i)
+    }
+
+    /// If word `i` is a request word after the noun, the index of the last
+    /// word of the request phrase.
+    fn post_trigger(&self, i: usize, group_start: usize) -> Option<usize> {
+        let w = self.w(i);
+        if self.lx.post_triggers.contains(w) {
+            return Some(i);
+        }
+        if self.lx.post_final.contains(w) && self.only_filler_after(i) {
+            return Some(i);
+        }
+        // "koi insaan hai?" (is there a human?)
+        if matches!(w, "hai" | "h" | "he")
+            && self.w_before(group_start, 1) == "koi"
+            && self.only_filler_after(i)
+        {
+            return Some(i);
+        }
+        if self.lx.me_verbs.contains(w) && matches!(self.w(i + 1), "me" | "us" | "mujhe") {
+            return Some(i + 1);
+        }
+        None
+    }
+
+    /// Person-noun length at word `i` (multi-word nouns first), and whether it
+    /// is strong.
+    fn noun_at(&self, i: usize) -> Option<(usize, bool)> {
+        if !self.clause.contains(&i) {
+            return None;
+        }
+        let toks: &'a Tokens = self.toks;
+        let w: &'a str = toks.word(i);
+        if let Some(candidates) = self.lx.multi.get(w) {
+            let best = candidates
+                .iter()
+                .filter(|m| m.iter().enumerate().all(|(k, part)| self.w(i + k) == part))
+                .map(Vec::len)
+                .max();
+            if let Some(len) = best {
+                return Some((len, true));
+            }
+        }
+        if self.lx.strong.contains(w) {
+            return Some((1, true));
+        }
+        if self.lx.weak.contains(w) {
+            return Some((1, false));
+        }
+        if let Some(cached) = self.fuzzy_cache.borrow().get(w) {
+            return cached.map(|strong| (1, strong));
+        }
+        let found = self.lx.fuzzy_noun(w);
+        self.fuzzy_cache.borrow_mut().insert(w, found);
+        found.map(|strong| (1, strong))
+    }
+
+    /// Is the weak noun group next to a modifier ("real person", "persona
+    /// real", "persona de verdad")?
+    fn has_modifier(&self, g: &Group) -> bool {
+        let before = self.w_before(g.start, 1);
+        let after = self.w(g.end);
+        self.lx.modifiers.contains(before)
+            || self.lx.modifiers.contains(after)
+            || (after == "de" && self.w(g.end + 1) == "verdad")
+    }
+
+    /// Evaluates one noun group; returns the phrase's word range if it is a
+    /// (non-negated, non-narrative) request.
+    fn evaluate(&self, g: &Group, bare: bool) -> Option<(usize, usize)> {
+        let lx = self.lx;
+        if lx.exclude_after.contains(self.w(g.end)) {
+            return None;
+        }
+        let mut negated = false;
+
+        // Request word before the noun.
+        let mut pre = None;
+        let lower = self.clause.start.max(g.start.saturating_sub(PRE_WINDOW));
+        let mut j = g.start;
+        while j > lower {
+            j -= 1;
+            if self.is_negator(j) {
+                negated = true;
+                continue;
+            }
+            if let Some(st) = self.pre_trigger(j) {
+                pre = Some(st);
+                break;
+            }
+            if self.is_pre_glue(j) {
+                continue;
+            }
+            break;
+        }
+
+        // Request word after the noun.
+        let mut post = None;
+        let mut post_negated = false;
+        let upper = self.clause.end.min(g.end + POST_WINDOW);
+        let mut k = g.end;
+        while k < upper {
+            if self.is_negator(k) {
+                post_negated = true;
+                k += 1;
+                continue;
+            }
+            if let Some(end) = self.post_trigger(k, g.start) {
+                post = Some(end);
+                break;
+            }
+            if lx.post_glue.contains(self.w(k)) {
+                k += 1;
+                continue;
+            }
+            break;
+        }
+        if post.is_some() {
+            negated |= post_negated;
+        }
+
+        let (mut a, mut b) = if pre.is_some() || post.is_some() {
+            (pre.unwrap_or(g.start), post.unwrap_or(g.end - 1))
+        } else if bare && (g.strong || self.has_modifier(g)) {
+            (self.clause.start, self.clause.end - 1)
+        } else {
+            return None;
+        };
+
+        // Lead-in words ("can I", "I don't want to") before the phrase.
+        let mut past = false;
+        let lim = self.clause.start.max(a.saturating_sub(EXT_WINDOW));
+        while a > lim {
+            let w = self.w(a - 1);
+            if w == "no" && !self.is_negator(a - 1) {
+                break;
+            }
+            if self.is_negator(a - 1) {
+                negated = true;
+                a -= 1;
+                continue;
+            }
+            if lx.past_before.contains(w) {
+                past = true;
+                break;
+            }
+            if lx.lead_in.contains(w) {
+                a -= 1;
+                continue;
+            }
+            break;
+        }
+
+        // Verb group and politeness words after the phrase.
+        let lim = self.clause.end.min(b + 1 + EXT_WINDOW);
+        while b + 1 < lim {
+            let w = self.w(b + 1);
+            if lx.hi_negators.contains(w) {
+                negated = true;
+                b += 1;
+                continue;
+            }
+            if lx.past_after.contains(w) {
+                past = true;
+                break;
+            }
+            if lx.right_ext.contains(w) {
+                b += 1;
+                continue;
+            }
+            break;
+        }
+
+        (!negated && !past).then_some((a, b))
+    }
+
+    fn language(&self, a: usize, b: usize) -> &'static str {
+        let mut es = false;
+        for i in a..=b {
+            match self.lx.lang.get(self.w(i)) {
+                Some(Lang::Hi) => return "hi-Latn",
+                Some(Lang::Es) => es = true,
+                None => {}
+            }
+        }
+        if es {
+            "es"
+        } else {
+            "en"
+        }
+    }
+
+    /// Finds the first request in this clause.
+    fn find(&self) -> Option<(usize, usize)> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut covered = 0usize;
+        let mut fillers = 0usize;
+        let mut i = self.clause.start;
+        while i < self.clause.end {
+            match self.noun_at(i) {
+                Some((len, strong)) => {
+                    let end = (i + len).min(self.clause.end);
+                    covered += end - i;
+                    match groups.last_mut() {
+                        Some(g) if g.end == i => {
+                            g.end = end;
+                            g.strong |= strong;
+                        }
+                        _ => groups.push(Group {
+                            start: i,
+                            end,
+                            strong,
+                        }),
+                    }
+                    i = end;
+                }
+                None => {
+                    if self.lx.filler.contains(self.w(i)) {
+                        fillers += 1;
+                    }
+                    i += 1;
+                }
+            }
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        // "Thank you, agent": a vocative, not a request.
+        let before = |back: usize| {
+            self.clause
+                .start
+                .checked_sub(back)
+                .map_or("", |j| self.toks.word(j))
+        };
+        let after_thanks = matches!(
+            before(1),
+            "thanks" | "thx" | "ty" | "gracias" | "shukriya" | "dhanyavad"
+        ) || (before(1) == "you" && before(2) == "thank");
+        let bare = !after_thanks && covered + fillers == self.clause.len();
+        groups.iter().find_map(|g| self.evaluate(g, bare))
+    }
+}
+
+/// Splits the words into clauses at punctuation and conjunctions.
+fn clauses(toks: &Tokens, lx: &Lexicon) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut current = toks.tok(0).map(|t| t.clause);
+    for i in 0..toks.len() {
+        let c = toks.tok(i).map(|t| t.clause);
+        if c != current {
+            if start < i {
+                out.push(start..i);
+            }
+            start = i;
+            current = c;
+        }
+        if lx.splitters.contains(toks.word(i)) {
+            if start < i {
+                out.push(start..i);
+            }
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        out.push(start..toks.len());
+    }
+    out
+}
+
+/// The first request in the words `toks`: the byte range of its phrase in the original text
+/// (the matched words and their lead-in and politeness words) and its language.
+pub(super) fn find_request(toks: &Tokens) -> Option<(Range<usize>, &'static str)> {
+    let lx = lexicon();
+    let fuzzy_cache = FuzzyCache::default();
+    for clause in clauses(toks, lx) {
+        let ctx = Ctx::new(toks, lx, clause, &fuzzy_cache);
+        if let Some((a, b)) = ctx.find() {
+            let (Some(first), Some(last)) = (toks.tok(a), toks.tok(b)) else {
+                continue;
+            };
+            return Some((first.start..last.end, ctx.language(a, b)));
+        }
+    }
+    None
+}

@@ -1,0 +1,109 @@
+//! Detects a customer asking for a person ("talk to a human", "agent se baat
+//! karwao", "quiero hablar con una persona").
+//!
+//! # Approach
+//!
+//! Rather than a list of literal sentences, detection works on normalised
+//! words and a small lexicon of word *roles*:
+//!
+//! 1. **Normalise** (`language::tokens`, shared with topic detection): lowercase,
+//!    fold accents (`é`→`e`, `ñ`→`n`, combining marks dropped), drop
+//!    apostrophes inside words (`don't`→`dont`), collapse runs of a repeated
+//!    letter (`humannnn`→`human`, `speek`→`spek`), and split into words that
+//!    remember their byte span in the original text. `.`, `!`, `?`, `,`, `;`,
+//!    `:` and line breaks end a clause.
+//! 2. **Clauses** are further split at conjunctions ("but", "and", "lekin",
+//!    "pero", "sino", ...), so that a negation in one clause does not cancel a
+//!    request in the next ("I don't want a bot, I want a human").
+//! 3. **Person nouns** are found per clause: *strong* nouns (human, agent,
+//!    representative, operator, supervisor, manager, humano, agente, insaan,
+//!    "customer service", ...) and *weak* ones (person, someone, staff,
+//!    persona, alguien, kisi, ...). Nouns of five or more letters also match
+//!    with an optimal-string-alignment (restricted Damerau-Levenshtein)
+//!    distance of one (`humen`, `huamn`, `agnet`, `persn`, `representitive`).
+//! 4. **Request patterns.** A noun is a request when
+//!    * a request word comes before it, with only "glue" words in between
+//!      (`talk`/`speak`/`want`/`need`/`connect`/`transfer`/`get me`/
+//!      `hablar`/`quiero`/`pásame` ... + `to`, `a`, `with`, `real`, `con`,
+//!      `un` ...), or
+//!    * a request word follows it (`please`, `por favor`, Hinglish
+//!      `se baat`, `chahiye`, `bulao`, `(can) help me` ...), or
+//!    * the clause consists only of a strong noun and filler words
+//!      ("human", "representative!!", "live agent", "persona real").
+//!
+//!    A verb in the past tense is not a request word, and a request preceded
+//!    by "wanted"/"tried"/"was"/"maine" or followed by Hinglish "thi"/"tha"
+//!    is treated as narrative ("I spoke to an agent yesterday"). Nouns used
+//!    as modifiers ("human body", "agent ID") and a clause right after
+//!    "thanks"/"thank you" ("Thank you, agent") are ignored.
+//! 5. **Negation** cancels a request when it sits in the run of request words
+//!    right before it ("I don't want", "no need for", "no quiero", "no
+//!    human please") or, for Hinglish, anywhere in the verb group after the
+//!    noun ("nahi chahiye", "se baat nahi karni").
+//!
+//! The reported phrase is the matched words plus adjoining lead-in and
+//! politeness words ("can I", "please", "karni hai"), sliced from the original
+//! text. The language is Hinglish (`"hi-Latn"`) when any Hindi word is part of
+//! the phrase, Spanish (`"es"`) when any Spanish word is, English otherwise.
+//!
+//! Everything is linear in the input length (every scan is bounded by a small
+//! window) and never panics.
+
+use crate::language::tokens::{tokenize, Text, Tokens};
+
+mod lexicon;
+mod matching;
+#[cfg(test)]
+mod tests;
+
+/// A request for a person found in a customer's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestMatch {
+    /// The words that matched, as the customer wrote them (original casing,
+    /// trimmed), e.g. `"Can I talk to a real person please"`.
+    pub phrase: String,
+    /// Language of the matched phrase: `"en"`, `"hi-Latn"` or `"es"`.
+    pub language: &'static str,
+}
+
+/// Finds a request for a human in `text`, respecting negation.
+///
+/// Understands English, Hindi in Latin script (Hinglish) and Spanish,
+/// tolerates casing, punctuation, accents, repeated letters and one-letter
+/// typos in the person noun, and ignores negated requests ("I don't want a
+/// human"), questions about the bot ("are you a real person?") and past
+/// narrative ("I spoke to an agent yesterday"). Returns the first request
+/// found.
+///
+/// ```
+/// use handoff_core::request::detect_human_request;
+///
+/// let m = detect_human_request("This is useless. Can I talk to a real persn plz??").unwrap();
+/// assert_eq!(m.phrase, "Can I talk to a real persn plz");
+/// assert_eq!(m.language, "en");
+///
+/// let m = detect_human_request("mujhe insaan se baat karni hai").unwrap();
+/// assert_eq!(m.language, "hi-Latn");
+///
+/// assert!(detect_human_request("I don't want a human").is_none());
+/// assert!(detect_human_request("I don't want a bot, I want a human").is_some());
+/// ```
+pub fn detect_human_request(text: &str) -> Option<RequestMatch> {
+    detect_in(text, &tokenize(text))
+}
+
+impl Text<'_> {
+    /// [`detect_human_request`] on this text, with its words split once for every detector.
+    pub(crate) fn human_request(&self) -> Option<RequestMatch> {
+        detect_in(self.raw, self.tokens())
+    }
+}
+
+/// [`detect_human_request`] on `text` already tokenized as `toks`.
+fn detect_in(text: &str, toks: &Tokens) -> Option<RequestMatch> {
+    let (span, language) = matching::find_request(toks)?;
+    Some(RequestMatch {
+        phrase: text.get(span).unwrap_or("").trim().to_string(),
+        language,
+    })
+}

@@ -68,7 +68,6 @@ mod flow;
 pub mod hours;
 mod index;
 pub mod integrations;
-mod json;
 pub mod outbox;
 pub mod query;
 pub mod rate_limit;

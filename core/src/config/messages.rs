@@ -240,7 +240,7 @@ const ACTION: Field = Field::new(
 const MESSAGE: Field = Field::new(
     "message",
     Kind::Text,
-    Default::Absent(doc!("`messages.outside_hours`")),
+    Default::Absent(doc!("none")),
     doc!("what the customer is told outside business hours, when `messages.outside_hours` is not given"),
 );
 

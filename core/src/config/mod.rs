@@ -74,7 +74,7 @@ macro_rules! shape_of {
 
 mod agents;
 mod deliveries;
-pub mod hours;
+pub(crate) mod hours;
 pub(crate) mod integrations;
 mod messages;
 pub(crate) mod read;

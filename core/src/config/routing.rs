@@ -73,7 +73,7 @@ const METHOD: Field = Field::new(
     "method",
     Kind::OneOf(&["round_robin", "skill_based", "load_based"]),
     Default::Text("round_robin"),
-    doc!("`round_robin`, `skill_based` or `load_based`"),
+    doc!("how an agent is chosen (see *Choosing* below)"),
 );
 const FALLBACK: Field = Field::new(
     "fallback",

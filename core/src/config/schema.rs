@@ -218,6 +218,23 @@ pub fn reference_markdown() -> String {
     out
 }
 
+/// `readme` with its configuration reference, the lines between [`README_BEGIN`] and
+/// [`README_END`], replaced by [`reference_markdown`]; `None` when a marker is missing.
+///
+/// `cargo xtask schema` writes README.md with this; a test fails when the result differs from
+/// the README as committed.
+#[must_use]
+pub fn readme_with_reference(readme: &str) -> Option<String> {
+    let begin = readme.find(README_BEGIN)? + README_BEGIN.len();
+    let end = begin + readme[begin..].find(README_END)?;
+    Some(format!(
+        "{}\n{}{}",
+        &readme[..begin],
+        reference_markdown(),
+        &readme[end..]
+    ))
+}
+
 /// The GitHub anchor of a section's heading (`handoff.routing` → `handoffrouting`).
 fn anchor(section: &Section) -> String {
     section

@@ -73,7 +73,7 @@ pub(crate) static WEBHOOK: Section = Section {
         Field::new(
             "secret",
             Kind::Refused,
-            Default::Absent(doc!("")),
+            Default::Absent(doc!("never")),
             doc!("refused: secrets are never written in the configuration"),
         ),
     ],

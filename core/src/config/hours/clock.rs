@@ -18,14 +18,14 @@ pub(super) fn parse_clock(v: &Value, path: &str, errors: &mut Errors) -> Option<
     let Some(s) = v.as_str() else {
         errors.value(
             ErrorKind::WrongType,
-            &path,
+            path,
             format!("{TIME_FORMAT} (a string), got {}", type_name(v)),
             v,
         );
         return None;
     };
     let fail = |errors: &mut Errors, msg: &str| {
-        errors.value(ErrorKind::Invalid, &path, msg, v);
+        errors.value(ErrorKind::Invalid, path, msg, v);
         None
     };
     let parts: Vec<&str> = s.split(':').collect();
@@ -66,7 +66,7 @@ pub(super) fn parse_date(v: &Value, path: &str, errors: &mut Errors) -> Option<N
     let Some(s) = v.as_str() else {
         errors.value(
             ErrorKind::WrongType,
-            &path,
+            path,
             format!(
                 "expected a date \"YYYY-MM-DD\" (a string), got {}",
                 type_name(v)
@@ -85,7 +85,7 @@ pub(super) fn parse_date(v: &Value, path: &str, errors: &mut Errors) -> Option<N
     if !shape_ok {
         errors.value(
             ErrorKind::Invalid,
-            &path,
+            path,
             "expected a date \"YYYY-MM-DD\", e.g. \"2026-12-25\"",
             v,
         );
@@ -98,7 +98,7 @@ pub(super) fn parse_date(v: &Value, path: &str, errors: &mut Errors) -> Option<N
     if date.is_none() {
         errors.value(
             ErrorKind::Invalid,
-            &path,
+            path,
             "not a valid calendar date; expected \"YYYY-MM-DD\"",
             v,
         );

@@ -219,7 +219,7 @@ fn read(value: &Value, path: &str, errors: &mut Errors) -> Option<BusinessHours>
     let Some(obj) = value.as_object() else {
         errors.value(
             ErrorKind::WrongType,
-            &path,
+            path,
             format!(
                 "expected an object with keys {}, got {}",
                 BUSINESS_HOURS.keys().join(", "),
@@ -281,7 +281,7 @@ fn parse_timezone(v: &Value, path: &str, errors: &mut Errors) -> Option<Tz> {
     let Some(name) = v.as_str() else {
         errors.value(
             ErrorKind::WrongType,
-            &path,
+            path,
             format!(
                 "expected a string (an IANA time zone name such as \"Asia/Kolkata\"), got {}",
                 type_name(v)
@@ -299,7 +299,7 @@ fn parse_timezone(v: &Value, path: &str, errors: &mut Errors) -> Option<Tz> {
     };
     errors.value(
         ErrorKind::Invalid,
-        &path,
+        path,
         format!(
             "unknown time zone{hint}; expected an IANA time zone name such as \"Asia/Kolkata\", \
              \"Europe/London\" or \"UTC\"{}",
@@ -330,7 +330,7 @@ fn parse_schedule(v: &Value, path: &str, errors: &mut Errors) -> Option<[Vec<Win
     let Some(obj) = v.as_object() else {
         errors.value(
             ErrorKind::WrongType,
-            &path,
+            path,
             format!(
                 "expected an object of weekday -> window(s) with keys {}, got {}",
                 WEEKDAYS.join(", "),
@@ -364,7 +364,7 @@ fn parse_schedule(v: &Value, path: &str, errors: &mut Errors) -> Option<[Vec<Win
                 if v.start.num_seconds_from_midnight() < end {
                     errors.at(
                         ErrorKind::Invalid,
-                        &v_path,
+                        v_path,
                         format!(
                             "window {} starts before the overnight window {} at {} ends on {}; \
                              windows must not overlap",
@@ -406,7 +406,7 @@ fn parse_day(v: &Value, path: &str, errors: &mut Errors) -> Option<Vec<(Window, 
             }
         }
         _ => {
-            errors.value(ErrorKind::WrongType, &path, format!(
+            errors.value(ErrorKind::WrongType, path, format!(
                     "expected a window object {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}, an array \
                      of windows, or null (closed), got {}",
                     type_name(v)
@@ -439,7 +439,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Errors) -> Option<Window> {
     let Some(obj) = v.as_object() else {
         errors.value(
             ErrorKind::WrongType,
-            &path,
+            path,
             format!(
                 "expected a window object {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}, got {}",
                 type_name(v)
@@ -546,7 +546,7 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Errors, out: &mut Vec<Holi
         other => {
             errors.value(
                 ErrorKind::WrongType,
-                &path,
+                path,
                 format!(
                     "expected an array of dates (\"YYYY-MM-DD\" or {{\"date\": \"YYYY-MM-DD\", \
                      \"name\": \"...\"}}), got {}",

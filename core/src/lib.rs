@@ -77,12 +77,12 @@ mod routing;
 pub mod sentiment;
 pub mod signing;
 pub mod summary;
-pub mod template;
 mod text;
 pub mod topics;
 mod triggers;
 pub mod wire;
 
+pub use config::template;
 pub use wire::{error, input, limits, output, state};
 
 pub use config::{Config, ConfigErrors};

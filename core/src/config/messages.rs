@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::config::read::{join, Default, Errors, Field, Kind, Obj, Section};
-use crate::template::Template;
+use crate::config::template::Template;
 use crate::wire::error::ErrorKind;
 
 /// A message kind and the placeholders it offers.

@@ -81,6 +81,7 @@ pub(crate) mod read;
 mod routing;
 #[cfg(feature = "schema")]
 pub mod schema;
+pub mod template;
 mod triggers;
 pub(crate) mod webhooks;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::config::read::{
-    index, join, strings_at, type_name, Default, Errors, Field, Kind, Obj, Section,
+    index, join, number_kind, strings_at, type_name, Default, Errors, Field, Kind, Obj, Section,
 };
 use crate::wire::error::ErrorKind;
 
@@ -135,7 +135,7 @@ fn parse_skills(v: &Value, skills_path: &str, errors: &mut Errors) -> BTreeMap<S
                         skills.insert(skill.clone(), l as u8);
                     }
                     _ => errors.value(
-                        ErrorKind::OutOfRange,
+                        number_kind(level),
                         &join(skills_path, skill),
                         "expected a proficiency from 1 to 10",
                         level,

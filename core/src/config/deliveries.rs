@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 
-use crate::config::read::{index, type_name, Default, Errors, Field, Kind, Obj, Section};
+use crate::config::read::{
+    index, number_kind, type_name, Default, Errors, Field, Kind, Obj, Section,
+};
 use crate::wire::error::ErrorKind;
 use crate::wire::limits::{DEFAULT_SCHEDULE_MS, MAX_ATTEMPTS};
 
@@ -80,7 +82,7 @@ pub(super) fn parse_deliveries(
                         delays.push(n as i64 * 1000)
                     }
                     _ => errors.value(
-                        ErrorKind::OutOfRange,
+                        number_kind(item),
                         &index(&schedule_path, i),
                         format!(
                             "expected a whole number of seconds from 1 to {MAX_RETRY_DELAY_SECONDS}"
@@ -94,7 +96,10 @@ pub(super) fn parse_deliveries(
             }
         }
         other => errors.value(
-            ErrorKind::WrongType,
+            match other {
+                Value::Array(_) => ErrorKind::OutOfRange,
+                _ => ErrorKind::WrongType,
+            },
             &schedule_path,
             format!(
                 "expected an array of 1 to {most} delays in seconds (after the 1st, 2nd, ... failed \

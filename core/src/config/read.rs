@@ -300,6 +300,16 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// The kind of a value refused where a number in a range belongs: out of range when it is a
+/// number, of the wrong type otherwise.
+pub(crate) fn number_kind(value: &Value) -> ErrorKind {
+    if value.is_number() {
+        ErrorKind::OutOfRange
+    } else {
+        ErrorKind::WrongType
+    }
+}
+
 /// An object being read: remembers which keys were used so unknown keys can be reported.
 pub(crate) struct Obj<'a> {
     pub(crate) map: &'a Map<String, Value>,
@@ -424,7 +434,7 @@ impl<'a> Obj<'a> {
             Some(n) if (min..=max).contains(&n) => Some(n),
             _ => {
                 errors.value(
-                    ErrorKind::OutOfRange,
+                    number_kind(value),
                     &self.path_of(key),
                     format!("expected a whole number from {min} to {max}"),
                     value,
@@ -607,12 +617,12 @@ pub(crate) fn strings_at(value: &Value, path: &str, errors: &mut Errors) -> Opti
             Value::String(s) if !s.trim().is_empty() => out.push(s.clone()),
             other => {
                 ok = false;
-                errors.value(
-                    ErrorKind::Invalid,
-                    &index(path, i),
-                    "expected a non-empty string",
-                    other,
-                );
+                let kind = if other.is_string() {
+                    ErrorKind::Invalid
+                } else {
+                    ErrorKind::WrongType
+                };
+                errors.value(kind, &index(path, i), "expected a non-empty string", other);
             }
         }
     }

@@ -435,7 +435,11 @@ fn parse_topic_skills(map: &Value, ts_path: &str, errors: &mut Errors) -> BTreeM
                 out.insert(topic.clone(), s.clone());
             }
             other => errors.value(
-                ErrorKind::Invalid,
+                if other.is_string() {
+                    ErrorKind::Invalid
+                } else {
+                    ErrorKind::WrongType
+                },
                 &join(ts_path, topic),
                 "expected a skill name",
                 other,

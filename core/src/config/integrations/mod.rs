@@ -285,52 +285,8 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
     let mut ids: Vec<String> = taken.to_vec();
     for (i, item) in items.iter().enumerate() {
         let item_path = index(path, i);
-        let kind = match item.get("kind") {
-            Some(Value::String(k)) if KINDS.contains(&k.as_str()) => k.as_str(),
-            Some(Value::String(k)) => {
-                let hint = crate::config::read::suggest(k, KINDS)
-                    .map(|s| format!(" (did you mean \"{s}\"?)"))
-                    .unwrap_or_default();
-                errors.value(
-                    ErrorKind::UnknownVariant,
-                    &join(&item_path, "kind"),
-                    format!(
-                        "unknown kind \"{k}\"{hint}, expected one of: {}",
-                        KINDS.join(", ")
-                    ),
-                    &Value::String(k.clone()),
-                );
-                continue;
-            }
-            Some(other) => {
-                errors.value(
-                    ErrorKind::UnknownVariant,
-                    &join(&item_path, "kind"),
-                    format!("expected one of {}", KINDS.join(", ")),
-                    other,
-                );
-                continue;
-            }
-            None if item.is_object() => {
-                errors.at(
-                    ErrorKind::Missing,
-                    &join(&item_path, "kind"),
-                    format!(
-                        "missing field \"kind\", expected one of: {}",
-                        KINDS.join(", ")
-                    ),
-                );
-                continue;
-            }
-            None => {
-                errors.value(
-                    ErrorKind::WrongType,
-                    &item_path,
-                    format!("expected an object, found {}", type_name(item)),
-                    item,
-                );
-                continue;
-            }
+        let Some(kind) = kind_of(item, &item_path, errors) else {
+            continue;
         };
         if kind == "webhook" {
             let Some(obj) = Obj::new_guarded(item, &item_path, WEBHOOK_KEYS, errors) else {
@@ -388,6 +344,57 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
         }
     }
     parsed
+}
+
+/// The `kind` of one integration, if it is a known one (else the error is reported).
+fn kind_of<'v>(item: &'v Value, item_path: &str, errors: &mut Errors) -> Option<&'v str> {
+    match item.get("kind") {
+        Some(Value::String(k)) if KINDS.contains(&k.as_str()) => Some(k.as_str()),
+        Some(Value::String(k)) => {
+            let hint = crate::config::read::suggest(k, KINDS)
+                .map(|s| format!(" (did you mean \"{s}\"?)"))
+                .unwrap_or_default();
+            errors.value(
+                ErrorKind::UnknownVariant,
+                &join(item_path, "kind"),
+                format!(
+                    "unknown kind \"{k}\"{hint}, expected one of: {}",
+                    KINDS.join(", ")
+                ),
+                &Value::String(k.clone()),
+            );
+            None
+        }
+        Some(other) => {
+            errors.value(
+                ErrorKind::WrongType,
+                &join(item_path, "kind"),
+                format!("expected one of {}", KINDS.join(", ")),
+                other,
+            );
+            None
+        }
+        None if item.is_object() => {
+            errors.at(
+                ErrorKind::Missing,
+                &join(item_path, "kind"),
+                format!(
+                    "missing field \"kind\", expected one of: {}",
+                    KINDS.join(", ")
+                ),
+            );
+            None
+        }
+        None => {
+            errors.value(
+                ErrorKind::WrongType,
+                item_path,
+                format!("expected an object, found {}", type_name(item)),
+                item,
+            );
+            None
+        }
+    }
 }
 
 fn claim_id(ids: &mut Vec<String>, id: &str, obj: &Obj<'_>, errors: &mut Errors) -> bool {

@@ -4,6 +4,13 @@
 //! default (see README, "Configuration reference"). Parsing reports *every* problem at once, each with
 //! its JSON path and the offending value.
 //!
+//! One module per section (`triggers`, `routing`, `agents`, `messages` with `outside_hours`,
+//! `hours` for `business_hours`, `webhooks`, `integrations`, `deliveries`), each describing its
+//! keys once as a table (key, type and range, default, what `null` means, doc) that the reader
+//! (`read`) walks: the known keys, the range checks and the defaults come from it. With the cargo
+//! feature `schema`, `config::schema` writes the same tables out as the JSON Schema and as README's
+//! reference, so a default is written in one place.
+//!
 //! # Example
 //! ```
 //! use handoff_core::config::{Config, RoutingMethod};
@@ -118,7 +125,7 @@ impl std::error::Error for ConfigErrors {}
 /// The whole engine configuration (the `handoff` object).
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `handoff.enabled`: `false` turns handoff off entirely (default `true`).
+    /// `handoff.enabled`: `false` turns handoff off entirely.
     pub enabled: bool,
     /// `handoff.triggers`: when a conversation goes to a person.
     pub triggers: Triggers,

@@ -34,7 +34,7 @@ pub enum Fallback {
     None,
 }
 
-/// `handoff.routing`.
+/// `handoff.routing` (defaults in the README's configuration reference).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routing {
     /// How an agent is chosen.
@@ -52,19 +52,19 @@ pub struct Routing {
     /// Most conversations one agent holds at once, offers included.
     pub max_concurrent_per_agent: u32,
     /// `skill_based`: seconds to wait for an agent with the skill before any agent will do
-    /// (default 60; `null`: wait for the skill forever).
+    /// (`None`: wait for the skill forever).
     pub skill_wait_seconds: Option<u32>,
     /// Seconds an agent has to accept an offer.
     pub offer_timeout_seconds: u32,
     /// Assign without an offer/accept step.
     pub auto_accept: bool,
-    /// An agent who lets an offer lapse is set `away` until they say they are online again
-    /// (default `true`): a missed offer usually means they stepped away.
+    /// An agent who lets an offer lapse is set `away` until they say they are online again: a
+    /// missed offer usually means they stepped away.
     pub away_after_missed_offer: bool,
     /// Most conversations waiting at once; `None` for no limit.
     pub max_queue_length: Option<u32>,
     /// When the queue moves, only customers now at a position up to this are told their new one
-    /// (default 10; `0`: nobody). A customer is always told their position on joining, and again
+    /// (`0`: nobody). A customer is always told their position on joining, and again
     /// when they write while waiting and it has changed.
     pub announce_positions_up_to: u32,
 }

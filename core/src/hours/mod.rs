@@ -1,8 +1,9 @@
 //! Business hours: when people are on duty to take a handed-off chat.
 //!
-//! The configuration ([`BusinessHours`], read from `handoff.business_hours`) is the
-//! configuration's (`crate::config::hours`); this module evaluates it: open or closed at an
-//! instant, the next opening and closing, and local times for messages.
+//! [`BusinessHours`] is read from `handoff.business_hours` by the configuration (its keys are in
+//! README's configuration reference; [`BusinessHours::from_json`] and
+//! [`BusinessHours::to_json`] read and write them); this module evaluates it: open
+//! or closed at an instant, the next opening and closing, and local times for messages.
 //!
 //! # Semantics
 //!

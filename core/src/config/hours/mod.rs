@@ -137,7 +137,8 @@ pub struct Holiday {
     pub name: Option<String>,
 }
 
-/// When people are on duty.
+/// When people are on duty: `handoff.business_hours`, whose keys README's configuration reference
+/// describes (`timezone`, `schedule` of weekday windows, `holidays` and `closed_dates`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BusinessHours {
     /// IANA time zone.

@@ -8,13 +8,14 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::wire::error::{ErrorKind, InputError};
 use crate::wire::input::{
-    AgentAction, AgentMessage, AgentUpdate, CallbackDetails, Customer, DeliveryResult,
-    EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
+    AgentAction, AgentMessage, AgentUpdate, CallbackDetails, ConversationClosed, Customer,
+    DeliveryResult, EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
 };
 use crate::wire::limits::{
     json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_TEXT_BYTES, MAX_VALUE_DEPTH,
 };
 use crate::wire::state::{Conversation, DeliveryState, State, Status};
+use crate::wire::values::ClosedBy;
 
 fn id(path: &str, value: &str) -> Result<(), InputError> {
     if value.trim().is_empty() {
@@ -196,7 +197,7 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         Input::AgentAccept(a) | Input::AgentDecline(a) => offer_answer(state, a),
         Input::AgentMessage(m) => agent_message(state, m),
         Input::CallbackDetails(d) => callback_details(state, d),
-        Input::ConversationClosed(c) => open_conversation(state, &c.conversation_id).map(|_| ()),
+        Input::ConversationClosed(c) => closed(state, c),
         Input::DeliveryResult(r) => delivery_result(state, r),
         Input::RedriveDelivery(r) => redrive(config, state, r),
         Input::RetryDelivery(r) => retry(state, r),
@@ -285,6 +286,33 @@ fn agent_message(state: &State, m: &AgentMessage) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// `conversation_closed`: an open conversation; with an `agent_id`, closed by that agent, who
+/// holds it.
+fn closed(state: &State, c: &ConversationClosed) -> Result<(), InputError> {
+    let conv = open_conversation(state, &c.conversation_id)?;
+    let Some(agent) = &c.agent_id else {
+        return Ok(());
+    };
+    id("input.agent_id", agent)?;
+    if c.by != ClosedBy::Agent {
+        return Err(InputError::with_value(
+            ErrorKind::Invalid,
+            "input.agent_id",
+            "an agent_id is given only with \"by\": \"agent\"",
+            &Value::String(agent.clone()),
+        ));
+    }
+    match &conv.status {
+        Status::Assigned { agent_id, .. } if agent_id == agent => Ok(()),
+        _ => Err(InputError::with_value(
+            ErrorKind::NotHeldBy,
+            "input.agent_id",
+            "this agent does not hold the conversation",
+            &Value::String(agent.clone()),
+        )),
+    }
 }
 
 /// `callback_details`: a conversation collecting them, a phone or an email that look right, a name.

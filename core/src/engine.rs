@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::flow::Flow;
 use crate::hours::HoursStatus;
 use crate::index::Index;
+use crate::lifecycle::Flow;
 use crate::wire::error::{ErrorKind, InputError, RestoreError};
 use crate::wire::input::Input;
 use crate::wire::limits::{MAX_TIME, MIN_TIME};

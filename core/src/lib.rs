@@ -60,26 +60,22 @@
 
 mod check;
 pub mod config;
-mod context;
 pub mod conversation;
 mod engine;
-pub mod events;
-mod flow;
 pub mod hours;
 mod index;
 pub mod integrations;
+mod lifecycle;
 pub mod outbox;
 pub mod query;
 pub mod rate_limit;
 mod read_input;
 pub mod request;
-mod routing;
 pub mod sentiment;
 pub mod signing;
 pub mod summary;
 mod text;
 pub mod topics;
-mod triggers;
 pub mod wire;
 
 pub use config::template;

@@ -21,10 +21,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::config::Webhook;
+use crate::wire::event::Event;
 use crate::wire::input::DeliveryResult;
 use crate::wire::output::{Auth, Delivery, Output};
 use crate::wire::state::{DeadLetter, DeliveryState, OutboxEntry, State};
@@ -66,26 +66,27 @@ pub(crate) fn enqueue_event(
     webhooks: &[Webhook],
     state: &mut State,
     conversation_id: &str,
-    event: &Value,
+    event: &Event,
     now: i64,
     out: &mut Vec<Output>,
 ) {
-    let name = event
-        .get("event")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let body = event.to_string();
-    for hook in webhooks
+    let name = event.event.as_str();
+    let mut hooks = webhooks
         .iter()
-        .filter(|w| w.events.is_empty() || w.events.contains(&name))
-    {
+        .filter(|w| w.events.is_empty() || w.events.iter().any(|e| e == name))
+        .peekable();
+    if hooks.peek().is_none() {
+        return;
+    }
+    // Strings, numbers and options only: writing it cannot fail.
+    let body = serde_json::to_string(event).unwrap_or_default();
+    for hook in hooks {
         state.seq += 1;
         let delivery = Delivery {
-            delivery_id: delivery_id(&hook.id, conversation_id, &name, now, state.seq),
+            delivery_id: delivery_id(&hook.id, conversation_id, name, now, state.seq),
             webhook_id: hook.id.clone(),
             conversation_id: conversation_id.to_string(),
-            event: name.clone(),
+            event: name.to_string(),
             method: "POST".into(),
             url: hook.url.clone(),
             headers: BTreeMap::from([

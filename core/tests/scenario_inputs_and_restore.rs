@@ -27,6 +27,34 @@ fn busy() -> Sim {
 
 // ----- Refused inputs ----------------------------------------------------------------------------
 
+/// An agent closes only what it holds: a close that names its agent is refused for another
+/// agent's conversation, for an offer not yet accepted, and without `by: "agent"`.
+#[test]
+fn an_agent_closes_only_what_it_holds() {
+    let mut sim = busy();
+    sim.send(json!({"type": "agent_accept", "conversation_id": "conv_1", "agent_id": "agent_1"}));
+    let close = |agent: &str| json!({"type": "conversation_closed", "conversation_id": "conv_1", "by": "agent", "agent_id": agent});
+    let err = sim.refused(close("agent_2"), "input.agent_id");
+    assert_eq!(err.kind, ErrorKind::NotHeldBy);
+    let err = sim.refused(
+        json!({"type": "conversation_closed", "conversation_id": "conv_1", "by": "customer", "agent_id": "agent_1"}),
+        "input.agent_id",
+    );
+    assert_eq!(err.kind, ErrorKind::Invalid);
+    // conv_2 is offered to agent_2, not yet accepted: not held.
+    let err = sim.refused(
+        json!({"type": "conversation_closed", "conversation_id": "conv_2", "by": "agent", "agent_id": "agent_2"}),
+        "input.agent_id",
+    );
+    assert_eq!(err.kind, ErrorKind::NotHeldBy);
+    let out = sim.send(close("agent_1"));
+    assert!(
+        out.iter()
+            .any(|o| o["type"] == "event" && o["event"]["event"] == "conversation.closed"),
+        "{out:?}"
+    );
+}
+
 #[test]
 fn accepting_an_unknown_conversation_is_refused() {
     let mut sim = busy();
@@ -152,7 +180,10 @@ fn a_snapshot_from_a_newer_engine_is_refused() {
     snapshot["version"] = json!(STATE_VERSION + 1);
     let err =
         Engine::restore_json(config(json!({"handoff": {}})), &snapshot.to_string()).unwrap_err();
-    assert_eq!(err, RestoreError::newer_version(STATE_VERSION + 1, STATE_VERSION));
+    assert_eq!(
+        err,
+        RestoreError::newer_version(STATE_VERSION + 1, STATE_VERSION)
+    );
     assert_eq!(err.kind, ErrorKind::NewerVersion);
     assert_eq!(err.path, "state.version");
     assert!(err.to_string().contains("upgrade"), "{err}");

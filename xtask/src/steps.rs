@@ -91,6 +91,11 @@ pub fn steps() -> Vec<Step> {
             "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --document-private-items (no broken doc links)",
             doc,
         ),
+        task(
+            "schema",
+            "cargo xtask schema --check (schema/*.json, host-node/schema/ and host-node/src/wire.d.ts are current)",
+            schema_check,
+        ),
     ];
     // The wasm builds come before the tests: handoff-native's tests run the abi module.
     all.extend([
@@ -121,6 +126,20 @@ pub fn steps() -> Vec<Step> {
             "HANDOFF_WASM=target/wasm/handoff_abi.wasm cargo test --workspace",
             crate::wasm::cargo_test,
         ),
+        // The fuzz crate is its own workspace (cargo-fuzz), so `--workspace` leaves it out: this
+        // builds its four targets without libFuzzer's instrumentation and replays their seeds
+        // (fuzz/tests/replay.rs), so a change in core or handoff-ops cannot break it unseen.
+        Step {
+            name: "fuzz-replay",
+            action: Action::Command(&[
+                "cargo",
+                "test",
+                "--locked",
+                "--manifest-path",
+                "fuzz/Cargo.toml",
+            ]),
+            prerequisites: &[],
+        },
         task(
             "chromium",
             "Debian's chromium for the browser tests (apt-get install when missing)",
@@ -188,6 +207,13 @@ fn workerd() -> Result<(), Failure> {
             bin.display()
         ))),
     }
+}
+
+/// Step `schema`: the generated JSON Schemas and TypeScript declarations match the wire types
+/// (before the long builds; the schema tests of `cargo test` then check them against the
+/// engine's real inputs, outputs, states and events).
+fn schema_check() -> Result<(), Failure> {
+    crate::schema::run(true)
 }
 
 /// Step `doc`: the documentation builds without warnings (broken or private intra-doc links).
@@ -382,6 +408,7 @@ mod tests {
                 "fmt",
                 "clippy",
                 "doc",
+                "schema",
                 "wasm-target",
                 "wasm-clippy",
                 "wasm-bindgen-cli",
@@ -390,6 +417,7 @@ mod tests {
                 "npm-ci",
                 "wasm-opt",
                 "test",
+                "fuzz-replay",
                 "chromium",
                 "workerd",
                 "node-test"

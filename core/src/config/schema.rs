@@ -24,10 +24,9 @@ use serde_json::{json, Map, Value};
 
 use super::read::{Default, Field, Kind, Null, Section};
 
-/// `$id` of the configuration's JSON Schema (`schema/config.schema.json`).
-///
-/// Written here until the wire contract's base (`SCHEMA_BASE`, in `wire`) is on the main branch;
-/// then this becomes that base followed by `config.schema.json`.
+/// `$id` of the configuration's JSON Schema (`schema/config.schema.json`): the wire contract's
+/// [`SCHEMA_BASE`](crate::wire::schema::SCHEMA_BASE) followed by `config.schema.json` (a test
+/// holds the two together).
 pub const CONFIG_SCHEMA_ID: &str = "https://handoff.dev/schema/v1/config.schema.json";
 
 /// The line before the generated reference in README.md.
@@ -332,6 +331,12 @@ mod tests {
     #[test]
     fn schedule_days_are_the_weekdays() {
         assert_eq!(super::super::hours::SCHEDULE.keys(), crate::hours::WEEKDAYS);
+    }
+
+    #[test]
+    fn the_id_is_under_the_contracts_base() {
+        let base = crate::wire::schema::SCHEMA_BASE;
+        assert_eq!(CONFIG_SCHEMA_ID, format!("{base}config.schema.json"));
     }
 
     #[test]

@@ -9,8 +9,21 @@ use std::ops::Bound;
 
 use super::ranked::Ranked;
 use crate::config::{Config, RoutingMethod};
-use crate::routing;
 use crate::wire::state::{Conversation, QueueKey, State};
+
+/// When a conversation needing a skill may go to any agent (epoch ms), if ever: its handoff plus
+/// `routing.skill_wait_seconds`, under `skill_based` only.
+pub(crate) fn skill_wait_deadline(config: &Config, conv: &Conversation) -> Option<i64> {
+    if config.routing.method != RoutingMethod::SkillBased || conv.required_skill.is_none() {
+        return None;
+    }
+    let wait = config.routing.skill_wait_seconds?;
+    Some(
+        conv.handoff_at
+            .unwrap_or(0)
+            .saturating_add(i64::from(wait) * 1000),
+    )
+}
 
 /// What a queued conversation is indexed under, to take it out again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +89,7 @@ impl QueueIndex {
 
     /// Everything but `ranked`.
     fn index(&mut self, config: &Config, conv: &Conversation, key: QueueKey) {
-        let skill_deadline = routing::skill_wait_deadline(config, conv);
+        let skill_deadline = skill_wait_deadline(config, conv);
         let mut deadlines: Vec<i64> = skill_deadline
             .into_iter()
             .chain(conv.declined_by.values().copied())

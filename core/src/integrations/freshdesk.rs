@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::{package, EventView, Request};
 use crate::config::Freshdesk;
+use crate::wire::event::{EventData, EventName};
 use crate::wire::output::Context;
 
 /// The requests one event gives.
@@ -20,30 +21,26 @@ pub(super) fn requests(
     event: &EventView<'_>,
     context: Option<&Context>,
 ) -> Vec<Request> {
-    match (event.name, context) {
-        ("conversation.handoff_requested", Some(context)) => {
+    match (event.data, context) {
+        (EventData::HandoffRequested(_), Some(context)) => {
             let primary = event.primary_trigger();
             vec![create_ticket(f, context, primary)]
         }
-        (name, _) => {
-            let Some(note) = package::follow_up(name, event.data) else {
+        (data, _) => {
+            let Some(note) = package::follow_up(data) else {
                 return Vec::new();
             };
             let mut out = vec![add_note(f, &note)];
             let mut update = Map::new();
-            match name {
-                "conversation.assigned" => {
-                    let agent = event
-                        .data
-                        .get("agent_id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
+            match event.name {
+                EventName::Assigned => {
+                    let agent = event.assigned_agent();
                     if let Some(id) = f.agent_map.get(agent) {
                         // `responder_id`: "ID of the agent to whom the ticket has been assigned".
                         update.insert("responder_id".into(), json!(id));
                     }
                 }
-                "conversation.closed" => {
+                EventName::Closed => {
                     if let Some(status) = f.close_status {
                         // `status`: 2 Open, 3 Pending, 4 Resolved, 5 Closed.
                         update.insert("status".into(), json!(status));

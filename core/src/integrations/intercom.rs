@@ -23,6 +23,7 @@ use serde_json::{json, Map, Value};
 
 use super::{package, EventView, Request};
 use crate::config::Intercom;
+use crate::wire::event::EventData;
 use crate::wire::output::Context;
 
 fn headers(i: &Intercom) -> Vec<(&'static str, String)> {
@@ -54,8 +55,8 @@ pub(super) fn requests(
     event: &EventView<'_>,
     context: Option<&Context>,
 ) -> Vec<Request> {
-    match (event.name, context) {
-        ("conversation.handoff_requested", Some(context)) => {
+    match (event.data, context) {
+        (EventData::HandoffRequested(_), Some(context)) => {
             let primary = event.primary_trigger();
             let mut out = Vec::new();
             if !event.ids.contains_key("intercom_conversation_id") {
@@ -74,31 +75,25 @@ pub(super) fn requests(
             out.push(assign(i, kind, &assignee));
             out
         }
-        ("conversation.assigned", _) => {
-            let Some(text) = package::follow_up(event.name, event.data) else {
+        (EventData::Assigned(_), _) => {
+            let Some(text) = package::follow_up(event.data) else {
                 return Vec::new();
             };
             let mut out = vec![note(i, format!("<p>{}</p>", package::escape(&text)))];
-            let agent = event
-                .data
-                .get("agent_id")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let agent = event.assigned_agent();
             if let Some(admin) = i.agent_map.get(agent) {
                 out.push(assign(i, "admin", admin));
             }
             out
         }
-        ("conversation.callback_requested", _) => {
-            match package::follow_up(event.name, event.data) {
-                Some(text) => vec![note(i, format!("<p>{}</p>", package::escape(&text)))],
-                None => Vec::new(),
-            }
-        }
-        ("conversation.closed", _) if i.close_on_close => {
+        (EventData::CallbackRequested(_), _) => match package::follow_up(event.data) {
+            Some(text) => vec![note(i, format!("<p>{}</p>", package::escape(&text)))],
+            None => Vec::new(),
+        },
+        (EventData::Closed(_), _) if i.close_on_close => {
             // Who closed it goes in a note the teammates see, then the close itself.
             let mut out = Vec::new();
-            if let Some(text) = package::follow_up(event.name, event.data) {
+            if let Some(text) = package::follow_up(event.data) {
                 out.push(note(i, format!("<p>{}</p>", package::escape(&text))));
             }
             out.push(close(i));

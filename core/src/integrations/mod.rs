@@ -30,7 +30,8 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::outbox;
-use crate::wire::output::{Delivery, Output};
+use crate::wire::event::{Event, EventData, EventName};
+use crate::wire::output::{Context, Delivery, Output};
 use crate::wire::state::{DeliveryState, OutboxEntry, State};
 
 mod auth;
@@ -68,19 +69,27 @@ pub(crate) struct Request {
 
 /// What a vendor builder sees of an event.
 pub(crate) struct EventView<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) data: &'a Value,
+    pub(crate) name: EventName,
+    pub(crate) data: &'a EventData,
     /// Ids known so far for this integration and conversation.
     pub(crate) ids: &'a BTreeMap<String, String>,
 }
 
 impl EventView<'_> {
-    /// The trigger that started the handoff (`data.trigger`), `customer_request` when absent.
+    /// The trigger that started the handoff (`data.trigger`), `customer_request` for other events.
     pub(crate) fn primary_trigger(&self) -> &str {
-        self.data
-            .get("trigger")
-            .and_then(Value::as_str)
-            .unwrap_or("customer_request")
+        match self.data {
+            EventData::HandoffRequested(h) => &h.trigger,
+            _ => "customer_request",
+        }
+    }
+
+    /// The agent a `conversation.assigned` names (`data.agent_id`), empty for other events.
+    pub(crate) fn assigned_agent(&self) -> &str {
+        match self.data {
+            EventData::Assigned(a) => &a.agent_id,
+            _ => "",
+        }
     }
 }
 
@@ -92,23 +101,21 @@ pub(crate) fn json_headers() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Creates the requests of every enabled integration for one event.
+/// Creates the requests of every enabled integration for one event; `context` is the package the
+/// handoff built (`conversation.handoff_requested` only), which goes with the ticket it creates.
 pub(crate) fn on_event(
     config: &Config,
     state: &mut State,
     conversation_id: &str,
-    event: &Value,
+    event: &Event,
+    context: Option<&Context>,
     now: i64,
     out: &mut Vec<Output>,
 ) {
-    let name = event
-        .get("event")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let data = event.get("data").unwrap_or(&Value::Null);
+    let name = event.event;
+    let creating = name == EventName::HandoffRequested;
     for integration in config.integrations.iter().filter(|i| i.enabled) {
         let key = chain_key(&integration.id, conversation_id);
-        let creating = name == "conversation.handoff_requested";
         if !creating && !state.integration_chains.contains_key(&key) {
             continue; // nothing was created for this conversation: nothing to update
         }
@@ -132,24 +139,22 @@ pub(crate) fn on_event(
         }
         let view = EventView {
             name,
-            data,
+            data: &event.data,
             ids: &ids,
         };
-        let context = match (creating, conversation) {
-            (true, Some(conv)) => Some(crate::context::build(config, conv)),
-            _ => None,
-        };
+        // The package goes with the ticket a handoff creates, not with follow-ups.
+        let context = context.filter(|_| creating && conversation.is_some());
         let requests = match &integration.vendor {
-            Vendor::Zendesk(z) => zendesk::requests(z, &view, context.as_ref()),
-            Vendor::Freshdesk(f) => freshdesk::requests(f, &view, context.as_ref()),
-            Vendor::Intercom(i) => intercom::requests(i, &view, context.as_ref()),
+            Vendor::Zendesk(z) => zendesk::requests(z, &view, context),
+            Vendor::Freshdesk(f) => freshdesk::requests(f, &view, context),
+            Vendor::Intercom(i) => intercom::requests(i, &view, context),
         };
         let chain = state.integration_chains.entry(key.clone()).or_default();
         chain.ids.extend(ids);
         if creating {
             chain.closed = false;
         }
-        if name == "conversation.closed" {
+        if name == EventName::Closed {
             chain.closed = true;
         }
         for request in requests {
@@ -161,48 +166,59 @@ pub(crate) fn on_event(
                 now,
                 state.seq,
             );
-            let mut headers: BTreeMap<String, String> = request
-                .headers
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            headers.insert(
-                "user-agent".into(),
-                concat!("handoff/", env!("CARGO_PKG_VERSION")).into(),
-            );
-            if request.idempotent {
-                headers.insert("idempotency-key".into(), delivery_id.clone());
-            }
-            let delivery = Delivery {
-                delivery_id,
-                webhook_id: integration.id.clone(),
-                conversation_id: conversation_id.to_string(),
-                event: name.to_string(),
-                method: request.method.into(),
-                url: request.url,
-                headers,
-                body: request.body.to_string(),
-                attempt: 1,
-                auth: request.auth,
-                operation: Some(request.operation.into()),
-            };
-            let pending = Pending {
-                delivery,
-                body_ids: request
-                    .body_ids
-                    .into_iter()
-                    .map(|(p, n)| (p.to_string(), n.to_string()))
-                    .collect(),
-                yields: request.yields.map(|(name, pointer)| Yield {
-                    name: name.into(),
-                    pointer: pointer.into(),
-                }),
-            };
+            let pending = pending(&integration.id, conversation_id, name, request, delivery_id);
             if let Some(chain) = state.integration_chains.get_mut(&key) {
                 chain.waiting.push(pending);
             }
         }
         advance(state, &key, now, out);
+    }
+}
+
+/// `request` as a delivery that waits in its chain until the requests before it are done.
+fn pending(
+    integration_id: &str,
+    conversation_id: &str,
+    event: EventName,
+    request: Request,
+    delivery_id: String,
+) -> Pending {
+    let mut headers: BTreeMap<String, String> = request
+        .headers
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    headers.insert(
+        "user-agent".into(),
+        concat!("handoff/", env!("CARGO_PKG_VERSION")).into(),
+    );
+    if request.idempotent {
+        headers.insert("idempotency-key".into(), delivery_id.clone());
+    }
+    let delivery = Delivery {
+        delivery_id,
+        webhook_id: integration_id.to_string(),
+        conversation_id: conversation_id.to_string(),
+        event: event.as_str().to_string(),
+        method: request.method.into(),
+        url: request.url,
+        headers,
+        body: request.body.to_string(),
+        attempt: 1,
+        auth: request.auth,
+        operation: Some(request.operation.into()),
+    };
+    Pending {
+        delivery,
+        body_ids: request
+            .body_ids
+            .into_iter()
+            .map(|(p, n)| (p.to_string(), n.to_string()))
+            .collect(),
+        yields: request.yields.map(|(name, pointer)| Yield {
+            name: name.into(),
+            pointer: pointer.into(),
+        }),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::events::timestamp;
+use crate::wire::event::{timestamp, EventData};
 use crate::wire::output::Context;
 use crate::wire::state::Role;
 
@@ -183,46 +183,32 @@ pub(crate) fn html(context: &Context, primary: &str) -> String {
 }
 
 /// The short note of a follow-up event, as plain text; `None` for events without one.
-pub(crate) fn follow_up(name: &str, data: &Value) -> Option<String> {
-    let str_of = |k: &str| {
-        data.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    Some(match name {
-        "conversation.queued" => format!(
+pub(crate) fn follow_up(data: &EventData) -> Option<String> {
+    Some(match data {
+        EventData::Queued(q) => format!(
             "Waiting for an agent: position {} of {} in the queue.",
-            data.get("position").and_then(Value::as_u64).unwrap_or(0),
-            data.get("queue_length")
-                .and_then(Value::as_u64)
-                .unwrap_or(0)
+            q.position, q.queue_length
         ),
-        "conversation.assigned" => format!(
+        EventData::Assigned(a) => format!(
             "Assigned to {} ({}) after {} s.",
-            str_of("agent_name"),
-            str_of("agent_id"),
-            data.get("wait_seconds")
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
+            a.agent_name, a.agent_id, a.wait_seconds
         ),
-        "conversation.callback_requested" => {
-            let cb = data.get("callback").cloned().unwrap_or(Value::Null);
-            let field = |k: &str| cb.get(k).and_then(Value::as_str).map(str::to_string);
+        EventData::CallbackRequested(c) => {
+            let cb = &c.callback;
             let mut parts = vec!["Callback requested.".to_string()];
-            for (label, key) in [
-                ("Name", "name"),
-                ("Phone", "phone"),
-                ("Email", "email"),
-                ("Preferred time", "preferred_time"),
+            for (label, value) in [
+                ("Name", &cb.name),
+                ("Phone", &cb.phone),
+                ("Email", &cb.email),
+                ("Preferred time", &cb.preferred_time),
             ] {
-                if let Some(v) = field(key) {
+                if let Some(v) = value {
                     parts.push(format!("{label}: {v}."));
                 }
             }
             parts.join(" ")
         }
-        "conversation.closed" => format!("Conversation closed by {}.", str_of("closed_by")),
-        _ => return None,
+        EventData::Closed(c) => format!("Conversation closed by {}.", c.closed_by),
+        EventData::HandoffRequested(_) => return None,
     })
 }

@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 
 use super::{package, EventView, Request};
 use crate::config::Zendesk;
+use crate::wire::event::{EventData, EventName};
 use crate::wire::output::Context;
 
 /// The requests one event gives.
@@ -25,8 +26,8 @@ pub(super) fn requests(
     event: &EventView<'_>,
     context: Option<&Context>,
 ) -> Vec<Request> {
-    match (event.name, context) {
-        ("conversation.handoff_requested", Some(context)) => {
+    match (event.data, context) {
+        (EventData::HandoffRequested(_), Some(context)) => {
             let primary = event.primary_trigger();
             let mut out = vec![create_ticket(z, context, primary)];
             if let Some(sunshine) = &z.sunshine {
@@ -36,7 +37,7 @@ pub(super) fn requests(
             }
             out
         }
-        (name, _) => match package::follow_up(name, event.data) {
+        (data, _) => match package::follow_up(data) {
             Some(note) => vec![update_ticket(z, event, note)],
             None => Vec::new(),
         },
@@ -107,19 +108,15 @@ fn update_ticket(z: &Zendesk, event: &EventView<'_>, note: String) -> Request {
     // Adding a comment is done by updating the ticket with a `comment` (update-ticket).
     ticket.insert("comment".into(), json!({"body": note, "public": false}));
     match event.name {
-        "conversation.assigned" => {
+        EventName::Assigned => {
             // `status`: "new", "open", "pending", "hold", "solved" or "closed".
             ticket.insert("status".into(), json!("open"));
-            let agent = event
-                .data
-                .get("agent_id")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let agent = event.assigned_agent();
             if let Some(user) = z.agent_map.get(agent) {
                 ticket.insert("assignee_id".into(), json!(user));
             }
         }
-        "conversation.closed" => {
+        EventName::Closed => {
             if let Some(status) = &z.close_status {
                 ticket.insert("status".into(), json!(status));
             }

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// New kinds may be added in a minor version; match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -126,6 +127,7 @@ impl fmt::Display for ErrorKind {
 /// problem it is; `message` says what was expected; `value` is the offending value as compact JSON
 /// (cut at 120 bytes), if there is one. Secrets are never put in `value` or `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PathError {
     /// Where, e.g. `handoff.triggers.sentiment_threshold`.
     pub path: String,
@@ -290,6 +292,12 @@ impl From<PathError> for InputError {
     }
 }
 
+impl From<InputError> for PathError {
+    fn from(e: InputError) -> PathError {
+        e.0
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
@@ -343,6 +351,12 @@ impl Deref for RestoreError {
     type Target = PathError;
     fn deref(&self) -> &PathError {
         &self.0
+    }
+}
+
+impl From<RestoreError> for PathError {
+    fn from(e: RestoreError) -> PathError {
+        e.0
     }
 }
 

@@ -1,8 +1,8 @@
 //! The context package a human agent receives at handoff.
 
+use super::triggers::{recent_average, round4, trend};
 use crate::config::Config;
 use crate::summary::extractive_summary;
-use crate::triggers::{recent_average, round4, trend};
 use crate::wire::output::{Context, SentimentSummary, TriggerHit};
 use crate::wire::state::{Conversation, Role};
 

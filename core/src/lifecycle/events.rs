@@ -1,4 +1,5 @@
-//! Webhook events: the bodies receivers get, in a fixed field order.
+//! The webhook events of a conversation's transitions, built from its state: the bodies receivers
+//! get, typed ([`crate::wire::event::Event`]), in a fixed field order.
 //!
 //! `conversation.handoff_requested` has exactly the specification's shape:
 //!
@@ -13,42 +14,19 @@
 //! The others (`conversation.queued`, `.assigned`, `.callback_requested`, `.closed`) follow the same
 //! envelope; each `data` is a typed struct of [`crate::wire::event`], written in its field order.
 
-use chrono::{DateTime, Datelike, Timelike};
-use serde_json::Value;
-
 use crate::wire::event::{
-    Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData, EventName,
-    HandoffRequested, Queued,
+    timestamp, Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData,
+    EventName, HandoffRequested, Queued,
 };
 use crate::wire::input::Customer;
 use crate::wire::state::{Callback, Conversation};
 
-/// RFC 3339 UTC with seconds (`2026-01-12T10:30:00Z`) for an epoch-ms instant.
-pub fn timestamp(now_ms: i64) -> String {
-    match DateTime::from_timestamp_millis(now_ms) {
-        // Written out by hand: `format` parses its pattern on every call, once per event.
-        Some(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-        // `Engine::handle` refuses a `now` outside chrono's range, so this is not reached.
-        None => "1970-01-01T00:00:00Z".to_string(),
-    }
-}
-
-fn envelope(event: EventName, now: i64, data: EventData) -> Value {
-    let event = Event {
+fn envelope(event: EventName, now: i64, data: EventData) -> Event {
+    Event {
         event,
         timestamp: timestamp(now),
         data,
-    };
-    // Strings, numbers and options only: writing it as a JSON value cannot fail.
-    serde_json::to_value(&event).unwrap_or(Value::Null)
+    }
 }
 
 fn customer(c: &Customer) -> EventCustomer {
@@ -66,7 +44,7 @@ pub(crate) fn handoff_requested(
     summary: &str,
     suggested_actions: &[String],
     now: i64,
-) -> Value {
+) -> Event {
     let data = HandoffRequested {
         conversation_id: conv.id.clone(),
         customer: customer(&conv.customer),
@@ -84,7 +62,7 @@ pub(crate) fn handoff_requested(
 }
 
 /// `conversation.queued`.
-pub(crate) fn queued(conv: &Conversation, position: u32, queue_length: u32, now: i64) -> Value {
+pub(crate) fn queued(conv: &Conversation, position: u32, queue_length: u32, now: i64) -> Event {
     let data = Queued {
         conversation_id: conv.id.clone(),
         position,
@@ -101,7 +79,7 @@ pub(crate) fn assigned(
     agent_name: &str,
     wait_ms: i64,
     now: i64,
-) -> Value {
+) -> Event {
     let data = Assigned {
         conversation_id: conv.id.clone(),
         agent_id: agent_id.to_string(),
@@ -118,7 +96,7 @@ pub(crate) fn callback_requested(
     callback: &Callback,
     summary: &str,
     now: i64,
-) -> Value {
+) -> Event {
     let data = CallbackRequested {
         conversation_id: conv.id.clone(),
         customer: customer(&conv.customer),
@@ -139,7 +117,7 @@ pub(crate) fn callback_requested(
 }
 
 /// `conversation.closed`.
-pub(crate) fn closed(conv: &Conversation, by: &str, agent_id: Option<&str>, now: i64) -> Value {
+pub(crate) fn closed(conv: &Conversation, by: &str, agent_id: Option<&str>, now: i64) -> Event {
     let data = Closed {
         conversation_id: conv.id.clone(),
         closed_by: by.to_string(),

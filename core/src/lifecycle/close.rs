@@ -1,0 +1,80 @@
+//! Closing a conversation, and what time alone does: offers that expire, callbacks that come
+//! due, deliveries to retry (a tick).
+
+use super::events;
+use super::Flow;
+use crate::outbox;
+use crate::wire::input::ConversationClosed;
+use crate::wire::output::Output;
+use crate::wire::state::{Conversation, Status};
+
+impl Flow<'_> {
+    /// A conversation ends: it leaves the queue and its agent, `closed` (and its event, when it
+    /// was handed off); the freed agent serves the queue.
+    pub(super) fn close(&mut self, c: ConversationClosed) {
+        let id = c.conversation_id;
+        let Some(conv) = self.state.conversations.remove(&id) else {
+            return;
+        };
+        self.index.timers.sync(&id, None);
+        if let Some(key) = &conv.queue_key {
+            self.state.queue.remove(key);
+            let position = self.index.queue.remove(&id);
+            self.queue_moved_at(position);
+        }
+        // The agent it is offered to frees the slot and hears the offer is gone; only the agent
+        // who held it (assigned) is the one who closed or was closed on.
+        if let Status::Offered { agent_id, .. } = &conv.status {
+            self.out.push(Output::OfferWithdrawn {
+                conversation_id: id.clone(),
+                agent_id: agent_id.clone(),
+                reason: "closed".into(),
+            });
+        }
+        if let Some(agent) = conv.agent() {
+            if let Some(a) = self.state.agents.get_mut(agent) {
+                a.active.remove(&id);
+            }
+            self.index.agents.refresh(self.config, self.state, agent);
+        }
+        let agent_id = match &conv.status {
+            Status::Assigned { agent_id, .. } => Some(agent_id.clone()),
+            _ => None,
+        };
+        let by = serde_json::to_value(c.by)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.out.push(Output::Closed {
+            conversation_id: id.clone(),
+            by: c.by,
+            agent_id: agent_id.clone(),
+        });
+        // Webhooks hear about conversations that were handed off, not every AI-only chat.
+        if conv.handoff_at.is_some() {
+            let event = events::closed(&conv, &by, agent_id.as_deref(), self.now);
+            self.event(&id, event, None);
+        }
+        self.dispatch(None);
+    }
+
+    /// Time passes: offers expire, callbacks come due, deliveries are retried, the queue is served.
+    pub(super) fn tick(&mut self) {
+        let now = self.now;
+        let is_offered = |c: &Conversation| matches!(c.status, Status::Offered { .. });
+        for id in self.lookup().due(is_offered) {
+            self.withdraw_offer(&id, "expired");
+        }
+        let is_scheduled = |c: &Conversation| matches!(c.status, Status::CallbackScheduled { .. });
+        for id in self.lookup().due(is_scheduled) {
+            self.request_callback(&id);
+        }
+        outbox::on_tick(
+            &self.config.deliveries.retry_schedule_ms,
+            self.state,
+            now,
+            &mut self.out,
+        );
+        self.dispatch(None);
+    }
+}

@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn schedule_days_are_the_weekdays() {
-        assert_eq!(super::super::hours::SCHEDULE.keys(), crate::hours::WEEKDAYS);
+        assert_eq!(super::super::hours::SCHEDULE.keys(), super::super::hours::WEEKDAYS);
     }
 
     #[test]

@@ -65,7 +65,6 @@ mod engine;
 pub mod hours;
 mod index;
 pub mod integrations;
-mod json;
 mod language;
 mod lifecycle;
 pub mod outbox;
@@ -73,10 +72,10 @@ pub mod query;
 pub mod rate_limit;
 mod read_input;
 pub mod signing;
-pub mod template;
 mod text;
 pub mod wire;
 
+pub use config::template;
 pub use language::{request, sentiment};
 pub use wire::{error, input, limits, output, state};
 

@@ -152,7 +152,7 @@ impl Input {
                 Input::HostRestarted
             }
             other => {
-                let hint = crate::json::suggest(other, INPUT_TYPES)
+                let hint = crate::text::suggest(other, INPUT_TYPES.iter().copied())
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
                     .unwrap_or_default();
                 return Err(InputError::new(

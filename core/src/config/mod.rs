@@ -4,6 +4,13 @@
 //! default (see README, "Configuration reference"). Parsing reports *every* problem at once, each with
 //! its JSON path and the offending value.
 //!
+//! One module per section (`triggers`, `routing`, `agents`, `messages` with `outside_hours`,
+//! `hours` for `business_hours`, `webhooks`, `integrations`, `deliveries`), each describing its
+//! keys once as a table (key, type and range, default, what `null` means, doc) that the reader
+//! (`read`) walks: the known keys, the range checks and the defaults come from it. With the cargo
+//! feature `schema`, `config::schema` writes the same tables out as the JSON Schema and as README's
+//! reference, so a default is written in one place.
+//!
 //! # Example
 //! ```
 //! use handoff_core::config::{Config, RoutingMethod};
@@ -19,20 +26,79 @@
 //! # Ok::<(), handoff_core::config::ConfigErrors>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde_json::Value;
 
-use crate::hours::BusinessHours;
-use crate::json::{index, join, strings_at, type_name, Errors, Obj};
 use crate::language::topics::{builtin_keywords, TopicMatcher};
-use crate::template::Template;
-
-pub(crate) mod webhooks;
 use crate::wire::error::{ConfigError, ErrorKind};
-use crate::wire::state::Priority;
-use webhooks::parse_webhooks;
+use read::{Default, Errors, Field, Kind, Obj, Section};
+
+/// A doc text of a field table ([`read::Doc`]): kept only with the `schema` feature.
+#[cfg(feature = "schema")]
+macro_rules! doc {
+    ($text:expr) => {
+        $text
+    };
+}
+/// A doc text of a field table ([`read::Doc`]): kept only with the `schema` feature.
+#[cfg(not(feature = "schema"))]
+macro_rules! doc {
+    ($text:expr) => {
+        ()
+    };
+}
+/// The JSON Schema of a [`read::Kind::Custom`] field: kept only with the `schema` feature.
+#[cfg(feature = "schema")]
+macro_rules! shape {
+    ($($json:tt)+) => {
+        || serde_json::json!($($json)+)
+    };
+}
+/// The JSON Schema of a [`read::Kind::Custom`] field: kept only with the `schema` feature.
+#[cfg(not(feature = "schema"))]
+macro_rules! shape {
+    ($($json:tt)+) => {
+        ()
+    };
+}
+
+/// A hand-written JSON Schema kept in a constant: itself with the `schema` feature, `()` otherwise.
+#[cfg(feature = "schema")]
+macro_rules! shape_of {
+    ($shape:expr) => {
+        $shape
+    };
+}
+/// A hand-written JSON Schema kept in a constant: itself with the `schema` feature, `()` otherwise.
+#[cfg(not(feature = "schema"))]
+macro_rules! shape_of {
+    ($shape:expr) => {
+        ()
+    };
+}
+
+mod agents;
+mod deliveries;
+pub(crate) mod hours;
+pub(crate) mod integrations;
+mod messages;
+pub(crate) mod read;
+mod routing;
+#[cfg(feature = "schema")]
+pub mod schema;
+pub mod template;
+mod triggers;
+pub(crate) mod webhooks;
+
+pub use agents::AgentProfile;
+pub use deliveries::Deliveries;
+pub use hours::BusinessHours;
+pub use integrations::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
+pub use messages::{MessageKind, Messages, OutsideHours, OutsideHoursAction};
+pub use routing::{Fallback, Routing, RoutingMethod};
+pub use triggers::{TopicRule, Triggers};
 pub use webhooks::{Webhook, EVENT_NAMES};
 
 /// Every problem found in a configuration, in document order.
@@ -59,7 +125,7 @@ impl std::error::Error for ConfigErrors {}
 /// The whole engine configuration (the `handoff` object).
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `handoff.enabled`: `false` turns handoff off entirely (default `true`).
+    /// `handoff.enabled`: `false` turns handoff off entirely.
     pub enabled: bool,
     /// `handoff.triggers`: when a conversation goes to a person.
     pub triggers: Triggers,
@@ -77,318 +143,11 @@ pub struct Config {
     /// `kind: "webhook"` entries of `handoff.integrations`).
     pub webhooks: Vec<Webhook>,
     /// `handoff.integrations` of a helpdesk kind (Zendesk, Freshdesk, Intercom).
-    pub integrations: Vec<crate::integrations::config::Integration>,
+    pub integrations: Vec<Integration>,
     /// `handoff.deliveries`: how deliveries are retried.
     pub deliveries: Deliveries,
     /// Topic keyword matcher built from `triggers.topics` and `routing.topic_skills`.
     pub topic_matcher: TopicMatcher,
-}
-
-/// `handoff.triggers`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Triggers {
-    /// Hand off when the customer asks for a person (default `true`).
-    pub customer_request: bool,
-    /// Hand off when sentiment is at or below this (default `-0.5`; `null` turns it off).
-    pub sentiment_threshold: Option<f64>,
-    /// How many recent customer messages the sentiment trend averages (default 3).
-    pub sentiment_window: u32,
-    /// Hand off after this many unresolved customer/AI exchanges (default 10; `null` turns it off).
-    pub max_exchanges: Option<u32>,
-    /// Hand off when the AI's confidence is below this (default `0.3`; `null` turns it off).
-    pub low_confidence_threshold: Option<f64>,
-    /// How many low-confidence replies in a row are needed (default 1).
-    pub low_confidence_consecutive: u32,
-    /// Topics that go to a person.
-    pub topics: Vec<TopicRule>,
-}
-
-/// One sensitive topic.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopicRule {
-    /// Topic name, as the caller's classifier names it (`billing_dispute`).
-    pub name: String,
-    /// Keywords that detect it in customer text (configured, or built in for known topics).
-    pub keywords: Vec<String>,
-    /// Priority this topic sets at least (default `normal`).
-    pub priority: Option<Priority>,
-}
-
-/// `handoff.routing.method`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoutingMethod {
-    /// Distribute conversations evenly across available agents.
-    RoundRobin,
-    /// Route to agents whose skills match the conversation topic.
-    SkillBased,
-    /// Route to the agent with the fewest active conversations.
-    LoadBased,
-}
-
-/// `handoff.routing.fallback`: what happens when no agent is free.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fallback {
-    /// Wait in the queue, told the position (default).
-    Queue,
-    /// Collect details for a callback.
-    Callback,
-    /// Stay with the AI and say no one is free.
-    None,
-}
-
-/// `handoff.routing`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Routing {
-    /// How an agent is chosen (default `round_robin`).
-    pub method: RoutingMethod,
-    /// When no agent is free (default `queue`).
-    pub fallback: Fallback,
-    /// Raise priority for negative sentiment (default `true`).
-    pub priority_boost_on_sentiment: bool,
-    /// The agents that may be chosen, in round-robin order. `None`: every known agent.
-    pub agent_pool: Option<Vec<String>>,
-    /// Skill name -> agent ids (`skill_based`).
-    pub skills: BTreeMap<String, Vec<String>>,
-    /// Topic -> skill, where the names differ (`billing_dispute` -> `billing`).
-    pub topic_skills: BTreeMap<String, String>,
-    /// Most conversations one agent holds at once, offers included (default 5).
-    pub max_concurrent_per_agent: u32,
-    /// `skill_based`: seconds to wait for an agent with the skill before any agent will do
-    /// (default 60; `null`: wait for the skill forever).
-    pub skill_wait_seconds: Option<u32>,
-    /// Seconds an agent has to accept an offer (default 60).
-    pub offer_timeout_seconds: u32,
-    /// Assign without an offer/accept step (default `false`).
-    pub auto_accept: bool,
-    /// An agent who lets an offer lapse is set `away` until they say they are online again
-    /// (default `true`): a missed offer usually means they stepped away.
-    pub away_after_missed_offer: bool,
-    /// Most conversations waiting at once; `None` for no limit.
-    pub max_queue_length: Option<u32>,
-    /// When the queue moves, only customers now at a position up to this are told their new one
-    /// (default 10; `0`: nobody). A customer is always told their position on joining, and again
-    /// when they write while waiting and it has changed.
-    pub announce_positions_up_to: u32,
-}
-
-/// `handoff.outside_hours.action`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutsideHoursAction {
-    /// Show the message and collect callback details (default).
-    CollectCallback,
-    /// Queue anyway; agents take the queue when they come online.
-    Queue,
-    /// Only show the message; the AI keeps the conversation.
-    Message,
-}
-
-/// `handoff.outside_hours`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutsideHours {
-    /// What happens outside business hours.
-    pub action: OutsideHoursAction,
-}
-
-/// One agent known from configuration (`handoff.agents[]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AgentProfile {
-    /// Agent id as used everywhere else (`agent_1`).
-    pub id: String,
-    /// Name shown to customers (`{{agent_name}}`); defaults to the id.
-    pub name: Option<String>,
-    /// Skill -> proficiency (1..=10, default 1).
-    pub skills: BTreeMap<String, u8>,
-    /// This agent's own capacity, overriding `routing.max_concurrent_per_agent`.
-    pub max_concurrent: Option<u32>,
-}
-
-/// `handoff.deliveries`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Deliveries {
-    /// Delay after each failed attempt, in ms (from `retry_schedule_seconds`; the last one
-    /// repeats). Default: the Standard Webhooks schedule, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
-    /// 14 h, 20 h, 24 h ([`crate::wire::limits::DEFAULT_SCHEDULE_MS`]).
-    pub retry_schedule_ms: Vec<i64>,
-}
-
-impl Default for Deliveries {
-    fn default() -> Self {
-        Deliveries {
-            retry_schedule_ms: crate::wire::limits::DEFAULT_SCHEDULE_MS.to_vec(),
-        }
-    }
-}
-
-const DELIVERIES_KEYS: &[&str] = &["retry_schedule_seconds"];
-
-/// The longest delay between two attempts (s): a day, as in the default schedule.
-const MAX_RETRY_DELAY_SECONDS: u64 = 86_400;
-
-fn parse_deliveries(value: Option<&Value>, path: &str, errors: &mut Errors) -> Deliveries {
-    let mut deliveries = Deliveries::default();
-    let Some(value) = value else {
-        return deliveries;
-    };
-    let Some(obj) = Obj::new(value, path, DELIVERIES_KEYS, errors) else {
-        return deliveries;
-    };
-    let Some(schedule) = obj.get("retry_schedule_seconds") else {
-        return deliveries;
-    };
-    let schedule_path = obj.path_of("retry_schedule_seconds");
-    let most = crate::wire::limits::MAX_ATTEMPTS as usize - 1;
-    match schedule {
-        Value::Array(items) if !items.is_empty() && items.len() <= most => {
-            let mut delays = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                match item.as_u64() {
-                    Some(n) if (1..=MAX_RETRY_DELAY_SECONDS).contains(&n) => {
-                        delays.push(n as i64 * 1000)
-                    }
-                    _ => errors.value(
-                        ErrorKind::OutOfRange,
-                        &index(&schedule_path, i),
-                        format!(
-                            "expected a whole number of seconds from 1 to {MAX_RETRY_DELAY_SECONDS}"
-                        ),
-                        item,
-                    ),
-                }
-            }
-            if delays.len() == items.len() {
-                deliveries.retry_schedule_ms = delays;
-            }
-        }
-        other => errors.value(
-            ErrorKind::WrongType,
-            &schedule_path,
-            format!(
-                "expected an array of 1 to {most} delays in seconds (after the 1st, 2nd, ... failed \
-                 attempt; the last one repeats), found {}",
-                type_name(other)
-            ),
-            other,
-        ),
-    }
-    deliveries
-}
-
-/// A message kind and the placeholders it offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum MessageKind {
-    /// Said when a handoff starts.
-    HandoffInitiated,
-    /// Said when the conversation joins the queue.
-    WaitingForAgent,
-    /// Said when the queue position changes.
-    QueuePositionChanged,
-    /// Said when an agent takes the conversation.
-    AgentConnected,
-    /// Said outside business hours.
-    OutsideHours,
-    /// Said when callback details were taken.
-    CallbackConfirmed,
-    /// Said when no one is free and the fallback is `none`.
-    NoAgentAvailable,
-    /// Said when the queue is full.
-    QueueFull,
-}
-
-impl MessageKind {
-    /// Every kind, in documentation order.
-    pub const ALL: [MessageKind; 8] = [
-        MessageKind::HandoffInitiated,
-        MessageKind::WaitingForAgent,
-        MessageKind::QueuePositionChanged,
-        MessageKind::AgentConnected,
-        MessageKind::OutsideHours,
-        MessageKind::CallbackConfirmed,
-        MessageKind::NoAgentAvailable,
-        MessageKind::QueueFull,
-    ];
-
-    /// The key under `handoff.messages` (also the `template` field of `message` outputs).
-    pub fn key(self) -> &'static str {
-        match self {
-            MessageKind::HandoffInitiated => "handoff_initiated",
-            MessageKind::WaitingForAgent => "waiting_for_agent",
-            MessageKind::QueuePositionChanged => "queue_position_changed",
-            MessageKind::AgentConnected => "agent_connected",
-            MessageKind::OutsideHours => "outside_hours",
-            MessageKind::CallbackConfirmed => "callback_confirmed",
-            MessageKind::NoAgentAvailable => "no_agent_available",
-            MessageKind::QueueFull => "queue_full",
-        }
-    }
-
-    /// The placeholders this message may use.
-    pub fn placeholders(self) -> &'static [&'static str] {
-        match self {
-            MessageKind::HandoffInitiated => &["customer_name", "conversation_id"],
-            MessageKind::WaitingForAgent | MessageKind::QueuePositionChanged => &[
-                "position",
-                "queue_length",
-                "customer_name",
-                "conversation_id",
-            ],
-            MessageKind::AgentConnected => &["agent_name", "customer_name", "conversation_id"],
-            MessageKind::CallbackConfirmed => &[
-                "callback_time",
-                "next_opening",
-                "customer_name",
-                "conversation_id",
-            ],
-            MessageKind::OutsideHours | MessageKind::NoAgentAvailable | MessageKind::QueueFull => {
-                &["next_opening", "customer_name", "conversation_id"]
-            }
-        }
-    }
-
-    fn default_text(self) -> &'static str {
-        match self {
-            MessageKind::HandoffInitiated => {
-                "I'm connecting you with a team member who can help further."
-            }
-            MessageKind::WaitingForAgent => {
-                "Please hold while I find an available agent. You're {{position}} in queue."
-            }
-            MessageKind::QueuePositionChanged => "You're now {{position}} in queue.",
-            MessageKind::AgentConnected => "You're now connected with {{agent_name}}.",
-            MessageKind::OutsideHours => {
-                "Our team is currently offline. Can I collect your details for a callback?"
-            }
-            MessageKind::CallbackConfirmed => {
-                "Thank you. Our team will call you back {{callback_time}}."
-            }
-            MessageKind::NoAgentAvailable => "All our team members are busy right now.",
-            MessageKind::QueueFull => {
-                "Our queue is full right now. Can I collect your details for a callback?"
-            }
-        }
-    }
-}
-
-/// `handoff.messages`: one template per [`MessageKind`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Messages {
-    templates: BTreeMap<MessageKind, Template>,
-}
-
-impl Messages {
-    /// The template for `kind` (always present in a configuration that parsed).
-    pub fn template(&self, kind: MessageKind) -> Option<&Template> {
-        self.templates.get(&kind)
-    }
-
-    /// Renders the message `kind` with `value` giving each placeholder's text.
-    pub fn render(&self, kind: MessageKind, value: &dyn Fn(&str) -> Option<String>) -> String {
-        self.template(kind)
-            .map(|t| t.render(value))
-            .unwrap_or_default()
-    }
 }
 
 impl Config {
@@ -480,58 +239,128 @@ impl Config {
     }
 }
 
-const HANDOFF_KEYS: &[&str] = &[
+const ENABLED: Field = Field::new(
     "enabled",
+    Kind::Bool,
+    Default::Bool(true),
+    doc!("`false` turns handoff off entirely: no trigger fires, `handoff_request` does nothing"),
+);
+const TRIGGERS_FIELD: Field = Field::new(
     "triggers",
+    Kind::Object(&triggers::TRIGGERS),
+    Default::Absent(doc!("see below")),
+    doc!("when"),
+);
+const ROUTING_FIELD: Field = Field::new(
     "routing",
+    Kind::Object(&routing::ROUTING),
+    Default::Absent(doc!("see below")),
+    doc!("who"),
+);
+const MESSAGES_FIELD: Field = Field::new(
     "messages",
+    Kind::Object(&messages::MESSAGES),
+    Default::Absent(doc!("see below")),
+    doc!("what the customer is told"),
+);
+const BUSINESS_HOURS_FIELD: Field = Field::new(
     "business_hours",
+    Kind::Object(&hours::BUSINESS_HOURS),
+    Default::Absent(doc!("always open")),
+    doc!("when people are on duty"),
+);
+const OUTSIDE_HOURS_FIELD: Field = Field::new(
     "outside_hours",
+    Kind::Object(&messages::OUTSIDE_HOURS),
+    Default::Absent(doc!("`collect_callback`")),
+    doc!("what happens outside business hours"),
+);
+const AGENTS_FIELD: Field = Field::new(
     "agents",
+    Kind::List(&agents::AGENT),
+    Default::Absent(doc!("`[]`")),
+    doc!("agent records"),
+);
+const WEBHOOKS_FIELD: Field = Field::new(
     "webhooks",
+    Kind::List(&webhooks::WEBHOOK),
+    Default::Absent(doc!("`[]`")),
+    doc!("endpoints told about handoff events"),
+);
+const INTEGRATIONS_FIELD: Field = Field::new(
     "integrations",
+    Kind::Custom {
+        what: doc!("array of integration objects"),
+        shape: integrations::SHAPE,
+    },
+    Default::Absent(doc!("`[]`")),
+    doc!("Zendesk, Freshdesk, Intercom and custom webhooks: see [Integrations](#integrations)"),
+);
+const DELIVERIES_FIELD: Field = Field::new(
     "deliveries",
-];
+    Kind::Object(&deliveries::DELIVERIES),
+    Default::Absent(doc!("see below")),
+    doc!("how deliveries are retried"),
+);
+
+/// The `handoff` object, described once.
+pub(crate) static HANDOFF: Section = Section {
+    name: "handoff",
+    path: "handoff",
+    fields: &[
+        ENABLED,
+        TRIGGERS_FIELD,
+        ROUTING_FIELD,
+        MESSAGES_FIELD,
+        BUSINESS_HOURS_FIELD,
+        OUTSIDE_HOURS_FIELD,
+        AGENTS_FIELD,
+        WEBHOOKS_FIELD,
+        INTEGRATIONS_FIELD,
+        DELIVERIES_FIELD,
+    ],
+    doc: doc!(
+        "Everything is optional; `{\"handoff\": {}}` is a working configuration. The \
+         configuration may also be the bare `handoff` object."
+    ),
+    notes: doc!(""),
+};
 
 fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
-    let path = "handoff";
-    let obj = Obj::new(value, path, HANDOFF_KEYS, errors)?;
-    let enabled = obj.bool("enabled", true, errors);
-    let agents = match obj.get("agents") {
-        Some(v) => parse_agents(v, &obj.path_of("agents"), errors),
-        None => Vec::new(),
+    let obj = Obj::new(value, HANDOFF.path, &HANDOFF, errors)?;
+    let enabled = obj.flag(&ENABLED, errors);
+    let at = |field: &Field| (obj.get(field.key), obj.path_of(field.key));
+    let agents = match at(&AGENTS_FIELD) {
+        (Some(v), path) => agents::parse_agents(v, &path, errors),
+        (None, _) => Vec::new(),
     };
-    let triggers = parse_triggers(obj.get("triggers"), &obj.path_of("triggers"), errors);
-    let routing = parse_routing(obj.get("routing"), &obj.path_of("routing"), &agents, errors);
-    let business_hours = obj.get("business_hours").and_then(|v| {
-        BusinessHours::from_json(v, &obj.path_of("business_hours"), &mut errors.list)
-    });
-    let (outside_hours, outside_message) = parse_outside_hours(
-        obj.get("outside_hours"),
-        &obj.path_of("outside_hours"),
-        errors,
-    );
-    let messages = parse_messages(
-        obj.get("messages"),
-        &obj.path_of("messages"),
-        outside_message,
-        errors,
-    );
-    let mut webhooks = match obj.get("webhooks") {
-        Some(v) => parse_webhooks(v, &obj.path_of("webhooks"), errors),
-        None => Vec::new(),
+    let (v, path) = at(&TRIGGERS_FIELD);
+    let triggers = triggers::parse_triggers(v, &path, errors);
+    let (v, path) = at(&ROUTING_FIELD);
+    let routing = routing::parse_routing(v, &path, &agents, errors);
+    let business_hours = match at(&BUSINESS_HOURS_FIELD) {
+        (Some(v), path) => hours::parse_business_hours(v, &path, errors),
+        (None, _) => None,
     };
-    let integrations = match obj.get("integrations") {
-        Some(v) => {
+    let (v, path) = at(&OUTSIDE_HOURS_FIELD);
+    let (outside_hours, outside_message) = messages::parse_outside_hours(v, &path, errors);
+    let (v, path) = at(&MESSAGES_FIELD);
+    let messages = messages::parse_messages(v, &path, outside_message, errors);
+    let mut webhooks = match at(&WEBHOOKS_FIELD) {
+        (Some(v), path) => webhooks::parse_webhooks(v, &path, errors),
+        (None, _) => Vec::new(),
+    };
+    let integrations = match at(&INTEGRATIONS_FIELD) {
+        (Some(v), path) => {
             let taken: Vec<String> = webhooks.iter().map(|w| w.id.clone()).collect();
-            let parsed =
-                crate::integrations::config::parse(v, &obj.path_of("integrations"), &taken, errors);
+            let parsed = integrations::parse(v, &path, &taken, errors);
             webhooks.extend(parsed.webhooks);
             parsed.integrations
         }
-        None => Vec::new(),
+        (None, _) => Vec::new(),
     };
-    let deliveries = parse_deliveries(obj.get("deliveries"), &obj.path_of("deliveries"), errors);
+    let (v, path) = at(&DELIVERIES_FIELD);
+    let deliveries = deliveries::parse_deliveries(v, &path, errors);
     let mut matcher_topics: Vec<(String, Vec<String>)> = triggers
         .topics
         .iter()
@@ -558,530 +387,6 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         deliveries,
         topic_matcher: TopicMatcher::new(matcher_topics),
     })
-}
-
-const TRIGGER_KEYS: &[&str] = &[
-    "customer_request",
-    "sentiment_threshold",
-    "sentiment_window",
-    "max_exchanges",
-    "low_confidence_threshold",
-    "low_confidence_consecutive",
-    "topics",
-];
-
-fn parse_triggers(value: Option<&Value>, path: &str, errors: &mut Errors) -> Triggers {
-    let mut triggers = Triggers {
-        customer_request: true,
-        sentiment_threshold: Some(-0.5),
-        sentiment_window: 3,
-        max_exchanges: Some(10),
-        low_confidence_threshold: Some(0.3),
-        low_confidence_consecutive: 1,
-        topics: Vec::new(),
-    };
-    let Some(value) = value else { return triggers };
-    let Some(obj) = Obj::new(value, path, TRIGGER_KEYS, errors) else {
-        return triggers;
-    };
-    triggers.customer_request = obj.bool("customer_request", true, errors);
-    // An explicit `null` turns a numeric trigger off; absent keeps the default.
-    let explicit_null = |key: &str| matches!(obj.map.get(key), Some(Value::Null));
-    if explicit_null("sentiment_threshold") {
-        triggers.sentiment_threshold = None;
-    } else if obj.get("sentiment_threshold").is_some() {
-        triggers.sentiment_threshold = obj.number("sentiment_threshold", -1.0, 1.0, errors);
-    }
-    if let Some(n) = obj.uint("sentiment_window", 1, 50, errors) {
-        triggers.sentiment_window = n as u32;
-    }
-    if explicit_null("max_exchanges") {
-        triggers.max_exchanges = None;
-    } else if obj.get("max_exchanges").is_some() {
-        triggers.max_exchanges = obj
-            .uint("max_exchanges", 1, 10_000, errors)
-            .map(|n| n as u32);
-    }
-    if explicit_null("low_confidence_threshold") {
-        triggers.low_confidence_threshold = None;
-    } else if obj.get("low_confidence_threshold").is_some() {
-        triggers.low_confidence_threshold =
-            obj.number("low_confidence_threshold", 0.0, 1.0, errors);
-    }
-    if let Some(n) = obj.uint("low_confidence_consecutive", 1, 100, errors) {
-        triggers.low_confidence_consecutive = n as u32;
-    }
-    if let Some(topics) = obj.get("topics") {
-        triggers.topics = parse_topics(topics, &obj.path_of("topics"), errors);
-    }
-    triggers
-}
-
-fn parse_topics(value: &Value, path: &str, errors: &mut Errors) -> Vec<TopicRule> {
-    let Value::Array(items) = value else {
-        errors.value(
-            ErrorKind::WrongType,
-            path,
-            format!(
-                "expected an array of topic names or objects, found {}",
-                type_name(value)
-            ),
-            value,
-        );
-        return Vec::new();
-    };
-    let mut out: Vec<TopicRule> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let item_path = index(path, i);
-        let rule = match item {
-            Value::String(name) if is_identifier(name) => Some(TopicRule {
-                name: name.clone(),
-                keywords: builtin(name),
-                priority: None,
-            }),
-            Value::String(_) => {
-                errors.value(
-                    ErrorKind::Invalid,
-                    &item_path,
-                    "expected a topic name of letters, digits, '_' or '-'",
-                    item,
-                );
-                None
-            }
-            Value::Object(_) => {
-                let obj = Obj::new(item, &item_path, &["name", "keywords", "priority"], errors);
-                obj.and_then(|obj| {
-                    let name = obj.nonempty_string("name", errors);
-                    if name.is_none() && obj.get("name").is_none() {
-                        errors.at(
-                            ErrorKind::Missing,
-                            &obj.path_of("name"),
-                            "missing field \"name\"",
-                        );
-                    }
-                    let keywords = obj.strings("keywords", errors);
-                    let priority = obj
-                        .variant("priority", Priority::NAMES, errors)
-                        .and_then(Priority::from_name);
-                    name.map(|name| TopicRule {
-                        name: name.to_string(),
-                        keywords: keywords.unwrap_or_else(|| builtin(name)),
-                        priority,
-                    })
-                })
-            }
-            other => {
-                errors.value(
-                    ErrorKind::WrongType,
-                    &item_path,
-                    format!(
-                        "expected a topic name or object, found {}",
-                        type_name(other)
-                    ),
-                    other,
-                );
-                None
-            }
-        };
-        if let Some(rule) = rule {
-            if out.iter().any(|t| t.name == rule.name) {
-                errors.value(ErrorKind::Duplicate, &item_path, "topic listed twice", item);
-            } else {
-                out.push(rule);
-            }
-        }
-    }
-    out
-}
-
-fn builtin(topic: &str) -> Vec<String> {
-    builtin_keywords(topic)
-        .map(|k| k.iter().map(|s| s.to_string()).collect())
-        .unwrap_or_default()
-}
-
-fn is_identifier(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
-}
-
-const ROUTING_KEYS: &[&str] = &[
-    "method",
-    "fallback",
-    "priority_boost_on_sentiment",
-    "agent_pool",
-    "skills",
-    "topic_skills",
-    "max_concurrent_per_agent",
-    "skill_wait_seconds",
-    "offer_timeout_seconds",
-    "auto_accept",
-    "away_after_missed_offer",
-    "max_queue_length",
-    "announce_positions_up_to",
-];
-
-fn parse_routing(
-    value: Option<&Value>,
-    path: &str,
-    agents: &[AgentProfile],
-    errors: &mut Errors,
-) -> Routing {
-    let mut routing = Routing {
-        method: RoutingMethod::RoundRobin,
-        fallback: Fallback::Queue,
-        priority_boost_on_sentiment: true,
-        agent_pool: None,
-        skills: BTreeMap::new(),
-        topic_skills: BTreeMap::new(),
-        max_concurrent_per_agent: 5,
-        skill_wait_seconds: Some(60),
-        offer_timeout_seconds: 60,
-        auto_accept: false,
-        away_after_missed_offer: true,
-        max_queue_length: None,
-        announce_positions_up_to: 10,
-    };
-    let Some(value) = value else { return routing };
-    let Some(obj) = Obj::new(value, path, ROUTING_KEYS, errors) else {
-        return routing;
-    };
-    match obj.variant(
-        "method",
-        &["round_robin", "skill_based", "load_based"],
-        errors,
-    ) {
-        Some("skill_based") => routing.method = RoutingMethod::SkillBased,
-        Some("load_based") => routing.method = RoutingMethod::LoadBased,
-        _ => {}
-    }
-    match obj.variant("fallback", &["queue", "callback", "none"], errors) {
-        Some("callback") => routing.fallback = Fallback::Callback,
-        Some("none") => routing.fallback = Fallback::None,
-        _ => {}
-    }
-    routing.priority_boost_on_sentiment = obj.bool("priority_boost_on_sentiment", true, errors);
-    routing.auto_accept = obj.bool("auto_accept", false, errors);
-    routing.away_after_missed_offer = obj.bool("away_after_missed_offer", true, errors);
-    routing.agent_pool = obj
-        .strings("agent_pool", errors)
-        .map(|pool| checked_pool(pool, &obj.path_of("agent_pool"), agents, errors));
-    if let Some(n) = obj.uint("max_concurrent_per_agent", 1, 1000, errors) {
-        routing.max_concurrent_per_agent = n as u32;
-    }
-    if matches!(obj.map.get("skill_wait_seconds"), Some(Value::Null)) {
-        routing.skill_wait_seconds = None;
-    } else if let Some(n) = obj.uint("skill_wait_seconds", 0, 86_400, errors) {
-        routing.skill_wait_seconds = Some(n as u32);
-    }
-    if let Some(n) = obj.uint("offer_timeout_seconds", 5, 86_400, errors) {
-        routing.offer_timeout_seconds = n as u32;
-    }
-    if let Some(n) = obj.uint("max_queue_length", 1, 10_000_000, errors) {
-        routing.max_queue_length = Some(n as u32);
-    }
-    if let Some(n) = obj.uint("announce_positions_up_to", 0, u64::from(u32::MAX), errors) {
-        routing.announce_positions_up_to = n as u32;
-    }
-    if let Some(skills) = obj.get("skills") {
-        routing.skills = parse_skills(
-            skills,
-            &obj.path_of("skills"),
-            routing.agent_pool.as_deref(),
-            agents,
-            errors,
-        );
-    }
-    if let Some(map) = obj.get("topic_skills") {
-        routing.topic_skills = parse_topic_skills(map, &obj.path_of("topic_skills"), errors);
-    }
-    if routing.method == RoutingMethod::SkillBased {
-        let known: BTreeSet<&String> = routing
-            .skills
-            .keys()
-            .chain(agents.iter().flat_map(|a| a.skills.keys()))
-            .collect();
-        for (topic, skill) in &routing.topic_skills {
-            if !known.contains(skill) {
-                errors.value(
-                    ErrorKind::Invalid,
-                    &join(&obj.path_of("topic_skills"), topic),
-                    "no agent has this skill (add it to handoff.routing.skills or an agent's skills)",
-                    &Value::String(skill.clone()),
-                );
-            }
-        }
-    }
-    routing
-}
-
-/// `routing.agent_pool`: each agent once, and one of `handoff.agents` when those are listed.
-fn checked_pool(
-    pool: Vec<String>,
-    pool_path: &str,
-    agents: &[AgentProfile],
-    errors: &mut Errors,
-) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    for (i, id) in pool.iter().enumerate() {
-        if !seen.insert(id) {
-            errors.value(
-                ErrorKind::Duplicate,
-                &index(pool_path, i),
-                "agent listed twice in the pool",
-                &Value::String(id.clone()),
-            );
-        } else if !agents.is_empty() && !agents.iter().any(|a| &a.id == id) {
-            errors.value(
-                ErrorKind::Invalid,
-                &index(pool_path, i),
-                "agent is not in handoff.agents",
-                &Value::String(id.clone()),
-            );
-        }
-    }
-    pool
-}
-
-/// `routing.skills`: skill name -> agent ids, each in the pool (or `handoff.agents`).
-fn parse_skills(
-    skills: &Value,
-    skills_path: &str,
-    pool: Option<&[String]>,
-    agents: &[AgentProfile],
-    errors: &mut Errors,
-) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    let Value::Object(map) = skills else {
-        errors.value(
-            ErrorKind::WrongType,
-            skills_path,
-            format!(
-                "expected an object of skill name -> agent ids, found {}",
-                type_name(skills)
-            ),
-            skills,
-        );
-        return out;
-    };
-    for (skill, members) in map {
-        let member_path = join(skills_path, skill);
-        let Some(ids) = strings_at(members, &member_path, errors) else {
-            continue;
-        };
-        for (i, id) in ids.iter().enumerate() {
-            let in_pool = match pool {
-                Some(pool) => pool.contains(id),
-                None => agents.is_empty() || agents.iter().any(|a| &a.id == id),
-            };
-            if !in_pool {
-                let where_ = if pool.is_some() {
-                    "handoff.routing.agent_pool"
-                } else {
-                    "handoff.agents"
-                };
-                errors.value(
-                    ErrorKind::Invalid,
-                    &index(&member_path, i),
-                    format!("agent is not in {where_}"),
-                    &Value::String(id.clone()),
-                );
-            }
-        }
-        out.insert(skill.clone(), ids);
-    }
-    out
-}
-
-/// `routing.topic_skills`: topic -> skill name.
-fn parse_topic_skills(map: &Value, ts_path: &str, errors: &mut Errors) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let Value::Object(map) = map else {
-        errors.value(
-            ErrorKind::WrongType,
-            ts_path,
-            format!(
-                "expected an object of topic -> skill, found {}",
-                type_name(map)
-            ),
-            map,
-        );
-        return out;
-    };
-    for (topic, skill) in map {
-        match skill {
-            Value::String(s) if !s.is_empty() => {
-                out.insert(topic.clone(), s.clone());
-            }
-            other => errors.value(
-                ErrorKind::Invalid,
-                &join(ts_path, topic),
-                "expected a skill name",
-                other,
-            ),
-        }
-    }
-    out
-}
-
-fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProfile> {
-    let Value::Array(items) = value else {
-        errors.value(
-            ErrorKind::WrongType,
-            path,
-            format!("expected an array of agents, found {}", type_name(value)),
-            value,
-        );
-        return Vec::new();
-    };
-    let mut out: Vec<AgentProfile> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let item_path = index(path, i);
-        let Some(obj) = Obj::new(
-            item,
-            &item_path,
-            &["id", "name", "skills", "max_concurrent"],
-            errors,
-        ) else {
-            continue;
-        };
-        let id = obj.nonempty_string("id", errors);
-        if obj.get("id").is_none() {
-            errors.at(
-                ErrorKind::Missing,
-                &obj.path_of("id"),
-                "missing field \"id\"",
-            );
-        }
-        let name = obj.nonempty_string("name", errors).map(str::to_string);
-        let max_concurrent = obj
-            .uint("max_concurrent", 1, 1000, errors)
-            .map(|n| n as u32);
-        let mut skills = BTreeMap::new();
-        if let Some(v) = obj.get("skills") {
-            let skills_path = obj.path_of("skills");
-            match v {
-                Value::Array(_) => {
-                    for s in strings_at(v, &skills_path, errors).unwrap_or_default() {
-                        skills.insert(s, 1);
-                    }
-                }
-                Value::Object(map) => {
-                    for (skill, level) in map {
-                        match level.as_u64() {
-                            Some(l) if (1..=10).contains(&l) => {
-                                skills.insert(skill.clone(), l as u8);
-                            }
-                            _ => errors.value(
-                                ErrorKind::OutOfRange,
-                                &join(&skills_path, skill),
-                                "expected a proficiency from 1 to 10",
-                                level,
-                            ),
-                        }
-                    }
-                }
-                other => errors.value(
-                    ErrorKind::WrongType,
-                    &skills_path,
-                    format!(
-                        "expected a list of skills or an object of skill -> proficiency, found {}",
-                        type_name(other)
-                    ),
-                    other,
-                ),
-            }
-        }
-        if let Some(id) = id {
-            if out.iter().any(|a| a.id == id) {
-                errors.value(
-                    ErrorKind::Duplicate,
-                    &obj.path_of("id"),
-                    "agent id listed twice",
-                    &Value::String(id.into()),
-                );
-                continue;
-            }
-            out.push(AgentProfile {
-                id: id.to_string(),
-                name,
-                skills,
-                max_concurrent,
-            });
-        }
-    }
-    out
-}
-
-fn parse_outside_hours(
-    value: Option<&Value>,
-    path: &str,
-    errors: &mut Errors,
-) -> (OutsideHours, Option<String>) {
-    let mut outside = OutsideHours {
-        action: OutsideHoursAction::CollectCallback,
-    };
-    let Some(value) = value else {
-        return (outside, None);
-    };
-    let Some(obj) = Obj::new(value, path, &["action", "message"], errors) else {
-        return (outside, None);
-    };
-    match obj.variant("action", &["collect_callback", "queue", "message"], errors) {
-        Some("queue") => outside.action = OutsideHoursAction::Queue,
-        Some("message") => outside.action = OutsideHoursAction::Message,
-        _ => {}
-    }
-    let message = obj.nonempty_string("message", errors).map(str::to_string);
-    (outside, message)
-}
-
-fn parse_messages(
-    value: Option<&Value>,
-    path: &str,
-    outside_message: Option<String>,
-    errors: &mut Errors,
-) -> Messages {
-    const KEYS: &[&str] = &[
-        "handoff_initiated",
-        "waiting_for_agent",
-        "queue_position_changed",
-        "agent_connected",
-        "outside_hours",
-        "callback_confirmed",
-        "no_agent_available",
-        "queue_full",
-    ];
-    let obj = value.and_then(|v| Obj::new(v, path, KEYS, errors));
-    let mut templates = BTreeMap::new();
-    for kind in MessageKind::ALL {
-        let configured = obj
-            .as_ref()
-            .and_then(|o| o.nonempty_string(kind.key(), errors));
-        let (source, source_path) = match (configured, kind) {
-            (Some(text), _) => (text.to_string(), join(path, kind.key())),
-            (None, MessageKind::OutsideHours) if outside_message.is_some() => (
-                outside_message.clone().unwrap_or_default(),
-                "handoff.outside_hours.message".to_string(),
-            ),
-            (None, _) => (kind.default_text().to_string(), join(path, kind.key())),
-        };
-        match Template::parse(&source, kind.placeholders()) {
-            Ok(t) => {
-                templates.insert(kind, t);
-            }
-            Err(e) => {
-                errors.value(
-                    ErrorKind::Invalid,
-                    &source_path,
-                    e.to_string(),
-                    &Value::String(source.clone()),
-                );
-            }
-        }
-    }
-    Messages { templates }
 }
 
 #[cfg(test)]

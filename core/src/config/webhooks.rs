@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::json::{index, type_name, Errors, Obj};
+use crate::config::read::{index, type_name, Default, Errors, Field, Kind, Obj, Section};
 use crate::wire::error::ErrorKind;
 
 /// One webhook endpoint (`handoff.webhooks[]`).
@@ -28,6 +28,70 @@ pub const EVENT_NAMES: &[&str] = &[
     "conversation.closed",
 ];
 
+/// `handoff.webhooks[]`, described once.
+pub(crate) static WEBHOOK: Section = Section {
+    name: "webhook",
+    path: "handoff.webhooks[]",
+    fields: &[
+        Field::new(
+            "id",
+            Kind::Text,
+            Default::Absent(doc!("`webhook_<index>`")),
+            doc!("a stable id of the endpoint (deliveries and dead letters name it)"),
+        ),
+        Field::new(
+            "url",
+            Kind::Custom {
+                what: doc!("string, an `http://` or `https://` URL"),
+                shape: shape!({"type": "string", "pattern": "^https?://"}),
+            },
+            Default::Absent(doc!("required")),
+            doc!("where events are POSTed"),
+        )
+        .required(),
+        Field::new(
+            "events",
+            Kind::Custom {
+                what: doc!("array of event names"),
+                shape: shape!({"type": "array", "items": {"enum": EVENT_NAMES}}),
+            },
+            Default::Absent(doc!("every event")),
+            doc!(
+                "the events sent there: `conversation.handoff_requested`, `conversation.queued`, \
+                 `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`"
+            ),
+        ),
+        Field::new(
+            "secret_ref",
+            Kind::Text,
+            Default::Absent(doc!("unsigned")),
+            doc!(
+                "the name of the environment variable or worker secret holding the `whsec_…` \
+                 signing secret, which the host resolves when it signs"
+            ),
+        ),
+        Field::new(
+            "secret",
+            Kind::Refused,
+            Default::Absent(doc!("never")),
+            doc!("refused: secrets are never written in the configuration"),
+        ),
+    ],
+    doc: doc!(concat!(
+        "Endpoints told about handoff events:\n",
+        "```json\n",
+        "{\"handoff\": {\"webhooks\": [{\"id\": \"crm\", \"url\": \"https://hooks.example.com/handoff\",\n",
+        "                           \"events\": [\"conversation.handoff_requested\"], \"secret_ref\": \"HANDOFF_WEBHOOK_SECRET\"}]}}\n",
+        "```"
+    )),
+    notes: doc!(
+        "Secrets are never written in the configuration: `secret_ref` names the environment \
+         variable or worker secret holding the `whsec_…` secret, which the host resolves when it \
+         signs. An inline `\"secret\"` is refused."
+    ),
+};
+
+/// Reads `handoff.webhooks`: each id once.
 pub(super) fn parse_webhooks(value: &Value, path: &str, errors: &mut Errors) -> Vec<Webhook> {
     let Value::Array(items) = value else {
         errors.value(
@@ -41,12 +105,7 @@ pub(super) fn parse_webhooks(value: &Value, path: &str, errors: &mut Errors) -> 
     let mut out: Vec<Webhook> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let item_path = index(path, i);
-        let Some(obj) = Obj::new(
-            item,
-            &item_path,
-            &["id", "url", "events", "secret_ref", "secret"],
-            errors,
-        ) else {
+        let Some(obj) = Obj::new(item, &item_path, &WEBHOOK, errors) else {
             continue;
         };
         let Some(hook) = parse_webhook(&obj, &format!("webhook_{i}"), errors) else {

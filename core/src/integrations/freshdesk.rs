@@ -10,8 +10,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::config::Freshdesk;
 use super::{package, EventView, Request};
+use crate::config::Freshdesk;
 use crate::wire::event::{EventData, EventName};
 use crate::wire::output::Context;
 

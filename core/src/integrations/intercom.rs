@@ -21,8 +21,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::config::Intercom;
 use super::{package, EventView, Request};
+use crate::config::Intercom;
 use crate::wire::event::EventData;
 use crate::wire::output::Context;
 

@@ -35,16 +35,16 @@ use crate::wire::output::{Context, Delivery, Output};
 use crate::wire::state::{DeliveryState, OutboxEntry, State};
 
 mod auth;
-pub mod config;
+
 mod freshdesk;
 mod intercom;
 pub(crate) mod package;
 pub use crate::rate_limit;
 mod zendesk;
 
+pub use crate::config::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
 pub use crate::wire::delivery::{Chain, Head, Pending, Yield};
 pub use auth::AuthError;
-pub use config::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
 
 pub use crate::wire::limits::{is_safe_id, ID_ATTRIBUTES};
 

@@ -7,19 +7,7 @@ use crate::wire::event::{timestamp, EventData};
 use crate::wire::output::Context;
 use crate::wire::state::Role;
 
-/// A helpdesk tag: lower case, spaces and other separators as `_` (Zendesk splits tags on spaces).
-pub(crate) fn tag(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
+pub(crate) use crate::config::integrations::tag;
 
 /// Tags for a new ticket: the configured ones, `handoff`, the primary trigger and the topic.
 pub(crate) fn tags(configured: &[String], primary: &str, context: &Context) -> Vec<String> {

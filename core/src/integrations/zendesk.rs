@@ -15,8 +15,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::config::Zendesk;
 use super::{package, EventView, Request};
+use crate::config::Zendesk;
 use crate::wire::event::{EventData, EventName};
 use crate::wire::output::Context;
 

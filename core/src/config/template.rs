@@ -268,7 +268,7 @@ fn is_valid_name(name: &str) -> bool {
 
 /// The allowed name closest to `name`, for a "did you mean" hint.
 fn suggest(name: &str, allowed: &[&str]) -> Option<String> {
-    crate::text::suggest(name, allowed.iter().copied()).map(str::to_string)
+    super::read::suggest(name, allowed).map(str::to_string)
 }
 
 #[cfg(test)]

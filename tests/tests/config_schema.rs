@@ -293,14 +293,3 @@ fn the_schema_defaults_are_the_engines() {
         json!(seconds)
     );
 }
-
-/// Writes README's generated section (what `cargo xtask schema` does); run by hand with
-/// `cargo test -p handoff-conformance --test config_schema -- --ignored`.
-#[test]
-#[ignore]
-fn write_the_readme_reference() {
-    let path = root().join("README.md");
-    let readme = read(&path);
-    let updated = readme_with_reference(&readme).expect("README.md has the markers");
-    fs::write(&path, updated).expect("README.md written");
-}

@@ -9,7 +9,10 @@
 //! - `schema/event.schema.json`: one webhook event body, as receivers get it;
 //! - `host-node/src/wire.d.ts`: the TypeScript declarations of the same types, through
 //!   [`typescript`] (the npm package's `index.d.ts` imports them);
-//! - `host-node/schema/*.schema.json`: the npm package's copy of the four schemas.
+//! - `schema/error.schema.json`: one error, `{path, kind, message, value?}`;
+//! - `schema/config.schema.json`: the configuration, from the reader's own field tables
+//!   (`handoff_core::config::schema`), and README's configuration reference between its markers;
+//! - `host-node/schema/*.schema.json`: the npm package's copy of the schemas.
 //!
 //! JSON Schema draft 2020-12, each with an `$id` under `handoff_core::wire::schema::SCHEMA_BASE`.
 //! Inputs are described as they are read (a field with a default may be left out, `null` is an
@@ -58,6 +61,21 @@ pub struct Document {
     /// The schema, without `$id` (added by [`render`]).
     pub schema: fn() -> Value,
 }
+
+/// The configuration's schema (`schema/config.schema.json`), from the reader's own field tables
+/// (`handoff_core::config::schema`). Its TypeScript stays hand-written in `index.d.ts` for now:
+/// the converter does not read its `anyOf` of a `$ref` and `null`.
+pub fn config_document() -> Document {
+    Document {
+        file: "schema/config.schema.json",
+        id: handoff_core::config::schema::CONFIG_SCHEMA_ID,
+        root_name: "HandoffConfig",
+        schema: handoff_core::config::schema::json_schema,
+    }
+}
+
+/// Where README's configuration reference is, from the workspace root.
+pub const README_FILE: &str = "README.md";
 
 /// Every document `cargo xtask schema` writes, in the order their TypeScript is declared.
 pub fn documents() -> Vec<Document> {
@@ -157,11 +175,12 @@ pub fn render_typescript(documents: &[Document]) -> String {
     text
 }
 
-/// Every generated file: path from the workspace root, and its text.
-pub fn generated() -> Vec<(PathBuf, String)> {
+/// Every generated file: path from the workspace root, and its text. README's configuration
+/// reference is the part between its markers, the rest of the README as it is under `root`.
+pub fn generated(root: &Path) -> Vec<(PathBuf, String)> {
     let documents = documents();
     let mut files = Vec::new();
-    for document in &documents {
+    for document in documents.iter().chain([&config_document()]) {
         let text = render(document);
         // The npm package ships the same files (`handoff-engine/schema/input.schema.json`).
         let name = Path::new(document.file).file_name().expect("a file name");
@@ -172,12 +191,17 @@ pub fn generated() -> Vec<(PathBuf, String)> {
         PathBuf::from(TYPESCRIPT_FILE),
         render_typescript(&documents),
     ));
+    if let Ok(readme) = std::fs::read_to_string(root.join(README_FILE)) {
+        if let Some(text) = handoff_core::config::schema::readme_with_reference(&readme) {
+            files.push((PathBuf::from(README_FILE), text));
+        }
+    }
     files
 }
 
 /// The generated files that differ from what is on disk under `root` (missing ones included).
 pub fn stale(root: &Path) -> Vec<PathBuf> {
-    generated()
+    generated(root)
         .into_iter()
         .filter(|(path, text)| std::fs::read_to_string(root.join(path)).ok().as_ref() != Some(text))
         .map(|(path, _)| path)
@@ -203,7 +227,7 @@ pub fn run(check: bool) -> Result<(), Failure> {
             names.join(", ")
         )));
     }
-    for (path, text) in generated() {
+    for (path, text) in generated(&root) {
         let full = root.join(&path);
         if let Some(dir) = full.parent() {
             std::fs::create_dir_all(dir)
@@ -240,7 +264,7 @@ mod tests {
 
     #[test]
     fn every_schema_has_a_versioned_id_and_the_2020_12_dialect() {
-        for document in documents() {
+        for document in documents().into_iter().chain([config_document()]) {
             let schema: Value = serde_json::from_str(&render(&document)).unwrap();
             assert_eq!(
                 schema["$schema"],

@@ -12,7 +12,8 @@ use crate::wire::input::{
     EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
 };
 use crate::wire::limits::{
-    json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_TEXT_BYTES, MAX_VALUE_DEPTH,
+    json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_HEADER_VALUE_BYTES, MAX_TEXT_BYTES,
+    MAX_VALUE_DEPTH,
 };
 use crate::wire::state::{Conversation, DeliveryState, State, Status};
 
@@ -334,7 +335,7 @@ fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> 
             ));
         }
         for (name, value) in headers {
-            if value.len() > 8 * 1024 {
+            if value.len() > MAX_HEADER_VALUE_BYTES {
                 return Err(InputError::new(
                     format!("input.headers.{name}"),
                     "header values are at most 8 KiB",

@@ -70,6 +70,7 @@ mod index;
 pub mod integrations;
 mod json;
 pub mod outbox;
+pub mod prepare;
 pub mod query;
 pub mod rate_limit;
 mod read_input;

@@ -121,8 +121,15 @@ pub enum PrepareError {
     /// The `authorization` header could not be built.
     #[error("{0}")]
     Auth(#[from] AuthError),
+    /// The text is not a `delivery` output (path `delivery`).
+    #[error("not a delivery output: {0}")]
+    NotADelivery(String),
+    /// The delivery's `auth.scheme` is missing or one this engine does not know (a delivery
+    /// written by a newer engine): it is not sent rather than sent unauthenticated.
+    #[error("auth.scheme: unknown auth scheme {0} (this engine knows none, standard_webhooks, bearer, basic): not sent")]
+    UnknownScheme(String),
     /// The Standard Webhooks secret is not `whsec_` followed by base64.
-    #[error("secret_ref: the secret {reference} is not valid: {source}")]
+    #[error("auth.secret_ref: the secret {reference} is not valid: {source}")]
     Signing {
         /// The reference's name.
         reference: String,
@@ -137,11 +144,34 @@ impl PrepareError {
         match self {
             PrepareError::Auth(e) => e.path(),
             PrepareError::Signing { .. } => "auth.secret_ref".into(),
+            PrepareError::NotADelivery(_) => String::new(),
+            PrepareError::UnknownScheme(_) => "auth.scheme".into(),
         }
     }
 }
 
+/// The schemes [`Auth`] knows, as written in `auth.scheme`.
+const SCHEMES: [&str; 4] = ["none", "standard_webhooks", "bearer", "basic"];
+
 impl Delivery {
+    /// A `delivery` output from its JSON text, as the engine wrote it (`"type"` may stay).
+    ///
+    /// # Errors
+    /// [`PrepareError::UnknownScheme`] for an `auth.scheme` that is missing or unknown, and
+    /// [`PrepareError::NotADelivery`] for anything else that is not a delivery output.
+    pub fn from_json_str(text: &str) -> Result<Delivery, PrepareError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| PrepareError::NotADelivery(e.to_string()))?;
+        if let Some(auth) = value.get("auth") {
+            match auth.get("scheme") {
+                Some(serde_json::Value::String(s)) if SCHEMES.contains(&s.as_str()) => {}
+                Some(other) => return Err(PrepareError::UnknownScheme(other.to_string())),
+                None => return Err(PrepareError::UnknownScheme("(none given)".into())),
+            }
+        }
+        serde_json::from_value(value).map_err(|e| PrepareError::NotADelivery(e.to_string()))
+    }
+
     /// The references a host resolves before [`Delivery::prepare`] (none for `auth.scheme`
     /// `none`).
     pub fn secret_refs(&self) -> Vec<&str> {
@@ -317,7 +347,7 @@ mod tests {
         assert_eq!(e.path(), "auth.username_ref");
         assert_eq!(
             e.to_string(),
-            "username_ref: a basic-auth user name cannot hold \":\" (RFC 7617 §2: the receiver \
+            "auth.username_ref: a basic-auth user name cannot hold \":\" (RFC 7617 §2: the receiver \
              splits user:password at the first colon); credential COLON_USER holds one"
         );
         assert!(!e.to_string().contains("lovelace"));
@@ -340,21 +370,21 @@ mod tests {
                     token_ref: "UNSET".into(),
                 },
                 "auth.token_ref",
-                "token_ref: credential UNSET is not set (an environment variable or worker secret)",
+                "auth.token_ref: credential UNSET is not set (an environment variable or worker secret)",
             ),
             (
                 Auth::StandardWebhooks {
                     secret_ref: "EMPTY".into(),
                 },
                 "auth.secret_ref",
-                "secret_ref: credential EMPTY is not set (an environment variable or worker secret)",
+                "auth.secret_ref: credential EMPTY is not set (an environment variable or worker secret)",
             ),
             (
                 Auth::Bearer {
                     token_ref: "NEWLINE".into(),
                 },
                 "auth.token_ref",
-                "token_ref: credential NEWLINE holds characters an HTTP header cannot carry (a \
+                "auth.token_ref: credential NEWLINE holds characters an HTTP header cannot carry (a \
                  line break?)",
             ),
             (
@@ -362,7 +392,7 @@ mod tests {
                     secret_ref: "BAD_WH".into(),
                 },
                 "auth.secret_ref",
-                "secret_ref: the secret BAD_WH is not valid: webhook secret is not valid: \
+                "auth.secret_ref: the secret BAD_WH is not valid: webhook secret is not valid: \
                  expected \"whsec_\" followed by base64",
             ),
         ];
@@ -371,6 +401,33 @@ mod tests {
             assert_eq!((e.path().as_str(), e.to_string().as_str()), (path, text));
             assert!(!text.contains("x-evil") && !text.contains("!!!"));
         }
+    }
+
+    #[test]
+    fn unknown_schemes_and_other_texts_are_refused() {
+        let mut d = serde_json::to_value(delivery(Auth::None)).unwrap();
+        d["type"] = "delivery".into();
+        assert_eq!(
+            Delivery::from_json_str(&d.to_string()).unwrap(),
+            delivery(Auth::None)
+        );
+        d["auth"] = serde_json::json!({"scheme": "digest", "realm_ref": "X"});
+        let e = Delivery::from_json_str(&d.to_string()).unwrap_err();
+        assert_eq!(e.path(), "auth.scheme");
+        assert_eq!(
+            e.to_string(),
+            "auth.scheme: unknown auth scheme \"digest\" (this engine knows none, \
+             standard_webhooks, bearer, basic): not sent"
+        );
+        d["auth"] = serde_json::json!({});
+        assert!(matches!(
+            Delivery::from_json_str(&d.to_string()),
+            Err(PrepareError::UnknownScheme(_))
+        ));
+        assert!(matches!(
+            Delivery::from_json_str("{}"),
+            Err(PrepareError::NotADelivery(_))
+        ));
     }
 
     #[test]

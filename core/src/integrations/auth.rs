@@ -16,7 +16,7 @@ use crate::wire::output::Auth;
 pub enum AuthError {
     /// The host has no value for this reference (an unset environment variable), or an empty one.
     #[error(
-        "{field}: credential {reference} is not set (an environment variable or worker secret)"
+        "auth.{field}: credential {reference} is not set (an environment variable or worker secret)"
     )]
     Missing {
         /// The field of `auth` naming it: `token_ref`, `username_ref`, `password_ref`, `secret_ref`.
@@ -25,13 +25,13 @@ pub enum AuthError {
         reference: String,
     },
     /// A basic scheme without exactly one user name and one password (not produced by the engine).
-    #[error("basic auth needs exactly one of {0} and {0}_ref")]
+    #[error("auth.{0}: basic auth needs exactly one of {0} and {0}_ref")]
     Incomplete(&'static str),
     /// A basic-auth user name holding `:`. RFC 7617 §2: "a user-id containing a colon character
     /// is invalid", because the receiver splits `user:pass` at the first colon; sent anyway, the
     /// receiver would read another user and password than the ones configured.
     #[error(
-        "{}: a basic-auth user name cannot hold \":\" (RFC 7617 §2: the receiver splits user:password at the first colon){}",
+        "auth.{}: a basic-auth user name cannot hold \":\" (RFC 7617 §2: the receiver splits user:password at the first colon){}",
         if .reference.is_some() { "username_ref" } else { "username" },
         .reference.as_ref().map(|r| format!("; credential {r} holds one")).unwrap_or_default()
     )]
@@ -41,7 +41,7 @@ pub enum AuthError {
     },
     /// A credential holding characters an HTTP header cannot carry (a line break, a control
     /// character) where it is sent as is (a bearer token).
-    #[error("{field}: credential {reference} holds characters an HTTP header cannot carry (a line break?)")]
+    #[error("auth.{field}: credential {reference} holds characters an HTTP header cannot carry (a line break?)")]
     NotHeaderSafe {
         /// The field of `auth` naming it.
         field: &'static str,
@@ -204,7 +204,7 @@ mod tests {
         let e = auth.header(|_| None).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "token_ref: credential INTERCOM_TOKEN is not set (an environment variable or worker secret)"
+            "auth.token_ref: credential INTERCOM_TOKEN is not set (an environment variable or worker secret)"
         );
     }
 }

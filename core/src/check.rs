@@ -6,23 +6,32 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::wire::error::InputError;
+use crate::wire::error::{ErrorKind, InputError};
 use crate::wire::input::{
-    AgentAction, AgentMessage, AgentUpdate, CallbackDetails, Customer, DeliveryResult,
-    EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
+    AgentAction, AgentMessage, AgentUpdate, CallbackDetails, ConversationClosed, Customer,
+    DeliveryResult, EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
 };
 use crate::wire::limits::{
     json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_HEADER_VALUE_BYTES, MAX_TEXT_BYTES,
     MAX_VALUE_DEPTH,
 };
 use crate::wire::state::{Conversation, DeliveryState, State, Status};
+use crate::wire::values::ClosedBy;
 
 fn id(path: &str, value: &str) -> Result<(), InputError> {
     if value.trim().is_empty() {
-        return Err(InputError::new(path, "expected a non-empty id"));
+        return Err(InputError::new(
+            ErrorKind::Invalid,
+            path,
+            "expected a non-empty id",
+        ));
     }
     if value.len() > 256 {
-        return Err(InputError::new(path, "ids are at most 256 bytes"));
+        return Err(InputError::new(
+            ErrorKind::TooLarge,
+            path,
+            "ids are at most 256 bytes",
+        ));
     }
     Ok(())
 }
@@ -30,6 +39,7 @@ fn id(path: &str, value: &str) -> Result<(), InputError> {
 fn text(path: &str, value: &str) -> Result<(), InputError> {
     if value.len() > MAX_TEXT_BYTES {
         return Err(InputError::new(
+            ErrorKind::TooLarge,
             path,
             format!("text is longer than {MAX_TEXT_BYTES} bytes"),
         ));
@@ -40,6 +50,7 @@ fn text(path: &str, value: &str) -> Result<(), InputError> {
 fn unit(path: &str, value: Option<f64>, min: f64, max: f64) -> Result<(), InputError> {
     match value {
         Some(v) if !(v.is_finite() && (min..=max).contains(&v)) => Err(InputError::with_value(
+            ErrorKind::OutOfRange,
             path,
             format!("expected a number from {min} to {max}"),
             &serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
@@ -61,6 +72,7 @@ fn attributes(
     for (key, value) in new {
         if let Some(at) = too_deep(value, &format!("{path}.{key}"), MAX_VALUE_DEPTH) {
             return Err(InputError::new(
+                ErrorKind::TooLarge,
                 at,
                 format!(
                     "nested too deeply: a customer attribute nests objects and arrays at most \
@@ -85,6 +97,7 @@ fn attributes(
     let bytes = bytes.saturating_sub(1); // no comma after the last entry
     if bytes > MAX_ATTRIBUTES_BYTES {
         return Err(InputError::with_value(
+            ErrorKind::TooLarge,
             path,
             format!(
                 "too large: a customer's attributes (with those already known) take at most \
@@ -110,6 +123,7 @@ fn customer(path: &str, c: &Option<Customer>, known: Option<&Customer>) -> Resul
             Some(Value::String(s)) if crate::wire::limits::is_safe_id(s) => {}
             Some(other) => {
                 return Err(InputError::with_value(
+                    ErrorKind::Invalid,
                     format!("{path}.attributes.{attr}"),
                     "expected an id: 1 to 128 letters, digits, '_', '-' or '.'",
                     other,
@@ -120,6 +134,7 @@ fn customer(path: &str, c: &Option<Customer>, known: Option<&Customer>) -> Resul
     if let Some(email) = &c.email {
         if !email.is_empty() && !looks_like_email(email) {
             return Err(InputError::with_value(
+                ErrorKind::Invalid,
                 format!("{path}.email"),
                 "expected an email address",
                 &Value::String(email.clone()),
@@ -183,7 +198,7 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         Input::AgentAccept(a) | Input::AgentDecline(a) => offer_answer(state, a),
         Input::AgentMessage(m) => agent_message(state, m),
         Input::CallbackDetails(d) => callback_details(state, d),
-        Input::ConversationClosed(c) => open_conversation(state, &c.conversation_id).map(|_| ()),
+        Input::ConversationClosed(c) => closed(state, c),
         Input::DeliveryResult(r) => delivery_result(state, r),
         Input::RedriveDelivery(r) => redrive(config, state, r),
         Input::RetryDelivery(r) => retry(state, r),
@@ -196,6 +211,7 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
 fn open_conversation<'s>(state: &'s State, cid: &str) -> Result<&'s Conversation, InputError> {
     state.conversations.get(cid).ok_or_else(|| {
         InputError::with_value(
+            ErrorKind::UnknownConversation,
             "input.conversation_id",
             "no open conversation with this id",
             &Value::String(cid.into()),
@@ -209,6 +225,7 @@ fn agent_update(u: &AgentUpdate) -> Result<(), InputError> {
     if let Some(n) = u.agent.max_concurrent {
         if !(1..=1000).contains(&n) {
             return Err(InputError::with_value(
+                ErrorKind::OutOfRange,
                 "input.agent.max_concurrent",
                 "expected 1 to 1000 (to take no new conversations, set status \"away\")",
                 &Value::from(n),
@@ -219,6 +236,7 @@ fn agent_update(u: &AgentUpdate) -> Result<(), InputError> {
         for (i, s) in skills.iter().enumerate() {
             if s.trim().is_empty() {
                 return Err(InputError::new(
+                    ErrorKind::Invalid,
                     format!("input.agent.skills[{i}]"),
                     "expected a non-empty skill name",
                 ));
@@ -235,6 +253,7 @@ fn offer_answer(state: &State, a: &AgentAction) -> Result<(), InputError> {
         Status::Offered { agent_id, .. } if agent_id == &a.agent_id => {}
         Status::Offered { .. } => {
             return Err(InputError::with_value(
+                ErrorKind::NotOfferedTo,
                 "input.agent_id",
                 "this conversation is offered to another agent",
                 &Value::String(a.agent_id.clone()),
@@ -242,6 +261,7 @@ fn offer_answer(state: &State, a: &AgentAction) -> Result<(), InputError> {
         }
         _ => {
             return Err(InputError::with_value(
+                ErrorKind::NotOfferedTo,
                 "input.conversation_id",
                 "this conversation is not waiting for an agent to accept it",
                 &Value::String(a.conversation_id.clone()),
@@ -259,6 +279,7 @@ fn agent_message(state: &State, m: &AgentMessage) -> Result<(), InputError> {
         Status::Assigned { agent_id, .. } if agent_id == &m.agent_id => {}
         _ => {
             return Err(InputError::with_value(
+                ErrorKind::NotHeldBy,
                 "input.agent_id",
                 "this agent does not hold the conversation",
                 &Value::String(m.agent_id.clone()),
@@ -268,11 +289,39 @@ fn agent_message(state: &State, m: &AgentMessage) -> Result<(), InputError> {
     Ok(())
 }
 
+/// `conversation_closed`: an open conversation; with an `agent_id`, closed by that agent, who
+/// holds it.
+fn closed(state: &State, c: &ConversationClosed) -> Result<(), InputError> {
+    let conv = open_conversation(state, &c.conversation_id)?;
+    let Some(agent) = &c.agent_id else {
+        return Ok(());
+    };
+    id("input.agent_id", agent)?;
+    if c.by != ClosedBy::Agent {
+        return Err(InputError::with_value(
+            ErrorKind::Invalid,
+            "input.agent_id",
+            "an agent_id is given only with \"by\": \"agent\"",
+            &Value::String(agent.clone()),
+        ));
+    }
+    match &conv.status {
+        Status::Assigned { agent_id, .. } if agent_id == agent => Ok(()),
+        _ => Err(InputError::with_value(
+            ErrorKind::NotHeldBy,
+            "input.agent_id",
+            "this agent does not hold the conversation",
+            &Value::String(agent.clone()),
+        )),
+    }
+}
+
 /// `callback_details`: a conversation collecting them, a phone or an email that look right, a name.
 fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError> {
     let conv = open_conversation(state, &d.conversation_id)?;
     if conv.status != Status::CollectingCallback {
         return Err(InputError::with_value(
+            ErrorKind::WrongState,
             "input.conversation_id",
             "this conversation is not collecting callback details",
             &Value::String(d.conversation_id.clone()),
@@ -283,6 +332,7 @@ fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError
     if let Some(p) = phone {
         if !looks_like_phone(p) {
             return Err(InputError::with_value(
+                ErrorKind::Invalid,
                 "input.phone",
                 "expected a phone number of 7 to 15 digits",
                 &Value::String(p.into()),
@@ -292,6 +342,7 @@ fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError
     if let Some(e) = email {
         if !looks_like_email(e) {
             return Err(InputError::with_value(
+                ErrorKind::Invalid,
                 "input.email",
                 "expected an email address",
                 &Value::String(e.into()),
@@ -300,6 +351,7 @@ fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError
     }
     if phone.is_none() && email.is_none() {
         return Err(InputError::new(
+            ErrorKind::Missing,
             "input.phone",
             "a phone number or an email is needed for a callback",
         ));
@@ -311,6 +363,7 @@ fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError
         .or(conv.customer.name.as_deref());
     if name.is_none() {
         return Err(InputError::new(
+            ErrorKind::Missing,
             "input.name",
             "a name is needed for a callback",
         ));
@@ -322,6 +375,7 @@ fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError
 fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> {
     if !state.outbox.contains_key(&r.delivery_id) {
         return Err(InputError::with_value(
+            ErrorKind::UnknownDelivery,
             "input.delivery_id",
             "no delivery with this id is waiting for a result",
             &Value::String(r.delivery_id.clone()),
@@ -330,6 +384,7 @@ fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> 
     if let Some(headers) = &r.headers {
         if headers.len() > 100 {
             return Err(InputError::new(
+                ErrorKind::TooLarge,
                 "input.headers",
                 "at most 100 headers (only retry-after and x-ratelimit-reset are read)",
             ));
@@ -337,6 +392,7 @@ fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> 
         for (name, value) in headers {
             if value.len() > MAX_HEADER_VALUE_BYTES {
                 return Err(InputError::new(
+                    ErrorKind::TooLarge,
                     format!("input.headers.{name}"),
                     "header values are at most 8 KiB",
                 ));
@@ -346,6 +402,7 @@ fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> 
     if let Some(status) = r.status {
         if !(100..=599).contains(&status) {
             return Err(InputError::with_value(
+                ErrorKind::OutOfRange,
                 "input.status",
                 "expected an HTTP status from 100 to 599",
                 &Value::from(status),
@@ -359,6 +416,7 @@ fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> 
 fn redrive(config: &Config, state: &State, r: &RedriveDelivery) -> Result<(), InputError> {
     let Some(letter) = state.dead_letters.get(&r.delivery_id) else {
         return Err(InputError::with_value(
+            ErrorKind::UnknownDelivery,
             "input.delivery_id",
             "no dead letter with this id",
             &Value::String(r.delivery_id.clone()),
@@ -369,6 +427,7 @@ fn redrive(config: &Config, state: &State, r: &RedriveDelivery) -> Result<(), In
         .contains_key(&letter.delivery.webhook_id)
     {
         return Err(InputError::with_value(
+            ErrorKind::WrongState,
             "input.delivery_id",
             format!(
                 "webhook {} is disabled; send enable_webhook first",
@@ -384,6 +443,7 @@ fn redrive(config: &Config, state: &State, r: &RedriveDelivery) -> Result<(), In
         && !crate::integrations::is_configured(config, &letter.delivery.webhook_id)
     {
         return Err(InputError::with_value(
+            ErrorKind::UnknownDelivery,
             "input.delivery_id",
             format!(
                 "webhook {} is no longer configured",
@@ -401,21 +461,30 @@ fn retry(state: &State, r: &RetryDelivery) -> Result<(), InputError> {
         Some(entry) if matches!(entry.state, DeliveryState::Waiting { .. }) => {}
         Some(_) => {
             return Err(InputError::with_value(
+                ErrorKind::WrongState,
                 "input.delivery_id",
                 "this delivery is being performed now; its result decides what comes next",
                 &Value::String(r.delivery_id.clone()),
             ))
         }
         None => {
+            let (kind, message) = if state.dead_letters.contains_key(&r.delivery_id) {
+                (
+                    ErrorKind::WrongState,
+                    "this delivery is a dead letter: use redrive_delivery",
+                )
+            } else {
+                (
+                    ErrorKind::UnknownDelivery,
+                    "no delivery with this id waits for a retry",
+                )
+            };
             return Err(InputError::with_value(
+                kind,
                 "input.delivery_id",
-                if state.dead_letters.contains_key(&r.delivery_id) {
-                    "this delivery is a dead letter: use redrive_delivery"
-                } else {
-                    "no delivery with this id waits for a retry"
-                },
+                message,
                 &Value::String(r.delivery_id.clone()),
-            ))
+            ));
         }
     }
     Ok(())
@@ -427,6 +496,7 @@ fn enable_webhook(config: &Config, e: &EnableWebhook) -> Result<(), InputError> 
         && !crate::integrations::is_configured(config, &e.webhook_id)
     {
         return Err(InputError::with_value(
+            ErrorKind::UnknownDelivery,
             "input.webhook_id",
             "no webhook or integration with this id in handoff.webhooks or handoff.integrations",
             &Value::String(e.webhook_id.clone()),

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::flow::Flow;
 use crate::hours::HoursStatus;
 use crate::index::Index;
-use crate::wire::error::{InputError, RestoreError};
+use crate::wire::error::{ErrorKind, InputError, RestoreError};
 use crate::wire::input::Input;
 use crate::wire::limits::{MAX_TIME, MIN_TIME};
 use crate::wire::output::Output;
@@ -53,9 +53,9 @@ impl Engine {
     /// An engine that continues exactly where `state` stopped.
     ///
     /// # Errors
-    /// [`RestoreError::NewerVersion`] for a snapshot from a newer engine, [`RestoreError::Malformed`]
-    /// for an unsupported older version, and [`RestoreError::Inconsistent`] when its parts contradict
-    /// each other.
+    /// A [`RestoreError`] of kind [`ErrorKind::NewerVersion`] for a snapshot from a newer engine,
+    /// [`ErrorKind::OutOfRange`] for an unsupported older version, and [`ErrorKind::Inconsistent`]
+    /// when its parts contradict each other.
     pub fn restore(config: Config, state: State) -> Result<Engine, RestoreError> {
         check_version(state.version)?;
         check_consistent(&state)?;
@@ -71,7 +71,7 @@ impl Engine {
     ///
     /// # Errors
     /// As [`Engine::restore`]; a snapshot that is not JSON or not shaped like the state is
-    /// [`RestoreError::Malformed`] with the path (`state.conversations.conv_1.status`).
+    /// a [`RestoreError`] with the path (`state.conversations.conv_1.status`).
     pub fn restore_json(config: Config, snapshot: &str) -> Result<Engine, RestoreError> {
         // Straight to the typed state when it parses and is of this version: the JSON tree the
         // checked path below builds first takes several times the snapshot's size in memory (a
@@ -83,15 +83,17 @@ impl Engine {
                 return Engine::restore(config, state);
             }
         }
-        let value: Value = crate::wire::limits::from_engine_json(snapshot).map_err(|e| {
-            RestoreError::Malformed {
-                path: "state".into(),
-                message: match e {
-                    crate::wire::limits::EngineJsonError::Json(e) => format!("not valid JSON: {e}"),
-                    too_deep => too_deep.to_string(),
-                },
-            }
-        })?;
+        let value: Value =
+            crate::wire::limits::from_engine_json(snapshot).map_err(|e| match e {
+                crate::wire::limits::EngineJsonError::Json(e) => RestoreError::malformed(
+                    ErrorKind::NotJson,
+                    "state",
+                    format!("not valid JSON: {e}"),
+                ),
+                too_deep => {
+                    RestoreError::malformed(ErrorKind::TooLarge, "state", too_deep.to_string())
+                }
+            })?;
         Engine::restore_value(config, value)
     }
 
@@ -104,28 +106,32 @@ impl Engine {
             Some(v) => v
                 .as_u64()
                 .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| RestoreError::Malformed {
-                    path: "state.version".into(),
-                    message: format!("expected a whole number, found {v}"),
+                .ok_or_else(|| {
+                    RestoreError::malformed(
+                        ErrorKind::WrongType,
+                        "state.version",
+                        format!("expected a whole number, found {v}"),
+                    )
                 })?,
             None => {
-                return Err(RestoreError::Malformed {
-                    path: "state.version".into(),
-                    message: "missing field \"version\"".into(),
-                })
+                return Err(RestoreError::malformed(
+                    ErrorKind::Missing,
+                    "state.version",
+                    "missing field \"version\"",
+                ))
             }
         };
         check_version(version)?;
         let state: State = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            RestoreError::Malformed {
-                path: if path == "." {
-                    "state".into()
-                } else {
-                    format!("state.{path}")
-                },
-                message: e.into_inner().to_string(),
-            }
+            let message = e.into_inner().to_string();
+            let kind = ErrorKind::of_serde_message(&message);
+            let path = if path == "." {
+                "state".into()
+            } else {
+                format!("state.{path}")
+            };
+            RestoreError::malformed(kind, path, message)
         })?;
         Engine::restore(config, state)
     }
@@ -146,6 +152,7 @@ impl Engine {
                 ""
             };
             return Err(InputError::with_value(
+                ErrorKind::OutOfRange,
                 "now",
                 format!("expected epoch milliseconds from 2000-01-01 to the end of 9999{hint}"),
                 &Value::from(now),
@@ -258,18 +265,16 @@ impl Engine {
 
 fn check_version(version: u32) -> Result<(), RestoreError> {
     if version > STATE_VERSION {
-        return Err(RestoreError::NewerVersion {
-            found: version,
-            supported: STATE_VERSION,
-        });
+        return Err(RestoreError::newer_version(version, STATE_VERSION));
     }
     if version < 1 {
-        return Err(RestoreError::Malformed {
-            path: "state.version".into(),
-            message: format!(
+        return Err(RestoreError::malformed(
+            ErrorKind::OutOfRange,
+            "state.version",
+            format!(
                 "version {version} is not a state version this engine knows (1..={STATE_VERSION})"
             ),
-        });
+        ));
     }
     Ok(())
 }
@@ -324,7 +329,7 @@ fn times(state: &State) -> Vec<(String, i64)> {
 }
 
 fn check_consistent(state: &State) -> Result<(), RestoreError> {
-    let bad = |path: String, message: String| Err(RestoreError::Inconsistent { path, message });
+    let bad = |path: String, message: String| Err(RestoreError::inconsistent(path, message));
     // Deadlines may lie a little past the last input (an offer timeout, a retry in 24 h), never
     // past the end of the accepted range plus a day.
     for (path, t) in times(state) {

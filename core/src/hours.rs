@@ -74,7 +74,7 @@ use chrono_tz::{OffsetName, Tz};
 use serde_json::{Map, Value};
 
 use crate::json::{index, join, type_name};
-use crate::wire::error::ConfigError;
+use crate::wire::error::{ConfigError, ErrorKind};
 
 /// How far ahead [`BusinessHours::status`] looks for the next opening or closing, in days.
 pub const HORIZON_DAYS: i64 = 400;
@@ -200,6 +200,7 @@ impl BusinessHours {
         let before = errors.len();
         let Some(obj) = value.as_object() else {
             errors.push(ConfigError::with_value(
+                ErrorKind::WrongType,
                 path,
                 format!(
                     "expected an object with keys {}, got {}",
@@ -215,6 +216,7 @@ impl BusinessHours {
         let timezone = match obj.get("timezone") {
             None => {
                 errors.push(ConfigError::new(
+                    ErrorKind::Missing,
                     join(path, "timezone"),
                     "missing required key: an IANA time zone name such as \"Asia/Kolkata\"",
                 ));
@@ -226,6 +228,7 @@ impl BusinessHours {
         let schedule = match obj.get("schedule") {
             None => {
                 errors.push(ConfigError::new(
+                    ErrorKind::Missing,
                     join(path, "schedule"),
                     "missing required key: an object of weekday -> window(s), e.g. \
                      {\"monday\": {\"start\": \"09:00\", \"end\": \"18:00\"}}; days left out are closed",
@@ -579,6 +582,7 @@ fn check_keys(
             None => String::new(),
         };
         errors.push(ConfigError::new(
+            ErrorKind::UnknownField,
             join(path, key),
             format!(
                 "unknown field \"{key}\"{hint}, expected one of: {}",
@@ -591,6 +595,7 @@ fn check_keys(
 fn parse_timezone(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Tz> {
     let Some(name) = v.as_str() else {
         errors.push(ConfigError::with_value(
+            ErrorKind::WrongType,
             path,
             format!(
                 "expected a string (an IANA time zone name such as \"Asia/Kolkata\"), got {}",
@@ -608,6 +613,7 @@ fn parse_timezone(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Optio
         None => String::new(),
     };
     errors.push(ConfigError::with_value(
+        ErrorKind::Invalid,
         path,
         format!(
             "unknown time zone{hint}; expected an IANA time zone name such as \"Asia/Kolkata\", \
@@ -642,6 +648,7 @@ fn parse_schedule(
 ) -> Option<[Vec<Window>; 7]> {
     let Some(obj) = v.as_object() else {
         errors.push(ConfigError::with_value(
+            ErrorKind::WrongType,
             path,
             format!(
                 "expected an object of weekday -> window(s) with keys {}, got {}",
@@ -675,6 +682,7 @@ fn parse_schedule(
             for (v, v_path) in tomorrow {
                 if v.start.num_seconds_from_midnight() < end {
                     errors.push(ConfigError::new(
+                        ErrorKind::Invalid,
                         v_path.clone(),
                         format!(
                             "window {} starts before the overnight window {} at {} ends on {}; \
@@ -722,6 +730,7 @@ fn parse_day(
         }
         _ => {
             errors.push(ConfigError::with_value(
+                ErrorKind::WrongType,
                 path,
                 format!(
                     "expected a window object {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}, an array \
@@ -739,6 +748,7 @@ fn parse_day(
             let (a_start, a_end) = windows[i].0.span_secs();
             if a_start < b_end && b_start < a_end {
                 errors.push(ConfigError::new(
+                    ErrorKind::Invalid,
                     windows[j].1.clone(),
                     format!(
                         "window {} overlaps {} ({}); windows on the same day must not overlap",
@@ -764,6 +774,7 @@ const TIME_FORMAT: &str =
 fn parse_clock(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Clock> {
     let Some(s) = v.as_str() else {
         errors.push(ConfigError::with_value(
+            ErrorKind::WrongType,
             path,
             format!("{TIME_FORMAT} (a string), got {}", type_name(v)),
             v,
@@ -771,7 +782,7 @@ fn parse_clock(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<C
         return None;
     };
     let fail = |errors: &mut Vec<ConfigError>, msg: &str| {
-        errors.push(ConfigError::with_value(path, msg, v));
+        errors.push(ConfigError::with_value(ErrorKind::Invalid, path, msg, v));
         None
     };
     let parts: Vec<&str> = s.split(':').collect();
@@ -811,6 +822,7 @@ fn parse_clock(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<C
 fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Window> {
     let Some(obj) = v.as_object() else {
         errors.push(ConfigError::with_value(
+            ErrorKind::WrongType,
             path,
             format!(
                 "expected a window object {{\"start\": \"HH:MM\", \"end\": \"HH:MM\"}}, got {}",
@@ -825,6 +837,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
     let field = |key: &str, what: &str, errors: &mut Vec<ConfigError>| match obj.get(key) {
         None => {
             errors.push(ConfigError::new(
+                ErrorKind::Missing,
                 join(path, key),
                 format!("missing required key: the {what} time \"HH:MM\""),
             ));
@@ -839,6 +852,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
         Some(Value::Bool(b)) => *b,
         Some(other) => {
             errors.push(ConfigError::with_value(
+                ErrorKind::WrongType,
                 join(path, "overnight"),
                 format!("expected true or false, got {}", type_name(other)),
                 other,
@@ -850,6 +864,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
         Some(Clock::Time(t)) => Some(t),
         Some(Clock::EndOfDay) => {
             errors.push(ConfigError::with_value(
+                ErrorKind::Invalid,
                 join(path, "start"),
                 "\"24:00\" is only allowed as an end time; use \"00:00\" for the start of the day",
                 obj.get("start").unwrap_or(&Value::Null),
@@ -867,6 +882,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
         (Some(start), Some(Clock::Time(end))) => {
             if !overnight && end <= start {
                 errors.push(ConfigError::with_value(
+                    ErrorKind::Invalid,
                     join(path, "end"),
                     format!(
                         "end {} is not after start {}; for a window that runs past midnight into \
@@ -879,6 +895,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
                 None
             } else if overnight && end > start {
                 errors.push(ConfigError::with_value(
+                    ErrorKind::Invalid,
                     join(path, "overnight"),
                     format!(
                         "\"overnight\": true but end {} is after start {} on the same day; an \
@@ -909,6 +926,7 @@ fn parse_window(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<
 fn parse_date(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<NaiveDate> {
     let Some(s) = v.as_str() else {
         errors.push(ConfigError::with_value(
+            ErrorKind::WrongType,
             path,
             format!(
                 "expected a date \"YYYY-MM-DD\" (a string), got {}",
@@ -927,6 +945,7 @@ fn parse_date(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Na
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
         errors.push(ConfigError::with_value(
+            ErrorKind::Invalid,
             path,
             "expected a date \"YYYY-MM-DD\", e.g. \"2026-12-25\"",
             v,
@@ -939,6 +958,7 @@ fn parse_date(v: &Value, path: &str, errors: &mut Vec<ConfigError>) -> Option<Na
         .and_then(|y| NaiveDate::from_ymd_opt(y, n(5..7), n(8..10)));
     if date.is_none() {
         errors.push(ConfigError::with_value(
+            ErrorKind::Invalid,
             path,
             "not a valid calendar date; expected \"YYYY-MM-DD\"",
             v,
@@ -953,6 +973,7 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Vec<ConfigError>, out: &mu
         Value::Array(items) => items,
         other => {
             errors.push(ConfigError::with_value(
+                ErrorKind::WrongType,
                 path,
                 format!(
                     "expected an array of dates (\"YYYY-MM-DD\" or {{\"date\": \"YYYY-MM-DD\", \
@@ -977,6 +998,7 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Vec<ConfigError>, out: &mu
                 let date = match obj.get("date") {
                     None => {
                         errors.push(ConfigError::new(
+                            ErrorKind::Missing,
                             join(&item_path, "date"),
                             "missing required key: the date \"YYYY-MM-DD\"",
                         ));
@@ -989,6 +1011,7 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Vec<ConfigError>, out: &mu
                     Some(Value::String(s)) => Some(Some(s.clone())),
                     Some(other) => {
                         errors.push(ConfigError::with_value(
+                            ErrorKind::WrongType,
                             join(&item_path, "name"),
                             format!("expected a string, got {}", type_name(other)),
                             other,
@@ -1001,6 +1024,7 @@ fn parse_holidays(v: &Value, path: &str, errors: &mut Vec<ConfigError>, out: &mu
                 }
             }
             other => errors.push(ConfigError::with_value(
+                ErrorKind::WrongType,
                 item_path,
                 format!(
                     "expected a date \"YYYY-MM-DD\" or an object {{\"date\": \"YYYY-MM-DD\", \
@@ -1584,7 +1608,11 @@ mod tests {
 
     #[test]
     fn errors_append_to_existing_list() {
-        let mut errors = vec![ConfigError::new("elsewhere", "earlier problem")];
+        let mut errors = vec![ConfigError::new(
+            ErrorKind::Invalid,
+            "elsewhere",
+            "earlier problem",
+        )];
         let hours = BusinessHours::from_json(&spec(), P, &mut errors);
         assert!(
             hours.is_some(),

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::wire::error::ConfigError;
+use crate::wire::error::{ConfigError, ErrorKind};
 
 /// Collects errors while a configuration is read.
 #[derive(Debug, Default)]
@@ -15,13 +15,21 @@ pub(crate) struct Errors {
 }
 
 impl Errors {
-    pub(crate) fn at(&mut self, path: &str, message: impl Into<String>) {
-        self.list.push(ConfigError::new(path, message));
+    /// A problem of `kind` at `path`, with no particular value.
+    pub(crate) fn at(&mut self, kind: ErrorKind, path: &str, message: impl Into<String>) {
+        self.list.push(ConfigError::new(kind, path, message));
     }
 
-    pub(crate) fn value(&mut self, path: &str, message: impl Into<String>, value: &Value) {
+    /// A problem of `kind` at `path`, caused by `value`.
+    pub(crate) fn value(
+        &mut self,
+        kind: ErrorKind,
+        path: &str,
+        message: impl Into<String>,
+        value: &Value,
+    ) {
         self.list
-            .push(ConfigError::with_value(path, message, value));
+            .push(ConfigError::with_value(kind, path, message, value));
     }
 }
 
@@ -100,6 +108,7 @@ impl<'a> Obj<'a> {
             }
             other => {
                 errors.value(
+                    ErrorKind::WrongType,
                     path,
                     format!("expected an object, found {}", type_name(other)),
                     other,
@@ -120,9 +129,14 @@ impl<'a> Obj<'a> {
                     self.known.join(", ")
                 );
                 if show_values {
-                    errors.value(&join(&self.path, key), message, value);
+                    errors.value(
+                        ErrorKind::UnknownField,
+                        &join(&self.path, key),
+                        message,
+                        value,
+                    );
                 } else {
-                    errors.at(&join(&self.path, key), message);
+                    errors.at(ErrorKind::UnknownField, &join(&self.path, key), message);
                 }
             }
         }
@@ -148,6 +162,7 @@ impl<'a> Obj<'a> {
             Some(Value::Bool(b)) => *b,
             Some(other) => {
                 errors.value(
+                    ErrorKind::WrongType,
                     &self.path_of(key),
                     format!("expected true or false, found {}", type_name(other)),
                     other,
@@ -164,6 +179,7 @@ impl<'a> Obj<'a> {
             Some(n) if n.is_finite() && (min..=max).contains(&n) => Some(n),
             Some(_) => {
                 errors.value(
+                    ErrorKind::OutOfRange,
                     &self.path_of(key),
                     format!("expected a number from {min} to {max}"),
                     value,
@@ -172,6 +188,7 @@ impl<'a> Obj<'a> {
             }
             None => {
                 errors.value(
+                    ErrorKind::WrongType,
                     &self.path_of(key),
                     format!(
                         "expected a number from {min} to {max}, found {}",
@@ -191,6 +208,7 @@ impl<'a> Obj<'a> {
             Some(n) if (min..=max).contains(&n) => Some(n),
             _ => {
                 errors.value(
+                    ErrorKind::OutOfRange,
                     &self.path_of(key),
                     format!("expected a whole number from {min} to {max}"),
                     value,
@@ -207,6 +225,7 @@ impl<'a> Obj<'a> {
             Value::String(s) => Some(s.as_str()),
             other => {
                 errors.value(
+                    ErrorKind::WrongType,
                     &self.path_of(key),
                     format!("expected a string, found {}", type_name(other)),
                     other,
@@ -221,6 +240,7 @@ impl<'a> Obj<'a> {
         let s = self.string(key, errors)?;
         if s.trim().is_empty() {
             errors.value(
+                ErrorKind::Invalid,
                 &self.path_of(key),
                 "expected a non-empty string",
                 &Value::String(s.into()),
@@ -245,6 +265,7 @@ impl<'a> Obj<'a> {
                     .map(|v| format!(" (did you mean \"{v}\"?)"))
                     .unwrap_or_default();
                 errors.value(
+                    ErrorKind::UnknownVariant,
                     &self.path_of(key),
                     format!(
                         "unknown variant \"{s}\"{hint}, expected one of: {}",
@@ -256,6 +277,7 @@ impl<'a> Obj<'a> {
             }
             other => {
                 errors.value(
+                    ErrorKind::WrongType,
                     &self.path_of(key),
                     format!(
                         "expected one of {}, found {}",
@@ -280,6 +302,7 @@ impl<'a> Obj<'a> {
 pub(crate) fn strings_at(value: &Value, path: &str, errors: &mut Errors) -> Option<Vec<String>> {
     let Value::Array(items) = value else {
         errors.value(
+            ErrorKind::WrongType,
             path,
             format!("expected an array of strings, found {}", type_name(value)),
             value,
@@ -293,7 +316,12 @@ pub(crate) fn strings_at(value: &Value, path: &str, errors: &mut Errors) -> Opti
             Value::String(s) if !s.trim().is_empty() => out.push(s.clone()),
             other => {
                 ok = false;
-                errors.value(&index(path, i), "expected a non-empty string", other);
+                errors.value(
+                    ErrorKind::Invalid,
+                    &index(path, i),
+                    "expected a non-empty string",
+                    other,
+                );
             }
         }
     }

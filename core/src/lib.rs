@@ -89,7 +89,7 @@ pub use wire::{error, input, limits, output, state};
 
 pub use config::{Config, ConfigErrors};
 pub use engine::Engine;
-pub use error::{ConfigError, InputError, RestoreError};
+pub use error::{ConfigError, ErrorKind, InputError, PathError, RestoreError};
 pub use input::Input;
 pub use output::Output;
 pub use state::State;

@@ -150,6 +150,27 @@ impl PrepareError {
     }
 }
 
+impl From<PrepareError> for crate::wire::error::PathError {
+    /// The boundary's error: path `delivery.auth.<field>` (`delivery` when the text is not a
+    /// delivery output), the kind, and the message naming the reference, never its value.
+    fn from(e: PrepareError) -> Self {
+        use crate::wire::error::ErrorKind;
+        let kind = match &e {
+            PrepareError::Auth(AuthError::Missing { .. } | AuthError::Incomplete(_)) => {
+                ErrorKind::Missing
+            }
+            PrepareError::UnknownScheme(_) => ErrorKind::UnknownVariant,
+            PrepareError::NotADelivery(_) => ErrorKind::WrongType,
+            _ => ErrorKind::Invalid,
+        };
+        let path = match e.path() {
+            p if p.is_empty() => String::from("delivery"),
+            p => format!("delivery.{p}"),
+        };
+        crate::wire::error::PathError::new(kind, path, e.to_string())
+    }
+}
+
 /// The schemes [`Auth`] knows, as written in `auth.scheme`.
 const SCHEMES: [&str; 4] = ["none", "standard_webhooks", "bearer", "basic"];
 

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::index::Index;
-use crate::wire::error::InputError;
+use crate::wire::error::{ErrorKind, InputError};
 use crate::wire::state::{Agent, Conversation, DeadLetter, Presence, Priority, State, Status};
 
 /// The most entries one page of the queue or of the dead letters holds.
@@ -152,8 +152,9 @@ impl Query {
     /// # Errors
     /// An [`InputError`] naming the path (`query.limit`) when the text is not a known query.
     pub fn from_json_str(text: &str) -> Result<Query, InputError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| InputError::new("query", format!("not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            InputError::new(ErrorKind::NotJson, "query", format!("not valid JSON: {e}"))
+        })?;
         let (kind, fields) = InputError::take_tag(value, "query", "query", QUERY_KINDS)?;
         // `{"query": kind, ...fields}` is read as serde's `{kind: {...fields}}`, so errors keep
         // their paths (`may_act.needs` -> `query.needs`).
@@ -173,7 +174,11 @@ impl Query {
                         InputError::from_serde("query", ".", message)
                     }
                     // The kind itself (`unknown variant`, path `.`).
-                    _ => InputError::new("query.query", message),
+                    _ => InputError::new(
+                        ErrorKind::of_serde_message(&message),
+                        "query.query",
+                        message,
+                    ),
                 }
             })?;
         match &query {
@@ -181,6 +186,7 @@ impl Query {
                 if !(1..=MAX_PAGE).contains(limit) =>
             {
                 Err(InputError::with_value(
+                    ErrorKind::OutOfRange,
                     "query.limit",
                     format!("expected 1 to {MAX_PAGE}"),
                     &Value::from(*limit),

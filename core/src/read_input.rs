@@ -20,7 +20,7 @@
 
 use serde_json::Value;
 
-use crate::wire::error::InputError;
+use crate::wire::error::{ErrorKind, InputError};
 use crate::wire::input::{Input, INPUT_TYPES};
 
 /// `text` with every `\uXXXX` escape of an unpaired UTF-16 surrogate replaced by `\ufffd` (the
@@ -93,7 +93,9 @@ impl Input {
                 Some(repaired) => serde_json::from_str(&repaired),
                 None => Err(e),
             }
-            .map_err(|e| InputError::new("input", format!("not valid JSON: {e}")))?,
+            .map_err(|e| {
+                InputError::new(ErrorKind::NotJson, "input", format!("not valid JSON: {e}"))
+            })?,
         };
         Input::from_value(value)
     }
@@ -129,6 +131,7 @@ impl Input {
                 if let Value::Object(m) = &rest {
                     if let Some(k) = m.keys().next() {
                         return Err(InputError::new(
+                            ErrorKind::UnknownField,
                             format!("input.{k}"),
                             "unknown field: a tick has no fields (time is passed beside the input)",
                         ));
@@ -140,6 +143,7 @@ impl Input {
                 if let Value::Object(m) = &rest {
                     if let Some(k) = m.keys().next() {
                         return Err(InputError::new(
+                            ErrorKind::UnknownField,
                             format!("input.{k}"),
                             "unknown field: host_restarted has no fields",
                         ));
@@ -152,6 +156,7 @@ impl Input {
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
                     .unwrap_or_default();
                 return Err(InputError::new(
+                    ErrorKind::UnknownVariant,
                     "input.type",
                     format!(
                         "unknown input type \"{other}\"{hint}, expected one of: {}",

@@ -82,6 +82,24 @@ pub enum SigningError {
     MalformedHeader,
 }
 
+impl From<SigningError> for crate::wire::error::PathError {
+    /// `secret` for a secret that is not `whsec_…` base64 ([`ErrorKind::Invalid`]), `signature`
+    /// for a signature that does not verify ([`ErrorKind::Invalid`]).
+    ///
+    /// [`ErrorKind::Invalid`]: crate::wire::error::ErrorKind::Invalid
+    fn from(e: SigningError) -> crate::wire::error::PathError {
+        let path = match e {
+            SigningError::InvalidSecret => "secret",
+            _ => "signature",
+        };
+        crate::wire::error::PathError::new(
+            crate::wire::error::ErrorKind::Invalid,
+            path,
+            e.to_string(),
+        )
+    }
+}
+
 /// Decodes the key bytes out of a `whsec_` secret.
 fn key(secret: &str) -> Result<Vec<u8>, SigningError> {
     let encoded = secret

@@ -7,7 +7,7 @@ use handoff_core::limits::{
     from_engine_json, MAX_ATTRIBUTES_BYTES, MAX_ENGINE_JSON_DEPTH, MAX_VALUE_DEPTH, MIN_TIME,
 };
 use handoff_core::query::{Holding, Query};
-use handoff_core::{Config, Engine, Input, Output, RestoreError};
+use handoff_core::{Config, Engine, ErrorKind, Input, Output};
 use serde_json::{json, Value};
 
 const NOW: i64 = 1_768_213_800_000;
@@ -222,9 +222,10 @@ fn a_snapshot_deeper_than_the_engine_writes_is_refused_with_a_path() {
     );
     let config = Config::from_json_str(r#"{"handoff": {}}"#).unwrap();
     match Engine::restore_json(config, &deep) {
-        Err(RestoreError::Malformed { path, message }) => {
-            assert_eq!(path, "state");
-            assert!(message.contains("levels deep"), "{message}");
+        Err(e) => {
+            assert_eq!(e.path, "state");
+            assert_eq!(e.kind, ErrorKind::TooLarge);
+            assert!(e.message.contains("levels deep"), "{e}");
         }
         other => panic!("{other:?}"),
     }

@@ -551,13 +551,7 @@ fn check_input_err(e: &handoff_core::InputError) {
 }
 
 fn check_restore_err(e: &RestoreError) {
-    let path = match e {
-        RestoreError::Malformed { path, .. } | RestoreError::Inconsistent { path, .. } => {
-            path.as_str()
-        }
-        RestoreError::NewerVersion { .. } => "state.version",
-        _ => "state",
-    };
+    let path = e.path.as_str();
     assert!(
         path == "state" || path.starts_with("state.") || path.starts_with("state["),
         "restore error with a bad path {path:?}: {e}"

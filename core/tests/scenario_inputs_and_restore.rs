@@ -5,7 +5,7 @@
 mod support;
 
 use handoff_core::state::STATE_VERSION;
-use handoff_core::{Engine, Input, RestoreError};
+use handoff_core::{Engine, ErrorKind, Input, RestoreError};
 use serde_json::{json, Value};
 use support::{config, has, offered_to, Sim};
 
@@ -26,6 +26,34 @@ fn busy() -> Sim {
 }
 
 // ----- Refused inputs ----------------------------------------------------------------------------
+
+/// An agent closes only what it holds: a close that names its agent is refused for another
+/// agent's conversation, for an offer not yet accepted, and without `by: "agent"`.
+#[test]
+fn an_agent_closes_only_what_it_holds() {
+    let mut sim = busy();
+    sim.send(json!({"type": "agent_accept", "conversation_id": "conv_1", "agent_id": "agent_1"}));
+    let close = |agent: &str| json!({"type": "conversation_closed", "conversation_id": "conv_1", "by": "agent", "agent_id": agent});
+    let err = sim.refused(close("agent_2"), "input.agent_id");
+    assert_eq!(err.kind, ErrorKind::NotHeldBy);
+    let err = sim.refused(
+        json!({"type": "conversation_closed", "conversation_id": "conv_1", "by": "customer", "agent_id": "agent_1"}),
+        "input.agent_id",
+    );
+    assert_eq!(err.kind, ErrorKind::Invalid);
+    // conv_2 is offered to agent_2, not yet accepted: not held.
+    let err = sim.refused(
+        json!({"type": "conversation_closed", "conversation_id": "conv_2", "by": "agent", "agent_id": "agent_2"}),
+        "input.agent_id",
+    );
+    assert_eq!(err.kind, ErrorKind::NotHeldBy);
+    let out = sim.send(close("agent_1"));
+    assert!(
+        out.iter()
+            .any(|o| o["type"] == "event" && o["event"]["event"] == "conversation.closed"),
+        "{out:?}"
+    );
+}
 
 #[test]
 fn accepting_an_unknown_conversation_is_refused() {
@@ -154,11 +182,10 @@ fn a_snapshot_from_a_newer_engine_is_refused() {
         Engine::restore_json(config(json!({"handoff": {}})), &snapshot.to_string()).unwrap_err();
     assert_eq!(
         err,
-        RestoreError::NewerVersion {
-            found: STATE_VERSION + 1,
-            supported: STATE_VERSION
-        }
+        RestoreError::newer_version(STATE_VERSION + 1, STATE_VERSION)
     );
+    assert_eq!(err.kind, ErrorKind::NewerVersion);
+    assert_eq!(err.path, "state.version");
     assert!(err.to_string().contains("upgrade"), "{err}");
 }
 
@@ -168,7 +195,10 @@ fn a_snapshot_that_is_not_json_is_refused() {
     let snapshot = sim.state_json();
     let cut = &snapshot[..snapshot.len() / 2];
     match Engine::restore_json(config(json!({"handoff": {}})), cut) {
-        Err(RestoreError::Malformed { path, .. }) => assert_eq!(path, "state"),
+        Err(e) => {
+            assert_eq!(e.path, "state");
+            assert_eq!(e.kind, ErrorKind::NotJson);
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -179,11 +209,9 @@ fn a_corrupt_snapshot_names_the_path() {
     let mut snapshot: Value = serde_json::from_str(&sim.state_json()).unwrap();
     snapshot["conversations"]["conv_1"]["exchanges"] = json!("many");
     match Engine::restore_json(config(json!({"handoff": {}})), &snapshot.to_string()) {
-        Err(RestoreError::Malformed { path, message }) => {
-            assert!(
-                path.starts_with("state.conversations.conv_1"),
-                "{path}: {message}"
-            );
+        Err(e) => {
+            assert!(e.path.starts_with("state.conversations.conv_1"), "{e}");
+            assert_eq!(e.kind, ErrorKind::WrongType, "{e}");
         }
         other => panic!("{other:?}"),
     }
@@ -196,8 +224,9 @@ fn a_contradictory_snapshot_is_refused() {
     // conv_1 is offered to agent_1; make agent_1 forget it.
     snapshot["agents"]["agent_1"]["active"] = json!([]);
     match Engine::restore_json(config(json!({"handoff": {}})), &snapshot.to_string()) {
-        Err(RestoreError::Inconsistent { path, .. }) => {
-            assert_eq!(path, "state.conversations.conv_1")
+        Err(e) => {
+            assert_eq!(e.path, "state.conversations.conv_1");
+            assert_eq!(e.kind, ErrorKind::Inconsistent);
         }
         other => panic!("{other:?}"),
     }

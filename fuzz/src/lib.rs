@@ -209,6 +209,7 @@ pub fn exercise(engine: &mut Engine) {
         let input = Input::ConversationClosed(ConversationClosed {
             conversation_id: id.clone(),
             by: ClosedBy::Agent,
+            agent_id: None,
         });
         handle_checked(engine, input, now);
     }
@@ -542,6 +543,7 @@ fn to_input(op: &Op, state: &State) -> Input {
                 ClosedBy::Ai,
                 ClosedBy::System,
             ][*by as usize % 4],
+            agent_id: None,
         }),
         Op::DeliveryResult {
             pick,

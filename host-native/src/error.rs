@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use handoff_core::ConfigError;
+use handoff_core::{ConfigError, PathError};
 
 /// What went wrong in a call through the wasm host.
 ///
@@ -20,23 +20,13 @@ pub enum HostError {
         errors: Vec<ConfigError>,
     },
     /// The engine refused an input (or an argument such as `now`); its state is unchanged.
-    #[error("{path}: {message}{}", shown(value))]
-    Input {
-        /// Where in the input (`input.conversation_id`, `now`).
-        path: String,
-        /// What was wrong.
-        message: String,
-        /// The offending value as compact JSON, when there is one.
-        value: Option<String>,
-    },
-    /// A persisted state could not be restored (malformed, newer version, inconsistent).
-    #[error("{path}: {message}")]
-    State {
-        /// Where in the state (`state.conversations.conv_1.status`).
-        path: String,
-        /// What was wrong.
-        message: String,
-    },
+    /// `path` says where (`input.conversation_id`, `now`), `kind` what kind of problem.
+    #[error("{0}")]
+    Input(PathError),
+    /// A persisted state could not be restored (malformed, newer version, inconsistent); the
+    /// path is under `state` (`state.conversations.conv_1.status`).
+    #[error("{0}")]
+    State(PathError),
     /// The guest trapped (a bug, a fuel or memory limit): the instance was dropped and the host
     /// went back to the last good state, so the call had no effect.
     #[error("{0}")]
@@ -61,25 +51,14 @@ pub enum HostError {
 }
 
 impl HostError {
-    /// The engine's error as the JSON value the engine itself writes (`{"path", "message",
-    /// "value"?}` or `{"errors": [...]}`), for [`Config`](HostError::Config),
+    /// The engine's error as the JSON value the engine itself writes (`{"path", "kind",
+    /// "message", "value"?}` or `{"errors": [...]}`), for [`Config`](HostError::Config),
     /// [`Input`](HostError::Input) and [`State`](HostError::State); `None` for the others.
     pub fn engine_error_json(&self) -> Option<serde_json::Value> {
-        use serde_json::{json, Value};
+        use serde_json::json;
         match self {
             HostError::Config { errors } => Some(json!({ "errors": errors })),
-            HostError::Input {
-                path,
-                message,
-                value,
-            } => {
-                let mut v = json!({ "path": path, "message": message });
-                if let Some(value) = value {
-                    v["value"] = Value::from(value.as_str());
-                }
-                Some(v)
-            }
-            HostError::State { path, message } => Some(json!({ "path": path, "message": message })),
+            HostError::Input(e) | HostError::State(e) => serde_json::to_value(e).ok(),
             _ => None,
         }
     }
@@ -87,13 +66,6 @@ impl HostError {
     /// True for [`HostError::Trap`].
     pub fn is_trap(&self) -> bool {
         matches!(self, HostError::Trap(_))
-    }
-}
-
-fn shown(value: &Option<String>) -> String {
-    match value {
-        Some(v) => format!(" (got {v})"),
-        None => String::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! One instance of the ABI module and the memory protocol of `wasm/README.md`: allocate, write,
 //! call, read the packed `i64`, free.
 
+use handoff_core::PathError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use wasmtime::{Instance, Memory, Store, TypedFunc};
@@ -37,48 +38,27 @@ pub(crate) enum Answer {
     Err(EngineError),
 }
 
-/// The `<error>` of an envelope: `{"path", "message", "value"?}` or `{"errors": [...]}`.
+/// The `<error>` of an envelope: one `{"path", "kind", "message", "value"?}` or
+/// `{"errors": [...]}` (every problem of a configuration), each a [`PathError`].
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct EngineError {
-    pub path: Option<String>,
-    pub message: Option<String>,
-    pub value: Option<String>,
-    pub errors: Option<Vec<PathError>>,
-}
-
-/// One entry of `{"errors": [...]}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PathError {
-    pub path: String,
-    pub message: String,
-    pub value: Option<String>,
+#[serde(untagged)]
+pub(crate) enum EngineError {
+    /// Every problem of a configuration.
+    Many {
+        /// In document order.
+        errors: Vec<PathError>,
+    },
+    /// One problem.
+    One(PathError),
 }
 
 impl EngineError {
-    /// As a [`HostError::Config`] (a list) or the variant `single` makes of `path, message, value`.
-    pub(crate) fn into_host_error(
-        self,
-        single: impl FnOnce(String, String, Option<String>) -> HostError,
-    ) -> HostError {
-        if let Some(errors) = self.errors {
-            return HostError::Config {
-                errors: errors
-                    .into_iter()
-                    .map(|e| handoff_core::ConfigError {
-                        path: e.path,
-                        message: e.message,
-                        value: e.value,
-                    })
-                    .collect(),
-            };
+    /// As a [`HostError::Config`] (a list) or the variant `single` makes of the one error.
+    pub(crate) fn into_host_error(self, single: impl FnOnce(PathError) -> HostError) -> HostError {
+        match self {
+            EngineError::Many { errors } => HostError::Config { errors },
+            EngineError::One(e) => single(e),
         }
-        single(
-            self.path.unwrap_or_default(),
-            self.message.unwrap_or_default(),
-            self.value,
-        )
     }
 }
 
@@ -438,14 +418,7 @@ pub(crate) fn parse_envelope(function: &str, bytes: Vec<u8>) -> Result<Answer, H
     let envelope: Envelope = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
     match (envelope.ok, envelope.error) {
         (Some(ok), None) => Ok(Answer::Ok(ok.get().to_string())),
-        (None, Some(error)) => {
-            if error.errors.is_none() && (error.path.is_none() || error.message.is_none()) {
-                return Err(bad(
-                    "an error needs \"path\" and \"message\", or \"errors\"".into(),
-                ));
-            }
-            Ok(Answer::Err(error))
-        }
+        (None, Some(error)) => Ok(Answer::Err(error)),
         // `{"ok": null}` deserialises `ok` as None: tell it apart from a missing key.
         (None, None) if has_null_ok(&text) => Ok(Answer::Ok("null".into())),
         _ => Err(bad("expected exactly one of \"ok\" and \"error\"".into())),
@@ -476,11 +449,7 @@ impl Runtime {
             Answer::Ok(json) => serde_json::from_str::<String>(&json).map_err(|e| {
                 HostError::Abi(format!("handoff_sign returned {json}, not a string: {e}"))
             }),
-            Answer::Err(e) => Err(e.into_host_error(|path, message, value| HostError::Input {
-                path,
-                message,
-                value,
-            })),
+            Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
         }
     }
 }
@@ -525,11 +494,7 @@ impl Runtime {
         match guest.secret_refs(delivery)? {
             Answer::Ok(json) => serde_json::from_str(&json)
                 .map_err(|e| HostError::Abi(format!("handoff_secret_refs returned {json}: {e}"))),
-            Answer::Err(e) => Err(e.into_host_error(|path, message, value| HostError::Input {
-                path,
-                message,
-                value,
-            })),
+            Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
         }
     }
 
@@ -557,11 +522,7 @@ impl Runtime {
                     e.column()
                 ))
             }),
-            Answer::Err(e) => Err(e.into_host_error(|path, message, value| HostError::Input {
-                path,
-                message,
-                value,
-            })),
+            Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
         }
     }
 }
@@ -590,8 +551,14 @@ mod tests {
 
     #[test]
     fn errors_and_malformed() {
-        match parse_envelope("f", br#"{"error":{"path":"input","message":"m"}}"#.to_vec()) {
-            Ok(Answer::Err(e)) => assert_eq!(e.path.as_deref(), Some("input")),
+        match parse_envelope(
+            "f",
+            br#"{"error":{"path":"input","kind":"missing","message":"m"}}"#.to_vec(),
+        ) {
+            Ok(Answer::Err(EngineError::One(e))) => {
+                assert_eq!(e.path, "input");
+                assert_eq!(e.kind, handoff_core::ErrorKind::Missing);
+            }
             _ => panic!(),
         }
         for bad in [
@@ -599,6 +566,7 @@ mod tests {
             b"[]",
             b"{\"ok\":1,\"error\":{}}",
             b"{\"error\":{\"path\":\"x\"}}",
+            b"{\"error\":{\"path\":\"x\",\"message\":\"m\"}}",
             b"\xff\xfe",
             b"{\"ok\":1,\"extra\":2}",
         ] {

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use handoff_core::hours::HoursStatus;
-use handoff_core::{Input, Output};
+use handoff_core::{ErrorKind, Input, Output, PathError};
 use serde::Deserialize;
 
 use crate::cadence::Cadence;
@@ -41,13 +41,13 @@ impl InputJson for serde_json::Value {
 
 impl InputJson for Input {
     fn input_json(&self) -> Result<Cow<'_, str>, HostError> {
-        serde_json::to_string(self)
-            .map(Cow::Owned)
-            .map_err(|e| HostError::Input {
-                path: "input".into(),
-                message: format!("cannot be written as JSON: {e}"),
-                value: None,
-            })
+        serde_json::to_string(self).map(Cow::Owned).map_err(|e| {
+            HostError::Input(PathError::new(
+                ErrorKind::Invalid,
+                "input",
+                format!("cannot be written as JSON: {e}"),
+            ))
+        })
     }
 }
 
@@ -118,27 +118,21 @@ struct Hours {
     next_closing: Option<i64>,
 }
 
-fn input_error(path: String, message: String, value: Option<String>) -> HostError {
-    HostError::Input {
-        path,
-        message,
-        value,
-    }
+fn input_error(e: PathError) -> HostError {
+    HostError::Input(e)
 }
 
-fn state_error(path: String, message: String, _value: Option<String>) -> HostError {
-    if path.starts_with("state") {
-        HostError::State { path, message }
+fn state_error(e: PathError) -> HostError {
+    if e.path.starts_with("state") {
+        HostError::State(e)
     } else {
         // An argument the guest could not read, or no engine: the host's or the module's fault.
-        HostError::Abi(format!("creating the engine failed: {path}: {message}"))
+        HostError::Abi(format!("creating the engine failed: {e}"))
     }
 }
 
-fn unexpected(function: &'static str) -> impl Fn(String, String, Option<String>) -> HostError {
-    move |path, message, _| {
-        HostError::Abi(format!("{function} answered an error: {path}: {message}"))
-    }
+fn unexpected(function: &'static str) -> impl Fn(PathError) -> HostError {
+    move |e| HostError::Abi(format!("{function} answered an error: {e}"))
 }
 
 impl Host {
@@ -213,7 +207,7 @@ impl Host {
                     return Err(HostError::Abi(format!(
                         "replaying an accepted input after a trap, the engine refused it ({}): \
                          the module is not deterministic",
-                        e.message.unwrap_or_default()
+                        e.into_host_error(HostError::Input)
                     )))
                 }
             }

@@ -75,7 +75,7 @@
 //! // After a restart: continue exactly where it stopped.
 //! let mut host = Host::restore(&runtime, config, &persisted)?;
 //! match host.handle(r#"{"type":"conversation_closed","conversation_id":"nope","by":"agent"}"#, now) {
-//!     Err(HostError::Input { path, message, .. }) => eprintln!("refused at {path}: {message}"),
+//!     Err(HostError::Input(e)) => eprintln!("refused at {}: {}", e.path, e.message),
 //!     other => println!("{other:?}"),
 //! }
 //!
@@ -91,6 +91,7 @@
 #![deny(missing_docs)]
 
 mod cadence;
+pub mod clock;
 mod error;
 mod guest;
 mod host;

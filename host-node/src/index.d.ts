@@ -1,6 +1,28 @@
-// Type declarations of handoff-engine: the configuration, every input and output of the engine, its
-// state, the wasm `Engine`, and the `HandoffHost` driver. Hand-written from handoff-core's
-// config.rs, input.rs, output.rs, state.rs and query.rs; keep them in step.
+// Type declarations of handoff-engine: the configuration, the wasm `Engine`, the `HandoffHost`
+// driver and the queries. The data types (inputs, outputs, the state, webhook events) are
+// generated from handoff-core's wire types into wire.d.ts (`cargo xtask schema`) and re-exported
+// here; the configuration is still hand-written from handoff-core's config/, and the queries from
+// query.rs: keep those in step.
+
+import type {
+  AgentState,
+  Conversation,
+  ConversationStatus,
+  DeadLetter,
+  DeliveryOutput,
+  ErrorKind,
+  EventName,
+  Input,
+  OutboxEntryState,
+  Output,
+  PathError,
+  Priority,
+  SentimentSummary,
+  State,
+  TriggerHit,
+} from './wire.js';
+
+export type * from './wire.js';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration: the `handoff` object
@@ -168,13 +190,6 @@ export interface AgentConfig {
   max_concurrent?: number;
 }
 
-export type EventName =
-  | 'conversation.handoff_requested'
-  | 'conversation.queued'
-  | 'conversation.assigned'
-  | 'conversation.callback_requested'
-  | 'conversation.closed';
-
 /** `handoff.webhooks[]`. Secrets are never inline: `secret_ref` names where the host finds one. */
 export interface WebhookConfig {
   /** Default `webhook_<index>`. */
@@ -282,609 +297,19 @@ export interface WebhookIntegration extends IntegrationCommon, WebhookConfig {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared shapes
+// Names over the generated types (wire.d.ts)
 // ---------------------------------------------------------------------------------------------
 
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
-export type Presence = 'online' | 'away' | 'offline';
-export type ClosedBy = 'customer' | 'agent' | 'ai' | 'system';
-export type Role = 'customer' | 'ai' | 'agent';
-export type Trend = 'worsening' | 'improving' | 'steady';
-
-/** The customer, as the host knows them. */
-export interface Customer {
-  id?: string | null;
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  /** Anything else (plan, language…), passed to the agent as is. Reserved for integrations:
-   * `intercom_conversation_id`, `intercom_contact_id`, `sunshine_conversation_id` (plain ids). */
-  attributes?: Record<string, unknown>;
-}
-
-/** What the caller's AI knows about a message; each field wins over the engine's own detection. */
-export interface Signals {
-  /** -1..1 */
-  sentiment?: number | null;
-  /** 0..1 */
-  confidence?: number | null;
-  intent?: string | null;
-  topic?: string | null;
-  summary?: string | null;
-  suggested_actions?: string[] | null;
-  human_requested?: boolean | null;
-}
-
-/** Callback details. */
-export interface Callback {
-  name?: string;
-  phone?: string;
-  email?: string;
-  preferred_time?: string;
-}
-
-/** One line of a conversation. */
-export interface HistoryEntry {
-  role: Role;
-  text: string;
-  /** Epoch ms. */
-  at: number;
-  agent_id?: string;
-  /** Customer lines: -1..1. */
-  sentiment?: number;
-  /** AI lines: 0..1. */
-  confidence?: number;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Inputs
-// ---------------------------------------------------------------------------------------------
-
-export interface CustomerMessageInput {
-  type: 'customer_message';
-  conversation_id: string;
-  text: string;
-  customer?: Customer;
-  signals?: Signals;
-}
-
-export interface AiReplyInput {
-  type: 'ai_reply';
-  conversation_id: string;
-  text: string;
-  /** 0..1 */
-  confidence?: number;
-  actions?: string[];
-  /** The issue is resolved: the exchange count starts again. */
-  resolved?: boolean;
-}
-
-export interface HandoffRequestInput {
-  type: 'handoff_request';
-  conversation_id: string;
-  customer?: Customer;
-  /** Where it came from (`"widget_button"`). */
-  source?: string;
-}
-
-export interface AgentUpdateInput {
-  type: 'agent_update';
-  agent: {
-    id: string;
-    name?: string;
-    status?: Presence;
-    skills?: string[];
-    max_concurrent?: number;
-  };
-}
-
-export interface AgentAcceptInput {
-  type: 'agent_accept';
-  conversation_id: string;
-  agent_id: string;
-  reason?: string;
-}
-
-export interface AgentDeclineInput {
-  type: 'agent_decline';
-  conversation_id: string;
-  agent_id: string;
-  reason?: string;
-}
-
-export interface AgentMessageInput {
-  type: 'agent_message';
-  conversation_id: string;
-  agent_id: string;
-  text: string;
-}
-
-export interface CallbackDetailsInput {
-  type: 'callback_details';
-  conversation_id: string;
-  name?: string;
-  phone?: string;
-  email?: string;
-  preferred_time?: string;
-}
-
-export interface ConversationClosedInput {
-  type: 'conversation_closed';
-  conversation_id: string;
-  by?: ClosedBy;
-}
-
-/** What happened when the host performed a delivery (`HandoffHost` sends these itself). */
-export interface DeliveryResultInput {
-  type: 'delivery_result';
-  delivery_id: string;
-  /** HTTP status; absent for a network error or timeout. */
-  status?: number;
-  /** `Retry-After` in ms; wins over `headers`. */
-  retry_after_ms?: number;
-  /** Response body, up to 64 KiB: the engine reads the id of what a helpdesk created from it. */
-  body?: string;
-  /** Network error text. */
-  error?: string;
-  /** Response headers by lower-case name; `retry-after` (seconds or HTTP date) and
-   * `x-ratelimit-reset` (unix seconds) set the earliest retry. */
-  headers?: Record<string, string>;
-}
-
-export interface RedriveDeliveryInput {
-  type: 'redrive_delivery';
-  delivery_id: string;
-}
-
-/** A delivery waiting for its retry goes out now (its next attempt), e.g. after the receiver
- * was fixed. */
-export interface RetryDeliveryInput {
-  type: 'retry_delivery';
-  delivery_id: string;
-}
-
-export interface EnableWebhookInput {
-  type: 'enable_webhook';
-  webhook_id: string;
-}
-
-/** Time passed (`HandoffHost` sends it at `nextWakeup()`). */
-export interface TickInput {
-  type: 'tick';
-}
-
-/** The host started again: deliveries it had in flight are handed out again at once. */
-export interface HostRestartedInput {
-  type: 'host_restarted';
-}
-
-export type Input =
-  | CustomerMessageInput
-  | AiReplyInput
-  | HandoffRequestInput
-  | AgentUpdateInput
-  | AgentAcceptInput
-  | AgentDeclineInput
-  | AgentMessageInput
-  | CallbackDetailsInput
-  | ConversationClosedInput
-  | DeliveryResultInput
-  | RedriveDeliveryInput
-  | RetryDeliveryInput
-  | EnableWebhookInput
-  | HostRestartedInput
-  | TickInput;
-
+/** `worsening`, `improving` or `steady`. */
+export type Trend = SentimentSummary['trend'];
+/** The `type` of every input. */
 export type InputType = Input['type'];
-
-// ---------------------------------------------------------------------------------------------
-// Outputs
-// ---------------------------------------------------------------------------------------------
-
-/** One trigger that fired, with its evidence. */
-export type TriggerHit =
-  | {
-      trigger: 'customer_request';
-      /** `text`, `button` or `caller`. */
-      source: string;
-      phrase?: string;
-      language?: string;
-    }
-  | {
-      trigger: 'sentiment_threshold';
-      score: number;
-      average: number;
-      threshold: number;
-      trend: Trend;
-      /** `message` or `sustained`. */
-      basis: string;
-      /** `caller` or `lexicon`. */
-      source: string;
-    }
-  | { trigger: 'max_exchanges'; exchanges: number; max: number }
-  | { trigger: 'low_confidence_threshold'; confidence: number; threshold: number; consecutive: number }
-  | {
-      trigger: 'topics';
-      topic: string;
-      /** `caller` or `keywords`. */
-      source: string;
-      keyword?: string;
-    };
-
-export type TriggerName = TriggerHit['trigger'];
-
-export interface SentimentSummary {
-  latest: number | null;
-  average: number | null;
-  trend: Trend;
-  history: number[];
-}
-
-/** What the human agent receives. */
-export interface Context {
-  conversation_id: string;
-  customer: Customer;
-  history: HistoryEntry[];
-  intent: string | null;
-  topic: string | null;
-  sentiment: SentimentSummary;
-  ai_actions: string[];
-  summary: string;
-  /** `ai` or `extractive`. */
-  summary_source: string;
-  suggested_actions: string[];
-  triggers: TriggerHit[];
-  priority: Priority;
-  exchanges: number;
-}
-
-/** The customer as webhook events give them. */
-export interface EventCustomer {
-  id: string | null;
-  name: string | null;
-  email: string | null;
-}
-
-/** A webhook event body: `{"event", "timestamp" (RFC 3339 UTC), "data"}`. */
-export type WebhookEvent =
-  | {
-      event: 'conversation.handoff_requested';
-      timestamp: string;
-      data: {
-        conversation_id: string;
-        customer: EventCustomer;
-        trigger: TriggerName;
-        /** The last customer message's sentiment. */
-        sentiment_score: number | null;
-        summary: string;
-        suggested_actions: string[];
-        priority: Priority;
-      };
-    }
-  | {
-      event: 'conversation.queued';
-      timestamp: string;
-      data: { conversation_id: string; position: number; queue_length: number; priority: Priority };
-    }
-  | {
-      event: 'conversation.assigned';
-      timestamp: string;
-      data: { conversation_id: string; agent_id: string; agent_name: string; wait_seconds: number; priority: Priority };
-    }
-  | {
-      event: 'conversation.callback_requested';
-      timestamp: string;
-      data: {
-        conversation_id: string;
-        customer: EventCustomer;
-        callback: { name: string | null; phone: string | null; email: string | null; preferred_time: string | null };
-        summary: string;
-        priority: Priority;
-      };
-    }
-  | {
-      event: 'conversation.closed';
-      timestamp: string;
-      data: { conversation_id: string; closed_by: ClosedBy; agent_id: string | null };
-    };
-
-/** How the host authenticates a delivery at send time: never a secret, a reference to one. */
-export type Auth =
-  | { scheme: 'none' }
-  | { scheme: 'standard_webhooks'; secret_ref: string }
-  /** `Authorization: Bearer <value of token_ref>`. */
-  | { scheme: 'bearer'; token_ref: string }
-  /** `Authorization: Basic base64(user:password)`; exactly one of each pair is set. */
-  | {
-      scheme: 'basic';
-      username?: string;
-      username_ref?: string;
-      password?: string;
-      password_ref?: string;
-    };
-
-/** An HTTP request for the host to perform (without its `type`). */
-export interface Delivery {
-  /** Stable over retries; the `webhook-id`. */
-  delivery_id: string;
-  webhook_id: string;
-  conversation_id: string;
-  event: EventName;
-  method: string;
-  url: string;
-  /** Headers besides authentication. */
-  headers: Record<string, string>;
-  /** The body, exactly as to be sent. */
-  body: string;
-  /** 1 for the first attempt. */
-  attempt: number;
-  auth: Auth;
-  /** Helpdesk requests only: `zendesk.create_ticket`, `zendesk.update_ticket`, `zendesk.pass_control`,
-   * `freshdesk.create_ticket`, `freshdesk.add_note`, `freshdesk.update_ticket`, `intercom.create_contact`,
-   * `intercom.create_conversation`, `intercom.note`, `intercom.assign`, `intercom.close`. */
-  operation?: string;
-}
-
-export interface MessageOutput {
-  type: 'message';
-  conversation_id: string;
-  /** The `handoff.messages` key. */
-  template: keyof MessagesConfig;
-  text: string;
-}
-
-export interface HandoffOutput {
-  type: 'handoff';
-  conversation_id: string;
-  primary: TriggerName;
-  triggers: TriggerHit[];
-  priority: Priority;
-  context: Context;
-}
-
-export interface QueuedOutput {
-  type: 'queued';
-  conversation_id: string;
-  /** 1 = next. */
-  position: number;
-  queue_length: number;
-}
-
-export interface OfferedOutput {
-  type: 'offered';
-  conversation_id: string;
-  agent_id: string;
-  /** Epoch ms. */
-  expires_at: number;
-}
-
-export interface OfferWithdrawnOutput {
-  type: 'offer_withdrawn';
-  conversation_id: string;
-  agent_id: string;
-  /** `declined`, `expired`, `agent_unavailable` or `closed` (the conversation ended while on offer). */
-  reason: string;
-}
-
-export interface AgentStatusOutput {
-  type: 'agent_status';
-  agent_id: string;
-  status: Presence;
-  /** `missed_offer`. */
-  reason: string;
-}
-
-export interface AssignedOutput {
-  type: 'assigned';
-  conversation_id: string;
-  agent_id: string;
-  agent_name: string;
-  wait_ms: number;
-}
-
-export interface CollectCallbackOutput {
-  type: 'collect_callback';
-  conversation_id: string;
-  /** `outside_hours`, `no_agent_available` or `queue_full`. */
-  reason: string;
-  /** Epoch ms. */
-  next_opening?: number;
-  fields: string[];
-}
-
-export interface CallbackScheduledOutput {
-  type: 'callback_scheduled';
-  conversation_id: string;
-  /** Epoch ms. */
-  at: number;
-  callback: Callback;
-}
-
-export interface CallbackRequestedOutput {
-  type: 'callback_requested';
-  conversation_id: string;
-  customer: Customer;
-  callback: Callback;
-  context: Context;
-}
-
-export interface ClosedOutput {
-  type: 'closed';
-  conversation_id: string;
-  by: ClosedBy;
-  agent_id?: string;
-}
-
-export interface EventOutput {
-  type: 'event';
-  conversation_id: string;
-  event: WebhookEvent;
-}
-
-export interface DeliveryOutput extends Delivery {
-  type: 'delivery';
-}
-
-export interface DeliveredOutput {
-  type: 'delivered';
-  delivery_id: string;
-  attempt: number;
-}
-
-export interface DeliveryRetryOutput {
-  type: 'delivery_retry';
-  delivery_id: string;
-  /** The attempt that failed. */
-  attempt: number;
-  /** When the next attempt is due (epoch ms). */
-  at: number;
-  error: string;
-}
-
-export interface DeliveryFailedOutput {
-  type: 'delivery_failed';
-  delivery_id: string;
-  attempts: number;
-  reason: string;
-}
-
-export interface WebhookDisabledOutput {
-  type: 'webhook_disabled';
-  webhook_id: string;
-  reason: string;
-}
-
-export type Output =
-  | MessageOutput
-  | HandoffOutput
-  | QueuedOutput
-  | OfferedOutput
-  | OfferWithdrawnOutput
-  | AgentStatusOutput
-  | AssignedOutput
-  | CollectCallbackOutput
-  | CallbackScheduledOutput
-  | CallbackRequestedOutput
-  | ClosedOutput
-  | EventOutput
-  | DeliveryOutput
-  | DeliveredOutput
-  | DeliveryRetryOutput
-  | DeliveryFailedOutput
-  | WebhookDisabledOutput;
-
+/** The `type` of every output. */
 export type OutputType = Output['type'];
-
-// ---------------------------------------------------------------------------------------------
-// State (persist it as JSON; restore it with Engine.restore)
-// ---------------------------------------------------------------------------------------------
-
-export type ConversationStatus =
-  | { status: 'ai' }
-  | { status: 'queued' }
-  | { status: 'offered'; agent_id: string; expires_at: number }
-  | { status: 'assigned'; agent_id: string; since: number }
-  | { status: 'collecting_callback' }
-  | { status: 'callback_scheduled'; at: number }
-  | { status: 'callback_requested' };
-
-export interface QueueKey {
-  /** `3 - priority`: urgent sorts first. */
-  rank: number;
-  since: number;
-  seq: number;
-  conversation_id: string;
-}
-
-export type Conversation = ConversationStatus & {
-  id: string;
-  customer: Customer;
-  history: HistoryEntry[];
-  exchanges: number;
-  awaiting_ai: boolean;
-  low_confidence_streak: number;
-  turn_confidence_counted: boolean;
-  intent?: string;
-  topic?: string;
-  topic_keyword?: string;
-  summary?: string;
-  suggested_actions: string[];
-  ai_actions: string[];
-  priority: Priority;
-  triggers: TriggerHit[];
-  handoff_at?: number;
-  queue_key?: QueueKey;
-  told_position?: number;
-  /** The `conversation.queued` event went out for this handoff (sent once, when it first waits). */
-  queued_event_sent?: boolean;
-  /** Agent -> when they may be offered it again (epoch ms). */
-  declined_by: Record<string, number>;
-  required_skill?: string;
-  callback?: Callback;
-  deferred_until?: number;
-};
-
-export interface AgentState {
-  id: string;
-  name?: string;
-  status: Presence;
-  /** Skill -> proficiency. */
-  skills: Record<string, number>;
-  max_concurrent?: number;
-  /** Conversations assigned or offered. */
-  active: string[];
-  last_assigned_at: number;
-}
-
-export type DeliveryState = { state: 'in_flight'; since: number } | { state: 'waiting'; at: number };
-
-export type OutboxEntry = DeliveryState & {
-  delivery: Delivery;
-  last_error?: string;
-};
-
-export interface DeadLetter {
-  delivery: Delivery;
-  reason: string;
-  status?: number;
-  at: number;
-}
-
-/** The engine's whole state. */
-export interface State {
-  version: number;
-  /** The latest `now` seen (epoch ms). */
-  now: number;
-  seq: number;
-  conversations: Record<string, Conversation>;
-  agents: Record<string, AgentState>;
-  /** Queued conversations, in queue order. */
-  queue: QueueKey[];
-  round_robin_cursor?: string;
-  /** Deliveries not yet acknowledged. */
-  outbox: Record<string, OutboxEntry>;
-  /** Deliveries given up (re-drivable). */
-  dead_letters: Record<string, DeadLetter>;
-  /** Webhook id -> why it is disabled (410 Gone). */
-  disabled_webhooks: Record<string, string>;
-  /** `"{integration}:{conversation}"` -> helpdesk requests sent one at a time, and the ids created. */
-  integration_chains?: Record<string, IntegrationChain>;
-}
-
-/** Helpdesk requests of one integration and conversation. */
-export interface IntegrationChain {
-  /** `ticket_id`, `intercom_contact_id`, `intercom_conversation_id`, `sunshine_conversation_id`. */
-  ids?: Record<string, string>;
-  /** The request out now (in the outbox or a dead letter). */
-  head?: { delivery_id: string; yields?: { name: string; pointer: string } };
-  /** Requests waiting behind it, in order. */
-  waiting?: Array<{
-    delivery: Delivery;
-    body_ids?: Record<string, string>;
-    yields?: { name: string; pointer: string };
-  }>;
-  closed: boolean;
-}
+/** The name of every trigger (`handoff.triggers`, a webhook's `"trigger"`). */
+export type TriggerName = TriggerHit['trigger'];
+/** Where a delivery in the outbox is: in flight or waiting for its retry. */
+export type DeliveryState = OutboxEntryState;
 
 // ---------------------------------------------------------------------------------------------
 // Queries: reads answered from the engine's indexes, never by copying the whole state
@@ -1025,20 +450,18 @@ export type QueryAnswer<Q extends Query> = QueryAnswers[Q['query']];
 // The engine (wasm)
 // ---------------------------------------------------------------------------------------------
 
-/** One problem, as the engine reports it. */
-export interface ErrorDetail {
-  /** A JSON path (`input.signals.sentiment`, `handoff.routing.method`, `state.version`). */
-  path: string;
-  message: string;
-  /** The offending value as compact JSON. */
-  value?: string;
-}
+/** One problem, as the engine reports it: the generated `PathError` (`{path, kind, message, value?}`). */
+export type ErrorDetail = PathError;
 
 /** What the engine throws: an `Error` whose message names the path. */
 export interface EngineError extends Error {
   name: 'InputError' | 'ConfigError' | 'RestoreError' | 'SigningError' | 'Error';
   /** The first error's path. */
   path: string | null;
+  /** The first error's kind. */
+  kind: ErrorKind | null;
+  /** The first error's offending value as compact JSON, when there is one. */
+  value?: string;
   /** Every error of a configuration, otherwise one. */
   errors: ErrorDetail[] | null;
 }

@@ -262,10 +262,11 @@ const RESPONSE = Object.freeze({
 });
 
 /** An error as the real module throws it: `errors[0].message` is the text hosts report. */
-function prepareError(field, message) {
+function prepareError(field, kind, message) {
   const error = new Error(`delivery.auth.${field}: auth.${field}: ${message}`);
   error.name = 'PrepareError';
-  error.errors = [{ path: `delivery.auth.${field}`, message: `auth.${field}: ${message}` }];
+  Object.assign(error, { path: `delivery.auth.${field}`, kind });
+  error.errors = [{ path: `delivery.auth.${field}`, kind, message: `auth.${field}: ${message}` }];
   return error;
 }
 
@@ -281,7 +282,7 @@ export async function prepare(delivery, secrets, unixSecs) {
   const value = (field) => {
     const v = secrets[auth[field]];
     if (typeof v !== 'string' || v === '') {
-      throw prepareError(field, `credential ${auth[field]} is not set (an environment variable or worker secret)`);
+      throw prepareError(field, 'missing', `credential ${auth[field]} is not set (an environment variable or worker secret)`);
     }
     return v;
   };
@@ -292,7 +293,7 @@ export async function prepare(delivery, secrets, unixSecs) {
     try {
       signature = await signWithWebCrypto(secret, delivery.delivery_id, unixSecs, delivery.body);
     } catch (error) {
-      throw prepareError('secret_ref', `the secret ${auth.secret_ref} is not valid: ${error.message}`);
+      throw prepareError('secret_ref', 'invalid', `the secret ${auth.secret_ref} is not valid: ${error.message}`);
     }
     Object.assign(headers, { 'webhook-id': delivery.delivery_id, 'webhook-timestamp': String(unixSecs), 'webhook-signature': signature });
   } else if (auth.scheme === 'bearer') {

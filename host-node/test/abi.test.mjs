@@ -21,7 +21,7 @@ const CONFIG = JSON.stringify({
 const NOW = 1_768_213_800_000n;
 const AGENT = '{"type":"agent_update","agent":{"id":"agent_1","name":"Asha","status":"online"}}';
 const ASK = '{"type":"customer_message","conversation_id":"conv_1","text":"I want to talk to a human"}';
-const NO_ENGINE = { path: 'engine', message: 'no engine: call handoff_new or handoff_restore first' };
+const NO_ENGINE = { path: 'engine', kind: 'wrong_state', message: 'no engine: call handoff_new or handoff_restore first' };
 const PAGE = 65536;
 
 /** A fresh instance and helpers to move bytes in and out of it. */
@@ -104,12 +104,14 @@ test('errors: input paths, config lists, state unchanged', () => {
   const bad = h.call(x.handoff_new, '{"handoff": {"routing": {"method": "nope", "offer_timeout_seconds": -1}}}');
   assert.ok(bad.error.errors.length >= 2, JSON.stringify(bad));
   assert.equal(bad.error.errors[0].path, 'handoff.routing.method');
+  assert.equal(bad.error.errors[0].kind, 'unknown_variant');
   assert.deepEqual(h.call(x.handoff_handle, AGENT, NOW), { error: NO_ENGINE }, 'a failed handoff_new makes no engine');
   h.create();
   h.call(x.handoff_handle, AGENT, NOW);
   const before = h.take(x.handoff_state());
   const refused = h.call(x.handoff_handle, '{"type":"customer_message","conversation_id":"c","text":"x","signals":{"sentiment":2}}', NOW);
   assert.equal(refused.error.path, 'input.signals.sentiment');
+  assert.equal(refused.error.kind, 'out_of_range');
   assert.match(refused.error.message, /^expected a number from -1 to 1/);
   assert.equal(h.call(x.handoff_handle, AGENT, -5n).error.path, 'now');
   assert.equal(h.take(x.handoff_state()), before);

@@ -133,9 +133,12 @@ test('errors are thrown as Error with the JSON path, and leave the state unchang
       e instanceof Error &&
       e.name === 'InputError' &&
       e.path === 'input.signals.sentiment' &&
+      e.kind === 'out_of_range' &&
+      e.value === '2.0' &&
+      e.errors[0].kind === 'out_of_range' &&
       e.message.startsWith('input.signals.sentiment: expected a number from -1 to 1'),
   );
-  assert.throws(() => engine.handleJson('{"type": ', now), (e) => e.path === 'input' && /not valid JSON/.test(e.message));
+  assert.throws(() => engine.handleJson('{"type": ', now), (e) => e.path === 'input' && e.kind === 'not_json' && /not valid JSON/.test(e.message));
   assert.throws(() => engine.handle({ type: 'tick' }, 1.5), (e) => e.path === 'now' && e.errors[0].value === '1.5');
   assert.throws(() => engine.handle({ type: 'tick' }, -1), (e) => e.path === 'now');
   assert.throws(() => engine.handle(undefined, now), (e) => e.path === 'input');
@@ -150,6 +153,14 @@ test('configuration errors list every problem', () => {
       assert.equal(e.name, 'ConfigError');
       assert.ok(e.errors.length >= 2, JSON.stringify(e.errors));
       assert.equal(e.path, e.errors[0].path);
+      assert.equal(e.kind, e.errors[0].kind);
+      assert.deepEqual(
+        e.errors.map(({ path, kind }) => [path, kind]),
+        [
+          ['handoff.routing.method', 'unknown_variant'],
+          ['handoff.routing.offer_timeout_seconds', 'out_of_range'],
+        ],
+      );
       for (const { path } of e.errors) assert.ok(e.message.includes(`${path}: `), `${path} in: ${e.message}`);
       assert.ok(e.message.startsWith(`${e.errors.length} configuration errors`), e.message);
       return true;

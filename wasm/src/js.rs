@@ -9,15 +9,18 @@
 //!
 //! Every error is thrown as a JS `Error` whose `message` names the JSON path
 //! (`input.signals.sentiment: expected a number from -1 to 1 (got 2)`), with `name`
-//! (`InputError`, `ConfigError`, `RestoreError`, `SigningError`, `PrepareError`), `path` (the first error's path)
-//! and `errors` (`[{path, message, value?}]`: every error of a configuration, otherwise one).
+//! (`InputError`, `ConfigError`, `RestoreError`, `SigningError`, `PrepareError`), the first
+//! error's `path`,
+//! `kind` (`"unknown_field"`, `"out_of_range"`, …, see `handoff_core::ErrorKind`) and `value`, and
+//! `errors` (`[{path, kind, message, value?}]`: every error of a configuration, otherwise one).
 
 use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::session::{self, ErrorBody, Refusal};
+use crate::session::{self, Refusal};
+use handoff_core::{ErrorKind, PathError};
 
 /// Epoch ms and seconds cross as JS numbers: whole and within ±2^53 to be exact.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -30,39 +33,55 @@ fn thrown(name: &str, refusal: &Refusal) -> JsValue {
         .ok()
         .and_then(|text| JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL);
-    let path = refusal
-        .errors()
-        .first()
+    let first = refusal.errors().first();
+    let path = first
         .map(|e| JsValue::from_str(&e.path))
         .unwrap_or(JsValue::NULL);
+    let kind = first
+        .map(|e| JsValue::from_str(e.kind.as_str()))
+        .unwrap_or(JsValue::NULL);
+    let value = first
+        .and_then(|e| e.value.as_deref())
+        .map(JsValue::from_str)
+        .unwrap_or(JsValue::UNDEFINED);
     // Setting a property on a fresh Error object cannot fail.
     let _ = Reflect::set(&error, &JsValue::from_str("path"), &path);
+    let _ = Reflect::set(&error, &JsValue::from_str("kind"), &kind);
+    if !value.is_undefined() {
+        let _ = Reflect::set(&error, &JsValue::from_str("value"), &value);
+    }
     let _ = Reflect::set(&error, &JsValue::from_str("errors"), &errors);
     error.into()
 }
 
-fn input_error(e: impl Into<ErrorBody>) -> JsValue {
+fn input_error(e: impl Into<PathError>) -> JsValue {
     thrown("InputError", &Refusal::One(e.into()))
 }
 
 /// The JSON text of an argument: a string is taken as JSON text, anything else goes through
 /// `JSON.stringify`.
-fn json_text(value: &JsValue, path: &str) -> Result<String, ErrorBody> {
+fn json_text(value: &JsValue, path: &str) -> Result<String, PathError> {
     if let Some(text) = value.as_string() {
         return Ok(text);
     }
     let not_json = || {
-        ErrorBody::new(
+        PathError::new(
+            ErrorKind::WrongType,
             path,
             "expected a JSON value or its text (an object, an array, a number, ...)",
         )
     };
     if value.is_undefined() {
-        return Err(ErrorBody::new(path, "missing: got undefined"));
+        return Err(PathError::new(
+            ErrorKind::Missing,
+            path,
+            "missing: got undefined",
+        ));
     }
     if let Some((at, number)) = non_finite(value, path, NON_FINITE_DEPTH) {
-        return Err(ErrorBody {
+        return Err(PathError {
             path: at,
+            kind: ErrorKind::Invalid,
             message: "expected a finite number: JSON has no NaN or Infinity (JSON.stringify \
                       would write null)"
                 .into(),
@@ -75,7 +94,11 @@ fn json_text(value: &JsValue, path: &str) -> Result<String, ErrorBody> {
                 .dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_else(|| String::from("JSON.stringify failed"));
-            ErrorBody::new(path, format!("cannot be written as JSON: {why}"))
+            PathError::new(
+                ErrorKind::NotJson,
+                path,
+                format!("cannot be written as JSON: {why}"),
+            )
         })?
         .into();
     text.as_string().ok_or_else(not_json)
@@ -110,12 +133,13 @@ fn non_finite(value: &JsValue, path: &str, depth: usize) -> Option<(String, f64)
 }
 
 /// A JS number that must be a whole number (epoch ms or s) to be used as an `i64`.
-fn whole(path: &str, number: f64) -> Result<i64, ErrorBody> {
+fn whole(path: &str, number: f64) -> Result<i64, PathError> {
     if number.is_finite() && number.fract() == 0.0 && number.abs() <= MAX_SAFE {
         Ok(number as i64)
     } else {
-        Err(ErrorBody {
+        Err(PathError {
             path: path.into(),
+            kind: ErrorKind::WrongType,
             message: "expected a whole number (epoch time)".into(),
             value: Some(Value::from(number).to_string()),
         })
@@ -159,7 +183,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "object | string")] state: JsValue,
     ) -> Result<Engine, JsValue> {
         let config = self::config(&config)?;
-        let restore_error = |e: ErrorBody| thrown("RestoreError", &Refusal::One(e));
+        let restore_error = |e: PathError| thrown("RestoreError", &Refusal::One(e));
         let state = json_text(&state, "state").map_err(restore_error)?;
         let inner = session::restore(config, &state).map_err(restore_error)?;
         Ok(Engine { inner })
@@ -257,14 +281,15 @@ pub fn sign(
     #[wasm_bindgen(js_name = timestampSecs)] timestamp_secs: f64,
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
 ) -> Result<String, JsValue> {
-    let signing_error = |e: ErrorBody| thrown("SigningError", &Refusal::One(e));
+    let signing_error = |e: PathError| thrown("SigningError", &Refusal::One(e));
     let timestamp = whole("timestampSecs", timestamp_secs).map_err(signing_error)?;
     let body: Vec<u8> = if let Some(text) = body.as_string() {
         text.into_bytes()
     } else if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
         bytes.to_vec()
     } else {
-        return Err(signing_error(ErrorBody::new(
+        return Err(signing_error(PathError::new(
+            ErrorKind::WrongType,
             "body",
             "expected a string or a Uint8Array",
         )));
@@ -279,7 +304,7 @@ pub fn sign(
 pub fn secret_refs(
     #[wasm_bindgen(unchecked_param_type = "object | string")] delivery: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let prepare_error = |e: ErrorBody| thrown("PrepareError", &Refusal::One(e));
+    let prepare_error = |e: PathError| thrown("PrepareError", &Refusal::One(e));
     let delivery = json_text(&delivery, "delivery").map_err(prepare_error)?;
     parsed(&session::secret_refs(&delivery).map_err(prepare_error)?)
 }
@@ -299,13 +324,14 @@ pub fn prepare(
     secrets: JsValue,
     #[wasm_bindgen(js_name = unixSecs)] unix_secs: f64,
 ) -> Result<JsValue, JsValue> {
-    let prepare_error = |e: ErrorBody| thrown("PrepareError", &Refusal::One(e));
+    let prepare_error = |e: PathError| thrown("PrepareError", &Refusal::One(e));
     let unix_secs = whole("unixSecs", unix_secs).map_err(prepare_error)?;
     let delivery = json_text(&delivery, "delivery").map_err(prepare_error)?;
     let secrets = json_text(&secrets, "secrets").map_err(|e| {
         // Never the value: only where and what was expected.
-        prepare_error(ErrorBody::new(
-            e.path,
+        prepare_error(PathError::new(
+            ErrorKind::WrongType,
+            e.path.clone(),
             "expected an object of reference names to text",
         ))
     })?;

@@ -11,9 +11,8 @@ use std::fmt;
 use std::collections::BTreeMap;
 
 use handoff_core::output::Delivery;
-use handoff_core::prepare::PrepareError;
-use handoff_core::signing::{self, SigningError};
-use handoff_core::{Config, ConfigError, Engine, InputError, RestoreError};
+use handoff_core::signing;
+use handoff_core::{Config, Engine, ErrorKind, PathError};
 use serde::Serialize;
 
 /// The version of the plain ABI that `handoff_abi_version` returns.
@@ -22,130 +21,36 @@ pub const ABI_VERSION: i32 = 1;
 /// The message of every call that needs an engine before `handoff_new` or `handoff_restore`.
 pub const NO_ENGINE: &str = "no engine: call handoff_new or handoff_restore first";
 
-/// One error as the boundary reports it: `{"path": ..., "message": ..., "value"?: ...}`, the
-/// shape of [`InputError`] and [`ConfigError`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ErrorBody {
-    /// Where: a JSON path (`input.signals.sentiment`, `state.version`) or an argument's name.
-    pub path: String,
-    /// What was wrong and what was expected.
-    pub message: String,
-    /// The offending value as compact JSON, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-impl ErrorBody {
-    /// An error at `path` with no particular value.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> ErrorBody {
-        ErrorBody {
-            path: path.into(),
-            message: message.into(),
-            value: None,
-        }
-    }
-}
-
-impl fmt::Display for ErrorBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            Some(v) => write!(f, "{}: {} (got {})", self.path, self.message, v),
-            None => write!(f, "{}: {}", self.path, self.message),
-        }
-    }
-}
-
-impl From<InputError> for ErrorBody {
-    fn from(e: InputError) -> ErrorBody {
-        ErrorBody {
-            path: e.path,
-            message: e.message,
-            value: e.value,
-        }
-    }
-}
-
-impl From<ConfigError> for ErrorBody {
-    fn from(e: ConfigError) -> ErrorBody {
-        ErrorBody {
-            path: e.path,
-            message: e.message,
-            value: e.value,
-        }
-    }
-}
-
-impl From<RestoreError> for ErrorBody {
-    fn from(e: RestoreError) -> ErrorBody {
-        match e {
-            RestoreError::Malformed { path, message } => ErrorBody::new(path, message),
-            RestoreError::Inconsistent { path, message } => {
-                ErrorBody::new(path, format!("snapshot is inconsistent: {message}"))
-            }
-            other => {
-                // `NewerVersion` (and any later kind): its text starts with its path.
-                let text = other.to_string();
-                match text.split_once(": ") {
-                    Some((path, message)) if path.starts_with("state") => {
-                        ErrorBody::new(path, message)
-                    }
-                    _ => ErrorBody::new("state", text),
-                }
-            }
-        }
-    }
-}
-
-impl From<SigningError> for ErrorBody {
-    fn from(e: SigningError) -> ErrorBody {
-        let path = match e {
-            SigningError::InvalidSecret => "secret",
-            _ => "signature",
-        };
-        ErrorBody::new(path, e.to_string())
-    }
-}
-
-impl From<PrepareError> for ErrorBody {
-    fn from(e: PrepareError) -> ErrorBody {
-        let path = match e.path() {
-            p if p.is_empty() => String::from("delivery"),
-            p => format!("delivery.{p}"),
-        };
-        ErrorBody::new(path, e.to_string())
-    }
-}
-
 /// What a call refused: one error, or every error found in a configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// One error (an input, a state snapshot, an argument).
-    One(ErrorBody),
+    One(PathError),
     /// Every error of a configuration, in document order.
-    Config(Vec<ErrorBody>),
+    Config(Vec<PathError>),
 }
 
 impl Refusal {
     /// The errors, one or many.
-    pub fn errors(&self) -> &[ErrorBody] {
+    pub fn errors(&self) -> &[PathError] {
         match self {
             Refusal::One(e) => std::slice::from_ref(e),
             Refusal::Config(all) => all,
         }
     }
 
-    /// The `<error>` of the envelope: `{"path", "message", "value"?}`, or for a configuration
+    /// The `<error>` of the envelope: `{"path", "kind", "message", "value"?}`, or for a configuration
     /// `{"errors": [...]}`.
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]
         struct All<'a> {
-            errors: &'a [ErrorBody],
+            errors: &'a [PathError],
         }
         let text = match self {
             Refusal::One(e) => serde_json::to_string(e),
             Refusal::Config(all) => serde_json::to_string(&All { errors: all }),
         };
-        // An `ErrorBody` is three strings: serialising it cannot fail.
+        // An `PathError` is three strings: serialising it cannot fail.
         text.unwrap_or_else(|_| {
             String::from("{\"path\":\"\",\"message\":\"unserialisable error\"}")
         })
@@ -169,8 +74,8 @@ impl Refusal {
     }
 }
 
-impl From<ErrorBody> for Refusal {
-    fn from(e: ErrorBody) -> Refusal {
+impl From<PathError> for Refusal {
+    fn from(e: PathError) -> Refusal {
         Refusal::One(e)
     }
 }
@@ -207,13 +112,19 @@ pub fn envelope(result: Result<String, Refusal>) -> String {
 ///
 /// # Errors
 /// When the bytes are not UTF-8.
-pub fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, ErrorBody> {
-    std::str::from_utf8(bytes)
-        .map_err(|e| ErrorBody::new(path, format!("expected UTF-8 JSON text, but {e}")))
+pub fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, PathError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        PathError::new(
+            ErrorKind::NotJson,
+            path,
+            format!("expected UTF-8 JSON text, but {e}"),
+        )
+    })
 }
 
-fn serialised<T: Serialize + ?Sized>(what: &str, value: &T) -> Result<String, ErrorBody> {
-    serde_json::to_string(value).map_err(|e| ErrorBody::new(what, format!("cannot serialise: {e}")))
+fn serialised<T: Serialize + ?Sized>(what: &str, value: &T) -> Result<String, PathError> {
+    serde_json::to_string(value)
+        .map_err(|e| PathError::new(ErrorKind::Invalid, what, format!("cannot serialise: {e}")))
 }
 
 /// A configuration from its JSON text (`{"handoff": {...}}`), every problem listed.
@@ -221,16 +132,15 @@ fn serialised<T: Serialize + ?Sized>(what: &str, value: &T) -> Result<String, Er
 /// # Errors
 /// [`Refusal::Config`] with every error of the configuration.
 pub fn config(text: &str) -> Result<Config, Refusal> {
-    Config::from_json_str(text)
-        .map_err(|errors| Refusal::Config(errors.0.into_iter().map(ErrorBody::from).collect()))
+    Config::from_json_str(text).map_err(|errors| Refusal::Config(errors.0))
 }
 
 /// An engine continuing from the state JSON a host persisted.
 ///
 /// # Errors
 /// As [`Engine::restore_json`], the path naming where in the state (`state.version`).
-pub fn restore(config: Config, state: &str) -> Result<Engine, ErrorBody> {
-    Engine::restore_json(config, state).map_err(ErrorBody::from)
+pub fn restore(config: Config, state: &str) -> Result<Engine, PathError> {
+    Engine::restore_json(config, state).map_err(PathError::from)
 }
 
 /// Handles one input given as JSON text; returns the outputs as `serde_json::to_string` writes
@@ -238,7 +148,7 @@ pub fn restore(config: Config, state: &str) -> Result<Engine, ErrorBody> {
 ///
 /// # Errors
 /// As [`Engine::handle_json`]; the engine's state is then unchanged.
-pub fn handle(engine: &mut Engine, input: &str, now_ms: i64) -> Result<String, ErrorBody> {
+pub fn handle(engine: &mut Engine, input: &str, now_ms: i64) -> Result<String, PathError> {
     let outputs = engine.handle_json(input, now_ms)?;
     serialised("outputs", &outputs)
 }
@@ -247,7 +157,7 @@ pub fn handle(engine: &mut Engine, input: &str, now_ms: i64) -> Result<String, E
 ///
 /// # Errors
 /// Only if the state cannot be serialised (it always can).
-pub fn state(engine: &Engine) -> Result<String, ErrorBody> {
+pub fn state(engine: &Engine) -> Result<String, PathError> {
     serialised("state", engine.state())
 }
 
@@ -256,7 +166,7 @@ pub fn state(engine: &Engine) -> Result<String, ErrorBody> {
 ///
 /// # Errors
 /// When the text is not a known query (path `query...`).
-pub fn query(engine: &Engine, query: &str) -> Result<String, ErrorBody> {
+pub fn query(engine: &Engine, query: &str) -> Result<String, PathError> {
     Ok(engine.query_json(query)?)
 }
 
@@ -286,13 +196,13 @@ pub fn sign(
     msg_id: &str,
     timestamp_secs: i64,
     body: &[u8],
-) -> Result<String, ErrorBody> {
-    signing::sign(secret, msg_id, timestamp_secs, body).map_err(ErrorBody::from)
+) -> Result<String, PathError> {
+    signing::sign(secret, msg_id, timestamp_secs, body).map_err(PathError::from)
 }
 
 /// A `delivery` output from its JSON text (the output as the engine wrote it; `"type"` may stay).
-fn delivery(text: &str) -> Result<Delivery, ErrorBody> {
-    Ok(Delivery::from_json_str(text)?)
+fn delivery(text: &str) -> Result<Delivery, PathError> {
+    Delivery::from_json_str(text).map_err(PathError::from)
 }
 
 /// The references a host resolves for a `delivery` output (its JSON text), as a JSON array of
@@ -300,7 +210,7 @@ fn delivery(text: &str) -> Result<Delivery, ErrorBody> {
 ///
 /// # Errors
 /// When the text is not a delivery output (path `delivery`).
-pub fn secret_refs(delivery_json: &str) -> Result<String, ErrorBody> {
+pub fn secret_refs(delivery_json: &str) -> Result<String, PathError> {
     serialised("secret_refs", &delivery(delivery_json)?.secret_refs())
 }
 
@@ -310,32 +220,40 @@ pub fn secret_refs(delivery_json: &str) -> Result<String, ErrorBody> {
 ///
 /// # Errors
 /// When the texts are not a delivery output (path `delivery`) or an object of strings (path
-/// `secrets`), and [`PrepareError`]s (path `delivery.auth.<field>`), which name references,
+/// `secrets`), and [`handoff_core::prepare::PrepareError`]s (path `delivery.auth.<field>`), which
+/// name references,
 /// never their values.
 pub fn prepare(
     delivery_json: &str,
     secrets_json: &str,
     unix_secs: i64,
-) -> Result<String, ErrorBody> {
+) -> Result<String, PathError> {
     let delivery = delivery(delivery_json)?;
     let secrets: BTreeMap<String, Option<String>> =
         serde_json::from_str(secrets_json).map_err(|_| {
             // serde's message could quote a value: say only what was expected.
-            ErrorBody::new(
+            PathError::new(
+                ErrorKind::WrongType,
                 "secrets",
                 "expected an object of reference names to text (or null)",
             )
         })?;
     let resolve = |name: &str| secrets.get(name).cloned().flatten();
-    serialised("prepared", &delivery.prepare(resolve, unix_secs)?)
+    let prepared = delivery
+        .prepare(resolve, unix_secs)
+        .map_err(PathError::from)?;
+    serialised("prepared", &prepared)
 }
 
 /// One argument of a plain-ABI call: its bytes, or why they could not be read from the memory
 /// (a range outside it, say).
 pub type Arg<'a> = Result<&'a [u8], String>;
 
-fn text<'a>(path: &str, arg: Arg<'a>) -> Result<&'a str, ErrorBody> {
-    utf8(path, arg.map_err(|message| ErrorBody::new(path, message))?)
+fn text<'a>(path: &str, arg: Arg<'a>) -> Result<&'a str, PathError> {
+    utf8(
+        path,
+        arg.map_err(|message| PathError::new(ErrorKind::Invalid, path, message))?,
+    )
 }
 
 /// The state behind the plain ABI: at most one engine. Every method returns the envelope text the
@@ -356,10 +274,10 @@ impl Session {
         self.engine.as_ref()
     }
 
-    fn engine_mut(&mut self) -> Result<&mut Engine, ErrorBody> {
+    fn engine_mut(&mut self) -> Result<&mut Engine, PathError> {
         self.engine
             .as_mut()
-            .ok_or_else(|| ErrorBody::new("engine", NO_ENGINE))
+            .ok_or_else(|| PathError::new(ErrorKind::WrongState, "engine", NO_ENGINE))
     }
 
     /// `handoff_new`: an engine from the configuration JSON, replacing any earlier one. `ok` is
@@ -406,7 +324,7 @@ impl Session {
     pub fn state(&self) -> String {
         let result = match &self.engine {
             Some(engine) => state(engine),
-            None => Err(ErrorBody::new("engine", NO_ENGINE)),
+            None => Err(PathError::new(ErrorKind::WrongState, "engine", NO_ENGINE)),
         };
         envelope(result.map_err(Refusal::One))
     }
@@ -425,7 +343,7 @@ impl Session {
     pub fn query(&self, query_json: Arg<'_>) -> String {
         let result = match &self.engine {
             Some(engine) => text("query", query_json).and_then(|q| query(engine, q)),
-            None => Err(ErrorBody::new("engine", NO_ENGINE)),
+            None => Err(PathError::new(ErrorKind::WrongState, "engine", NO_ENGINE)),
         };
         envelope(result.map_err(Refusal::One))
     }
@@ -434,7 +352,7 @@ impl Session {
     pub fn hours(&self, at_ms: i64) -> String {
         let result = match &self.engine {
             Some(engine) => Ok(hours(engine, at_ms)),
-            None => Err(ErrorBody::new("engine", NO_ENGINE)),
+            None => Err(PathError::new(ErrorKind::WrongState, "engine", NO_ENGINE)),
         };
         envelope(result.map_err(Refusal::One))
     }
@@ -445,7 +363,7 @@ pub fn sign_call(secret: Arg<'_>, msg_id: Arg<'_>, timestamp_secs: i64, body: Ar
     let result = (|| {
         let secret = text("secret", secret)?;
         let msg_id = text("msg_id", msg_id)?;
-        let body = body.map_err(|message| ErrorBody::new("body", message))?;
+        let body = body.map_err(|message| PathError::new(ErrorKind::Invalid, "body", message))?;
         let signature = sign(secret, msg_id, timestamp_secs, body)?;
         serialised("signature", &signature)
     })();
@@ -471,6 +389,7 @@ pub fn prepare_call(delivery_json: Arg<'_>, secrets_json: Arg<'_>, unix_secs: i6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use handoff_core::RestoreError;
     use serde_json::Value;
 
     const CONFIG: &str = r#"{"handoff": {"routing": {"auto_accept": true}, "webhooks": [{"id": "crm", "url": "https://hooks.example.com/h"}]}}"#;
@@ -495,19 +414,23 @@ mod tests {
     fn envelopes_wrap_the_exact_bytes() {
         assert_eq!(ok("[1,2.0]"), r#"{"ok":[1,2.0]}"#);
         assert_eq!(ok("null"), r#"{"ok":null}"#);
-        let one = Refusal::One(ErrorBody {
+        let one = Refusal::One(PathError {
             path: "input.x".into(),
+            kind: ErrorKind::OutOfRange,
             message: "bad".into(),
             value: Some("2".into()),
         });
         assert_eq!(
             error(&one),
-            r#"{"error":{"path":"input.x","message":"bad","value":"2"}}"#
+            r#"{"error":{"path":"input.x","kind":"out_of_range","message":"bad","value":"2"}}"#
         );
-        let all = Refusal::Config(vec![ErrorBody::new("a", "m1"), ErrorBody::new("b", "m2")]);
+        let all = Refusal::Config(vec![
+            PathError::new(ErrorKind::Invalid, "a", "m1"),
+            PathError::new(ErrorKind::Missing, "b", "m2"),
+        ]);
         assert_eq!(
             error(&all),
-            r#"{"error":{"errors":[{"path":"a","message":"m1"},{"path":"b","message":"m2"}]}}"#
+            r#"{"error":{"errors":[{"path":"a","kind":"invalid","message":"m1"},{"path":"b","kind":"missing","message":"m2"}]}}"#
         );
         assert_eq!(all.message(), "2 configuration errors\n  a: m1\n  b: m2");
         assert_eq!(one.message(), "input.x: bad (got 2)");
@@ -537,7 +460,9 @@ mod tests {
     #[test]
     fn no_engine_is_an_error_not_a_trap() {
         let mut session = Session::new();
-        let want = format!(r#"{{"error":{{"path":"engine","message":"{NO_ENGINE}"}}}}"#);
+        let want = format!(
+            r#"{{"error":{{"path":"engine","kind":"wrong_state","message":"{NO_ENGINE}"}}}}"#
+        );
         assert_eq!(session.handle(Ok(AGENT.as_bytes()), NOW), want);
         assert_eq!(session.state(), want);
         assert_eq!(session.hours(NOW), want);
@@ -575,7 +500,7 @@ mod tests {
         let e = error_value(&session.handle(Err("bytes 1..2 lie outside".into()), NOW));
         assert_eq!(
             e,
-            serde_json::json!({"path": "input", "message": "bytes 1..2 lie outside"})
+            serde_json::json!({"path": "input", "kind": "invalid", "message": "bytes 1..2 lie outside"})
         );
         // An empty argument is empty JSON text: the engine's own error.
         let e = error_value(&session.handle(Ok(b""), NOW));
@@ -703,7 +628,9 @@ mod tests {
         let q = br#"{"query":"gauges"}"#;
         assert_eq!(
             session.query(Ok(q)),
-            format!(r#"{{"error":{{"path":"engine","message":"{NO_ENGINE}"}}}}"#)
+            format!(
+                r#"{{"error":{{"path":"engine","kind":"wrong_state","message":"{NO_ENGINE}"}}}}"#
+            )
         );
         session.create(Ok(CONFIG.as_bytes()));
         session.handle(Ok(AGENT.as_bytes()), NOW);
@@ -734,16 +661,12 @@ mod tests {
 
     #[test]
     fn restore_errors_keep_their_paths() {
-        let e = ErrorBody::from(RestoreError::NewerVersion {
-            found: 9,
-            supported: 1,
-        });
+        let e = PathError::from(RestoreError::newer_version(9, 1));
         assert_eq!(e.path, "state.version");
+        assert_eq!(e.kind, ErrorKind::NewerVersion);
         assert!(e.message.starts_with("snapshot version 9"), "{}", e.message);
-        let e = ErrorBody::from(RestoreError::Inconsistent {
-            path: "state.queue".into(),
-            message: "x".into(),
-        });
+        let e = PathError::from(RestoreError::inconsistent("state.queue", "x"));
+        assert_eq!(e.kind, ErrorKind::Inconsistent);
         assert_eq!(e.to_string(), "state.queue: snapshot is inconsistent: x");
     }
 }

@@ -7,12 +7,15 @@
 //! - `cargo xtask bench`: every benchmark, then rewrites `BENCHMARKS.md` (see `bench/mod.rs`).
 //! - `cargo xtask vectors [--bless]`: replays every conversation natively and shows how the golden
 //!   vectors differ, step by step; `--bless` rewrites them (see `vectors.rs`).
+//! - `cargo xtask schema [--check]`: writes the JSON Schemas of the wire types (`schema/`) and their
+//!   TypeScript declarations (`host-node/src/wire.d.ts`); see `schema/mod.rs`.
 
 mod bench;
 mod chromium;
 mod demo;
 mod process;
 mod render;
+mod schema;
 mod service_demo;
 mod steps;
 mod vectors;
@@ -66,6 +69,16 @@ enum Command {
         /// The golden files (default: tests/vectors/).
         #[arg(long, value_name = "DIR")]
         vectors: Option<std::path::PathBuf>,
+    },
+    /// Write the JSON Schemas of inputs, outputs, the state and webhook events to schema/, and
+    /// their TypeScript declarations to host-node/src/wire.d.ts (all generated from handoff-core's
+    /// wire types).
+    ///
+    /// With --check: write nothing, and fail when a generated file is missing or differs.
+    Schema {
+        /// Only check that the generated files are current.
+        #[arg(long)]
+        check: bool,
     },
     /// Build only the wasm modules: the `abi` build to target/wasm/handoff_abi.wasm and the `js`
     /// build through wasm-bindgen to host-node/wasm/ (installing the target and wasm-bindgen-cli
@@ -168,6 +181,7 @@ fn main() -> ExitCode {
             fresh,
         }),
         Command::Bench { only } => bench::run(&only),
+        Command::Schema { check } => schema::run(check),
         Command::Vectors {
             bless,
             conversations,

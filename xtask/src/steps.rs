@@ -91,6 +91,11 @@ pub fn steps() -> Vec<Step> {
             "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --document-private-items (no broken doc links)",
             doc,
         ),
+        task(
+            "schema",
+            "cargo xtask schema --check (schema/*.json, host-node/schema/ and host-node/src/wire.d.ts are current)",
+            schema_check,
+        ),
     ];
     // The wasm builds come before the tests: handoff-native's tests run the abi module.
     all.extend([
@@ -188,6 +193,13 @@ fn workerd() -> Result<(), Failure> {
             bin.display()
         ))),
     }
+}
+
+/// Step `schema`: the generated JSON Schemas and TypeScript declarations match the wire types
+/// (before the long builds; the schema tests of `cargo test` then check them against the
+/// engine's real inputs, outputs, states and events).
+fn schema_check() -> Result<(), Failure> {
+    crate::schema::run(true)
 }
 
 /// Step `doc`: the documentation builds without warnings (broken or private intra-doc links).
@@ -382,6 +394,7 @@ mod tests {
                 "fmt",
                 "clippy",
                 "doc",
+                "schema",
                 "wasm-target",
                 "wasm-clippy",
                 "wasm-bindgen-cli",

@@ -30,7 +30,7 @@ use crate::template::Template;
 use crate::topics::{builtin_keywords, TopicMatcher};
 
 pub(crate) mod webhooks;
-use crate::wire::error::ConfigError;
+use crate::wire::error::{ConfigError, ErrorKind};
 use crate::wire::state::Priority;
 use webhooks::parse_webhooks;
 pub use webhooks::{Webhook, EVENT_NAMES};
@@ -249,6 +249,7 @@ fn parse_deliveries(value: Option<&Value>, path: &str, errors: &mut Errors) -> D
                         delays.push(n as i64 * 1000)
                     }
                     _ => errors.value(
+                        ErrorKind::OutOfRange,
                         &index(&schedule_path, i),
                         format!(
                             "expected a whole number of seconds from 1 to {MAX_RETRY_DELAY_SECONDS}"
@@ -262,6 +263,7 @@ fn parse_deliveries(value: Option<&Value>, path: &str, errors: &mut Errors) -> D
             }
         }
         other => errors.value(
+            ErrorKind::WrongType,
             &schedule_path,
             format!(
                 "expected an array of 1 to {most} delays in seconds (after the 1st, 2nd, ... failed \
@@ -399,6 +401,7 @@ impl Config {
         match serde_json::from_str::<Value>(text) {
             Ok(value) => Config::from_value(&value),
             Err(e) => Err(ConfigErrors(vec![ConfigError::new(
+                ErrorKind::NotJson,
                 "$",
                 format!(
                     "not valid JSON: {e} (line {}, column {})",
@@ -617,6 +620,7 @@ fn parse_triggers(value: Option<&Value>, path: &str, errors: &mut Errors) -> Tri
 fn parse_topics(value: &Value, path: &str, errors: &mut Errors) -> Vec<TopicRule> {
     let Value::Array(items) = value else {
         errors.value(
+            ErrorKind::WrongType,
             path,
             format!(
                 "expected an array of topic names or objects, found {}",
@@ -637,6 +641,7 @@ fn parse_topics(value: &Value, path: &str, errors: &mut Errors) -> Vec<TopicRule
             }),
             Value::String(_) => {
                 errors.value(
+                    ErrorKind::Invalid,
                     &item_path,
                     "expected a topic name of letters, digits, '_' or '-'",
                     item,
@@ -648,7 +653,11 @@ fn parse_topics(value: &Value, path: &str, errors: &mut Errors) -> Vec<TopicRule
                 obj.and_then(|obj| {
                     let name = obj.nonempty_string("name", errors);
                     if name.is_none() && obj.get("name").is_none() {
-                        errors.at(&obj.path_of("name"), "missing field \"name\"");
+                        errors.at(
+                            ErrorKind::Missing,
+                            &obj.path_of("name"),
+                            "missing field \"name\"",
+                        );
                     }
                     let keywords = obj.strings("keywords", errors);
                     let priority = obj
@@ -663,6 +672,7 @@ fn parse_topics(value: &Value, path: &str, errors: &mut Errors) -> Vec<TopicRule
             }
             other => {
                 errors.value(
+                    ErrorKind::WrongType,
                     &item_path,
                     format!(
                         "expected a topic name or object, found {}",
@@ -675,7 +685,7 @@ fn parse_topics(value: &Value, path: &str, errors: &mut Errors) -> Vec<TopicRule
         };
         if let Some(rule) = rule {
             if out.iter().any(|t| t.name == rule.name) {
-                errors.value(&item_path, "topic listed twice", item);
+                errors.value(ErrorKind::Duplicate, &item_path, "topic listed twice", item);
             } else {
                 out.push(rule);
             }
@@ -795,6 +805,7 @@ fn parse_routing(
         for (topic, skill) in &routing.topic_skills {
             if !known.contains(skill) {
                 errors.value(
+                    ErrorKind::Invalid,
                     &join(&obj.path_of("topic_skills"), topic),
                     "no agent has this skill (add it to handoff.routing.skills or an agent's skills)",
                     &Value::String(skill.clone()),
@@ -816,12 +827,14 @@ fn checked_pool(
     for (i, id) in pool.iter().enumerate() {
         if !seen.insert(id) {
             errors.value(
+                ErrorKind::Duplicate,
                 &index(pool_path, i),
                 "agent listed twice in the pool",
                 &Value::String(id.clone()),
             );
         } else if !agents.is_empty() && !agents.iter().any(|a| &a.id == id) {
             errors.value(
+                ErrorKind::Invalid,
                 &index(pool_path, i),
                 "agent is not in handoff.agents",
                 &Value::String(id.clone()),
@@ -842,6 +855,7 @@ fn parse_skills(
     let mut out = BTreeMap::new();
     let Value::Object(map) = skills else {
         errors.value(
+            ErrorKind::WrongType,
             skills_path,
             format!(
                 "expected an object of skill name -> agent ids, found {}",
@@ -868,6 +882,7 @@ fn parse_skills(
                     "handoff.agents"
                 };
                 errors.value(
+                    ErrorKind::Invalid,
                     &index(&member_path, i),
                     format!("agent is not in {where_}"),
                     &Value::String(id.clone()),
@@ -884,6 +899,7 @@ fn parse_topic_skills(map: &Value, ts_path: &str, errors: &mut Errors) -> BTreeM
     let mut out = BTreeMap::new();
     let Value::Object(map) = map else {
         errors.value(
+            ErrorKind::WrongType,
             ts_path,
             format!(
                 "expected an object of topic -> skill, found {}",
@@ -898,7 +914,12 @@ fn parse_topic_skills(map: &Value, ts_path: &str, errors: &mut Errors) -> BTreeM
             Value::String(s) if !s.is_empty() => {
                 out.insert(topic.clone(), s.clone());
             }
-            other => errors.value(&join(ts_path, topic), "expected a skill name", other),
+            other => errors.value(
+                ErrorKind::Invalid,
+                &join(ts_path, topic),
+                "expected a skill name",
+                other,
+            ),
         }
     }
     out
@@ -907,6 +928,7 @@ fn parse_topic_skills(map: &Value, ts_path: &str, errors: &mut Errors) -> BTreeM
 fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProfile> {
     let Value::Array(items) = value else {
         errors.value(
+            ErrorKind::WrongType,
             path,
             format!("expected an array of agents, found {}", type_name(value)),
             value,
@@ -926,7 +948,11 @@ fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProf
         };
         let id = obj.nonempty_string("id", errors);
         if obj.get("id").is_none() {
-            errors.at(&obj.path_of("id"), "missing field \"id\"");
+            errors.at(
+                ErrorKind::Missing,
+                &obj.path_of("id"),
+                "missing field \"id\"",
+            );
         }
         let name = obj.nonempty_string("name", errors).map(str::to_string);
         let max_concurrent = obj
@@ -948,6 +974,7 @@ fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProf
                                 skills.insert(skill.clone(), l as u8);
                             }
                             _ => errors.value(
+                                ErrorKind::OutOfRange,
                                 &join(&skills_path, skill),
                                 "expected a proficiency from 1 to 10",
                                 level,
@@ -956,6 +983,7 @@ fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProf
                     }
                 }
                 other => errors.value(
+                    ErrorKind::WrongType,
                     &skills_path,
                     format!(
                         "expected a list of skills or an object of skill -> proficiency, found {}",
@@ -968,6 +996,7 @@ fn parse_agents(value: &Value, path: &str, errors: &mut Errors) -> Vec<AgentProf
         if let Some(id) = id {
             if out.iter().any(|a| a.id == id) {
                 errors.value(
+                    ErrorKind::Duplicate,
                     &obj.path_of("id"),
                     "agent id listed twice",
                     &Value::String(id.into()),
@@ -1043,7 +1072,12 @@ fn parse_messages(
                 templates.insert(kind, t);
             }
             Err(e) => {
-                errors.value(&source_path, e.to_string(), &Value::String(source.clone()));
+                errors.value(
+                    ErrorKind::Invalid,
+                    &source_path,
+                    e.to_string(),
+                    &Value::String(source.clone()),
+                );
             }
         }
     }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::json::{index, type_name, Errors, Obj};
+use crate::wire::error::ErrorKind;
 
 /// One webhook endpoint (`handoff.webhooks[]`).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +31,7 @@ pub const EVENT_NAMES: &[&str] = &[
 pub(super) fn parse_webhooks(value: &Value, path: &str, errors: &mut Errors) -> Vec<Webhook> {
     let Value::Array(items) = value else {
         errors.value(
+            ErrorKind::WrongType,
             path,
             format!("expected an array of webhooks, found {}", type_name(value)),
             value,
@@ -52,6 +54,7 @@ pub(super) fn parse_webhooks(value: &Value, path: &str, errors: &mut Errors) -> 
         };
         if out.iter().any(|w| w.id == hook.id) {
             errors.value(
+                ErrorKind::Duplicate,
                 &obj.path_of("id"),
                 "webhook id listed twice",
                 &Value::String(hook.id),
@@ -73,6 +76,7 @@ pub(crate) fn parse_webhook(
     if obj.map.contains_key("secret") {
         // Never echo the value: it is a secret.
         errors.at(
+            ErrorKind::Invalid,
             &obj.path_of("secret"),
             "inline secrets are not accepted; set \"secret_ref\" to the name of an environment \
              variable or worker secret that holds the whsec_... secret",
@@ -84,8 +88,13 @@ pub(crate) fn parse_webhook(
         .unwrap_or_else(|| default_id.to_string());
     let url = obj.nonempty_string("url", errors);
     match url {
-        None if obj.get("url").is_none() => errors.at(&obj.path_of("url"), "missing field \"url\""),
+        None if obj.get("url").is_none() => errors.at(
+            ErrorKind::Missing,
+            &obj.path_of("url"),
+            "missing field \"url\"",
+        ),
         Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => errors.value(
+            ErrorKind::Invalid,
             &obj.path_of("url"),
             "expected an http:// or https:// URL",
             &Value::String(u.into()),
@@ -96,6 +105,7 @@ pub(crate) fn parse_webhook(
     for (j, e) in events.iter().enumerate() {
         if !EVENT_NAMES.contains(&e.as_str()) {
             errors.value(
+                ErrorKind::UnknownVariant,
                 &index(&obj.path_of("events"), j),
                 format!("unknown event, expected one of: {}", EVENT_NAMES.join(", ")),
                 &Value::String(e.clone()),

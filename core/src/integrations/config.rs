@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use crate::config::webhooks::{parse_webhook, Webhook};
 use crate::json::{index, join, type_name, Errors, Obj};
+use crate::wire::error::ErrorKind;
 use crate::wire::output::Auth;
 use crate::wire::state::Priority;
 
@@ -257,6 +258,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
     let mut parsed = Parsed::default();
     let Value::Array(items) = value else {
         errors.value(
+            ErrorKind::WrongType,
             path,
             format!(
                 "expected an array of integrations, found {}",
@@ -276,6 +278,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
                     .unwrap_or_default();
                 errors.value(
+                    ErrorKind::UnknownVariant,
                     &join(&item_path, "kind"),
                     format!(
                         "unknown kind \"{k}\"{hint}, expected one of: {}",
@@ -287,6 +290,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
             }
             Some(other) => {
                 errors.value(
+                    ErrorKind::UnknownVariant,
                     &join(&item_path, "kind"),
                     format!("expected one of {}", KINDS.join(", ")),
                     other,
@@ -295,6 +299,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
             }
             None if item.is_object() => {
                 errors.at(
+                    ErrorKind::Missing,
                     &join(&item_path, "kind"),
                     format!(
                         "missing field \"kind\", expected one of: {}",
@@ -305,6 +310,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
             }
             None => {
                 errors.value(
+                    ErrorKind::WrongType,
                     &item_path,
                     format!("expected an object, found {}", type_name(item)),
                     item,
@@ -342,6 +348,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
         if let Some(id) = &id {
             if !is_identifier(id) {
                 errors.value(
+                    ErrorKind::Invalid,
                     &obj.path_of("id"),
                     "expected letters, digits, '_' or '-'",
                     &Value::String(id.clone()),
@@ -372,6 +379,7 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
 fn claim_id(ids: &mut Vec<String>, id: &str, obj: &Obj<'_>, errors: &mut Errors) -> bool {
     if ids.iter().any(|t| t == id) {
         errors.value(
+            ErrorKind::Duplicate,
             &obj.path_of("id"),
             "id already used by another webhook or integration; set a distinct \"id\"",
             &Value::String(id.to_string()),
@@ -402,6 +410,7 @@ fn refuse_inline_secrets(obj: &Obj<'_>, errors: &mut Errors) {
                 format!("\"{instead}\"")
             };
             errors.at(
+                ErrorKind::Invalid,
                 &obj.path_of(key),
                 format!(
                     "inline secrets are not accepted; set {instead} to the name of an environment \
@@ -430,6 +439,7 @@ fn reference(obj: &Obj<'_>, key: &str, errors: &mut Errors) -> Option<String> {
         }
         _ => {
             errors.at(
+                ErrorKind::Invalid,
                 &obj.path_of(key),
                 "expected the name of an environment variable or worker secret (letters, digits, \
                  '_', '.', '-'), not the secret itself",
@@ -441,7 +451,11 @@ fn reference(obj: &Obj<'_>, key: &str, errors: &mut Errors) -> Option<String> {
 
 fn require<T>(obj: &Obj<'_>, key: &str, value: Option<T>, errors: &mut Errors) -> Option<T> {
     if value.is_none() && obj.get(key).is_none() {
-        errors.at(&obj.path_of(key), format!("missing field \"{key}\""));
+        errors.at(
+            ErrorKind::Missing,
+            &obj.path_of(key),
+            format!("missing field \"{key}\""),
+        );
     }
     value
 }
@@ -453,6 +467,7 @@ fn base_url(obj: &Obj<'_>, name_key: &str, domain: &str, errors: &mut Errors) ->
     match (name, base) {
         (Some(_), Some(_)) => {
             errors.at(
+                ErrorKind::Invalid,
                 &obj.path_of("base_url"),
                 format!("give \"{name_key}\" or \"base_url\", not both"),
             );
@@ -464,6 +479,7 @@ fn base_url(obj: &Obj<'_>, name_key: &str, domain: &str, errors: &mut Errors) ->
                 Some(format!("https://{n}.{domain}"))
             } else {
                 errors.value(
+                    ErrorKind::Invalid,
                     &obj.path_of(name_key),
                     format!("expected the account name of https://NAME.{domain}"),
                     &Value::String(n.into()),
@@ -475,6 +491,7 @@ fn base_url(obj: &Obj<'_>, name_key: &str, domain: &str, errors: &mut Errors) ->
         (None, None) => {
             if obj.get(name_key).is_none() && obj.get("base_url").is_none() {
                 errors.at(
+                    ErrorKind::Missing,
                     &obj.path_of(name_key),
                     format!("missing field \"{name_key}\" (or \"base_url\")"),
                 );
@@ -491,6 +508,7 @@ fn url(obj: &Obj<'_>, key: &str, u: &str, errors: &mut Errors) -> Option<String>
         Some(u.trim_end_matches('/').to_string())
     } else {
         errors.value(
+            ErrorKind::Invalid,
             &obj.path_of(key),
             "expected an http:// or https:// URL without query or fragment",
             &Value::String(u.into()),
@@ -510,6 +528,7 @@ fn id_string(value: &Value, path: &str, errors: &mut Errors) -> Option<String> {
         Value::Number(n) if n.is_u64() => Some(n.to_string()),
         other => {
             errors.value(
+                ErrorKind::Invalid,
                 path,
                 "expected an id (letters, digits, '_', '-', '.')",
                 other,
@@ -539,6 +558,7 @@ fn agent_map<T>(
     let path = obj.path_of("agent_map");
     let Value::Object(map) = value else {
         errors.value(
+            ErrorKind::WrongType,
             &path,
             format!(
                 "expected an object of our agent id -> the vendor's agent id, found {}",
@@ -577,6 +597,7 @@ fn priority_map<T: Clone>(
     let path = obj.path_of("priority_map");
     let Value::Object(map) = value else {
         errors.value(
+            ErrorKind::WrongType,
             &path,
             format!(
                 "expected an object of our priority -> the vendor's, found {}",
@@ -595,6 +616,7 @@ fn priority_map<T: Clone>(
                 }
             }
             None => errors.value(
+                ErrorKind::UnknownVariant,
                 &p,
                 format!(
                     "unknown priority, expected one of: {}",
@@ -618,6 +640,7 @@ fn zendesk_word(
         Value::String(s) if allowed.contains(&s.as_str()) => Some(s.clone()),
         other => {
             errors.value(
+                ErrorKind::UnknownVariant,
                 path,
                 format!("expected one of: {}", allowed.join(", ")),
                 other,
@@ -643,6 +666,7 @@ fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
         (None, None, Some(oauth)) => Some(Auth::Bearer { token_ref: oauth }),
         (None, Some(_), None) => {
             errors.at(
+                ErrorKind::Missing,
                 &obj.path_of("email"),
                 "missing field \"email\": API tokens authenticate as {email}/token",
             );
@@ -650,6 +674,7 @@ fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
         }
         (_, Some(_), Some(_)) => {
             errors.at(
+                ErrorKind::Invalid,
                 &obj.path_of("oauth_token_ref"),
                 "give \"api_token_ref\" (with \"email\") or \"oauth_token_ref\", not both",
             );
@@ -658,6 +683,7 @@ fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
         _ if obj.get("api_token_ref").is_some() || obj.get("oauth_token_ref").is_some() => None,
         _ => {
             errors.at(
+                ErrorKind::Missing,
                 &obj.path_of("api_token_ref"),
                 "missing credentials: set \"email\" and \"api_token_ref\", or \"oauth_token_ref\"",
             );
@@ -685,7 +711,12 @@ fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
     let agent_map = agent_map(obj, errors, |v, p, e| match v.as_u64() {
         Some(n) if n > 0 => Some(n),
         _ => {
-            e.value(p, "expected a Zendesk user id (a whole number)", v);
+            e.value(
+                ErrorKind::WrongType,
+                p,
+                "expected a Zendesk user id (a whole number)",
+                v,
+            );
             None
         }
     });
@@ -716,6 +747,7 @@ fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
 fn user_name(obj: &Obj<'_>, key: &str, value: Option<&str>, errors: &mut Errors) {
     if let Some(v) = value.filter(|v| v.contains(':')) {
         errors.value(
+            ErrorKind::Invalid,
             &obj.path_of(key),
             "a basic-auth user name cannot hold \":\" (RFC 7617 §2)",
             &Value::String(v.into()),
@@ -731,6 +763,7 @@ fn parse_sunshine(value: &Value, path: &str, errors: &mut Errors) -> Option<Suns
     if let Some(a) = app_id {
         if !crate::wire::limits::is_safe_id(a) {
             errors.value(
+                ErrorKind::Invalid,
                 &obj.path_of("app_id"),
                 "expected an app id (letters, digits)",
                 &Value::String(a.into()),
@@ -767,6 +800,7 @@ fn code(
         Some(n) if (min..=max).contains(&n) => Some(n as u8),
         _ => {
             errors.value(
+                ErrorKind::OutOfRange,
                 path,
                 format!("expected a Freshdesk {what} code from {min} to {max}"),
                 value,
@@ -785,7 +819,7 @@ fn parse_freshdesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Freshdesk> {
         Some(v) => match v.as_u64() {
             Some(n @ (1 | 2 | 3 | 7 | 9 | 10)) => n as u8,
             _ => {
-                errors.value(&obj.path_of("source"), "expected a Freshdesk source code: 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email", v);
+                errors.value(ErrorKind::Invalid, &obj.path_of("source"), "expected a Freshdesk source code: 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email", v);
                 7
             }
         },
@@ -799,7 +833,12 @@ fn parse_freshdesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Freshdesk> {
     let agent_map = agent_map(obj, errors, |v, p, e| match v.as_u64() {
         Some(n) if n > 0 => Some(n),
         _ => {
-            e.value(p, "expected a Freshdesk agent id (a whole number)", v);
+            e.value(
+                ErrorKind::WrongType,
+                p,
+                "expected a Freshdesk agent id (a whole number)",
+                v,
+            );
             None
         }
     });
@@ -830,6 +869,7 @@ fn parse_intercom(obj: &Obj<'_>, errors: &mut Errors) -> Option<Intercom> {
     let base_url = match (obj.get("region"), obj.get("base_url")) {
         (Some(_), Some(_)) => {
             errors.at(
+                ErrorKind::Invalid,
                 &obj.path_of("base_url"),
                 "give \"region\" or \"base_url\", not both",
             );
@@ -864,12 +904,14 @@ fn parse_intercom(obj: &Obj<'_>, errors: &mut Errors) -> Option<Intercom> {
         .and_then(|v| id_string(v, &obj.path_of("assignee_id"), errors));
     if team_id.is_some() && assignee_id.is_some() {
         errors.at(
+            ErrorKind::Invalid,
             &obj.path_of("assignee_id"),
             "give \"team_id\" or \"assignee_id\", not both",
         );
     }
     if obj.get("team_id").is_none() && obj.get("assignee_id").is_none() {
         errors.at(
+            ErrorKind::Missing,
             &obj.path_of("team_id"),
             "missing field \"team_id\" (or \"assignee_id\"): who the conversation is handed to",
         );

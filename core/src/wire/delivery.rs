@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// How a delivery is authenticated at send time: [`Delivery::prepare`] adds the headers from the
 /// secrets the host resolved. Never a secret: a reference to one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "scheme", rename_all = "snake_case")]
 pub enum Auth {
     /// Send as is.
@@ -49,6 +50,7 @@ pub enum Auth {
 
 /// An HTTP request for the host to perform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Delivery {
     /// Stable id: the same on every retry (also the `webhook-id`).
     pub delivery_id: String,
@@ -57,6 +59,7 @@ pub struct Delivery {
     /// The conversation it is about.
     pub conversation_id: String,
     /// The event name.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::wire::event::EventName"))]
     pub event: String,
     /// HTTP method.
     pub method: String,
@@ -78,6 +81,7 @@ pub struct Delivery {
 
 /// Where a delivery is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum DeliveryState {
     /// Handed to the host at `since`; a result is expected.
@@ -94,6 +98,7 @@ pub enum DeliveryState {
 
 /// One delivery in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OutboxEntry {
     /// The request, as last handed out (its `attempt` is the latest attempt).
     pub delivery: Delivery,
@@ -107,6 +112,7 @@ pub struct OutboxEntry {
 
 /// A delivery that will not be retried until an admin redrives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeadLetter {
     /// The request as last attempted.
     pub delivery: Delivery,
@@ -121,6 +127,7 @@ pub struct DeadLetter {
 
 /// Where the response of a creating request holds the new id, and the name it is kept under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Yield {
     /// The id's name, used as `{name}` in later URLs (`ticket_id`).
     pub name: String,
@@ -130,6 +137,7 @@ pub struct Yield {
 
 /// A request waiting its turn in a [`Chain`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Pending {
     /// The request; `{name}` in its URL is replaced by the id of that name when it goes out.
     pub delivery: Delivery,
@@ -143,6 +151,7 @@ pub struct Pending {
 
 /// The request of a chain that has gone out and not yet succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Head {
     /// Its delivery id (in the outbox or among the dead letters).
     pub delivery_id: String,
@@ -153,6 +162,8 @@ pub struct Head {
 
 /// The requests of one integration for one conversation: sent one at a time, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "IntegrationChain"))]
 pub struct Chain {
     /// Ids the vendor returned (or the input gave): `ticket_id`, `contact_id`, `conversation_id`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

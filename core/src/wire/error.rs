@@ -1,35 +1,159 @@
-//! Errors: every one names the JSON path it is about and, where there is one, the offending value.
+//! Errors: one value for the whole workspace. Every error names the JSON path it is about, says
+//! what kind of problem it is, what was expected, and (where there is one, and it is not a secret)
+//! the offending value.
+//!
+//! - A configuration answers every problem it has: [`ConfigErrors`](crate::config::ConfigErrors),
+//!   a list of [`PathError`].
+//! - An input answers one: [`InputError`] wraps a [`PathError`].
+//! - A snapshot answers one: [`RestoreError`] wraps a [`PathError`].
+//!
+//! Every host hands the caller the same `{path, kind, message, value?}` object, so code can match
+//! on [`ErrorKind`] rather than on message text.
+//!
+//! ```
+//! use handoff_core::{Config, ErrorKind};
+//!
+//! let errors = Config::from_json_str(r#"{"handoff": {"routing": {"methd": "load_based"}}}"#)
+//!     .unwrap_err();
+//! assert_eq!(errors.0[0].path, "handoff.routing.methd");
+//! assert_eq!(errors.0[0].kind, ErrorKind::UnknownField);
+//! ```
 
 use std::fmt;
+use std::ops::Deref;
 
-/// One problem found in a configuration.
+use serde::{Deserialize, Serialize};
+
+/// What kind of problem a [`PathError`] is. Serialised in `snake_case` (`"unknown_field"`).
 ///
-/// `path` is a JSON path in dotted form (`handoff.routing.method`, `handoff.routing.agent_pool[2]`);
-/// `message` says what was expected; `value` is the offending value as compact JSON, if there is one.
-/// Secrets are never put in `value`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ConfigError {
-    /// Where in the configuration, e.g. `handoff.triggers.sentiment_threshold`.
+/// New kinds may be added in a minor version; match with a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A key that is not among the known ones (the message names them, with a "did you mean").
+    UnknownField,
+    /// A required field is absent.
+    Missing,
+    /// A value of the wrong JSON type (a string where a number belongs, say).
+    WrongType,
+    /// A string that is not among the allowed values (the message lists them).
+    UnknownVariant,
+    /// A number, a length or a time outside its bounds (the message gives them).
+    OutOfRange,
+    /// Beyond a size or nesting limit (text bytes, attribute bytes, nesting depth).
+    TooLarge,
+    /// A value that breaks a rule of its own: an id, an email address, a time zone, a URL, a
+    /// template placeholder, two settings that contradict each other.
+    Invalid,
+    /// The same id given twice.
+    Duplicate,
+    /// The text is not JSON at all.
+    NotJson,
+    /// No open conversation with this id.
+    UnknownConversation,
+    /// No delivery, dead letter, webhook or integration with this id (in the state it needs).
+    UnknownDelivery,
+    /// The conversation is offered to another agent, or not offered at all.
+    NotOfferedTo,
+    /// The agent does not hold the conversation.
+    NotHeldBy,
+    /// The input does not fit the conversation's or the delivery's state now (not collecting
+    /// callback details, being performed now, a disabled webhook…).
+    WrongState,
+    /// A snapshot written by a newer engine.
+    NewerVersion,
+    /// A snapshot whose parts contradict each other.
+    Inconsistent,
+    /// A kind this build does not know (read from a newer engine's answer).
+    #[serde(other)]
+    Other,
+}
+
+impl ErrorKind {
+    /// The kind as serialised: `"unknown_field"`, `"out_of_range"`, ….
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::UnknownField => "unknown_field",
+            ErrorKind::Missing => "missing",
+            ErrorKind::WrongType => "wrong_type",
+            ErrorKind::UnknownVariant => "unknown_variant",
+            ErrorKind::OutOfRange => "out_of_range",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::Duplicate => "duplicate",
+            ErrorKind::NotJson => "not_json",
+            ErrorKind::UnknownConversation => "unknown_conversation",
+            ErrorKind::UnknownDelivery => "unknown_delivery",
+            ErrorKind::NotOfferedTo => "not_offered_to",
+            ErrorKind::NotHeldBy => "not_held_by",
+            ErrorKind::WrongState => "wrong_state",
+            ErrorKind::NewerVersion => "newer_version",
+            ErrorKind::Inconsistent => "inconsistent",
+            ErrorKind::Other => "other",
+        }
+    }
+
+    /// The kind of one of serde's messages (`missing field`, `unknown variant`, `invalid type`…),
+    /// for the errors of reading typed values with `serde_path_to_error`.
+    pub(crate) fn of_serde_message(message: &str) -> ErrorKind {
+        if message.starts_with("missing field") {
+            ErrorKind::Missing
+        } else if message.starts_with("unknown field") {
+            ErrorKind::UnknownField
+        } else if message.starts_with("unknown variant") {
+            ErrorKind::UnknownVariant
+        } else if message.starts_with("invalid type") {
+            ErrorKind::WrongType
+        } else if message.starts_with("invalid length") {
+            ErrorKind::OutOfRange
+        } else {
+            ErrorKind::Invalid
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem, at one JSON path.
+///
+/// `path` is a JSON path in dotted form (`handoff.routing.method`, `handoff.routing.agent_pool[2]`,
+/// `input.signals.sentiment`, `state.conversations.conv_1.status`); `kind` says what kind of
+/// problem it is; `message` says what was expected; `value` is the offending value as compact JSON
+/// (cut at 120 bytes), if there is one. Secrets are never put in `value` or `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PathError {
+    /// Where, e.g. `handoff.triggers.sentiment_threshold`.
     pub path: String,
+    /// What kind of problem.
+    pub kind: ErrorKind,
     /// What was wrong and what was expected.
     pub message: String,
     /// The offending value as compact JSON, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-impl ConfigError {
-    /// A problem at `path` with no particular value (a missing field, say).
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError {
+impl PathError {
+    /// A problem of `kind` at `path` with no particular value (a missing field, say).
+    pub fn new(kind: ErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
+        PathError {
             path: path.into(),
+            kind,
             message: message.into(),
             value: None,
         }
     }
 
-    /// A problem at `path` caused by `value`.
+    /// A problem of `kind` at `path` caused by `value`, shown as compact JSON cut at 120 bytes.
     pub fn with_value(
+        kind: ErrorKind,
         path: impl Into<String>,
         message: impl Into<String>,
         value: &serde_json::Value,
@@ -43,69 +167,19 @@ impl ConfigError {
             shown.truncate(cut);
             shown.push_str("...");
         }
-        ConfigError {
+        PathError {
             path: path.into(),
+            kind,
             message: message.into(),
             value: Some(shown),
         }
     }
-}
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            Some(v) => write!(f, "{}: {} (got {})", self.path, self.message, v),
-            None => write!(f, "{}: {}", self.path, self.message),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// A bad input: what [`Engine::handle`](crate::Engine::handle) answers instead of outputs. The
-/// state is unchanged when this is returned.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct InputError {
-    /// Where in the input, e.g. `input.signals.sentiment` or `input.conversation_id`.
-    pub path: String,
-    /// What was wrong and what was expected.
-    pub message: String,
-    /// The offending value as compact JSON, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-impl InputError {
-    /// A problem at `path`.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        InputError {
-            path: path.into(),
-            message: message.into(),
-            value: None,
-        }
-    }
-
-    /// A problem at `path` caused by `value`.
-    pub fn with_value(
-        path: impl Into<String>,
-        message: impl Into<String>,
-        value: &serde_json::Value,
-    ) -> Self {
-        let shown = ConfigError::with_value("", "", value).value;
-        InputError {
-            path: path.into(),
-            message: message.into(),
-            value: shown,
-        }
-    }
-}
-
-impl InputError {
     /// The error of reading `root`'s fields with `serde_path_to_error`: `path` is what it says
     /// (`.` for the object itself), below `root`. serde names a missing field in its message at
     /// the path of the object that lacks it; the error points at the field itself
     /// (`input.text: missing field`).
-    pub(crate) fn from_serde(root: &str, path: &str, message: String) -> InputError {
+    pub(crate) fn from_serde(root: &str, path: &str, message: String) -> PathError {
         let mut path = if path == "." || path.is_empty() {
             root.to_string()
         } else {
@@ -117,7 +191,56 @@ impl InputError {
         {
             path = format!("{path}.{field}");
         }
-        InputError::new(path, message)
+        PathError::new(ErrorKind::of_serde_message(&message), path, message)
+    }
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}: {} (got {})", self.path, self.message, v),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+impl std::error::Error for PathError {}
+
+/// One problem found in a configuration: a [`PathError`] (a configuration answers a list of them,
+/// [`ConfigErrors`](crate::config::ConfigErrors)).
+pub type ConfigError = PathError;
+
+/// A bad input: what [`Engine::handle`](crate::Engine::handle) answers instead of outputs. The
+/// state is unchanged when this is returned. It wraps one [`PathError`] (and derefs to it:
+/// `error.path`, `error.kind`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct InputError(pub PathError);
+
+impl InputError {
+    /// A problem of `kind` at `path`.
+    pub fn new(kind: ErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
+        InputError(PathError::new(kind, path, message))
+    }
+
+    /// A problem of `kind` at `path` caused by `value`.
+    pub fn with_value(
+        kind: ErrorKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        value: &serde_json::Value,
+    ) -> Self {
+        InputError(PathError::with_value(kind, path, message, value))
+    }
+
+    /// See [`PathError::from_serde`].
+    pub(crate) fn from_serde(root: &str, path: &str, message: String) -> InputError {
+        InputError(PathError::from_serde(root, path, message))
+    }
+
+    /// The error itself.
+    pub fn into_inner(self) -> PathError {
+        self.0
     }
 
     /// Takes the tag `tag` (`"type"`, `"query"`) out of `value`, which must be an object: the tag
@@ -130,6 +253,7 @@ impl InputError {
     ) -> Result<(String, serde_json::Map<String, serde_json::Value>), InputError> {
         let serde_json::Value::Object(mut fields) = value else {
             return Err(InputError::with_value(
+                ErrorKind::WrongType,
                 root,
                 format!("expected an object with a \"{tag}\""),
                 &value,
@@ -138,11 +262,13 @@ impl InputError {
         match fields.remove(tag) {
             Some(serde_json::Value::String(kind)) => Ok((kind, fields)),
             Some(other) => Err(InputError::with_value(
+                ErrorKind::WrongType,
                 format!("{root}.{tag}"),
                 "expected a string",
                 &other,
             )),
             None => Err(InputError::new(
+                ErrorKind::Missing,
                 format!("{root}.{tag}"),
                 format!(
                     "missing field \"{tag}\", expected one of: {}",
@@ -153,43 +279,91 @@ impl InputError {
     }
 }
 
+impl Deref for InputError {
+    type Target = PathError;
+    fn deref(&self) -> &PathError {
+        &self.0
+    }
+}
+
+impl From<PathError> for InputError {
+    fn from(e: PathError) -> InputError {
+        InputError(e)
+    }
+}
+
+impl From<InputError> for PathError {
+    fn from(e: InputError) -> PathError {
+        e.0
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            Some(v) => write!(f, "{}: {} (got {})", self.path, self.message, v),
-            None => write!(f, "{}: {}", self.path, self.message),
-        }
+        self.0.fmt(f)
     }
 }
 
 impl std::error::Error for InputError {}
 
-/// Why a snapshot could not be restored.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RestoreError {
+/// Why a snapshot could not be restored. It wraps one [`PathError`] (and derefs to it), whose
+/// kind says why: [`ErrorKind::NotJson`] or a shape error ([`ErrorKind::WrongType`],
+/// [`ErrorKind::Missing`], …), [`ErrorKind::NewerVersion`] for a snapshot from a newer engine,
+/// [`ErrorKind::Inconsistent`] when its parts contradict each other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RestoreError(pub PathError);
+
+impl RestoreError {
     /// The snapshot is not valid JSON or does not have the state's shape.
-    #[error("{path}: {message}")]
-    Malformed {
-        /// Where in the snapshot (`state.conversations.conv_1.status`).
-        path: String,
-        /// What was wrong.
-        message: String,
-    },
-    /// The snapshot was written by a newer engine.
-    #[error("state.version: snapshot version {found} is newer than this engine supports ({supported}); upgrade the engine")]
-    NewerVersion {
-        /// The snapshot's version.
-        found: u32,
-        /// The newest version this engine reads.
-        supported: u32,
-    },
+    pub fn malformed(kind: ErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
+        RestoreError(PathError::new(kind, path, message))
+    }
+
+    /// The snapshot was written by a newer engine (version `found`; this one reads `supported`).
+    pub fn newer_version(found: u32, supported: u32) -> Self {
+        RestoreError(PathError::new(
+            ErrorKind::NewerVersion,
+            "state.version",
+            format!(
+                "snapshot version {found} is newer than this engine supports ({supported}); \
+                 upgrade the engine"
+            ),
+        ))
+    }
+
     /// The snapshot's parts contradict each other (a queue entry for a missing conversation, say).
-    #[error("{path}: snapshot is inconsistent: {message}")]
-    Inconsistent {
-        /// Where the contradiction is.
-        path: String,
-        /// What contradicts what.
-        message: String,
-    },
+    pub fn inconsistent(path: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        RestoreError(PathError::new(
+            ErrorKind::Inconsistent,
+            path,
+            format!("snapshot is inconsistent: {message}"),
+        ))
+    }
+
+    /// The error itself.
+    pub fn into_inner(self) -> PathError {
+        self.0
+    }
 }
+
+impl Deref for RestoreError {
+    type Target = PathError;
+    fn deref(&self) -> &PathError {
+        &self.0
+    }
+}
+
+impl From<RestoreError> for PathError {
+    fn from(e: RestoreError) -> PathError {
+        e.0
+    }
+}
+
+impl fmt::Display for RestoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for RestoreError {}

@@ -30,6 +30,7 @@ pub struct Event {
 
 /// The events a webhook can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum EventName {
     /// A conversation goes to a person.
     #[serde(rename = "conversation.handoff_requested")]
@@ -79,6 +80,7 @@ pub enum EventData {
 
 /// The customer as events show them (the specification's three fields).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventCustomer {
     /// Customer id in the host's system.
@@ -91,6 +93,8 @@ pub struct EventCustomer {
 
 /// `conversation.handoff_requested`'s data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "HandoffRequestedData"))]
 #[serde(deny_unknown_fields)]
 pub struct HandoffRequested {
     /// Conversation id.
@@ -98,6 +102,7 @@ pub struct HandoffRequested {
     /// The customer.
     pub customer: EventCustomer,
     /// The primary trigger (`sentiment_threshold`).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["customer_request", "sentiment_threshold", "max_exchanges", "low_confidence_threshold", "topics"])))]
     pub trigger: String,
     /// The latest customer sentiment, if any.
     pub sentiment_score: Option<f64>,
@@ -111,6 +116,8 @@ pub struct HandoffRequested {
 
 /// `conversation.queued`'s data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "QueuedData"))]
 #[serde(deny_unknown_fields)]
 pub struct Queued {
     /// Conversation id.
@@ -125,6 +132,8 @@ pub struct Queued {
 
 /// `conversation.assigned`'s data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "AssignedData"))]
 #[serde(deny_unknown_fields)]
 pub struct Assigned {
     /// Conversation id.
@@ -141,6 +150,7 @@ pub struct Assigned {
 
 /// The callback details as events show them (every field, `null` when not given).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventCallback {
     /// Customer's name.
@@ -155,6 +165,8 @@ pub struct EventCallback {
 
 /// `conversation.callback_requested`'s data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "CallbackRequestedData"))]
 #[serde(deny_unknown_fields)]
 pub struct CallbackRequested {
     /// Conversation id.
@@ -171,11 +183,14 @@ pub struct CallbackRequested {
 
 /// `conversation.closed`'s data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ClosedData"))]
 #[serde(deny_unknown_fields)]
 pub struct Closed {
     /// Conversation id.
     pub conversation_id: String,
     /// Who closed it (`customer`, `agent`, `ai`, `system`).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::wire::values::ClosedBy"))]
     pub closed_by: String,
     /// The agent who held it, if any.
     pub agent_id: Option<String>,

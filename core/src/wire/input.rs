@@ -11,6 +11,7 @@ pub use crate::wire::values::{ClosedBy, Customer};
 
 /// Everything a host can tell the engine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Input {
     /// The customer wrote something.
@@ -41,8 +42,10 @@ pub enum Input {
     EnableWebhook(EnableWebhook),
     /// The host restarted: deliveries it had in flight were lost with it. Hands them out again at
     /// once (same `delivery_id`, next attempt) instead of waiting for their leases to lapse.
+    #[cfg_attr(feature = "schema", schemars(extend("additionalProperties" = false)))]
     HostRestarted,
     /// Time passed: the host calls this at `next_wakeup` (early or repeated ticks do nothing).
+    #[cfg_attr(feature = "schema", schemars(extend("additionalProperties" = false)))]
     Tick,
 }
 
@@ -67,6 +70,7 @@ pub const INPUT_TYPES: &[&str] = &[
 
 /// What the caller's AI already knows about a message; each field wins over the engine's own detection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Signals {
     /// Sentiment in [-1, 1].
@@ -94,6 +98,7 @@ pub struct Signals {
 
 /// `{"type":"customer_message", ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerMessage {
     /// Conversation id.
@@ -118,6 +123,7 @@ pub struct CustomerMessage {
 
 /// `{"type":"ai_reply", ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AiReply {
     /// Conversation id.
@@ -137,6 +143,7 @@ pub struct AiReply {
 
 /// `{"type":"handoff_request", ...}`: an explicit request, e.g. from a widget button.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandoffRequest {
     /// Conversation id.
@@ -155,6 +162,7 @@ pub struct HandoffRequest {
 
 /// `{"type":"agent_update","agent":{...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentUpdate {
     /// The agent's new details; absent fields stay as they were.
@@ -164,6 +172,7 @@ pub struct AgentUpdate {
 
 /// An agent's details in an `agent_update`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentInfo {
     /// Agent id.
@@ -184,6 +193,7 @@ pub struct AgentInfo {
 
 /// `agent_accept` / `agent_decline`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentAction {
     /// Conversation id.
@@ -197,6 +207,7 @@ pub struct AgentAction {
 
 /// `{"type":"agent_message", ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentMessage {
     /// Conversation id.
@@ -209,6 +220,7 @@ pub struct AgentMessage {
 
 /// `{"type":"callback_details", ...}`: name, and a phone or an email, and when to call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallbackDetails {
     /// Conversation id.
@@ -229,6 +241,7 @@ pub struct CallbackDetails {
 
 /// `{"type":"conversation_closed", ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConversationClosed {
     /// Conversation id.
@@ -236,10 +249,16 @@ pub struct ConversationClosed {
     /// Who closed it.
     #[serde(default)]
     pub by: ClosedBy,
+    /// With `by: "agent"`, the agent closing it: the engine then refuses the close unless that
+    /// agent holds the conversation (`not_held_by`). A service sets it from the agent's token, so
+    /// an agent closes only what it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
 }
 
 /// `{"type":"delivery_result", ...}`: what happened when the host performed a delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryResult {
     /// The delivery's id.
@@ -267,6 +286,7 @@ pub struct DeliveryResult {
 
 /// `{"type":"redrive_delivery","delivery_id":"..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RedriveDelivery {
     /// The dead letter's delivery id.
@@ -276,6 +296,7 @@ pub struct RedriveDelivery {
 /// `{"type":"retry_delivery","delivery_id":"..."}`: a delivery waiting for its retry goes out
 /// now (its next attempt).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RetryDelivery {
     /// The waiting delivery's id.
@@ -284,6 +305,7 @@ pub struct RetryDelivery {
 
 /// `{"type":"enable_webhook","webhook_id":"..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnableWebhook {
     /// The webhook's id.

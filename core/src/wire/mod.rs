@@ -8,5 +8,6 @@ pub mod event;
 pub mod input;
 pub mod limits;
 pub mod output;
+pub mod schema;
 pub mod state;
 pub mod values;

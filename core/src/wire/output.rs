@@ -8,6 +8,7 @@ use crate::wire::values::{Callback, ClosedBy, Customer, HistoryEntry, Presence, 
 
 /// Everything the engine can tell a host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Output {
     /// Show `text` to the customer.
@@ -15,6 +16,7 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// The `handoff.messages` key it came from (`waiting_for_agent`).
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["handoff_initiated", "waiting_for_agent", "queue_position_changed", "agent_connected", "outside_hours", "callback_confirmed", "no_agent_available", "queue_full"])))]
         template: String,
         /// The rendered text.
         text: String,
@@ -24,6 +26,7 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// The trigger that decided it (see README for the precedence).
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["customer_request", "sentiment_threshold", "max_exchanges", "low_confidence_threshold", "topics"])))]
         primary: String,
         /// Every trigger that fired, with its evidence.
         triggers: Vec<TriggerHit>,
@@ -126,6 +129,7 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// `{"event": ..., "timestamp": ..., "data": {...}}`.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::event::Event"))]
         event: Value,
     },
     /// Perform this HTTP request and report the result with a `delivery_result` input.
@@ -168,6 +172,7 @@ pub enum Output {
 
 /// One trigger that fired, with its evidence. Serialised flat with `"trigger"` naming it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "trigger", rename_all = "snake_case")]
 pub enum TriggerHit {
     /// The customer asked for a person.
@@ -190,6 +195,7 @@ pub enum TriggerHit {
         /// The configured threshold.
         threshold: f64,
         /// `worsening`, `improving` or `steady`.
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["worsening", "improving", "steady"])))]
         trend: String,
         /// `message` (the last message reached the threshold) or `sustained` (every message of a
         /// full window was negative and their average reached 80 % of the threshold).
@@ -252,12 +258,14 @@ impl TriggerHit {
 
 /// Sentiment of the conversation for the agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SentimentSummary {
     /// The last customer message's score, if any.
     pub latest: Option<f64>,
     /// Average over the recent window.
     pub average: Option<f64>,
     /// `worsening`, `improving` or `steady`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["worsening", "improving", "steady"])))]
     pub trend: String,
     /// Every customer message's score, oldest first.
     pub history: Vec<f64>,
@@ -265,6 +273,7 @@ pub struct SentimentSummary {
 
 /// The package a human agent receives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Context {
     /// Conversation id.
     pub conversation_id: String,

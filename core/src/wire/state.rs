@@ -18,6 +18,7 @@ pub const STATE_VERSION: u32 = 1;
 
 /// Where a conversation is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Status {
     /// The AI is answering.
@@ -51,6 +52,7 @@ pub enum Status {
 
 /// Everything the engine knows about one conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Conversation {
     /// The conversation id from the inputs.
     pub id: String,
@@ -173,6 +175,7 @@ impl Conversation {
 
 /// Order in the queue: higher priority first, then earlier, then arrival order.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueKey {
     /// `3 - priority` so that urgent sorts first.
     pub rank: u8,
@@ -186,6 +189,8 @@ pub struct QueueKey {
 
 /// What the engine knows of one agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "AgentState"))]
 pub struct Agent {
     /// Agent id.
     pub id: String,
@@ -225,6 +230,7 @@ impl Agent {
 
 /// The engine's whole state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct State {
     /// Format version ([`STATE_VERSION`]).

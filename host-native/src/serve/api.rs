@@ -15,11 +15,12 @@ use serde_json::{json, Map, Value};
 use tokio::sync::{broadcast, oneshot, watch};
 
 use super::auth::{Role, Tokens};
-use super::engine::{Command, Failure, Guard, Published};
+use super::engine::{Command, Failure, Published};
 use super::events::{self, Viewer};
 use super::metrics::Metrics;
 use axum::extract::rejection::QueryRejection;
 use handoff_core::query::{Gauges, Holding, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
+use handoff_core::{ErrorKind, PathError};
 
 /// Largest request body accepted (bytes); larger ones get 413.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -47,7 +48,9 @@ pub struct App {
 pub struct ApiError {
     status: StatusCode,
     path: Option<String>,
+    kind: Option<ErrorKind>,
     message: String,
+    value: Option<String>,
 }
 
 impl ApiError {
@@ -55,7 +58,25 @@ impl ApiError {
         ApiError {
             status,
             path: path.map(str::to_string),
+            kind: None,
             message: message.into(),
+            value: None,
+        }
+    }
+
+    /// The engine's refusal as it wrote it: `{path, kind, message, value?}`; 403 when an agent
+    /// acts on a conversation that is not offered to it or not held by it, otherwise 400.
+    fn refused(e: PathError) -> ApiError {
+        let status = match e.kind {
+            ErrorKind::NotOfferedTo | ErrorKind::NotHeldBy => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError {
+            status,
+            path: Some(e.path),
+            kind: Some(e.kind),
+            message: e.message,
+            value: e.value,
         }
     }
 
@@ -74,7 +95,13 @@ impl IntoResponse for ApiError {
         if let Some(p) = self.path {
             error.insert("path".into(), p.into());
         }
+        if let Some(kind) = self.kind {
+            error.insert("kind".into(), kind.as_str().into());
+        }
         error.insert("message".into(), self.message.into());
+        if let Some(value) = self.value {
+            error.insert("value".into(), value.into());
+        }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response
@@ -88,7 +115,7 @@ impl IntoResponse for ApiError {
 impl From<Failure> for ApiError {
     fn from(f: Failure) -> ApiError {
         match f {
-            Failure::Rejected { path, message } => ApiError::bad(&path, message),
+            Failure::Rejected(e) => ApiError::refused(e),
             Failure::Forbidden(m) => ApiError::forbidden(m),
             Failure::Unavailable(m) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, m),
         }
@@ -266,14 +293,13 @@ impl App {
         answer.await.map_err(|_| gone())?.map_err(ApiError::from)
     }
 
-    /// Handles `input` (after `guard`) and answers `{"outputs": […]}`.
-    async fn input(&self, input: Value, guard: Guard) -> ApiResult {
+    /// Handles `input` and answers `{"outputs": […]}`.
+    async fn input(&self, input: Value) -> ApiResult {
         let (reply, answer) = oneshot::channel();
         let outputs = self
             .call(
                 Command::Input {
                     input,
-                    guard,
                     reply: Some(reply),
                 },
                 answer,
@@ -442,8 +468,7 @@ async fn customer_side(
     let role = app.role(headers, None)?;
     require(&role, &["widget"])?;
     let body = read_object(headers, body).await?;
-    app.input(make_input(kind, Some(id), body)?, Guard::None)
-        .await
+    app.input(make_input(kind, Some(id), body)?).await
 }
 
 async fn customer_message(
@@ -482,33 +507,30 @@ async fn callback_details(
     customer_side(&app, &headers, "callback_details", &id, body).await
 }
 
-/// An agent-side write: the agent named by the token (checked by `guard`), or admin naming one.
-async fn agent_side(
-    app: &App,
-    headers: &HeaderMap,
-    kind: &str,
-    id: &str,
-    body: Body,
-    guard: fn(String, String) -> Guard,
-) -> ApiResult {
+/// An agent-side write: the agent named by the token, or admin naming one. The engine refuses
+/// an agent acting on a conversation that is not offered to it or not held by it
+/// (`not_offered_to`, `not_held_by`: 403).
+async fn agent_side(app: &App, headers: &HeaderMap, kind: &str, id: &str, body: Body) -> ApiResult {
     let role = app.role(headers, None)?;
     require(&role, &["agent"])?;
     let mut body = read_object(headers, body).await?;
-    let guard = match &role {
-        Role::Agent(agent) => {
-            if let Some(given) = body.get("agent_id") {
-                if given.as_str() != Some(agent.as_str()) {
-                    return Err(ApiError::forbidden(format!(
-                        "body.agent_id: an agent token acts only as its own agent ({agent})"
-                    )));
-                }
-            }
-            body.insert("agent_id".into(), agent.clone().into());
-            guard(agent.clone(), id.to_string())
+    if let Role::Agent(agent) = &role {
+        own_agent(&mut body, agent)?;
+    }
+    app.input(make_input(kind, Some(id), body)?).await
+}
+
+/// Writes the token's agent into `body.agent_id`; another agent there is refused.
+fn own_agent(body: &mut Map<String, Value>, agent: &str) -> Result<(), ApiError> {
+    if let Some(given) = body.get("agent_id") {
+        if given.as_str() != Some(agent) {
+            return Err(ApiError::forbidden(format!(
+                "body.agent_id: an agent token acts only as its own agent ({agent})"
+            )));
         }
-        _ => Guard::None,
-    };
-    app.input(make_input(kind, Some(id), body)?, guard).await
+    }
+    body.insert("agent_id".into(), agent.into());
+    Ok(())
 }
 
 async fn accept(
@@ -517,18 +539,7 @@ async fn accept(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    agent_side(
-        &app,
-        &headers,
-        "agent_accept",
-        &id,
-        body,
-        |agent_id, conversation_id| Guard::Offered {
-            agent_id,
-            conversation_id,
-        },
-    )
-    .await
+    agent_side(&app, &headers, "agent_accept", &id, body).await
 }
 
 async fn decline(
@@ -537,18 +548,7 @@ async fn decline(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    agent_side(
-        &app,
-        &headers,
-        "agent_decline",
-        &id,
-        body,
-        |agent_id, conversation_id| Guard::Offered {
-            agent_id,
-            conversation_id,
-        },
-    )
-    .await
+    agent_side(&app, &headers, "agent_decline", &id, body).await
 }
 
 async fn agent_message(
@@ -557,18 +557,7 @@ async fn agent_message(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    agent_side(
-        &app,
-        &headers,
-        "agent_message",
-        &id,
-        body,
-        |agent_id, conversation_id| Guard::Assigned {
-            agent_id,
-            conversation_id,
-        },
-    )
-    .await
+    agent_side(&app, &headers, "agent_message", &id, body).await
 }
 
 /// Close: the widget backend (customer, AI, system), the assigned agent (`by: agent`), or admin.
@@ -581,7 +570,7 @@ async fn close(
     let role = app.role(&headers, None)?;
     require(&role, &["widget", "agent"])?;
     let mut body = read_object(&headers, body).await?;
-    let guard = match &role {
+    match &role {
         Role::Agent(agent) => {
             match body.get("by") {
                 None => {
@@ -594,10 +583,8 @@ async fn close(
                     ))
                 }
             }
-            Guard::Assigned {
-                agent_id: agent.clone(),
-                conversation_id: id.clone(),
-            }
+            // The engine refuses the close unless this agent holds the conversation.
+            own_agent(&mut body, agent)?;
         }
         Role::Widget if body.get("by").and_then(Value::as_str) == Some("agent") => {
             // Only an agent's own token (or admin) says an agent closed it: webhooks and
@@ -606,9 +593,9 @@ async fn close(
                 "body.by: the widget token closes as \"customer\", \"ai\" or \"system\"; an agent closes with its own token",
             ));
         }
-        _ => Guard::None,
-    };
-    app.input(make_input("conversation_closed", Some(&id), body)?, guard)
+        _ => {}
+    }
+    app.input(make_input("conversation_closed", Some(&id), body)?)
         .await
 }
 
@@ -633,11 +620,8 @@ async fn agent_update(
         return Err(ApiError::bad("body.type", "set by the route: leave it out"));
     }
     set_from_url(&mut body, "id", &id)?;
-    app.input(
-        json!({"type": "agent_update", "agent": Value::Object(body)}),
-        Guard::None,
-    )
-    .await
+    app.input(json!({"type": "agent_update", "agent": Value::Object(body)}))
+        .await
 }
 
 /// An admin's input about one thing named in the URL: `{"type": kind, key: id}`.
@@ -652,7 +636,7 @@ async fn admin_input(
     let mut input = Map::new();
     input.insert("type".into(), kind.into());
     input.insert(key.into(), id.into());
-    app.input(Value::Object(input), Guard::None).await
+    app.input(Value::Object(input)).await
 }
 
 /// `POST /v1/dead-letters/{id}/redrive`: a dead letter goes out again (admin).

@@ -208,7 +208,7 @@ impl Sender {
     ) -> Result<Prepared, String> {
         let text = delivery.to_string();
         let message = |e: HostError| match e {
-            HostError::Input { message, .. } => message,
+            HostError::Input(e) => e.message,
             other => other.to_string(),
         };
         let mut secrets = Map::new();

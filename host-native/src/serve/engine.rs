@@ -10,10 +10,11 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use handoff_core::limits::from_engine_json;
-use handoff_core::query::{Holding, Query};
+use handoff_core::query::Query;
+use handoff_core::PathError;
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
 
@@ -21,6 +22,7 @@ use super::delivery::Sender;
 use super::metrics::Metrics;
 use super::store::{Batch, NewEntry, OutboxResult, OutboxRow, Store, StoreError};
 use crate::cadence::Cadence;
+use crate::clock::{epoch_ms, Clock};
 use crate::{Host, HostError, Runtime};
 
 /// Most commands handled in one batch (one transaction).
@@ -38,61 +40,6 @@ pub const SNAPSHOT_MIN_ENTRIES: usize = 1000;
 /// snapshots take at most about a fifth of the engine's time, and the journal replayed at start
 /// takes about four snapshots' time.
 pub const SNAPSHOT_RATIO: u32 = 4;
-
-/// What an agent must hold for an input to be allowed (checked against the engine's state in the
-/// engine task, so no other input can change it in between).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Guard {
-    /// Nothing to check.
-    None,
-    /// The conversation must be offered to the agent.
-    Offered {
-        /// The agent.
-        agent_id: String,
-        /// The conversation.
-        conversation_id: String,
-    },
-    /// The conversation must be assigned to the agent.
-    Assigned {
-        /// The agent.
-        agent_id: String,
-        /// The conversation.
-        conversation_id: String,
-    },
-    /// The conversation must be offered or assigned to the agent.
-    OfferedOrAssigned {
-        /// The agent.
-        agent_id: String,
-        /// The conversation.
-        conversation_id: String,
-    },
-}
-
-impl Guard {
-    /// The engine's query that checks this guard (`None`: nothing to check).
-    pub fn query(&self) -> Option<Query> {
-        let (agent_id, conversation_id, needs) = match self {
-            Guard::None => return None,
-            Guard::Offered {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, Holding::Offered),
-            Guard::Assigned {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, Holding::Assigned),
-            Guard::OfferedOrAssigned {
-                agent_id,
-                conversation_id,
-            } => (agent_id, conversation_id, Holding::OfferedOrAssigned),
-        };
-        Some(Query::MayAct {
-            agent_id: agent_id.clone(),
-            conversation_id: conversation_id.clone(),
-            needs,
-        })
-    }
-}
 
 /// Reads the engine's answer to a `may_act` query: allowed, or [`Failure::Forbidden`] with the
 /// engine's reason.
@@ -127,14 +74,10 @@ struct Holder {
 /// Why a command did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
-    /// The engine refused the input (state unchanged).
-    #[error("{path}: {message}")]
-    Rejected {
-        /// Where in the input.
-        path: String,
-        /// What was wrong.
-        message: String,
-    },
+    /// The engine refused the input (state unchanged): where, what kind of problem, what was
+    /// expected.
+    #[error("{0}")]
+    Rejected(PathError),
     /// The guard did not hold.
     #[error("{0}")]
     Forbidden(String),
@@ -149,12 +92,12 @@ pub type Outputs = Arc<Vec<Value>>;
 /// A request to the engine task.
 #[derive(Debug)]
 pub enum Command {
-    /// Handle an input (after checking `guard`); answer with its outputs once committed.
+    /// Handle an input; answer with its outputs once committed. Who may do what (an agent closes
+    /// only what it holds) is the engine's check: the service writes the token's agent into the
+    /// input.
     Input {
         /// The input JSON object.
         input: Value,
-        /// What must hold first.
-        guard: Guard,
         /// Where the answer goes (none for delivery results).
         reply: Option<oneshot::Sender<Result<Outputs, Failure>>>,
     },
@@ -303,7 +246,6 @@ impl Dispatch {
             }
             let command = Command::Input {
                 input: outcome.input(&id),
-                guard: Guard::None,
                 reply: None,
             };
             if this.commands.send(command).is_err() {
@@ -351,7 +293,8 @@ pub struct EngineTask {
     events: broadcast::Sender<Arc<Published>>,
     dispatch: Dispatch,
     metrics: Arc<Metrics>,
-    last_now: i64,
+    /// The host's clock, never behind the last input's `now`.
+    clock: Clock,
     last_seq: i64,
     /// When the next snapshot is due.
     cadence: Cadence,
@@ -360,13 +303,6 @@ pub struct EngineTask {
     last_tick: i64,
     runtime: Runtime,
     config: String,
-}
-
-fn wall_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// Restores the engine from the store: the last snapshot, then the journal after it.
@@ -450,7 +386,7 @@ impl EngineTask {
                 events,
                 dispatch,
                 metrics,
-                last_now,
+                clock: Clock::starting_at(last_now),
                 last_seq,
                 cadence,
                 published: 0,
@@ -467,7 +403,6 @@ impl EngineTask {
     pub fn run(mut self) {
         let restarted = Command::Input {
             input: serde_json::json!({"type": "host_restarted"}),
-            guard: Guard::None,
             reply: None,
         };
         let mut first = Some(restarted);
@@ -484,7 +419,6 @@ impl EngineTask {
                     self.last_tick = self.now();
                     batch.push(Command::Input {
                         input: serde_json::json!({"type": "tick"}),
-                        guard: Guard::None,
                         reply: None,
                     });
                 }
@@ -529,7 +463,7 @@ impl EngineTask {
                 Ok(w) => w,
                 Err(e) => {
                     tracing::error!(error = %e, "next_wakeup failed; retrying in a second");
-                    Some(wall_ms() + 1000)
+                    Some(epoch_ms() + 1000)
                 }
             };
             let Some(at) = wakeup else {
@@ -540,7 +474,7 @@ impl EngineTask {
                     }),
                 };
             };
-            let mut delay = at.saturating_sub(wall_ms());
+            let mut delay = at.saturating_sub(epoch_ms());
             let stuck = at <= self.last_tick;
             if stuck {
                 // The last tick did not move the wakeup: never spin, look again in a second.
@@ -567,8 +501,7 @@ impl EngineTask {
     }
 
     fn now(&mut self) -> i64 {
-        self.last_now = self.last_now.max(wall_ms());
-        self.last_now
+        self.clock.now()
     }
 
     /// Handles a batch, commits it, then answers, publishes and delivers.
@@ -578,15 +511,7 @@ impl EngineTask {
         let mut accepted: Vec<Outputs> = Vec::new();
         for command in work {
             match command {
-                Command::Input {
-                    input,
-                    guard,
-                    reply,
-                } => {
-                    if let Err(f) = self.check(&guard) {
-                        answers.push(Pending::Input(reply, Err(f)));
-                        continue;
-                    }
+                Command::Input { input, reply } => {
                     let now = self.now();
                     let text = input.to_string();
                     let started = Instant::now();
@@ -607,15 +532,12 @@ impl EngineTask {
                             accepted.push(outputs.clone());
                             answers.push(Pending::Input(reply, Ok(outputs)));
                         }
-                        Err(HostError::Input { path, message, .. }) => {
+                        Err(HostError::Input(e)) => {
                             self.metrics.rejected();
                             if reply.is_none() {
-                                tracing::error!(%path, %message, "the engine refused an internal input");
+                                tracing::error!(path = %e.path, kind = %e.kind, message = %e.message, "the engine refused an internal input");
                             }
-                            answers.push(Pending::Input(
-                                reply,
-                                Err(Failure::Rejected { path, message }),
-                            ));
+                            answers.push(Pending::Input(reply, Err(Failure::Rejected(e))));
                         }
                         Err(e) => {
                             tracing::error!(error = %e, "the engine failed");
@@ -760,21 +682,13 @@ impl EngineTask {
         agents
     }
 
-    /// Checks `guard` against the current state (the engine's `may_act`).
-    fn check(&mut self, guard: &Guard) -> Result<(), Failure> {
-        let Some(query) = guard.query() else {
-            return Ok(());
-        };
-        allowed(&self.query(&query)?)
-    }
-
     /// After a failed commit: the engine has inputs the store does not; go back to the store.
     fn reload(&mut self) {
         match restore(&self.runtime, &self.config, self.store.as_mut()) {
             Ok((host, seq, now, _)) => {
                 self.host = host;
                 self.last_seq = seq;
-                self.last_now = self.last_now.max(now);
+                self.clock.saw(now);
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot restore from the store after a failed commit; stopping");
@@ -892,7 +806,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "handoff-engine-batch-{}-{}",
             std::process::id(),
-            wall_ms()
+            epoch_ms()
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let commits = Arc::new(Mutex::new(Vec::new()));
@@ -936,7 +850,6 @@ mod tests {
             };
             tx.send(Command::Input {
                 input,
-                guard: Guard::None,
                 reply: Some(reply),
             })
             .expect("send");
@@ -955,8 +868,8 @@ mod tests {
         for answer in pending.iter_mut() {
             match answer.await.expect("answered") {
                 Ok(_) => {}
-                Err(Failure::Rejected { path, .. }) => {
-                    assert_eq!(path, "input.text");
+                Err(Failure::Rejected(e)) => {
+                    assert_eq!(e.path, "input.text");
                     refused += 1;
                 }
                 Err(other) => panic!("{other}"),

@@ -3,7 +3,7 @@
 //! engine's.
 
 use handoff_conformance::{conversation_files, conversations_dir, golden_path};
-use handoff_core::{Config, Engine, Output};
+use handoff_core::{Config, Engine, ErrorKind, Output};
 use handoff_native::replay::{self, Replayer};
 use handoff_native::{Host, HostError, Limits};
 use serde_json::Value;
@@ -200,9 +200,10 @@ fn signatures_equal_the_native_engine() {
         "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw="
     );
     match runtime().sign("not-a-secret-at-all", "msg_1", 0, b"{}") {
-        Err(HostError::Input { path, message, .. }) => {
-            assert_eq!(path, "secret");
-            assert!(!message.contains("not-a-secret-at-all"), "{message}");
+        Err(HostError::Input(e)) => {
+            assert_eq!(e.path, "secret");
+            assert_eq!(e.kind, ErrorKind::Invalid);
+            assert!(!e.message.contains("not-a-secret-at-all"), "{e}");
         }
         other => panic!("{other:?}"),
     }
@@ -224,14 +225,15 @@ fn configuration_errors_are_the_native_ones_with_paths() {
     }
     let ok = read(&example("handoff-settings.json"));
     match Host::restore(runtime(), &ok, r#"{"version": 999}"#) {
-        Err(HostError::State { path, message }) => {
-            assert_eq!(path, "state.version");
-            assert!(message.contains("newer"), "{message}");
+        Err(HostError::State(e)) => {
+            assert_eq!(e.path, "state.version");
+            assert_eq!(e.kind, ErrorKind::NewerVersion);
+            assert!(e.message.contains("newer"), "{e}");
         }
         other => panic!("{other:?}"),
     }
     match Host::restore(runtime(), &ok, "[1,2") {
-        Err(HostError::State { path, .. }) => assert!(path.starts_with("state"), "{path}"),
+        Err(HostError::State(e)) => assert!(e.path.starts_with("state"), "{e}"),
         other => panic!("{other:?}"),
     }
 }
@@ -260,13 +262,16 @@ fn a_refused_input_names_its_path_and_leaves_the_state_unchanged() {
         ("", "input"),
     ] {
         match host.handle(input, now + 1000) {
-            Err(HostError::Input { path: got, .. }) => assert_eq!(got, path, "{input}"),
+            Err(HostError::Input(e)) => assert_eq!(e.path, path, "{input}"),
             other => panic!("{input}: {other:?}"),
         }
         assert_eq!(host.state_json().unwrap(), before);
     }
     match host.handle(r#"{"type":"tick"}"#, -5) {
-        Err(HostError::Input { path, .. }) => assert_eq!(path, "now"),
+        Err(HostError::Input(e)) => {
+            assert_eq!(e.path, "now");
+            assert_eq!(e.kind, ErrorKind::OutOfRange);
+        }
         other => panic!("{other:?}"),
     }
     // Typed inputs work too.

@@ -33,11 +33,12 @@ fn attributes_around_the_depth_limit_through_wasmtime() {
     let before = host.state_json().expect("state");
     for levels in [17, 123, 124] {
         match host.handle_json(&message("c1", "hello", json!({"d": nested(levels)})), NOW) {
-            Err(HostError::Input { path, .. }) => {
+            Err(HostError::Input(e)) => {
                 assert!(
-                    path.starts_with("input.customer.attributes.d.a"),
-                    "{levels}: {path}"
-                )
+                    e.path.starts_with("input.customer.attributes.d.a"),
+                    "{levels}: {e}"
+                );
+                assert_eq!(e.kind, handoff_core::ErrorKind::TooLarge)
             }
             other => panic!("{levels}: {other:?}"),
         }
@@ -89,7 +90,7 @@ fn a_state_older_engines_could_write_restores_and_its_outputs_parse_through_wasm
         .expect("holder");
     assert_eq!(holder, r#"{"status":"assigned","agent_id":"a1"}"#);
     match restored.query_json(r#"{"query":"queue","limit":0}"#) {
-        Err(HostError::Input { path, .. }) => assert_eq!(path, "query.limit"),
+        Err(HostError::Input(e)) => assert_eq!(e.path, "query.limit"),
         other => panic!("{other:?}"),
     }
 }

@@ -71,6 +71,11 @@ async fn deep_attributes_are_refused_and_every_read_keeps_working_across_a_resta
             "{levels}: {}",
             refused.text
         );
+        assert_eq!(
+            refused.json["error"]["kind"], "too_large",
+            "{}",
+            refused.text
+        );
     }
     // Past serde_json's own limit: still a 400, never a 5xx.
     let refused = service
@@ -209,6 +214,16 @@ async fn event_streams_are_scoped_by_the_token() {
     assert!(seen(&a, "handoff", "a1"), "{a:#?}");
     // A closes a1 after b1 was assigned: once A's stream has the close, every output of b1 was
     // published before it; none of them reached A.
+    // B may not close A's conversation: the engine refuses it (not_held_by), the service says 403.
+    let stolen = service
+        .post("/v1/conversations/a1/close", AGENT_B, json!({}))
+        .await;
+    assert_eq!(stolen.status, 403, "{}", stolen.text);
+    assert_eq!(
+        stolen.json["error"]["kind"], "not_held_by",
+        "{}",
+        stolen.text
+    );
     let closed = service
         .post("/v1/conversations/a1/close", AGENT_A, json!({}))
         .await;

@@ -88,10 +88,18 @@ async fn requests_without_the_right_token_or_role_are_refused() {
         .post("/v1/conversations/c1/accept", AGENT_B, json!({}))
         .await;
     assert_eq!(steal.status, 403, "{}", steal.text);
-    assert!(
-        steal.json["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("agent_b")),
+    assert_eq!(
+        steal.json["error"]["kind"], "not_offered_to",
+        "{}",
+        steal.text
+    );
+    assert_eq!(
+        steal.json["error"]["path"], "input.agent_id",
+        "{}",
+        steal.text
+    );
+    assert_eq!(
+        steal.json["error"]["value"], "\"agent_b\"",
         "{}",
         steal.text
     );

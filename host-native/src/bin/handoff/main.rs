@@ -355,10 +355,7 @@ fn hours(
                 ))
             })?
             .timestamp_millis(),
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0),
+        None => handoff_native::clock::epoch_ms(),
     };
     let text = read(path)?;
     let runtime = module.runtime()?;

@@ -12,7 +12,8 @@ use crate::wire::input::{
     DeliveryResult, EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
 };
 use crate::wire::limits::{
-    json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_TEXT_BYTES, MAX_VALUE_DEPTH,
+    json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_HEADER_VALUE_BYTES, MAX_TEXT_BYTES,
+    MAX_VALUE_DEPTH,
 };
 use crate::wire::state::{Conversation, DeliveryState, State, Status};
 use crate::wire::values::ClosedBy;
@@ -389,7 +390,7 @@ fn delivery_result(state: &State, r: &DeliveryResult) -> Result<(), InputError> 
             ));
         }
         for (name, value) in headers {
-            if value.len() > 8 * 1024 {
+            if value.len() > MAX_HEADER_VALUE_BYTES {
                 return Err(InputError::new(
                     ErrorKind::TooLarge,
                     format!("input.headers.{name}"),

@@ -68,6 +68,7 @@ pub mod integrations;
 mod language;
 mod lifecycle;
 pub mod outbox;
+pub mod prepare;
 pub mod query;
 pub mod rate_limit;
 mod read_input;

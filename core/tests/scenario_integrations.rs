@@ -937,3 +937,23 @@ fn the_readme_integration_examples_are_accepted_and_its_error_is_the_real_one() 
         errs[0].1
     );
 }
+
+#[test]
+fn a_basic_auth_user_name_with_a_colon_is_refused_with_its_path() {
+    // RFC 7617 §2: a user-id containing ':' is invalid (the receiver splits at the first colon).
+    let errs = errors(json!({"handoff": {"integrations": [
+        {"kind": "zendesk", "subdomain": "acme", "email": "a:b@example.com", "api_token_ref": "T"},
+        {"kind": "zendesk", "id": "zd2", "subdomain": "acme", "oauth_token_ref": "O",
+         "sunshine": {"app_id": "app1", "key_id": "app_1:x", "key_secret_ref": "S"}}
+    ]}}));
+    let paths: Vec<&str> = errs.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "handoff.integrations[0].email",
+            "handoff.integrations[1].sunshine.key_id"
+        ],
+        "{errs:#?}"
+    );
+    assert!(errs[0].1.contains("RFC 7617"), "{}", errs[0].1);
+}

@@ -23,6 +23,8 @@ struct Exports {
     hours: TypedFunc<i64, i64>,
     query: TypedFunc<(i32, i32), i64>,
     sign: TypedFunc<SignParams, i64>,
+    secret_refs: TypedFunc<(i32, i32), i64>,
+    prepare: TypedFunc<(i32, i32, i32, i32, i64), i64>,
 }
 
 /// `handoff_sign(secret_ptr, secret_len, id_ptr, id_len, timestamp_s, body_ptr, body_len)`.
@@ -317,6 +319,30 @@ impl Guest {
         )
     }
 
+    pub(crate) fn secret_refs(&mut self, delivery: &str) -> Result<Answer, HostError> {
+        self.call_envelope("handoff_secret_refs", &[delivery.as_bytes()], 0, |g, a| {
+            g.exports.secret_refs.call(&mut g.store, (a[0].0, a[0].1))
+        })
+    }
+
+    pub(crate) fn prepare(
+        &mut self,
+        delivery: &str,
+        secrets: &str,
+        unix_secs: i64,
+    ) -> Result<Answer, HostError> {
+        self.call_envelope(
+            "handoff_prepare",
+            &[delivery.as_bytes(), secrets.as_bytes()],
+            0,
+            |g, a| {
+                g.exports
+                    .prepare
+                    .call(&mut g.store, (a[0].0, a[0].1, a[1].0, a[1].1, unix_secs))
+            },
+        )
+    }
+
     pub(crate) fn next_wakeup(&mut self) -> Result<Option<i64>, HostError> {
         self.refuel(0)?;
         let at = self
@@ -354,6 +380,8 @@ impl Exports {
             hours: func(store, instance, "handoff_hours")?,
             query: func(store, instance, "handoff_query")?,
             sign: func(store, instance, "handoff_sign")?,
+            secret_refs: func(store, instance, "handoff_secret_refs")?,
+            prepare: func(store, instance, "handoff_prepare")?,
         })
     }
 }
@@ -420,6 +448,79 @@ impl Runtime {
         match guest.sign(secret, msg_id, timestamp_s, body)? {
             Answer::Ok(json) => serde_json::from_str::<String>(&json).map_err(|e| {
                 HostError::Abi(format!("handoff_sign returned {json}, not a string: {e}"))
+            }),
+            Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
+        }
+    }
+}
+
+/// The request to send for one delivery attempt, as the engine prepared it
+/// (`handoff_core::prepare::Prepared`). It holds resolved credentials: send it, never log it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Prepared {
+    /// HTTP method.
+    pub method: String,
+    /// Where.
+    pub url: String,
+    /// Every header to send, authentication and signature included.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The body, exactly as to be sent.
+    pub body: String,
+    /// How to read the answer.
+    pub response: ResponseRules,
+}
+
+/// How a host reads the answer to a delivery (`handoff_core::prepare::RESPONSE`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ResponseRules {
+    /// Whether to follow redirects (never: a 3xx is reported as its status).
+    pub follow_redirects: bool,
+    /// How many bytes of the body to report at most.
+    pub body_limit: usize,
+    /// The response headers to report (lower-case names), when present.
+    pub headers: Vec<String>,
+    /// A reported header longer than this (bytes) is left out.
+    pub header_value_limit: usize,
+}
+
+impl Runtime {
+    /// The references to resolve for the `delivery` output `delivery` (its JSON text)
+    /// (`handoff_secret_refs`). Runs in a scratch instance.
+    ///
+    /// # Errors
+    /// [`HostError::Input`] (path `delivery`) when the text is not a delivery output.
+    pub fn secret_refs(&self, delivery: &str) -> Result<Vec<String>, HostError> {
+        let mut guest = Guest::new(self)?;
+        match guest.secret_refs(delivery)? {
+            Answer::Ok(json) => serde_json::from_str(&json)
+                .map_err(|e| HostError::Abi(format!("handoff_secret_refs returned {json}: {e}"))),
+            Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
+        }
+    }
+
+    /// The request to send for the `delivery` output `delivery` (its JSON text), with the
+    /// secrets `secrets` (`{"<reference>": "<value>"}` as JSON text) and the Standard Webhooks
+    /// timestamp `unix_secs` (`handoff_prepare`). Runs in a scratch instance.
+    ///
+    /// # Errors
+    /// [`HostError::Input`] when the delivery cannot be prepared: path `delivery.auth.<field>`
+    /// (a secret unset or unusable: the message names the reference, never its value),
+    /// `delivery` or `secrets` (not what was expected).
+    pub fn prepare(
+        &self,
+        delivery: &str,
+        secrets: &str,
+        unix_secs: i64,
+    ) -> Result<Prepared, HostError> {
+        let mut guest = Guest::new(self)?;
+        match guest.prepare(delivery, secrets, unix_secs)? {
+            // Never quote the answer: it holds the credentials.
+            Answer::Ok(json) => serde_json::from_str(&json).map_err(|e| {
+                HostError::Abi(format!(
+                    "handoff_prepare returned something other than a request (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ))
             }),
             Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
         }

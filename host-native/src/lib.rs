@@ -12,7 +12,9 @@
 //! - [`Host`]: one tenant's engine in its own store and instance: [`Host::new`],
 //!   [`Host::restore`], [`Host::handle`] (typed outputs) and [`Host::handle_json`] (the exact
 //!   JSON), [`Host::state_json`], [`Host::next_wakeup`], [`Host::hours`].
-//! - [`Runtime::sign`]: Standard Webhooks signatures, computed by the same module.
+//! - [`Runtime::prepare`]: the complete request of a delivery (authorization, Standard Webhooks
+//!   signature) and how to read its answer, decided by the same module ([`Runtime::sign`] signs
+//!   alone).
 //! - Every call runs with a fuel budget and a memory limit ([`Limits`]): a bad module or input
 //!   cannot hang the process. A guest trap is [`HostError::Trap`]; the host then drops the
 //!   instance and goes back to the state before the failed call (see [`Host`] for what that
@@ -100,6 +102,7 @@ pub mod serve;
 mod store_data;
 
 pub use error::{HostError, Trap};
+pub use guest::{Prepared, ResponseRules};
 pub use host::{Host, InputJson};
 pub use runtime::{Limits, ModuleOrigin, Runtime, ABI_VERSION, CACHE_DIR_ENV, WASM_ENV};
 

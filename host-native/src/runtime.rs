@@ -141,6 +141,8 @@ const EXPORTS: &[(&str, &[ValType], &[ValType])] = {
         ("handoff_hours", &[I64], &[I64]),
         ("handoff_query", &[I32, I32], &[I64]),
         ("handoff_sign", &[I32, I32, I32, I32, I64, I32, I32], &[I64]),
+        ("handoff_secret_refs", &[I32, I32], &[I64]),
+        ("handoff_prepare", &[I32, I32, I32, I32, I64], &[I64]),
     ]
 };
 

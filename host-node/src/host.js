@@ -1,14 +1,14 @@
 // HandoffHost: the thin driver around the handoff engine.
 //
-// The engine decides everything (triggers, routing, retries, backoff, dead letters); this driver only
-// keeps the clock, persists the state *before* performing any output, performs `delivery` outputs
-// with fetch (signing or authorizing them at send time), reports their results back as
-// `delivery_result` inputs (status, up to 64 KiB of the body, the rate-limit headers), and hands
-// every other output to listeners.
+// The engine decides everything (triggers, routing, retries, backoff, dead letters) and prepares
+// every request (`prepare`: headers with `authorization` or the Standard Webhooks signature, and how
+// to read the answer); this driver only keeps the clock, persists the state *before* performing any
+// output, resolves the secrets a delivery names, sends the prepared request with fetch, reports the
+// answer back as a `delivery_result` input (as the engine's rules say: the status, redirects not
+// followed, the start of the body, the rate-limit headers), and hands every other output to listeners.
 //
-// It never logs secrets: a resolved secret is used to sign or to build the `Authorization` header
-// and then dropped; error texts name the reference (`secret_ref`, `token_ref`, `username_ref`,
-// `password_ref`), never its value.
+// It never logs secrets: resolved secrets go to the engine's `prepare` and then are dropped; error
+// texts are the engine's, which name the reference (`auth.secret_ref`, …), never its value.
 
 import { MemoryStore } from './stores.js';
 
@@ -19,8 +19,9 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * How much of a receiver's response body is reported back to the engine (bytes): the engine reads
- * the id of what a helpdesk created (a ticket, an Intercom contact or conversation) from it.
+ * How much of a receiver's response body is reported back to the engine (bytes): the engine's own
+ * limit (`prepare(...).response.body_limit`, `handoff_core::prepare::RESPONSE_BODY_LIMIT`), which
+ * the host reads from every prepared request; this constant is for documentation and tests.
  */
 export const RESPONSE_BODY_LIMIT = 64 * 1024;
 
@@ -32,9 +33,6 @@ export const RESPONSE_BODY_LIMIT = 64 * 1024;
  * every host reports the same and waits the same.
  */
 export const REPORTED_HEADERS = Object.freeze(['retry-after', 'x-ratelimit-reset']);
-
-/** Longest header value the engine accepts in `delivery_result.headers` (bytes); longer ones are left out. */
-const HEADER_VALUE_LIMIT = 8 * 1024;
 
 /** The error a browser host gives for a configuration with webhook secrets. */
 export const BROWSER_SECRETS_ERROR =
@@ -62,7 +60,7 @@ let defaultLoader = null;
 /**
  * Sets how a host without an injected `wasm` option loads the engine (the package entry points set
  * it to their `init`). Not needed by applications.
- * @param {() => Promise<{Engine: Function, sign?: Function}>} loader
+ * @param {() => Promise<{Engine: Function, prepare: Function, secretRefs: Function}>} loader
  */
 export function setDefaultLoader(loader) {
   defaultLoader = loader;
@@ -91,48 +89,6 @@ export function parseRetryAfter(value, nowMs) {
   return Math.max(0, at - nowMs);
 }
 
-/**
- * Signs one attempt with Standard Webhooks using WebCrypto (HMAC-SHA256 over `id.timestamp.body`
- * with the base64 key after `whsec_`). Gives the same bytes as the engine's `sign`.
- * @returns {Promise<string>} `v1,<base64>`
- */
-export async function signWithWebCrypto(secret, msgId, timestampSecs, body) {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('WebCrypto is not available to sign webhooks');
-  if (typeof secret !== 'string' || !secret.startsWith('whsec_')) {
-    throw new Error('webhook secret is not valid: expected "whsec_" followed by base64');
-  }
-  let key;
-  try {
-    key = base64Decode(secret.slice('whsec_'.length));
-  } catch {
-    key = null;
-  }
-  if (!key || key.length === 0) {
-    throw new Error('webhook secret is not valid: expected "whsec_" followed by base64');
-  }
-  const cryptoKey = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const content = new TextEncoder().encode(`${msgId}.${timestampSecs}.${body}`);
-  const mac = new Uint8Array(await subtle.sign('HMAC', cryptoKey, content));
-  return `v1,${base64Encode(mac)}`;
-}
-
-function base64Decode(text) {
-  const clean = text.replace(/=+$/, '');
-  if (!/^[A-Za-z0-9+/]*$/.test(clean)) throw new Error('not base64');
-  const padded = clean + '='.repeat((4 - (clean.length % 4)) % 4);
-  const bin = atob(padded);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function base64Encode(bytes) {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
-
 function isBrowser(environment) {
   if (environment === 'browser') return true;
   if (environment != null) return false;
@@ -158,9 +114,6 @@ function browserRefusal(config) {
   return null;
 }
 
-/** Characters an HTTP header value may hold (visible ASCII, space, tab, and bytes above 0x7f). */
-const HEADER_SAFE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
 function messageOf(error) {
   if (error instanceof Error) return error.message;
   return String(error);
@@ -177,7 +130,7 @@ function describeNetworkError(error) {
   return text;
 }
 
-/** `text` with every one of `secrets` (and, for basic auth, the header built from them) blanked out. */
+/** `text` with every one of `secrets` blanked out. */
 function redact(text, secrets) {
   let out = String(text);
   for (const secret of secrets) {
@@ -186,12 +139,18 @@ function redact(text, secrets) {
   return out;
 }
 
-/** The reported response headers that are present, by lower-case name (values the engine takes). */
-function reportedHeaders(response) {
+/** The engine's message of an error it threw (`errors[0].message`: the text every host reports). */
+function engineMessage(error) {
+  const first = error && Array.isArray(error.errors) ? error.errors[0] : undefined;
+  return first && typeof first.message === 'string' ? first.message : messageOf(error);
+}
+
+/** The response headers `rules` name that are present and within its limit, by lower-case name. */
+function reportedHeaders(response, rules) {
   const out = {};
-  for (const name of REPORTED_HEADERS) {
+  for (const name of rules.headers) {
     const value = response.headers.get(name);
-    if (value != null && new TextEncoder().encode(value).length <= HEADER_VALUE_LIMIT) out[name] = value;
+    if (value != null && new TextEncoder().encode(value).length <= rules.header_value_limit) out[name] = value;
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -252,7 +211,6 @@ export class HandoffHost {
   #secrets;
   #clock;
   #fetch;
-  #sign;
   #timeoutMs;
   #maxTimerMs;
   #engine = null;
@@ -286,7 +244,6 @@ export class HandoffHost {
     this.#clock = options.clock ?? systemClock;
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.#fetch = typeof fetchImpl === 'function' ? fetchImpl.bind(globalThis) : null;
-    this.#sign = options.sign ?? null;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxTimerMs = Math.min(options.maxTimerMs ?? MAX_TIMER_MS, MAX_TIMER_MS);
     if (typeof options.onOutput === 'function') this.on('output', options.onOutput);
@@ -541,45 +498,10 @@ export class HandoffHost {
   /** Performs one attempt. Resolves to `{status, body?, headers?}` or `{error}`. */
   async #perform(delivery) {
     if (!this.#fetch) return { error: 'no fetch implementation to deliver with' };
-    const headers = { ...(delivery.headers ?? {}) };
-    const auth = delivery.auth ?? { scheme: 'none' };
-    const secrets = []; // resolved values, only to blank them out of error texts
-    if (auth.scheme === 'standard_webhooks') {
-      const ref = auth.secret_ref;
-      let secret;
-      try {
-        secret = await this.#secrets(ref);
-      } catch {
-        return { error: `could not resolve the webhook secret named by secret_ref "${ref}"` };
-      }
-      if (typeof secret !== 'string' || secret === '') {
-        return { error: `the webhook secret named by secret_ref "${ref}" is not set` };
-      }
-      secrets.push(secret);
-      const timestamp = Math.floor(this.#clock.now() / 1000);
-      let signature;
-      try {
-        signature = await this.#signWith(secret, delivery.delivery_id, timestamp, delivery.body);
-      } catch (error) {
-        return { error: `could not sign with secret_ref "${ref}": ${redact(messageOf(error), secrets)}` };
-      }
-      headers['webhook-id'] = delivery.delivery_id;
-      headers['webhook-timestamp'] = String(timestamp);
-      headers['webhook-signature'] = signature;
-    } else if (auth.scheme === 'bearer' || auth.scheme === 'basic') {
-      const authorization = await this.#authorization(auth, secrets);
-      if (authorization.error) return { error: authorization.error };
-      for (const name of Object.keys(headers)) {
-        if (name.toLowerCase() === 'authorization') delete headers[name];
-      }
-      headers.authorization = authorization.value;
-      secrets.push(authorization.value);
-    } else if (auth.scheme !== 'none') {
-      return {
-        error: `unknown auth scheme ${JSON.stringify(auth.scheme)}: not sent (this host knows none, standard_webhooks, bearer and basic)`,
-      };
-    }
-
+    const prepared = await this.#prepare(delivery);
+    if (prepared.error) return { error: prepared.error };
+    const { request, secrets } = prepared;
+    const rules = request.response;
     const controller = new AbortController();
     this.#controllers.add(controller);
     let timedOut = false;
@@ -590,26 +512,27 @@ export class HandoffHost {
     try {
       let response;
       try {
-        response = await this.#fetch(delivery.url, {
-          method: delivery.method || 'POST',
-          headers,
-          body: delivery.body,
+        response = await this.#fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
           signal: controller.signal,
-          redirect: 'manual',
+          redirect: rules.follow_redirects ? 'follow' : 'manual',
         });
       } catch (error) {
         if (timedOut) return { error: `timed out after ${this.#timeoutMs} ms` };
         return { error: redact(describeNetworkError(error), secrets) };
       }
       if (response.type === 'opaqueredirect' || response.status === 0) {
+        // A browser hides a redirect's status from the page: nothing to report but that.
         return { error: 'the receiver answered with a redirect, which is not followed' };
       }
-      // Rate limits: the headers go to the engine as they came; it decides when to try again.
+      // The status as it came (a 3xx included), and the headers the engine reads.
       const result = { status: response.status };
-      const reported = reportedHeaders(response);
+      const reported = reportedHeaders(response, rules);
       if (reported) result.headers = reported;
       try {
-        const body = await readLimited(response, RESPONSE_BODY_LIMIT);
+        const body = await readLimited(response, rules.body_limit);
         if (body !== '') result.body = body;
       } catch {
         // The status is what matters; a body cut off by the timeout is left out.
@@ -622,58 +545,35 @@ export class HandoffHost {
   }
 
   /**
-   * The `Authorization` value of a `bearer` or `basic` delivery, its references resolved with the
-   * secrets resolver: `{value}`, or `{error}` naming the reference (never a value). Resolved values
-   * are pushed onto `secrets` so error texts can blank them out.
+   * The engine's request for one attempt, with the secrets it names resolved now:
+   * `{request, secrets}` (the resolved values, only to blank them out of error texts), or
+   * `{error}` (the engine's text, naming the reference, never its value): then nothing is sent.
    */
-  async #authorization(auth, secrets) {
-    const resolve = async (field) => {
-      const ref = auth[field];
-      if (typeof ref !== 'string' || ref === '') return { error: `${field} is missing` };
-      let value;
-      try {
-        value = await this.#secrets(ref);
-      } catch {
-        return { error: `could not resolve the credential named by ${field} "${ref}"` };
-      }
-      if (typeof value !== 'string' || value === '') {
-        return { error: `the credential named by ${field} "${ref}" is not set (an environment variable or worker secret)` };
-      }
-      secrets.push(value);
-      return { value };
-    };
-    // Exactly one of a literal and a reference, as the engine builds it (`Auth::header` in core).
-    const part = async (name) => {
-      const literal = auth[name];
-      const hasLiteral = literal != null;
-      const hasRef = auth[`${name}_ref`] != null;
-      if (hasLiteral === hasRef) return { error: `basic auth needs exactly one of ${name} and ${name}_ref` };
-      if (hasLiteral) {
-        return typeof literal === 'string' ? { value: literal } : { error: `basic auth ${name} must be text` };
-      }
-      return resolve(`${name}_ref`);
-    };
-    if (auth.scheme === 'bearer') {
-      const token = await resolve('token_ref');
-      if (token.error) return token;
-      if (!HEADER_SAFE.test(token.value)) {
-        return {
-          error: `the credential named by token_ref "${auth.token_ref}" holds characters an HTTP header cannot carry (a line break?)`,
-        };
-      }
-      return { value: `Bearer ${token.value}` };
+  async #prepare(delivery) {
+    const wasm = this.#wasm;
+    if (typeof wasm?.prepare !== 'function' || typeof wasm?.secretRefs !== 'function') {
+      return { error: 'this engine module has no prepare(): rebuild the wasm with `cargo xtask wasm`' };
     }
-    const user = await part('username');
-    if (user.error) return user;
-    const pass = await part('password');
-    if (pass.error) return pass;
-    return { value: `Basic ${base64Encode(new TextEncoder().encode(`${user.value}:${pass.value}`))}` };
-  }
-
-  async #signWith(secret, msgId, timestamp, body) {
-    if (this.#sign) return this.#sign(secret, msgId, timestamp, body);
-    if (typeof this.#wasm?.sign === 'function') return this.#wasm.sign(secret, msgId, timestamp, body);
-    return signWithWebCrypto(secret, msgId, timestamp, body);
+    const values = {};
+    const secrets = [];
+    try {
+      for (const ref of wasm.secretRefs(delivery)) {
+        let value;
+        try {
+          value = await this.#secrets(ref);
+        } catch {
+          return { error: `could not resolve the credential ${ref} (an environment variable or worker secret)` };
+        }
+        if (typeof value === 'string' && value !== '') {
+          values[ref] = value;
+          secrets.push(value);
+        }
+      }
+      const request = await wasm.prepare(delivery, values, Math.floor(this.#clock.now() / 1000));
+      return { request, secrets };
+    } catch (error) {
+      return { error: redact(engineMessage(error), secrets) };
+    }
   }
 
   /**

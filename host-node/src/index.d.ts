@@ -514,6 +514,42 @@ export declare class Engine {
 /** Standard Webhooks signature of one attempt: `v1,<base64>`. @throws on a secret that is not `whsec_<base64>`. */
 export type SignFunction = (secret: string, msgId: string, timestampSecs: number, body: string | Uint8Array) => string;
 
+/** How a host reads the answer to a delivery: the same for every delivery. */
+export interface ResponseRules {
+  /** Always `false`: a 3xx is reported as its status (the engine dead-letters it). */
+  follow_redirects: boolean;
+  /** At most this many bytes of the body are reported (64 KiB), cut at a character boundary. */
+  body_limit: number;
+  /** The response headers reported in `delivery_result.headers`, when present. */
+  headers: ReportedHeader[];
+  /** A reported header longer than this (bytes, 8 KiB) is left out. */
+  header_value_limit: number;
+}
+
+/** The request to send for one attempt of a delivery, complete (credentials included: never log it). */
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  /** Every header, with `authorization` or `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
+  headers: Record<string, string>;
+  body: string;
+  response: ResponseRules;
+}
+
+/** The references a host resolves for a delivery before `prepare` (`[]` for `auth.scheme` `none`). */
+export type SecretRefsFunction = (delivery: DeliveryOutput | string) => string[];
+
+/**
+ * The request to send for a delivery, with `secrets` (`{[reference]: value}`; missing, `null` or
+ * empty is unset), signed at `unixSecs`. @throws a `PrepareError` (path `delivery.auth.<field>`)
+ * naming the reference, never its value: a secret unset, a basic-auth user name holding `:`.
+ */
+export type PrepareFunction = (
+  delivery: DeliveryOutput | string,
+  secrets: Record<string, string | null | undefined> | string,
+  unixSecs: number,
+) => PreparedRequest | Promise<PreparedRequest>;
+
 /** What `init()` resolves to (inject a stand-in with the same shape into `HandoffHost` in tests). */
 export interface EngineModule {
   Engine: {
@@ -521,6 +557,9 @@ export interface EngineModule {
     restore(config: Config | HandoffConfig, state: string | State): EngineLike;
   };
   sign?: SignFunction;
+  /** Used to prepare every delivery (with `secretRefs`): a host without them delivers nothing. */
+  prepare: PrepareFunction;
+  secretRefs: SecretRefsFunction;
 }
 
 /** The part of `Engine` the host uses. */
@@ -551,6 +590,8 @@ export interface InitOptions {
 export declare function init(options?: InitOptions): Promise<{
   Engine: typeof Engine;
   sign: SignFunction;
+  prepare: PrepareFunction;
+  secretRefs: SecretRefsFunction;
   /** The response headers hosts report in `delivery_result.headers`: the ones the engine reads. */
   reportedHeaders: () => ReportedHeader[];
 }>;
@@ -652,8 +693,6 @@ export interface HandoffHostOptions {
   clock?: Clock;
   /** Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Signs deliveries (default: the engine's `sign`, else WebCrypto). */
-  sign?: (secret: string, msgId: string, timestampSecs: number, body: string) => string | Promise<string>;
   /** Timeout of one delivery attempt (default 15 000 ms). */
   timeoutMs?: number;
   /** Longest single timer (default and most: 2^31 - 1 ms); later wakeups are re-armed. */
@@ -723,5 +762,4 @@ export declare const systemClock: Clock;
 /** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`: a helper for code performing
  * requests itself (`HandoffHost` reports the header and the engine reads it). */
 export declare function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined;
-/** Standard Webhooks signature with WebCrypto (the same bytes as the engine's `sign`). */
-export declare function signWithWebCrypto(secret: string, msgId: string, timestampSecs: number, body: string): Promise<string>;
+

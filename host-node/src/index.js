@@ -13,7 +13,6 @@ export {
   RESPONSE_BODY_LIMIT,
   REPORTED_HEADERS,
   parseRetryAfter,
-  signWithWebCrypto,
   systemClock,
 } from './host.js';
 export { MemoryStore, LocalStorageStore, DurableObjectStore } from './stores.js';
@@ -39,7 +38,7 @@ export async function importGlue() {
 }
 
 /**
- * Loads the engine and resolves to `{ Engine, sign, reportedHeaders }`. Loads once; later calls give the same.
+ * Loads the engine and resolves to `{ Engine, sign, prepare, secretRefs, reportedHeaders }`. Loads once; later calls give the same.
  *
  * - `init()`: fetches `../wasm/handoff_wasm_bg.wasm` next to this file (browsers, workers that
  *   allow it; Node's entry reads it from disk instead).
@@ -71,7 +70,13 @@ export async function load(options, fallback) {
   const glue = await importGlue();
   const source = options.module ?? options.bytes ?? options.url ?? (await fallback());
   await glue.default({ module_or_path: await source });
-  return Object.freeze({ Engine: glue.Engine, sign: glue.sign, reportedHeaders: glue.reportedHeaders });
+  return Object.freeze({
+    Engine: glue.Engine,
+    sign: glue.sign,
+    prepare: glue.prepare,
+    secretRefs: glue.secretRefs,
+    reportedHeaders: glue.reportedHeaders,
+  });
 }
 
 setDefaultLoader(() => init());

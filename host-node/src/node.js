@@ -14,7 +14,6 @@ export {
   RESPONSE_BODY_LIMIT,
   REPORTED_HEADERS,
   parseRetryAfter,
-  signWithWebCrypto,
   systemClock,
   MemoryStore,
   LocalStorageStore,

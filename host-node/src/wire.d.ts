@@ -803,7 +803,10 @@ export interface ClosedData {
 /** The events a webhook can subscribe to. */
 export type EventName = "conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed";
 
-/** How the host authenticates a delivery at send time. Never a secret: a reference to one. */
+/**
+ * How a delivery is authenticated at send time: `Delivery::prepare` adds the headers from the
+ * secrets the host resolved. Never a secret: a reference to one.
+ */
 export type Auth =
   | NoneAuth
   | StandardWebhooksAuth
@@ -817,7 +820,7 @@ export interface NoneAuth {
 
 /**
  * Sign with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) using
- * the secret the host resolves from `secret_ref`, and `crate::signing::sign`.
+ * the secret the host resolves from `secret_ref` (`crate::signing::sign`, per attempt).
  */
 export interface StandardWebhooksAuth {
   scheme: "standard_webhooks";
@@ -836,7 +839,8 @@ export interface BearerAuth {
 }
 
 /**
- * `Authorization: Basic base64(<username>:<password>)`. Exactly one of `username` /
+ * `Authorization: Basic base64(<username>:<password>)`; a user name holding `:` is refused
+ * (RFC 7617 §2). Exactly one of `username` /
  * `username_ref` and exactly one of `password` / `password_ref` is set: a literal where the
  * part is not secret (Zendesk's `agent@example.com/token`, Freshdesk's password `X`), a
  * reference where it is.

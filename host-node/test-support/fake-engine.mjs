@@ -251,5 +251,79 @@ export class Engine {
   }
 }
 
-/** The engine module shape `init()` resolves to: `{ Engine, sign }` (the fake signs with WebCrypto). */
-export const fakeWasm = Object.freeze({ Engine });
+// ---- prepare: the engine's request for a delivery, as `handoff_core::prepare` builds it ----
+
+/** The engine's response rules (`handoff_core::prepare::RESPONSE`). */
+const RESPONSE = Object.freeze({
+  follow_redirects: false,
+  body_limit: 64 * 1024,
+  headers: ['retry-after', 'x-ratelimit-reset'],
+  header_value_limit: 8 * 1024,
+});
+
+/** An error as the real module throws it: `errors[0].message` is the text hosts report. */
+function prepareError(field, kind, message) {
+  const error = new Error(`delivery.auth.${field}: auth.${field}: ${message}`);
+  error.name = 'PrepareError';
+  Object.assign(error, { path: `delivery.auth.${field}`, kind });
+  error.errors = [{ path: `delivery.auth.${field}`, kind, message: `auth.${field}: ${message}` }];
+  return error;
+}
+
+/** As `secretRefs` of the real module. */
+export function secretRefs(delivery) {
+  const auth = delivery.auth ?? { scheme: 'none' };
+  return ['secret_ref', 'token_ref', 'username_ref', 'password_ref'].map((k) => auth[k]).filter((r) => typeof r === 'string');
+}
+
+/** As `prepare` of the real module (the fake signs with WebCrypto, so it resolves a promise). */
+export async function prepare(delivery, secrets, unixSecs) {
+  const auth = delivery.auth ?? { scheme: 'none' };
+  const value = (field) => {
+    const v = secrets[auth[field]];
+    if (typeof v !== 'string' || v === '') {
+      throw prepareError(field, 'missing', `credential ${auth[field]} is not set (an environment variable or worker secret)`);
+    }
+    return v;
+  };
+  const headers = { ...(delivery.headers ?? {}) };
+  if (auth.scheme === 'standard_webhooks') {
+    const secret = value('secret_ref');
+    let signature;
+    try {
+      signature = await signWithWebCrypto(secret, delivery.delivery_id, unixSecs, delivery.body);
+    } catch (error) {
+      throw prepareError('secret_ref', 'invalid', `the secret ${auth.secret_ref} is not valid: ${error.message}`);
+    }
+    Object.assign(headers, { 'webhook-id': delivery.delivery_id, 'webhook-timestamp': String(unixSecs), 'webhook-signature': signature });
+  } else if (auth.scheme === 'bearer') {
+    headers.authorization = `Bearer ${value('token_ref')}`;
+  } else if (auth.scheme === 'basic') {
+    const user = auth.username ?? value('username_ref');
+    const pass = auth.password ?? value('password_ref');
+    headers.authorization = `Basic ${base64Encode(new TextEncoder().encode(`${user}:${pass}`))}`;
+  }
+  return { method: delivery.method, url: delivery.url, headers, body: delivery.body, response: RESPONSE };
+}
+
+/** Standard Webhooks with WebCrypto: HMAC-SHA256 over `id.timestamp.body`, key after `whsec_`. */
+export async function signWithWebCrypto(secret, msgId, timestampSecs, body) {
+  const invalid = () => new Error('webhook secret is not valid: expected "whsec_" followed by base64');
+  if (typeof secret !== 'string' || !secret.startsWith('whsec_')) throw invalid();
+  const clean = secret.slice('whsec_'.length).replace(/=+$/, '');
+  if (clean === '' || !/^[A-Za-z0-9+/]*$/.test(clean)) throw invalid();
+  const key = Uint8Array.from(atob(clean + '='.repeat((4 - (clean.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  const subtle = globalThis.crypto.subtle;
+  const cryptoKey = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await subtle.sign('HMAC', cryptoKey, new TextEncoder().encode(`${msgId}.${timestampSecs}.${body}`)));
+  return `v1,${base64Encode(mac)}`;
+}
+
+function base64Encode(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** The engine module shape `init()` resolves to: `{ Engine, prepare, secretRefs }` (the fake signs with WebCrypto). */
+export const fakeWasm = Object.freeze({ Engine, prepare, secretRefs });

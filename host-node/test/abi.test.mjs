@@ -68,7 +68,7 @@ test('the module has no imports and exports the ABI', () => {
   const exports = Object.fromEntries(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
   for (const name of [
     'handoff_abi_version', 'handoff_alloc', 'handoff_free', 'handoff_new', 'handoff_restore', 'handoff_handle',
-    'handoff_state', 'handoff_next_wakeup', 'handoff_hours', 'handoff_sign',
+    'handoff_state', 'handoff_next_wakeup', 'handoff_hours', 'handoff_sign', 'handoff_secret_refs', 'handoff_prepare',
   ]) {
     assert.equal(exports[name], 'function', name);
   }

@@ -433,9 +433,16 @@ realTest('queries answer byte for byte the same in the module Node loads and the
 // The review found the two hosts reporting different response headers (2 natively, 5 from Node)
 // and parsing `Retry-After` differently: the engine now names the headers and parses them.
 realTest('HandoffHost reports exactly the headers the engine reads, its own list', async (t, wasm) => {
-  const { REPORTED_HEADERS } = await import('handoff-engine');
+  const { REPORTED_HEADERS, RESPONSE_BODY_LIMIT } = await import('handoff-engine');
   assert.deepEqual([...REPORTED_HEADERS], wasm.reportedHeaders());
   assert.deepEqual(wasm.reportedHeaders(), ['retry-after', 'x-ratelimit-reset']);
+  // The host reads the answer by the rules `prepare` hands it with every request: the same ones.
+  const delivery = {
+    type: 'delivery', delivery_id: 'd1', webhook_id: 'w', conversation_id: 'c', event: 'conversation.closed',
+    method: 'POST', url: 'https://x.test/h', headers: {}, body: '{}', attempt: 1, auth: { scheme: 'none' },
+  };
+  const { response } = wasm.prepare(delivery, {}, 0);
+  assert.deepEqual(response, { follow_redirects: false, body_limit: RESPONSE_BODY_LIMIT, headers: [...REPORTED_HEADERS], header_value_limit: 8192 });
 });
 
 realTest('Retry-After: 1.5 is read by the engine the same on every host (1,500 ms, not the schedule)', async (t, wasm) => {

@@ -4,6 +4,7 @@
 // answer like the vendor; a fake clock moves time.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { BROWSER_INTEGRATIONS_ERROR, HandoffHost, MemoryStore, RESPONSE_BODY_LIMIT } from 'handoff-engine';
 import { realTest } from '../test-support/engines.mjs';
 import { FakeClock } from '../test-support/clock.mjs';
@@ -222,15 +223,35 @@ realTest('a missing credential: the attempt fails naming the reference, nothing 
   assert.equal(intercom.requests.length, 0, 'never sent without its credential');
   const byOperation = Object.fromEntries(seen.deliveries.map((d) => [d.delivery.operation, d.result]));
   assert.deepEqual(byOperation['zendesk.create_ticket'], {
-    error: 'the credential named by password_ref "ZENDESK_API_TOKEN" is not set (an environment variable or worker secret)',
+    error: 'auth.password_ref: credential ZENDESK_API_TOKEN is not set (an environment variable or worker secret)',
   });
-  assert.deepEqual(byOperation['intercom.note'], { error: 'could not resolve the credential named by token_ref "INTERCOM_ACCESS_TOKEN"' });
+  assert.deepEqual(byOperation['intercom.note'], { error: 'could not resolve the credential INTERCOM_ACCESS_TOKEN (an environment variable or worker secret)' });
   // Reported as failed attempts: the engine retries them, the reference in the error.
   const retries = ofType(seen.outputs, 'delivery_retry');
   assert.equal(retries.length, 2);
-  assert.ok(retries.some((r) => r.error.includes('"ZENDESK_API_TOKEN"')));
-  assert.ok(retries.some((r) => r.error.includes('"INTERCOM_ACCESS_TOKEN"')));
+  assert.ok(retries.some((r) => r.error.includes('credential ZENDESK_API_TOKEN ')));
+  assert.ok(retries.some((r) => r.error.includes('credential INTERCOM_ACCESS_TOKEN ')));
   assert.ok(!(await everythingVisible(host, seen, store)).includes(INTERCOM_TOKEN));
+});
+
+realTest("a basic-auth user name holding ':' is refused by the engine, not sent, with the vector's error", async (t, wasm) => {
+  const freshdesk = await startFreshdesk({ apiKey: FRESHDESK_KEY, firstId: 43 });
+  t.after(() => freshdesk.close());
+  const colonKey = `${FRESHDESK_KEY}:oops`;
+  const { host, seen, store } = await start(t, wasm, {
+    config: config({ kind: 'freshdesk', base_url: freshdesk.baseUrl, api_key_ref: 'FRESHDESK_API_KEY' }),
+    secrets: secretsOf({ FRESHDESK_API_KEY: colonKey }),
+  });
+  await host.handle(online);
+  await host.handle(ask());
+  await host.idle();
+  assert.equal(freshdesk.requests.length, 0, 'RFC 7617: a user-id holding a colon is not sent');
+  // Exactly what the conformance vector scripts for this exchange (and what the native host reports).
+  const vector = readFileSync(new URL('../../examples/conversations/helpdesk-basic-auth-colon.jsonl', import.meta.url), 'utf8');
+  const scripted = JSON.parse(vector.split('\n')[2]).input.error;
+  assert.deepEqual(seen.deliveries[0].result, { error: scripted });
+  assert.equal(ofType(seen.outputs, 'delivery_retry')[0].error, scripted);
+  assert.ok(!(await everythingVisible(host, seen, store)).includes(colonKey));
 });
 
 realTest('a credential with a line break is refused by name, not sent, not echoed', async (t, wasm) => {
@@ -243,7 +264,7 @@ realTest('a credential with a line break is refused by name, not sent, not echoe
   await host.handle(customerWith({ intercom_conversation_id: '215468453214597' }));
   await host.idle();
   assert.equal(intercom.requests.length, 0);
-  assert.match(seen.deliveries[0].result.error, /^the credential named by token_ref "INTERCOM_ACCESS_TOKEN" holds characters an HTTP header cannot carry/);
+  assert.match(seen.deliveries[0].result.error, /^auth\.token_ref: credential INTERCOM_ACCESS_TOKEN holds characters an HTTP header cannot carry/);
   assert.ok(!(await everythingVisible(host, seen, store)).includes(INTERCOM_TOKEN));
 });
 
@@ -274,7 +295,7 @@ realTest('an auth scheme the host does not know is a failed attempt, never sent 
   await host.handle(ask());
   await host.idle();
   assert.equal(zendesk.requests.length, 0);
-  assert.match(seen.deliveries[0].result.error, /^unknown auth scheme "digest": not sent/);
+  assert.match(seen.deliveries[0].result.error, /^auth\.scheme: unknown auth scheme "digest" \(this engine knows none, standard_webhooks, bearer, basic\): not sent/);
   assert.equal(ofType(seen.outputs, 'delivery_retry').length, 1, 'reported as a failed attempt');
 });
 

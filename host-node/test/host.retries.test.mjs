@@ -168,3 +168,19 @@ engineTest('only the first 64 KiB of a response body are reported, cut at a char
   assert.equal(body, `x${'é'.repeat(32_767)}`);
   assert.equal(Buffer.byteLength(body), 65_535);
 });
+
+engineTest("a redirect is reported as its status (not followed), as the engine's rules say", async (t, wasm) => {
+  const { host, seen } = await setup(t, wasm, [{ status: 302, headers: { location: '/elsewhere', 'retry-after': '1' }, body: 'moved' }]);
+  await host.handle(ask());
+  await host.idle();
+  assert.deepEqual(seen.deliveries[0].result, { status: 302, headers: { 'retry-after': '1' }, body: 'moved' });
+});
+
+engineTest('a reported header longer than the engine accepts (8 KiB) is left out, the others kept', async (t, wasm) => {
+  const headers = { 'retry-after': '9'.repeat(8 * 1024 + 1), 'x-ratelimit-reset': '1774000000' };
+  const { host, seen } = await setup(t, wasm, [{ status: 429, headers }]);
+  await host.handle(ask());
+  await host.idle();
+  assert.deepEqual(seen.deliveries[0].result, { status: 429, headers: { 'x-ratelimit-reset': '1774000000' } });
+  assert.deepEqual(seen.errors, [], 'the engine took the result');
+});

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Webhook } from '../test-support/deps.mjs';
-import { HandoffHost, signWithWebCrypto } from 'handoff-engine';
+import { HandoffHost } from 'handoff-engine';
 import { engineTest, realTest } from '../test-support/engines.mjs';
+import { signWithWebCrypto } from '../test-support/fake-engine.mjs';
 import { startReceiver } from '../test-support/server.mjs';
 import { SECRET, SECRET_REF, ask, ofType, record, secrets, webhookConfig } from '../test-support/setup.mjs';
 
@@ -18,13 +19,28 @@ const VECTOR = {
   signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
 };
 
-test('the WebCrypto signer gives the reference signature', async () => {
+test("the fake engine's WebCrypto signer gives the reference signature", async () => {
   assert.equal(await signWithWebCrypto(VECTOR.secret, VECTOR.id, VECTOR.timestamp, VECTOR.body), VECTOR.signature);
   await assert.rejects(signWithWebCrypto('not-a-secret', 'msg_1', 0, '{}'), /webhook secret is not valid/);
 });
 
 realTest("the engine's sign gives the reference signature", async (t, wasm) => {
   assert.equal(wasm.sign(VECTOR.secret, VECTOR.id, VECTOR.timestamp, VECTOR.body), VECTOR.signature);
+});
+
+engineTest("the engine's prepare signs with the reference signature", async (t, wasm) => {
+  const delivery = {
+    type: 'delivery', delivery_id: VECTOR.id, webhook_id: 'crm', conversation_id: 'c', event: 'conversation.closed',
+    method: 'POST', url: 'https://crm.example.com/h', headers: { 'content-type': 'application/json' },
+    body: VECTOR.body, attempt: 1, auth: { scheme: 'standard_webhooks', secret_ref: 'WH' },
+  };
+  assert.deepEqual(wasm.secretRefs(delivery), ['WH']);
+  const request = await wasm.prepare(delivery, { WH: VECTOR.secret }, VECTOR.timestamp);
+  assert.deepEqual(request, {
+    method: 'POST', url: 'https://crm.example.com/h', body: VECTOR.body,
+    headers: { 'content-type': 'application/json', 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature },
+    response: { follow_redirects: false, body_limit: 65536, headers: ['retry-after', 'x-ratelimit-reset'], header_value_limit: 8192 },
+  });
 });
 
 engineTest('a signed delivery verifies with the standardwebhooks package', async (t, wasm) => {
@@ -78,7 +94,7 @@ engineTest('a secret that cannot be resolved is a failed attempt, retried, and n
   assert.equal(receiver.requests.length, 0);
   const [retry] = ofType(seen.outputs, 'delivery_retry');
   assert.ok(retry, 'the engine schedules a retry');
-  assert.match(retry.error, /secret_ref "HANDOFF_TEST_SECRET" is not set/);
+  assert.equal(retry.error, 'auth.secret_ref: credential HANDOFF_TEST_SECRET is not set (an environment variable or worker secret)');
 });
 
 engineTest('secrets never appear in outputs, errors, state or logs', async (t, wasm) => {
@@ -104,5 +120,5 @@ engineTest('secrets never appear in outputs, errors, state or logs', async (t, w
   assert.ok(!everything.includes('TOPSECRET'), 'the secret leaked');
   assert.equal(receiver.requests.length, 0, 'nothing was sent unsigned');
   const [retry] = ofType(seen.outputs, 'delivery_retry');
-  assert.match(retry.error, /could not sign with secret_ref "HANDOFF_TEST_SECRET"/);
+  assert.match(retry.error, /^auth\.secret_ref: the secret HANDOFF_TEST_SECRET is not valid: webhook secret is not valid/);
 });

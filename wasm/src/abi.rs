@@ -200,3 +200,30 @@ pub extern "C" fn handoff_sign(
     });
     result(text)
 }
+
+/// `handoff_secret_refs(delivery)`: the references to resolve for a `delivery` output.
+#[no_mangle]
+pub extern "C" fn handoff_secret_refs(delivery_ptr: i32, delivery_len: i32) -> i64 {
+    result(with_arg(
+        delivery_ptr,
+        delivery_len,
+        session::secret_refs_call,
+    ))
+}
+
+/// `handoff_prepare(delivery, secrets, unix_secs)`: the request to send for a `delivery` output.
+#[no_mangle]
+pub extern "C" fn handoff_prepare(
+    delivery_ptr: i32,
+    delivery_len: i32,
+    secrets_ptr: i32,
+    secrets_len: i32,
+    unix_secs: i64,
+) -> i64 {
+    let text = with_arg(delivery_ptr, delivery_len, |delivery| {
+        with_arg(secrets_ptr, secrets_len, |secrets| {
+            session::prepare_call(delivery, secrets, unix_secs)
+        })
+    });
+    result(text)
+}

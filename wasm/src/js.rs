@@ -1,4 +1,5 @@
-//! The `js` build: the class `Engine` and the function `sign` through wasm-bindgen.
+//! The `js` build: the class `Engine` and the functions `sign`, `secretRefs`, `prepare` and
+//! `reportedHeaders` through wasm-bindgen.
 //!
 //! Values cross as JSON text, never through a serde bridge: an argument is JSON text already or a
 //! JS value given to `JSON.stringify`, and is parsed by `serde_json` exactly as natively (so error
@@ -8,7 +9,8 @@
 //!
 //! Every error is thrown as a JS `Error` whose `message` names the JSON path
 //! (`input.signals.sentiment: expected a number from -1 to 1 (got 2)`), with `name`
-//! (`InputError`, `ConfigError`, `RestoreError`, `SigningError`), the first error's `path`,
+//! (`InputError`, `ConfigError`, `RestoreError`, `SigningError`, `PrepareError`), the first
+//! error's `path`,
 //! `kind` (`"unknown_field"`, `"out_of_range"`, …, see `handoff_core::ErrorKind`) and `value`, and
 //! `errors` (`[{path, kind, message, value?}]`: every error of a configuration, otherwise one).
 
@@ -293,4 +295,45 @@ pub fn sign(
         )));
     };
     session::sign(secret, msg_id, timestamp, &body).map_err(signing_error)
+}
+
+/// The references a host resolves for a `delivery` output (an object or its JSON text) before
+/// `prepare`: `["CRM_WEBHOOK_SECRET"]`, `[]` for `auth.scheme` `none`. Throws a `PrepareError`
+/// (path `delivery`) for anything but a delivery output.
+#[wasm_bindgen(js_name = secretRefs, unchecked_return_type = "string[]")]
+pub fn secret_refs(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] delivery: JsValue,
+) -> Result<JsValue, JsValue> {
+    let prepare_error = |e: PathError| thrown("PrepareError", &Refusal::One(e));
+    let delivery = json_text(&delivery, "delivery").map_err(prepare_error)?;
+    parsed(&session::secret_refs(&delivery).map_err(prepare_error)?)
+}
+
+/// The request to send for one attempt of a `delivery` output: `{method, url, headers, body,
+/// response: {follow_redirects, body_limit, headers, header_value_limit}}`, with `authorization`
+/// or the Standard Webhooks headers (signed at `unixSecs`) built from `secrets` (`{[reference]:
+/// value}` for the names `secretRefs` gave; a missing, `null` or empty one is unset). Send it as
+/// it is and read the answer as `response` says. Throws a `PrepareError` whose `path` names the
+/// field (`delivery.auth.username_ref`) and whose message names the reference, never its value.
+#[wasm_bindgen(
+    unchecked_return_type = "{method: string, url: string, headers: Record<string, string>, body: string, response: {follow_redirects: boolean, body_limit: number, headers: string[], header_value_limit: number}}"
+)]
+pub fn prepare(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] delivery: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string | null | undefined> | string")]
+    secrets: JsValue,
+    #[wasm_bindgen(js_name = unixSecs)] unix_secs: f64,
+) -> Result<JsValue, JsValue> {
+    let prepare_error = |e: PathError| thrown("PrepareError", &Refusal::One(e));
+    let unix_secs = whole("unixSecs", unix_secs).map_err(prepare_error)?;
+    let delivery = json_text(&delivery, "delivery").map_err(prepare_error)?;
+    let secrets = json_text(&secrets, "secrets").map_err(|e| {
+        // Never the value: only where and what was expected.
+        prepare_error(PathError::new(
+            ErrorKind::WrongType,
+            e.path.clone(),
+            "expected an object of reference names to text",
+        ))
+    })?;
+    parsed(&session::prepare(&delivery, &secrets, unix_secs).map_err(prepare_error)?)
 }

@@ -3,7 +3,8 @@
 //! The engine ([`handoff_core`]) compiled to WebAssembly, in two builds of this one crate
 //! (`wasm/README.md` is the specification):
 //!
-//! - feature `js`: the JS class `Engine` and the function `sign` through wasm-bindgen, for
+//! - feature `js`: the JS class `Engine` and the functions `sign`, `secretRefs` and `prepare`
+//!   through wasm-bindgen, for
 //!   browsers, Node and edge workers (`wasm-bindgen --target web`);
 //! - feature `abi`: the plain pointer/length ABI, a module with no imports at all, for wasmtime
 //!   and any other runtime.
@@ -24,4 +25,4 @@ mod abi;
 #[cfg(feature = "js")]
 mod js;
 #[cfg(feature = "js")]
-pub use js::{sign, Engine};
+pub use js::{prepare, secret_refs, sign, Engine};

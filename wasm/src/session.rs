@@ -8,6 +8,9 @@
 
 use std::fmt;
 
+use std::collections::BTreeMap;
+
+use handoff_core::output::Delivery;
 use handoff_core::signing;
 use handoff_core::{Config, Engine, ErrorKind, PathError};
 use serde::Serialize;
@@ -197,6 +200,51 @@ pub fn sign(
     signing::sign(secret, msg_id, timestamp_secs, body).map_err(PathError::from)
 }
 
+/// A `delivery` output from its JSON text (the output as the engine wrote it; `"type"` may stay).
+fn delivery(text: &str) -> Result<Delivery, PathError> {
+    Delivery::from_json_str(text).map_err(PathError::from)
+}
+
+/// The references a host resolves for a `delivery` output (its JSON text), as a JSON array of
+/// names (`["CRM_WEBHOOK_SECRET"]`): what it passes to [`prepare`].
+///
+/// # Errors
+/// When the text is not a delivery output (path `delivery`).
+pub fn secret_refs(delivery_json: &str) -> Result<String, PathError> {
+    serialised("secret_refs", &delivery(delivery_json)?.secret_refs())
+}
+
+/// The request to send for a `delivery` output (its JSON text), with the resolved secrets
+/// (`{"<reference>": "<value>"}`, JSON text; a reference missing, `null` or empty is unset),
+/// signed at `unix_secs`: [`handoff_core::prepare::Prepared`] as JSON text.
+///
+/// # Errors
+/// When the texts are not a delivery output (path `delivery`) or an object of strings (path
+/// `secrets`), and [`handoff_core::prepare::PrepareError`]s (path `delivery.auth.<field>`), which
+/// name references,
+/// never their values.
+pub fn prepare(
+    delivery_json: &str,
+    secrets_json: &str,
+    unix_secs: i64,
+) -> Result<String, PathError> {
+    let delivery = delivery(delivery_json)?;
+    let secrets: BTreeMap<String, Option<String>> =
+        serde_json::from_str(secrets_json).map_err(|_| {
+            // serde's message could quote a value: say only what was expected.
+            PathError::new(
+                ErrorKind::WrongType,
+                "secrets",
+                "expected an object of reference names to text (or null)",
+            )
+        })?;
+    let resolve = |name: &str| secrets.get(name).cloned().flatten();
+    let prepared = delivery
+        .prepare(resolve, unix_secs)
+        .map_err(PathError::from)?;
+    serialised("prepared", &prepared)
+}
+
 /// One argument of a plain-ABI call: its bytes, or why they could not be read from the memory
 /// (a range outside it, say).
 pub type Arg<'a> = Result<&'a [u8], String>;
@@ -318,6 +366,22 @@ pub fn sign_call(secret: Arg<'_>, msg_id: Arg<'_>, timestamp_secs: i64, body: Ar
         let body = body.map_err(|message| PathError::new(ErrorKind::Invalid, "body", message))?;
         let signature = sign(secret, msg_id, timestamp_secs, body)?;
         serialised("signature", &signature)
+    })();
+    envelope(result.map_err(Refusal::One))
+}
+
+/// `handoff_secret_refs`: `ok` is the array of reference names. Needs no engine.
+pub fn secret_refs_call(delivery_json: Arg<'_>) -> String {
+    let result = text("delivery", delivery_json).and_then(secret_refs);
+    envelope(result.map_err(Refusal::One))
+}
+
+/// `handoff_prepare`: `ok` is the prepared request. Needs no engine.
+pub fn prepare_call(delivery_json: Arg<'_>, secrets_json: Arg<'_>, unix_secs: i64) -> String {
+    let result = (|| {
+        let delivery = text("delivery", delivery_json)?;
+        let secrets = text("secrets", secrets_json)?;
+        prepare(delivery, secrets, unix_secs)
     })();
     envelope(result.map_err(Refusal::One))
 }
@@ -514,6 +578,48 @@ mod tests {
         let e = error_value(&sign_call(Ok(b"nope-secret"), Ok(b"m"), 1, Ok(b"")));
         assert_eq!(e["path"], "secret");
         assert!(!e.to_string().contains("nope-secret"));
+    }
+
+    #[test]
+    fn prepare_signs_and_authorizes_and_never_shows_a_secret() {
+        let delivery = r#"{"type":"delivery","delivery_id":"msg_p5jXN8AQM9LWM0D4loKWxJek","webhook_id":"crm","conversation_id":"c","event":"conversation.closed","method":"POST","url":"https://x.test/h","headers":{"content-type":"application/json"},"body":"{\"test\": 2432232314}","attempt":1,"auth":{"scheme":"standard_webhooks","secret_ref":"WH"}}"#;
+        assert_eq!(
+            secret_refs_call(Ok(delivery.as_bytes())),
+            r#"{"ok":["WH"]}"#
+        );
+        let secrets = r#"{"WH":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}"#;
+        let p = ok_value(&prepare_call(
+            Ok(delivery.as_bytes()),
+            Ok(secrets.as_bytes()),
+            1614265330,
+        ));
+        assert_eq!(
+            p["headers"]["webhook-signature"],
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+        assert_eq!(p["response"]["follow_redirects"], false);
+        let e = error_value(&prepare_call(Ok(delivery.as_bytes()), Ok(b"{}"), 1));
+        assert_eq!(e["path"], "delivery.auth.secret_ref");
+        let colon = delivery.replace(
+            r#"{"scheme":"standard_webhooks","secret_ref":"WH"}"#,
+            r#"{"scheme":"basic","username_ref":"FD","password":"X"}"#,
+        );
+        let e = error_value(&prepare_call(
+            Ok(colon.as_bytes()),
+            Ok(br#"{"FD":"key:s3cr3t"}"#),
+            1,
+        ));
+        assert_eq!(e["path"], "delivery.auth.username_ref");
+        assert!(!e.to_string().contains("s3cr3t"), "{e}");
+        let e = error_value(&prepare_call(
+            Ok(colon.as_bytes()),
+            Ok(br#"{"FD":["s3cr3t"]}"#),
+            1,
+        ));
+        assert_eq!(e["path"], "secrets");
+        assert!(!e.to_string().contains("s3cr3t"), "{e}");
+        let e = error_value(&prepare_call(Ok(b"{}"), Ok(b"{}"), 1));
+        assert_eq!(e["path"], "delivery");
     }
 
     #[test]

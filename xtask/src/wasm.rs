@@ -47,6 +47,8 @@ pub const ABI_EXPORTS: &[&str] = &[
     "handoff_next_wakeup",
     "handoff_hours",
     "handoff_sign",
+    "handoff_secret_refs",
+    "handoff_prepare",
 ];
 
 pub(crate) fn root() -> PathBuf {

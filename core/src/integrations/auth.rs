@@ -9,25 +9,91 @@ use base64::Engine as _;
 
 use crate::wire::output::Auth;
 
-/// Why an `Authorization` header could not be built. Never contains a secret's value.
+/// Why an `Authorization` header could not be built. Never contains a secret's value: a
+/// reference is named by its name, a literal (never a secret) by its field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
-    /// The host has no value for this reference (an unset environment variable).
-    #[error("credential {reference} is not set (an environment variable or worker secret)")]
+    /// The host has no value for this reference (an unset environment variable), or an empty one.
+    #[error(
+        "auth.{field}: credential {reference} is not set (an environment variable or worker secret)"
+    )]
     Missing {
+        /// The field of `auth` naming it: `token_ref`, `username_ref`, `password_ref`, `secret_ref`.
+        field: &'static str,
         /// The reference's name.
         reference: String,
     },
     /// A basic scheme without exactly one user name and one password (not produced by the engine).
-    #[error("basic auth needs exactly one of {0} and {0}_ref")]
+    #[error("auth.{0}: basic auth needs exactly one of {0} and {0}_ref")]
     Incomplete(&'static str),
+    /// A basic-auth user name holding `:`. RFC 7617 §2: "a user-id containing a colon character
+    /// is invalid", because the receiver splits `user:pass` at the first colon; sent anyway, the
+    /// receiver would read another user and password than the ones configured.
+    #[error(
+        "auth.{}: a basic-auth user name cannot hold \":\" (RFC 7617 §2: the receiver splits user:password at the first colon){}",
+        if .reference.is_some() { "username_ref" } else { "username" },
+        .reference.as_ref().map(|r| format!("; credential {r} holds one")).unwrap_or_default()
+    )]
+    ColonInUserName {
+        /// The reference the user name came from; `None` for a literal `username`.
+        reference: Option<String>,
+    },
+    /// A credential holding characters an HTTP header cannot carry (a line break, a control
+    /// character) where it is sent as is (a bearer token).
+    #[error("auth.{field}: credential {reference} holds characters an HTTP header cannot carry (a line break?)")]
+    NotHeaderSafe {
+        /// The field of `auth` naming it.
+        field: &'static str,
+        /// The reference's name.
+        reference: String,
+    },
+}
+
+impl AuthError {
+    /// The field of the delivery's `auth` the error is about (`auth.username_ref`, `auth`).
+    pub fn path(&self) -> String {
+        match self {
+            AuthError::Missing { field, .. } | AuthError::NotHeaderSafe { field, .. } => {
+                format!("auth.{field}")
+            }
+            AuthError::Incomplete(what) => format!("auth.{what}"),
+            AuthError::ColonInUserName { reference: Some(_) } => "auth.username_ref".into(),
+            AuthError::ColonInUserName { reference: None } => "auth.username".into(),
+        }
+    }
+}
+
+/// The value of the reference `field` names, through `resolve`; an empty value counts as unset.
+pub(crate) fn lookup(
+    resolve: &impl Fn(&str) -> Option<String>,
+    field: &'static str,
+    reference: &str,
+) -> Result<String, AuthError> {
+    resolve(reference)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| AuthError::Missing {
+            field,
+            reference: reference.to_string(),
+        })
+}
+
+/// Whether `value` may be sent as an HTTP field value as is (RFC 9110 §5.5: visible characters,
+/// spaces and tabs, no line breaks or other control characters).
+pub(crate) fn header_safe(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80)
 }
 
 impl Auth {
     /// The `authorization` header value for bearer and basic schemes, with secrets resolved by
     /// `resolve`; `None` for [`Auth::None`] and [`Auth::StandardWebhooks`] (signed separately,
-    /// per attempt, with [`crate::signing`]).
+    /// per attempt, with [`crate::signing`]). An empty value counts as unset. A basic-auth user
+    /// name holding `:` is refused (RFC 7617 §2); a password may hold one.
+    ///
+    /// Hosts call [`Delivery::prepare`](crate::wire::delivery::Delivery::prepare), which adds
+    /// this header and the signature in one call.
     ///
     /// # Example
     /// ```
@@ -45,34 +111,47 @@ impl Auth {
     /// ```
     ///
     /// # Errors
-    /// [`AuthError::Missing`] naming the reference when `resolve` has no value for it.
+    /// [`AuthError::Missing`] naming the reference when `resolve` has no value for it,
+    /// [`AuthError::ColonInUserName`] for a user name holding `:`,
+    /// [`AuthError::NotHeaderSafe`] for a bearer token with a line break, and
+    /// [`AuthError::Incomplete`] for a basic scheme without one user name and one password.
     pub fn header(
         &self,
         resolve: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<String>, AuthError> {
-        let lookup = |reference: &str| {
-            resolve(reference).ok_or_else(|| AuthError::Missing {
-                reference: reference.to_string(),
-            })
-        };
-        let part = |literal: &Option<String>, reference: &Option<String>, what: &'static str| match (
-            literal, reference,
-        ) {
-            (Some(v), None) => Ok(v.clone()),
-            (None, Some(r)) => lookup(r),
-            _ => Err(AuthError::Incomplete(what)),
-        };
         match self {
             Auth::None | Auth::StandardWebhooks { .. } => Ok(None),
-            Auth::Bearer { token_ref } => Ok(Some(format!("Bearer {}", lookup(token_ref)?))),
+            Auth::Bearer { token_ref } => {
+                let token = lookup(&resolve, "token_ref", token_ref)?;
+                if !header_safe(&token) {
+                    return Err(AuthError::NotHeaderSafe {
+                        field: "token_ref",
+                        reference: token_ref.clone(),
+                    });
+                }
+                Ok(Some(format!("Bearer {token}")))
+            }
             Auth::Basic {
                 username,
                 username_ref,
                 password,
                 password_ref,
             } => {
-                let user = part(username, username_ref, "username")?;
-                let pass = part(password, password_ref, "password")?;
+                let user = match (username, username_ref) {
+                    (Some(v), None) => v.clone(),
+                    (None, Some(r)) => lookup(&resolve, "username_ref", r)?,
+                    _ => return Err(AuthError::Incomplete("username")),
+                };
+                if user.contains(':') {
+                    return Err(AuthError::ColonInUserName {
+                        reference: username_ref.clone(),
+                    });
+                }
+                let pass = match (password, password_ref) {
+                    (Some(v), None) => v.clone(),
+                    (None, Some(r)) => lookup(&resolve, "password_ref", r)?,
+                    _ => return Err(AuthError::Incomplete("password")),
+                };
                 Ok(Some(format!(
                     "Basic {}",
                     STANDARD.encode(format!("{user}:{pass}"))
@@ -81,7 +160,8 @@ impl Auth {
         }
     }
 
-    /// The references this scheme needs resolved (for a host to check its environment at start).
+    /// The references this scheme needs resolved, in the order of its fields (what a host
+    /// resolves before [`Delivery::prepare`](crate::wire::delivery::Delivery::prepare)).
     pub fn references(&self) -> Vec<&str> {
         match self {
             Auth::None => Vec::new(),
@@ -124,7 +204,7 @@ mod tests {
         let e = auth.header(|_| None).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "credential INTERCOM_TOKEN is not set (an environment variable or worker secret)"
+            "auth.token_ref: credential INTERCOM_TOKEN is not set (an environment variable or worker secret)"
         );
     }
 }

@@ -3,7 +3,8 @@
 //! Each enabled [`Integration`] turns the lifecycle events into complete HTTP requests
 //! ([`Delivery`] outputs) that go through the same outbox as webhooks: the same retries, dead
 //! letters, redrive, and ids derived from the inputs. Credentials are references only; the host
-//! resolves them and builds the `Authorization` header at send time ([`Auth::header`](crate::wire::output::Auth::header)).
+//! resolves them and [`Delivery::prepare`](crate::wire::delivery::Delivery::prepare) builds the `Authorization`
+//! header at send time ([`Auth::header`](crate::wire::output::Auth::header)).
 //!
 //! | event | Zendesk | Freshdesk | Intercom |
 //! | --- | --- | --- | --- |
@@ -34,7 +35,7 @@ use crate::wire::event::{Event, EventData, EventName};
 use crate::wire::output::{Context, Delivery, Output};
 use crate::wire::state::{DeliveryState, OutboxEntry, State};
 
-mod auth;
+pub(crate) mod auth;
 
 mod freshdesk;
 mod intercom;

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// How the host authenticates a delivery at send time. Never a secret: a reference to one.
+/// How a delivery is authenticated at send time: [`Delivery::prepare`] adds the headers from the
+/// secrets the host resolved. Never a secret: a reference to one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "scheme", rename_all = "snake_case")]
@@ -15,7 +16,7 @@ pub enum Auth {
     /// Send as is.
     None,
     /// Sign with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) using
-    /// the secret the host resolves from `secret_ref`, and [`crate::signing::sign`].
+    /// the secret the host resolves from `secret_ref` ([`crate::signing::sign`], per attempt).
     StandardWebhooks {
         /// Environment variable or worker secret holding the `whsec_…` secret.
         secret_ref: String,
@@ -26,7 +27,8 @@ pub enum Auth {
         /// Environment variable or worker secret holding the token.
         token_ref: String,
     },
-    /// `Authorization: Basic base64(<username>:<password>)`. Exactly one of `username` /
+    /// `Authorization: Basic base64(<username>:<password>)`; a user name holding `:` is refused
+    /// (RFC 7617 §2). Exactly one of `username` /
     /// `username_ref` and exactly one of `password` / `password_ref` is set: a literal where the
     /// part is not secret (Zendesk's `agent@example.com/token`, Freshdesk's password `X`), a
     /// reference where it is.

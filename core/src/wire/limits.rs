@@ -34,6 +34,10 @@ pub const MAX_TIME: i64 = 253_402_300_799_999;
 /// Largest text accepted in one input field (bytes).
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
+/// The longest header value a `delivery_result` may report (bytes): a longer one is refused with
+/// its path, so hosts leave such a header out (`handoff_core::prepare::RESPONSE`).
+pub const MAX_HEADER_VALUE_BYTES: usize = 8 * 1024;
+
 /// Most attempts of one delivery before it becomes a dead letter.
 pub const MAX_ATTEMPTS: u32 = 10;
 

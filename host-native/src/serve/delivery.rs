@@ -1,44 +1,32 @@
 //! Performing `delivery` outputs: one HTTP request per attempt, reported back as a
 //! `delivery_result` input.
 //!
-//! The engine decides everything (retries, backoff, jitter, dead letters); this module only sends
-//! what it is handed, adds authentication at send time, and reports what happened:
+//! The engine decides everything (retries, backoff, jitter, dead letters) and prepares every
+//! request (`handoff_core::prepare`, through [`Runtime::prepare`]): method, URL, headers with
+//! `authorization` or the Standard Webhooks signature, body, and how to read the answer. This
+//! module resolves the secrets the delivery names (environment variables), sends the prepared
+//! request as it is, and reports what happened as the engine's rules say:
 //! - no redirects are followed (a 3xx is reported as its status, which the engine dead-letters);
 //! - each attempt has a timeout (15 s by default); a timeout or a network error is reported with
 //!   no `status` and an `error`;
-//! - the rate-limit headers the engine reads ([`REPORTED_HEADERS`]: `retry-after`,
-//!   `x-ratelimit-reset`) are reported as they came, and parsed by the engine, not here, so every
-//!   host waits the same (`Retry-After: 1.5` included);
-//! - at most 64 KiB of the response body is reported (a helpdesk's answer carries the id of what
-//!   it created).
+//! - the response headers the engine reads (`retry-after`, `x-ratelimit-reset`) are reported as
+//!   they came, unless longer than the engine accepts, and parsed by the engine, not here;
+//! - at most the body limit (64 KiB) of the response body is reported.
 //!
-//! `auth` is read as JSON data, so new schemes need no engine types here:
-//! - `{"scheme":"standard_webhooks","secret_ref":"ENV"}`: `webhook-id`, `webhook-timestamp`,
-//!   `webhook-signature` (signed by the engine's `handoff_sign` at send time);
-//! - `{"scheme":"bearer","token_ref":"ENV"}`: `Authorization: Bearer <token>`;
-//! - `{"scheme":"basic","username"|"username_ref", "password"|"password_ref"}`:
-//!   `Authorization: Basic base64(user:pass)`;
-//! - `{"scheme":"none"}`: nothing.
-//!
-//! An unknown scheme, or a secret that is not set, fails the attempt with an error naming the
-//! scheme or the variable: nothing is ever sent unauthenticated. Secrets never appear in errors.
+//! A delivery the engine cannot prepare (a secret not set, a basic-auth user name holding `:`)
+//! is not sent: its `delivery_result` carries the engine's error, which names the reference,
+//! never a secret. Secrets never appear in errors.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
-use crate::Runtime;
+use crate::{HostError, Prepared, Runtime};
 
 /// Default timeout of one attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// How much of a receiver's response body is reported back to the engine (bytes).
-pub const RESPONSE_BODY_LIMIT: usize = 64 * 1024;
-
-pub use handoff_core::rate_limit::REPORTED_HEADERS;
 
 /// What one attempt came to: the fields of a `delivery_result` input.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -47,7 +35,7 @@ pub struct Outcome {
     pub status: Option<u16>,
     /// The start of the response body.
     pub body: Option<String>,
-    /// The [`REPORTED_HEADERS`] the response had.
+    /// The headers the engine reads that the response had (`retry-after`, `x-ratelimit-reset`).
     pub headers: BTreeMap<String, String>,
     /// What went wrong, when there is no status.
     pub error: Option<String>,
@@ -125,8 +113,8 @@ impl std::fmt::Debug for Sender {
 pub struct ClientError(String);
 
 impl Sender {
-    /// A sender signing with `runtime`, reading secrets with `secrets` (an environment lookup),
-    /// giving each attempt `timeout`.
+    /// A sender whose requests `runtime` prepares, reading secrets with `secrets` (an
+    /// environment lookup), giving each attempt `timeout`.
     ///
     /// # Errors
     /// [`ClientError`] when the TLS backend cannot be set up.
@@ -157,39 +145,33 @@ impl Sender {
     }
 
     async fn attempt(&self, delivery: &Value, secrets_used: &mut Vec<String>) -> Outcome {
-        let text = |key: &str| delivery.get(key).and_then(Value::as_str);
-        let (Some(id), Some(url), Some(body)) = (text("delivery_id"), text("url"), text("body"))
-        else {
-            return Outcome::failed("the delivery output lacks delivery_id, url or body");
+        let prepared = match self.prepare(delivery, secrets_used) {
+            Ok(p) => p,
+            Err(error) => return Outcome::failed(error),
         };
-        let method = text("method").unwrap_or("POST");
-        let Ok(method) = reqwest::Method::from_bytes(method.as_bytes()) else {
-            return Outcome::failed(format!("method {method:?} is not an HTTP method"));
+        let Ok(method) = reqwest::Method::from_bytes(prepared.method.as_bytes()) else {
+            return Outcome::failed(format!(
+                "method {:?} is not an HTTP method",
+                prepared.method
+            ));
         };
         let mut headers = HeaderMap::new();
-        if let Some(map) = delivery.get("headers").and_then(Value::as_object) {
-            for (name, value) in map {
-                let (Ok(n), Some(Ok(v))) = (
-                    HeaderName::from_bytes(name.as_bytes()),
-                    value.as_str().map(HeaderValue::from_str),
-                ) else {
-                    return Outcome::failed(format!("header {name:?} is not a valid HTTP header"));
-                };
-                headers.insert(n, v);
-            }
+        for (name, value) in &prepared.headers {
+            let (Ok(n), Ok(mut v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) else {
+                return Outcome::failed(format!("header {name:?} is not a valid HTTP header"));
+            };
+            v.set_sensitive(n == reqwest::header::AUTHORIZATION);
+            headers.insert(n, v);
         }
-        let auth = delivery
-            .get("auth")
-            .cloned()
-            .unwrap_or_else(|| serde_json::json!({"scheme": "none"}));
-        if let Err(error) = self.authenticate(&auth, id, body, &mut headers, secrets_used) {
-            return Outcome::failed(error);
-        }
+        // The client never follows redirects (`prepared.response.follow_redirects` is false).
         let request = self
             .client
-            .request(method, url)
+            .request(method, &prepared.url)
             .headers(headers)
-            .body(body.to_string());
+            .body(prepared.body);
         let response = match request.send().await {
             Ok(r) => r,
             Err(e) if e.is_timeout() => {
@@ -197,15 +179,17 @@ impl Sender {
             }
             Err(e) => return Outcome::failed(describe(&e)),
         };
+        let rules = prepared.response;
         let status = response.status().as_u16();
-        let headers = REPORTED_HEADERS
+        let headers = rules
+            .headers
             .iter()
             .filter_map(|name| {
-                let value = response.headers().get(*name)?.to_str().ok()?;
-                Some((name.to_string(), value.to_string()))
+                let value = response.headers().get(name.as_str())?.to_str().ok()?;
+                (value.len() <= rules.header_value_limit).then(|| (name.clone(), value.to_string()))
             })
             .collect();
-        let body = read_limited(response).await;
+        let body = read_limited(response, rules.body_limit).await;
         Outcome {
             status: Some(status),
             body: body.filter(|b| !b.is_empty()),
@@ -214,91 +198,34 @@ impl Sender {
         }
     }
 
-    fn secret(
+    /// The engine's request for `delivery`, with the secrets it names resolved now (each
+    /// pushed onto `secrets_used`); the engine's error text (naming references, never values)
+    /// otherwise.
+    fn prepare(
         &self,
-        auth: &Value,
-        key: &str,
+        delivery: &Value,
         secrets_used: &mut Vec<String>,
-    ) -> Result<String, String> {
-        let Some(name) = auth.get(key).and_then(Value::as_str) else {
-            return Err(format!(
-                "auth.{key}: expected the name of an environment variable"
-            ));
+    ) -> Result<Prepared, String> {
+        let text = delivery.to_string();
+        let message = |e: HostError| match e {
+            HostError::Input(e) => e.message,
+            other => other.to_string(),
         };
-        match (self.secrets)(name) {
-            Some(v) if !v.is_empty() => {
-                secrets_used.push(v.clone());
-                Ok(v)
+        let mut secrets = Map::new();
+        for name in self.runtime.secret_refs(&text).map_err(message)? {
+            if let Some(value) = (self.secrets)(&name).filter(|v| !v.is_empty()) {
+                secrets_used.push(value.clone());
+                secrets.insert(name, Value::String(value));
             }
-            _ => Err(format!(
-                "the secret named by auth.{key} ({name}) is not set in the environment"
-            )),
         }
-    }
-
-    /// Adds the headers of `auth`'s scheme; an error text (never holding a secret) otherwise.
-    fn authenticate(
-        &self,
-        auth: &Value,
-        id: &str,
-        body: &str,
-        headers: &mut HeaderMap,
-        secrets_used: &mut Vec<String>,
-    ) -> Result<(), String> {
-        let scheme = auth.get("scheme").and_then(Value::as_str).unwrap_or("");
-        let header = |v: String| {
-            HeaderValue::from_str(&v)
-                .map_err(|_| format!("the {scheme} credentials are not valid in an HTTP header"))
-        };
-        match scheme {
-            "none" => Ok(()),
-            "standard_webhooks" => {
-                let secret = self.secret(auth, "secret_ref", secrets_used)?;
-                let timestamp = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_secs() as i64)
-                    .unwrap_or(0);
-                let signature = self
-                    .runtime
-                    .sign(&secret, id, timestamp, body.as_bytes())
-                    .map_err(|e| format!("could not sign with auth.secret_ref: {e}"))?;
-                headers.insert("webhook-id", header(id.to_string())?);
-                headers.insert("webhook-timestamp", header(timestamp.to_string())?);
-                headers.insert("webhook-signature", header(signature)?);
-                Ok(())
-            }
-            "bearer" => {
-                let token = self.secret(auth, "token_ref", secrets_used)?;
-                let mut value = header(format!("Bearer {token}"))?;
-                value.set_sensitive(true);
-                headers.insert(reqwest::header::AUTHORIZATION, value);
-                Ok(())
-            }
-            "basic" => {
-                let user = match auth.get("username").and_then(Value::as_str) {
-                    Some(u) => u.to_string(),
-                    None => self.secret(auth, "username_ref", secrets_used)?,
-                };
-                let pass = match auth.get("password").and_then(Value::as_str) {
-                    Some(p) => p.to_string(),
-                    None => self.secret(auth, "password_ref", secrets_used)?,
-                };
-                if user.contains(':') {
-                    return Err("the basic auth username contains ':'".into());
-                }
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-                let mut value = header(format!("Basic {encoded}"))?;
-                value.set_sensitive(true);
-                headers.insert(reqwest::header::AUTHORIZATION, value);
-                Ok(())
-            }
-            "" => Err("auth.scheme is missing: not sent unauthenticated".into()),
-            other => Err(format!(
-                "unknown auth scheme {other:?} (this host knows none, standard_webhooks, bearer, \
-                 basic): not sent unauthenticated"
-            )),
-        }
+        let unix_secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let secrets = Value::Object(secrets).to_string();
+        self.runtime
+            .prepare(&text, &secrets, unix_secs)
+            .map_err(message)
     }
 }
 
@@ -339,14 +266,14 @@ fn describe(e: &reqwest::Error) -> String {
     text
 }
 
-/// Reads at most [`RESPONSE_BODY_LIMIT`] bytes of the body (cut at a character boundary).
-async fn read_limited(mut response: reqwest::Response) -> Option<String> {
+/// Reads at most `limit` bytes of the body (cut at a character boundary).
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Option<String> {
     let mut bytes: Vec<u8> = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 bytes.extend_from_slice(&chunk);
-                if bytes.len() > RESPONSE_BODY_LIMIT {
+                if bytes.len() > limit {
                     break;
                 }
             }
@@ -354,7 +281,7 @@ async fn read_limited(mut response: reqwest::Response) -> Option<String> {
             Err(_) => break,
         }
     }
-    let mut end = bytes.len().min(RESPONSE_BODY_LIMIT);
+    let mut end = bytes.len().min(limit);
     let text = loop {
         match std::str::from_utf8(&bytes[..end]) {
             Ok(t) => break t.to_string(),
@@ -367,6 +294,9 @@ async fn read_limited(mut response: reqwest::Response) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+    use handoff_core::prepare::RESPONSE_BODY_LIMIT;
+
     use super::*;
 
     #[test]
@@ -437,6 +367,7 @@ mod tests {
             "USER" => Some("ada".to_string()),
             "PASS" => Some("pa55word".to_string()),
             "WH" => Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_string()),
+            "FRESHDESK_API_KEY" => Some("ada:lovelace".to_string()),
             _ => None,
         };
         let sender = Sender::new(runtime, env, Duration::from_secs(5)).expect("client");
@@ -493,22 +424,103 @@ mod tests {
         assert!(seen_now[3].1.starts_with("v1,"), "{seen_now:?}");
         assert_eq!(seen_now[4], (String::new(), String::new()));
 
-        // Not sent at all: an unknown scheme, a missing scheme, a secret that is not set.
-        for auth in [
-            serde_json::json!({"scheme": "hmac_sha512", "secret_ref": "WH"}),
-            serde_json::json!({}),
-            serde_json::json!({"scheme": "bearer", "token_ref": "UNSET"}),
+        // Not sent at all: an unknown scheme, a missing scheme, a secret that is not set, a
+        // basic-auth user name holding ':' (RFC 7617 §2). Each error names what is wrong.
+        for (auth, named) in [
+            (
+                serde_json::json!({"scheme": "hmac_sha512", "secret_ref": "WH"}),
+                "hmac_sha512",
+            ),
+            (serde_json::json!({}), "scheme"),
+            (
+                serde_json::json!({"scheme": "bearer", "token_ref": "UNSET"}),
+                "UNSET",
+            ),
+            (
+                serde_json::json!({"scheme": "basic", "username_ref": "FRESHDESK_API_KEY", "password": "X"}),
+                "auth.username_ref: a basic-auth user name cannot hold \":\"",
+            ),
         ] {
             let outcome = sender.perform(&delivery(&url, auth.clone())).await;
             assert_eq!(outcome.status, None, "{auth}");
             let error = outcome.error.unwrap_or_default();
-            assert!(
-                error.contains("scheme") || error.contains("UNSET"),
-                "{error}"
-            );
+            assert!(error.contains(named), "{error}");
             assert!(!error.contains("tok-secret-123"), "{error}");
+            assert!(!error.contains("lovelace"), "{error}");
         }
         assert_eq!(seen.lock().expect("lock").len(), 5, "nothing more was sent");
+
+        // Exactly the error the conformance vector scripts for this exchange (every host reports
+        // the engine's text).
+        let vector =
+            include_str!("../../../examples/conversations/helpdesk-basic-auth-colon.jsonl");
+        let scripted: Value =
+            serde_json::from_str(vector.lines().nth(2).expect("line 3")).expect("json");
+        let outcome = sender
+            .perform(&delivery(
+                &url,
+                serde_json::json!({"scheme": "basic", "username_ref": "FRESHDESK_API_KEY", "password": "X"}),
+            ))
+            .await;
+        assert_eq!(
+            outcome.input("d")["error"],
+            scripted["input"]["error"],
+            "the vector's delivery_result"
+        );
+    }
+
+    #[tokio::test]
+    async fn redirects_are_reported_as_their_status_and_long_headers_left_out() {
+        let app = axum::Router::new()
+            .route(
+                "/moved",
+                axum::routing::post(|| async {
+                    (
+                        axum::http::StatusCode::FOUND,
+                        [("location", "/elsewhere"), ("retry-after", "1")],
+                        "moved",
+                    )
+                }),
+            )
+            .route(
+                "/long",
+                axum::routing::post(|| async {
+                    (
+                        axum::http::StatusCode::TOO_MANY_REQUESTS,
+                        [
+                            ("retry-after", "9".repeat(8 * 1024 + 1)),
+                            ("x-ratelimit-reset", "1774000000".to_string()),
+                        ],
+                        "",
+                    )
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        let runtime = crate::Runtime::locate(None).expect("the abi wasm (cargo xtask wasm)");
+        let sender = Sender::new(runtime, |_| None, Duration::from_secs(5)).expect("client");
+        let none = serde_json::json!({"scheme": "none"});
+        let moved = sender
+            .perform(&delivery(&format!("{base}/moved"), none.clone()))
+            .await;
+        assert_eq!(
+            moved.input("d"),
+            serde_json::json!({"type": "delivery_result", "delivery_id": "d", "status": 302,
+                "body": "moved", "headers": {"retry-after": "1"}})
+        );
+        let long = sender
+            .perform(&delivery(&format!("{base}/long"), none))
+            .await;
+        assert_eq!(
+            long.input("d"),
+            serde_json::json!({"type": "delivery_result", "delivery_id": "d", "status": 429,
+                "headers": {"x-ratelimit-reset": "1774000000"}})
+        );
     }
 
     #[test]

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use handoff_core::output::{Auth, Delivery};
+use handoff_core::output::Delivery;
 use handoff_core::{Config, Engine, Input, Output};
 use serde_json::{json, Value};
 
 /// Most bytes of a response body a host reports.
-pub const MAX_REPORTED_BODY: u64 = 64 * 1024;
+pub const MAX_REPORTED_BODY: u64 = handoff_core::prepare::RESPONSE_BODY_LIMIT as u64;
 
 /// An engine, a clock, an "environment" of secrets, and an HTTP client.
 pub struct Host {
@@ -134,44 +134,24 @@ impl Host {
 
     /// Performs one delivery and returns its `delivery_result` input.
     pub fn perform(&self, d: &Delivery) -> Value {
+        let ts = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|t| t.as_secs() as i64)
+            .unwrap_or(0);
+        // The engine prepares the request (authorization, signature), as every host does.
+        let prepared = match d.prepare(|name| self.env.get(name).cloned(), ts) {
+            Ok(p) => p,
+            Err(e) => {
+                return json!({"type": "delivery_result", "delivery_id": d.delivery_id, "error": e.to_string()})
+            }
+        };
         let mut builder = ureq::http::Request::builder()
-            .method(d.method.as_str())
-            .uri(d.url.as_str());
-        for (k, v) in &d.headers {
+            .method(prepared.method.as_str())
+            .uri(prepared.url.as_str());
+        for (k, v) in &prepared.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
-        let resolve = |name: &str| self.env.get(name).cloned();
-        match &d.auth {
-            Auth::StandardWebhooks { secret_ref } => {
-                let Some(secret) = resolve(secret_ref) else {
-                    return json!({"type": "delivery_result", "delivery_id": d.delivery_id,
-                                  "error": format!("secret {secret_ref} is not set")});
-                };
-                let ts = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|t| t.as_secs() as i64)
-                    .unwrap_or(0);
-                match handoff_core::signing::headers(&secret, &d.delivery_id, ts, d.body.as_bytes())
-                {
-                    Ok(headers) => {
-                        for (k, v) in headers {
-                            builder = builder.header(k, v);
-                        }
-                    }
-                    Err(e) => {
-                        return json!({"type": "delivery_result", "delivery_id": d.delivery_id, "error": e.to_string()})
-                    }
-                }
-            }
-            auth => match auth.header(resolve) {
-                Ok(Some(value)) => builder = builder.header("authorization", value),
-                Ok(None) => {}
-                Err(e) => {
-                    return json!({"type": "delivery_result", "delivery_id": d.delivery_id, "error": e.to_string()})
-                }
-            },
-        }
-        let request = match builder.body(d.body.clone().into_bytes()) {
+        let request = match builder.body(prepared.body.into_bytes()) {
             Ok(r) => r,
             Err(e) => {
                 return json!({"type": "delivery_result", "delivery_id": d.delivery_id, "error": e.to_string()})

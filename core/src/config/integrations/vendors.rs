@@ -29,6 +29,7 @@ fn zendesk_word(
 pub(super) fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
     let base_url = base_url(obj, "subdomain", "zendesk.com", errors);
     let email = obj.nonempty_string("email", errors);
+    user_name(obj, "email", email, errors);
     let token = reference(obj, "api_token_ref", errors);
     let oauth = reference(obj, "oauth_token_ref", errors);
     let auth = match (email, token, oauth) {
@@ -116,6 +117,20 @@ pub(super) fn parse_zendesk(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendes
     })
 }
 
+/// Refuses a basic-auth user name holding `:` (RFC 7617 §2: "a user-id containing a colon
+/// character is invalid"; the receiver would split it at the colon). The same rule refuses one
+/// resolved from a reference at send time ([`Auth::header`](crate::wire::delivery::Auth::header)).
+fn user_name(obj: &Obj<'_>, key: &str, value: Option<&str>, errors: &mut Errors) {
+    if let Some(v) = value.filter(|v| v.contains(':')) {
+        errors.value(
+            ErrorKind::Invalid,
+            &obj.path_of(key),
+            "a basic-auth user name cannot hold \":\" (RFC 7617 §2)",
+            &Value::String(v.into()),
+        );
+    }
+}
+
 fn parse_sunshine(value: &Value, path: &str, errors: &mut Errors) -> Option<Sunshine> {
     let obj = Obj::new_guarded(value, path, SUNSHINE_KEYS, errors)?;
     refuse_inline_secrets(&obj, errors);
@@ -133,6 +148,7 @@ fn parse_sunshine(value: &Value, path: &str, errors: &mut Errors) -> Option<Suns
     }
     let key_id = obj.nonempty_string("key_id", errors);
     let key_id = require(&obj, "key_id", key_id, errors);
+    user_name(&obj, "key_id", key_id, errors);
     let secret = reference(&obj, "key_secret_ref", errors);
     let secret = require(&obj, "key_secret_ref", secret, errors);
     let switchboard = obj

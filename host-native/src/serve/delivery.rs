@@ -18,7 +18,7 @@
 //! never a secret. Secrets never appear in errors.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
@@ -218,10 +218,7 @@ impl Sender {
                 secrets.insert(name, Value::String(value));
             }
         }
-        let unix_secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let unix_secs = crate::clock::epoch_secs();
         let secrets = Value::Object(secrets).to_string();
         self.runtime
             .prepare(&text, &secrets, unix_secs)

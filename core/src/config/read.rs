@@ -6,7 +6,7 @@
 //! only the first one serde meets.
 //!
 //! Each section describes its fields once, as a [`Section`] of [`Field`]s (key, [`Kind`] with its
-//! range, [`Default`], what `null` means, doc). The reader takes its known keys, type and range
+//! range, [`enum@Default`], what `null` means, doc). The reader takes its known keys, type and range
 //! checks and defaults from that table, and the `schema` feature writes the JSON Schema and the
 //! README reference from the same table (`config::schema`). Docs are kept only with that
 //! feature ([`Doc`]), so the engine's own builds do not carry them.

@@ -118,7 +118,7 @@ macro_rules! day {
     };
 }
 
-/// `handoff.business_hours.schedule`: one key per weekday, in [`WEEKDAYS`] order.
+/// `handoff.business_hours.schedule`: one key per weekday, in [`WEEKDAYS`](super::WEEKDAYS) order.
 pub(crate) static SCHEDULE: Section = Section {
     name: "schedule",
     path: "handoff.business_hours.schedule",

@@ -206,6 +206,18 @@ fn what_the_engine_refuses_the_schema_refuses() {
             json!({"handoff": {"integrations": [{"kind": "zendesck"}]}}),
         ),
         (
+            "an unknown key of a vendor",
+            json!({"handoff": {"integrations": [{"kind": "freshdesk", "domian": "acme", "api_key_ref": "FD_KEY"}]}}),
+        ),
+        (
+            "an inline vendor secret",
+            json!({"handoff": {"integrations": [{"kind": "intercom", "access_token": "tok", "admin_id": 1, "team_id": 2}]}}),
+        ),
+        (
+            "an inline secret in a webhook integration",
+            json!({"handoff": {"integrations": [{"kind": "webhook", "url": "https://x.test/h", "secret": "whsec_x"}]}}),
+        ),
+        (
             "a proficiency out of range",
             json!({"handoff": {"agents": [{"id": "a", "skills": {"billing": 11}}]}}),
         ),
@@ -244,10 +256,10 @@ fn the_schema_defaults_are_the_engines() {
     let defs = &schema["$defs"];
     let config = Config::from_value(&json!({"handoff": {}})).expect("the empty configuration");
     assert_eq!(
-        defs["handoff"]["properties"]["enabled"]["default"],
+        defs["HandoffConfig"]["properties"]["enabled"]["default"],
         json!(config.enabled)
     );
-    let triggers = &defs["triggers"]["properties"];
+    let triggers = &defs["TriggersConfig"]["properties"];
     assert_eq!(
         triggers["sentiment_threshold"]["default"],
         json!(config.triggers.sentiment_threshold)
@@ -260,7 +272,7 @@ fn the_schema_defaults_are_the_engines() {
         triggers["sentiment_window"]["default"],
         json!(config.triggers.sentiment_window)
     );
-    let routing = &defs["routing"]["properties"];
+    let routing = &defs["RoutingConfig"]["properties"];
     assert_eq!(routing["method"]["default"], json!(config.routing.method));
     assert_eq!(
         routing["fallback"]["default"],
@@ -279,7 +291,7 @@ fn the_schema_defaults_are_the_engines() {
         json!(config.routing.skill_wait_seconds)
     );
     assert_eq!(
-        defs["outside_hours"]["properties"]["action"]["default"],
+        defs["OutsideHoursConfig"]["properties"]["action"]["default"],
         json!(config.outside_hours.action)
     );
     let seconds: Vec<i64> = config
@@ -289,7 +301,7 @@ fn the_schema_defaults_are_the_engines() {
         .map(|ms| ms / 1000)
         .collect();
     assert_eq!(
-        defs["deliveries"]["properties"]["retry_schedule_seconds"]["default"],
+        defs["DeliveriesConfig"]["properties"]["retry_schedule_seconds"]["default"],
         json!(seconds)
     );
 }

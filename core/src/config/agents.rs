@@ -60,7 +60,7 @@ const MAX_CONCURRENT: Field = Field::new(
 
 /// One object of `handoff.agents`, described once.
 pub(crate) static AGENT: Section = Section {
-    name: "agent",
+    name: "AgentConfig",
     path: "handoff.agents[]",
     fields: &[ID, NAME, SKILLS, MAX_CONCURRENT],
     doc: doc!("An agent known from configuration, with a name, skills and capacity."),

@@ -48,7 +48,7 @@ const RETRY_SCHEDULE_SECONDS: Field = Field::new(
 
 /// `handoff.deliveries`, described once.
 pub(crate) static DELIVERIES: Section = Section {
-    name: "deliveries",
+    name: "DeliveriesConfig",
     path: "handoff.deliveries",
     fields: &[RETRY_SCHEDULE_SECONDS],
     doc: doc!("How deliveries (webhook events and helpdesk requests) are retried."),

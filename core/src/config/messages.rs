@@ -41,7 +41,7 @@ const CLOSED: &[&str] = &["next_opening", "customer_name", "conversation_id"];
 
 /// `handoff.messages`, described once: one field per [`MessageKind`], in its order.
 pub(crate) static MESSAGES: Section = Section {
-    name: "messages",
+    name: "MessagesConfig",
     path: "handoff.messages",
     fields: &[
         Field::new(
@@ -246,7 +246,7 @@ const MESSAGE: Field = Field::new(
 
 /// `handoff.outside_hours`, described once.
 pub(crate) static OUTSIDE_HOURS: Section = Section {
-    name: "outside_hours",
+    name: "OutsideHoursConfig",
     path: "handoff.outside_hours",
     fields: &[ACTION, MESSAGE],
     doc: doc!("What happens outside business hours."),

@@ -305,7 +305,7 @@ const DELIVERIES_FIELD: Field = Field::new(
 
 /// The `handoff` object, described once.
 pub(crate) static HANDOFF: Section = Section {
-    name: "handoff",
+    name: "HandoffConfig",
     path: "handoff",
     fields: &[
         ENABLED,

@@ -194,7 +194,7 @@ const ANNOUNCE_POSITIONS_UP_TO: Field = Field::new(
 
 /// `handoff.routing`, described once.
 pub(crate) static ROUTING: Section = Section {
-    name: "routing",
+    name: "RoutingConfig",
     path: "handoff.routing",
     fields: &[
         METHOD,

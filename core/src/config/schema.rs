@@ -16,7 +16,7 @@
 //!
 //! let schema = json_schema();
 //! assert_eq!(schema["$id"], CONFIG_SCHEMA_ID);
-//! assert_eq!(schema["$defs"]["routing"]["properties"]["max_concurrent_per_agent"]["default"], 5);
+//! assert_eq!(schema["$defs"]["RoutingConfig"]["properties"]["max_concurrent_per_agent"]["default"], 5);
 //! assert!(reference_markdown().contains("### `handoff.routing`"));
 //! ```
 
@@ -63,24 +63,64 @@ fn sections() -> [&'static Section; 13] {
 #[must_use]
 pub fn json_schema() -> Value {
     let mut defs = Map::new();
+    defs.insert(
+        "Config".into(),
+        json!({
+            "type": "object",
+            "description": "The configuration: `{\"handoff\": {...}}` (the bare `handoff` object is accepted too).",
+            "properties": {"handoff": {"$ref": format!("#/$defs/{}", super::HANDOFF.name)}},
+            "required": ["handoff"],
+            "additionalProperties": false
+        }),
+    );
     for section in sections() {
         defs.insert(section.name.into(), section_schema(section));
     }
+    defs.insert("IntegrationConfig".into(), integrations_schema());
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": CONFIG_SCHEMA_ID,
         "title": "handoff configuration",
         "description": "The configuration of the handoff engine: `{\"handoff\": {...}}`, or the bare `handoff` object.",
         "anyOf": [
-            {
-                "type": "object",
-                "properties": {"handoff": {"$ref": "#/$defs/handoff"}},
-                "required": ["handoff"],
-                "additionalProperties": false
-            },
-            {"$ref": "#/$defs/handoff"}
+            {"$ref": "#/$defs/Config"},
+            {"$ref": format!("#/$defs/{}", super::HANDOFF.name)}
         ],
         "$defs": defs
+    })
+}
+
+/// One entry of `handoff.integrations`, told apart by `kind`: the vendors' own keys
+/// ([`vendor_schemas`](super::integrations::vendor_schemas)), or a webhook with the keys of
+/// `handoff.webhooks[]` (its table) and `kind`, `enabled`.
+fn integrations_schema() -> Value {
+    let mut branches = super::integrations::vendor_schemas();
+    let mut webhook = section_schema(&super::webhooks::WEBHOOK);
+    let mut properties = Map::new();
+    properties.insert("kind".into(), json!({"const": "webhook"}));
+    if let Some(Value::Object(fields)) = webhook.get("properties") {
+        properties.extend(fields.clone());
+    }
+    properties.insert(
+        "enabled".into(),
+        json!({
+            "type": ["boolean", "null"],
+            "description": "`false` sends nothing new (dead letters can still be re-driven)",
+            "default": true
+        }),
+    );
+    webhook["properties"] = Value::Object(properties);
+    webhook["title"] = json!("WebhookIntegration");
+    webhook["description"] = json!("The same as a `handoff.webhooks[]` entry, with `kind` and `enabled`.");
+    let mut required = vec![json!("kind")];
+    if let Some(Value::Array(keys)) = webhook.get("required") {
+        required.extend(keys.iter().cloned());
+    }
+    webhook["required"] = Value::Array(required);
+    branches.push(webhook);
+    json!({
+        "description": "One entry of `handoff.integrations`: a helpdesk told about handoffs (Zendesk, Freshdesk, Intercom) or a custom webhook. Credentials are references only (`*_ref`: an environment variable or worker secret); an inline `api_token`, `api_key`, `access_token`, `password`, `token` or `secret` is refused. Keep them out of a browser's configuration: they belong to the backend or edge worker that holds the credentials.",
+        "oneOf": branches
     })
 }
 

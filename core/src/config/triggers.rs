@@ -95,7 +95,7 @@ const TOPICS: Field = Field::new(
             "type": "array",
             "items": {"anyOf": [
                 {"type": "string", "pattern": "^[\\p{L}\\p{N}_.-]+$"},
-                {"$ref": "#/$defs/topic"}
+                {"$ref": "#/$defs/TopicConfig"}
             ]}
         }),
     },
@@ -110,7 +110,7 @@ const TOPICS: Field = Field::new(
 
 /// `handoff.triggers`, described once.
 pub(crate) static TRIGGERS: Section = Section {
-    name: "triggers",
+    name: "TriggersConfig",
     path: "handoff.triggers",
     fields: &[
         CUSTOMER_REQUEST,
@@ -151,7 +151,7 @@ const TOPIC_PRIORITY: Field = Field::new(
 
 /// One object of `handoff.triggers.topics`, described once.
 pub(crate) static TOPIC: Section = Section {
-    name: "topic",
+    name: "TopicConfig",
     path: "handoff.triggers.topics[]",
     fields: &[TOPIC_NAME, TOPIC_KEYWORDS, TOPIC_PRIORITY],
     doc: doc!(

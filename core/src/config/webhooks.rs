@@ -30,7 +30,7 @@ pub const EVENT_NAMES: &[&str] = &[
 
 /// `handoff.webhooks[]`, described once.
 pub(crate) static WEBHOOK: Section = Section {
-    name: "webhook",
+    name: "WebhookConfig",
     path: "handoff.webhooks[]",
     fields: &[
         Field::new(

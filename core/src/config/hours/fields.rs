@@ -12,8 +12,8 @@ const TIME: fn() -> Value = || serde_json::json!({"type": "string", "pattern": "
 #[cfg(feature = "schema")]
 const DAY: fn() -> Value = || {
     serde_json::json!({"anyOf": [
-        {"$ref": "#/$defs/window"},
-        {"type": "array", "items": {"$ref": "#/$defs/window"}},
+        {"$ref": "#/$defs/WindowConfig"},
+        {"type": "array", "items": {"$ref": "#/$defs/WindowConfig"}},
         {"type": "null"}
     ]})
 };
@@ -22,7 +22,7 @@ const DAY: fn() -> Value = || {
 const DATES: fn() -> Value = || {
     serde_json::json!({"type": ["array", "null"], "items": {"anyOf": [
         {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
-        {"$ref": "#/$defs/holiday"}
+        {"$ref": "#/$defs/NamedHolidayConfig"}
     ]}})
 };
 
@@ -31,7 +31,7 @@ const DATES_WHAT: crate::config::read::Doc =
 
 /// `handoff.business_hours`, described once.
 pub(crate) static BUSINESS_HOURS: Section = Section {
-    name: "business_hours",
+    name: "BusinessHoursConfig",
     path: "handoff.business_hours",
     fields: &[
         Field::new(
@@ -120,7 +120,7 @@ macro_rules! day {
 
 /// `handoff.business_hours.schedule`: one key per weekday, in [`WEEKDAYS`](super::WEEKDAYS) order.
 pub(crate) static SCHEDULE: Section = Section {
-    name: "schedule",
+    name: "ScheduleConfig",
     path: "handoff.business_hours.schedule",
     fields: &[
         day!("monday"),
@@ -140,7 +140,7 @@ pub(crate) static SCHEDULE: Section = Section {
 
 /// One opening window of a day.
 pub(crate) static WINDOW: Section = Section {
-    name: "window",
+    name: "WindowConfig",
     path: "handoff.business_hours.schedule.<day>",
     fields: &[
         Field::new(
@@ -178,7 +178,7 @@ pub(crate) static WINDOW: Section = Section {
 
 /// A closed date written as an object.
 pub(crate) static HOLIDAY: Section = Section {
-    name: "holiday",
+    name: "NamedHolidayConfig",
     path: "handoff.business_hours.holidays[]",
     fields: &[
         Field::new(

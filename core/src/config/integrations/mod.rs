@@ -27,16 +27,140 @@ use crate::wire::state::Priority;
 mod vendors;
 use vendors::{parse_freshdesk, parse_intercom, parse_zendesk};
 
-/// The JSON Schema of `handoff.integrations` (only its outline: each entry is an object with a
-/// known `kind`; README's Integrations section is the reference of each vendor's keys).
+/// The JSON Schema of `handoff.integrations`: an array of `IntegrationConfig`, whose vendor
+/// branches are [`vendor_schemas`] (the `webhook` branch is `handoff.webhooks[]`'s table).
 pub(crate) const SHAPE: Shape = shape!({
     "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["kind"],
-        "properties": {"kind": {"enum": KINDS}}
-    }
+    "items": {"$ref": "#/$defs/IntegrationConfig"}
 });
+
+/// The JSON Schemas of the vendor kinds of `handoff.integrations[]` (Zendesk, Freshdesk,
+/// Intercom), each titled with its TypeScript name; `null` is an absent option, as the reader
+/// takes it.
+#[cfg(feature = "schema")]
+pub(crate) fn vendor_schemas() -> Vec<Value> {
+    use serde_json::json;
+    let priorities = |values: Value| {
+        let mut properties = serde_json::Map::new();
+        for p in ["low", "normal", "high", "urgent"] {
+            properties.insert(p.into(), values.clone());
+        }
+        json!({"type": ["object", "null"], "properties": properties, "additionalProperties": false})
+    };
+    let id_map = |values: Value| json!({"type": ["object", "null"], "additionalProperties": values});
+    let text = || json!({"type": ["string", "null"], "minLength": 1});
+    let reference = || json!({"type": ["string", "null"], "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$"});
+    let number_id = || json!({"type": ["integer", "null"], "minimum": 1});
+    let text_or_number = || json!({"type": ["string", "integer", "null"]});
+    let tags = || json!({"type": ["array", "null"], "items": {"type": "string", "minLength": 1}});
+    let branch = |kind: &str, title: &str, doc: &str, vendor: Value, required: &[&str]| {
+        let mut properties = serde_json::Map::new();
+        properties.insert("kind".into(), json!({"const": kind}));
+        properties.insert("id".into(), json!({
+            "type": ["string", "null"],
+            "pattern": "^[A-Za-z0-9_-]{1,64}$",
+            "description": "unique across webhooks and integrations; default: the kind",
+            "default": kind
+        }));
+        properties.insert("enabled".into(), json!({
+            "type": ["boolean", "null"],
+            "description": "`false` sends nothing new (dead letters can still be re-driven)",
+            "default": true
+        }));
+        if let Value::Object(vendor) = vendor {
+            properties.extend(vendor);
+        }
+        let mut all = vec!["kind"];
+        all.extend_from_slice(required);
+        json!({
+            "title": title,
+            "type": "object",
+            "description": doc,
+            "properties": properties,
+            "required": all,
+            "additionalProperties": false
+        })
+    };
+    let mut sunshine = json!({
+        "type": ["object", "null"],
+        "description": "Zendesk messaging pass-control, for conversations whose customer has `attributes.sunshine_conversation_id`",
+        "properties": {
+            "app_id": {"type": "string", "pattern": "^[A-Za-z0-9]+$"},
+            "key_id": {"type": "string", "pattern": "^[^:]+$"},
+            "key_secret_ref": reference(),
+            "switchboard_integration": text()
+        },
+        "required": ["app_id", "key_id", "key_secret_ref"],
+        "additionalProperties": false
+    });
+    sunshine["properties"]["key_secret_ref"]["type"] = json!("string");
+    sunshine["properties"]["switchboard_integration"]["default"] = json!("zd:agentWorkspace");
+    let zendesk = branch(
+        "zendesk",
+        "ZendeskIntegration",
+        "Zendesk Support: a ticket per handoff, updated on queued/assigned/callback/closed.",
+        json!({
+            "subdomain": doc(text(), "`https://{subdomain}.zendesk.com`; or give `base_url`"),
+            "base_url": doc(text(), "the API's base URL, instead of `subdomain`"),
+            "email": doc(text(), "with `api_token_ref`: basic auth as `{email}/token`"),
+            "api_token_ref": doc(reference(), "the environment variable or worker secret holding the API token"),
+            "oauth_token_ref": doc(reference(), "instead of email and API token: an OAuth access token (bearer)"),
+            "group_id": number_id(),
+            "assignee_id": number_id(),
+            "tags": doc(tags(), "added to every ticket, besides `handoff`, the trigger and the topic"),
+            "type": {"enum": ["problem", "incident", "question", "task", null]},
+            "priority_map": doc(priorities(json!({"enum": ["low", "normal", "high", "urgent"]})), "our priority → Zendesk's (default: the same names)"),
+            "agent_map": doc(id_map(json!({"type": "integer", "minimum": 1})), "our agent id → Zendesk user id (sets `assignee_id` on assignment)"),
+            "close_status": doc(json!({"enum": ["open", "pending", "hold", "solved", null], "default": "solved"}), "status when the conversation closes; `null` leaves it"),
+            "sunshine": sunshine
+        }),
+        &[],
+    );
+    let freshdesk = branch(
+        "freshdesk",
+        "FreshdeskIntegration",
+        "Freshdesk: a ticket per handoff with private notes as it goes on.",
+        json!({
+            "domain": doc(text(), "`https://{domain}.freshdesk.com`; or give `base_url`"),
+            "base_url": doc(text(), "the API's base URL, instead of `domain`"),
+            "api_key_ref": doc(json!({"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$"}), "the API key's environment variable or worker secret (basic auth user name; the password is `X`)"),
+            "group_id": number_id(),
+            "responder_id": number_id(),
+            "tags": tags(),
+            "type": text(),
+            "source": doc(json!({"enum": [1, 2, 3, 7, 9, 10, null], "default": 7}), "1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email"),
+            "priority_map": doc(priorities(json!({"enum": [1, 2, 3, 4]})), "our priority → 1 Low, 2 Medium, 3 High, 4 Urgent (default low 1, normal 2, high 3, urgent 4)"),
+            "agent_map": doc(id_map(json!({"type": "integer", "minimum": 1})), "our agent id → Freshdesk agent id (sets `responder_id` on assignment)"),
+            "close_status": doc(json!({"enum": [2, 3, 4, 5, null], "default": 4}), "status code when the conversation closes (4 Resolved); `null` leaves it")
+        }),
+        &["api_key_ref"],
+    );
+    let intercom = branch(
+        "intercom",
+        "IntercomIntegration",
+        "Intercom: the conversation handed to a team or admin with a note carrying the context. The conversation is the customer's `attributes.intercom_conversation_id`, or one created from `attributes.intercom_contact_id` or a new contact.",
+        json!({
+            "region": doc(json!({"enum": ["us", "eu", "au", null], "default": "us"}), "or give `base_url`"),
+            "base_url": doc(text(), "the API's base URL, instead of `region`"),
+            "access_token_ref": doc(json!({"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$"}), "the access token's environment variable or worker secret"),
+            "version": doc(json!({"type": ["string", "null"], "minLength": 1, "default": "2.14"}), "`Intercom-Version`"),
+            "admin_id": doc(json!({"type": ["string", "integer"]}), "the admin the engine acts as"),
+            "team_id": doc(text_or_number(), "hand to this team, or to `assignee_id` (an admin)"),
+            "assignee_id": text_or_number(),
+            "agent_map": doc(id_map(json!({"type": ["string", "integer"]})), "our agent id → Intercom admin id (reassigns on assignment)"),
+            "close_on_close": doc(json!({"type": ["boolean", "null"], "default": true}), "close the Intercom conversation when ours closes")
+        }),
+        &["access_token_ref", "admin_id"],
+    );
+    vec![zendesk, freshdesk, intercom]
+}
+
+/// `schema` with `description`.
+#[cfg(feature = "schema")]
+fn doc(mut schema: Value, description: &str) -> Value {
+    schema["description"] = Value::String(description.into());
+    schema
+}
 
 /// One configured helpdesk (`handoff.integrations[]` of kind `zendesk`, `freshdesk` or `intercom`).
 #[derive(Debug, Clone, PartialEq)]

@@ -192,6 +192,14 @@ fn what_the_engine_refuses_the_schema_refuses() {
             json!({"handoff": {"webhooks": [{"id": "crm"}]}}),
         ),
         (
+            "a null webhook url",
+            json!({"handoff": {"webhooks": [{"url": null}]}}),
+        ),
+        (
+            "a null agent id",
+            json!({"handoff": {"agents": [{"id": null}]}}),
+        ),
+        (
             "a missing time zone",
             json!({"handoff": {"business_hours": {"schedule": {}}}}),
         ),

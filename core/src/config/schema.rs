@@ -162,7 +162,9 @@ fn field_schema(field: &Field) -> Value {
         Kind::Refused => return json!(false),
         Kind::Custom { shape, .. } => shape(),
     };
-    if field.null != Null::Refused {
+    // `null` is the key left out: fine for an optional key, refused (as missing) for a required one.
+    let null_is_missing = field.required && field.null == Null::Absent;
+    if field.null != Null::Refused && !null_is_missing {
         schema = with_null(schema);
     }
     let Value::Object(map) = &mut schema else {

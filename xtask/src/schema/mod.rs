@@ -7,8 +7,8 @@
 //! - `schema/output.schema.json`: one output, as the engine writes it;
 //! - `schema/state.schema.json`: the whole state, as the engine writes it (what a host persists);
 //! - `schema/event.schema.json`: one webhook event body, as receivers get it;
-//! - `host-node/src/wire.d.ts`: the TypeScript declarations of the same types, through
-//!   [`typescript`] (the npm package's `index.d.ts` imports them);
+//! - `host-node/src/wire.d.ts`: the TypeScript declarations of the same types and of the
+//!   configuration, through [`typescript`] (the npm package's `index.d.ts` re-exports them);
 //! - `schema/error.schema.json`: one error, `{path, kind, message, value?}`;
 //! - `schema/config.schema.json`: the configuration, from the reader's own field tables
 //!   (`handoff_core::config::schema`), and README's configuration reference between its markers;
@@ -63,13 +63,13 @@ pub struct Document {
 }
 
 /// The configuration's schema (`schema/config.schema.json`), from the reader's own field tables
-/// (`handoff_core::config::schema`). Its TypeScript stays hand-written in `index.d.ts` for now:
-/// the converter does not read its `anyOf` of a `$ref` and `null`.
+/// (`handoff_core::config::schema`). Its TypeScript follows the wire's in `wire.d.ts`: the root
+/// `ConfigDocument` (`Config | HandoffConfig`), then every section under its `$defs` name.
 pub fn config_document() -> Document {
     Document {
         file: "schema/config.schema.json",
         id: handoff_core::config::schema::CONFIG_SCHEMA_ID,
-        root_name: "HandoffConfig",
+        root_name: "ConfigDocument",
         schema: handoff_core::config::schema::json_schema,
     }
 }
@@ -156,10 +156,11 @@ pub fn render(document: &Document) -> String {
     text
 }
 
-/// `host-node/src/wire.d.ts`: the header, then the declarations of every document.
+/// `host-node/src/wire.d.ts`: the header, then the declarations of every document (the wire's,
+/// then the configuration's).
 pub fn render_typescript(documents: &[Document]) -> String {
     let mut declarations = typescript::Declarations::new();
-    for document in documents {
+    for document in documents.iter().chain([&config_document()]) {
         let schema = with_id((document.schema)(), document.id, document.root_name);
         declarations.add(&schema, document.root_name);
     }
@@ -167,9 +168,10 @@ pub fn render_typescript(documents: &[Document]) -> String {
     text.push_str(GENERATED_HEADER);
     text.push_str(
         "\n//\n\
-         // The data types of handoff-engine: inputs, outputs, the state and webhook events, from the\n\
-         // JSON Schemas in schema/ (themselves from handoff-core's wire types). index.d.ts imports\n\
-         // them; change the Rust types, then run `cargo xtask schema`.\n\n",
+         // The data types of handoff-engine: inputs, outputs, the state, webhook events and the\n\
+         // configuration, from the JSON Schemas in schema/ (themselves from handoff-core's wire types\n\
+         // and the configuration reader's field tables). index.d.ts re-exports them; change the Rust\n\
+         // types or field tables, then run `cargo xtask schema`.\n\n",
     );
     text.push_str(&declarations.finish());
     text

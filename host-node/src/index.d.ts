@@ -1,22 +1,27 @@
-// Type declarations of handoff-engine: the configuration, the wasm `Engine`, the `HandoffHost`
-// driver and the queries. The data types (inputs, outputs, the state, webhook events) are
-// generated from handoff-core's wire types into wire.d.ts (`cargo xtask schema`) and re-exported
-// here; the configuration is still hand-written from handoff-core's config/, and the queries from
-// query.rs: keep those in step.
+// Type declarations of handoff-engine: the wasm `Engine`, the `HandoffHost` driver and the
+// queries. The data types (inputs, outputs, the state, webhook events) and the configuration
+// (`Config`, `HandoffConfig`, `RoutingConfig`, … `IntegrationConfig`) are generated into wire.d.ts
+// by `cargo xtask schema`, from handoff-core's wire types and the configuration reader's field
+// tables, and re-exported here; the queries are hand-written from query.rs: keep those in step.
 
 import type {
   AgentState,
+  BusinessHoursConfig,
+  Config,
   Conversation,
   ConversationStatus,
   DeadLetter,
   DeliveryOutput,
   ErrorKind,
   EventName,
+  HandoffConfig,
   Input,
   OutboxEntryState,
   Output,
   PathError,
   Priority,
+  RoutingConfig,
+  ScheduleConfig,
   SentimentSummary,
   State,
   TriggerHit,
@@ -25,280 +30,17 @@ import type {
 export type * from './wire.js';
 
 // ---------------------------------------------------------------------------------------------
-// Configuration: the `handoff` object
-// ---------------------------------------------------------------------------------------------
-
-/** The configuration: `{"handoff": {...}}` (the bare `handoff` object is accepted too). */
-export interface Config {
-  handoff: HandoffConfig;
-}
-
-/** `handoff`. Everything is optional: `{}` is a working configuration. */
-export interface HandoffConfig {
-  /** `false` turns handoff off entirely (default `true`). */
-  enabled?: boolean;
-  triggers?: TriggersConfig;
-  routing?: RoutingConfig;
-  messages?: MessagesConfig;
-  /** When people are on duty; absent means always open. */
-  business_hours?: BusinessHoursConfig;
-  outside_hours?: OutsideHoursConfig;
-  /** Known agents. */
-  agents?: AgentConfig[];
-  /** Endpoints told about handoff events. */
-  webhooks?: WebhookConfig[];
-  /** Helpdesks told about handoffs (Zendesk, Freshdesk, Intercom) and custom webhooks. Keep them
-   * out of a browser's configuration: they belong to the backend or edge worker that holds the
-   * credentials. */
-  integrations?: IntegrationConfig[];
-  /** How deliveries are retried. */
-  deliveries?: DeliveriesConfig;
-}
-
-/** `handoff.deliveries`. */
-export interface DeliveriesConfig {
-  /** Seconds to wait after the 1st, 2nd, ... failed attempt (1 to 86400 each, 1 to 9 of them; the
-   * last one repeats). Default: the Standard Webhooks schedule 5, 300, 1800, 7200, 18000, 36000,
-   * 50400, 72000, 86400. */
-  retry_schedule_seconds?: number[];
-}
-
-/** `handoff.triggers`: when a conversation goes to a person. */
-export interface TriggersConfig {
-  /** Hand off when the customer asks for a person (default `true`). */
-  customer_request?: boolean;
-  /** From -1 to 1 (default -0.5); `null` turns it off. */
-  sentiment_threshold?: number | null;
-  /** Messages averaged for the trend, 1..50 (default 3). */
-  sentiment_window?: number;
-  /** Unresolved exchanges before a handoff, 1..10000 (default 10); `null` turns it off. */
-  max_exchanges?: number | null;
-  /** From 0 to 1 (default 0.3); `null` turns it off. */
-  low_confidence_threshold?: number | null;
-  /** Low-confidence replies in a row, 1..100 (default 1). */
-  low_confidence_consecutive?: number;
-  /** Sensitive topics: known names (`"billing_dispute"`) or rules with keywords. */
-  topics?: Array<string | TopicConfig>;
-}
-
-/** A sensitive topic with its own keywords (`*` at the end of a keyword matches any ending). */
-export interface TopicConfig {
-  name: string;
-  /** Keywords that detect it; known names have built-in ones. */
-  keywords?: string[];
-  /** The priority this topic sets at least. */
-  priority?: Priority;
-}
-
-export type RoutingMethod = 'round_robin' | 'skill_based' | 'load_based';
-export type RoutingFallback = 'queue' | 'callback' | 'none';
-
-/** `handoff.routing`: who takes it. */
-export interface RoutingConfig {
-  /** Default `round_robin`. */
-  method?: RoutingMethod;
-  /** When nobody is free (default `queue`). */
-  fallback?: RoutingFallback;
-  /** Negative sentiment raises priority one level (default `true`). */
-  priority_boost_on_sentiment?: boolean;
-  /** The agents that may be chosen, in round-robin order (default: every known agent). */
-  agent_pool?: string[];
-  /** Skill -> agent ids (`skill_based`). */
-  skills?: Record<string, string[]>;
-  /** Topic -> skill, where names differ. */
-  topic_skills?: Record<string, string>;
-  /** Most conversations per agent, offers included, 1..1000 (default 5). */
-  max_concurrent_per_agent?: number;
-  /** `skill_based`: seconds to wait for the skill before any agent will do (default 60); `null` waits forever. */
-  skill_wait_seconds?: number | null;
-  /** Seconds an agent has to accept an offer, 5..86400 (default 60). */
-  offer_timeout_seconds?: number;
-  /** Assign without the offer/accept step (default `false`). */
-  auto_accept?: boolean;
-  /** An agent who lets an offer lapse is set `away` (default `true`). */
-  away_after_missed_offer?: boolean;
-  /** Most conversations waiting at once (default: no limit). */
-  max_queue_length?: number;
-  /**
-   * When the queue moves, only customers now at positions up to this are told their new one,
-   * 0..4294967295 (default 10; 0: nobody). Joining, asking again, and writing while waiting after
-   * a change are always answered with the position.
-   */
-  announce_positions_up_to?: number;
-}
-
-/** `handoff.messages`: templates with `{{placeholders}}`. */
-export interface MessagesConfig {
-  /** Placeholders: `customer_name`, `conversation_id`. */
-  handoff_initiated?: string;
-  /** Placeholders: `position`, `queue_length`, `customer_name`, `conversation_id`. */
-  waiting_for_agent?: string;
-  /** Placeholders: `position`, `queue_length`, `customer_name`, `conversation_id`. */
-  queue_position_changed?: string;
-  /** Placeholders: `agent_name`, `customer_name`, `conversation_id`. */
-  agent_connected?: string;
-  /** Placeholders: `next_opening`, `customer_name`, `conversation_id`. */
-  outside_hours?: string;
-  /** Placeholders: `callback_time`, `next_opening`, `customer_name`, `conversation_id`. */
-  callback_confirmed?: string;
-  /** Placeholders: `next_opening`, `customer_name`, `conversation_id`. */
-  no_agent_available?: string;
-  /** Placeholders: `next_opening`, `customer_name`, `conversation_id`. */
-  queue_full?: string;
-}
-
-export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-
-/** One opening window in local time: `[start, end)`, `"HH:MM"`; `"24:00"` ends at midnight. */
-export interface WindowConfig {
-  start: string;
-  end: string;
-  /** Needed when `end` is at or before `start`: the window ends the next day. */
-  overnight?: boolean | null;
-}
-
-/** A closed local date: `"2026-12-25"` or `{ date, name }`. */
-export type HolidayConfig = string | { date: string; name?: string | null };
-
-/** `handoff.business_hours`. */
-export interface BusinessHoursConfig {
-  /** An IANA time zone (`Asia/Kolkata`). */
-  timezone: string;
-  /** Weekday -> window or windows; days left out are closed. */
-  schedule: Partial<Record<Weekday, WindowConfig | WindowConfig[]>>;
-  holidays?: HolidayConfig[] | null;
-  /** Alias of `holidays`. */
-  closed_dates?: HolidayConfig[] | null;
-}
-
-/** `handoff.outside_hours`. */
-export interface OutsideHoursConfig {
-  /** Default `collect_callback`. */
-  action?: 'collect_callback' | 'queue' | 'message';
-  /** The `outside_hours` message, unless `handoff.messages.outside_hours` is set. */
-  message?: string;
-}
-
-/** `handoff.agents[]`. */
-export interface AgentConfig {
-  id: string;
-  /** Shown to customers (`{{agent_name}}`); defaults to the id. */
-  name?: string;
-  /** Skills, or skill -> proficiency 1..10. */
-  skills?: string[] | Record<string, number>;
-  /** This agent's own capacity, 0..1000. */
-  max_concurrent?: number;
-}
-
-/** `handoff.webhooks[]`. Secrets are never inline: `secret_ref` names where the host finds one. */
-export interface WebhookConfig {
-  /** Default `webhook_<index>`. */
-  id?: string;
-  /** `http://` or `https://`. */
-  url: string;
-  /** Events sent there; empty or absent means all. */
-  events?: EventName[];
-  /** Environment variable or worker secret holding the `whsec_…` secret. */
-  secret_ref?: string;
-  /** Refused: use `secret_ref`. */
-  secret?: never;
-}
-
-/** `handoff.integrations[]`. Credentials are references only (`*_ref`: an environment variable
- * or worker secret); an inline `api_token`, `api_key`, `access_token`, `password`, `token` or
- * `secret` is refused. */
-export type IntegrationConfig =
-  | ZendeskIntegration
-  | FreshdeskIntegration
-  | IntercomIntegration
-  | WebhookIntegration;
-
-interface IntegrationCommon {
-  /** Default: the kind (`zendesk`); unique across webhooks and integrations. */
-  id?: string;
-  /** `false` sends nothing new (dead letters can still be re-driven). Default `true`. */
-  enabled?: boolean;
-}
-
-/** Zendesk Support: a ticket per handoff, updated on queued/assigned/callback/closed. */
-export interface ZendeskIntegration extends IntegrationCommon {
-  kind: 'zendesk';
-  /** `https://{subdomain}.zendesk.com`; or give `base_url`. */
-  subdomain?: string;
-  base_url?: string;
-  /** With `api_token_ref`: basic auth as `{email}/token`. */
-  email?: string;
-  api_token_ref?: string;
-  /** Instead of email + API token: an OAuth access token (bearer). */
-  oauth_token_ref?: string;
-  group_id?: number;
-  assignee_id?: number;
-  /** Added to every ticket, besides `handoff`, the trigger and the topic. */
-  tags?: string[];
-  type?: 'problem' | 'incident' | 'question' | 'task';
-  /** Our priority -> Zendesk's (default: the same names). */
-  priority_map?: Partial<Record<Priority, 'low' | 'normal' | 'high' | 'urgent'>>;
-  /** Our agent id -> Zendesk user id (sets `assignee_id` on assignment). */
-  agent_map?: Record<string, number>;
-  /** Status when the conversation closes (default `solved`; `null` leaves it). */
-  close_status?: 'open' | 'pending' | 'hold' | 'solved' | null;
-  /** Zendesk messaging pass-control, for conversations whose customer has
-   * `attributes.sunshine_conversation_id`. */
-  sunshine?: { app_id: string; key_id: string; key_secret_ref: string; switchboard_integration?: string };
-}
-
-/** Freshdesk: a ticket per handoff with private notes as it goes on. */
-export interface FreshdeskIntegration extends IntegrationCommon {
-  kind: 'freshdesk';
-  /** `https://{domain}.freshdesk.com`; or give `base_url`. */
-  domain?: string;
-  base_url?: string;
-  /** The API key (basic auth user name; the password is `X`). */
-  api_key_ref: string;
-  group_id?: number;
-  responder_id?: number;
-  tags?: string[];
-  type?: string;
-  /** 1 Email, 2 Portal, 3 Phone, 7 Chat (default), 9 Feedback widget, 10 Outbound email. */
-  source?: 1 | 2 | 3 | 7 | 9 | 10;
-  /** Our priority -> 1 Low, 2 Medium, 3 High, 4 Urgent (default low 1, normal 2, high 3, urgent 4). */
-  priority_map?: Partial<Record<Priority, 1 | 2 | 3 | 4>>;
-  /** Our agent id -> Freshdesk agent id (sets `responder_id` on assignment). */
-  agent_map?: Record<string, number>;
-  /** Status code when the conversation closes (default 4 Resolved; `null` leaves it). */
-  close_status?: 2 | 3 | 4 | 5 | null;
-}
-
-/** Intercom: the conversation handed to a team or admin with a note carrying the context. The
- * conversation is the customer's `attributes.intercom_conversation_id`, or one created from
- * `attributes.intercom_contact_id` or a new contact. */
-export interface IntercomIntegration extends IntegrationCommon {
-  kind: 'intercom';
-  /** `us` (default), `eu` or `au`; or give `base_url`. */
-  region?: 'us' | 'eu' | 'au';
-  base_url?: string;
-  access_token_ref: string;
-  /** `Intercom-Version` (default `2.14`). */
-  version?: string;
-  /** The admin the engine acts as. */
-  admin_id: string | number;
-  /** Hand to this team, or to `assignee_id` (an admin). */
-  team_id?: string | number;
-  assignee_id?: string | number;
-  /** Our agent id -> Intercom admin id (reassigns on assignment). */
-  agent_map?: Record<string, string | number>;
-  /** Close the Intercom conversation when ours closes (default `true`). */
-  close_on_close?: boolean;
-}
-
-/** The same as a `handoff.webhooks[]` entry. */
-export interface WebhookIntegration extends IntegrationCommon, WebhookConfig {
-  kind: 'webhook';
-}
-
-// ---------------------------------------------------------------------------------------------
 // Names over the generated types (wire.d.ts)
 // ---------------------------------------------------------------------------------------------
+
+/** `round_robin`, `skill_based` or `load_based` (`handoff.routing.method`). */
+export type RoutingMethod = NonNullable<RoutingConfig['method']>;
+/** `queue`, `callback` or `none` (`handoff.routing.fallback`). */
+export type RoutingFallback = NonNullable<RoutingConfig['fallback']>;
+/** A key of `handoff.business_hours.schedule`: `monday` … `sunday`. */
+export type Weekday = keyof ScheduleConfig;
+/** A closed local date: `"2026-12-25"` or `{ date, name }`. */
+export type HolidayConfig = NonNullable<BusinessHoursConfig['holidays']>[number];
 
 /** `worsening`, `improving` or `steady`. */
 export type Trend = SentimentSummary['trend'];

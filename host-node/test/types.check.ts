@@ -87,9 +87,30 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   const badHook: Config = { handoff: { webhooks: [{ url: 'https://x', secret: 'whsec_x' }] } };
   // @ts-expect-error: not a routing method
   const badMethod: Config = { handoff: { routing: { method: 'round_robbin' } } };
+  // Helpdesks, told apart by `kind`; credentials by reference only.
+  const helpdesks: Config = {
+    handoff: {
+      integrations: [
+        { kind: 'zendesk', subdomain: 'acme', email: 'bot@acme.com', api_token_ref: 'ZENDESK_API_TOKEN', priority_map: { urgent: 'high' } },
+        { kind: 'freshdesk', domain: 'acme', api_key_ref: 'FRESHDESK_API_KEY', source: 7, close_status: null },
+        { kind: 'intercom', access_token_ref: 'INTERCOM_TOKEN', admin_id: 814860, team_id: '5017691' },
+        { kind: 'webhook', url: 'https://hooks.example.com/h', secret_ref: 'HOOK_SECRET', enabled: false },
+      ],
+    },
+  };
+  // @ts-expect-error: an inline API key is refused
+  const badVendor: Config = { handoff: { integrations: [{ kind: 'freshdesk', api_key: 'k', api_key_ref: 'K' }] } };
+  // @ts-expect-error: not a kind of integration
+  const badKind: Config = { handoff: { integrations: [{ kind: 'zendesck' }] } };
+  // @ts-expect-error: Intercom needs the admin it acts as
+  const noAdmin: Config = { handoff: { integrations: [{ kind: 'intercom', access_token_ref: 'T', team_id: 1 }] } };
   void bad;
   void badHook;
   void badMethod;
+  void helpdesks;
+  void badVendor;
+  void badKind;
+  void noAdmin;
 
   const { Engine: E, sign } = await init();
   const engine: Engine = new E(config);

@@ -111,7 +111,8 @@ fn integrations_schema() -> Value {
     );
     webhook["properties"] = Value::Object(properties);
     webhook["title"] = json!("WebhookIntegration");
-    webhook["description"] = json!("The same as a `handoff.webhooks[]` entry, with `kind` and `enabled`.");
+    webhook["description"] =
+        json!("The same as a `handoff.webhooks[]` entry, with `kind` and `enabled`.");
     let mut required = vec![json!("kind")];
     if let Some(Value::Array(keys)) = webhook.get("required") {
         required.extend(keys.iter().cloned());

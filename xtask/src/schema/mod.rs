@@ -23,7 +23,7 @@
 //! written; a test of this crate does the same, so stale files fail `cargo xtask test`.
 //!
 //! # Adding a schema
-//! Another document (the configuration's, say) joins with one more [`Document`] in [`documents`]:
+//! Another document joins with one more [`Document`] in [`documents`]:
 //! its file, its `$id`, the TypeScript name of its root, and a function returning the schema as a
 //! `serde_json::Value` (a `schemars` generator, or a value built by hand). The TypeScript of every
 //! document goes into `wire.d.ts`, names shared between documents declared once.
@@ -279,6 +279,42 @@ mod tests {
             );
             assert!(document.file.ends_with(id.rsplit('/').next().unwrap()));
         }
+    }
+
+    #[test]
+    fn the_configuration_types_keep_the_names_users_import() {
+        let text = render_typescript(&documents());
+        for name in [
+            "ConfigDocument",
+            "Config",
+            "HandoffConfig",
+            "TriggersConfig",
+            "TopicConfig",
+            "RoutingConfig",
+            "MessagesConfig",
+            "BusinessHoursConfig",
+            "ScheduleConfig",
+            "WindowConfig",
+            "NamedHolidayConfig",
+            "OutsideHoursConfig",
+            "AgentConfig",
+            "WebhookConfig",
+            "DeliveriesConfig",
+            "IntegrationConfig",
+            "ZendeskIntegration",
+            "FreshdeskIntegration",
+            "IntercomIntegration",
+            "WebhookIntegration",
+        ] {
+            assert!(
+                text.contains(&format!("export type {name} "))
+                    || text.contains(&format!("export interface {name} ")),
+                "{name}"
+            );
+        }
+        // A clash with a wire type would rename a configuration type (`ConfigDocumentAgentConfig`).
+        assert!(!text.contains("export interface ConfigDocument"), "{text}");
+        assert!(!text.contains("export type ConfigDocument_"), "{text}");
     }
 
     #[test]

@@ -10,9 +10,12 @@
 //! - `$defs` and `#/$defs/…` references: each definition becomes a named declaration;
 //! - objects: `properties` (optional unless `required`), `additionalProperties` as a
 //!   `Record<string, T>`; an object with properties becomes an `interface`, `extends` its `$ref`;
-//! - `type` (one or a list: `["string", "null"]` is `string | null`), `const`, `enum`, arrays
-//!   (`items`, `prefixItems` as tuples);
-//! - `oneOf` / `anyOf` as unions, `allOf` as intersections. A union whose branches are objects
+//! - `type` (one or a list: `["string", "null"]` is `string | null`), `const`, `enum` (`null`
+//!   among its values too), arrays (`items`, `prefixItems` as tuples);
+//! - boolean schemas: `true` is `unknown`; a `false` property is one that may not be written
+//!   (`secret?: never`, the configuration's refused inline secret);
+//! - `oneOf` / `anyOf` as unions (`anyOf` of a `$ref` and `{"type": "null"}` is `T | null`),
+//!   `allOf` as intersections. A union whose branches are objects
 //!   told apart by one constant property (serde's `tag`) is a *tagged union*: each branch becomes
 //!   its own interface, named by the branch's `title`, or else by its tag value and the union's
 //!   name (`customer_message` in `Input`: `CustomerMessageInput`). An object with properties and
@@ -38,9 +41,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 /// TypeScript declarations of one schema document: its root as `root_name`, each of its `$defs`
-/// under its own name. (For a document on its own, such as the configuration's; the wire's
-/// documents share one file through [`Declarations`].)
-#[allow(dead_code)] // not called yet outside the tests: the configuration's schema will be
+/// under its own name. (For a document on its own; `wire.d.ts` holds every document through
+/// [`Declarations`].)
+#[allow(dead_code)] // called by the tests only
 pub fn typescript(schema: &Value, root_name: &str) -> String {
     let mut declarations = Declarations::new();
     declarations.add(schema, root_name);
@@ -688,6 +691,93 @@ mod tests {
             "Format version (`STATE_VERSION`); see `Engine::restore`."
         );
         assert_eq!(plain_links("a [`b` c"), "a [`b` c");
+    }
+
+    #[test]
+    fn the_configurations_shapes() {
+        // The configuration's schema (`core/src/config/schema.rs`): a root that is one of two
+        // references, nullable keys three ways, a key that must not be written, numeric and
+        // nullable enums, and a union of titled branches told apart by `kind`.
+        let schema = json!({
+            "description": "A configuration.",
+            "anyOf": [{"$ref": "#/$defs/Wrapped"}, {"$ref": "#/$defs/Bare"}],
+            "$defs": {
+                "Wrapped": {"type": "object", "properties": {"bare": {"$ref": "#/$defs/Bare"}},
+                            "required": ["bare"], "additionalProperties": false},
+                "Bare": {"type": "object", "additionalProperties": false, "properties": {
+                    "section": {"anyOf": [{"$ref": "#/$defs/Wrapped"}, {"type": "null"}], "description": "a section"},
+                    "count": {"type": ["integer", "null"], "minimum": 1, "default": 10},
+                    "method": {"enum": ["round_robin", "load_based", null], "default": "round_robin"},
+                    "source": {"enum": [1, 7, null], "default": 7},
+                    "id": {"type": ["string", "integer", "null"]},
+                    "days": {"type": ["array", "null"], "items": {"type": "integer"}, "default": [5, 300]},
+                    "map": {"type": ["object", "null"], "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                    "secret": false,
+                    "plugins": {"type": ["array", "null"], "items": {"$ref": "#/$defs/Plugin"}},
+                }},
+                "Plugin": {"description": "A plugin.", "oneOf": [
+                    {"title": "AlphaPlugin", "description": "Alpha.", "type": "object",
+                     "properties": {"kind": {"const": "alpha"}, "key_ref": {"type": "string"}},
+                     "required": ["kind", "key_ref"], "additionalProperties": false},
+                    {"title": "BetaPlugin", "type": "object",
+                     "properties": {"kind": {"const": "beta"}, "nested": {"type": ["object", "null"],
+                        "properties": {"a": {"type": "string"}}, "required": ["a"]}},
+                     "required": ["kind"], "additionalProperties": false},
+                ]},
+            },
+        });
+        let ts = typescript(&schema, "Document");
+        assert!(
+            ts.starts_with("/** A configuration. */\nexport type Document = Wrapped | Bare;\n"),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("export interface Wrapped {\n  bare: Bare;\n}\n"),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("  /** a section */\n  section?: Wrapped | null;\n"),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("  /** @default 10 */\n  count?: number | null;\n"),
+            "{ts}"
+        );
+        assert!(
+            ts.contains(
+                "  /** @default \"round_robin\" */\n  method?: \"round_robin\" | \"load_based\" | null;\n"
+            ),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("  /** @default 7 */\n  source?: 1 | 7 | null;\n"),
+            "{ts}"
+        );
+        assert!(ts.contains("  id?: string | number | null;\n"), "{ts}");
+        assert!(
+            ts.contains("  /** @default [5,300] */\n  days?: number[] | null;\n"),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("  map?: Record<string, string[]> | null;\n"),
+            "{ts}"
+        );
+        assert!(ts.contains("  secret?: never;\n"), "{ts}");
+        assert!(ts.contains("  plugins?: Plugin[] | null;\n"), "{ts}");
+        assert!(
+            ts.contains(
+                "/** A plugin. */\nexport type Plugin =\n  | AlphaPlugin\n  | BetaPlugin;\n"
+            ),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("/** Alpha. */\nexport interface AlphaPlugin {\n  kind: \"alpha\";\n  key_ref: string;\n}\n"),
+            "{ts}"
+        );
+        assert!(
+            ts.contains("  nested?: {\n    a: string;\n  } | null;\n"),
+            "{ts}"
+        );
     }
 
     #[test]

@@ -47,40 +47,45 @@ pub(crate) fn vendor_schemas() -> Vec<Value> {
         }
         json!({"type": ["object", "null"], "properties": properties, "additionalProperties": false})
     };
-    let id_map = |values: Value| json!({"type": ["object", "null"], "additionalProperties": values});
+    let id_map =
+        |values: Value| json!({"type": ["object", "null"], "additionalProperties": values});
     let text = || json!({"type": ["string", "null"], "minLength": 1});
     let reference = || json!({"type": ["string", "null"], "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$"});
     let number_id = || json!({"type": ["integer", "null"], "minimum": 1});
     let text_or_number = || json!({"type": ["string", "integer", "null"]});
     let tags = || json!({"type": ["array", "null"], "items": {"type": "string", "minLength": 1}});
-    let branch = |kind: &str, title: &str, doc: &str, vendor: Value, required: &[&str]| {
-        let mut properties = serde_json::Map::new();
-        properties.insert("kind".into(), json!({"const": kind}));
-        properties.insert("id".into(), json!({
-            "type": ["string", "null"],
-            "pattern": "^[A-Za-z0-9_-]{1,64}$",
-            "description": "unique across webhooks and integrations; default: the kind",
-            "default": kind
-        }));
-        properties.insert("enabled".into(), json!({
+    let branch =
+        |kind: &str, title: &str, doc: &str, vendor: Value, required: &[&str]| {
+            let mut properties = serde_json::Map::new();
+            properties.insert("kind".into(), json!({"const": kind}));
+            properties.insert(
+                "id".into(),
+                json!({
+                    "type": ["string", "null"],
+                    "pattern": "^[A-Za-z0-9_-]{1,64}$",
+                    "description": "unique across webhooks and integrations; default: the kind",
+                    "default": kind
+                }),
+            );
+            properties.insert("enabled".into(), json!({
             "type": ["boolean", "null"],
             "description": "`false` sends nothing new (dead letters can still be re-driven)",
             "default": true
         }));
-        if let Value::Object(vendor) = vendor {
-            properties.extend(vendor);
-        }
-        let mut all = vec!["kind"];
-        all.extend_from_slice(required);
-        json!({
-            "title": title,
-            "type": "object",
-            "description": doc,
-            "properties": properties,
-            "required": all,
-            "additionalProperties": false
-        })
-    };
+            if let Value::Object(vendor) = vendor {
+                properties.extend(vendor);
+            }
+            let mut all = vec!["kind"];
+            all.extend_from_slice(required);
+            json!({
+                "title": title,
+                "type": "object",
+                "description": doc,
+                "properties": properties,
+                "required": all,
+                "additionalProperties": false
+            })
+        };
     let mut sunshine = json!({
         "type": ["object", "null"],
         "description": "Zendesk messaging pass-control, for conversations whose customer has `attributes.sunshine_conversation_id`",

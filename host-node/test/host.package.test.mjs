@@ -30,7 +30,7 @@ test('package.json: an ES module with node, browser and worker entry points that
 
 test('the JSON Schemas ship with the package (cargo xtask schema), each with its versioned $id', async () => {
   assert.equal(pkg.exports['./schema/*.schema.json'], './schema/*.schema.json');
-  for (const name of ['input', 'output', 'state', 'event', 'error']) {
+  for (const name of ['input', 'output', 'state', 'event', 'error', 'config']) {
     const { default: schema } = await import(`handoff-engine/schema/${name}.schema.json`, { with: { type: 'json' } });
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
     assert.match(schema.$id, new RegExp(`^https://handoff\\.dev/schema/v\\d+/${name}\\.schema\\.json$`));

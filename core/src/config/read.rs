@@ -181,7 +181,8 @@ impl Field {
 #[derive(Debug)]
 #[cfg_attr(not(feature = "schema"), allow(dead_code))]
 pub(crate) struct Section {
-    /// Its name among the schema's definitions (`routing`).
+    /// Its name among the schema's definitions, which is also its TypeScript name
+    /// (`RoutingConfig`).
     pub(crate) name: &'static str,
     /// Where it is (`handoff.routing`, `handoff.agents[]`).
     pub(crate) path: &'static str,

@@ -54,12 +54,14 @@ fn sections() -> [&'static Section; 13] {
     ]
 }
 
-/// The configuration's JSON Schema (draft 2020-12): `{"handoff": {...}}` or the bare `handoff`
-/// object, every section under `$defs` by name, unknown keys refused, ranges and defaults as the
-/// engine reads them.
+/// The configuration's JSON Schema (draft 2020-12): `{"handoff": {...}}` (`$defs/Config`) or the
+/// bare `handoff` object, every section under `$defs` by its TypeScript name (`RoutingConfig`:
+/// `cargo xtask schema` writes `wire.d.ts` from these names), unknown keys refused, ranges and
+/// defaults as the engine reads them.
 ///
-/// The vendor keys of `handoff.integrations` are only outlined (each entry an object with a
-/// known `kind`); README's Integrations section is their reference.
+/// `handoff.integrations[]` is `$defs/IntegrationConfig`: one branch per `kind`, titled with its
+/// TypeScript name (`ZendeskIntegration`); the vendors' keys are written beside their reader
+/// (`integrations::vendor_schemas`), a `webhook`'s come from `handoff.webhooks[]`'s table.
 #[must_use]
 pub fn json_schema() -> Value {
     let mut defs = Map::new();

@@ -20,7 +20,10 @@
 //! - `authorization` for `bearer` and `basic` ([`Auth::header`]: one rule for every host; a
 //!   basic-auth user name holding `:` is refused, RFC 7617 §2);
 //! - `webhook-id`, `webhook-timestamp`, `webhook-signature` for `standard_webhooks`
-//!   ([`crate::signing`]), signed per attempt at `unix_secs`.
+//!   ([`crate::signing`]), signed per attempt at `unix_secs`;
+//! - for a webhook (a delivery with no helpdesk `operation`, whose body is an event),
+//!   [`SCHEMA_HEADER`]: the `$id` of the events' JSON Schema ([`EVENT_SCHEMA_ID`]), so a receiver
+//!   knows which contract the body follows without a change to the body's bytes.
 //!
 //! No error, and nothing the engine keeps, holds a secret: errors name the reference.
 //!
@@ -51,6 +54,10 @@
 //!     "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 //! );
 //! assert_eq!(prepared.headers["webhook-timestamp"], "1614265330");
+//! assert_eq!(
+//!     prepared.headers["handoff-schema"],
+//!     "https://handoff.dev/schema/v1/event.schema.json"
+//! );
 //! assert!(!prepared.response.follow_redirects);
 //! # Ok::<(), handoff_core::prepare::PrepareError>(())
 //! ```
@@ -63,6 +70,12 @@ use crate::integrations::auth::lookup;
 use crate::integrations::AuthError;
 use crate::signing::{self, SigningError};
 use crate::wire::delivery::{Auth, Delivery};
+use crate::wire::schema::EVENT_SCHEMA_ID;
+
+/// The header a webhook delivery carries with the `$id` of its body's schema
+/// ([`EVENT_SCHEMA_ID`], `https://handoff.dev/schema/v1/event.schema.json`). Helpdesk requests,
+/// whose bodies are the vendor's, do not carry it.
+pub const SCHEMA_HEADER: &str = "handoff-schema";
 
 pub use crate::rate_limit::REPORTED_HEADERS;
 pub use crate::wire::limits::MAX_HEADER_VALUE_BYTES;
@@ -212,6 +225,9 @@ impl Delivery {
         unix_secs: i64,
     ) -> Result<Prepared, PrepareError> {
         let mut headers = self.headers.clone();
+        if self.operation.is_none() {
+            set(&mut headers, SCHEMA_HEADER, EVENT_SCHEMA_ID.to_string());
+        }
         match &self.auth {
             Auth::StandardWebhooks { secret_ref } => {
                 let secret = lookup(&resolve, "secret_ref", secret_ref)?;
@@ -315,6 +331,22 @@ mod tests {
     }
 
     #[test]
+    fn only_webhooks_name_their_schema() {
+        let mut d = delivery(Auth::None);
+        let webhook = d.prepare(env, 0).unwrap();
+        assert_eq!(
+            webhook.headers[SCHEMA_HEADER],
+            "https://handoff.dev/schema/v1/event.schema.json"
+        );
+        d.operation = Some("zendesk.create_ticket".into());
+        let helpdesk = d.prepare(env, 0).unwrap();
+        assert!(
+            !helpdesk.headers.contains_key(SCHEMA_HEADER),
+            "{helpdesk:?}"
+        );
+    }
+
+    #[test]
     fn bearer_and_basic_replace_any_authorization_header() {
         let p = delivery(Auth::Bearer {
             token_ref: "TOKEN".into(),
@@ -323,7 +355,9 @@ mod tests {
         .unwrap();
         assert_eq!(p.headers["authorization"], "Bearer tok-secret-123");
         assert!(!p.headers.contains_key("Authorization"));
-        assert_eq!(p.headers.len(), 2);
+        // content-type, authorization and the webhook's schema id.
+        assert_eq!(p.headers.len(), 3);
+        assert_eq!(p.headers[SCHEMA_HEADER], EVENT_SCHEMA_ID);
         for (auth, want) in [
             (
                 Auth::Basic {

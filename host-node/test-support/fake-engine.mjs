@@ -287,6 +287,8 @@ export async function prepare(delivery, secrets, unixSecs) {
     return v;
   };
   const headers = { ...(delivery.headers ?? {}) };
+  // A webhook names its body's schema (`handoff_core::prepare::SCHEMA_HEADER`); helpdesk requests do not.
+  if (delivery.operation == null) headers['handoff-schema'] = 'https://handoff.dev/schema/v1/event.schema.json';
   if (auth.scheme === 'standard_webhooks') {
     const secret = value('secret_ref');
     let signature;

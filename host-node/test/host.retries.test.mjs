@@ -56,6 +56,7 @@ engineTest('503 with Retry-After, then 200: retried by the timer with the same w
   const [first, second] = receiver.requests;
   assert.equal(second.headers['webhook-id'], first.headers['webhook-id']);
   assert.equal(second.headers['webhook-id'], delivery.delivery_id);
+  assert.equal(second.headers['handoff-schema'], 'https://handoff.dev/schema/v1/event.schema.json', 'the body names its schema');
   assert.equal(Number(second.headers['webhook-timestamp']), Math.floor(retry.at / 1000), 'signed at the time of this attempt');
   assert.notEqual(second.headers['webhook-signature'], first.headers['webhook-signature']);
   // Verifies (with the verifier's clock set to the attempt's time).

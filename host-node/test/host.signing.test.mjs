@@ -38,7 +38,13 @@ engineTest("the engine's prepare signs with the reference signature", async (t, 
   const request = await wasm.prepare(delivery, { WH: VECTOR.secret }, VECTOR.timestamp);
   assert.deepEqual(request, {
     method: 'POST', url: 'https://crm.example.com/h', body: VECTOR.body,
-    headers: { 'content-type': 'application/json', 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature },
+    headers: {
+      'content-type': 'application/json',
+      'handoff-schema': 'https://handoff.dev/schema/v1/event.schema.json',
+      'webhook-id': VECTOR.id,
+      'webhook-timestamp': String(VECTOR.timestamp),
+      'webhook-signature': VECTOR.signature,
+    },
     response: { follow_redirects: false, body_limit: 65536, headers: ['retry-after', 'x-ratelimit-reset'], header_value_limit: 8192 },
   });
 });

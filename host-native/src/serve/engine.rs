@@ -819,7 +819,7 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         let metrics = Arc::new(Metrics::default());
         let dispatch = Dispatch {
-            sender: Sender::new(runtime.clone(), |_| None, Duration::from_secs(1)).expect("client"),
+            sender: Sender::new(|_| None, Duration::from_secs(1)).expect("client"),
             tokio: tokio::runtime::Handle::current(),
             limit: Arc::new(Semaphore::new(1)),
             in_flight: Arc::new(InFlight::default()),
@@ -937,8 +937,7 @@ mod dispatch_tests {
         let (tx, rx) = std::sync::mpsc::channel();
         let limit = Arc::new(Semaphore::new(1));
         let dispatch = Dispatch {
-            sender: Sender::new(runtime.clone(), |_| None, Duration::from_secs(10))
-                .expect("client"),
+            sender: Sender::new(|_| None, Duration::from_secs(10)).expect("client"),
             tokio: tokio::runtime::Handle::current(),
             limit: limit.clone(),
             in_flight: Arc::new(InFlight::default()),

@@ -195,12 +195,8 @@ pub async fn serve(
     let (events, _) = broadcast::channel(4096);
     let (stopping_tx, stopping) = watch::channel(false);
     let metrics = Arc::new(Metrics::default());
-    let sender = delivery::Sender::new(
-        runtime.clone(),
-        |name| std::env::var(name).ok(),
-        options.delivery_timeout,
-    )
-    .map_err(|e| ServeError::Other(e.to_string()))?;
+    let sender = delivery::Sender::new(|name| std::env::var(name).ok(), options.delivery_timeout)
+        .map_err(|e| ServeError::Other(e.to_string()))?;
     let in_flight = Arc::new(InFlight::default());
     let dispatch = Dispatch {
         sender,

@@ -204,9 +204,8 @@ impl Sender {
     /// otherwise.
     ///
     /// This is core's own `Delivery::prepare`, the code the module exports as
-    /// `handoff_prepare`, linked natively: the same bytes without two scratch wasm instances per
-    /// delivery (one to list the references, one to prepare), which cost the service about a
-    /// fifth of its messages a second in `cargo xtask bench`.
+    /// `handoff_prepare`, linked natively: the same bytes without instantiating two scratch wasm
+    /// instances per delivery (one to list the references, one to prepare).
     fn prepare(
         &self,
         delivery: &Value,

@@ -129,6 +129,7 @@ impl<'a> Arbitrary<'a> for Op {
             8 => Op::Close {
                 conv: u.arbitrary()?,
                 by: u.arbitrary()?,
+                agent: u.arbitrary()?,
             },
             9 => Op::DeliveryResult {
                 pick: u.arbitrary()?,

@@ -158,7 +158,11 @@ mod tests {
                 wrong: None,
             },
             Op::CallbackDetails { pick: 0, form: 2 },
-            Op::Close { conv: 3, by: 255 },
+            Op::Close {
+                conv: 3,
+                by: 255,
+                agent: None,
+            },
             Op::DeliveryResult {
                 pick: 0,
                 status: Some(u16::MAX),

@@ -129,6 +129,9 @@ pub enum Op {
         conv: u8,
         /// Which of [`BY`].
         by: u8,
+        /// The closing agent (`agent_id`), which the engine refuses unless it holds the
+        /// conversation (and unless `by` is `agent`).
+        agent: Option<u8>,
     },
     /// A `delivery_result` for a delivery in the outbox (`msg_missing` when it is empty).
     DeliveryResult {
@@ -357,11 +360,17 @@ impl Op {
                 }
                 v
             }
-            Op::Close { conv, by } => json!({
-                "type": "conversation_closed",
-                "conversation_id": conv_id(*conv),
-                "by": pick(&BY, *by),
-            }),
+            Op::Close { conv, by, agent } => {
+                let mut v = json!({
+                    "type": "conversation_closed",
+                    "conversation_id": conv_id(*conv),
+                    "by": pick(&BY, *by),
+                });
+                if let Some(agent) = agent {
+                    v["agent_id"] = json!(agent_id(*agent));
+                }
+                v
+            }
             Op::DeliveryResult {
                 pick,
                 status,

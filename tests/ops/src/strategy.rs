@@ -146,7 +146,8 @@ pub fn op() -> impl Strategy<Value = Op> {
         3 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::Decline { pick, wrong }),
         2 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::AgentMessage { pick, wrong }),
         3 => (any::<u8>(), 0u8..4).prop_map(|(pick, form)| Op::CallbackDetails { pick, form }),
-        3 => (0..CONVS, 0u8..4).prop_map(|(conv, by)| Op::Close { conv, by }),
+        3 => (0..CONVS, 0u8..4, proptest::option::of(0..AGENTS))
+            .prop_map(|(conv, by, agent)| Op::Close { conv, by, agent }),
         6 => (
             any::<u8>(),
             prop_oneof![

@@ -2,7 +2,8 @@
 //! `delivery_result` input.
 //!
 //! The engine decides everything (retries, backoff, jitter, dead letters) and prepares every
-//! request (`handoff_core::prepare`, through [`Runtime::prepare`]): method, URL, headers with
+//! request (`handoff_core::prepare`, the code the module exports as `handoff_prepare`, linked
+//! natively here): method, URL, headers with
 //! `authorization` or the Standard Webhooks signature, body, and how to read the answer. This
 //! module resolves the secrets the delivery names (environment variables), sends the prepared
 //! request as it is, and reports what happened as the engine's rules say:

@@ -196,6 +196,14 @@ impl Delivery {
     pub fn from_json_str(text: &str) -> Result<Delivery, PrepareError> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| PrepareError::NotADelivery(e.to_string()))?;
+        Delivery::from_value(value)
+    }
+
+    /// A `delivery` output from its JSON value (a host that parsed the outputs already).
+    ///
+    /// # Errors
+    /// As [`Delivery::from_json_str`].
+    pub fn from_value(value: serde_json::Value) -> Result<Delivery, PrepareError> {
         if let Some(auth) = value.get("auth") {
             match auth.get("scheme") {
                 Some(serde_json::Value::String(s)) if SCHEMES.contains(&s.as_str()) => {}

@@ -25,10 +25,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
 use handoff_core::output::Delivery;
-use handoff_core::prepare::PrepareError;
+use handoff_core::prepare::{PrepareError, Prepared};
 use handoff_core::PathError;
-
-use crate::Prepared;
 
 /// Default timeout of one attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -187,8 +185,9 @@ impl Sender {
             .headers
             .iter()
             .filter_map(|name| {
-                let value = response.headers().get(name.as_str())?.to_str().ok()?;
-                (value.len() <= rules.header_value_limit).then(|| (name.clone(), value.to_string()))
+                let value = response.headers().get(*name)?.to_str().ok()?;
+                (value.len() <= rules.header_value_limit)
+                    .then(|| (name.to_string(), value.to_string()))
             })
             .collect();
         let body = read_limited(response, rules.body_limit).await;
@@ -213,7 +212,7 @@ impl Sender {
         secrets_used: &mut Vec<String>,
     ) -> Result<Prepared, String> {
         let message = |e: PrepareError| PathError::from(e).message;
-        let delivery = Delivery::from_json_str(&delivery.to_string()).map_err(message)?;
+        let delivery = Delivery::from_value(delivery.clone()).map_err(message)?;
         let mut resolved = BTreeMap::new();
         for name in delivery.secret_refs() {
             if let Some(value) = (self.secrets)(name).filter(|v| !v.is_empty()) {
@@ -221,15 +220,12 @@ impl Sender {
                 resolved.insert(name.to_string(), value);
             }
         }
-        let prepared = delivery
+        delivery
             .prepare(
                 |name| resolved.get(name).cloned(),
                 crate::clock::epoch_secs(),
             )
-            .map_err(message)?;
-        serde_json::to_value(&prepared)
-            .and_then(serde_json::from_value)
-            .map_err(|e| format!("the prepared request does not read back: {e}"))
+            .map_err(message)
     }
 }
 

@@ -28,7 +28,8 @@ mod vendors;
 use vendors::{parse_freshdesk, parse_intercom, parse_zendesk};
 
 /// The JSON Schema of `handoff.integrations`: an array of `IntegrationConfig`, whose vendor
-/// branches are [`vendor_schemas`] (the `webhook` branch is `handoff.webhooks[]`'s table).
+/// branches are `vendor_schemas` (with the feature `schema`; the `webhook` branch is
+/// `handoff.webhooks[]`'s table).
 pub(crate) const SHAPE: Shape = shape!({
     "type": "array",
     "items": {"$ref": "#/$defs/IntegrationConfig"}

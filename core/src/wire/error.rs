@@ -367,3 +367,41 @@ impl fmt::Display for RestoreError {
 }
 
 impl std::error::Error for RestoreError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `as_str` (what hosts write without serde) and serde's name of every kind agree, and a
+    /// kind reads back from its name; an unknown name reads as `Other`.
+    #[test]
+    fn every_kind_is_written_and_read_by_one_name() {
+        let all = [
+            ErrorKind::UnknownField,
+            ErrorKind::Missing,
+            ErrorKind::WrongType,
+            ErrorKind::UnknownVariant,
+            ErrorKind::OutOfRange,
+            ErrorKind::TooLarge,
+            ErrorKind::Invalid,
+            ErrorKind::Duplicate,
+            ErrorKind::NotJson,
+            ErrorKind::UnknownConversation,
+            ErrorKind::UnknownDelivery,
+            ErrorKind::NotOfferedTo,
+            ErrorKind::NotHeldBy,
+            ErrorKind::WrongState,
+            ErrorKind::NewerVersion,
+            ErrorKind::Inconsistent,
+            ErrorKind::Other,
+        ];
+        for kind in all {
+            let written = serde_json::to_string(&kind).expect("a kind serialises");
+            assert_eq!(written, format!("\"{}\"", kind.as_str()));
+            let read: ErrorKind = serde_json::from_str(&written).expect("a kind reads back");
+            assert_eq!(read, kind);
+        }
+        let newer: ErrorKind = serde_json::from_str("\"a_kind_from_a_newer_engine\"").unwrap();
+        assert_eq!(newer, ErrorKind::Other);
+    }
+}

@@ -25,9 +25,9 @@
 //! they go out in order. A follow-up for a conversation that never created anything (the
 //! integration was added later) is not sent.
 //!
-//! The request builders and [`on_event`] need the cargo feature `integrations` (on by default, off
+//! The request builders and `on_event` need the cargo feature `integrations` (on by default, off
 //! in the browsers' widget build, whose configuration reader refuses helpdesks). The chains, the
-//! credentials ([`auth`]) and the reading of answers are in every build: a state saved where
+//! credentials (`auth`) and the reading of answers are in every build: a state saved where
 //! helpdesks ran restores, and its chains drain, anywhere.
 
 #[cfg(feature = "integrations")]

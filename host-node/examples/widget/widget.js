@@ -161,7 +161,9 @@ export class WidgetApp {
       this.clock = offsetClock(startAt);
       const config = await loadConfig(configUrl);
       const engine = await init();
-      // start() below refuses webhook secrets in a browser (the engine's browserRefusal).
+      // What a browser may not run (webhook secrets, helpdesks) is refused here, before the session
+      // below stores anything; the host's start() asks the engine the same.
+      engine.browserRefusal(config);
       this.host = new HandoffHost({
         wasm: engine,
         config,

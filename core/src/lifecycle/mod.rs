@@ -220,6 +220,7 @@ impl<'a> Flow<'a> {
             self.now,
             &mut self.out,
         );
+        #[cfg(feature = "integrations")]
         integrations::on_event(
             self.config,
             self.state,
@@ -229,6 +230,8 @@ impl<'a> Flow<'a> {
             self.now,
             &mut self.out,
         );
+        #[cfg(not(feature = "integrations"))]
+        let _ = context; // no helpdesk to give the package to in this build
         self.out.insert(
             at,
             Output::Event {

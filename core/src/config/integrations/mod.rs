@@ -24,7 +24,9 @@ use crate::wire::error::ErrorKind;
 use crate::wire::output::Auth;
 use crate::wire::state::Priority;
 
+#[cfg(feature = "integrations")]
 mod vendors;
+#[cfg(feature = "integrations")]
 use vendors::{parse_freshdesk, parse_intercom, parse_zendesk};
 
 /// The JSON Schema of `handoff.integrations`: an array of `IntegrationConfig`, whose vendor
@@ -286,6 +288,7 @@ const INLINE_SECRETS: &[(&str, &str)] = &[
 
 const KINDS: &[&str] = &["zendesk", "freshdesk", "intercom", "webhook"];
 
+#[cfg(feature = "integrations")]
 const ZENDESK_KEYS: &[&str] = &[
     "kind",
     "id",
@@ -312,6 +315,7 @@ const ZENDESK_KEYS: &[&str] = &[
     "password",
     "key_secret",
 ];
+#[cfg(feature = "integrations")]
 const SUNSHINE_KEYS: &[&str] = &[
     "app_id",
     "key_id",
@@ -326,6 +330,7 @@ const SUNSHINE_KEYS: &[&str] = &[
     "password",
     "key_secret",
 ];
+#[cfg(feature = "integrations")]
 const FRESHDESK_KEYS: &[&str] = &[
     "kind",
     "id",
@@ -350,6 +355,7 @@ const FRESHDESK_KEYS: &[&str] = &[
     "password",
     "key_secret",
 ];
+#[cfg(feature = "integrations")]
 const INTERCOM_KEYS: &[&str] = &[
     "kind",
     "id",
@@ -432,48 +438,73 @@ pub(crate) fn parse(value: &Value, path: &str, taken: &[String], errors: &mut Er
             }
             continue;
         }
-        let known = match kind {
-            "zendesk" => ZENDESK_KEYS,
-            "freshdesk" => FRESHDESK_KEYS,
-            _ => INTERCOM_KEYS,
-        };
-        let Some(obj) = Obj::new_guarded(item, &item_path, known, errors) else {
-            continue;
-        };
-        refuse_inline_secrets(&obj, errors);
-        let id = match obj.get("id") {
-            Some(_) => obj.nonempty_string("id", errors).map(str::to_string),
-            None => Some(kind.to_string()),
-        };
-        if let Some(id) = &id {
-            if !is_identifier(id) {
-                errors.value(
-                    ErrorKind::Invalid,
-                    &obj.path_of("id"),
-                    "expected letters, digits, '_' or '-'",
-                    &Value::String(id.clone()),
-                );
-            }
+        #[cfg(feature = "integrations")]
+        if let Some(integration) = helpdesk(kind, item, &item_path, &mut ids, errors) {
+            parsed.integrations.push(integration);
         }
-        let enabled = obj.bool("enabled", true, errors);
-        let vendor = match kind {
-            "zendesk" => parse_zendesk(&obj, errors).map(Vendor::Zendesk),
-            "freshdesk" => parse_freshdesk(&obj, errors).map(Vendor::Freshdesk),
-            _ => parse_intercom(&obj, errors).map(Vendor::Intercom),
-        };
-        let Some(id) = id else { continue };
-        if !claim_id(&mut ids, &id, &obj, errors) {
-            continue;
-        }
-        if let Some(vendor) = vendor {
-            parsed.integrations.push(Integration {
-                id,
-                enabled,
-                vendor,
-            });
-        }
+        #[cfg(not(feature = "integrations"))]
+        errors.at(ErrorKind::Invalid, &item_path, no_helpdesks(kind));
     }
     parsed
+}
+
+/// Why a build without the feature `integrations` (the browsers' widget build) refuses a helpdesk.
+#[cfg(not(feature = "integrations"))]
+fn no_helpdesks(kind: &str) -> String {
+    format!(
+        "\"{kind}\": this build of the engine has no helpdesk integrations: it is built for \
+         browsers, and a browser may not hold a helpdesk's credentials; run the integration where \
+         they are (a backend or an edge worker) and forward the handoff outputs there, or use a \
+         webhook (kind \"webhook\", unsigned in a browser)"
+    )
+}
+
+/// One helpdesk entry (`kind` `zendesk`, `freshdesk` or `intercom`), if it is valid; its id is
+/// claimed in `ids`.
+#[cfg(feature = "integrations")]
+fn helpdesk(
+    kind: &str,
+    item: &Value,
+    item_path: &str,
+    ids: &mut Vec<String>,
+    errors: &mut Errors,
+) -> Option<Integration> {
+    let known = match kind {
+        "zendesk" => ZENDESK_KEYS,
+        "freshdesk" => FRESHDESK_KEYS,
+        _ => INTERCOM_KEYS,
+    };
+    let obj = Obj::new_guarded(item, item_path, known, errors)?;
+    refuse_inline_secrets(&obj, errors);
+    let id = match obj.get("id") {
+        Some(_) => obj.nonempty_string("id", errors).map(str::to_string),
+        None => Some(kind.to_string()),
+    };
+    if let Some(id) = &id {
+        if !is_identifier(id) {
+            errors.value(
+                ErrorKind::Invalid,
+                &obj.path_of("id"),
+                "expected letters, digits, '_' or '-'",
+                &Value::String(id.clone()),
+            );
+        }
+    }
+    let enabled = obj.bool("enabled", true, errors);
+    let vendor = match kind {
+        "zendesk" => parse_zendesk(&obj, errors).map(Vendor::Zendesk),
+        "freshdesk" => parse_freshdesk(&obj, errors).map(Vendor::Freshdesk),
+        _ => parse_intercom(&obj, errors).map(Vendor::Intercom),
+    };
+    let id = id?;
+    if !claim_id(ids, &id, &obj, errors) {
+        return None;
+    }
+    Some(Integration {
+        id,
+        enabled,
+        vendor: vendor?,
+    })
 }
 
 /// The `kind` of one integration, if it is a known one (else the error is reported).
@@ -541,6 +572,7 @@ fn claim_id(ids: &mut Vec<String>, id: &str, obj: &Obj<'_>, errors: &mut Errors)
     true
 }
 
+#[cfg(feature = "integrations")]
 /// Letters, digits, `_` and `-`.
 pub(crate) fn is_identifier(s: &str) -> bool {
     !s.is_empty()
@@ -574,6 +606,7 @@ fn refuse_inline_secrets(obj: &Obj<'_>, errors: &mut Errors) {
 
 /// A credential reference: the *name* of an environment variable or worker secret. The value is
 /// never echoed in an error (someone may have pasted the secret itself).
+#[cfg(feature = "integrations")]
 fn reference(obj: &Obj<'_>, key: &str, errors: &mut Errors) -> Option<String> {
     let value = obj.get(key)?;
     match value {
@@ -600,6 +633,7 @@ fn reference(obj: &Obj<'_>, key: &str, errors: &mut Errors) -> Option<String> {
     }
 }
 
+#[cfg(feature = "integrations")]
 fn require<T>(obj: &Obj<'_>, key: &str, value: Option<T>, errors: &mut Errors) -> Option<T> {
     if value.is_none() && obj.get(key).is_none() {
         errors.at(
@@ -611,6 +645,7 @@ fn require<T>(obj: &Obj<'_>, key: &str, value: Option<T>, errors: &mut Errors) -
     value
 }
 
+#[cfg(feature = "integrations")]
 /// `https://{name}.{domain}` from a name field, or `base_url` as given; exactly one of them.
 fn base_url(obj: &Obj<'_>, name_key: &str, domain: &str, errors: &mut Errors) -> Option<String> {
     let name = obj.nonempty_string(name_key, errors);
@@ -652,6 +687,7 @@ fn base_url(obj: &Obj<'_>, name_key: &str, domain: &str, errors: &mut Errors) ->
     }
 }
 
+#[cfg(feature = "integrations")]
 fn url(obj: &Obj<'_>, key: &str, u: &str, errors: &mut Errors) -> Option<String> {
     let ok = (u.starts_with("https://") || u.starts_with("http://"))
         && !u.contains(['{', '}', ' ', '?', '#']);
@@ -668,10 +704,12 @@ fn url(obj: &Obj<'_>, key: &str, u: &str, errors: &mut Errors) -> Option<String>
     }
 }
 
+#[cfg(feature = "integrations")]
 fn id_number(obj: &Obj<'_>, key: &str, errors: &mut Errors) -> Option<u64> {
     obj.uint(key, 1, u64::MAX, errors)
 }
 
+#[cfg(feature = "integrations")]
 /// An Intercom id: a string of digits or letters (an integer is accepted and kept as a string).
 fn id_string(value: &Value, path: &str, errors: &mut Errors) -> Option<String> {
     match value {
@@ -689,6 +727,7 @@ fn id_string(value: &Value, path: &str, errors: &mut Errors) -> Option<String> {
     }
 }
 
+#[cfg(feature = "integrations")]
 fn tags(obj: &Obj<'_>, errors: &mut Errors) -> Vec<String> {
     obj.strings("tags", errors)
         .unwrap_or_default()
@@ -697,6 +736,7 @@ fn tags(obj: &Obj<'_>, errors: &mut Errors) -> Vec<String> {
         .collect()
 }
 
+#[cfg(feature = "integrations")]
 fn agent_map<T>(
     obj: &Obj<'_>,
     errors: &mut Errors,
@@ -727,6 +767,7 @@ fn agent_map<T>(
     out
 }
 
+#[cfg(feature = "integrations")]
 fn priority_map<T: Clone>(
     obj: &Obj<'_>,
     defaults: [T; 4],
@@ -780,6 +821,7 @@ fn priority_map<T: Clone>(
     out
 }
 
+#[cfg(feature = "integrations")]
 /// A helpdesk tag: lower case, spaces and other separators as `_` (Zendesk splits tags on spaces).
 pub(crate) fn tag(s: &str) -> String {
     s.trim()

@@ -43,7 +43,7 @@ pub(crate) mod package;
 pub use crate::rate_limit;
 mod zendesk;
 
-pub use crate::config::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
+pub use crate::config::{Freshdesk, Integration, Intercom, Sunshine, Ticketing, Vendor, Zendesk};
 pub use crate::wire::delivery::{Chain, Head, Pending, Yield};
 pub use auth::AuthError;
 

@@ -16,7 +16,8 @@ use serde_json::{Map, Value};
 use crate::wire::error::{ConfigError, ErrorKind};
 
 mod table;
-pub(crate) use table::{Default, Doc, Field, Kind, Known, Null, Section, Shape};
+mod vendor;
+pub(crate) use table::{fields, Codes, Default, Doc, Field, Kind, Known, Null, Section, Shape};
 
 /// Collects errors while a configuration is read.
 #[derive(Debug, Default)]
@@ -88,7 +89,6 @@ pub(crate) fn number_kind(value: &Value) -> ErrorKind {
 pub(crate) struct Obj<'a> {
     pub(crate) map: &'a Map<String, Value>,
     pub(crate) path: String,
-    pub(crate) known: Known,
 }
 
 impl<'a> Obj<'a> {
@@ -127,7 +127,6 @@ impl<'a> Obj<'a> {
                 Some(Obj {
                     map,
                     path: path.to_string(),
-                    known,
                 })
             }
             other => {

@@ -52,6 +52,28 @@ pub(crate) enum Kind {
     List(&'static Section),
     /// Known so that a misspelling is not suggested, but refused (an inline secret).
     Refused,
+    /// The name of an environment variable or worker secret that holds a credential (letters,
+    /// digits, `_`, `.`, `-`, at most 128, not starting with a digit): never the credential, so a
+    /// value that is not such a name is refused without being echoed.
+    Reference,
+    /// A basic-auth user name: a non-blank string without `:` (RFC 7617 §2).
+    UserName,
+    /// A vendor's id: a string of letters, digits, `_`, `-`, `.` (at most 128), or a whole number
+    /// (kept as its digits).
+    Id,
+    /// One of a vendor's numeric codes.
+    Code(&'static Codes),
+    /// An object of our priorities (`low`, `normal`, `high`, `urgent`) → the vendor's, each a value
+    /// of this kind (a [`Kind::OneOf`] or a [`Kind::Code`]); a priority left out keeps its
+    /// [`Default::InOrder`].
+    Priorities(&'static Kind),
+    /// An object of our agent ids → the vendor's ids, each a [`Kind::Whole`] or a [`Kind::Id`].
+    Agents {
+        /// What one of the vendor's ids is.
+        ids: &'static Kind,
+        /// What the vendor calls them (`Zendesk user id`), in errors.
+        what: &'static str,
+    },
     /// Read by the section's own code: `what` names it in the reference, `shape` is its schema.
     Custom {
         /// The type column of the reference (`object of skill -> agent ids`).
@@ -77,6 +99,29 @@ pub(crate) enum Default {
     Text(&'static str),
     /// Durations kept in milliseconds, written in seconds (a retry schedule).
     Millis(&'static [i64]),
+    /// A [`Kind::Priorities`] map's: each of our priorities in order (`low`, `normal`, `high`,
+    /// `urgent`) → the vendor's value at the same position (its words, or its codes in order).
+    InOrder,
+}
+
+/// A vendor's numeric codes, each with the vendor's name for it (Freshdesk's `source`: `7` Chat).
+///
+/// A value that is not one of them is refused as "expected a {what} code from {first} to {last}"
+/// when the codes run without gaps (out of range), else as "expected a {what} code: 1 Email, …"
+/// (invalid).
+#[derive(Debug)]
+pub(crate) struct Codes {
+    /// Whose codes, in errors (`Freshdesk source`).
+    pub(crate) what: &'static str,
+    /// The codes and their names, in the vendor's order.
+    pub(crate) codes: &'static [(u64, &'static str)],
+}
+
+impl Codes {
+    /// Whether the codes run without gaps (`1, 2, 3, 4`).
+    pub(crate) fn contiguous(&self) -> bool {
+        self.codes.windows(2).all(|w| w[1].0 == w[0].0 + 1)
+    }
 }
 
 /// What `null` means for a field.
@@ -188,6 +233,26 @@ impl Section {
     pub(crate) fn keys(&self) -> Vec<&'static str> {
         self.fields.iter().map(|f| f.key).collect()
     }
+}
+
+/// `parts` one after the other, as one table: a section made of fields it shares with others
+/// (the integrations' common keys, the ticketing keys, the refused secrets). `N` is their total
+/// (a wrong one fails the build).
+pub(crate) const fn fields<const N: usize>(parts: &[&[Field]]) -> [Field; N] {
+    let mut out = [parts[0][0]; N];
+    let (mut i, mut n) = (0, 0);
+    while i < parts.len() {
+        let mut j = 0;
+        while j < parts[i].len() {
+            assert!(n < N, "more fields than the table holds");
+            out[n] = parts[i][j];
+            n += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N, "fewer fields than the table holds");
+    out
 }
 
 /// The keys an object may have: a list, or a section's table.

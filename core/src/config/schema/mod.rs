@@ -6,9 +6,11 @@
 //!
 //! - [`json_schema`]: the configuration's JSON Schema (draft 2020-12), `$id` [`CONFIG_SCHEMA_ID`];
 //! - [`reference_markdown`]: README's configuration reference (the part between
-//!   [`README_BEGIN`] and [`README_END`]).
+//!   [`README_BEGIN`] and [`README_END`]);
+//! - [`integrations_markdown`]: README's tables of the keys of `handoff.integrations[]`, common
+//!   and per helpdesk (each after its own marker).
 //!
-//! `cargo xtask schema` writes both; a test fails when README's copy is stale.
+//! `cargo xtask schema` writes them; a test fails when README's copy is stale.
 //!
 //! # Example
 //! ```
@@ -27,6 +29,7 @@ use crate::wire::state::Priority;
 use super::read::{Codes, Default, Field, Kind, Null, Section};
 
 mod integrations;
+pub use integrations::{integrations_markdown, README_INTEGRATIONS};
 
 /// `$id` of the configuration's JSON Schema (`schema/config.schema.json`): the wire contract's
 /// [`SCHEMA_BASE`](crate::wire::schema::SCHEMA_BASE) followed by `config.schema.json` (a test
@@ -324,21 +327,27 @@ fn table<'f>(fields: impl Iterator<Item = &'f Field>, types: fn(&Field) -> Strin
     out
 }
 
-/// `readme` with its configuration reference, the lines between [`README_BEGIN`] and
-/// [`README_END`], replaced by [`reference_markdown`]; `None` when a marker is missing.
+/// `readme` with every part `cargo xtask schema` writes replaced: the configuration reference
+/// (the lines between [`README_BEGIN`] and [`README_END`], [`reference_markdown`]) and the tables
+/// of the integrations' keys ([`integrations_markdown`], each after its own marker); `None` when
+/// a marker is missing.
 ///
 /// `cargo xtask schema` writes README.md with this; a test fails when the result differs from
 /// the README as committed.
 #[must_use]
 pub fn readme_with_reference(readme: &str) -> Option<String> {
-    let begin = readme.find(README_BEGIN)? + README_BEGIN.len();
-    let end = begin + readme[begin..].find(README_END)?;
-    Some(format!(
-        "{}\n{}{}",
-        &readme[..begin],
-        reference_markdown(),
-        &readme[end..]
-    ))
+    let mut out = replace_part(readme, README_BEGIN, &reference_markdown())?;
+    for (begin, text) in integrations_markdown() {
+        out = replace_part(&out, &begin, &text)?;
+    }
+    Some(out)
+}
+
+/// `readme` with the lines between `begin` and the next [`README_END`] replaced by `text`.
+fn replace_part(readme: &str, begin: &str, text: &str) -> Option<String> {
+    let start = readme.find(begin)? + begin.len();
+    let end = start + readme[start..].find(README_END)?;
+    Some(format!("{}\n{}{}", &readme[..start], text, &readme[end..]))
 }
 
 /// The GitHub anchor of a section's heading (`handoff.routing` → `handoffrouting`).

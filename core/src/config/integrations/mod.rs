@@ -246,3 +246,76 @@ pub(crate) fn tag(s: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::config::Config;
+
+    /// Every error of `integrations`, as `path: message (got value)`.
+    fn errors(integrations: serde_json::Value) -> Vec<String> {
+        match Config::from_value(&json!({"handoff": {"integrations": integrations}})) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn the_tables_kinds_refuse_with_the_vendors_words() {
+        let found = errors(json!([
+            {"kind": "zendesk", "id": "zd", "subdomain": "acme", "oauth_token_ref": "9T",
+             "priority_map": {"low": "lowest"}, "agent_map": {"a": 0}, "tokn": "x"},
+            {"kind": "freshdesk", "id": "fd", "domain": "acme", "api_key_ref": "K", "source": 4,
+             "priority_map": {"high": 0}, "close_status": "open", "agent_map": {"a": "x"}},
+            {"kind": "intercom", "access_token_ref": "T", "admin_id": "a b", "team_id": -1,
+             "agent_map": {"a": [1]}}
+        ]));
+        assert_eq!(
+            found,
+            [
+                "handoff.integrations[0].tokn: unknown field \"tokn\" (did you mean \"token\"?), \
+                 expected one of: kind, id, enabled, subdomain, base_url, email, api_token_ref, \
+                 oauth_token_ref, group_id, assignee_id, tags, type, priority_map, agent_map, \
+                 close_status, sunshine, secret, api_token, api_key, access_token, oauth_token, \
+                 token, password, key_secret",
+                "handoff.integrations[0].oauth_token_ref: expected the name of an environment \
+                 variable or worker secret (letters, digits, '_', '.', '-'), not the secret itself",
+                "handoff.integrations[0].priority_map.low: expected one of: low, normal, high, \
+                 urgent (got \"lowest\")",
+                "handoff.integrations[0].agent_map.a: expected a Zendesk user id (a whole number) \
+                 (got 0)",
+                "handoff.integrations[1].priority_map.high: expected a Freshdesk priority code \
+                 from 1 to 4 (got 0)",
+                "handoff.integrations[1].source: expected a Freshdesk source code: 1 Email, 2 \
+                 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email (got 4)",
+                "handoff.integrations[1].close_status: expected a Freshdesk status code from 2 to \
+                 5 (got \"open\")",
+                "handoff.integrations[1].agent_map.a: expected a Freshdesk agent id (a whole \
+                 number) (got \"x\")",
+                "handoff.integrations[2].admin_id: expected an id (letters, digits, '_', '-', '.') \
+                 (got \"a b\")",
+                "handoff.integrations[2].team_id: expected an id (letters, digits, '_', '-', '.') \
+                 (got -1)",
+                "handoff.integrations[2].agent_map.a: expected an id (letters, digits, '_', '-', \
+                 '.') (got [1])",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_secret_names_the_ref_key_of_the_same_name_where_there_is_one() {
+        let found = errors(json!([
+            {"kind": "intercom", "access_token_ref": "T", "admin_id": "1", "team_id": "2",
+             "api_key": "s1", "password": "s2", "key_secret": "s3"}
+        ]));
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].contains(".api_key: inline secrets are not accepted; set \"api_key_ref\""));
+        assert!(found[1].contains(".password: inline secrets are not accepted; set a *_ref field"));
+        assert!(found[2]
+            .contains(".key_secret: inline secrets are not accepted; set \"key_secret_ref\""));
+        assert!(found
+            .iter()
+            .all(|e| !e.contains("s1") && !e.contains("s2") && !e.contains("s3")));
+    }
+}

@@ -1479,50 +1479,62 @@ export type IntegrationConfig =
 export interface ZendeskIntegration {
   kind: "zendesk";
   /**
-   * unique across webhooks and integrations; default: the kind
+   * unique across `handoff.webhooks` and `handoff.integrations`; the `webhook_id` of its deliveries, the id for `enable_webhook`
    * @default "zendesk"
    */
   id?: string | null;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;
-  /** `https://{subdomain}.zendesk.com`; or give `base_url` */
+  /** the API is `https://{subdomain}.zendesk.com` */
   subdomain?: string | null;
-  /** the API's base URL, instead of `subdomain` */
+  /** the API's base URL (a proxy, a test server), instead of `subdomain` */
   base_url?: string | null;
-  /** with `api_token_ref`: basic auth as `{email}/token` */
+  /** the agent the API token belongs to: basic auth as `{email}/token` */
   email?: string | null;
   /** the environment variable or worker secret holding the API token */
   api_token_ref?: string | null;
-  /** instead of email and API token: an OAuth access token (bearer) */
+  /** instead of `email` and `api_token_ref`: an OAuth access token (bearer) */
   oauth_token_ref?: string | null;
+  /** the group new tickets go to */
   group_id?: number | null;
+  /** the Zendesk user new tickets are assigned to */
   assignee_id?: number | null;
-  /** added to every ticket, besides `handoff`, the trigger and the topic */
+  /** added to every ticket, besides `handoff`, the trigger and the topic (in lower case, characters other than letters, digits, `_` and `-` as `_`) */
   tags?: string[] | null;
+  /** the ticket's type */
   type?: "problem" | "incident" | "question" | "task" | null;
-  /** our priority → Zendesk's (default: the same names) */
+  /**
+   * our priority → Zendesk's; a priority left out keeps its default
+   * @default {"low":"low","normal":"normal","high":"high","urgent":"urgent"}
+   */
   priority_map?: {
     low?: "low" | "normal" | "high" | "urgent";
     normal?: "low" | "normal" | "high" | "urgent";
     high?: "low" | "normal" | "high" | "urgent";
     urgent?: "low" | "normal" | "high" | "urgent";
   } | null;
-  /** our agent id → Zendesk user id (sets `assignee_id` on assignment) */
+  /** our agent id → Zendesk user id: sets `assignee_id` when that agent takes it */
   agent_map?: Record<string, number> | null;
   /**
-   * status when the conversation closes; `null` leaves it
+   * the status set when the conversation closes; `null` leaves it
    * @default "solved"
    */
   close_status?: "open" | "pending" | "hold" | "solved" | null;
   /** Zendesk messaging pass-control, for conversations whose customer has `attributes.sunshine_conversation_id` */
   sunshine?: {
+    /** the Sunshine Conversations app id */
     app_id: string;
+    /** the app key's id: the basic-auth user name */
     key_id: string;
+    /** the environment variable or worker secret holding the app key's secret */
     key_secret_ref: string;
-    /** @default "zd:agentWorkspace" */
+    /**
+     * the switchboard integration control passes to
+     * @default "zd:agentWorkspace"
+     */
     switchboard_integration?: string | null;
   } | null;
 }
@@ -1531,41 +1543,48 @@ export interface ZendeskIntegration {
 export interface FreshdeskIntegration {
   kind: "freshdesk";
   /**
-   * unique across webhooks and integrations; default: the kind
+   * unique across `handoff.webhooks` and `handoff.integrations`; the `webhook_id` of its deliveries, the id for `enable_webhook`
    * @default "freshdesk"
    */
   id?: string | null;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;
-  /** `https://{domain}.freshdesk.com`; or give `base_url` */
+  /** the API is `https://{domain}.freshdesk.com` */
   domain?: string | null;
-  /** the API's base URL, instead of `domain` */
+  /** the API's base URL (a proxy, a test server), instead of `domain` */
   base_url?: string | null;
-  /** the API key's environment variable or worker secret (basic auth user name; the password is `X`) */
+  /** the environment variable or worker secret holding the API key (basic auth user name; the password is `X`) */
   api_key_ref: string;
+  /** the group new tickets go to */
   group_id?: number | null;
+  /** the Freshdesk agent new tickets are assigned to */
   responder_id?: number | null;
+  /** added to every ticket, besides `handoff`, the trigger and the topic (in lower case, characters other than letters, digits, `_` and `-` as `_`) */
   tags?: string[] | null;
+  /** the ticket's type, as configured in the Freshdesk account (`Question`) */
   type?: string | null;
   /**
-   * 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email
+   * the channel the ticket came from (1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email)
    * @default 7
    */
   source?: 1 | 2 | 3 | 7 | 9 | 10 | null;
-  /** our priority → 1 Low, 2 Medium, 3 High, 4 Urgent (default low 1, normal 2, high 3, urgent 4) */
+  /**
+   * our priority → Freshdesk's priority code; a priority left out keeps its default (1 Low, 2 Medium, 3 High, 4 Urgent)
+   * @default {"low":1,"normal":2,"high":3,"urgent":4}
+   */
   priority_map?: {
     low?: 1 | 2 | 3 | 4;
     normal?: 1 | 2 | 3 | 4;
     high?: 1 | 2 | 3 | 4;
     urgent?: 1 | 2 | 3 | 4;
   } | null;
-  /** our agent id → Freshdesk agent id (sets `responder_id` on assignment) */
+  /** our agent id → Freshdesk agent id: sets `responder_id` when that agent takes it */
   agent_map?: Record<string, number> | null;
   /**
-   * status code when the conversation closes (4 Resolved); `null` leaves it
+   * the status set when the conversation closes; `null` leaves it (2 Open, 3 Pending, 4 Resolved, 5 Closed)
    * @default 4
    */
   close_status?: 2 | 3 | 4 | 5 | null;
@@ -1575,35 +1594,36 @@ export interface FreshdeskIntegration {
 export interface IntercomIntegration {
   kind: "intercom";
   /**
-   * unique across webhooks and integrations; default: the kind
+   * unique across `handoff.webhooks` and `handoff.integrations`; the `webhook_id` of its deliveries, the id for `enable_webhook`
    * @default "intercom"
    */
   id?: string | null;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;
   /**
-   * or give `base_url`
+   * the region of the workspace (`https://api.intercom.io`, `api.eu.…`, `api.au.…`); or give `base_url`
    * @default "us"
    */
   region?: "us" | "eu" | "au" | null;
-  /** the API's base URL, instead of `region` */
+  /** the API's base URL (a proxy, a test server), instead of `region` */
   base_url?: string | null;
-  /** the access token's environment variable or worker secret */
+  /** the environment variable or worker secret holding the access token (bearer) */
   access_token_ref: string;
   /**
-   * `Intercom-Version`
+   * the `Intercom-Version` header of every request
    * @default "2.14"
    */
   version?: string | null;
-  /** the admin the engine acts as */
+  /** the admin the engine acts as (notes, assignments, closes) */
   admin_id: string | number;
-  /** hand to this team, or to `assignee_id` (an admin) */
+  /** the team the conversation is handed to */
   team_id?: string | number | null;
+  /** instead of `team_id`: the admin the conversation is handed to */
   assignee_id?: string | number | null;
-  /** our agent id → Intercom admin id (reassigns on assignment) */
+  /** our agent id → Intercom admin id: the conversation is assigned to them when that agent takes it */
   agent_map?: Record<string, string | number> | null;
   /**
    * close the Intercom conversation when ours closes
@@ -1625,7 +1645,7 @@ export interface WebhookIntegration {
   secret_ref?: string | null;
   secret?: never;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;

@@ -95,7 +95,7 @@ pub(crate) mod webhooks;
 pub use agents::AgentProfile;
 pub use deliveries::Deliveries;
 pub use hours::BusinessHours;
-pub use integrations::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
+pub use integrations::{Freshdesk, Integration, Intercom, Sunshine, Ticketing, Vendor, Zendesk};
 pub use messages::{MessageKind, Messages, OutsideHours, OutsideHoursAction};
 pub use routing::{Fallback, Routing, RoutingMethod};
 pub use triggers::{TopicRule, Triggers};

@@ -26,6 +26,11 @@ pub const EVENT_NAMES: &[&str] = &[
     "conversation.assigned",
     "conversation.callback_requested",
     "conversation.closed",
+    "conversation.message",
+    "conversation.note",
+    "conversation.returned_to_ai",
+    "conversation.transferred",
+    "conversation.transfer_failed",
 ];
 
 /// `handoff.webhooks[]`, described once.
@@ -58,7 +63,9 @@ pub(crate) static WEBHOOK: Section = Section {
             Default::Absent(doc!("every event")),
             doc!(
                 "the events sent there: `conversation.handoff_requested`, `conversation.queued`, \
-                 `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`"
+                 `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, \
+                 `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, \
+                 `conversation.transferred`, `conversation.transfer_failed`"
             ),
         ),
         Field::new(

@@ -29,7 +29,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             MESSAGES
                 .iter()
-                .map(|m| handoff_core::sentiment::score(black_box(m)).compound)
+                .map(|m| handoff_core::internals::score(black_box(m)).compound)
                 .sum::<f64>()
         })
     });
@@ -37,7 +37,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             MESSAGES
                 .iter()
-                .filter(|m| handoff_core::request::detect_human_request(black_box(m)).is_some())
+                .filter(|m| handoff_core::internals::detect_human_request(black_box(m)).is_some())
                 .count()
         })
     });

@@ -173,13 +173,13 @@ fn sentiment(corpus_path: &str) -> Value {
     let texts = corpus(corpus_path);
     let scores: Vec<f64> = texts
         .iter()
-        .map(|t| handoff_core::sentiment::score(t).compound)
+        .map(|t| handoff_core::internals::score(t).compound)
         .collect();
     let mut runs = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
         for text in &texts {
-            black_box(handoff_core::sentiment::score(black_box(text)));
+            black_box(handoff_core::internals::score(black_box(text)));
         }
         runs.push(t.elapsed().as_nanos() as f64 / texts.len() as f64);
     }
@@ -211,8 +211,8 @@ fn stages(config_path: &str, corpus_path: &str) -> Value {
     let mut i = 0i64;
     json!({
         "input_parse": per_message(&inputs, |s| { black_box(handoff_core::Input::from_json_str(s).ok()); }),
-        "sentiment": per_message(&texts, |s| { black_box(handoff_core::sentiment::score(s)); }),
-        "human_request": per_message(&texts, |s| { black_box(handoff_core::request::detect_human_request(s)); }),
+        "sentiment": per_message(&texts, |s| { black_box(handoff_core::internals::score(s)); }),
+        "human_request": per_message(&texts, |s| { black_box(handoff_core::internals::detect_human_request(s)); }),
         "topics": per_message(&texts, |s| { black_box(config.topic_matcher.find(s)); }),
         "business_hours": per_message(&texts, |_| {
             i += 1;

@@ -56,6 +56,20 @@ impl Engine {
     /// A [`RestoreError`] of kind [`ErrorKind::NewerVersion`] for a snapshot from a newer engine,
     /// [`ErrorKind::OutOfRange`] for an unsupported older version, and [`ErrorKind::Inconsistent`]
     /// when its parts contradict each other.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, Engine, ErrorKind, State};
+    ///
+    /// let config = Config::from_json_str(r#"{"handoff": {}}"#)?;
+    /// let engine = Engine::restore(config.clone(), State::default())?;
+    /// assert_eq!(engine.state(), &State::default());
+    ///
+    /// let future = State { version: u32::MAX, ..State::default() };
+    /// let refused = Engine::restore(config, future).unwrap_err();
+    /// assert_eq!(refused.kind, ErrorKind::NewerVersion);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn restore(config: Config, state: State) -> Result<Engine, RestoreError> {
         check_version(state.version)?;
         check_consistent(&state)?;
@@ -72,6 +86,22 @@ impl Engine {
     /// # Errors
     /// As [`Engine::restore`]; a snapshot that is not JSON or not shaped like the state is
     /// a [`RestoreError`] with the path (`state.conversations.conv_1.status`).
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, Engine, ErrorKind};
+    ///
+    /// let config = Config::from_json_str(r#"{"handoff": {}}"#)?;
+    /// let mut engine = Engine::new(config.clone());
+    /// engine.handle_json(r#"{"type":"customer_message","conversation_id":"c1","text":"hi"}"#, 1_768_213_800_000)?;
+    /// let snapshot = serde_json::to_string(engine.state())?;
+    /// let restored = Engine::restore_json(config.clone(), &snapshot)?;
+    /// assert_eq!(restored.state(), engine.state());
+    ///
+    /// let refused = Engine::restore_json(config, "{not json").unwrap_err();
+    /// assert_eq!((refused.path.as_str(), refused.kind), ("state", ErrorKind::NotJson));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn restore_json(config: Config, snapshot: &str) -> Result<Engine, RestoreError> {
         // Straight to the typed state when it parses and is of this version: the JSON tree the
         // checked path below builds first takes several times the snapshot's size in memory (a
@@ -101,6 +131,19 @@ impl Engine {
     ///
     /// # Errors
     /// As [`Engine::restore_json`].
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, Engine, ErrorKind};
+    ///
+    /// let config = Config::from_json_str(r#"{"handoff": {}}"#)?;
+    /// let state = serde_json::to_value(Engine::new(config.clone()).state())?;
+    /// assert!(Engine::restore_value(config.clone(), state).is_ok());
+    ///
+    /// let refused = Engine::restore_value(config, serde_json::json!({"conversations": {}})).unwrap_err();
+    /// assert_eq!((refused.path.as_str(), refused.kind), ("state.version", ErrorKind::Missing));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn restore_value(config: Config, value: Value) -> Result<Engine, RestoreError> {
         let version = match value.get("version") {
             Some(v) => v
@@ -144,6 +187,24 @@ impl Engine {
     /// An [`InputError`] with the JSON path when the input is not acceptable (a value out of range,
     /// an unknown conversation or delivery, an agent acting on a conversation that is not theirs).
     /// The state is then exactly as it was.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, Engine, ErrorKind, Input, Output};
+    ///
+    /// let mut engine = Engine::new(Config::from_json_str(r#"{"handoff": {}}"#)?);
+    /// let input = Input::from_json_str(r#"{"type":"customer_message","conversation_id":"c1","text":"hello"}"#)?;
+    /// let outputs = engine.handle(input, 1_768_213_800_000)?;
+    /// assert!(!outputs.iter().any(|o| matches!(o, Output::Handoff { .. })));
+    ///
+    /// // An agent accepting a conversation that was never offered: refused, state unchanged.
+    /// let before = engine.state().clone();
+    /// let accept = Input::from_json_str(r#"{"type":"agent_accept","conversation_id":"c1","agent_id":"a1"}"#)?;
+    /// let refused = engine.handle(accept, 1_768_213_801_000).unwrap_err();
+    /// assert_eq!(refused.kind, ErrorKind::NotOfferedTo);
+    /// assert_eq!(engine.state(), &before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn handle(&mut self, input: Input, now: i64) -> Result<Vec<Output>, InputError> {
         if !(MIN_TIME..=MAX_TIME).contains(&now) {
             let hint = if (0..MIN_TIME).contains(&now) {
@@ -172,6 +233,19 @@ impl Engine {
     ///
     /// # Errors
     /// As [`Engine::handle`], and when the text is not a valid input.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, Engine, ErrorKind};
+    ///
+    /// let mut engine = Engine::new(Config::from_json_str(r#"{"handoff": {}}"#)?);
+    /// let now = 1_768_213_800_000;
+    /// engine.handle_json(r#"{"type":"customer_message","conversation_id":"c1","text":"hi"}"#, now)?;
+    ///
+    /// let refused = engine.handle_json(r#"{"type":"customer_mesage"}"#, now).unwrap_err();
+    /// assert_eq!((refused.path.as_str(), refused.kind), ("input.type", ErrorKind::UnknownVariant));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn handle_json(&mut self, input: &str, now: i64) -> Result<Vec<Output>, InputError> {
         let input = Input::from_json_str(input)?;
         self.handle(input, now)
@@ -220,6 +294,19 @@ impl Engine {
     ///
     /// # Errors
     /// An [`InputError`] naming the path (`query.limit`) when the text is not a known query.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, Engine, ErrorKind};
+    ///
+    /// let engine = Engine::new(Config::from_json_str(r#"{"handoff": {}}"#)?);
+    /// let answer: serde_json::Value = serde_json::from_str(&engine.query_json(r#"{"query":"queue"}"#)?)?;
+    /// assert!(answer.is_object());
+    ///
+    /// let refused = engine.query_json(r#"{"query":"queue","limit":-1}"#).unwrap_err();
+    /// assert_eq!(refused.path, "query.limit");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn query_json(&self, query: &str) -> Result<String, InputError> {
         Ok(self.query(&crate::query::Query::from_json_str(query)?))
     }
@@ -233,6 +320,21 @@ impl Engine {
     ///
     /// # Errors
     /// The reason, when the conversation is not offered or assigned to that agent as needed.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, Engine};
+    /// use handoff_core::query::Holding;
+    ///
+    /// let config = r#"{"handoff": {"routing": {"auto_accept": true}}}"#;
+    /// let mut engine = Engine::new(Config::from_json_str(config)?);
+    /// let now = 1_768_213_800_000;
+    /// engine.handle_json(r#"{"type":"agent_update","agent":{"id":"a1","status":"online"}}"#, now)?;
+    /// engine.handle_json(r#"{"type":"handoff_request","conversation_id":"c1"}"#, now)?;
+    /// assert!(engine.may_act("a1", "c1", Holding::Assigned).is_ok());
+    /// assert!(engine.may_act("a2", "c1", Holding::Assigned).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn may_act(
         &self,
         agent_id: &str,

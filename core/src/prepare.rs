@@ -7,7 +7,7 @@
 //!    secrets), without reading anything else of the delivery;
 //! 2. calls [`Delivery::prepare`] with them and the current time in unix seconds, and sends the
 //!    [`Prepared`] request exactly as it is: `method`, `url`, `headers`, `body`;
-//! 3. reads the answer as [`Prepared::response`] ([`RESPONSE`]) says, the same for every
+//! 3. reads the answer as [`Prepared::response`] ([`ResponseRules::standard`]) says, the same for every
 //!    delivery: redirects are not followed (a 3xx is reported as its status, which the engine
 //!    dead-letters), at most [`RESPONSE_BODY_LIMIT`] bytes of the body are reported (cut at a
 //!    character boundary), and of the headers only [`REPORTED_HEADERS`] whose value is at most
@@ -29,7 +29,7 @@
 //!
 //! # Example
 //! ```
-//! use handoff_core::output::{Auth, Delivery};
+//! use handoff_core::wire::output::{Auth, Delivery};
 //!
 //! let delivery = Delivery {
 //!     delivery_id: "msg_p5jXN8AQM9LWM0D4loKWxJek".into(),
@@ -64,10 +64,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::integrations::auth::lookup;
-use crate::integrations::AuthError;
 use crate::signing::{self, SigningError};
 use crate::wire::delivery::{Auth, Delivery};
 use crate::wire::schema::EVENT_SCHEMA_ID;
@@ -77,7 +76,8 @@ use crate::wire::schema::EVENT_SCHEMA_ID;
 /// whose bodies are the vendor's, do not carry it.
 pub const SCHEMA_HEADER: &str = "handoff-schema";
 
-pub use crate::rate_limit::REPORTED_HEADERS;
+pub use crate::integrations::auth::AuthError;
+pub use crate::rate_limit::{retry_after_ms, REPORTED_HEADERS};
 pub use crate::wire::limits::MAX_HEADER_VALUE_BYTES;
 
 /// How much of a receiver's response body a host reports (bytes): the engine reads the id of
@@ -85,7 +85,7 @@ pub use crate::wire::limits::MAX_HEADER_VALUE_BYTES;
 pub const RESPONSE_BODY_LIMIT: usize = 64 * 1024;
 
 /// How a host reads the answer to every delivery (see the module doc).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponseRules {
     /// Always `false`: a redirect is not followed but reported as its status (3xx), which the
     /// engine dead-letters. A receiver that moved is a configuration to fix, and following it
@@ -96,23 +96,36 @@ pub struct ResponseRules {
     pub body_limit: usize,
     /// The response headers reported in `delivery_result.headers`, by lower-case name, when
     /// present ([`REPORTED_HEADERS`]).
-    pub headers: &'static [&'static str],
+    pub headers: Vec<String>,
     /// A reported header whose value is longer than this (bytes) is left out
     /// ([`MAX_HEADER_VALUE_BYTES`]).
     pub header_value_limit: usize,
 }
 
-/// The rules every host reads every answer by.
-pub const RESPONSE: ResponseRules = ResponseRules {
-    follow_redirects: false,
-    body_limit: RESPONSE_BODY_LIMIT,
-    headers: &REPORTED_HEADERS,
-    header_value_limit: MAX_HEADER_VALUE_BYTES,
-};
+impl ResponseRules {
+    /// The rules every host reads every answer by: the same for every delivery.
+    ///
+    /// ```
+    /// use handoff_core::prepare::{ResponseRules, RESPONSE_BODY_LIMIT};
+    ///
+    /// let rules = ResponseRules::standard();
+    /// assert!(!rules.follow_redirects);
+    /// assert_eq!(rules.body_limit, RESPONSE_BODY_LIMIT);
+    /// assert_eq!(rules.headers, ["retry-after", "x-ratelimit-reset"]);
+    /// ```
+    pub fn standard() -> ResponseRules {
+        ResponseRules {
+            follow_redirects: false,
+            body_limit: RESPONSE_BODY_LIMIT,
+            headers: REPORTED_HEADERS.iter().map(|h| h.to_string()).collect(),
+            header_value_limit: MAX_HEADER_VALUE_BYTES,
+        }
+    }
+}
 
 /// The request to send for one attempt of a delivery, complete: the host sends exactly this.
 /// It holds resolved credentials: send it, never log or keep it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prepared {
     /// HTTP method.
     pub method: String,
@@ -123,7 +136,7 @@ pub struct Prepared {
     pub headers: BTreeMap<String, String>,
     /// The body, exactly as to be sent.
     pub body: String,
-    /// How to read the answer ([`RESPONSE`]).
+    /// How to read the answer ([`ResponseRules::standard`]).
     pub response: ResponseRules,
 }
 
@@ -193,6 +206,22 @@ impl Delivery {
     /// # Errors
     /// [`PrepareError::UnknownScheme`] for an `auth.scheme` that is missing or unknown, and
     /// [`PrepareError::NotADelivery`] for anything else that is not a delivery output.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::wire::output::Delivery;
+    /// use handoff_core::prepare::PrepareError;
+    ///
+    /// let text = r#"{"type":"delivery","delivery_id":"d1","webhook_id":"crm","conversation_id":"c1",
+    ///   "event":"conversation.queued","method":"POST","url":"https://example.com/hook",
+    ///   "headers":{"content-type":"application/json"},"body":"{}","attempt":1,"auth":{"scheme":"none"}}"#;
+    /// let delivery = Delivery::from_json_str(text)?;
+    /// assert_eq!(delivery.url, "https://example.com/hook");
+    ///
+    /// let wrong = text.replace(r#""scheme":"none""#, r#""scheme":"digest""#);
+    /// assert!(matches!(Delivery::from_json_str(&wrong), Err(PrepareError::UnknownScheme(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_json_str(text: &str) -> Result<Delivery, PrepareError> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| PrepareError::NotADelivery(e.to_string()))?;
@@ -203,6 +232,20 @@ impl Delivery {
     ///
     /// # Errors
     /// As [`Delivery::from_json_str`].
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::wire::output::Delivery;
+    /// use handoff_core::prepare::PrepareError;
+    ///
+    /// let value = serde_json::json!({"delivery_id": "d1", "webhook_id": "crm", "conversation_id": "c1",
+    ///   "event": "conversation.queued", "method": "POST", "url": "https://example.com/hook",
+    ///   "headers": {}, "body": "{}", "attempt": 1, "auth": {"scheme": "bearer", "token_ref": "CRM_TOKEN"}});
+    /// let delivery = Delivery::from_value(value)?;
+    /// assert_eq!(delivery.secret_refs(), ["CRM_TOKEN"]);
+    /// assert!(matches!(Delivery::from_value(serde_json::json!({"url": 5})), Err(PrepareError::NotADelivery(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_value(value: serde_json::Value) -> Result<Delivery, PrepareError> {
         if let Some(auth) = value.get("auth") {
             match auth.get("scheme") {
@@ -227,6 +270,26 @@ impl Delivery {
     /// [`PrepareError::Auth`] when a reference is unset, a bearer token cannot be a header or a
     /// basic-auth user name holds `:`; [`PrepareError::Signing`] when the webhook secret is not
     /// `whsec_` followed by base64. The errors name the reference, never its value.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::wire::output::Delivery;
+    /// use handoff_core::prepare::PrepareError;
+    ///
+    /// let delivery = Delivery::from_value(serde_json::json!({"delivery_id": "d1", "webhook_id": "crm",
+    ///   "conversation_id": "c1", "event": "conversation.queued", "method": "POST",
+    ///   "url": "https://example.com/hook", "headers": {}, "body": "{}", "attempt": 1,
+    ///   "auth": {"scheme": "bearer", "token_ref": "CRM_TOKEN"}}))?;
+    /// let request = delivery.prepare(|r| (r == "CRM_TOKEN").then(|| "t0k3n".to_string()), 1_768_213_800)?;
+    /// assert_eq!(request.headers["authorization"], "Bearer t0k3n");
+    /// assert_eq!(request.body, "{}");
+    ///
+    /// // Unset: nothing is sent, and the error names the reference, not a value.
+    /// let unset = delivery.prepare(|_| None, 1_768_213_800).unwrap_err();
+    /// assert!(matches!(unset, PrepareError::Auth(_)));
+    /// assert!(unset.to_string().contains("CRM_TOKEN"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn prepare(
         &self,
         resolve: impl Fn(&str) -> Option<String>,
@@ -260,7 +323,7 @@ impl Delivery {
             url: self.url.clone(),
             headers,
             body: self.body.clone(),
-            response: RESPONSE,
+            response: ResponseRules::standard(),
         })
     }
 }
@@ -335,7 +398,7 @@ mod tests {
         assert_eq!(p.headers["content-type"], "application/json");
         assert_eq!((p.method.as_str(), p.url.as_str()), ("PUT", d.url.as_str()));
         assert_eq!(p.body, d.body);
-        assert_eq!(p.response, RESPONSE);
+        assert_eq!(p.response, ResponseRules::standard());
     }
 
     #[test]

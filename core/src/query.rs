@@ -151,6 +151,18 @@ impl Query {
     ///
     /// # Errors
     /// An [`InputError`] naming the path (`query.limit`) when the text is not a known query.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{query::Query, ErrorKind};
+    ///
+    /// let query = Query::from_json_str(r#"{"query":"holder","conversation_id":"c1"}"#)?;
+    /// assert!(matches!(query, Query::Holder { .. }));
+    ///
+    /// let refused = Query::from_json_str(r#"{"query":"holders"}"#).unwrap_err();
+    /// assert_eq!((refused.path.as_str(), refused.kind), ("query.query", ErrorKind::UnknownVariant));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_json_str(text: &str) -> Result<Query, InputError> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
             InputError::new(ErrorKind::NotJson, "query", format!("not valid JSON: {e}"))

@@ -7,7 +7,7 @@
 //!
 //! # Example
 //! ```
-//! use handoff_core::input::Input;
+//! use handoff_core::wire::input::Input;
 //!
 //! let input = Input::from_json_str(r#"{"type":"handoff_request","conversation_id":"conv_1"}"#)?;
 //! assert!(matches!(input, Input::HandoffRequest(_)));
@@ -75,6 +75,19 @@ impl Input {
     /// # Errors
     /// An [`InputError`] naming the path (`input.signals.sentiment`) when the text is not JSON or
     /// not a known input.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{ErrorKind, Input};
+    ///
+    /// let input = Input::from_json_str(r#"{"type":"customer_message","conversation_id":"c1","text":"hi"}"#)?;
+    /// assert!(matches!(input, Input::CustomerMessage(_)));
+    ///
+    /// let refused = Input::from_json_str(
+    ///     r#"{"type":"ai_reply","conversation_id":"c1","text":"ok","confidence":"high"}"#).unwrap_err();
+    /// assert_eq!((refused.path.as_str(), refused.kind), ("input.confidence", ErrorKind::WrongType));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_json_str(text: &str) -> Result<Input, InputError> {
         // Fast path: straight to the typed input. Anything it refuses (and the field-less inputs,
         // whose extra fields only the path below refuses) goes the way that names the path. Native
@@ -104,6 +117,18 @@ impl Input {
     ///
     /// # Errors
     /// An [`InputError`] naming the path when the value is not a known input.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{ErrorKind, Input};
+    ///
+    /// let input = Input::from_value(serde_json::json!({"type": "tick"}))?;
+    /// assert!(matches!(input, Input::Tick));
+    ///
+    /// let refused = Input::from_value(serde_json::json!({"type": "tick", "when": 5})).unwrap_err();
+    /// assert_eq!(refused.kind, ErrorKind::UnknownField);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_value(value: Value) -> Result<Input, InputError> {
         let (kind, map) = InputError::take_tag(value, "input", "type", INPUT_TYPES)?;
         let rest = Value::Object(map);

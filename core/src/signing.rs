@@ -134,6 +134,7 @@ fn mac(
 /// [`SigningError::InvalidSecret`] when the secret is not `whsec_` followed by base64 (the
 /// secret is never shown).
 ///
+/// # Example
 /// ```
 /// use handoff_core::signing::sign;
 ///
@@ -169,6 +170,7 @@ pub fn sign(
 /// [`SigningError::InvalidSecret`] for a bad secret, [`SigningError::MalformedHeader`] when the
 /// header holds no `v1,` signature, [`SigningError::Mismatch`] when none matches.
 ///
+/// # Example
 /// ```
 /// use handoff_core::signing::{sign, verify, SigningError};
 ///
@@ -221,6 +223,7 @@ pub fn verify(
 /// As [`verify`], and [`SigningError::TimestampOutOfTolerance`] when the timestamp is more than
 /// five minutes from `now_secs`.
 ///
+/// # Example
 /// ```
 /// use handoff_core::signing::{sign, verify_at, SigningError};
 ///
@@ -255,6 +258,7 @@ pub fn verify_at(
 /// # Errors
 /// [`SigningError::InvalidSecret`] when the secret is not `whsec_` followed by base64.
 ///
+/// # Example
 /// ```
 /// use handoff_core::signing::headers;
 ///

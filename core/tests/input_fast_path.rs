@@ -3,7 +3,7 @@
 //! input: the same value when accepted, the same error when refused. Held here on every input of
 //! the example conversations, and on variants of each with a field removed, retyped or added.
 
-use handoff_core::input::Input;
+use handoff_core::wire::input::Input;
 use serde_json::{json, Value};
 
 fn example_inputs() -> Vec<Value> {

@@ -3,10 +3,10 @@
 //! queries (the review's "one request bricks the service": attributes nested 123 levels deep were
 //! accepted, then the state no longer parsed).
 
-use handoff_core::limits::{
+use handoff_core::query::{Holding, Query};
+use handoff_core::wire::limits::{
     from_engine_json, MAX_ATTRIBUTES_BYTES, MAX_ENGINE_JSON_DEPTH, MAX_VALUE_DEPTH, MIN_TIME,
 };
-use handoff_core::query::{Holding, Query};
 use handoff_core::{Config, Engine, ErrorKind, Input, Output};
 use serde_json::{json, Value};
 

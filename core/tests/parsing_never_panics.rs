@@ -26,8 +26,8 @@
 
 use std::sync::LazyLock;
 
-use handoff_core::limits::MIN_TIME;
-use handoff_core::state::Status;
+use handoff_core::wire::limits::MIN_TIME;
+use handoff_core::wire::state::Status;
 use handoff_core::{Config, Engine, Input, Output, RestoreError};
 use proptest::prelude::*;
 use serde_json::{json, Map, Number, Value};

@@ -1,7 +1,7 @@
 //! What the property tests (`tests/tests/properties.rs`) and the fuzz target `engine_ops`
 //! found, kept as plain tests of the engine so that `cargo test -p handoff-core` checks them.
 
-use handoff_core::state::State;
+use handoff_core::wire::state::State;
 use handoff_core::{Config, Engine, Input, Output};
 use serde_json::{json, Value};
 

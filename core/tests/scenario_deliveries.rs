@@ -5,7 +5,7 @@
 
 mod support;
 
-use handoff_core::outbox::{LEASE_MS, MAX_ATTEMPTS};
+use handoff_core::wire::limits::{LEASE_MS, MAX_ATTEMPTS};
 use serde_json::{json, Value};
 use support::{has, of_type, one, Sim};
 

@@ -4,7 +4,7 @@
 
 mod support;
 
-use handoff_core::state::STATE_VERSION;
+use handoff_core::wire::state::STATE_VERSION;
 use handoff_core::{Engine, ErrorKind, Input, RestoreError};
 use serde_json::{json, Value};
 use support::{config, has, offered_to, Sim};

@@ -4,11 +4,11 @@
 
 use std::sync::OnceLock;
 
-use handoff_core::input::{
+use handoff_core::wire::input::{
     AgentAction, AgentMessage, CallbackDetails, ClosedBy, ConversationClosed, CustomerMessage,
     DeliveryResult,
 };
-use handoff_core::state::Status;
+use handoff_core::wire::state::Status;
 use handoff_core::{Config, Engine, Input, InputError, Output};
 use handoff_ops::check;
 pub use handoff_ops::{Scenario, START};

@@ -1,6 +1,7 @@
 //! One instance of the ABI module and the memory protocol of `wasm/README.md`: allocate, write,
 //! call, read the packed `i64`, free.
 
+use handoff_core::prepare::Prepared;
 use handoff_core::PathError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -452,35 +453,6 @@ impl Runtime {
             Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
         }
     }
-}
-
-/// The request to send for one delivery attempt, as the engine prepared it
-/// (`handoff_core::prepare::Prepared`). It holds resolved credentials: send it, never log it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Prepared {
-    /// HTTP method.
-    pub method: String,
-    /// Where.
-    pub url: String,
-    /// Every header to send, authentication and signature included.
-    pub headers: std::collections::BTreeMap<String, String>,
-    /// The body, exactly as to be sent.
-    pub body: String,
-    /// How to read the answer.
-    pub response: ResponseRules,
-}
-
-/// How a host reads the answer to a delivery (`handoff_core::prepare::RESPONSE`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ResponseRules {
-    /// Whether to follow redirects (never: a 3xx is reported as its status).
-    pub follow_redirects: bool,
-    /// How many bytes of the body to report at most.
-    pub body_limit: usize,
-    /// The response headers to report (lower-case names), when present.
-    pub headers: Vec<String>,
-    /// A reported header longer than this (bytes) is left out.
-    pub header_value_limit: usize,
 }
 
 impl Runtime {

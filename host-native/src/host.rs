@@ -252,7 +252,7 @@ impl Host {
         now_ms: i64,
     ) -> Result<Vec<Output>, HostError> {
         let json = self.handle_json(input, now_ms)?;
-        handoff_core::limits::from_engine_json(&json).map_err(|e| {
+        handoff_core::wire::limits::from_engine_json(&json).map_err(|e| {
             HostError::Abi(format!(
                 "handoff_handle returned outputs that do not parse: {e}"
             ))
@@ -325,7 +325,7 @@ impl Host {
     /// As [`Host::state_json`], and [`HostError::Abi`] when it does not parse.
     pub fn state(&mut self) -> Result<handoff_core::State, HostError> {
         let json = self.state_json()?;
-        handoff_core::limits::from_engine_json(&json).map_err(|e| {
+        handoff_core::wire::limits::from_engine_json(&json).map_err(|e| {
             HostError::Abi(format!(
                 "handoff_state returned a state that does not parse: {e}"
             ))
@@ -355,7 +355,7 @@ impl Host {
         query: &handoff_core::query::Query,
     ) -> Result<T, HostError> {
         let json = self.query_json(&query.to_json())?;
-        handoff_core::limits::from_engine_json(&json)
+        handoff_core::wire::limits::from_engine_json(&json)
             .map_err(|e| HostError::Abi(format!("handoff_query returned {json}: {e}")))
     }
 

@@ -102,7 +102,7 @@ pub mod serve;
 mod store_data;
 
 pub use error::{HostError, Trap};
-pub use guest::{Prepared, ResponseRules};
+pub use handoff_core::prepare::{Prepared, ResponseRules};
 pub use host::{Host, InputJson};
 pub use runtime::{Limits, ModuleOrigin, Runtime, ABI_VERSION, CACHE_DIR_ENV, WASM_ENV};
 

@@ -32,15 +32,15 @@
 
 use std::path::{Path, PathBuf};
 
-use handoff_core::conversation::{self, ConfigSpec, DeliveryLog};
+use handoff_core::wire::conversation_file::{self, ConfigSpec, DeliveryLog};
 use serde_json::{Map, Value};
 
 use crate::{Host, HostError, Runtime};
 
-pub use handoff_core::conversation::Line;
+pub use handoff_core::wire::conversation_file::Line;
 
 /// A problem with a conversation file itself (not an input the engine refused).
-pub use handoff_core::conversation::FileError as ReplayError;
+pub use handoff_core::wire::conversation_file::FileError as ReplayError;
 
 /// A parsed conversation file: the configuration text and the input lines.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ pub fn load_plain(
     let config_json = std::fs::read_to_string(config)
         .map_err(|e| ReplayError::new(config, None, format!("cannot read config: {e}")))?;
     let text = read(path)?;
-    let lines = conversation::parse(&text, false)
+    let lines = conversation_file::parse(&text, false)
         .map_err(|e| ReplayError::in_file(path, e))?
         .lines;
     Ok(Conversation {
@@ -102,7 +102,7 @@ fn read(path: &Path) -> Result<String, ReplayError> {
 /// # Errors
 /// As [`load`].
 pub fn parse(path: &Path, text: &str) -> Result<Conversation, ReplayError> {
-    let parsed = conversation::parse(text, true).map_err(|e| ReplayError::in_file(path, e))?;
+    let parsed = conversation_file::parse(text, true).map_err(|e| ReplayError::in_file(path, e))?;
     let Some((number, spec)) = parsed.config else {
         return Err(ReplayError::new(
             path,

@@ -40,14 +40,14 @@ use std::path::{Path, PathBuf};
 
 pub mod vendors;
 
-use handoff_core::conversation::{self, ConfigSpec, DeliveryLog};
+use handoff_core::wire::conversation_file::{self, ConfigSpec, DeliveryLog};
 use handoff_core::{Config, Engine, Input};
 use serde_json::{Map, Value};
 
 /// A problem with a conversation file itself (not an input the engine refused).
-pub use handoff_core::conversation::FileError as ReplayError;
+pub use handoff_core::wire::conversation_file::FileError as ReplayError;
 
-pub use handoff_core::conversation::Line;
+pub use handoff_core::wire::conversation_file::Line;
 
 /// A parsed conversation file.
 #[derive(Debug, Clone)]
@@ -130,8 +130,8 @@ pub fn load(path: impl AsRef<Path>) -> Result<Conversation, ReplayError> {
 /// # Errors
 /// As [`load`].
 pub fn parse(path: &Path, text: &str) -> Result<Conversation, ReplayError> {
-    let parsed =
-        conversation::parse(text, true).map_err(|e| ReplayError::new(path, e.line, e.message))?;
+    let parsed = conversation_file::parse(text, true)
+        .map_err(|e| ReplayError::new(path, e.line, e.message))?;
     let Some((number, spec)) = parsed.config else {
         return Err(ReplayError::new(
             path,

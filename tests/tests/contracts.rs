@@ -580,7 +580,7 @@ fn raw(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> (u16, V
 #[test]
 fn the_fakes_answer_bad_requests_in_each_vendors_error_shape() {
     let zendesk = FakeVendor::start(Vendor::zendesk("a@b.co", "t1")).unwrap();
-    let auth = handoff_core::output::Auth::Basic {
+    let auth = handoff_core::wire::output::Auth::Basic {
         username: Some("a@b.co/token".into()),
         username_ref: None,
         password: None,
@@ -612,7 +612,7 @@ fn the_fakes_answer_bad_requests_in_each_vendors_error_shape() {
     assert_eq!(zendesk.violations().len(), 2, "{:#?}", zendesk.violations());
 
     let freshdesk = FakeVendor::start(Vendor::freshdesk("k1")).unwrap();
-    let auth = handoff_core::output::Auth::Basic {
+    let auth = handoff_core::wire::output::Auth::Basic {
         username: None,
         username_ref: Some("K".into()),
         password: Some("X".into()),

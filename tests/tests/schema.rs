@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use handoff_conformance::{conversation_files, conversations_dir, load, workspace_root, Replayer};
-use handoff_core::input::INPUT_TYPES;
+use handoff_core::wire::input::INPUT_TYPES;
 use handoff_core::Input;
 use jsonschema::Validator;
 use serde_json::{json, Value};
@@ -324,7 +324,7 @@ fn the_closed_schemas_refuse_fields_they_do_not_name() {
     let states = closed_validator("state");
     let mut state = serde_json::to_value(handoff_core::State::default()).unwrap();
     state["conversations"]["c"] =
-        serde_json::to_value(handoff_core::state::Conversation::new("c")).unwrap();
+        serde_json::to_value(handoff_core::wire::state::Conversation::new("c")).unwrap();
     assert!(states.is_valid(&state), "{}", errors(&states, &state));
     state["conversations"]["c"]["mood"] = json!("calm");
     assert!(

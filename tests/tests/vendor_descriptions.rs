@@ -430,7 +430,7 @@ fn the_fakes_refuse_what_only_the_vendors_description_refuses() {
         sunshine: Some(("app_1".into(), "secret".into())),
     })
     .unwrap_or_else(|e| panic!("{e}"));
-    let auth = handoff_core::output::Auth::Basic {
+    let auth = handoff_core::wire::output::Auth::Basic {
         username: Some("app_1".into()),
         username_ref: None,
         password: None,

@@ -265,7 +265,7 @@ impl Engine {
 /// the engine reads to decide when to try again. Every host reports these and parses none.
 #[wasm_bindgen(js_name = reportedHeaders)]
 pub fn reported_headers() -> Vec<String> {
-    handoff_core::rate_limit::REPORTED_HEADERS
+    handoff_core::prepare::REPORTED_HEADERS
         .iter()
         .map(|h| h.to_string())
         .collect()

@@ -10,8 +10,8 @@ use std::fmt;
 
 use std::collections::BTreeMap;
 
-use handoff_core::output::Delivery;
 use handoff_core::signing;
+use handoff_core::wire::output::Delivery;
 use handoff_core::{Config, Engine, ErrorKind, PathError};
 use serde::Serialize;
 

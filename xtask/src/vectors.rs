@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use handoff_conformance::{conversation_files, golden, load, replay_conversation, Step};
-use handoff_core::limits::from_engine_json;
+use handoff_core::wire::limits::from_engine_json;
 use serde_json::Value;
 
 use crate::Failure;

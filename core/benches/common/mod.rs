@@ -10,7 +10,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use handoff_core::state::{Agent, Conversation, HistoryEntry, Presence, QueueKey, Role, Status};
+use handoff_core::wire::state::{
+    Agent, Conversation, HistoryEntry, Presence, QueueKey, Role, Status,
+};
 use handoff_core::{Config, Engine, Input, State};
 
 /// 2026-01-12T06:00:00Z: a Monday, 11:30 in Kolkata (the bench config's business hours are open).
@@ -199,7 +201,7 @@ fn customer_line(text: &str, at: i64) -> HistoryEntry {
         text: text.to_string(),
         at,
         agent_id: None,
-        sentiment: Some(handoff_core::sentiment::score(text).compound),
+        sentiment: Some(handoff_core::internals::score(text).compound),
         confidence: None,
     }
 }

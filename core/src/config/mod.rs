@@ -156,6 +156,20 @@ impl Config {
     /// # Errors
     /// Every problem, each with its JSON path, when the text is not valid JSON or not a valid
     /// configuration.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, ErrorKind};
+    ///
+    /// let config = Config::from_json_str(r#"{"handoff": {"routing": {"method": "skill_based"}}}"#)?;
+    /// assert_eq!(config.routing.method, handoff_core::config::RoutingMethod::SkillBased);
+    ///
+    /// let errors = Config::from_json_str(r#"{"handoff": {"routing": {"metod": "load_based"}}}"#).unwrap_err();
+    /// assert_eq!(errors.0[0].path, "handoff.routing.metod");
+    /// assert_eq!(errors.0[0].kind, ErrorKind::UnknownField);
+    /// assert!(errors.0[0].message.contains("method")); // did you mean
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_json_str(text: &str) -> Result<Config, ConfigErrors> {
         match serde_json::from_str::<Value>(text) {
             Ok(value) => Config::from_value(&value),
@@ -175,6 +189,19 @@ impl Config {
     ///
     /// # Errors
     /// Every problem found, each with its JSON path and the offending value.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, ErrorKind};
+    ///
+    /// let config = Config::from_value(&serde_json::json!({"handoff": {"routing": {"offer_timeout_seconds": 45}}}))?;
+    /// assert_eq!(config.routing.offer_timeout_seconds, 45);
+    ///
+    /// let errors = Config::from_value(&serde_json::json!({"handoff": {"routing": {"offer_timeout_seconds": -1}}})).unwrap_err();
+    /// assert_eq!(errors.0[0].path, "handoff.routing.offer_timeout_seconds");
+    /// assert_eq!(errors.0[0].kind, ErrorKind::OutOfRange);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_value(value: &Value) -> Result<Config, ConfigErrors> {
         let mut errors = Errors::default();
         let handoff = match value {

@@ -13,12 +13,12 @@
 //!   others are literal, so `{{{name}}}` renders as `{value}`.
 //!
 //! ```
-//! use handoff_core::template::Template;
+//! use handoff_core::config::template::Template;
 //!
 //! let t = Template::parse("You're now connected with {{ agent_name }}.", &["agent_name"])?;
 //! let text = t.render(&|name| (name == "agent_name").then(|| "Asha".to_string()));
 //! assert_eq!(text, "You're now connected with Asha.");
-//! # Ok::<(), handoff_core::template::TemplateError>(())
+//! # Ok::<(), handoff_core::config::template::TemplateError>(())
 //! ```
 
 use std::fmt;
@@ -37,7 +37,7 @@ enum Segment {
 /// Build one with [`Template::parse`]; render it with [`Template::render`].
 ///
 /// ```
-/// use handoff_core::template::Template;
+/// use handoff_core::config::template::Template;
 ///
 /// let t = Template::parse(
 ///     "Please hold while I find an available agent. You're {{position}} in queue.",
@@ -45,7 +45,7 @@ enum Segment {
 /// )?;
 /// let text = t.render(&|name| (name == "position").then(|| "2".to_string()));
 /// assert!(text.ends_with("You're 2 in queue."));
-/// # Ok::<(), handoff_core::template::TemplateError>(())
+/// # Ok::<(), handoff_core::config::template::TemplateError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -61,7 +61,7 @@ pub struct Template {
 /// message:
 ///
 /// ```
-/// use handoff_core::template::Template;
+/// use handoff_core::config::template::Template;
 ///
 /// let err = Template::parse("You're {{postion}} in queue.", &["position"]).unwrap_err();
 /// assert_eq!(
@@ -137,8 +137,9 @@ impl Template {
     /// A [`TemplateError`]: an unclosed `{{` or an empty placeholder (with its byte offset), or a
     /// placeholder that is not in `allowed` (with the closest one allowed).
     ///
+    /// # Example
     /// ```
-    /// use handoff_core::template::{Template, TemplateError};
+    /// use handoff_core::config::template::{Template, TemplateError};
     ///
     /// assert!(Template::parse("Hi {{name}}", &["name"]).is_ok());
     /// assert_eq!(
@@ -210,11 +211,11 @@ impl Template {
     /// value is `None` renders as the empty string.
     ///
     /// ```
-    /// use handoff_core::template::Template;
+    /// use handoff_core::config::template::Template;
     ///
     /// let t = Template::parse("[{{a}}|{{b}}]", &["a", "b"])?;
     /// assert_eq!(t.render(&|n| (n == "a").then(|| "x".to_string())), "[x|]");
-    /// # Ok::<(), handoff_core::template::TemplateError>(())
+    /// # Ok::<(), handoff_core::config::template::TemplateError>(())
     /// ```
     pub fn render(&self, value: &dyn Fn(&str) -> Option<String>) -> String {
         let mut out = String::with_capacity(self.source.len());
@@ -234,11 +235,11 @@ impl Template {
     /// The template as configured.
     ///
     /// ```
-    /// use handoff_core::template::Template;
+    /// use handoff_core::config::template::Template;
     ///
     /// let t = Template::parse("Hi {{ name }}", &["name"])?;
     /// assert_eq!(t.source(), "Hi {{ name }}");
-    /// # Ok::<(), handoff_core::template::TemplateError>(())
+    /// # Ok::<(), handoff_core::config::template::TemplateError>(())
     /// ```
     pub fn source(&self) -> &str {
         &self.source
@@ -247,11 +248,11 @@ impl Template {
     /// The distinct placeholder names used, in order of first appearance.
     ///
     /// ```
-    /// use handoff_core::template::Template;
+    /// use handoff_core::config::template::Template;
     ///
     /// let t = Template::parse("{{b}} {{a}} {{b}}", &["a", "b"])?;
     /// assert_eq!(t.placeholders().collect::<Vec<_>>(), ["b", "a"]);
-    /// # Ok::<(), handoff_core::template::TemplateError>(())
+    /// # Ok::<(), handoff_core::config::template::TemplateError>(())
     /// ```
     pub fn placeholders(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(String::as_str)

@@ -97,7 +97,7 @@ impl Auth {
     ///
     /// # Example
     /// ```
-    /// use handoff_core::output::Auth;
+    /// use handoff_core::wire::output::Auth;
     ///
     /// let auth = Auth::Basic {
     ///     username: Some("agent@example.com/token".into()),
@@ -107,7 +107,7 @@ impl Auth {
     /// };
     /// let header = auth.header(|name| (name == "ZENDESK_API_TOKEN").then(|| "abc123".to_string()))?;
     /// assert_eq!(header.as_deref(), Some("Basic YWdlbnRAZXhhbXBsZS5jb20vdG9rZW46YWJjMTIz"));
-    /// # Ok::<(), handoff_core::integrations::AuthError>(())
+    /// # Ok::<(), handoff_core::prepare::AuthError>(())
     /// ```
     ///
     /// # Errors

@@ -1,6 +1,6 @@
 //! Helpdesk integrations: Zendesk, Freshdesk and Intercom requests built from handoff events.
 //!
-//! Each enabled [`Integration`] turns the lifecycle events into complete HTTP requests
+//! Each enabled [`Integration`](crate::config::Integration) turns the lifecycle events into complete HTTP requests
 //! ([`Delivery`] outputs) that go through the same outbox as webhooks: the same retries, dead
 //! letters, redrive, and ids derived from the inputs. Credentials are references only; the host
 //! resolves them and [`Delivery::prepare`](crate::wire::delivery::Delivery::prepare) builds the `Authorization`
@@ -16,7 +16,7 @@
 //!
 //! ## Follow-ups wait for what they update
 //!
-//! The requests of one integration and one conversation form a [`Chain`]: they are sent one at a
+//! The requests of one integration and one conversation form a [`Chain`](crate::wire::delivery::Chain): they are sent one at a
 //! time, in order. A request that creates something (a ticket, a contact, a conversation) names
 //! the id to read from the response (`/ticket/id`); the host reports the response body in its
 //! `delivery_result`, the engine keeps just that id (never the body) and fills it into the
@@ -40,14 +40,11 @@ pub(crate) mod auth;
 mod freshdesk;
 mod intercom;
 pub(crate) mod package;
-pub use crate::rate_limit;
 mod zendesk;
 
-pub use crate::config::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
-pub use crate::wire::delivery::{Chain, Head, Pending, Yield};
-pub use auth::AuthError;
-
-pub use crate::wire::limits::{is_safe_id, ID_ATTRIBUTES};
+use crate::config::{Sunshine, Vendor};
+use crate::wire::delivery::{Head, Pending, Yield};
+use crate::wire::limits::{is_safe_id, ID_ATTRIBUTES};
 
 fn chain_key(integration_id: &str, conversation_id: &str) -> String {
     format!("{integration_id}:{conversation_id}")

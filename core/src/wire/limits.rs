@@ -14,14 +14,14 @@
 //!
 //! # Example
 //! ```
-//! use handoff_core::limits::{from_engine_json, json_depth};
+//! use handoff_core::wire::limits::{from_engine_json, json_depth};
 //!
 //! let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
 //! assert_eq!(json_depth(&deep), 200);
 //! assert!(serde_json::from_str::<serde_json::Value>(&deep).is_err()); // serde_json stops at 128
 //! let value: serde_json::Value = from_engine_json(&deep)?;
 //! assert!(value.is_array());
-//! # Ok::<(), handoff_core::limits::EngineJsonError>(())
+//! # Ok::<(), handoff_core::wire::limits::EngineJsonError>(())
 //! ```
 
 use serde::de::DeserializeOwned;
@@ -35,7 +35,7 @@ pub const MAX_TIME: i64 = 253_402_300_799_999;
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
 /// The longest header value a `delivery_result` may report (bytes): a longer one is refused with
-/// its path, so hosts leave such a header out (`handoff_core::prepare::RESPONSE`).
+/// its path, so hosts leave such a header out (`handoff_core::prepare::ResponseRules::standard`).
 pub const MAX_HEADER_VALUE_BYTES: usize = 8 * 1024;
 
 /// Most attempts of one delivery before it becomes a dead letter.
@@ -146,6 +146,19 @@ pub enum EngineJsonError {
 /// # Errors
 /// [`EngineJsonError::TooDeep`] past [`MAX_ENGINE_JSON_DEPTH`] (checked before parsing, without
 /// recursion), else serde_json's error for text that is not JSON or not a `T`.
+///
+/// # Example
+/// ```
+/// use handoff_core::wire::limits::{from_engine_json, EngineJsonError};
+///
+/// let deep = format!("{}{}", "[".repeat(200), "]".repeat(200)); // past serde_json's 128
+/// let value: serde_json::Value = from_engine_json(&deep)?;
+/// assert!(value.is_array());
+///
+/// let too_deep = format!("{}{}", "[".repeat(600), "]".repeat(600));
+/// assert!(matches!(from_engine_json::<serde_json::Value>(&too_deep), Err(EngineJsonError::TooDeep { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn from_engine_json<T: DeserializeOwned>(text: &str) -> Result<T, EngineJsonError> {
     let found = json_depth(text);
     if found > MAX_ENGINE_JSON_DEPTH {

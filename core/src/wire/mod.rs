@@ -2,6 +2,7 @@
 //! the outbox's chains, errors) and the limits on them. This module imports nothing else of the
 //! crate; everything else builds on it.
 
+pub mod conversation_file;
 pub mod delivery;
 pub mod error;
 pub mod event;

@@ -24,8 +24,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
-use handoff_core::output::Delivery;
 use handoff_core::prepare::{PrepareError, Prepared};
+use handoff_core::wire::output::Delivery;
 use handoff_core::PathError;
 
 /// Default timeout of one attempt.
@@ -185,7 +185,7 @@ impl Sender {
             .headers
             .iter()
             .filter_map(|name| {
-                let value = response.headers().get(*name)?.to_str().ok()?;
+                let value = response.headers().get(name.as_str())?.to_str().ok()?;
                 (value.len() <= rules.header_value_limit)
                     .then(|| (name.to_string(), value.to_string()))
             })

@@ -12,8 +12,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use handoff_core::limits::from_engine_json;
 use handoff_core::query::Query;
+use handoff_core::wire::limits::from_engine_json;
 use handoff_core::PathError;
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot, Notify, Semaphore};

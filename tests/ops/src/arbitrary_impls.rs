@@ -5,7 +5,7 @@
 //! to 999 s, any `announce_positions_up_to` up to 12, up to 200 steps of up to ±65,535 s.
 
 use arbitrary::{Arbitrary, Result, Unstructured};
-use handoff_core::limits::MAX_ATTRIBUTES_BYTES;
+use handoff_core::wire::limits::MAX_ATTRIBUTES_BYTES;
 
 use crate::op::{Attributes, Op, Signals, Step};
 use crate::{Scenario, World, MAX_SCENARIO_STEPS};

@@ -51,9 +51,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use handoff_core::limits::from_engine_json;
 use handoff_core::query::{Gauges, Holding, Query};
-use handoff_core::state::{Presence, State, Status};
+use handoff_core::wire::limits::from_engine_json;
+use handoff_core::wire::state::{Presence, State, Status};
 use handoff_core::{Config, Engine, Input, InputError, Output};
 use serde_json::Value;
 

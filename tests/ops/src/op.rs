@@ -1,6 +1,6 @@
 //! The operations, and the input each one stands for in a given state.
 
-use handoff_core::state::{State, Status};
+use handoff_core::wire::state::{State, Status};
 use handoff_core::{Input, MAX_TEXT_BYTES};
 use serde_json::{json, Map, Value};
 

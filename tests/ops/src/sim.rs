@@ -1,6 +1,6 @@
 //! Running steps: the engine and the host's clock.
 
-use handoff_core::state::State;
+use handoff_core::wire::state::State;
 use handoff_core::{Config, Engine, Input, InputError, Output};
 
 use crate::{Op, Step, Violation, World, START};

@@ -2,7 +2,7 @@
 //! [`Arbitrary`](arbitrary::Arbitrary) implementations, in the ranges that shrink well and make
 //! 160 cases meaningful.
 
-use handoff_core::limits::{MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
+use handoff_core::wire::limits::{MAX_ATTRIBUTES_BYTES, MAX_VALUE_DEPTH};
 use proptest::prelude::*;
 
 use crate::op::{Attributes, Op, Signals, Step, ATTRIBUTE_KEYS, SKILLS, TEXTS, TOPICS};

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use handoff_core::output::Delivery;
+use handoff_core::wire::output::Delivery;
 use handoff_core::{Config, Engine, Input, Output};
 use serde_json::{json, Value};
 

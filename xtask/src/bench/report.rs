@@ -378,7 +378,7 @@ fn decision(r: &Results) -> String {
     row(
         &mut s,
         "our scorer alone",
-        "`handoff_core::sentiment::score`",
+        "`handoff_core::internals::score`",
         &r.sentiment,
         "ns_per_message",
     );

@@ -84,19 +84,19 @@ pub fn documents() -> Vec<Document> {
             file: "schema/input.schema.json",
             id: INPUT_SCHEMA_ID,
             root_name: "Input",
-            schema: read::<handoff_core::input::Input>,
+            schema: read::<handoff_core::wire::input::Input>,
         },
         Document {
             file: "schema/output.schema.json",
             id: OUTPUT_SCHEMA_ID,
             root_name: "Output",
-            schema: written::<handoff_core::output::Output>,
+            schema: written::<handoff_core::wire::output::Output>,
         },
         Document {
             file: "schema/state.schema.json",
             id: STATE_SCHEMA_ID,
             root_name: "State",
-            schema: written::<handoff_core::state::State>,
+            schema: written::<handoff_core::wire::state::State>,
         },
         Document {
             file: "schema/event.schema.json",

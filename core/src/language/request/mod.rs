@@ -76,7 +76,7 @@ pub struct RequestMatch {
 /// found.
 ///
 /// ```
-/// use handoff_core::request::detect_human_request;
+/// use handoff_core::internals::detect_human_request;
 ///
 /// let m = detect_human_request("This is useless. Can I talk to a real persn plz??").unwrap();
 /// assert_eq!(m.phrase, "Can I talk to a real persn plz");

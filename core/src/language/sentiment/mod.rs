@@ -121,8 +121,8 @@ pub struct SentimentScore {
     pub negative: f64,
 }
 
-/// Scores the sentiment of `text` with the VADER rules (see the
-/// [module documentation](self)).
+/// Scores the sentiment of `text` with the VADER rules (see the module documentation of
+/// `language::sentiment`).
 ///
 /// Never panics, allocates one lower-cased string per token and is
 /// deterministic.
@@ -130,7 +130,7 @@ pub struct SentimentScore {
 /// # Example
 ///
 /// ```
-/// use handoff_core::sentiment::score;
+/// use handoff_core::internals::score;
 ///
 /// let angry = score("This is the WORST service ever, I am furious!!");
 /// assert!(angry.compound < -0.5);

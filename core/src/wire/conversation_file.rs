@@ -20,7 +20,7 @@
 //!
 //! # Example
 //! ```
-//! use handoff_core::conversation::{parse, ConfigSpec, DeliveryLog};
+//! use handoff_core::wire::conversation_file::{parse, ConfigSpec, DeliveryLog};
 //!
 //! let text = r#"{"config": {"handoff": {}}}
 //! {"now": 5, "input": {"type": "delivery_result", "delivery_id": "$last", "status": 200}}"#;
@@ -30,9 +30,9 @@
 //! let mut log = DeliveryLog::default();
 //! log.record("conversation.handoff_requested", "dlv_1");
 //! let mut input = parsed.lines[0].input.clone();
-//! log.resolve(&mut input).map_err(|m| handoff_core::conversation::ConversationError::new(None, m))?;
+//! log.resolve(&mut input).map_err(|m| handoff_core::wire::conversation_file::ConversationError::new(None, m))?;
 //! assert_eq!(input["delivery_id"], "dlv_1");
-//! # Ok::<(), handoff_core::conversation::ConversationError>(())
+//! # Ok::<(), handoff_core::wire::conversation_file::ConversationError>(())
 //! ```
 
 use serde_json::Value;
@@ -136,6 +136,19 @@ pub struct Parsed {
 ///
 /// # Errors
 /// A [`ConversationError`] naming the line that is not JSON or not shaped as described above.
+///
+/// # Example
+/// ```
+/// use handoff_core::wire::conversation_file::parse;
+///
+/// let text = "{\"config\": \"settings.json\"}\n{\"now\": 5, \"input\": {\"type\": \"tick\"}}\n";
+/// let parsed = parse(text, true)?;
+/// assert_eq!(parsed.lines.len(), 1);
+///
+/// let refused = parse("{\"now\": 5}", false).unwrap_err();
+/// assert_eq!(refused.line, Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse(text: &str, config_first: bool) -> Result<Parsed, ConversationError> {
     let mut config = None;
     let mut lines = Vec::new();
@@ -248,6 +261,21 @@ impl DeliveryLog {
     ///
     /// # Errors
     /// A message when the reference is malformed or names no delivery handed out yet.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::wire::conversation_file::DeliveryLog;
+    ///
+    /// let mut log = DeliveryLog::default();
+    /// log.record("conversation.queued", "dlv_1");
+    /// let mut input = serde_json::json!({"type": "delivery_result", "delivery_id": "$last", "status": 200});
+    /// log.resolve(&mut input)?;
+    /// assert_eq!(input["delivery_id"], "dlv_1");
+    ///
+    /// let mut unknown = serde_json::json!({"type": "delivery_result", "delivery_id": "$last:conversation.closed"});
+    /// assert!(log.resolve(&mut unknown).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resolve(&self, input: &mut Value) -> Result<(), String> {
         let Some(Value::String(id)) = input.get_mut("delivery_id") else {
             return Ok(());

@@ -70,9 +70,12 @@ impl Engine {
     /// assert_eq!(refused.kind, ErrorKind::NewerVersion);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn restore(config: Config, state: State) -> Result<Engine, RestoreError> {
+    pub fn restore(config: Config, mut state: State) -> Result<Engine, RestoreError> {
         check_version(state.version)?;
         check_consistent(&state)?;
+        // An older version reads as it is (its fields are a subset): from now on it is written
+        // as this version, which may hold what older engines cannot read.
+        state.version = STATE_VERSION;
         let index = Index::build(&config, &state);
         Ok(Engine {
             config,

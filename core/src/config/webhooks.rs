@@ -26,6 +26,11 @@ pub const EVENT_NAMES: &[&str] = &[
     "conversation.assigned",
     "conversation.callback_requested",
     "conversation.closed",
+    "conversation.message",
+    "conversation.note",
+    "conversation.returned_to_ai",
+    "conversation.transferred",
+    "conversation.transfer_failed",
 ];
 
 /// `id`: the endpoint's id.
@@ -56,7 +61,9 @@ pub(crate) const EVENTS: Field = Field::new(
     Default::Absent(doc!("every event")),
     doc!(
         "the events sent there: `conversation.handoff_requested`, `conversation.queued`, \
-         `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`"
+         `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, \
+         `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, \
+         `conversation.transferred`, `conversation.transfer_failed`"
     ),
 );
 /// `secret_ref`: the signing secret, by reference.

@@ -134,6 +134,9 @@ pub(crate) fn on_event(
     out: &mut Vec<Output>,
 ) {
     let name = event.event;
+    if !name.reaches_helpdesks() {
+        return; // the live conversation's events go to webhooks only (for now)
+    }
     let creating = name == EventName::HandoffRequested;
     for integration in config.integrations.iter().filter(|i| i.enabled) {
         let key = chain_key(&integration.id, conversation_id);

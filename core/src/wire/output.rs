@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::wire::delivery::{Auth, Delivery};
 use crate::wire::event::Event;
-use crate::wire::values::{Callback, ClosedBy, Customer, HistoryEntry, Presence, Priority};
+use crate::wire::values::{
+    Callback, ClosedBy, Customer, HistoryEntry, Presence, Priority, TransferBy, TransferMode,
+};
 
 /// Everything the engine can tell a host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,7 +18,7 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// The `handoff.messages` key it came from (`waiting_for_agent`).
-        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["handoff_initiated", "waiting_for_agent", "queue_position_changed", "agent_connected", "outside_hours", "callback_confirmed", "no_agent_available", "queue_full"])))]
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["handoff_initiated", "waiting_for_agent", "queue_position_changed", "agent_connected", "outside_hours", "callback_confirmed", "no_agent_available", "queue_full", "returned_to_ai"])))]
         template: String,
         /// The rendered text.
         text: String,
@@ -52,6 +54,10 @@ pub enum Output {
         agent_id: String,
         /// When the offer lapses (epoch ms).
         expires_at: i64,
+        /// Present when the conversation comes by a transfer: who passed it on, their note,
+        /// and the context package.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer: Option<Box<TransferInfo>>,
     },
     /// An offer was withdrawn: declined, lapsed, or the agent went away.
     OfferWithdrawn {
@@ -81,6 +87,59 @@ pub enum Output {
         agent_name: String,
         /// How long the customer waited since the handoff (ms).
         wait_ms: i64,
+        /// With `routing.auto_accept` (no `offered` before it), when the conversation comes by
+        /// a transfer: who passed it on, their note, and the context package.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer: Option<Box<TransferInfo>>,
+    },
+    /// Show the customer what the agent wrote.
+    AgentMessage {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent.
+        agent_id: String,
+        /// The name shown to the customer.
+        agent_name: String,
+        /// What they wrote.
+        text: String,
+    },
+    /// A private note an agent wrote: for the agents' side only, never the customer.
+    AgentNote {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who wrote it.
+        agent_id: String,
+        /// The note.
+        text: String,
+    },
+    /// The customer wrote while a person holds, is offered, or is awaited for the conversation:
+    /// for the agent side.
+    CustomerMessage {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who holds it or is offered it; `null` while it waits in the queue.
+        agent_id: Option<String>,
+        /// What the customer wrote.
+        text: String,
+    },
+    /// The agent no longer answers this conversation (it was transferred); the next agent's
+    /// `offered`/`assigned`, or `queued`, follows.
+    AgentLeft {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who let go.
+        agent_id: String,
+        /// Why: `transferred`.
+        reason: String,
+    },
+    /// The agent gave the conversation back to the AI: the AI answers again from now on.
+    ReturnedToAi {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who gave it back.
+        agent_id: String,
+        /// The agent's note for the AI, if any.
+        note: Option<String>,
     },
     /// Show the callback form: nobody is on duty (or free).
     CollectCallback {
@@ -167,6 +226,23 @@ pub enum Output {
         /// Why.
         reason: String,
     },
+}
+
+/// What the next agent learns of a transfer (on `offered`, or on `assigned` with
+/// `routing.auto_accept`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TransferInfo {
+    /// The agent who held the conversation.
+    pub from_agent_id: String,
+    /// Who asked for the transfer: `agent` or `admin`.
+    pub by: TransferBy,
+    /// `cold` or `warm` (the first agent still holds it until this offer is accepted).
+    pub mode: TransferMode,
+    /// The note for the next agent.
+    pub note: Option<String>,
+    /// The context package, as of the transfer (the whole history so far).
+    pub context: Context,
 }
 
 /// One trigger that fired, with its evidence. Serialised flat with `"trigger"` naming it.

@@ -228,6 +228,129 @@ pub enum Output {
     },
 }
 
+/// Who may see an output: the side a host shows it on. Hosts filter their streams by it (the
+/// customer's widget, an agent's console, an operator's log), so every host shows the same
+/// output to the same people.
+///
+/// ```
+/// use handoff_core::wire::output::{Audience, Output};
+///
+/// let note: Output = serde_json::from_str(
+///     r#"{"type":"agent_note","conversation_id":"c1","agent_id":"a1","text":"VIP"}"#)?;
+/// assert_eq!(note.audience(), Audience::Agents);
+/// assert!(!note.audience().visible_to(Audience::Customer));
+/// assert!(note.audience().visible_to(Audience::Operators));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// The customer, and agents and operators too: what the customer is shown or may know
+    /// (`message`, `agent_message`, `queued`, `assigned`, `agent_left`, `collect_callback`,
+    /// `callback_scheduled`, `closed`).
+    Customer,
+    /// Agents and operators, never the customer: the engine's assessment and the agents' own
+    /// words to each other (`handoff` and its context, `offered`, `offer_withdrawn`,
+    /// `agent_status`, `agent_note`, `customer_message`, `returned_to_ai` with the agent's note,
+    /// `callback_requested`, webhook `event`s).
+    Agents,
+    /// Operators (admin) only: the outbox, whose requests carry webhook URLs, signed bodies and
+    /// vendors' answers (`delivery`, `delivered`, `delivery_retry`, `delivery_failed`,
+    /// `webhook_disabled`).
+    Operators,
+}
+
+impl Audience {
+    /// Whether an output of this audience is shown to a reader who is `reader`: operators see
+    /// every output, agents all but the outbox, the customer only the customer's.
+    pub fn visible_to(self, reader: Audience) -> bool {
+        self <= reader
+    }
+
+    /// The name as written in JSON (`customer`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Customer => "customer",
+            Audience::Agents => "agents",
+            Audience::Operators => "operators",
+        }
+    }
+}
+
+impl Output {
+    /// Who may see this output ([`Audience`]).
+    pub fn audience(&self) -> Audience {
+        match self {
+            Output::Message { .. }
+            | Output::AgentMessage { .. }
+            | Output::Queued { .. }
+            | Output::Assigned { .. }
+            | Output::AgentLeft { .. }
+            | Output::CollectCallback { .. }
+            | Output::CallbackScheduled { .. }
+            | Output::Closed { .. } => Audience::Customer,
+            Output::Handoff { .. }
+            | Output::Offered { .. }
+            | Output::OfferWithdrawn { .. }
+            | Output::AgentStatus { .. }
+            | Output::AgentNote { .. }
+            | Output::CustomerMessage { .. }
+            | Output::ReturnedToAi { .. }
+            | Output::CallbackRequested { .. }
+            | Output::Event { .. } => Audience::Agents,
+            Output::Delivery(_)
+            | Output::Delivered { .. }
+            | Output::DeliveryRetry { .. }
+            | Output::DeliveryFailed { .. }
+            | Output::WebhookDisabled { .. } => Audience::Operators,
+        }
+    }
+}
+
+/// The [`Audience`] of an output given as JSON by its `type` (what hosts that keep outputs as
+/// JSON read); `None` for a type this engine does not write.
+///
+/// ```
+/// use handoff_core::wire::output::{audience_of_type, Audience};
+///
+/// assert_eq!(audience_of_type("agent_message"), Some(Audience::Customer));
+/// assert_eq!(audience_of_type("delivery"), Some(Audience::Operators));
+/// assert_eq!(audience_of_type("telepathy"), None);
+/// ```
+pub fn audience_of_type(output_type: &str) -> Option<Audience> {
+    OUTPUT_AUDIENCES
+        .iter()
+        .find(|(t, _)| *t == output_type)
+        .map(|(_, a)| *a)
+}
+
+/// Every output type with its [`Audience`] (held to [`Output::audience`] by a test).
+pub const OUTPUT_AUDIENCES: &[(&str, Audience)] = &[
+    ("message", Audience::Customer),
+    ("agent_message", Audience::Customer),
+    ("queued", Audience::Customer),
+    ("assigned", Audience::Customer),
+    ("agent_left", Audience::Customer),
+    ("collect_callback", Audience::Customer),
+    ("callback_scheduled", Audience::Customer),
+    ("closed", Audience::Customer),
+    ("handoff", Audience::Agents),
+    ("offered", Audience::Agents),
+    ("offer_withdrawn", Audience::Agents),
+    ("agent_status", Audience::Agents),
+    ("agent_note", Audience::Agents),
+    ("customer_message", Audience::Agents),
+    ("returned_to_ai", Audience::Agents),
+    ("callback_requested", Audience::Agents),
+    ("event", Audience::Agents),
+    ("delivery", Audience::Operators),
+    ("delivered", Audience::Operators),
+    ("delivery_retry", Audience::Operators),
+    ("delivery_failed", Audience::Operators),
+    ("webhook_disabled", Audience::Operators),
+];
+
 /// What the next agent learns of a transfer (on `offered`, or on `assigned` with
 /// `routing.auto_accept`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -557,7 +557,9 @@ mod tests {
         );
         let e = error_value(&second.restore(Ok(CONFIG.as_bytes()), Ok(b"{}")));
         assert_eq!(e["path"], "state.version");
-        let newer = state.replacen("\"version\":1", "\"version\":999", 1);
+        let version = format!("\"version\":{}", handoff_core::wire::state::STATE_VERSION);
+        assert!(state.contains(&version), "{state}");
+        let newer = state.replacen(&version, "\"version\":999", 1);
         let e = error_value(&second.restore(Ok(CONFIG.as_bytes()), Ok(newer.as_bytes())));
         assert_eq!(e["path"], "state.version");
         assert!(e["message"].as_str().unwrap().contains("newer"), "{e}");

@@ -1,6 +1,8 @@
 //! Checks an input against the configuration and state *before* anything changes, so a bad input
 //! leaves the state exactly as it was.
 
+mod live;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -187,7 +189,8 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         Input::AiReply(m) => {
             id("input.conversation_id", &m.conversation_id)?;
             text("input.text", &m.text)?;
-            unit("input.confidence", m.confidence, 0.0, 1.0)
+            unit("input.confidence", m.confidence, 0.0, 1.0)?;
+            live::ai_reply(state, m)
         }
         Input::HandoffRequest(m) => {
             id("input.conversation_id", &m.conversation_id)?;
@@ -196,7 +199,9 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         }
         Input::AgentUpdate(u) => agent_update(u),
         Input::AgentAccept(a) | Input::AgentDecline(a) => offer_answer(state, a),
-        Input::AgentMessage(m) => agent_message(state, m),
+        Input::AgentMessage(m) | Input::AgentNote(m) => agent_message(state, m),
+        Input::ReturnToAi(r) => live::return_to_ai(state, r),
+        Input::Transfer(t) => live::transfer(config, state, t),
         Input::CallbackDetails(d) => callback_details(state, d),
         Input::ConversationClosed(c) => closed(state, c),
         Input::DeliveryResult(r) => delivery_result(state, r),
@@ -251,6 +256,16 @@ fn offer_answer(state: &State, a: &AgentAction) -> Result<(), InputError> {
     let conv = open_conversation(state, &a.conversation_id)?;
     match &conv.status {
         Status::Offered { agent_id, .. } if agent_id == &a.agent_id => {}
+        // A warm transfer's offer.
+        Status::Assigned { .. } if conv.warm_target() == Some(a.agent_id.as_str()) => {}
+        Status::Offered { .. } | Status::Assigned { .. } if conv.warm_target().is_some() => {
+            return Err(InputError::with_value(
+                ErrorKind::NotOfferedTo,
+                "input.agent_id",
+                "this conversation is offered to another agent",
+                &Value::String(a.agent_id.clone()),
+            ))
+        }
         Status::Offered { .. } => {
             return Err(InputError::with_value(
                 ErrorKind::NotOfferedTo,
@@ -271,7 +286,7 @@ fn offer_answer(state: &State, a: &AgentAction) -> Result<(), InputError> {
     Ok(())
 }
 
-/// `agent_message`: only the agent who holds the conversation.
+/// `agent_message`, `agent_note`: only the agent who holds the conversation.
 fn agent_message(state: &State, m: &AgentMessage) -> Result<(), InputError> {
     text("input.text", &m.text)?;
     let conv = open_conversation(state, &m.conversation_id)?;

@@ -80,8 +80,13 @@ impl Engine {
         check_version(state.version)?;
         check_consistent(&state)?;
         records::clear_marks(&mut state);
-        let index = Index::build(&config, &state);
+        // The engine record as the host holds it: when the version changes below, the next
+        // change set writes it again.
         let last_engine = Some(records::engine_record(&state));
+        // An older version reads as it is (its fields are a subset): from now on it is written
+        // as this version, which may hold what older engines cannot read.
+        state.version = STATE_VERSION;
+        let index = Index::build(&config, &state);
         Ok(Engine {
             config,
             state,
@@ -487,6 +492,12 @@ fn times(state: &State) -> Vec<(String, i64)> {
         for (agent, until) in &c.declined_by {
             out.push((format!("{p}.declined_by.{agent}"), *until));
         }
+        if let Some(t) = &c.transfer {
+            out.push((format!("{p}.transfer.at"), t.at));
+            if let Some(offer) = &t.offer {
+                out.push((format!("{p}.transfer.offer.expires_at"), offer.expires_at));
+            }
+        }
     }
     for (id, a) in &state.agents {
         out.push((
@@ -569,17 +580,35 @@ fn check_consistent(state: &State) -> Result<(), RestoreError> {
                 );
             }
         }
+        if let Some(transfer) = &conv.transfer {
+            if let Some(offer) = &transfer.offer {
+                let warm_ok = matches!(&conv.status, Status::Assigned { agent_id, .. } if *agent_id != offer.agent_id)
+                    && state
+                        .agents
+                        .get(&offer.agent_id)
+                        .is_some_and(|a| a.active.contains(id));
+                if !warm_ok {
+                    return bad(
+                        format!("state.conversations.{id}.transfer.offer"),
+                        format!(
+                            "a warm transfer to {} needs an assigned conversation that agent lists as active",
+                            offer.agent_id
+                        ),
+                    );
+                }
+            }
+        }
     }
     for (id, agent) in &state.agents {
         for conv in &agent.active {
             if state
                 .conversations
                 .get(conv)
-                .is_none_or(|c| c.agent() != Some(id))
+                .is_none_or(|c| !c.occupies(id))
             {
                 return bad(
                     format!("state.agents.{id}.active"),
-                    format!("{conv} is not offered or assigned to {id}"),
+                    format!("{conv} is not offered, assigned or warm-transferred to {id}"),
                 );
             }
         }

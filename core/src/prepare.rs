@@ -77,7 +77,7 @@ use crate::wire::schema::EVENT_SCHEMA_ID;
 pub const SCHEMA_HEADER: &str = "handoff-schema";
 
 pub use crate::integrations::auth::AuthError;
-pub use crate::rate_limit::{retry_after_ms, REPORTED_HEADERS};
+pub use crate::rate_limit::{retry_after, retry_after_ms, REPORTED_HEADERS};
 pub use crate::wire::limits::MAX_HEADER_VALUE_BYTES;
 
 /// How much of a receiver's response body a host reports (bytes): the engine reads the id of

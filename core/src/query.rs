@@ -292,6 +292,11 @@ pub(crate) fn may_act(
     let (offered, assigned) = match conversation.map(|c| &c.status) {
         Some(Status::Offered { agent_id, .. }) if agent_id == agent => (true, false),
         Some(Status::Assigned { agent_id, .. }) if agent_id == agent => (false, true),
+        // A warm transfer's target may answer its offer.
+        Some(Status::Assigned { .. }) => (
+            conversation.and_then(|c| c.warm_target()) == Some(agent),
+            false,
+        ),
         _ => (false, false),
     };
     let allowed = match needs {

@@ -39,10 +39,27 @@ fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a s
         .map(|(_, v)| v.trim())
 }
 
-/// `Retry-After: 120` or an HTTP date: `Wed, 21 Oct 2015 07:28:00 GMT` (IMF-fixdate), or the two
-/// obsolete forms recipients must still accept (RFC 9110 §5.6.7): `Wednesday, 21-Oct-15 07:28:00
-/// GMT` (RFC 850) and `Wed Oct 21 07:28:00 2015` (asctime).
-fn retry_after(value: &str, now: i64) -> Option<u64> {
+/// A `Retry-After` value in ms from `now` (epoch ms), as the engine reads it: whole seconds
+/// (`120`), decimal seconds rounded up to the millisecond (`1.5`), or an HTTP date: `Wed, 21 Oct
+/// 2015 07:28:00 GMT` (IMF-fixdate), or the two obsolete forms recipients must still accept (RFC
+/// 9110 §5.6.7), `Wednesday, 21-Oct-15 07:28:00 GMT` (RFC 850) and `Wed Oct 21 07:28:00 2015`
+/// (asctime). A date in the past is `0`; anything else (`-5`, `soon`, empty) is `None`. Spaces
+/// around the value are ignored.
+///
+/// For code that performs requests itself (a widget forwarding outputs to its backend); hosts
+/// report the header in `delivery_result.headers` instead and the engine reads it.
+///
+/// ```
+/// use handoff_core::prepare::retry_after;
+///
+/// let now = 1_768_213_800_000; // 2026-01-12T10:30:00Z
+/// assert_eq!(retry_after(" 120 ", now), Some(120_000));
+/// assert_eq!(retry_after("1.5", now), Some(1_500));
+/// assert_eq!(retry_after("Mon, 12 Jan 2026 10:31:00 GMT", now), Some(60_000));
+/// assert_eq!(retry_after("-5", now), None);
+/// ```
+pub fn retry_after(value: &str, now: i64) -> Option<u64> {
+    let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(seconds.saturating_mul(1000));
     }

@@ -40,7 +40,10 @@ fn take<V: Serialize>(kind: RecordKind, map: &mut Tracked<String, V>, out: &mut 
 
 /// The records written or removed since the last call, the engine record first when it differs
 /// from `last_engine` (which becomes the current one).
-pub(crate) fn take_changes(state: &mut State, last_engine: &mut Option<EngineRecord>) -> Vec<Change> {
+pub(crate) fn take_changes(
+    state: &mut State,
+    last_engine: &mut Option<EngineRecord>,
+) -> Vec<Change> {
     let mut out = Vec::new();
     let engine = engine_record(state);
     if last_engine.as_ref() != Some(&engine) {
@@ -99,7 +102,11 @@ fn read<T: DeserializeOwned>(kind: RecordKind, id: &str, text: &str) -> Result<T
         format!("{}.{id}", kind.state_path())
     };
     let value: serde_json::Value = crate::wire::limits::from_engine_json(text).map_err(|e| {
-        RestoreError::malformed(ErrorKind::NotJson, place.clone(), format!("not valid JSON: {e}"))
+        RestoreError::malformed(
+            ErrorKind::NotJson,
+            place.clone(),
+            format!("not valid JSON: {e}"),
+        )
     })?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();

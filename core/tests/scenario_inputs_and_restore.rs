@@ -109,7 +109,9 @@ fn a_message_from_an_agent_who_does_not_hold_the_conversation_is_refused() {
     );
     let out = sim.send(json!({"type": "agent_message", "conversation_id": "conv_1",
         "agent_id": "agent_1", "text": "Hi, I'm Asha"}));
-    assert!(out.is_empty(), "{out:#?}");
+    // The customer sees it (and webhooks hear `conversation.message`).
+    assert_eq!(out[0]["type"], "agent_message", "{out:#?}");
+    assert_eq!(out[0]["text"], "Hi, I'm Asha");
 }
 
 #[test]

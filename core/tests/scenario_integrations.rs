@@ -3,6 +3,7 @@
 //! system"): the exact requests each vendor receives, priority mapping, follow-ups that wait for
 //! the id the create returned, order, dead letters and redrive, rate limits, and configuration
 //! errors with their paths.
+#![cfg(feature = "integrations")]
 
 mod support;
 

@@ -10,6 +10,7 @@
 //! - **follow-ups after creates**: no update of a ticket or conversation goes out before a request
 //!   that created it (for that integration and conversation) was delivered, and none goes out with
 //!   an id missing from its URL.
+#![cfg(feature = "integrations")]
 
 use handoff_core::{Config, Engine, Input};
 use proptest::prelude::*;

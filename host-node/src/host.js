@@ -34,20 +34,6 @@ export const RESPONSE_BODY_LIMIT = 64 * 1024;
  */
 export const REPORTED_HEADERS = Object.freeze(['retry-after', 'x-ratelimit-reset']);
 
-/** The error a browser host gives for a configuration with webhook secrets. */
-export const BROWSER_SECRETS_ERROR =
-  "webhook secrets do not belong in a browser: leave handoff.webhooks out of the widget's config " +
-  'and forward the handoff outputs to your backend';
-
-/**
- * The error a browser host gives for a configuration with `handoff.integrations`, after the path
- * and kind of the first one (`handoff.integrations[0] ("zendesk"): …`): every integration carries
- * credentials by reference, so they all belong to a backend.
- */
-export const BROWSER_INTEGRATIONS_ERROR =
-  'helpdesk integrations do not belong in a browser: they need credentials the page must not hold; ' +
-  "leave handoff.integrations out of the widget's config and forward the handoff outputs to your backend";
-
 /** The real clock. */
 export const systemClock = Object.freeze({
   now: () => Date.now(),
@@ -66,52 +52,10 @@ export function setDefaultLoader(loader) {
   defaultLoader = loader;
 }
 
-/**
- * Parses a `Retry-After` header (delay in seconds, or an HTTP date) into milliseconds from `nowMs`.
- * A helper for code that performs requests itself (the widget's forwarder): `HandoffHost` reports
- * the header as it came (`delivery_result.headers`) and the engine reads it.
- * @param {string | null | undefined} value
- * @param {number} nowMs
- * @returns {number | undefined}
- */
-export function parseRetryAfter(value, nowMs) {
-  if (value == null) return undefined;
-  const text = String(value).trim();
-  if (text === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    const ms = Math.ceil(Number(text) * 1000);
-    return Number.isSafeInteger(ms) ? ms : undefined;
-  }
-  // An HTTP date (IMF-fixdate, or the obsolete RFC 850 / asctime forms Date.parse also reads).
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
-}
-
 function isBrowser(environment) {
   if (environment === 'browser') return true;
   if (environment != null) return false;
   return typeof window !== 'undefined';
-}
-
-/** The list at `handoff.<key>`, whether the config is `{"handoff": {...}}` or the bare object. */
-function listOf(config, key) {
-  if (config == null || typeof config !== 'object') return [];
-  const handoff = Object.prototype.hasOwnProperty.call(config, 'handoff') ? config.handoff : config;
-  const list = handoff && typeof handoff === 'object' ? handoff[key] : undefined;
-  return Array.isArray(list) ? list : [];
-}
-
-/** Why a browser may not run this configuration, or null. Names the path of what it refuses. */
-function browserRefusal(config) {
-  if (listOf(config, 'webhooks').some((w) => w && w.secret_ref != null)) return BROWSER_SECRETS_ERROR;
-  const integrations = listOf(config, 'integrations');
-  if (integrations.length > 0) {
-    const kind = integrations[0] && typeof integrations[0].kind === 'string' ? ` (${JSON.stringify(integrations[0].kind)})` : '';
-    return `handoff.integrations[0]${kind}: ${BROWSER_INTEGRATIONS_ERROR}`;
-  }
-  return null;
 }
 
 function messageOf(error) {
@@ -206,6 +150,7 @@ function truncateUtf8(bytes, limit) {
  */
 export class HandoffHost {
   #config;
+  #browser;
   #wasm;
   #store;
   #secrets;
@@ -233,10 +178,7 @@ export class HandoffHost {
     if (config == null || typeof config !== 'object') {
       throw new TypeError('HandoffHost: options.config must be the configuration object ({"handoff": {...}})');
     }
-    if (isBrowser(options.environment)) {
-      const refusal = browserRefusal(config);
-      if (refusal) throw new Error(refusal);
-    }
+    this.#browser = isBrowser(options.environment);
     this.#config = config;
     this.#wasm = options.wasm ?? null;
     this.#store = options.store ?? new MemoryStore();
@@ -260,7 +202,10 @@ export class HandoffHost {
 
   /**
    * Loads the engine module (unless injected) and the persisted state: restores the engine from it,
-   * or starts a new one, then arms the clock. Called by `create` and by the first `handle`.
+   * or starts a new one, then arms the clock. Called by `create` and by the first `handle`. In a
+   * browser the engine first refuses a configuration a page may not run (`browserRefusal`: webhook
+   * secrets, helpdesk integrations): the returned promise rejects with its `ConfigError`, and
+   * nothing has been loaded, stored or sent.
    */
   start() {
     if (!this.#starting) {
@@ -278,10 +223,26 @@ export class HandoffHost {
       if (!defaultLoader) throw new Error('HandoffHost: no engine: pass options.wasm (the result of init())');
       this.#wasm = await defaultLoader();
     }
+    if (this.#browser) this.#refuseForBrowser();
     const saved = await this.#store.load();
     this.#engine = saved == null ? new this.#wasm.Engine(this.#config) : this.#restore(saved);
     this.#lastSaved = saved ?? null;
     this.#schedule();
+  }
+
+  /**
+   * In a browser, before anything is loaded, stored or sent: the engine refuses what a page may not
+   * run (a webhook `secret_ref`, any helpdesk integration), throwing a `ConfigError` that names its
+   * path (`handoff.webhooks[0].secret_ref`).
+   */
+  #refuseForBrowser() {
+    if (typeof this.#wasm.browserRefusal !== 'function') {
+      throw new Error(
+        'HandoffHost: this engine module has no browserRefusal, which a browser host needs to check ' +
+          'its configuration: load the module of this package (init())',
+      );
+    }
+    this.#wasm.browserRefusal(this.#config);
   }
 
   #restore(json) {

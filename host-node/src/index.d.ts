@@ -292,6 +292,23 @@ export type PrepareFunction = (
   unixSecs: number,
 ) => PreparedRequest | Promise<PreparedRequest>;
 
+/**
+ * Refuses a configuration a browser may not run: a webhook signed with a `secret_ref` (in
+ * `handoff.webhooks` or a `kind: "webhook"` integration) and any helpdesk integration, whose
+ * credentials a page must not hold. @throws a `ConfigError` with `path`
+ * (`handoff.webhooks[0].secret_ref`, `handoff.integrations[0]`), `kind` `'invalid'` and `message`;
+ * or every error of a configuration that is not valid. Returns nothing when a browser may run it.
+ */
+export type BrowserRefusalFunction = (config: Config | HandoffConfig | string) => void;
+
+/**
+ * A `Retry-After` value in ms from `nowMs`, as the engine reads it: whole or decimal seconds
+ * (`'120'`, `'1.5'`, rounded up to the ms) or an HTTP date (a past one is 0); `undefined` for
+ * anything else (`'-5'`, `'soon'`, `''`, `null`). For code performing requests itself
+ * (`HandoffHost` reports the header and the engine reads it).
+ */
+export type RetryAfterFunction = (value: string | null | undefined, nowMs: number) => number | undefined;
+
 /** What `init()` resolves to (inject a stand-in with the same shape into `HandoffHost` in tests). */
 export interface EngineModule {
   Engine: {
@@ -302,6 +319,8 @@ export interface EngineModule {
   /** Used to prepare every delivery (with `secretRefs`): a host without them delivers nothing. */
   prepare: PrepareFunction;
   secretRefs: SecretRefsFunction;
+  /** Called by a host in a browser before it starts (a browser host without it refuses to start). */
+  browserRefusal?: BrowserRefusalFunction;
 }
 
 /** The part of `Engine` the host uses. */
@@ -336,6 +355,8 @@ export declare function init(options?: InitOptions): Promise<{
   secretRefs: SecretRefsFunction;
   /** The response headers hosts report in `delivery_result.headers`: the ones the engine reads. */
   reportedHeaders: () => ReportedHeader[];
+  browserRefusal: BrowserRefusalFunction;
+  retryAfterMs: RetryAfterFunction;
 }>;
 
 // ---------------------------------------------------------------------------------------------
@@ -420,8 +441,8 @@ export interface DeliveryAttempt {
 export type EmittedOutput = Exclude<Output, DeliveryOutput>;
 
 export interface HandoffHostOptions {
-  /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`) nor any
-   * `integrations` (they all carry credentials). */
+  /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`) nor helpdesk
+   * integrations (they carry credentials): `start()` rejects with the engine's `ConfigError`. */
   config: Config | HandoffConfig;
   /** The engine module (`await init()`); loaded with `init()` when left out. */
   wasm?: EngineModule;
@@ -439,7 +460,8 @@ export interface HandoffHostOptions {
   timeoutMs?: number;
   /** Longest single timer (default and most: 2^31 - 1 ms); later wakeups are re-armed. */
   maxTimerMs?: number;
-  /** `'browser'` refuses webhook secrets and integrations; default: a browser when `window` exists. */
+  /** `'browser'`: `start()` refuses webhook secrets and helpdesk integrations (the engine's
+   * `browserRefusal`); default: a browser when `window` exists. */
   environment?: 'browser' | 'server';
   onOutput?: (output: EmittedOutput) => void;
   onError?: (error: Error) => void;
@@ -491,9 +513,6 @@ export declare class HandoffHost {
   readonly closed: boolean;
 }
 
-export declare const BROWSER_SECRETS_ERROR: string;
-/** Why a browser refuses `handoff.integrations` (thrown after the path: `handoff.integrations[0] ("zendesk"): …`). */
-export declare const BROWSER_INTEGRATIONS_ERROR: string;
 /** The response headers reported in `delivery_result.headers`, when present. */
 export declare const REPORTED_HEADERS: readonly ReportedHeader[];
 export declare const DEFAULT_TIMEOUT_MS: number;
@@ -501,7 +520,4 @@ export declare const MAX_TIMER_MS: number;
 /** How much of a response body is reported (64 KiB: helpdesk ids are read from it). */
 export declare const RESPONSE_BODY_LIMIT: number;
 export declare const systemClock: Clock;
-/** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`: a helper for code performing
- * requests itself (`HandoffHost` reports the header and the engine reads it). */
-export declare function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined;
 

@@ -6,13 +6,10 @@ import { setDefaultLoader } from './host.js';
 
 export {
   HandoffHost,
-  BROWSER_SECRETS_ERROR,
-  BROWSER_INTEGRATIONS_ERROR,
   DEFAULT_TIMEOUT_MS,
   MAX_TIMER_MS,
   RESPONSE_BODY_LIMIT,
   REPORTED_HEADERS,
-  parseRetryAfter,
   systemClock,
 } from './host.js';
 export { MemoryStore, LocalStorageStore, DurableObjectStore } from './stores.js';
@@ -38,7 +35,8 @@ export async function importGlue() {
 }
 
 /**
- * Loads the engine and resolves to `{ Engine, sign, prepare, secretRefs, reportedHeaders }`. Loads once; later calls give the same.
+ * Loads the engine and resolves to `{ Engine, sign, prepare, secretRefs, reportedHeaders,
+ * browserRefusal, retryAfterMs }`. Loads once; later calls give the same.
  *
  * - `init()`: fetches `../wasm/handoff_wasm_bg.wasm` next to this file (browsers, workers that
  *   allow it; Node's entry reads it from disk instead).
@@ -76,6 +74,8 @@ export async function load(options, fallback) {
     prepare: glue.prepare,
     secretRefs: glue.secretRefs,
     reportedHeaders: glue.reportedHeaders,
+    browserRefusal: glue.browserRefusal,
+    retryAfterMs: glue.retryAfterMs,
   });
 }
 

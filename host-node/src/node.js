@@ -7,13 +7,10 @@ import { load } from './index.js';
 
 export {
   HandoffHost,
-  BROWSER_SECRETS_ERROR,
-  BROWSER_INTEGRATIONS_ERROR,
   DEFAULT_TIMEOUT_MS,
   MAX_TIMER_MS,
   RESPONSE_BODY_LIMIT,
   REPORTED_HEADERS,
-  parseRetryAfter,
   systemClock,
   MemoryStore,
   LocalStorageStore,

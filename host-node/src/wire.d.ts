@@ -14,6 +14,9 @@ export type Input =
   | AgentAcceptInput
   | AgentDeclineInput
   | AgentMessageInput
+  | AgentNoteInput
+  | ReturnToAiInput
+  | TransferInput
   | CallbackDetailsInput
   | ConversationClosedInput
   | DeliveryResultInput
@@ -103,6 +106,53 @@ export interface AgentMessageInput {
   agent_id: string;
   /** What they wrote. */
   text: string;
+}
+
+/** An agent wrote a private note (agents only, never the customer). */
+export interface AgentNoteInput {
+  type: "agent_note";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent writing (must hold the conversation). */
+  agent_id: string;
+  /** What they wrote. */
+  text: string;
+}
+
+/** The agent gives the conversation back to the AI. */
+export interface ReturnToAiInput {
+  type: "return_to_ai";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent giving it back (must hold the conversation). */
+  agent_id: string;
+  /** A note for the AI (what was done, what is left), passed on in `returned_to_ai`. */
+  note?: string | null;
+}
+
+/** The holding agent (or an admin) passes the conversation to an agent, a skill or the queue. */
+export interface TransferInput {
+  type: "transfer";
+  /** Conversation id (an assigned conversation). */
+  conversation_id: string;
+  /**
+   * `agent` (the default: `agent_id` must hold the conversation) or `admin` (without
+   * `agent_id`: any assigned conversation).
+   * @default "agent"
+   */
+  by?: TransferBy;
+  /** With `by: "agent"`, the agent passing it on (required). */
+  agent_id?: string | null;
+  /** `{"agent": "agent_2"}`, `{"skill": "billing"}` or `{"queue": true}`. */
+  to: TransferTarget;
+  /**
+   * `cold` (default: the agent lets go now) or `warm` (to a named agent only: the first agent
+   * keeps it until the target accepts).
+   * @default "cold"
+   */
+  mode?: TransferMode;
+  /** A note for the next agent, sent with the offer. */
+  note?: string | null;
 }
 
 /** The customer gave callback details. */
@@ -280,6 +330,24 @@ export interface AgentInfo {
 /** Presence of an agent. */
 export type Presence = "online" | "away" | "offline";
 
+/** Who asks for a transfer. */
+export type TransferBy = "agent" | "admin";
+
+/**
+ * Where a transfer goes: exactly one of `{"agent": "agent_2"}`, `{"skill": "billing"}`,
+ * `{"queue": true}`.
+ */
+export type TransferTarget = {
+  agent: string;
+} | {
+  skill: string;
+} | {
+  queue: true;
+};
+
+/** A transfer's mode. */
+export type TransferMode = "cold" | "warm";
+
 /** Who closed a conversation. */
 export type ClosedBy = "customer" | "agent" | "ai" | "system";
 
@@ -292,6 +360,11 @@ export type Output =
   | OfferWithdrawnOutput
   | AgentStatusOutput
   | AssignedOutput
+  | AgentMessageOutput
+  | AgentNoteOutput
+  | CustomerMessageOutput
+  | AgentLeftOutput
+  | ReturnedToAiOutput
   | CollectCallbackOutput
   | CallbackScheduledOutput
   | CallbackRequestedOutput
@@ -309,7 +382,7 @@ export interface MessageOutput {
   /** Conversation id. */
   conversation_id: string;
   /** The `handoff.messages` key it came from (`waiting_for_agent`). */
-  template: "handoff_initiated" | "waiting_for_agent" | "queue_position_changed" | "agent_connected" | "outside_hours" | "callback_confirmed" | "no_agent_available" | "queue_full";
+  template: "handoff_initiated" | "waiting_for_agent" | "queue_position_changed" | "agent_connected" | "outside_hours" | "callback_confirmed" | "no_agent_available" | "queue_full" | "returned_to_ai";
   /** The rendered text. */
   text: string;
 }
@@ -349,6 +422,11 @@ export interface OfferedOutput {
   agent_id: string;
   /** When the offer lapses (epoch ms). */
   expires_at: number;
+  /**
+   * Present when the conversation comes by a transfer: who passed it on, their note,
+   * and the context package.
+   */
+  transfer?: TransferInfo | null;
 }
 
 /** An offer was withdrawn: declined, lapsed, or the agent went away. */
@@ -384,6 +462,74 @@ export interface AssignedOutput {
   agent_name: string;
   /** How long the customer waited since the handoff (ms). */
   wait_ms: number;
+  /**
+   * With `routing.auto_accept` (no `offered` before it), when the conversation comes by
+   * a transfer: who passed it on, their note, and the context package.
+   */
+  transfer?: TransferInfo | null;
+}
+
+/** Show the customer what the agent wrote. */
+export interface AgentMessageOutput {
+  type: "agent_message";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent. */
+  agent_id: string;
+  /** The name shown to the customer. */
+  agent_name: string;
+  /** What they wrote. */
+  text: string;
+}
+
+/** A private note an agent wrote: for the agents' side only, never the customer. */
+export interface AgentNoteOutput {
+  type: "agent_note";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who wrote it. */
+  agent_id: string;
+  /** The note. */
+  text: string;
+}
+
+/**
+ * The customer wrote while a person holds, is offered, or is awaited for the conversation:
+ * for the agent side.
+ */
+export interface CustomerMessageOutput {
+  type: "customer_message";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who holds it or is offered it; `null` while it waits in the queue. */
+  agent_id: string | null;
+  /** What the customer wrote. */
+  text: string;
+}
+
+/**
+ * The agent no longer answers this conversation (it was transferred); the next agent's
+ * `offered`/`assigned`, or `queued`, follows.
+ */
+export interface AgentLeftOutput {
+  type: "agent_left";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who let go. */
+  agent_id: string;
+  /** Why: `transferred`. */
+  reason: string;
+}
+
+/** The agent gave the conversation back to the AI: the AI answers again from now on. */
+export interface ReturnedToAiOutput {
+  type: "returned_to_ai";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who gave it back. */
+  agent_id: string;
+  /** The agent's note for the AI, if any. */
+  note: string | null;
 }
 
 /** Show the callback form: nobody is on duty (or free). */
@@ -637,7 +783,7 @@ export interface HistoryEntry {
 }
 
 /** Who wrote a line of the conversation. */
-export type Role = "customer" | "ai" | "agent";
+export type Role = "customer" | "ai" | "agent" | "agent_note";
 
 /** Sentiment of the conversation for the agent. */
 export interface SentimentSummary {
@@ -649,6 +795,23 @@ export interface SentimentSummary {
   trend: "worsening" | "improving" | "steady";
   /** Every customer message's score, oldest first. */
   history: number[];
+}
+
+/**
+ * What the next agent learns of a transfer (on `offered`, or on `assigned` with
+ * `routing.auto_accept`).
+ */
+export interface TransferInfo {
+  /** The agent who held the conversation. */
+  from_agent_id: string;
+  /** Who asked for the transfer: `agent` or `admin`. */
+  by: TransferBy;
+  /** `cold` or `warm` (the first agent still holds it until this offer is accepted). */
+  mode: TransferMode;
+  /** The note for the next agent. */
+  note: string | null;
+  /** The context package, as of the transfer (the whole history so far). */
+  context: Context;
 }
 
 /** Details for a callback. */
@@ -669,7 +832,12 @@ export type WebhookEvent =
   | QueuedEvent
   | AssignedEvent
   | CallbackRequestedEvent
-  | ClosedEvent;
+  | ClosedEvent
+  | MessageEvent
+  | NoteEvent
+  | ReturnedToAiEvent
+  | TransferredEvent
+  | TransferFailedEvent;
 
 /** A conversation goes to a person (the specification's payload, field for field). */
 export interface HandoffRequestedEvent {
@@ -709,6 +877,46 @@ export interface ClosedEvent {
   /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
   timestamp: string;
   data: ClosedData;
+}
+
+/** The customer or the agent wrote, while a person holds, is offered, or is awaited for the conversation. */
+export interface MessageEvent {
+  event: "conversation.message";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: MessageData;
+}
+
+/** An agent wrote a private note (never shown to the customer). */
+export interface NoteEvent {
+  event: "conversation.note";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: NoteData;
+}
+
+/** The agent gave the conversation back to the AI. */
+export interface ReturnedToAiEvent {
+  event: "conversation.returned_to_ai";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: ReturnedToAiData;
+}
+
+/** A transfer reached its agent. */
+export interface TransferredEvent {
+  event: "conversation.transferred";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: TransferredData;
+}
+
+/** A transfer's target agent declined, let the offer lapse, or went away. */
+export interface TransferFailedEvent {
+  event: "conversation.transfer_failed";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: TransferFailedData;
 }
 
 /** `conversation.handoff_requested`'s data. */
@@ -801,8 +1009,75 @@ export interface ClosedData {
   agent_id: string | null;
 }
 
+/** `conversation.message`'s data. */
+export interface MessageData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** Who wrote: `customer` or `agent`. */
+  from: "customer" | "agent";
+  /** The agent who wrote; `null` for the customer. */
+  agent_id: string | null;
+  /** What was written. */
+  text: string;
+}
+
+/** `conversation.note`'s data. */
+export interface NoteData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who wrote it. */
+  agent_id: string;
+  /** The note. */
+  text: string;
+}
+
+/** `conversation.returned_to_ai`'s data. */
+export interface ReturnedToAiData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who gave it back. */
+  agent_id: string;
+  /** The agent's note for the AI, if any. */
+  note: string | null;
+}
+
+/** `conversation.transferred`'s data. */
+export interface TransferredData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who held it before. */
+  from_agent_id: string;
+  /** The agent who has it now. */
+  to_agent_id: string;
+  /** Who asked for the transfer: `agent` or `admin`. */
+  by: "agent" | "admin";
+  /** `cold` or `warm`. */
+  mode: "cold" | "warm";
+  /** The note for the next agent, if any. */
+  note: string | null;
+}
+
+/** `conversation.transfer_failed`'s data. */
+export interface TransferFailedData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who held it when the transfer was asked for. */
+  from_agent_id: string;
+  /** The agent the transfer was offered to. */
+  to_agent_id: string;
+  /** `cold` or `warm`. */
+  mode: "cold" | "warm";
+  /** `declined`, `expired` or `agent_unavailable`. */
+  reason: "declined" | "expired" | "agent_unavailable";
+  /**
+   * What happens instead: `first_agent` (warm: the first agent keeps it) or `routing` (cold:
+   * routed again like any waiting conversation, or queued).
+   */
+  fallback: "first_agent" | "routing";
+}
+
 /** The events a webhook can subscribe to. */
-export type EventName = "conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed";
+export type EventName = "conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed";
 
 /**
  * How a delivery is authenticated at send time: `Delivery::prepare` adds the headers from the
@@ -992,6 +1267,16 @@ export type Conversation = ConversationStatus & {
    * `message` action, or nobody free with the `none` fallback).
    */
   deferred_until?: number | null;
+  /**
+   * The agent who last gave this conversation back to the AI (`return_to_ai`): a later
+   * handoff offers it to them first when they are online and free.
+   */
+  last_agent?: string | null;
+  /**
+   * A transfer under way: a warm one waiting for its target's answer while the first agent
+   * keeps the conversation, or a cold one until an agent takes the conversation.
+   */
+  transfer?: Transfer | null;
 };
 
 export type ConversationStatus =
@@ -1037,6 +1322,32 @@ export interface QueueKey {
   seq: number;
   /** The conversation. */
   conversation_id: string;
+}
+
+/** A transfer under way (`Conversation::transfer`). */
+export interface Transfer {
+  /** `cold` or `warm`. */
+  mode: TransferMode;
+  /** Who asked for it: `agent` (the holder) or `admin`. */
+  by: TransferBy;
+  /** The agent who held the conversation when it was asked for. */
+  from_agent_id: string;
+  /** Where it goes, as asked. */
+  to: TransferTarget;
+  /** The note for the next agent. */
+  note?: string | null;
+  /** When it was asked for (epoch ms). */
+  at: number;
+  /** A warm transfer's offer to its target, while the first agent keeps the conversation. */
+  offer?: WarmOffer | null;
+}
+
+/** The offer of a warm transfer to its target agent. */
+export interface WarmOffer {
+  /** The agent it is offered to. */
+  agent_id: string;
+  /** When the offer lapses (epoch ms). */
+  expires_at: number;
 }
 
 /** What the engine knows of one agent. */
@@ -1163,7 +1474,7 @@ export interface PathError {
  *
  * New kinds may be added in a minor version; match with a wildcard arm.
  */
-export type ErrorKind = "unknown_field" | "missing" | "wrong_type" | "unknown_variant" | "out_of_range" | "too_large" | "invalid" | "duplicate" | "not_json" | "unknown_conversation" | "unknown_delivery" | "not_offered_to" | "not_held_by" | "wrong_state" | "newer_version" | "inconsistent" | "other";
+export type ErrorKind = "unknown_field" | "missing" | "wrong_type" | "unknown_variant" | "out_of_range" | "too_large" | "invalid" | "duplicate" | "not_json" | "unknown_conversation" | "unknown_delivery" | "not_offered_to" | "not_held_by" | "unknown_agent" | "agent_unavailable" | "wrong_state" | "newer_version" | "inconsistent" | "other";
 
 /** The configuration of the handoff engine: `{"handoff": {...}}`, or the bare `handoff` object. */
 export type ConfigDocument = Config | HandoffConfig;
@@ -1348,6 +1659,11 @@ export interface MessagesConfig {
    * @default "Our queue is full right now. Can I collect your details for a callback?"
    */
   queue_full?: string | null;
+  /**
+   * said when the agent gives the conversation back to the AI (`return_to_ai`)
+   * @default "{{agent_name}} has handed you back to our assistant. You can ask for a person again at any time."
+   */
+  returned_to_ai?: string | null;
 }
 
 /**
@@ -1452,8 +1768,8 @@ export interface WebhookConfig {
   id?: string | null;
   /** where events are POSTed */
   url: string;
-  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed` */
-  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed")[] | null;
+  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, `conversation.transferred`, `conversation.transfer_failed` */
+  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed")[] | null;
   /** the name of the environment variable or worker secret holding the `whsec_…` signing secret, which the host resolves when it signs */
   secret_ref?: string | null;
   secret?: never;
@@ -1479,50 +1795,62 @@ export type IntegrationConfig =
 export interface ZendeskIntegration {
   kind: "zendesk";
   /**
-   * unique across webhooks and integrations; default: the kind
+   * unique across `handoff.webhooks` and `handoff.integrations`; the `webhook_id` of its deliveries, the id for `enable_webhook`
    * @default "zendesk"
    */
   id?: string | null;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;
-  /** `https://{subdomain}.zendesk.com`; or give `base_url` */
+  /** the API is `https://{subdomain}.zendesk.com` */
   subdomain?: string | null;
-  /** the API's base URL, instead of `subdomain` */
+  /** the API's base URL (a proxy, a test server), instead of `subdomain` */
   base_url?: string | null;
-  /** with `api_token_ref`: basic auth as `{email}/token` */
+  /** the agent the API token belongs to: basic auth as `{email}/token` */
   email?: string | null;
   /** the environment variable or worker secret holding the API token */
   api_token_ref?: string | null;
-  /** instead of email and API token: an OAuth access token (bearer) */
+  /** instead of `email` and `api_token_ref`: an OAuth access token (bearer) */
   oauth_token_ref?: string | null;
+  /** the group new tickets go to */
   group_id?: number | null;
+  /** the Zendesk user new tickets are assigned to */
   assignee_id?: number | null;
-  /** added to every ticket, besides `handoff`, the trigger and the topic */
+  /** added to every ticket, besides `handoff`, the trigger and the topic (in lower case, characters other than letters, digits, `_` and `-` as `_`) */
   tags?: string[] | null;
+  /** the ticket's type */
   type?: "problem" | "incident" | "question" | "task" | null;
-  /** our priority → Zendesk's (default: the same names) */
+  /**
+   * our priority → Zendesk's; a priority left out keeps its default
+   * @default {"low":"low","normal":"normal","high":"high","urgent":"urgent"}
+   */
   priority_map?: {
     low?: "low" | "normal" | "high" | "urgent";
     normal?: "low" | "normal" | "high" | "urgent";
     high?: "low" | "normal" | "high" | "urgent";
     urgent?: "low" | "normal" | "high" | "urgent";
   } | null;
-  /** our agent id → Zendesk user id (sets `assignee_id` on assignment) */
+  /** our agent id → Zendesk user id: sets `assignee_id` when that agent takes it */
   agent_map?: Record<string, number> | null;
   /**
-   * status when the conversation closes; `null` leaves it
+   * the status set when the conversation closes; `null` leaves it
    * @default "solved"
    */
   close_status?: "open" | "pending" | "hold" | "solved" | null;
   /** Zendesk messaging pass-control, for conversations whose customer has `attributes.sunshine_conversation_id` */
   sunshine?: {
+    /** the Sunshine Conversations app id */
     app_id: string;
+    /** the app key's id: the basic-auth user name */
     key_id: string;
+    /** the environment variable or worker secret holding the app key's secret */
     key_secret_ref: string;
-    /** @default "zd:agentWorkspace" */
+    /**
+     * the switchboard integration control passes to
+     * @default "zd:agentWorkspace"
+     */
     switchboard_integration?: string | null;
   } | null;
 }
@@ -1531,41 +1859,48 @@ export interface ZendeskIntegration {
 export interface FreshdeskIntegration {
   kind: "freshdesk";
   /**
-   * unique across webhooks and integrations; default: the kind
+   * unique across `handoff.webhooks` and `handoff.integrations`; the `webhook_id` of its deliveries, the id for `enable_webhook`
    * @default "freshdesk"
    */
   id?: string | null;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;
-  /** `https://{domain}.freshdesk.com`; or give `base_url` */
+  /** the API is `https://{domain}.freshdesk.com` */
   domain?: string | null;
-  /** the API's base URL, instead of `domain` */
+  /** the API's base URL (a proxy, a test server), instead of `domain` */
   base_url?: string | null;
-  /** the API key's environment variable or worker secret (basic auth user name; the password is `X`) */
+  /** the environment variable or worker secret holding the API key (basic auth user name; the password is `X`) */
   api_key_ref: string;
+  /** the group new tickets go to */
   group_id?: number | null;
+  /** the Freshdesk agent new tickets are assigned to */
   responder_id?: number | null;
+  /** added to every ticket, besides `handoff`, the trigger and the topic (in lower case, characters other than letters, digits, `_` and `-` as `_`) */
   tags?: string[] | null;
+  /** the ticket's type, as configured in the Freshdesk account (`Question`) */
   type?: string | null;
   /**
-   * 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email
+   * the channel the ticket came from (1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email)
    * @default 7
    */
   source?: 1 | 2 | 3 | 7 | 9 | 10 | null;
-  /** our priority → 1 Low, 2 Medium, 3 High, 4 Urgent (default low 1, normal 2, high 3, urgent 4) */
+  /**
+   * our priority → Freshdesk's priority code; a priority left out keeps its default (1 Low, 2 Medium, 3 High, 4 Urgent)
+   * @default {"low":1,"normal":2,"high":3,"urgent":4}
+   */
   priority_map?: {
     low?: 1 | 2 | 3 | 4;
     normal?: 1 | 2 | 3 | 4;
     high?: 1 | 2 | 3 | 4;
     urgent?: 1 | 2 | 3 | 4;
   } | null;
-  /** our agent id → Freshdesk agent id (sets `responder_id` on assignment) */
+  /** our agent id → Freshdesk agent id: sets `responder_id` when that agent takes it */
   agent_map?: Record<string, number> | null;
   /**
-   * status code when the conversation closes (4 Resolved); `null` leaves it
+   * the status set when the conversation closes; `null` leaves it (2 Open, 3 Pending, 4 Resolved, 5 Closed)
    * @default 4
    */
   close_status?: 2 | 3 | 4 | 5 | null;
@@ -1575,35 +1910,36 @@ export interface FreshdeskIntegration {
 export interface IntercomIntegration {
   kind: "intercom";
   /**
-   * unique across webhooks and integrations; default: the kind
+   * unique across `handoff.webhooks` and `handoff.integrations`; the `webhook_id` of its deliveries, the id for `enable_webhook`
    * @default "intercom"
    */
   id?: string | null;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;
   /**
-   * or give `base_url`
+   * the region of the workspace (`https://api.intercom.io`, `api.eu.…`, `api.au.…`); or give `base_url`
    * @default "us"
    */
   region?: "us" | "eu" | "au" | null;
-  /** the API's base URL, instead of `region` */
+  /** the API's base URL (a proxy, a test server), instead of `region` */
   base_url?: string | null;
-  /** the access token's environment variable or worker secret */
+  /** the environment variable or worker secret holding the access token (bearer) */
   access_token_ref: string;
   /**
-   * `Intercom-Version`
+   * the `Intercom-Version` header of every request
    * @default "2.14"
    */
   version?: string | null;
-  /** the admin the engine acts as */
+  /** the admin the engine acts as (notes, assignments, closes) */
   admin_id: string | number;
-  /** hand to this team, or to `assignee_id` (an admin) */
+  /** the team the conversation is handed to */
   team_id?: string | number | null;
+  /** instead of `team_id`: the admin the conversation is handed to */
   assignee_id?: string | number | null;
-  /** our agent id → Intercom admin id (reassigns on assignment) */
+  /** our agent id → Intercom admin id: the conversation is assigned to them when that agent takes it */
   agent_map?: Record<string, string | number> | null;
   /**
    * close the Intercom conversation when ours closes
@@ -1619,13 +1955,13 @@ export interface WebhookIntegration {
   id?: string | null;
   /** where events are POSTed */
   url: string;
-  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed` */
-  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed")[] | null;
+  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, `conversation.transferred`, `conversation.transfer_failed` */
+  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed")[] | null;
   /** the name of the environment variable or worker secret holding the `whsec_…` signing secret, which the host resolves when it signs */
   secret_ref?: string | null;
   secret?: never;
   /**
-   * `false` sends nothing new (dead letters can still be re-driven)
+   * `false`: nothing new is sent (dead letters can still be re-driven)
    * @default true
    */
   enabled?: boolean | null;

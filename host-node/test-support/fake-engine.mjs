@@ -5,8 +5,6 @@
 // reported `retry-after` or `x-ratelimit-reset` header; 410 disables the webhook; anything else is
 // a dead letter; a lease of 60 s), not its decisions about people.
 
-import { parseRetryAfter } from '../src/host.js';
-
 const LEASE_MS = 60_000;
 const RETRY_MS = 5_000;
 const MAX_ATTEMPTS = 10;
@@ -19,11 +17,20 @@ function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
 
+/** `retry-after` in ms from `now`: whole or decimal seconds, or an HTTP date (a minimal copy of the
+ * engine's reading; the real one is the module's `retryAfterMs`, tested in host.clock.test.mjs). */
+function retryAfterMs(value, now) {
+  const text = value == null ? '' : String(value).trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** As the engine: `retry_after_ms`, else `retry-after` (seconds or a date), else `x-ratelimit-reset`. */
 function retryAfterOf(input, now) {
   if (input.retry_after_ms !== undefined) return input.retry_after_ms;
   const headers = input.headers ?? {};
-  const retryAfter = parseRetryAfter(headers['retry-after'], now);
+  const retryAfter = retryAfterMs(headers['retry-after'], now);
   if (retryAfter !== undefined) return retryAfter;
   const reset = Number(headers['x-ratelimit-reset']);
   return headers['x-ratelimit-reset'] !== undefined && Number.isSafeInteger(reset) ? Math.max(0, reset * 1000 - now) : undefined;
@@ -328,4 +335,17 @@ function base64Encode(bytes) {
 }
 
 /** The engine module shape `init()` resolves to: `{ Engine, prepare, secretRefs }` (the fake signs with WebCrypto). */
-export const fakeWasm = Object.freeze({ Engine, prepare, secretRefs });
+/** As the engine's `browserRefusal`, roughly: a webhook `secret_ref` or a helpdesk, by path. */
+function browserRefusal(config) {
+  const handoff = config.handoff ?? config;
+  const refuse = (path, message) => Object.assign(new Error(`${path}: ${message}`), { name: 'ConfigError', path, kind: 'invalid' });
+  const lists = ['webhooks', 'integrations'].map((key) => [key, Array.isArray(handoff[key]) ? handoff[key] : []]);
+  for (const [key, list] of lists) {
+    const i = list.findIndex((w) => w?.secret_ref != null);
+    if (i >= 0) throw refuse(`handoff.${key}[${i}].secret_ref`, 'webhook secrets do not belong in a browser');
+  }
+  const i = lists[1][1].findIndex((entry) => entry?.kind !== 'webhook');
+  if (i >= 0) throw refuse(`handoff.integrations[${i}]`, 'helpdesk integrations do not belong in a browser');
+}
+
+export const fakeWasm = Object.freeze({ Engine, prepare, secretRefs, browserRefusal, retryAfterMs });

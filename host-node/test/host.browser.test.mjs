@@ -1,46 +1,112 @@
-// In a browser the host refuses webhook secrets: the widget forwards outputs to its backend.
+// In a browser the engine refuses webhook secrets (and helpdesk integrations) when the host starts:
+// the widget forwards outputs to its backend.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BROWSER_SECRETS_ERROR, HandoffHost, LocalStorageStore } from 'handoff-engine';
+import { HandoffHost, LocalStorageStore, MemoryStore } from 'handoff-engine';
 import { fakeWasm } from '../test-support/fake-engine.mjs';
-import { engineTest } from '../test-support/engines.mjs';
+import { engineTest, realTest } from '../test-support/engines.mjs';
 import { FakeClock } from '../test-support/clock.mjs';
 import { ask, ofType, record, webhookConfig } from '../test-support/setup.mjs';
 
 const MESSAGE =
-  "webhook secrets do not belong in a browser: leave handoff.webhooks out of the widget's config and forward the handoff outputs to your backend";
+  "webhook secrets do not belong in a browser: the page would have to hold the signing secret; leave secret_ref out of the widget's configuration (an unsigned webhook is fine) and forward the handoff outputs to your backend, which signs them";
 
-test("environment: 'browser' refuses a config with webhook secrets", () => {
-  assert.equal(BROWSER_SECRETS_ERROR, MESSAGE);
-  assert.throws(
-    () => new HandoffHost({ wasm: fakeWasm, environment: 'browser', config: webhookConfig('https://x.test/h') }),
-    { message: MESSAGE },
-  );
+/** A store that records every save. */
+class WatchedStore extends MemoryStore {
+  saves = 0;
+  async save(json) {
+    this.saves++;
+    return super.save(json);
+  }
+}
+
+/** `start()` refuses `config` in a browser at `path`, before anything is stored or sent. */
+async function assertRefused(wasm, config, path, options = {}) {
+  const store = new WatchedStore();
+  let fetched = 0;
+  // The constructor takes the configuration: the engine is what refuses it, once loaded.
+  const host = new HandoffHost({
+    wasm,
+    config,
+    store,
+    fetch: async () => {
+      fetched++;
+      return new Response('');
+    },
+    ...options,
+  });
+  await assert.rejects(host.start(), (error) => {
+    assert.equal(error.path, path);
+    assert.equal(error.kind, 'invalid');
+    assert.ok(error.message.startsWith(`${path}: `), error.message);
+    return true;
+  });
+  // handle() starts the host too: refused the same way.
+  await assert.rejects(host.handle(ask()), { path });
+  assert.equal(store.saves, 0, 'nothing stored');
+  assert.equal(await store.load(), null);
+  assert.equal(fetched, 0, 'nothing sent');
+  await host.close();
+}
+
+engineTest("environment: 'browser' refuses a config with webhook secrets when it starts", async (t, wasm, engine) => {
+  await assertRefused(wasm, webhookConfig('https://x.test/h'), 'handoff.webhooks[0].secret_ref', { environment: 'browser' });
   // The bare handoff object too.
-  assert.throws(
-    () =>
-      new HandoffHost({
-        wasm: fakeWasm,
-        environment: 'browser',
-        config: { webhooks: [{ url: 'https://x.test/h', secret_ref: 'S' }] },
-      }),
-    { message: MESSAGE },
-  );
+  await assertRefused(wasm, { webhooks: [{ url: 'https://x.test/h', secret_ref: 'S' }] }, 'handoff.webhooks[0].secret_ref', {
+    environment: 'browser',
+  });
+  if (engine.real) {
+    await assert.rejects(HandoffHost.create({ wasm, environment: 'browser', config: webhookConfig('https://x.test/h') }), {
+      name: 'ConfigError',
+      message: `handoff.webhooks[0].secret_ref: ${MESSAGE}`,
+      path: 'handoff.webhooks[0].secret_ref',
+      kind: 'invalid',
+    });
+  }
   // The same config is fine on a server.
-  new HandoffHost({ wasm: fakeWasm, environment: 'server', config: webhookConfig('https://x.test/h') });
+  const server = await HandoffHost.create({ wasm, environment: 'server', config: webhookConfig('https://x.test/h') });
+  await server.close();
 });
 
-test('a global window means a browser, unless told otherwise', (t) => {
+engineTest('a global window means a browser, unless told otherwise', async (t, wasm) => {
   globalThis.window = {};
   t.after(() => delete globalThis.window);
-  assert.throws(() => new HandoffHost({ wasm: fakeWasm, config: webhookConfig('https://x.test/h') }), {
-    message: MESSAGE,
+  await assertRefused(wasm, webhookConfig('https://x.test/h'), 'handoff.webhooks[0].secret_ref');
+  const started = [
+    await HandoffHost.create({ wasm, environment: 'server', config: webhookConfig('https://x.test/h') }),
+    // Unsigned webhooks, or none, are fine in a browser.
+    await HandoffHost.create({ wasm, config: webhookConfig('https://x.test/h', { signed: false }) }),
+    await HandoffHost.create({ wasm, config: { handoff: {} } }),
+  ];
+  for (const host of started) await host.close();
+});
+
+test('a browser host with an engine module that cannot refuse does not start', async () => {
+  const { browserRefusal, ...old } = fakeWasm;
+  assert.equal(typeof browserRefusal, 'function');
+  const host = new HandoffHost({ wasm: old, environment: 'browser', config: { handoff: {} } });
+  await assert.rejects(host.start(), /this engine module has no browserRefusal/);
+  // On a server it is not needed.
+  const server = await HandoffHost.create({ wasm: old, environment: 'server', config: { handoff: {} } });
+  await server.close();
+});
+
+realTest('browserRefusal: the js module refuses by path, and reports a bad configuration as one', async (t, wasm) => {
+  assert.equal(wasm.browserRefusal({ handoff: { webhooks: [{ url: 'https://x.test/h' }] } }), undefined);
+  assert.equal(wasm.browserRefusal('{"handoff": {}}'), undefined);
+  assert.throws(() => wasm.browserRefusal(webhookConfig('https://x.test/h')), {
+    name: 'ConfigError',
+    path: 'handoff.webhooks[0].secret_ref',
+    kind: 'invalid',
+    message: `handoff.webhooks[0].secret_ref: ${MESSAGE}`,
   });
-  new HandoffHost({ wasm: fakeWasm, environment: 'server', config: webhookConfig('https://x.test/h') });
-  // Unsigned webhooks, or none, are fine in a browser.
-  new HandoffHost({ wasm: fakeWasm, config: webhookConfig('https://x.test/h', { signed: false }) });
-  new HandoffHost({ wasm: fakeWasm, config: { handoff: {} } });
+  assert.throws(() => wasm.browserRefusal({ handoff: { enabled: 'yes' } }), (error) => {
+    assert.equal(error.name, 'ConfigError');
+    assert.equal(error.path, 'handoff.enabled');
+    assert.equal(error.errors.length, 1);
+    return true;
+  });
 });
 
 engineTest('a widget without webhooks gets the outputs to show and forward', async (t, wasm) => {

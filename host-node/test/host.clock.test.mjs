@@ -2,8 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HandoffHost, MAX_TIMER_MS, MemoryStore, parseRetryAfter } from 'handoff-engine';
+import { HandoffHost, MAX_TIMER_MS, MemoryStore } from 'handoff-engine';
 import { fakeWasm } from '../test-support/fake-engine.mjs';
+import { realTest } from '../test-support/engines.mjs';
 import { FakeClock } from '../test-support/clock.mjs';
 import { ask, record, webhookConfig } from '../test-support/setup.mjs';
 
@@ -153,18 +154,22 @@ test('a host without an engine and without options.config says what is wrong', (
   assert.throws(() => new HandoffHost({}), /options\.config must be the configuration object/);
 });
 
-test('Retry-After: seconds, an HTTP date, or nothing', () => {
+realTest("Retry-After: seconds, an HTTP date, or nothing (the engine's retryAfterMs)", (t, { retryAfterMs }) => {
   const now = Date.UTC(2026, 0, 12, 10, 30);
-  assert.equal(parseRetryAfter('1', now), 1000);
-  assert.equal(parseRetryAfter(' 120 ', now), 120_000);
-  assert.equal(parseRetryAfter('1.5', now), 1500);
-  assert.equal(parseRetryAfter('0', now), 0);
-  assert.equal(parseRetryAfter(new Date(now + 90_000).toUTCString(), now), 90_000);
-  assert.equal(parseRetryAfter('Mon, 12 Jan 2026 10:31:00 GMT', now), 60_000);
-  assert.equal(parseRetryAfter('Mon, 12 Jan 2026 10:00:00 GMT', now), 0, 'a date in the past: now');
-  assert.equal(parseRetryAfter('-5', now), undefined);
-  assert.equal(parseRetryAfter('soon', now), undefined);
-  assert.equal(parseRetryAfter('', now), undefined);
-  assert.equal(parseRetryAfter(null, now), undefined);
-  assert.equal(parseRetryAfter(undefined, now), undefined);
+  assert.equal(retryAfterMs('1', now), 1000);
+  assert.equal(retryAfterMs(' 120 ', now), 120_000);
+  assert.equal(retryAfterMs('1.5', now), 1500);
+  assert.equal(retryAfterMs('0', now), 0);
+  assert.equal(retryAfterMs(new Date(now + 90_000).toUTCString(), now), 90_000);
+  assert.equal(retryAfterMs('Mon, 12 Jan 2026 10:31:00 GMT', now), 60_000);
+  assert.equal(retryAfterMs('Mon, 12 Jan 2026 10:00:00 GMT', now), 0, 'a date in the past: now');
+  assert.equal(retryAfterMs('-5', now), undefined);
+  assert.equal(retryAfterMs('soon', now), undefined);
+  assert.equal(retryAfterMs('', now), undefined);
+  assert.equal(retryAfterMs(null, now), undefined);
+  assert.equal(retryAfterMs(undefined, now), undefined);
+  // The obsolete date forms the engine also reads (RFC 9110 §5.6.7).
+  assert.equal(retryAfterMs('Monday, 12-Jan-26 10:31:00 GMT', now), 60_000);
+  assert.equal(retryAfterMs('Mon Jan 12 10:32:00 2026', now), 120_000);
+  assert.throws(() => retryAfterMs('1', 1.5), { name: 'InputError', path: 'nowMs' });
 });

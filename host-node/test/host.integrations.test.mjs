@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { BROWSER_INTEGRATIONS_ERROR, HandoffHost, MemoryStore, RESPONSE_BODY_LIMIT } from 'handoff-engine';
+import { HandoffHost, MemoryStore, RESPONSE_BODY_LIMIT } from 'handoff-engine';
 import { realTest } from '../test-support/engines.mjs';
 import { FakeClock } from '../test-support/clock.mjs';
 import { ask, ofType, record } from '../test-support/setup.mjs';
@@ -299,17 +299,35 @@ realTest('an auth scheme the host does not know is a failed attempt, never sent 
   assert.equal(ofType(seen.outputs, 'delivery_retry').length, 1, 'reported as a failed attempt');
 });
 
-realTest('a browser host refuses any integration, naming its path', async (t, wasm) => {
+realTest('a browser host refuses a helpdesk integration when it starts, naming its path', async (t, wasm) => {
   const zendesk = { kind: 'zendesk', subdomain: 'acme', email: 'agent@example.com', api_token_ref: 'ZENDESK_API_TOKEN' };
-  assert.throws(
-    () => new HandoffHost({ wasm, environment: 'browser', config: { handoff: { integrations: [zendesk] } } }),
-    (error) => error.message === `handoff.integrations[0] ("zendesk"): ${BROWSER_INTEGRATIONS_ERROR}`,
-  );
-  // A webhook integration too (it is configured with a secret_ref), even disabled, and in a bare config.
-  assert.throws(
-    () => new HandoffHost({ wasm, environment: 'browser', config: { integrations: [{ kind: 'webhook', url: 'https://hooks.example.com/h', enabled: false }] } }),
-    /^Error: handoff\.integrations\[0\] \("webhook"\): helpdesk integrations do not belong in a browser/,
-  );
+  const webhook = { kind: 'webhook', url: 'https://hooks.example.com/h' };
+  const refused = async (config, path, message) => {
+    const store = new MemoryStore();
+    await assert.rejects(HandoffHost.create({ wasm, environment: 'browser', config, store }), (error) => {
+      assert.equal(error.name, 'ConfigError');
+      assert.equal(error.path, path);
+      assert.equal(error.kind, 'invalid');
+      assert.ok(error.message.startsWith(`${path}: ${message}`), error.message);
+      return true;
+    });
+    assert.equal(await store.load(), null, 'nothing stored');
+  };
+  const HELPDESK = 'helpdesk integrations do not belong in a browser: "zendesk" needs credentials the page must not hold';
+  await refused({ handoff: { integrations: [zendesk] } }, 'handoff.integrations[0]', HELPDESK);
+  // Disabled, after a webhook entry, and in a bare config.
+  await refused({ integrations: [webhook, { ...zendesk, enabled: false }] }, 'handoff.integrations[1]', HELPDESK);
+  // A webhook entry is a webhook: refused when signed (enabled or not), at its secret_ref...
+  for (const enabled of [true, false]) {
+    await refused(
+      { handoff: { integrations: [{ ...webhook, secret_ref: 'HANDOFF_WEBHOOK_SECRET', enabled }] } },
+      'handoff.integrations[0].secret_ref',
+      'webhook secrets do not belong in a browser',
+    );
+  }
+  // ...and fine unsigned, as in handoff.webhooks.
+  const unsigned = await HandoffHost.create({ wasm, environment: 'browser', config: { integrations: [webhook, { ...webhook, id: 'off', enabled: false }] } });
+  t.after(() => unsigned.close());
   // The same configuration on a server starts; a browser without integrations does too.
   const server = await HandoffHost.create({ wasm, environment: 'server', config: { handoff: { integrations: [zendesk] } } });
   t.after(() => server.close());

@@ -48,8 +48,12 @@ test('the browser and worker entry imports nothing from Node', async () => {
 
 test("import 'handoff-engine' in Node gives the Node entry", async () => {
   const m = await import('handoff-engine');
-  for (const name of ['init', 'HandoffHost', 'MemoryStore', 'LocalStorageStore', 'DurableObjectStore', 'FileStore', 'parseRetryAfter']) {
+  for (const name of ['init', 'HandoffHost', 'MemoryStore', 'LocalStorageStore', 'DurableObjectStore', 'FileStore']) {
     assert.ok(m[name], name);
+  }
+  // The engine's own parsers and refusals come with the module (init()), not as JS copies.
+  for (const name of ['parseRetryAfter', 'BROWSER_SECRETS_ERROR', 'BROWSER_INTEGRATIONS_ERROR']) {
+    assert.equal(m[name], undefined, name);
   }
   const universal = await import('../src/index.js');
   assert.equal(universal.FileStore, undefined, 'FileStore is for Node only');
@@ -107,6 +111,9 @@ realTest('init() loads the engine once, and an Engine works', async (t, wasm) =>
   assert.ok(outputs.some((o) => o.type === 'handoff'));
   assert.throws(() => engine.handle({ type: 'custmer_message' }, 1_768_213_800_000), /input\.type/);
   assert.throws(() => new wasm.Engine({ handoff: { routing: { method: 'round_robbin' } } }), /handoff\.routing\.method/);
+  // The engine's Retry-After reading and browser refusal, for hosts and widgets.
+  assert.equal(wasm.retryAfterMs('120', 0), 120_000);
+  assert.equal(wasm.browserRefusal({ handoff: {} }), undefined);
 });
 
 realTest('init({ module }) takes a compiled WebAssembly.Module (edge runtimes)', async () => {

@@ -9,7 +9,6 @@ import {
   LocalStorageStore,
   MemoryStore,
   init,
-  parseRetryAfter,
   type Config,
   type GaugesQuery,
   type Input,
@@ -196,6 +195,13 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   await host.query({ query: 'may_act', agent_id: 'a', conversation_id: 'c', needs: 'held' });
   // @ts-expect-error: a gauge answer has no queue
   (await host.query({ query: 'gauges' })).queue;
-  parseRetryAfter('120', Date.now());
+  const module = await init();
+  const wait: number | undefined = module.retryAfterMs('120', Date.now());
+  module.retryAfterMs(null, Date.now());
+  // @ts-expect-error: a header's value is text
+  module.retryAfterMs(120, Date.now());
+  void wait;
+  module.browserRefusal(config);
+  module.browserRefusal('{"handoff": {}}');
   await host.close();
 }

@@ -11,10 +11,13 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { BROWSER_SECRETS_ERROR } from 'handoff-engine';
 import { GREETING } from '../examples/widget/assistant.js';
 import { launchChromium, openPage, screenshot } from '../test-support/widget-browser.mjs';
 import { startWidgetServer } from '../test-support/widget-server.mjs';
+
+/** The engine's refusal of the with-secret configuration (browserRefusal, when the host starts). */
+const SECRETS_REFUSAL =
+  "handoff.webhooks[0].secret_ref: webhook secrets do not belong in a browser: the page would have to hold the signing secret; leave secret_ref out of the widget's configuration (an unsigned webhook is fine) and forward the handoff outputs to your backend, which signs them";
 
 /** Wednesday 11:30 in Asia/Kolkata: the team is in. */
 const IN_HOURS = '2026-11-25T06:00:00Z';
@@ -369,9 +372,9 @@ test('a configuration with webhook secrets is refused in the browser, with the c
   await withPage(t, 'widget-refused', async (page, problems) => {
     await page.goto(widgetUrl({ config: '/test-config/with-secret.json', now: IN_HOURS }));
     await page.locator('#chat[data-state="failed"]').waitFor();
-    assert.equal(await page.textContent('#chat-failure-text'), `The chat could not start: ${BROWSER_SECRETS_ERROR}`);
+    assert.equal(await page.textContent('#chat-failure-text'), `The chat could not start: ${SECRETS_REFUSAL}`);
     assert.equal(await page.isDisabled('#composer-text'), true);
-    assert.deepEqual(problems, [`error: handoff widget: ${BROWSER_SECRETS_ERROR}`], 'that error, and nothing else');
+    assert.deepEqual(problems, [`error: handoff widget: ${SECRETS_REFUSAL}`], 'that error, and nothing else');
     const stored = await page.evaluate(() => Object.keys(localStorage));
     assert.deepEqual(stored, [], 'nothing was stored');
     await shoot(t, page, 'widget-refused');

@@ -1,6 +1,8 @@
-// The filtered-zones build (`cargo xtask wasm --zones ...`): a smaller engine with only the time
-// zones a deployment names. It must behave like the full build for those zones, and refuse a
-// configuration naming any other zone with a clear error listing what it has.
+// The filtered-zones build (`cargo xtask wasm --zones ...`), the browsers' widget build: a smaller
+// engine with only the time zones a deployment names and without the helpdesk integrations (a
+// browser may not hold their credentials). It must behave like the full build for those zones and
+// for webhooks, refuse a configuration naming any other zone with a clear error listing what it
+// has, and refuse a helpdesk at its path saying why.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -75,4 +77,31 @@ test('a zone the build left out is refused with the list of zones it has', optio
   assert.match(result.message, /handoff\.business_hours\.timezone/);
   assert.match(result.message, /built with only these time zones: .*Asia\/Kolkata/);
   assert.match(result.message, /cargo xtask wasm --zones/);
+});
+
+test('the widget build has no helpdesk integrations: a helpdesk is refused at its path, webhooks work', options, async () => {
+  assert.ok(present, MISSING);
+  const result = await withFiltered(`
+    const zendesk = { kind: 'zendesk', subdomain: 'acme', email: 'agent@example.com', api_token_ref: 'ZENDESK_API_TOKEN' };
+    let refusal = null;
+    try {
+      new Engine({ handoff: { integrations: [{ kind: 'webhook', url: 'https://x.test/a' }, zendesk] } });
+    } catch (e) {
+      refusal = { name: e.name, path: e.path, kind: e.kind, message: e.message, count: e.errors.length };
+    }
+    // A webhook entry of handoff.integrations is a webhook, as in every build.
+    const engine = new Engine({ handoff: { integrations: [{ kind: 'webhook', id: 'crm', url: 'https://x.test/h' }] } });
+    const outputs = engine.handle({ type: 'customer_message', conversation_id: 'c1', text: 'I want to talk to a human' }, Date.UTC(2026, 0, 12, 4, 30));
+    const deliveries = outputs.filter((o) => o.type === 'delivery' && o.event === 'conversation.handoff_requested')
+      .map((d) => [d.webhook_id, d.url, d.operation ?? null]);
+    return { refusal, deliveries };
+  `);
+  assert.deepEqual(
+    { ...result.refusal, message: undefined },
+    { name: 'ConfigError', path: 'handoff.integrations[1]', kind: 'invalid', message: undefined, count: 1 },
+  );
+  assert.match(result.refusal.message, /handoff\.integrations\[1\]: "zendesk": this build of the engine has no helpdesk integrations/);
+  assert.match(result.refusal.message, /a browser may not hold a helpdesk's credentials/);
+  assert.match(result.refusal.message, /use a webhook/);
+  assert.deepEqual(result.deliveries, [['crm', 'https://x.test/h', null]]);
 });

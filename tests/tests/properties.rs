@@ -37,6 +37,12 @@ proptest! {
         run(&world, &steps, |sim, r| check::capacity(&sim.config, r, sim.engine.state()))?;
     }
 
+    /// Who answers stays consistent through messages, notes, transfers and hand-backs.
+    #[test]
+    fn who_answers_is_consistent(world in strategy::world(), steps in strategy::steps()) {
+        run(&world, &steps, |sim, r| check::who_answers(r, sim.engine.state()))?;
+    }
+
     /// Queue positions are 1..=n, match the statuses, and are what the customers were told.
     #[test]
     fn queue_positions_are_dense_and_told(world in strategy::world(), steps in strategy::steps()) {

@@ -1,5 +1,5 @@
-//! The `js` build: the class `Engine` and the functions `sign`, `secretRefs`, `prepare` and
-//! `reportedHeaders` through wasm-bindgen.
+//! The `js` build: the class `Engine` and the functions `sign`, `secretRefs`, `prepare`,
+//! `reportedHeaders`, `browserRefusal` and `retryAfterMs` through wasm-bindgen.
 //!
 //! Values cross as JSON text, never through a serde bridge: an argument is JSON text already or a
 //! JS value given to `JSON.stringify`, and is parsed by `serde_json` exactly as natively (so error
@@ -269,6 +269,40 @@ pub fn reported_headers() -> Vec<String> {
         .iter()
         .map(|h| h.to_string())
         .collect()
+}
+
+/// Refuses a configuration (an object or its JSON text) a browser may not run, as
+/// `handoff_core::Config::refuse_for_browser` says: a webhook signed with a `secret_ref` and any
+/// helpdesk integration, whose credentials a page must not hold. Returns nothing when a browser
+/// may run it; throws a `ConfigError` whose `path` names what is refused
+/// (`handoff.webhooks[0].secret_ref`, `handoff.integrations[0]`) with `kind` `"invalid"`, or
+/// listing every error of a configuration that is not valid at all.
+#[wasm_bindgen(js_name = browserRefusal)]
+pub fn browser_refusal(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] config: JsValue,
+) -> Result<(), JsValue> {
+    let text = json_text(&config, "config")
+        .map_err(|e| thrown("ConfigError", &Refusal::Config(vec![e])))?;
+    session::browser_refusal(&text).map_err(|refusal| thrown("ConfigError", &refusal))
+}
+
+/// A `Retry-After` header's value in ms from `nowMs` (epoch ms), as the engine reads it: whole or
+/// decimal seconds (`120`, `1.5`, rounded up to the ms) or an HTTP date (a past one is `0`);
+/// `undefined` for anything else (`-5`, `soon`, `''`, `null`). For code that performs requests
+/// itself; `HandoffHost` reports the header and the engine reads it.
+#[wasm_bindgen(js_name = retryAfterMs)]
+pub fn retry_after_ms(
+    #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] value: JsValue,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+) -> Result<Option<f64>, JsValue> {
+    let now = whole("nowMs", now_ms).map_err(input_error)?;
+    let Some(value) = value.as_string() else {
+        return Ok(None);
+    };
+    // A JS number is exact up to 2^53: a longer wait is no answer a caller could use.
+    Ok(session::retry_after_ms(&value, now)
+        .map(|ms| ms as f64)
+        .filter(|ms| *ms <= MAX_SAFE))
 }
 
 /// The Standard Webhooks signature (`v1,<base64>`) of `{msgId}.{timestampSecs}.{body}`; `body` is

@@ -135,6 +135,21 @@ pub fn config(text: &str) -> Result<Config, Refusal> {
     Config::from_json_str(text).map_err(|errors| Refusal::Config(errors.0))
 }
 
+/// Whether a browser may run the configuration `text` ([`Config::refuse_for_browser`]).
+///
+/// # Errors
+/// [`Refusal::Config`] with every error of the configuration, or [`Refusal::One`] naming what a
+/// browser may not run (`handoff.webhooks[0].secret_ref`, `handoff.integrations[0]`).
+pub fn browser_refusal(text: &str) -> Result<(), Refusal> {
+    config(text)?.refuse_for_browser().map_err(Refusal::One)
+}
+
+/// A `Retry-After` value in ms from `now_ms`, as the engine reads it
+/// ([`handoff_core::prepare::retry_after`]); `None` when it is neither seconds nor an HTTP date.
+pub fn retry_after_ms(value: &str, now_ms: i64) -> Option<u64> {
+    handoff_core::prepare::retry_after(value, now_ms)
+}
+
 /// An engine continuing from the state JSON a host persisted.
 ///
 /// # Errors
@@ -578,6 +593,24 @@ mod tests {
         let e = error_value(&sign_call(Ok(b"nope-secret"), Ok(b"m"), 1, Ok(b"")));
         assert_eq!(e["path"], "secret");
         assert!(!e.to_string().contains("nope-secret"));
+    }
+
+    #[test]
+    fn browser_refusals_and_retry_after_are_core_s() {
+        assert_eq!(browser_refusal(CONFIG), Ok(()));
+        let signed =
+            r#"{"handoff": {"webhooks": [{"url": "https://x.test/h", "secret_ref": "S"}]}}"#;
+        let Err(Refusal::One(e)) = browser_refusal(signed) else {
+            panic!("a signed webhook runs in a browser");
+        };
+        assert_eq!(e.path, "handoff.webhooks[0].secret_ref");
+        assert_eq!(e.kind, ErrorKind::Invalid);
+        let Err(Refusal::Config(errors)) = browser_refusal(r#"{"handoff": {"enabled": 1}}"#) else {
+            panic!("a bad configuration is not refused as one");
+        };
+        assert_eq!(errors[0].path, "handoff.enabled");
+        assert_eq!(retry_after_ms(" 120 ", NOW), Some(120_000));
+        assert_eq!(retry_after_ms("soon", NOW), None);
     }
 
     #[test]

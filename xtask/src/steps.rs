@@ -107,7 +107,7 @@ pub fn steps() -> Vec<Step> {
         Step {
             name: "wasm-clippy",
             action: Action::Task {
-                shows: "cargo clippy -p handoff-wasm --target wasm32-unknown-unknown, features abi and js",
+                shows: "cargo clippy -p handoff-wasm --target wasm32-unknown-unknown, features abi, js and js,integrations; cargo clippy -p handoff-core --all-targets --no-default-features",
                 run: crate::wasm::clippy,
             },
             prerequisites: &[CLIPPY],

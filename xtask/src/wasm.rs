@@ -336,15 +336,15 @@ pub fn build() -> Result<(), Failure> {
     check_abi(&abi)?;
     println!("abi module: {} (no imports)", abi.display());
 
-    // The `js` build through wasm-bindgen, for Node, browsers and workers alike.
-    let built = cargo_build("js")?;
+    // The `js` build through wasm-bindgen, for browsers and workers (which run helpdesks too).
+    let built = cargo_build("js,integrations")?;
     let out = js_dir();
     bindgen(&built, &out)?;
     println!("js module: {}", out.display());
 
     // The `js` build again for speed, for Node (`src/node.js`), where size matters little: the
     // glue must be the same file, so only the module is kept beside the size-built one.
-    let built = cargo_build_in(SPEED_PROFILE, "js,direct-restore", &[])?;
+    let built = cargo_build_in(SPEED_PROFILE, "js,direct-restore,integrations", &[])?;
     let speed_dir = target_dir().join("wasm").join("js-speed");
     bindgen(&built, &speed_dir)?;
     let glue = |dir: &Path| std::fs::read(dir.join("handoff_wasm.js")).ok();
@@ -650,9 +650,11 @@ pub fn optimize() -> Result<(), Failure> {
 }
 
 /// Step `wasm-clippy`: clippy on the code only the wasm builds compile (the exports of `abi`, the
-/// wasm-bindgen class of `js`).
+/// wasm-bindgen class of `js`), with and without the helpdesk integrations (`js` alone is the
+/// widget build's set), and on core's tests without its default features (no `integrations`, no
+/// `direct-restore`), as the widget build compiles it.
 pub fn clippy() -> Result<(), Failure> {
-    for feature in ["abi", "js"] {
+    for feature in ["abi", "js", "js,integrations"] {
         let argv = [
             "cargo",
             "clippy",
@@ -670,7 +672,19 @@ pub fn clippy() -> Result<(), Failure> {
         println!("--- {}", shown(&argv));
         run(command(&argv), &argv)?;
     }
-    Ok(())
+    let argv = [
+        "cargo",
+        "clippy",
+        "-p",
+        "handoff-core",
+        "--all-targets",
+        "--no-default-features",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    println!("--- {}", shown(&argv));
+    run(command(&argv), &argv)
 }
 
 /// The major version in `node --version` output (`v20.20.2`).

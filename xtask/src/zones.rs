@@ -6,8 +6,11 @@
 //! `UTC` and `GMT`), into `target/wasm/zones/`:
 //!
 //! - `target/wasm/zones/handoff_abi.wasm`: the `abi` build;
-//! - `target/wasm/zones/js/`: the `js` build after wasm-bindgen (copy it over `host-node/wasm/`
-//!   to ship it in the package).
+//! - `target/wasm/zones/js/`: the `js` build after wasm-bindgen, the browsers' widget build: also
+//!   without the helpdesk integrations (core's feature `integrations`), whose credentials a
+//!   browser may not hold, so its configuration reader refuses a helpdesk in
+//!   `handoff.integrations` (copy it over `host-node/wasm/` to ship it in a widget's package; edge
+//!   workers that run helpdesks keep the package's own build).
 //!
 //! A configuration naming a zone the build left out is refused by that engine with the list of
 //! zones it has, so a mismatch shows at the first `new Engine(config)`, not at the first hours check.

@@ -28,6 +28,8 @@ pub enum MessageKind {
     NoAgentAvailable,
     /// Said when the queue is full.
     QueueFull,
+    /// Said when the agent gives the conversation back to the AI.
+    ReturnedToAi,
 }
 
 /// Placeholders every message offers, after its own.
@@ -108,6 +110,15 @@ pub(crate) static MESSAGES: Section = Section {
             ),
             doc!("said when the queue is full"),
         ),
+        Field::new(
+            "returned_to_ai",
+            Kind::Template(&["agent_name", "customer_name", "conversation_id"]),
+            Default::Text(
+                "{{agent_name}} has handed you back to our assistant. You can ask for a person \
+                 again at any time.",
+            ),
+            doc!("said when the agent gives the conversation back to the AI (`return_to_ai`)"),
+        ),
     ],
     doc: doc!("What the customer is told: each message is a template of `{{placeholders}}`."),
     notes: doc!(
@@ -118,7 +129,7 @@ pub(crate) static MESSAGES: Section = Section {
 
 impl MessageKind {
     /// Every kind, in documentation order.
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 9] = [
         MessageKind::HandoffInitiated,
         MessageKind::WaitingForAgent,
         MessageKind::QueuePositionChanged,
@@ -127,6 +138,7 @@ impl MessageKind {
         MessageKind::CallbackConfirmed,
         MessageKind::NoAgentAvailable,
         MessageKind::QueueFull,
+        MessageKind::ReturnedToAi,
     ];
 
     fn field(self) -> &'static Field {

@@ -32,8 +32,8 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::language::topics::{builtin_keywords, TopicMatcher};
-use crate::wire::error::{ConfigError, ErrorKind};
-use read::{Default, Errors, Field, Kind, Obj, Section};
+use crate::wire::error::{ConfigError, ErrorKind, PathError};
+use read::{index, join, Default, Errors, Field, Kind, Obj, Section};
 
 /// A doc text of a field table ([`read::Doc`]): kept only with the `schema` feature.
 #[cfg(feature = "schema")]
@@ -95,7 +95,7 @@ pub(crate) mod webhooks;
 pub use agents::AgentProfile;
 pub use deliveries::Deliveries;
 pub use hours::BusinessHours;
-pub use integrations::{Freshdesk, Integration, Intercom, Sunshine, Vendor, Zendesk};
+pub use integrations::{Freshdesk, Integration, Intercom, Sunshine, Ticketing, Vendor, Zendesk};
 pub use messages::{MessageKind, Messages, OutsideHours, OutsideHoursAction};
 pub use routing::{Fallback, Routing, RoutingMethod};
 pub use triggers::{TopicRule, Triggers};
@@ -148,6 +148,9 @@ pub struct Config {
     pub deliveries: Deliveries,
     /// Topic keyword matcher built from `triggers.topics` and `routing.topic_skills`.
     pub topic_matcher: TopicMatcher,
+    /// What a browser may not run of this configuration ([`Config::refuse_for_browser`]), found
+    /// while reading it, where the paths are known.
+    browser_refusal: Option<PathError>,
 }
 
 impl Config {
@@ -217,6 +220,42 @@ impl Config {
         match config {
             Some(c) if errors.list.is_empty() => Ok(c),
             _ => Err(ConfigErrors(errors.list)),
+        }
+    }
+
+    /// Refuses what a browser may not run: a webhook signed with a secret (`secret_ref`, in
+    /// `handoff.webhooks` or a `kind: "webhook"` entry of `handoff.integrations`, enabled or not)
+    /// and any helpdesk integration (Zendesk, Freshdesk, Intercom). The page would have to hold
+    /// their credentials, and whatever a page holds its visitors can read. An unsigned webhook is
+    /// allowed. Hosts that run in a browser call this before they start the engine (the npm
+    /// package's `HandoffHost` does, through the js module's `browserRefusal`); servers and edge
+    /// workers, which hold credentials as environment variables or secrets, do not.
+    ///
+    /// # Errors
+    /// The first thing refused, as a [`PathError`] of kind [`ErrorKind::Invalid`] naming its path:
+    /// `handoff.webhooks[0].secret_ref`, `handoff.integrations[1].secret_ref` (a webhook entry) or
+    /// `handoff.integrations[0]` (a helpdesk); signed webhooks come before helpdesks. The
+    /// reference itself is not repeated (it may be a secret pasted in by mistake).
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::{Config, ErrorKind};
+    ///
+    /// let unsigned = r#"{"handoff": {"webhooks": [{"url": "https://example.com/h"}]}}"#;
+    /// assert!(Config::from_json_str(unsigned)?.refuse_for_browser().is_ok());
+    ///
+    /// let signed = r#"{"handoff": {"webhooks": [
+    ///   {"url": "https://example.com/h", "secret_ref": "HANDOFF_WEBHOOK_SECRET"}]}}"#;
+    /// let refusal = Config::from_json_str(signed)?.refuse_for_browser().unwrap_err();
+    /// assert_eq!(refusal.path, "handoff.webhooks[0].secret_ref");
+    /// assert_eq!(refusal.kind, ErrorKind::Invalid);
+    /// assert!(refusal.message.starts_with("webhook secrets do not belong in a browser"));
+    /// # Ok::<(), handoff_core::ConfigErrors>(())
+    /// ```
+    pub fn refuse_for_browser(&self) -> Result<(), PathError> {
+        match &self.browser_refusal {
+            Some(refusal) => Err(refusal.clone()),
+            None => Ok(()),
         }
     }
 
@@ -413,7 +452,51 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         integrations,
         deliveries,
         topic_matcher: TopicMatcher::new(matcher_topics),
+        browser_refusal: browser_refusal(value),
     })
+}
+
+/// What [`Config::refuse_for_browser`] refuses in the `handoff` object `handoff` (already read
+/// without errors): the first signed webhook, else the first helpdesk.
+fn browser_refusal(handoff: &Value) -> Option<PathError> {
+    let list = |field: &Field| {
+        let path = join(HANDOFF.path, field.key);
+        let items = handoff.get(field.key).and_then(Value::as_array);
+        items
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, item)| (index(&path, i), item))
+    };
+    let signed = |(path, item): (String, &Value)| {
+        // The reference is not repeated: it may be a secret pasted in by mistake.
+        item.get("secret_ref").filter(|r| !r.is_null())?;
+        Some(PathError::new(
+            ErrorKind::Invalid,
+            join(&path, "secret_ref"),
+            "webhook secrets do not belong in a browser: the page would have to hold the signing \
+             secret; leave secret_ref out of the widget's configuration (an unsigned webhook is \
+             fine) and forward the handoff outputs to your backend, which signs them",
+        ))
+    };
+    let helpdesk = |(path, item): (String, &Value)| {
+        let kind = item.get("kind").and_then(Value::as_str)?;
+        (kind != "webhook").then(|| {
+            PathError::new(
+                ErrorKind::Invalid,
+                path,
+                format!(
+                    "helpdesk integrations do not belong in a browser: \"{kind}\" needs \
+                     credentials the page must not hold; leave it out of the widget's \
+                     configuration and forward the handoff outputs to your backend"
+                ),
+            )
+        })
+    };
+    list(&WEBHOOKS_FIELD)
+        .chain(list(&INTEGRATIONS_FIELD))
+        .find_map(signed)
+        .or_else(|| list(&INTEGRATIONS_FIELD).find_map(helpdesk))
 }
 
 #[cfg(test)]

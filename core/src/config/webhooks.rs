@@ -26,57 +26,69 @@ pub const EVENT_NAMES: &[&str] = &[
     "conversation.assigned",
     "conversation.callback_requested",
     "conversation.closed",
+    "conversation.message",
+    "conversation.note",
+    "conversation.returned_to_ai",
+    "conversation.transferred",
+    "conversation.transfer_failed",
 ];
+
+/// `id`: the endpoint's id.
+pub(crate) const ID: Field = Field::new(
+    "id",
+    Kind::Text,
+    Default::Absent(doc!("`webhook_<index>`")),
+    doc!("a stable id of the endpoint (deliveries and dead letters name it)"),
+);
+/// `url`: where events go.
+pub(crate) const URL: Field = Field::new(
+    "url",
+    Kind::Custom {
+        what: doc!("string, an `http://` or `https://` URL"),
+        shape: shape!({"type": "string", "pattern": "^https?://"}),
+    },
+    Default::Absent(doc!("required")),
+    doc!("where events are POSTed"),
+)
+.required();
+/// `events`: which events go there.
+pub(crate) const EVENTS: Field = Field::new(
+    "events",
+    Kind::Custom {
+        what: doc!("array of event names"),
+        shape: shape!({"type": "array", "items": {"enum": EVENT_NAMES}}),
+    },
+    Default::Absent(doc!("every event")),
+    doc!(
+        "the events sent there: `conversation.handoff_requested`, `conversation.queued`, \
+         `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, \
+         `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, \
+         `conversation.transferred`, `conversation.transfer_failed`"
+    ),
+);
+/// `secret_ref`: the signing secret, by reference.
+pub(crate) const SECRET_REF: Field = Field::new(
+    "secret_ref",
+    Kind::Text,
+    Default::Absent(doc!("unsigned")),
+    doc!(
+        "the name of the environment variable or worker secret holding the `whsec_…` \
+         signing secret, which the host resolves when it signs"
+    ),
+);
+/// `secret`: the signing secret written inline, refused.
+pub(crate) const SECRET: Field = Field::new(
+    "secret",
+    Kind::Refused,
+    Default::Absent(doc!("never")),
+    doc!("refused: secrets are never written in the configuration"),
+);
 
 /// `handoff.webhooks[]`, described once.
 pub(crate) static WEBHOOK: Section = Section {
     name: "WebhookConfig",
     path: "handoff.webhooks[]",
-    fields: &[
-        Field::new(
-            "id",
-            Kind::Text,
-            Default::Absent(doc!("`webhook_<index>`")),
-            doc!("a stable id of the endpoint (deliveries and dead letters name it)"),
-        ),
-        Field::new(
-            "url",
-            Kind::Custom {
-                what: doc!("string, an `http://` or `https://` URL"),
-                shape: shape!({"type": "string", "pattern": "^https?://"}),
-            },
-            Default::Absent(doc!("required")),
-            doc!("where events are POSTed"),
-        )
-        .required(),
-        Field::new(
-            "events",
-            Kind::Custom {
-                what: doc!("array of event names"),
-                shape: shape!({"type": "array", "items": {"enum": EVENT_NAMES}}),
-            },
-            Default::Absent(doc!("every event")),
-            doc!(
-                "the events sent there: `conversation.handoff_requested`, `conversation.queued`, \
-                 `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`"
-            ),
-        ),
-        Field::new(
-            "secret_ref",
-            Kind::Text,
-            Default::Absent(doc!("unsigned")),
-            doc!(
-                "the name of the environment variable or worker secret holding the `whsec_…` \
-                 signing secret, which the host resolves when it signs"
-            ),
-        ),
-        Field::new(
-            "secret",
-            Kind::Refused,
-            Default::Absent(doc!("never")),
-            doc!("refused: secrets are never written in the configuration"),
-        ),
-    ],
+    fields: &[ID, URL, EVENTS, SECRET_REF, SECRET],
     doc: doc!(concat!(
         "Endpoints told about handoff events:\n",
         "```json\n",

@@ -241,6 +241,11 @@ impl AgentIndex {
         !self.free.is_empty()
     }
 
+    /// Whether agent `id` is free (online, in the pool, under capacity).
+    pub(crate) fn is_free(&self, id: &str) -> bool {
+        self.free.contains_key(id)
+    }
+
     /// Whether anyone with `skill` is free (`skill_based`).
     pub(crate) fn any_free_with(&self, skill: &str) -> bool {
         self.by_skill.contains_key(skill)

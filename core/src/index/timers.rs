@@ -19,6 +19,12 @@ fn timer_of(conv: &Conversation) -> Option<i64> {
     match &conv.status {
         Status::Offered { expires_at, .. } => Some(*expires_at),
         Status::CallbackScheduled { at } => Some(*at),
+        // A warm transfer's offer to its target.
+        Status::Assigned { .. } => conv
+            .transfer
+            .as_ref()
+            .and_then(|t| t.offer.as_ref())
+            .map(|o| o.expires_at),
         _ => None,
     }
 }

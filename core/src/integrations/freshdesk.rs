@@ -35,13 +35,13 @@ pub(super) fn requests(
             match event.name {
                 EventName::Assigned => {
                     let agent = event.assigned_agent();
-                    if let Some(id) = f.agent_map.get(agent) {
+                    if let Some(id) = f.ticketing.agent_map.get(agent) {
                         // `responder_id`: "ID of the agent to whom the ticket has been assigned".
                         update.insert("responder_id".into(), json!(id));
                     }
                 }
                 EventName::Closed => {
-                    if let Some(status) = f.close_status {
+                    if let Some(status) = f.ticketing.close_status {
                         // `status`: 2 Open, 3 Pending, 4 Resolved, 5 Closed.
                         update.insert("status".into(), json!(status));
                     }
@@ -90,7 +90,12 @@ fn create_ticket(f: &Freshdesk, context: &Context, primary: &str) -> Request {
     // `priority`: 1 Low, 2 Medium, 3 High, 4 Urgent.
     t.insert(
         "priority".into(),
-        json!(f.priority_map.get(&context.priority).copied().unwrap_or(2)),
+        json!(f
+            .ticketing
+            .priority_map
+            .get(&context.priority)
+            .copied()
+            .unwrap_or(2)),
     );
     // `status`: 2 Open.
     t.insert("status".into(), json!(2));
@@ -99,17 +104,17 @@ fn create_ticket(f: &Freshdesk, context: &Context, primary: &str) -> Request {
     // `tags`: array of strings.
     t.insert(
         "tags".into(),
-        json!(package::tags(&f.tags, primary, context)),
+        json!(package::tags(&f.ticketing.tags, primary, context)),
     );
     // `type`: helps categorize the ticket (the account's ticket types).
-    if let Some(ty) = &f.ticket_type {
+    if let Some(ty) = &f.ticketing.ticket_type {
         t.insert("type".into(), json!(ty));
     }
     // `group_id` / `responder_id`: the group and the agent it is assigned to.
-    if let Some(g) = f.group_id {
+    if let Some(g) = f.ticketing.group_id {
         t.insert("group_id".into(), json!(g));
     }
-    if let Some(r) = f.responder_id {
+    if let Some(r) = f.ticketing.assignee_id {
         t.insert("responder_id".into(), json!(r));
     }
     Request {

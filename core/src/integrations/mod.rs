@@ -24,32 +24,51 @@
 //! waiting for a retry, or dead-lettered, the requests behind it wait; after a successful redrive
 //! they go out in order. A follow-up for a conversation that never created anything (the
 //! integration was added later) is not sent.
+//!
+//! The request builders and `on_event` need the cargo feature `integrations` (on by default, off
+//! in the browsers' widget build, whose configuration reader refuses helpdesks). The chains, the
+//! credentials (`auth`) and the reading of answers are in every build: a state saved where
+//! helpdesks ran restores, and its chains drain, anywhere.
 
+#[cfg(feature = "integrations")]
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::outbox;
+#[cfg(feature = "integrations")]
 use crate::wire::event::{Event, EventData, EventName};
-use crate::wire::output::{Context, Delivery, Output};
+#[cfg(feature = "integrations")]
+use crate::wire::output::Context;
+use crate::wire::output::{Delivery, Output};
 use crate::wire::state::{DeliveryState, OutboxEntry, State};
 
 pub(crate) mod auth;
 
+#[cfg(feature = "integrations")]
 mod freshdesk;
+#[cfg(feature = "integrations")]
 mod intercom;
+#[cfg(feature = "integrations")]
 pub(crate) mod package;
+#[cfg(feature = "integrations")]
 mod zendesk;
 
+#[cfg(feature = "integrations")]
 use crate::config::{Sunshine, Vendor};
-use crate::wire::delivery::{Head, Pending, Yield};
-use crate::wire::limits::{is_safe_id, ID_ATTRIBUTES};
+use crate::wire::delivery::Head;
+#[cfg(feature = "integrations")]
+use crate::wire::delivery::{Pending, Yield};
+use crate::wire::limits::is_safe_id;
+#[cfg(feature = "integrations")]
+use crate::wire::limits::ID_ATTRIBUTES;
 
 fn chain_key(integration_id: &str, conversation_id: &str) -> String {
     format!("{integration_id}:{conversation_id}")
 }
 
+#[cfg(feature = "integrations")]
 /// One request an integration wants sent, before ids and delivery ids are given.
 pub(crate) struct Request {
     /// `zendesk.create_ticket`.
@@ -65,6 +84,7 @@ pub(crate) struct Request {
     pub(crate) idempotent: bool,
 }
 
+#[cfg(feature = "integrations")]
 /// What a vendor builder sees of an event.
 pub(crate) struct EventView<'a> {
     pub(crate) name: EventName,
@@ -73,6 +93,7 @@ pub(crate) struct EventView<'a> {
     pub(crate) ids: &'a BTreeMap<String, String>,
 }
 
+#[cfg(feature = "integrations")]
 impl EventView<'_> {
     /// The trigger that started the handoff (`data.trigger`), `customer_request` for other events.
     pub(crate) fn primary_trigger(&self) -> &str {
@@ -91,6 +112,7 @@ impl EventView<'_> {
     }
 }
 
+#[cfg(feature = "integrations")]
 /// The headers of a JSON API request (`content-type` and `accept`).
 pub(crate) fn json_headers() -> Vec<(&'static str, String)> {
     vec![
@@ -99,6 +121,7 @@ pub(crate) fn json_headers() -> Vec<(&'static str, String)> {
     ]
 }
 
+#[cfg(feature = "integrations")]
 /// Creates the requests of every enabled integration for one event; `context` is the package the
 /// handoff built (`conversation.handoff_requested` only), which goes with the ticket it creates.
 pub(crate) fn on_event(
@@ -111,6 +134,9 @@ pub(crate) fn on_event(
     out: &mut Vec<Output>,
 ) {
     let name = event.event;
+    if !name.reaches_helpdesks() {
+        return; // the live conversation's events go to webhooks only (for now)
+    }
     let creating = name == EventName::HandoffRequested;
     for integration in config.integrations.iter().filter(|i| i.enabled) {
         let key = chain_key(&integration.id, conversation_id);
@@ -173,6 +199,7 @@ pub(crate) fn on_event(
     }
 }
 
+#[cfg(feature = "integrations")]
 /// `request` as a delivery that waits in its chain until the requests before it are done.
 fn pending(
     integration_id: &str,

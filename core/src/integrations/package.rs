@@ -46,6 +46,7 @@ fn who(role: Role) -> &'static str {
         Role::Customer => "Customer",
         Role::Ai => "AI",
         Role::Agent => "Agent",
+        Role::AgentNote => "Agent (note)",
     }
 }
 
@@ -209,6 +210,12 @@ pub(crate) fn follow_up(data: &EventData) -> Option<String> {
             parts.join(" ")
         }
         EventData::Closed(c) => format!("Conversation closed by {}.", c.closed_by),
-        EventData::HandoffRequested(_) => return None,
+        // The handoff creates; the live conversation's events do not reach helpdesks yet.
+        EventData::HandoffRequested(_)
+        | EventData::Message(_)
+        | EventData::Note(_)
+        | EventData::ReturnedToAi(_)
+        | EventData::Transferred(_)
+        | EventData::TransferFailed(_) => return None,
     })
 }

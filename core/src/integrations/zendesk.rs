@@ -66,25 +66,25 @@ fn create_ticket(z: &Zendesk, context: &Context, primary: &str) -> Request {
         ticket.insert("requester".into(), json!({"name": name, "email": email}));
     }
     // `priority`: "urgent", "high", "normal", or "low" (Ticket JSON format).
-    if let Some(p) = z.priority_map.get(&context.priority) {
+    if let Some(p) = z.ticketing.priority_map.get(&context.priority) {
         ticket.insert("priority".into(), json!(p));
     }
     // `type`: "problem", "incident", "question", or "task" (Ticket JSON format).
-    if let Some(t) = &z.ticket_type {
+    if let Some(t) = &z.ticketing.ticket_type {
         ticket.insert("type".into(), json!(t));
     }
     // `tags`: an array of tags applied to the ticket (Ticket JSON format).
     ticket.insert(
         "tags".into(),
-        json!(package::tags(&z.tags, primary, context)),
+        json!(package::tags(&z.ticketing.tags, primary, context)),
     );
     // `external_id`: "An id you can use to link Zendesk Support tickets to local records".
     ticket.insert("external_id".into(), json!(context.conversation_id));
     // `group_id` / `assignee_id`: the group and agent the ticket is assigned to.
-    if let Some(g) = z.group_id {
+    if let Some(g) = z.ticketing.group_id {
         ticket.insert("group_id".into(), json!(g));
     }
-    if let Some(a) = z.assignee_id {
+    if let Some(a) = z.ticketing.assignee_id {
         ticket.insert("assignee_id".into(), json!(a));
     }
     Request {
@@ -112,12 +112,12 @@ fn update_ticket(z: &Zendesk, event: &EventView<'_>, note: String) -> Request {
             // `status`: "new", "open", "pending", "hold", "solved" or "closed".
             ticket.insert("status".into(), json!("open"));
             let agent = event.assigned_agent();
-            if let Some(user) = z.agent_map.get(agent) {
+            if let Some(user) = z.ticketing.agent_map.get(agent) {
                 ticket.insert("assignee_id".into(), json!(user));
             }
         }
         EventName::Closed => {
-            if let Some(status) = &z.close_status {
+            if let Some(status) = &z.ticketing.close_status {
                 ticket.insert("status".into(), json!(status));
             }
         }

@@ -68,6 +68,12 @@ impl Flow<'_> {
         }
         conv.awaiting_ai = true;
         let status = conv.status.clone();
+        if matches!(
+            status,
+            Status::Queued | Status::Offered { .. } | Status::Assigned { .. }
+        ) {
+            self.relay_customer_message(&id, &m.text);
+        }
         let enabled = self.config.enabled;
         let hits = |flow: &Self| {
             triggers::after_customer_message(

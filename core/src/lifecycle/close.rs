@@ -31,11 +31,17 @@ impl Flow<'_> {
                 reason: "closed".into(),
             });
         }
+        // A warm transfer's target hears its offer is gone too.
+        if let Some(target) = conv.warm_target() {
+            self.out.push(Output::OfferWithdrawn {
+                conversation_id: id.clone(),
+                agent_id: target.to_string(),
+                reason: "closed".into(),
+            });
+            self.release(&id, target);
+        }
         if let Some(agent) = conv.agent() {
-            if let Some(a) = self.state.agents.get_mut(agent) {
-                a.active.remove(&id);
-            }
-            self.index.agents.refresh(self.config, self.state, agent);
+            self.release(&id, agent);
         }
         let agent_id = match &conv.status {
             Status::Assigned { agent_id, .. } => Some(agent_id.clone()),
@@ -61,9 +67,15 @@ impl Flow<'_> {
     /// Time passes: offers expire, callbacks come due, deliveries are retried, the queue is served.
     pub(super) fn tick(&mut self) {
         let now = self.now;
-        let is_offered = |c: &Conversation| matches!(c.status, Status::Offered { .. });
+        let is_offered = |c: &Conversation| {
+            matches!(c.status, Status::Offered { .. }) || c.warm_target().is_some()
+        };
         for id in self.lookup().due(is_offered) {
-            self.withdraw_offer(&id, "expired");
+            if self.state.conversations[&id].warm_target().is_some() {
+                self.fail_warm(&id, "expired");
+            } else {
+                self.withdraw_offer(&id, "expired");
+            }
         }
         let is_scheduled = |c: &Conversation| matches!(c.status, Status::CallbackScheduled { .. });
         for id in self.lookup().due(is_scheduled) {

@@ -16,10 +16,11 @@
 
 use crate::wire::event::{
     timestamp, Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData,
-    EventName, HandoffRequested, Queued,
+    EventName, HandoffRequested, MessageData, Note, Queued, ReturnedToAi, TransferFailed,
+    Transferred,
 };
 use crate::wire::input::Customer;
-use crate::wire::state::{Callback, Conversation};
+use crate::wire::state::{Callback, Conversation, Transfer};
 
 fn envelope(event: EventName, now: i64, data: EventData) -> Event {
     Event {
@@ -124,4 +125,89 @@ pub(crate) fn closed(conv: &Conversation, by: &str, agent_id: Option<&str>, now:
         agent_id: agent_id.map(str::to_string),
     };
     envelope(EventName::Closed, now, EventData::Closed(data))
+}
+
+/// `conversation.message`: `from` is `customer` (no `agent_id`) or `agent`.
+pub(crate) fn message(
+    conversation_id: &str,
+    from: &str,
+    agent_id: Option<&str>,
+    text: &str,
+    now: i64,
+) -> Event {
+    let data = MessageData {
+        conversation_id: conversation_id.to_string(),
+        from: from.to_string(),
+        agent_id: agent_id.map(str::to_string),
+        text: text.to_string(),
+    };
+    envelope(EventName::Message, now, EventData::Message(data))
+}
+
+/// `conversation.note`.
+pub(crate) fn note(conversation_id: &str, agent_id: &str, text: &str, now: i64) -> Event {
+    let data = Note {
+        conversation_id: conversation_id.to_string(),
+        agent_id: agent_id.to_string(),
+        text: text.to_string(),
+    };
+    envelope(EventName::Note, now, EventData::Note(data))
+}
+
+/// `conversation.returned_to_ai`.
+pub(crate) fn returned_to_ai(
+    conversation_id: &str,
+    agent_id: &str,
+    note: Option<String>,
+    now: i64,
+) -> Event {
+    let data = ReturnedToAi {
+        conversation_id: conversation_id.to_string(),
+        agent_id: agent_id.to_string(),
+        note,
+    };
+    envelope(EventName::ReturnedToAi, now, EventData::ReturnedToAi(data))
+}
+
+/// `conversation.transferred`: `transfer` reached `to_agent_id`.
+pub(crate) fn transferred(
+    conversation_id: &str,
+    transfer: &Transfer,
+    to_agent_id: &str,
+    now: i64,
+) -> Event {
+    let data = Transferred {
+        conversation_id: conversation_id.to_string(),
+        from_agent_id: transfer.from_agent_id.clone(),
+        to_agent_id: to_agent_id.to_string(),
+        by: transfer.by.name().to_string(),
+        mode: transfer.mode.name().to_string(),
+        note: transfer.note.clone(),
+    };
+    envelope(EventName::Transferred, now, EventData::Transferred(data))
+}
+
+/// `conversation.transfer_failed`: `to_agent_id` did not take it (`reason`); `fallback` says
+/// what happens instead (`first_agent` or `routing`).
+pub(crate) fn transfer_failed(
+    conversation_id: &str,
+    transfer: &Transfer,
+    to_agent_id: &str,
+    reason: &str,
+    fallback: &str,
+    now: i64,
+) -> Event {
+    let data = TransferFailed {
+        conversation_id: conversation_id.to_string(),
+        from_agent_id: transfer.from_agent_id.clone(),
+        to_agent_id: to_agent_id.to_string(),
+        mode: transfer.mode.name().to_string(),
+        reason: reason.to_string(),
+        fallback: fallback.to_string(),
+    };
+    envelope(
+        EventName::TransferFailed,
+        now,
+        EventData::TransferFailed(data),
+    )
 }

@@ -11,6 +11,8 @@
 //! | `offers.rs` | to an agent: route, offer, assign, accept, withdraw, agents' presence |
 //! | `queue.rs` | waiting: joining the queue, serving it in order, telling positions |
 //! | `callbacks.rs` | outside hours or with nobody free: the callback form and the callback |
+//! | `live.rs` | a person holds it: both sides' messages, private notes, giving it back to the AI |
+//! | `transfer.rs` | to another agent, a skill or the queue: cold and warm transfers, their outcome |
 //! | `close.rs` | closing, and what time alone does (a tick) |
 //!
 //! Beside them: [`triggers`] (*when*), [`routing`] (*who*, and every read of the routing indexes),
@@ -21,11 +23,13 @@ mod callbacks;
 mod close;
 mod context;
 mod events;
+mod live;
 mod offers;
 mod queue;
 mod routing;
 #[cfg(test)]
 mod tests;
+mod transfer;
 mod triggers;
 
 use crate::config::{Config, MessageKind};
@@ -97,8 +101,11 @@ impl<'a> Flow<'a> {
             Input::HandoffRequest(m) => self.handoff_request(m),
             Input::AgentUpdate(u) => self.agent_update(u),
             Input::AgentAccept(a) => self.accept(a),
-            Input::AgentDecline(a) => self.withdraw_offer(&a.conversation_id, "declined"),
+            Input::AgentDecline(a) => self.decline(&a.conversation_id, &a.agent_id),
             Input::AgentMessage(m) => self.agent_message(m),
+            Input::AgentNote(m) => self.agent_note(m),
+            Input::ReturnToAi(r) => self.return_to_ai(r),
+            Input::Transfer(t) => self.transfer(t),
             Input::CallbackDetails(d) => self.callback_details(d),
             Input::ConversationClosed(c) => self.close(c),
             Input::DeliveryResult(r) => self.delivery_result(&r),
@@ -220,6 +227,7 @@ impl<'a> Flow<'a> {
             self.now,
             &mut self.out,
         );
+        #[cfg(feature = "integrations")]
         integrations::on_event(
             self.config,
             self.state,
@@ -229,6 +237,8 @@ impl<'a> Flow<'a> {
             self.now,
             &mut self.out,
         );
+        #[cfg(not(feature = "integrations"))]
+        let _ = context; // no helpdesk to give the package to in this build
         self.out.insert(
             at,
             Output::Event {

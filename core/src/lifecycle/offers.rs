@@ -4,15 +4,20 @@
 use super::events;
 use super::{Flow, Vars};
 use crate::config::{Fallback, MessageKind, RoutingMethod};
-use crate::wire::input::{AgentAction, AgentMessage, AgentUpdate};
+use crate::wire::input::{AgentAction, AgentUpdate};
 use crate::wire::output::Output;
-use crate::wire::state::{Agent, HistoryEntry, Presence, Role, Status};
+use crate::wire::state::{Agent, Presence, Status};
 
 impl Flow<'_> {
     /// Finds an agent for `id` now, or applies the fallback.
     pub(super) fn route(&mut self, id: &str) {
         let conv = &self.state.conversations[id];
-        if let Some(agent) = self.lookup().choose(conv) {
+        // Back from the AI after a hand-back: the agent who gave it back first, when free.
+        let last = conv
+            .last_agent
+            .clone()
+            .filter(|a| self.lookup().is_available(a, conv));
+        if let Some(agent) = last.or_else(|| self.lookup().choose(conv)) {
             self.offer(id, &agent);
             self.update_positions(None);
             return;
@@ -26,6 +31,7 @@ impl Flow<'_> {
                     .is_some_and(|max| self.state.queue.len() as u64 >= u64::from(max));
                 let requeue = self.state.conversations[id].queue_key.clone();
                 if full && requeue.is_none() {
+                    self.conv(id).transfer = None;
                     let next = self.say_with_opening(id, MessageKind::QueueFull);
                     self.collect_callback(id, "queue_full", next);
                     return;
@@ -33,6 +39,7 @@ impl Flow<'_> {
                 self.enqueue(id);
             }
             Fallback::Callback => {
+                self.conv(id).transfer = None;
                 let next = self.say_with_opening(id, MessageKind::NoAgentAvailable);
                 self.collect_callback(id, "no_agent_available", next);
             }
@@ -42,6 +49,7 @@ impl Flow<'_> {
                 let conv = self.conv(id);
                 conv.status = Status::Ai;
                 conv.deferred_until = Some(until);
+                conv.transfer = None;
             }
         }
     }
@@ -71,7 +79,7 @@ impl Flow<'_> {
         agent.last_assigned_at = now;
         self.index.agents.refresh(self.config, self.state, agent_id);
         if self.config.routing.auto_accept {
-            self.assign(id, agent_id);
+            self.assign(id, agent_id, true);
             return;
         }
         let expires_at =
@@ -81,10 +89,12 @@ impl Flow<'_> {
             expires_at,
         };
         self.sync_timer(id);
+        let transfer = self.transfer_info(id);
         self.out.push(Output::Offered {
             conversation_id: id.to_string(),
             agent_id: agent_id.to_string(),
             expires_at,
+            transfer,
         });
     }
 
@@ -101,10 +111,17 @@ impl Flow<'_> {
             .unwrap_or_else(|| agent_id.to_string())
     }
 
-    /// `agent_id` has `id` now: `assigned`, the customer told, and the event.
-    pub(super) fn assign(&mut self, id: &str, agent_id: &str) {
+    /// `agent_id` has `id` now: `assigned`, the customer told, and the event (and
+    /// `conversation.transferred` when a transfer brought it). `auto_accepted`: no `offered`
+    /// went before, so `assigned` carries what the agent learns of a transfer.
+    pub(super) fn assign(&mut self, id: &str, agent_id: &str, auto_accepted: bool) {
         let now = self.now;
         let name = self.agent_name(agent_id);
+        let transfer = if auto_accepted {
+            self.transfer_info(id)
+        } else {
+            None
+        };
         let conv = self.conv(id);
         conv.status = Status::Assigned {
             agent_id: agent_id.to_string(),
@@ -112,6 +129,8 @@ impl Flow<'_> {
         };
         conv.queue_key = None;
         conv.told_position = None;
+        conv.last_agent = None;
+        let done = conv.transfer.take();
         let wait_ms = now.saturating_sub(conv.handoff_at.unwrap_or(now)).max(0);
         self.sync_timer(id);
         self.out.push(Output::Assigned {
@@ -119,6 +138,7 @@ impl Flow<'_> {
             agent_id: agent_id.to_string(),
             agent_name: name.clone(),
             wait_ms,
+            transfer,
         });
         self.say(
             id,
@@ -130,11 +150,51 @@ impl Flow<'_> {
         );
         let event = events::assigned(&self.state.conversations[id], agent_id, &name, wait_ms, now);
         self.event(id, event, None);
+        if let Some(done) = done {
+            let event = events::transferred(id, &done, agent_id, now);
+            self.event(id, event, None);
+        }
     }
 
-    /// An agent accepts an offer.
+    /// An agent accepts an offer (or a warm transfer's offer: the agents swap).
     pub(super) fn accept(&mut self, a: AgentAction) {
-        self.assign(&a.conversation_id, &a.agent_id);
+        let id = &a.conversation_id;
+        let warm = self
+            .state
+            .conversations
+            .get(id)
+            .and_then(|c| c.warm_target());
+        if warm == Some(a.agent_id.as_str()) {
+            self.complete_warm(id, false);
+        } else {
+            self.assign(id, &a.agent_id, false);
+        }
+    }
+
+    /// An agent declines an offer (or a warm transfer's offer: the first agent keeps it).
+    pub(super) fn decline(&mut self, id: &str, agent_id: &str) {
+        let warm = self
+            .state
+            .conversations
+            .get(id)
+            .and_then(|c| c.warm_target());
+        if warm == Some(agent_id) {
+            self.fail_warm(id, "declined");
+        } else {
+            self.withdraw_offer(id, "declined");
+        }
+    }
+
+    /// Withdraws whatever `agent_id` is offered of `id`: an offer, or a warm transfer's offer.
+    pub(super) fn withdraw_any_offer(&mut self, id: &str, agent_id: &str, reason: &str) {
+        let Some(conv) = self.state.conversations.get(id) else {
+            return;
+        };
+        if conv.warm_target() == Some(agent_id) {
+            self.fail_warm(id, reason);
+        } else if matches!(&conv.status, Status::Offered { agent_id: a, .. } if a == agent_id) {
+            self.withdraw_offer(id, reason);
+        }
     }
 
     /// Takes an offer back (declined, expired, or the agent left) and routes the conversation again.
@@ -153,6 +213,7 @@ impl Flow<'_> {
         }
         let queued_before = conv.queue_key.is_some();
         conv.status = Status::Queued;
+        let failed_transfer = self.cold_transfer_failed(id, &agent_id, reason);
         self.sync_timer(id);
         if let Some(agent) = self.state.agents.get_mut(&agent_id) {
             agent.active.remove(id);
@@ -165,25 +226,10 @@ impl Flow<'_> {
             agent_id: agent_id.clone(),
             reason: reason.into(),
         });
-        // A missed offer usually means the agent stepped away: stop offering them conversations
-        // (their other pending offers go to someone else) until they say they are online again.
-        let mut also_withdraw = Vec::new();
-        if reason == "expired" && self.config.routing.away_after_missed_offer {
-            if let Some(agent) = self.state.agents.get_mut(&agent_id) {
-                if agent.status == Presence::Online {
-                    agent.status = Presence::Away;
-                    also_withdraw = agent.active.iter().cloned().collect();
-                    self.index
-                        .agents
-                        .refresh(self.config, self.state, &agent_id);
-                    self.out.push(Output::AgentStatus {
-                        agent_id: agent_id.clone(),
-                        status: Presence::Away,
-                        reason: "missed_offer".into(),
-                    });
-                }
-            }
+        if let Some(event) = failed_transfer {
+            self.event(id, event, None);
         }
+        let also_withdraw = self.missed_offer(&agent_id, reason);
         if queued_before || self.config.routing.fallback == Fallback::Queue {
             // Back in the queue at its turn (waiting time counts from the handoff); the queue is then
             // served in order, so it goes to another agent if one is free.
@@ -196,8 +242,33 @@ impl Flow<'_> {
             self.route(id);
         }
         for other in also_withdraw {
-            self.withdraw_offer(&other, "agent_unavailable");
+            self.withdraw_any_offer(&other, &agent_id, "agent_unavailable");
         }
+    }
+
+    /// A missed offer usually means the agent stepped away: with
+    /// `routing.away_after_missed_offer`, an agent whose offer `expired` is set away (and told
+    /// so) until they say they are online again. Returns the conversations whose other pending
+    /// offers to them are to be withdrawn.
+    pub(super) fn missed_offer(&mut self, agent_id: &str, reason: &str) -> Vec<String> {
+        if reason != "expired" || !self.config.routing.away_after_missed_offer {
+            return Vec::new();
+        }
+        let Some(agent) = self.state.agents.get_mut(agent_id) else {
+            return Vec::new();
+        };
+        if agent.status != Presence::Online {
+            return Vec::new();
+        }
+        agent.status = Presence::Away;
+        let others = agent.active.iter().cloned().collect();
+        self.index.agents.refresh(self.config, self.state, agent_id);
+        self.out.push(Output::AgentStatus {
+            agent_id: agent_id.to_string(),
+            status: Presence::Away,
+            reason: "missed_offer".into(),
+        });
+        others
     }
 
     // ----- agents --------------------------------------------------------------------------
@@ -231,30 +302,17 @@ impl Flow<'_> {
                 .into_iter()
                 .flatten()
                 .filter(|c| {
-                    matches!(
-                        self.state.conversations.get(*c).map(|c| &c.status),
-                        Some(Status::Offered { .. })
-                    )
+                    self.state.conversations.get(*c).is_some_and(|c| {
+                        matches!(c.status, Status::Offered { .. })
+                            || c.warm_target() == Some(info.id.as_str())
+                    })
                 })
                 .cloned()
                 .collect();
             for conv in offered {
-                self.withdraw_offer(&conv, "agent_unavailable");
+                self.withdraw_any_offer(&conv, &info.id, "agent_unavailable");
             }
         }
         self.dispatch(None);
-    }
-
-    /// An agent writes to the customer: recorded in the history.
-    pub(super) fn agent_message(&mut self, m: AgentMessage) {
-        let now = self.now;
-        self.conv(&m.conversation_id).history.push(HistoryEntry {
-            role: Role::Agent,
-            text: m.text,
-            at: now,
-            agent_id: Some(m.agent_id),
-            sentiment: None,
-            confidence: None,
-        });
     }
 }

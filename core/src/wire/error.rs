@@ -59,6 +59,10 @@ pub enum ErrorKind {
     NotOfferedTo,
     /// The agent does not hold the conversation.
     NotHeldBy,
+    /// No agent with this id is known (from the configuration or a presence update).
+    UnknownAgent,
+    /// The agent is known but cannot take the conversation now (not online, or at capacity).
+    AgentUnavailable,
     /// The input does not fit the conversation's or the delivery's state now (not collecting
     /// callback details, being performed now, a disabled webhook…).
     WrongState,
@@ -88,6 +92,8 @@ impl ErrorKind {
             ErrorKind::UnknownDelivery => "unknown_delivery",
             ErrorKind::NotOfferedTo => "not_offered_to",
             ErrorKind::NotHeldBy => "not_held_by",
+            ErrorKind::UnknownAgent => "unknown_agent",
+            ErrorKind::AgentUnavailable => "agent_unavailable",
             ErrorKind::WrongState => "wrong_state",
             ErrorKind::NewerVersion => "newer_version",
             ErrorKind::Inconsistent => "inconsistent",
@@ -390,6 +396,8 @@ mod tests {
             ErrorKind::UnknownDelivery,
             ErrorKind::NotOfferedTo,
             ErrorKind::NotHeldBy,
+            ErrorKind::UnknownAgent,
+            ErrorKind::AgentUnavailable,
             ErrorKind::WrongState,
             ErrorKind::NewerVersion,
             ErrorKind::Inconsistent,

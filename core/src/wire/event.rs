@@ -48,6 +48,21 @@ pub enum EventName {
     /// It ended.
     #[serde(rename = "conversation.closed")]
     Closed,
+    /// The customer or the agent wrote (while a person holds, is offered, or is awaited for it).
+    #[serde(rename = "conversation.message")]
+    Message,
+    /// An agent wrote a private note.
+    #[serde(rename = "conversation.note")]
+    Note,
+    /// The agent gave it back to the AI.
+    #[serde(rename = "conversation.returned_to_ai")]
+    ReturnedToAi,
+    /// A transfer reached its agent.
+    #[serde(rename = "conversation.transferred")]
+    Transferred,
+    /// A transfer's target agent declined, let the offer lapse, or went away.
+    #[serde(rename = "conversation.transfer_failed")]
+    TransferFailed,
 }
 
 impl EventName {
@@ -59,7 +74,25 @@ impl EventName {
             EventName::Assigned => "conversation.assigned",
             EventName::CallbackRequested => "conversation.callback_requested",
             EventName::Closed => "conversation.closed",
+            EventName::Message => "conversation.message",
+            EventName::Note => "conversation.note",
+            EventName::ReturnedToAi => "conversation.returned_to_ai",
+            EventName::Transferred => "conversation.transferred",
+            EventName::TransferFailed => "conversation.transfer_failed",
         }
+    }
+
+    /// Whether the helpdesk integrations act on this event (the handoff and what follows it:
+    /// queued, assigned, callback, closed). The live conversation's events go to webhooks only.
+    pub fn reaches_helpdesks(self) -> bool {
+        matches!(
+            self,
+            EventName::HandoffRequested
+                | EventName::Queued
+                | EventName::Assigned
+                | EventName::CallbackRequested
+                | EventName::Closed
+        )
     }
 }
 
@@ -77,6 +110,16 @@ pub enum EventData {
     CallbackRequested(CallbackRequested),
     /// `conversation.closed`.
     Closed(Closed),
+    /// `conversation.message`.
+    Message(MessageData),
+    /// `conversation.note`.
+    Note(Note),
+    /// `conversation.returned_to_ai`.
+    ReturnedToAi(ReturnedToAi),
+    /// `conversation.transferred`.
+    Transferred(Transferred),
+    /// `conversation.transfer_failed`.
+    TransferFailed(TransferFailed),
 }
 
 /// The customer as events show them (the specification's three fields).
@@ -195,6 +238,97 @@ pub struct Closed {
     pub closed_by: String,
     /// The agent who held it, if any.
     pub agent_id: Option<String>,
+}
+
+/// `conversation.message`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "MessageData"))]
+#[serde(deny_unknown_fields)]
+pub struct MessageData {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// Who wrote: `customer` or `agent`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["customer", "agent"])))]
+    pub from: String,
+    /// The agent who wrote; `null` for the customer.
+    pub agent_id: Option<String>,
+    /// What was written.
+    pub text: String,
+}
+
+/// `conversation.note`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "NoteData"))]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The agent who wrote it.
+    pub agent_id: String,
+    /// The note.
+    pub text: String,
+}
+
+/// `conversation.returned_to_ai`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ReturnedToAiData"))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnedToAi {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The agent who gave it back.
+    pub agent_id: String,
+    /// The agent's note for the AI, if any.
+    pub note: Option<String>,
+}
+
+/// `conversation.transferred`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "TransferredData"))]
+#[serde(deny_unknown_fields)]
+pub struct Transferred {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The agent who held it before.
+    pub from_agent_id: String,
+    /// The agent who has it now.
+    pub to_agent_id: String,
+    /// Who asked for the transfer: `agent` or `admin`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["agent", "admin"])))]
+    pub by: String,
+    /// `cold` or `warm`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["cold", "warm"])))]
+    pub mode: String,
+    /// The note for the next agent, if any.
+    pub note: Option<String>,
+}
+
+/// `conversation.transfer_failed`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "TransferFailedData"))]
+#[serde(deny_unknown_fields)]
+pub struct TransferFailed {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The agent who held it when the transfer was asked for.
+    pub from_agent_id: String,
+    /// The agent the transfer was offered to.
+    pub to_agent_id: String,
+    /// `cold` or `warm`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["cold", "warm"])))]
+    pub mode: String,
+    /// `declined`, `expired` or `agent_unavailable`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["declined", "expired", "agent_unavailable"])))]
+    pub reason: String,
+    /// What happens instead: `first_agent` (warm: the first agent keeps it) or `routing` (cold:
+    /// routed again like any waiting conversation, or queued).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["first_agent", "routing"])))]
+    pub fallback: String,
 }
 
 /// An event's [`timestamp`](Event::timestamp): RFC 3339 UTC with seconds

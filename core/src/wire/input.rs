@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::wire::values::{ClosedBy, Customer};
+pub use crate::wire::values::{ClosedBy, Customer, TransferBy, TransferMode, TransferTarget};
 
 /// Everything a host can tell the engine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,12 @@ pub enum Input {
     AgentDecline(AgentAction),
     /// An agent wrote to the customer.
     AgentMessage(AgentMessage),
+    /// An agent wrote a private note (agents only, never the customer).
+    AgentNote(AgentMessage),
+    /// The agent gives the conversation back to the AI.
+    ReturnToAi(ReturnToAi),
+    /// The holding agent (or an admin) passes the conversation to an agent, a skill or the queue.
+    Transfer(Transfer),
     /// The customer gave callback details.
     CallbackDetails(CallbackDetails),
     /// The conversation ended.
@@ -58,6 +64,9 @@ pub const INPUT_TYPES: &[&str] = &[
     "agent_accept",
     "agent_decline",
     "agent_message",
+    "agent_note",
+    "return_to_ai",
+    "transfer",
     "callback_details",
     "conversation_closed",
     "delivery_result",
@@ -205,7 +214,8 @@ pub struct AgentAction {
     pub reason: Option<String>,
 }
 
-/// `{"type":"agent_message", ...}`.
+/// `{"type":"agent_message", ...}` (to the customer) and `{"type":"agent_note", ...}` (a private
+/// note for agents).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -216,6 +226,45 @@ pub struct AgentMessage {
     pub agent_id: String,
     /// What they wrote.
     pub text: String,
+}
+
+/// `{"type":"return_to_ai", ...}`: the holding agent gives the conversation back to the AI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReturnToAi {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The agent giving it back (must hold the conversation).
+    pub agent_id: String,
+    /// A note for the AI (what was done, what is left), passed on in `returned_to_ai`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `{"type":"transfer", ...}`: the conversation goes to another agent, a skill or the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Conversation id (an assigned conversation).
+    pub conversation_id: String,
+    /// `agent` (the default: `agent_id` must hold the conversation) or `admin` (without
+    /// `agent_id`: any assigned conversation).
+    #[serde(default)]
+    pub by: TransferBy,
+    /// With `by: "agent"`, the agent passing it on (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// `{"agent": "agent_2"}`, `{"skill": "billing"}` or `{"queue": true}`.
+    pub to: TransferTarget,
+    /// `cold` (default: the agent lets go now) or `warm` (to a named agent only: the first agent
+    /// keeps it until the target accepts).
+    #[serde(default)]
+    pub mode: TransferMode,
+    /// A note for the next agent, sent with the offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `{"type":"callback_details", ...}`: name, and a phone or an email, and when to call.
@@ -355,7 +404,9 @@ impl Input {
             Input::AiReply(m) => Some(&m.conversation_id),
             Input::HandoffRequest(m) => Some(&m.conversation_id),
             Input::AgentAccept(m) | Input::AgentDecline(m) => Some(&m.conversation_id),
-            Input::AgentMessage(m) => Some(&m.conversation_id),
+            Input::AgentMessage(m) | Input::AgentNote(m) => Some(&m.conversation_id),
+            Input::ReturnToAi(m) => Some(&m.conversation_id),
+            Input::Transfer(m) => Some(&m.conversation_id),
             Input::CallbackDetails(m) => Some(&m.conversation_id),
             Input::ConversationClosed(m) => Some(&m.conversation_id),
             Input::AgentUpdate(_)

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::wire::delivery::{Auth, Delivery};
 use crate::wire::event::Event;
-use crate::wire::values::{Callback, ClosedBy, Customer, HistoryEntry, Presence, Priority};
+use crate::wire::values::{
+    Callback, ClosedBy, Customer, HistoryEntry, Presence, Priority, TransferBy, TransferMode,
+};
 
 /// Everything the engine can tell a host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,7 +18,7 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// The `handoff.messages` key it came from (`waiting_for_agent`).
-        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["handoff_initiated", "waiting_for_agent", "queue_position_changed", "agent_connected", "outside_hours", "callback_confirmed", "no_agent_available", "queue_full"])))]
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["handoff_initiated", "waiting_for_agent", "queue_position_changed", "agent_connected", "outside_hours", "callback_confirmed", "no_agent_available", "queue_full", "returned_to_ai"])))]
         template: String,
         /// The rendered text.
         text: String,
@@ -52,6 +54,10 @@ pub enum Output {
         agent_id: String,
         /// When the offer lapses (epoch ms).
         expires_at: i64,
+        /// Present when the conversation comes by a transfer: who passed it on, their note,
+        /// and the context package.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer: Option<Box<TransferInfo>>,
     },
     /// An offer was withdrawn: declined, lapsed, or the agent went away.
     OfferWithdrawn {
@@ -81,6 +87,59 @@ pub enum Output {
         agent_name: String,
         /// How long the customer waited since the handoff (ms).
         wait_ms: i64,
+        /// With `routing.auto_accept` (no `offered` before it), when the conversation comes by
+        /// a transfer: who passed it on, their note, and the context package.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transfer: Option<Box<TransferInfo>>,
+    },
+    /// Show the customer what the agent wrote.
+    AgentMessage {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent.
+        agent_id: String,
+        /// The name shown to the customer.
+        agent_name: String,
+        /// What they wrote.
+        text: String,
+    },
+    /// A private note an agent wrote: for the agents' side only, never the customer.
+    AgentNote {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who wrote it.
+        agent_id: String,
+        /// The note.
+        text: String,
+    },
+    /// The customer wrote while a person holds, is offered, or is awaited for the conversation:
+    /// for the agent side.
+    CustomerMessage {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who holds it or is offered it; `null` while it waits in the queue.
+        agent_id: Option<String>,
+        /// What the customer wrote.
+        text: String,
+    },
+    /// The agent no longer answers this conversation (it was transferred); the next agent's
+    /// `offered`/`assigned`, or `queued`, follows.
+    AgentLeft {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who let go.
+        agent_id: String,
+        /// Why: `transferred`.
+        reason: String,
+    },
+    /// The agent gave the conversation back to the AI: the AI answers again from now on.
+    ReturnedToAi {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who gave it back.
+        agent_id: String,
+        /// The agent's note for the AI, if any.
+        note: Option<String>,
     },
     /// Show the callback form: nobody is on duty (or free).
     CollectCallback {
@@ -167,6 +226,146 @@ pub enum Output {
         /// Why.
         reason: String,
     },
+}
+
+/// Who may see an output: the side a host shows it on. Hosts filter their streams by it (the
+/// customer's widget, an agent's console, an operator's log), so every host shows the same
+/// output to the same people.
+///
+/// ```
+/// use handoff_core::wire::output::{Audience, Output};
+///
+/// let note: Output = serde_json::from_str(
+///     r#"{"type":"agent_note","conversation_id":"c1","agent_id":"a1","text":"VIP"}"#)?;
+/// assert_eq!(note.audience(), Audience::Agents);
+/// assert!(!note.audience().visible_to(Audience::Customer));
+/// assert!(note.audience().visible_to(Audience::Operators));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// The customer, and agents and operators too: what the customer is shown or may know
+    /// (`message`, `agent_message`, `queued`, `assigned`, `agent_left`, `collect_callback`,
+    /// `callback_scheduled`, `closed`).
+    Customer,
+    /// Agents and operators, never the customer: the engine's assessment and the agents' own
+    /// words to each other (`handoff` and its context, `offered`, `offer_withdrawn`,
+    /// `agent_status`, `agent_note`, `customer_message`, `returned_to_ai` with the agent's note,
+    /// `callback_requested`, webhook `event`s).
+    Agents,
+    /// Operators (admin) only: the outbox, whose requests carry webhook URLs, signed bodies and
+    /// vendors' answers (`delivery`, `delivered`, `delivery_retry`, `delivery_failed`,
+    /// `webhook_disabled`).
+    Operators,
+}
+
+impl Audience {
+    /// Whether an output of this audience is shown to a reader who is `reader`: operators see
+    /// every output, agents all but the outbox, the customer only the customer's.
+    pub fn visible_to(self, reader: Audience) -> bool {
+        self <= reader
+    }
+
+    /// The name as written in JSON (`customer`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Customer => "customer",
+            Audience::Agents => "agents",
+            Audience::Operators => "operators",
+        }
+    }
+}
+
+impl Output {
+    /// Who may see this output ([`Audience`]).
+    pub fn audience(&self) -> Audience {
+        match self {
+            Output::Message { .. }
+            | Output::AgentMessage { .. }
+            | Output::Queued { .. }
+            | Output::Assigned { .. }
+            | Output::AgentLeft { .. }
+            | Output::CollectCallback { .. }
+            | Output::CallbackScheduled { .. }
+            | Output::Closed { .. } => Audience::Customer,
+            Output::Handoff { .. }
+            | Output::Offered { .. }
+            | Output::OfferWithdrawn { .. }
+            | Output::AgentStatus { .. }
+            | Output::AgentNote { .. }
+            | Output::CustomerMessage { .. }
+            | Output::ReturnedToAi { .. }
+            | Output::CallbackRequested { .. }
+            | Output::Event { .. } => Audience::Agents,
+            Output::Delivery(_)
+            | Output::Delivered { .. }
+            | Output::DeliveryRetry { .. }
+            | Output::DeliveryFailed { .. }
+            | Output::WebhookDisabled { .. } => Audience::Operators,
+        }
+    }
+}
+
+/// The [`Audience`] of an output given as JSON by its `type` (what hosts that keep outputs as
+/// JSON read); `None` for a type this engine does not write.
+///
+/// ```
+/// use handoff_core::wire::output::{audience_of_type, Audience};
+///
+/// assert_eq!(audience_of_type("agent_message"), Some(Audience::Customer));
+/// assert_eq!(audience_of_type("delivery"), Some(Audience::Operators));
+/// assert_eq!(audience_of_type("telepathy"), None);
+/// ```
+pub fn audience_of_type(output_type: &str) -> Option<Audience> {
+    OUTPUT_AUDIENCES
+        .iter()
+        .find(|(t, _)| *t == output_type)
+        .map(|(_, a)| *a)
+}
+
+/// Every output type with its [`Audience`] (held to [`Output::audience`] by a test).
+pub const OUTPUT_AUDIENCES: &[(&str, Audience)] = &[
+    ("message", Audience::Customer),
+    ("agent_message", Audience::Customer),
+    ("queued", Audience::Customer),
+    ("assigned", Audience::Customer),
+    ("agent_left", Audience::Customer),
+    ("collect_callback", Audience::Customer),
+    ("callback_scheduled", Audience::Customer),
+    ("closed", Audience::Customer),
+    ("handoff", Audience::Agents),
+    ("offered", Audience::Agents),
+    ("offer_withdrawn", Audience::Agents),
+    ("agent_status", Audience::Agents),
+    ("agent_note", Audience::Agents),
+    ("customer_message", Audience::Agents),
+    ("returned_to_ai", Audience::Agents),
+    ("callback_requested", Audience::Agents),
+    ("event", Audience::Agents),
+    ("delivery", Audience::Operators),
+    ("delivered", Audience::Operators),
+    ("delivery_retry", Audience::Operators),
+    ("delivery_failed", Audience::Operators),
+    ("webhook_disabled", Audience::Operators),
+];
+
+/// What the next agent learns of a transfer (on `offered`, or on `assigned` with
+/// `routing.auto_accept`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TransferInfo {
+    /// The agent who held the conversation.
+    pub from_agent_id: String,
+    /// Who asked for the transfer: `agent` or `admin`.
+    pub by: TransferBy,
+    /// `cold` or `warm` (the first agent still holds it until this offer is accepted).
+    pub mode: TransferMode,
+    /// The note for the next agent.
+    pub note: Option<String>,
+    /// The context package, as of the transfer (the whole history so far).
+    pub context: Context,
 }
 
 /// One trigger that fired, with its evidence. Serialised flat with `"trigger"` naming it.

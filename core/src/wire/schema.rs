@@ -57,7 +57,8 @@ mod hand_written {
     use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
     use crate::wire::event::{
-        Assigned, CallbackRequested, Closed, Event, EventName, HandoffRequested, Queued,
+        Assigned, CallbackRequested, Closed, Event, EventName, HandoffRequested, MessageData, Note,
+        Queued, ReturnedToAi, TransferFailed, Transferred,
     };
 
     /// [`Event`] is serialised with an untagged `data`; its schema ties each event name to the
@@ -120,6 +121,36 @@ mod hand_written {
                     EventName::Closed,
                     generator.subschema_for::<Closed>(),
                     "It ended.",
+                ),
+                branch(
+                    "MessageEvent",
+                    EventName::Message,
+                    generator.subschema_for::<MessageData>(),
+                    "The customer or the agent wrote, while a person holds, is offered, or is awaited for the conversation.",
+                ),
+                branch(
+                    "NoteEvent",
+                    EventName::Note,
+                    generator.subschema_for::<Note>(),
+                    "An agent wrote a private note (never shown to the customer).",
+                ),
+                branch(
+                    "ReturnedToAiEvent",
+                    EventName::ReturnedToAi,
+                    generator.subschema_for::<ReturnedToAi>(),
+                    "The agent gave the conversation back to the AI.",
+                ),
+                branch(
+                    "TransferredEvent",
+                    EventName::Transferred,
+                    generator.subschema_for::<Transferred>(),
+                    "A transfer reached its agent.",
+                ),
+                branch(
+                    "TransferFailedEvent",
+                    EventName::TransferFailed,
+                    generator.subschema_for::<TransferFailed>(),
+                    "A transfer's target agent declined, let the offer lapse, or went away.",
                 ),
             ];
             json_schema!({

@@ -12,10 +12,17 @@ pub use crate::wire::delivery::{DeadLetter, DeliveryState, OutboxEntry};
 use crate::wire::output::TriggerHit;
 use crate::wire::tracked::Tracked;
 use crate::wire::values::Customer;
-pub use crate::wire::values::{Callback, HistoryEntry, Presence, Priority, Role};
+pub use crate::wire::values::{
+    Callback, HistoryEntry, Presence, Priority, Role, TransferBy, TransferMode, TransferTarget,
+};
 
 /// The state format this build writes. Older versions are migrated on restore; newer are refused.
-pub const STATE_VERSION: u32 = 1;
+///
+/// Version 2 added a conversation's [`transfer`](Conversation::transfer) and
+/// [`last_agent`](Conversation::last_agent), and private notes in its history
+/// ([`Role::AgentNote`]): an engine of version 1 would misread those, so it refuses them as
+/// newer. A version 1 state reads as it is (the new fields are absent there).
+pub const STATE_VERSION: u32 = 2;
 
 /// Where a conversation is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,6 +134,46 @@ pub struct Conversation {
     /// `message` action, or nobody free with the `none` fallback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deferred_until: Option<i64>,
+    /// The agent who last gave this conversation back to the AI (`return_to_ai`): a later
+    /// handoff offers it to them first when they are online and free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_agent: Option<String>,
+    /// A transfer under way: a warm one waiting for its target's answer while the first agent
+    /// keeps the conversation, or a cold one until an agent takes the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Transfer>,
+}
+
+/// A transfer under way ([`Conversation::transfer`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Transfer {
+    /// `cold` or `warm`.
+    pub mode: TransferMode,
+    /// Who asked for it: `agent` (the holder) or `admin`.
+    pub by: TransferBy,
+    /// The agent who held the conversation when it was asked for.
+    pub from_agent_id: String,
+    /// Where it goes, as asked.
+    pub to: TransferTarget,
+    /// The note for the next agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// When it was asked for (epoch ms).
+    pub at: i64,
+    /// A warm transfer's offer to its target, while the first agent keeps the conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<WarmOffer>,
+}
+
+/// The offer of a warm transfer to its target agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WarmOffer {
+    /// The agent it is offered to.
+    pub agent_id: String,
+    /// When the offer lapses (epoch ms).
+    pub expires_at: i64,
 }
 
 impl Conversation {
@@ -157,6 +204,8 @@ impl Conversation {
             required_skill: None,
             callback: None,
             deferred_until: None,
+            last_agent: None,
+            transfer: None,
         }
     }
 
@@ -171,6 +220,18 @@ impl Conversation {
             Status::Offered { agent_id, .. } | Status::Assigned { agent_id, .. } => Some(agent_id),
             _ => None,
         }
+    }
+
+    /// The agent a warm transfer is offered to while the first agent keeps the conversation.
+    pub fn warm_target(&self) -> Option<&str> {
+        let offer = self.transfer.as_ref()?.offer.as_ref()?;
+        Some(&offer.agent_id)
+    }
+
+    /// Whether `agent` counts this conversation in its `active` set: it holds it, is offered it,
+    /// or is offered it by a warm transfer.
+    pub fn occupies(&self, agent: &str) -> bool {
+        self.agent() == Some(agent) || self.warm_target() == Some(agent)
     }
 }
 

@@ -65,6 +65,8 @@ pub enum Role {
     Ai,
     /// A human agent.
     Agent,
+    /// A human agent's private note: for agents only, never shown to the customer.
+    AgentNote,
 }
 
 /// One line of the conversation history.
@@ -158,4 +160,75 @@ pub enum ClosedBy {
     /// The host closed it (timeout, admin).
     #[default]
     System,
+}
+
+/// A transfer's mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TransferMode {
+    /// The first agent lets go at once; the conversation is routed to the target.
+    #[default]
+    Cold,
+    /// The target is offered it while the first agent keeps it; they swap when the target accepts.
+    Warm,
+}
+
+impl TransferMode {
+    /// The name as written in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransferMode::Cold => "cold",
+            TransferMode::Warm => "warm",
+        }
+    }
+}
+
+/// Who asks for a transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TransferBy {
+    /// The agent who holds the conversation (`agent_id`).
+    #[default]
+    Agent,
+    /// An admin (no `agent_id`): any assigned conversation.
+    Admin,
+}
+
+impl TransferBy {
+    /// The name as written in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransferBy::Agent => "agent",
+            TransferBy::Admin => "admin",
+        }
+    }
+}
+
+/// Where a transfer goes: exactly one of `{"agent": "agent_2"}`, `{"skill": "billing"}`,
+/// `{"queue": true}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TransferTarget {
+    /// A named agent, who must be online and below capacity.
+    Agent(String),
+    /// Any agent with this skill (`routing.method` `skill_based`), routed as a handoff is.
+    Skill(String),
+    /// The queue (`true`; `false` is refused), served in order like any waiting conversation.
+    #[serde(deserialize_with = "only_true")]
+    Queue(#[cfg_attr(feature = "schema", schemars(extend("const" = true)))] bool),
+}
+
+/// `true`, and nothing else.
+fn only_true<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    if bool::deserialize(deserializer)? {
+        Ok(true)
+    } else {
+        Err(serde::de::Error::invalid_value(
+            serde::de::Unexpected::Bool(false),
+            &"true (to the queue), or another target: {\"agent\": …}, {\"skill\": …}",
+        ))
+    }
 }

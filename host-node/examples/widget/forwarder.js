@@ -8,8 +8,6 @@
 // forever. Every POST carries an `idempotency-key` header, the same on each retry, so the backend
 // can drop a repeat. Outputs go out one at a time, in the order the engine gave them.
 
-import { parseRetryAfter } from 'handoff-engine';
-
 /** First retry delay, doubled each attempt up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 60_000;
@@ -31,6 +29,7 @@ export class BackendForwarder {
   #storage;
   #key;
   #onChange;
+  #retryAfterMs;
   #pending;
   #failed;
   #sent = [];
@@ -48,8 +47,12 @@ export class BackendForwarder {
    * @param {string} options.key the localStorage key of the outbox
    * @param {() => void} [options.onChange] called when an entry changes state
    * @param {typeof fetch} [options.fetch]
+   * @param {(value: string | null, nowMs: number) => number | undefined} options.retryAfterMs how
+   *   to read a `Retry-After` header: the engine module's `retryAfterMs` (`(await init()).retryAfterMs`)
    */
-  constructor({ url = null, send = null, storage, key, onChange = () => {}, fetch = globalThis.fetch }) {
+  constructor({ url = null, send = null, storage, key, onChange = () => {}, fetch = globalThis.fetch, retryAfterMs }) {
+    if (typeof retryAfterMs !== 'function') throw new TypeError('BackendForwarder: options.retryAfterMs must be the engine module\'s retryAfterMs');
+    this.#retryAfterMs = retryAfterMs;
     this.#url = url;
     this.#send = send;
     this.#fetch = fetch.bind(globalThis);
@@ -172,7 +175,7 @@ export class BackendForwarder {
       if (response.ok) return { ok: true, detail };
       const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
       if (!retryable) return { permanent: true, detail };
-      return { detail, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) };
+      return { detail, retryAfterMs: this.#retryAfterMs(response.headers.get('retry-after'), Date.now()) };
     } catch (error) {
       return { detail: error instanceof Error ? error.message : String(error) };
     }

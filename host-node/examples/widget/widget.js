@@ -5,7 +5,7 @@
 // Page address options (README.md): ?now=<ISO 8601 time> starts the clock at that instant (it runs
 // on from there), ?backend=<URL> is where outputs are POSTed, ?config=<URL> the configuration.
 
-import { HandoffHost, LocalStorageStore } from 'handoff-engine';
+import { HandoffHost, LocalStorageStore, init } from 'handoff-engine';
 import { GREETING, assistantReply } from './assistant.js';
 import { ChatWidget } from './chat.js';
 import { AGENT_CAPACITY, Desk, OTHER_CUSTOMER_TEXT, otherCustomerName } from './desk.js';
@@ -160,8 +160,12 @@ export class WidgetApp {
         typeof options === 'function' ? options() : options;
       this.clock = offsetClock(startAt);
       const config = await loadConfig(configUrl);
-      // The constructor refuses webhook secrets in a browser (BROWSER_SECRETS_ERROR).
+      const engine = await init();
+      // What a browser may not run (webhook secrets, helpdesks) is refused here, before the session
+      // below stores anything; the host's start() asks the engine the same.
+      engine.browserRefusal(config);
       this.host = new HandoffHost({
+        wasm: engine,
         config,
         store: new LocalStorageStore(this.#prefix, this.#storage),
         clock: this.clock,
@@ -176,6 +180,7 @@ export class WidgetApp {
         storage: this.#storage,
         key: `${this.#prefix}backend-outbox`,
         onChange: () => this.#scheduleRender(),
+        retryAfterMs: engine.retryAfterMs,
       });
       this.host.on('output', (output) => this.#onOutput(output));
       this.host.on('error', (error) => this.#report(error, 'desk'));

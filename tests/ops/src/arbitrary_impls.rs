@@ -82,8 +82,9 @@ impl<'a> Arbitrary<'a> for Signals {
 
 impl<'a> Arbitrary<'a> for Op {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        // The weights of `strategy::op`, in the order of the variants.
-        let variant = weighted(u, &[12, 5, 3, 6, 6, 3, 2, 3, 3, 6, 1, 1, 3, 2])?;
+        // The weights of `strategy::op`: the variants in the order below (a transfer's 4 split
+        // over two slots), the tick at wakeup last.
+        let variant = weighted(u, &[12, 5, 3, 6, 6, 3, 2, 3, 3, 6, 1, 1, 3, 1, 2, 2, 2, 2])?;
         Ok(match variant {
             0 => Op::Customer {
                 conv: u.arbitrary()?,
@@ -143,6 +144,22 @@ impl<'a> Arbitrary<'a> for Op {
                 known: u.arbitrary()?,
             },
             12 => Op::Tick,
+            13 => Op::AgentNote {
+                pick: u.arbitrary()?,
+                wrong: u.arbitrary()?,
+            },
+            14 => Op::ReturnToAi {
+                pick: u.arbitrary()?,
+                wrong: u.arbitrary()?,
+            },
+            15 | 16 => Op::Transfer {
+                pick: u.arbitrary()?,
+                wrong: u.arbitrary()?,
+                admin: u.arbitrary()?,
+                to: u.arbitrary()?,
+                target: u.arbitrary()?,
+                warm: u.arbitrary()?,
+            },
             _ => Op::TickAtWakeup,
         })
     }

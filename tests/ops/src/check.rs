@@ -17,6 +17,10 @@
 //!   state's `active` sets and presences (nothing changes without an output), and `active` must
 //!   agree with the conversations' statuses ([`active_consistent`]). As a consequence an agent
 //!   above capacity never gains a conversation.
+//! - [`who_answers`]: the AI is silent while a person holds or is offered the conversation;
+//!   agents' lines and hand-backs come from the holder, the customer's lines go to the agent who
+//!   had the conversation, a hand-back leaves it with the AI, a warm transfer only beside another
+//!   agent's assignment; `agent_left` and `returned_to_ai` free the agent's slot in [`capacity`].
 //! - [`queue`]: after every input, `engine.queue()` positions are exactly `1..=n`, every
 //!   conversation appears once, the queued ones are exactly the conversations whose status is
 //!   `queued`, each of them was told a position (a `queued` output, whose position is within
@@ -52,6 +56,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use handoff_core::query::{Gauges, Holding, Query};
+use handoff_core::wire::changes::{apply_changes, RecordKind};
 use handoff_core::wire::limits::from_engine_json;
 use handoff_core::wire::state::{Presence, State, Status};
 use handoff_core::{Config, Engine, Input, InputError, Output};
@@ -134,8 +139,8 @@ pub fn active_consistent(state: &State) -> Result<(), Violation> {
                 state
                     .conversations
                     .get(conv)
-                    .is_some_and(|c| c.agent() == Some(id.as_str())),
-                "{id} lists {conv} as active but does not hold it"
+                    .is_some_and(|c| c.occupies(id)),
+                "{id} lists {conv} as active but does not hold it, nor is offered it"
             );
         }
     }
@@ -198,13 +203,23 @@ pub fn capacity(config: &Config, record: &Record, after: &State) -> Result<(), V
                 conversation_id,
                 agent_id: Some(agent_id),
                 ..
+            }
+            | Output::AgentLeft {
+                conversation_id,
+                agent_id,
+                ..
+            }
+            | Output::ReturnedToAi {
+                conversation_id,
+                agent_id,
+                ..
             } => {
                 let removed = held
                     .get_mut(agent_id)
                     .is_some_and(|s| s.remove(conversation_id));
                 ensure!(
                     removed,
-                    "{conversation_id} closed from {agent_id}, who did not hold it"
+                    "{conversation_id} closed, transferred or returned to the AI from {agent_id}, who did not hold it"
                 );
             }
             Output::Offered {
@@ -258,6 +273,87 @@ pub fn capacity(config: &Config, record: &Record, after: &State) -> Result<(), V
         ensure!(rest.is_empty(), "unknown agent {id} holds {rest:?}");
     }
     active_consistent(after)
+}
+
+/// Who answers the customer is always clear and consistent: an accepted `ai_reply` was for a
+/// conversation no agent held or was offered; `agent_message`, `agent_note` and `returned_to_ai`
+/// come from the agent who held the conversation; a `customer_message` goes to the agent who
+/// held or was offered it (nobody while queued); after `returned_to_ai` the AI has the
+/// conversation; a warm transfer's offer exists only beside an assignment to another agent.
+///
+/// # Errors
+///
+/// The first output or conversation that breaks it.
+pub fn who_answers(record: &Record, after: &State) -> Result<(), Violation> {
+    let before = |id: &str| record.before.conversations.get(id);
+    if let (Input::AiReply(m), Ok(_)) = (&record.input, &record.result) {
+        let held = before(&m.conversation_id)
+            .is_some_and(|c| matches!(c.status, Status::Offered { .. } | Status::Assigned { .. }));
+        ensure!(
+            !held,
+            "ai_reply accepted while a person has {}",
+            m.conversation_id
+        );
+    }
+    let holder = |id: &str| match before(id).map(|c| &c.status) {
+        Some(Status::Assigned { agent_id, .. }) => Some(agent_id.as_str()),
+        _ => None,
+    };
+    for output in record.outputs() {
+        match output {
+            Output::AgentMessage {
+                conversation_id,
+                agent_id,
+                ..
+            }
+            | Output::AgentNote {
+                conversation_id,
+                agent_id,
+                ..
+            } => ensure_eq!(
+                holder(conversation_id),
+                Some(agent_id.as_str()),
+                "{conversation_id}: an agent line from an agent who does not hold it"
+            ),
+            Output::ReturnedToAi {
+                conversation_id,
+                agent_id,
+                ..
+            } => {
+                ensure_eq!(
+                    holder(conversation_id),
+                    Some(agent_id.as_str()),
+                    "{conversation_id} returned to the AI by an agent who did not hold it"
+                );
+                ensure_eq!(
+                    after.conversations.get(conversation_id).map(|c| &c.status),
+                    Some(&Status::Ai),
+                    "{conversation_id} returned to the AI but the AI does not have it"
+                );
+            }
+            Output::CustomerMessage {
+                conversation_id,
+                agent_id,
+                ..
+            } => ensure_eq!(
+                before(conversation_id).and_then(|c| c.agent()),
+                agent_id.as_deref(),
+                "{conversation_id}: the customer's message went to another agent than the one who had it"
+            ),
+            _ => {}
+        }
+    }
+    for (id, conv) in &after.conversations {
+        if let Some(target) = conv.warm_target() {
+            let ok =
+                matches!(&conv.status, Status::Assigned { agent_id, .. } if agent_id != target);
+            ensure!(
+                ok,
+                "{id}: a warm transfer to {target} without another agent holding it"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Queue positions are `1..=n`, match the statuses, and are what the customers were told (see
@@ -362,6 +458,45 @@ pub fn restores(engine: &Engine) -> Result<Engine, Violation> {
         "the restored state differs from the persisted one"
     );
     Ok(restored)
+}
+
+/// A host that keeps one row per record ([`Engine::take_changes`]) holds the whole state: after
+/// `record`'s change set is applied to `store`, the engine restored from the rows (in key order,
+/// as a table returns them) is the engine's state, byte for byte; a refused input changes no
+/// record (but a new engine's first change set, which carries the engine record).
+///
+/// # Errors
+///
+/// When a refused input has changes, the rows do not restore, or restore to another state.
+pub fn records(
+    store: &mut BTreeMap<(RecordKind, String), String>,
+    engine: &Engine,
+    record: &Record,
+) -> Result<(), Violation> {
+    if record.result.is_err() {
+        // A new engine's first change set carries the engine record, whatever the input did.
+        let first = !store.contains_key(&(RecordKind::Engine, "engine".to_string()));
+        ensure!(
+            record
+                .changes
+                .iter()
+                .all(|c| first && c.kind == RecordKind::Engine),
+            "a refused input changed records: {:?}",
+            record.changes
+        );
+    }
+    apply_changes(store, record.changes.clone());
+    let rows = store
+        .iter()
+        .map(|((kind, id), json)| (*kind, id.as_str(), json.as_str()));
+    let restored = Engine::restore_records(engine.config().clone(), rows)
+        .map_err(|e| Violation(format!("the records do not restore: {e}")))?;
+    ensure_eq!(
+        state_json(restored.state()),
+        state_json(engine.state()),
+        "the state restored from the records"
+    );
+    Ok(())
 }
 
 /// After an accepted input with these `outputs`: the outputs parse back as the engine's own
@@ -644,6 +779,8 @@ pub struct Invariants {
     deliveries: Deliveries,
     /// Steps checked so far.
     steps: usize,
+    /// The records as a host keeping one row per record holds them ([`records`]).
+    store: BTreeMap<(RecordKind, String), String>,
 }
 
 impl Invariants {
@@ -670,7 +807,9 @@ impl Invariants {
             Ok(outputs) => restorable_and_readable(&sim.engine, outputs)?,
             Err(e) => refused(&record.before, &sim.engine, e)?,
         }
+        records(&mut self.store, &sim.engine, record)?;
         capacity(&sim.config, record, state)?;
+        who_answers(record, state)?;
         queue(&sim.engine, record, &mut self.told)?;
         indexes(&sim.engine, record)?;
         self.deliveries.observe(record, state)?;

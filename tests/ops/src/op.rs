@@ -116,6 +116,35 @@ pub enum Op {
         /// Another agent than the one assigned.
         wrong: Option<u8>,
     },
+    /// An `agent_note` in an assigned conversation.
+    AgentNote {
+        /// Which assigned conversation (any conversation when none is assigned).
+        pick: u8,
+        /// Another agent than the one assigned.
+        wrong: Option<u8>,
+    },
+    /// A `return_to_ai` of an assigned conversation.
+    ReturnToAi {
+        /// Which assigned conversation (any conversation, which nobody holds, when none is).
+        pick: u8,
+        /// Another agent than the one assigned.
+        wrong: Option<u8>,
+    },
+    /// A `transfer` of an assigned conversation.
+    Transfer {
+        /// Which assigned conversation (any conversation, which nobody holds, when none is).
+        pick: u8,
+        /// Another agent than the one assigned (`not_held_by`).
+        wrong: Option<u8>,
+        /// By an admin (no `agent_id`).
+        admin: bool,
+        /// 0: `{"agent": agent_<target>}`, 1: `{"skill": SKILLS[target]}`, else the queue.
+        to: u8,
+        /// The agent or skill, by index.
+        target: u8,
+        /// `mode: "warm"` (else cold).
+        warm: bool,
+    },
     /// `callback_details` for a conversation collecting them.
     CallbackDetails {
         /// Which conversation (any conversation when none is collecting).
@@ -230,6 +259,11 @@ fn pick<'a>(names: &[&'a str], i: u8) -> &'a str {
     names[usize::from(i) % names.len()]
 }
 
+/// `names[i mod len]` (for callers where `pick` is a variable's name).
+fn pick_name<'a>(names: &[&'a str], i: u8) -> &'a str {
+    pick(names, i)
+}
+
 /// One of `items` chosen by `pick`, if there are any.
 fn nth<T: Clone>(items: &[T], pick: u8) -> Option<T> {
     (!items.is_empty()).then(|| items[usize::from(pick) % items.len()].clone())
@@ -337,6 +371,64 @@ impl Op {
                     "agent_id": agent,
                     "text": "Hi, I'm looking into this now.",
                 })
+            }
+            Op::AgentNote { pick, wrong } => {
+                let (conv, agent) = target(
+                    with_status(|s| matches!(s, Status::Assigned { .. })),
+                    *pick,
+                    *wrong,
+                );
+                json!({
+                    "type": "agent_note",
+                    "conversation_id": conv,
+                    "agent_id": agent,
+                    "text": "Checked the order: refund is due.",
+                })
+            }
+            Op::ReturnToAi { pick, wrong } => {
+                let (conv, agent) = target(
+                    with_status(|s| matches!(s, Status::Assigned { .. })),
+                    *pick,
+                    *wrong,
+                );
+                json!({
+                    "type": "return_to_ai",
+                    "conversation_id": conv,
+                    "agent_id": agent,
+                    "note": "Done; the assistant can take it from here.",
+                })
+            }
+            Op::Transfer {
+                pick,
+                wrong,
+                admin,
+                to,
+                target: which,
+                warm,
+            } => {
+                let (conv, agent) = target(
+                    with_status(|s| matches!(s, Status::Assigned { .. })),
+                    *pick,
+                    *wrong,
+                );
+                let to = match to % 3 {
+                    0 => json!({"agent": agent_id(*which)}),
+                    1 => json!({"skill": pick_name(SKILLS, *which)}),
+                    _ => json!({"queue": true}),
+                };
+                let mut v = json!({
+                    "type": "transfer",
+                    "conversation_id": conv,
+                    "to": to,
+                    "mode": if *warm { "warm" } else { "cold" },
+                    "note": "Over to you.",
+                });
+                if *admin {
+                    v["by"] = json!("admin");
+                } else {
+                    v["agent_id"] = json!(agent);
+                }
+                v
             }
             Op::CallbackDetails { pick, form } => {
                 let (conv, _) = target(

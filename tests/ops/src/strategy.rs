@@ -145,6 +145,10 @@ pub fn op() -> impl Strategy<Value = Op> {
         6 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::Accept { pick, wrong }),
         3 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::Decline { pick, wrong }),
         2 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::AgentMessage { pick, wrong }),
+        1 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::AgentNote { pick, wrong }),
+        2 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::ReturnToAi { pick, wrong }),
+        4 => (any::<u8>(), wrong(), prop::bool::weighted(0.2), 0u8..3, any::<u8>(), any::<bool>())
+            .prop_map(|(pick, wrong, admin, to, target, warm)| Op::Transfer { pick, wrong, admin, to, target, warm }),
         3 => (any::<u8>(), 0u8..4).prop_map(|(pick, form)| Op::CallbackDetails { pick, form }),
         3 => (0..CONVS, 0u8..4, proptest::option::of(0..AGENTS))
             .prop_map(|(conv, by, agent)| Op::Close { conv, by, agent }),

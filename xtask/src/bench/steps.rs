@@ -575,7 +575,7 @@ pub fn sizes(bench: &mut Bench) -> Result<(), Failure> {
         for p in found {
             let shown = p.to_string_lossy();
             let what = if shown.contains("zones") && shown.contains("handoff_wasm_bg") {
-                "js build, filtered zones (Asia/Kolkata only: the widget build)"
+                "js build, filtered zones (Asia/Kolkata only, no helpdesk integrations: the widget build)"
             } else if shown.contains("zones") {
                 "abi build, filtered zones (Asia/Kolkata only)"
             } else if shown.contains("handoff_wasm_speed") {

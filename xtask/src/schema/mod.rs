@@ -11,7 +11,8 @@
 //!   configuration, through [`typescript`] (the npm package's `index.d.ts` re-exports them);
 //! - `schema/error.schema.json`: one error, `{path, kind, message, value?}`;
 //! - `schema/config.schema.json`: the configuration, from the reader's own field tables
-//!   (`handoff_core::config::schema`), and README's configuration reference between its markers;
+//!   (`handoff_core::config::schema`), and README's configuration reference and its tables of the
+//!   integrations' keys, each between its markers;
 //! - `host-node/schema/*.schema.json`: the npm package's copy of the schemas.
 //!
 //! JSON Schema draft 2020-12, each with an `$id` under `handoff_core::wire::schema::SCHEMA_BASE`.
@@ -178,7 +179,8 @@ pub fn render_typescript(documents: &[Document]) -> String {
 }
 
 /// Every generated file: path from the workspace root, and its text. README's configuration
-/// reference is the part between its markers, the rest of the README as it is under `root`.
+/// reference and integration tables are the parts between their markers, the rest of the README
+/// as it is under `root`.
 pub fn generated(root: &Path) -> Vec<(PathBuf, String)> {
     let documents = documents();
     let mut files = Vec::new();

@@ -120,6 +120,20 @@ impl Lookup<'_> {
         }
     }
 
+    /// Whether `agent` may be offered `conv` now: online, below capacity, in the pool, and not
+    /// within a decline cooldown of it.
+    pub(crate) fn is_available(&self, agent: &str, conv: &Conversation) -> bool {
+        let cooling = conv
+            .declined_by
+            .get(agent)
+            .is_some_and(|until| self.now < *until);
+        #[cfg(test)]
+        if scan::on() {
+            return !cooling && scan::is_available(self.config, self.state, conv, agent, self.now);
+        }
+        !cooling && self.index.agents.is_free(agent)
+    }
+
     /// Whether a queued conversation's skill wait or decline cooldown ended in `(before, now]`.
     pub(crate) fn queue_deadline_in(&self, before: i64) -> bool {
         #[cfg(test)]
@@ -146,11 +160,17 @@ impl Lookup<'_> {
     }
 }
 
-/// When `conv`'s offer expires or its callback is due; never for other statuses.
+/// When `conv`'s offer (or warm transfer's offer) expires or its callback is due; never for
+/// other statuses.
 fn timer(conv: &Conversation) -> i64 {
     match conv.status {
         Status::Offered { expires_at, .. } => expires_at,
         Status::CallbackScheduled { at } => at,
+        Status::Assigned { .. } => conv
+            .transfer
+            .as_ref()
+            .and_then(|t| t.offer.as_ref())
+            .map_or(i64::MAX, |o| o.expires_at),
         _ => i64::MAX,
     }
 }

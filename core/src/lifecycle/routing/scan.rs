@@ -114,6 +114,17 @@ pub(crate) fn proficiency(config: &Config, agent: &Agent, skill: &str) -> u8 {
     from_presence.max(from_profile).max(from_map)
 }
 
+/// Whether `id` is in the pool and available for `conv` now.
+pub(crate) fn is_available(
+    config: &Config,
+    state: &State,
+    conv: &Conversation,
+    id: &str,
+    now: i64,
+) -> bool {
+    pool(config, state).iter().any(|a| a == id) && available(config, state, conv, id, now).is_some()
+}
+
 fn available<'s>(
     config: &Config,
     state: &'s State,

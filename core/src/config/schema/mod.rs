@@ -6,9 +6,11 @@
 //!
 //! - [`json_schema`]: the configuration's JSON Schema (draft 2020-12), `$id` [`CONFIG_SCHEMA_ID`];
 //! - [`reference_markdown`]: README's configuration reference (the part between
-//!   [`README_BEGIN`] and [`README_END`]).
+//!   [`README_BEGIN`] and [`README_END`]);
+//! - [`integrations_markdown`]: README's tables of the keys of `handoff.integrations[]`, common
+//!   and per helpdesk (each after its own marker).
 //!
-//! `cargo xtask schema` writes both; a test fails when README's copy is stale.
+//! `cargo xtask schema` writes them; a test fails when README's copy is stale.
 //!
 //! # Example
 //! ```
@@ -22,7 +24,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::read::{Default, Field, Kind, Null, Section};
+use crate::wire::state::Priority;
+
+use super::read::{Codes, Default, Field, Kind, Null, Section};
+
+mod integrations;
+pub use integrations::{integrations_markdown, README_INTEGRATIONS};
 
 /// `$id` of the configuration's JSON Schema (`schema/config.schema.json`): the wire contract's
 /// [`SCHEMA_BASE`](crate::wire::schema::SCHEMA_BASE) followed by `config.schema.json` (a test
@@ -60,8 +67,7 @@ fn sections() -> [&'static Section; 13] {
 /// defaults as the engine reads them.
 ///
 /// `handoff.integrations[]` is `$defs/IntegrationConfig`: one branch per `kind`, titled with its
-/// TypeScript name (`ZendeskIntegration`); the vendors' keys are written beside their reader
-/// (`integrations::vendor_schemas`), a `webhook`'s come from `handoff.webhooks[]`'s table.
+/// TypeScript name (`ZendeskIntegration`), from the helpdesks' tables and `handoff.webhooks[]`'s.
 #[must_use]
 pub fn json_schema() -> Value {
     let mut defs = Map::new();
@@ -78,7 +84,10 @@ pub fn json_schema() -> Value {
     for section in sections() {
         defs.insert(section.name.into(), section_schema(section));
     }
-    defs.insert("IntegrationConfig".into(), integrations_schema());
+    defs.insert(
+        super::integrations::INTEGRATION.name.into(),
+        integrations::schema(),
+    );
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": CONFIG_SCHEMA_ID,
@@ -89,41 +98,6 @@ pub fn json_schema() -> Value {
             {"$ref": format!("#/$defs/{}", super::HANDOFF.name)}
         ],
         "$defs": defs
-    })
-}
-
-/// One entry of `handoff.integrations`, told apart by `kind`: the vendors' own keys
-/// ([`vendor_schemas`](super::integrations::vendor_schemas)), or a webhook with the keys of
-/// `handoff.webhooks[]` (its table) and `kind`, `enabled`.
-fn integrations_schema() -> Value {
-    let mut branches = super::integrations::vendor_schemas();
-    let mut webhook = section_schema(&super::webhooks::WEBHOOK);
-    let mut properties = Map::new();
-    properties.insert("kind".into(), json!({"const": "webhook"}));
-    if let Some(Value::Object(fields)) = webhook.get("properties") {
-        properties.extend(fields.clone());
-    }
-    properties.insert(
-        "enabled".into(),
-        json!({
-            "type": ["boolean", "null"],
-            "description": "`false` sends nothing new (dead letters can still be re-driven)",
-            "default": true
-        }),
-    );
-    webhook["properties"] = Value::Object(properties);
-    webhook["title"] = json!("WebhookIntegration");
-    webhook["description"] =
-        json!("The same as a `handoff.webhooks[]` entry, with `kind` and `enabled`.");
-    let mut required = vec![json!("kind")];
-    if let Some(Value::Array(keys)) = webhook.get("required") {
-        required.extend(keys.iter().cloned());
-    }
-    webhook["required"] = Value::Array(required);
-    branches.push(webhook);
-    json!({
-        "description": "One entry of `handoff.integrations`: a helpdesk told about handoffs (Zendesk, Freshdesk, Intercom) or a custom webhook. Credentials are references only (`*_ref`: an environment variable or worker secret); an inline `api_token`, `api_key`, `access_token`, `password`, `token` or `secret` is refused. Keep them out of a browser's configuration: they belong to the backend or edge worker that holds the credentials.",
-        "oneOf": branches
     })
 }
 
@@ -151,9 +125,19 @@ fn section_schema(section: &Section) -> Value {
 }
 
 fn field_schema(field: &Field) -> Value {
-    let mut schema = match field.kind {
+    match field.kind {
+        Kind::Refused => json!(false),
+        kind => described(field, kind_schema(&kind)),
+    }
+}
+
+/// What a value of `kind` is, in JSON Schema.
+fn kind_schema(kind: &Kind) -> Value {
+    match *kind {
         Kind::Bool => json!({"type": "boolean"}),
         Kind::Number { min, max } => json!({"type": "number", "minimum": min, "maximum": max}),
+        // `u64::MAX` is "no bound" (an id), not a number to write down.
+        Kind::Whole { min, max: u64::MAX } => json!({"type": "integer", "minimum": min}),
         Kind::Whole { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
         Kind::Text | Kind::Template(_) => json!({"type": "string", "pattern": "\\S"}),
         Kind::OneOf(variants) => json!({"enum": variants}),
@@ -162,9 +146,37 @@ fn field_schema(field: &Field) -> Value {
         Kind::List(section) => {
             json!({"type": "array", "items": {"$ref": format!("#/$defs/{}", section.name)}})
         }
-        Kind::Refused => return json!(false),
+        Kind::Refused => json!(false),
+        Kind::Reference => json!({
+            "type": "string",
+            "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$",
+            "maxLength": 128
+        }),
+        Kind::UserName => json!({"type": "string", "pattern": "^[^:]*[^:\\s][^:]*$"}),
+        // A pattern holds strings only, a minimum numbers only.
+        Kind::Id => json!({
+            "type": ["string", "integer"],
+            "pattern": "^[A-Za-z0-9_.-]{1,128}$",
+            "minimum": 0
+        }),
+        Kind::Code(codes) => json!({"enum": codes.codes.iter().map(|c| c.0).collect::<Vec<_>>()}),
+        Kind::Priorities(values) => {
+            let each = kind_schema(values);
+            let properties: Map<String, Value> = Priority::NAMES
+                .iter()
+                .map(|p| ((*p).to_string(), each.clone()))
+                .collect();
+            json!({"type": "object", "properties": properties, "additionalProperties": false})
+        }
+        Kind::Agents { ids, .. } => {
+            json!({"type": "object", "additionalProperties": kind_schema(ids)})
+        }
         Kind::Custom { shape, .. } => shape(),
-    };
+    }
+}
+
+/// `schema`, the value of `field`, with what `null` means, the field's doc and its default.
+fn described(field: &Field, mut schema: Value) -> Value {
     // `null` is the key left out: fine for an optional key, refused (as missing) for a required one.
     let null_is_missing = field.required && field.null == Null::Absent;
     if field.null != Null::Refused && !null_is_missing {
@@ -174,12 +186,35 @@ fn field_schema(field: &Field) -> Value {
         return schema;
     };
     if !field.doc.is_empty() {
-        map.insert("description".into(), json!(one_line(field.doc)));
+        let doc = match codes_of(&field.kind) {
+            // The schema holds the codes only: their names go with the doc.
+            Some(codes) => format!("{} ({})", one_line(field.doc), code_names(codes)),
+            None => one_line(field.doc),
+        };
+        map.insert("description".into(), json!(doc));
     }
     if let Some(default) = default_json(field) {
         map.insert("default".into(), default);
     }
     schema
+}
+
+/// The vendor's codes a field holds, alone or as a priority map's values.
+fn codes_of(kind: &Kind) -> Option<&'static Codes> {
+    match kind {
+        Kind::Code(codes) | Kind::Priorities(Kind::Code(codes)) => Some(codes),
+        _ => None,
+    }
+}
+
+/// `1 Email, 2 Portal, …`.
+fn code_names(codes: &Codes) -> String {
+    codes
+        .codes
+        .iter()
+        .map(|(code, name)| format!("{code} {name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `schema`, also accepting `null`.
@@ -222,7 +257,30 @@ fn default_json(field: &Field) -> Option<Value> {
         Default::Whole(n) => json!(n),
         Default::Text(s) => json!(s),
         Default::Millis(ms) => json!(ms.iter().map(|m| m / 1000).collect::<Vec<_>>()),
+        Default::InOrder => Value::Object(
+            in_order(field)
+                .into_iter()
+                .map(|(ours, theirs)| (ours.to_string(), theirs))
+                .collect(),
+        ),
     })
+}
+
+/// A [`Default::InOrder`] priority map: each of our priorities and the vendor's value at its
+/// position.
+fn in_order(field: &Field) -> Vec<(&'static str, Value)> {
+    let Kind::Priorities(values) = field.kind else {
+        panic!(
+            "{}: only a priority map has its defaults in order",
+            field.key
+        )
+    };
+    let theirs: Vec<Value> = match values {
+        Kind::OneOf(words) => words.iter().map(|w| json!(w)).collect(),
+        Kind::Code(codes) => codes.codes.iter().map(|c| json!(c.0)).collect(),
+        _ => panic!("{}: neither words nor codes", field.key),
+    };
+    Priority::NAMES.iter().copied().zip(theirs).collect()
 }
 
 /// A doc paragraph as one line (docs are written across lines with `\` continuations, but code
@@ -242,16 +300,7 @@ pub fn reference_markdown() -> String {
             out.push_str(section.doc.trim());
             out.push_str("\n\n");
         }
-        out.push_str("| key | type | default | meaning |\n| --- | --- | --- | --- |\n");
-        for field in section.fields {
-            out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
-                field.key,
-                type_text(field),
-                default_text(field),
-                field.doc.trim()
-            ));
-        }
+        out.push_str(&table(section.fields.iter(), type_text));
         if !section.notes.is_empty() {
             out.push('\n');
             out.push_str(section.notes.trim());
@@ -262,21 +311,43 @@ pub fn reference_markdown() -> String {
     out
 }
 
-/// `readme` with its configuration reference, the lines between [`README_BEGIN`] and
-/// [`README_END`], replaced by [`reference_markdown`]; `None` when a marker is missing.
+/// A Markdown table of `fields` (`key | type | default | meaning`), `types` writing the type
+/// column.
+fn table<'f>(fields: impl Iterator<Item = &'f Field>, types: fn(&Field) -> String) -> String {
+    let mut out = String::from("| key | type | default | meaning |\n| --- | --- | --- | --- |\n");
+    for field in fields {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            field.key,
+            types(field),
+            default_text(field),
+            field.doc.trim()
+        ));
+    }
+    out
+}
+
+/// `readme` with every part `cargo xtask schema` writes replaced: the configuration reference
+/// (the lines between [`README_BEGIN`] and [`README_END`], [`reference_markdown`]) and the tables
+/// of the integrations' keys ([`integrations_markdown`], each after its own marker); `None` when
+/// a marker is missing.
 ///
 /// `cargo xtask schema` writes README.md with this; a test fails when the result differs from
 /// the README as committed.
 #[must_use]
 pub fn readme_with_reference(readme: &str) -> Option<String> {
-    let begin = readme.find(README_BEGIN)? + README_BEGIN.len();
-    let end = begin + readme[begin..].find(README_END)?;
-    Some(format!(
-        "{}\n{}{}",
-        &readme[..begin],
-        reference_markdown(),
-        &readme[end..]
-    ))
+    let mut out = replace_part(readme, README_BEGIN, &reference_markdown())?;
+    for (begin, text) in integrations_markdown() {
+        out = replace_part(&out, &begin, &text)?;
+    }
+    Some(out)
+}
+
+/// `readme` with the lines between `begin` and the next [`README_END`] replaced by `text`.
+fn replace_part(readme: &str, begin: &str, text: &str) -> Option<String> {
+    let start = readme.find(begin)? + begin.len();
+    let end = start + readme[start..].find(README_END)?;
+    Some(format!("{}\n{}{}", &readme[..start], text, &readme[end..]))
 }
 
 /// The GitHub anchor of a section's heading (`handoff.routing` → `handoffrouting`).
@@ -290,33 +361,52 @@ fn anchor(section: &Section) -> String {
 }
 
 fn type_text(field: &Field) -> String {
-    let text = match field.kind {
+    let text = kind_text(&field.kind);
+    match field.null {
+        Null::Off => format!("{text}, or `null`"),
+        _ => text,
+    }
+}
+
+/// The type column of the reference for a value of `kind`.
+fn kind_text(kind: &Kind) -> String {
+    let list = |items: Vec<String>| items.join(", ");
+    match *kind {
         Kind::Bool => "boolean".to_string(),
         Kind::Number { min, max } => format!("number, {min} to {max}"),
+        Kind::Whole { min, max: u64::MAX } => format!("integer, {} or more", thousands(min)),
         Kind::Whole { min, max } => format!("integer, {} to {}", thousands(min), thousands(max)),
         Kind::Text => "string".to_string(),
         Kind::Template(placeholders) => format!(
             "template: {}",
-            placeholders
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            list(placeholders.iter().map(|p| format!("`{p}`")).collect())
         ),
-        Kind::OneOf(variants) => variants
-            .iter()
-            .map(|v| format!("`{v}`"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        Kind::OneOf(variants) => list(variants.iter().map(|v| format!("`{v}`")).collect()),
         Kind::Texts => "array of strings".to_string(),
         Kind::Object(section) => format!("object: [below](#{})", anchor(section)),
         Kind::List(section) => format!("array of [objects](#{})", anchor(section)),
         Kind::Refused => "refused".to_string(),
+        Kind::Reference => {
+            "string: the name of an environment variable or worker secret".to_string()
+        }
+        Kind::UserName => "string without `:`".to_string(),
+        Kind::Id => "string of letters, digits, `_`, `-`, `.`, or integer".to_string(),
+        Kind::Code(codes) => list(
+            codes
+                .codes
+                .iter()
+                .map(|(code, name)| format!("`{code}` {name}"))
+                .collect(),
+        ),
+        Kind::Priorities(values) => format!(
+            "object: {} → {}",
+            list(Priority::NAMES.iter().map(|p| format!("`{p}`")).collect()),
+            kind_text(values)
+        ),
+        Kind::Agents { ids, what } => {
+            format!("object: agent id → {what}: {}", kind_text(ids))
+        }
         Kind::Custom { what, .. } => what.to_string(),
-    };
-    match field.null {
-        Null::Off => format!("{text}, or `null`"),
-        _ => text,
     }
 }
 
@@ -333,6 +423,14 @@ fn default_text(field: &Field) -> String {
             Kind::Template(_) => s.to_string(),
             _ => format!("`{s}`"),
         },
+        Default::InOrder => in_order(field)
+            .into_iter()
+            .map(|(ours, theirs)| match theirs {
+                Value::String(word) => format!("`{ours}` → `{word}`"),
+                code => format!("`{ours}` → `{code}`"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         Default::Millis(ms) => format!(
             "`[{}]`",
             ms.iter()

@@ -205,8 +205,11 @@ async fn a_service_killed_mid_delivery_loses_nothing_and_resends_with_the_same_i
                 .iter()
                 .map(|x| (x.conversation.clone(), x.event.clone()))
                 .collect();
+            // The last one: "Still waiting" while queued is a conversation.message for the agent
+            // side, so every delivery is out before the kill.
             events.contains(&("c1".into(), "conversation.assigned".into()))
                 && events.contains(&("c2".into(), "conversation.queued".into()))
+                && events.contains(&("c2".into(), "conversation.message".into()))
         })
         .await;
     let before = ids_by_event(&in_flight);

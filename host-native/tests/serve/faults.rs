@@ -205,8 +205,11 @@ async fn a_service_killed_mid_delivery_loses_nothing_and_resends_with_the_same_i
                 .iter()
                 .map(|x| (x.conversation.clone(), x.event.clone()))
                 .collect();
+            // The last message's `conversation.message` too: every delivery the service
+            // handed out before the kill has reached the receiver once.
             events.contains(&("c1".into(), "conversation.assigned".into()))
                 && events.contains(&("c2".into(), "conversation.queued".into()))
+                && events.contains(&("c2".into(), "conversation.message".into()))
         })
         .await;
     let before = ids_by_event(&in_flight);

@@ -10,6 +10,7 @@ mod faults;
 mod hardening;
 mod hostile;
 mod integrations;
+mod live;
 mod requests;
 mod storage;
 mod support;

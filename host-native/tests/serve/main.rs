@@ -14,3 +14,4 @@ mod live;
 mod requests;
 mod storage;
 mod support;
+mod tour;

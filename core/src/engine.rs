@@ -6,6 +6,8 @@ use crate::config::Config;
 use crate::hours::HoursStatus;
 use crate::index::Index;
 use crate::lifecycle::Flow;
+use crate::records;
+use crate::wire::changes::{Change, EngineRecord, RecordKind};
 use crate::wire::error::{ErrorKind, InputError, RestoreError};
 use crate::wire::input::Input;
 use crate::wire::limits::{MAX_TIME, MIN_TIME};
@@ -36,6 +38,9 @@ pub struct Engine {
     state: State,
     /// Routing indexes over `state` (not persisted: built on `new` and `restore`).
     index: Index,
+    /// The engine record as the last change set (or restore) left it: the next change set
+    /// carries it only when it differs.
+    last_engine: Option<EngineRecord>,
 }
 
 impl Engine {
@@ -47,6 +52,7 @@ impl Engine {
             config,
             state,
             index,
+            last_engine: None,
         }
     }
 
@@ -73,6 +79,10 @@ impl Engine {
     pub fn restore(config: Config, mut state: State) -> Result<Engine, RestoreError> {
         check_version(state.version)?;
         check_consistent(&state)?;
+        records::clear_marks(&mut state);
+        // The engine record as the host holds it: when the version changes below, the next
+        // change set writes it again.
+        let last_engine = Some(records::engine_record(&state));
         // An older version reads as it is (its fields are a subset): from now on it is written
         // as this version, which may hold what older engines cannot read.
         state.version = STATE_VERSION;
@@ -81,7 +91,79 @@ impl Engine {
             config,
             state,
             index,
+            last_engine,
         })
+    }
+
+    /// An engine that continues from the records a host kept ([`Engine::take_changes`]), given
+    /// in any order as `(kind, id, JSON text)`. No records at all is a new engine.
+    ///
+    /// # Errors
+    /// A [`RestoreError`] naming the place in the state (`state.conversations.conv_1.status`):
+    /// a record that is not JSON or not of its kind's shape, a record given twice
+    /// ([`ErrorKind::Duplicate`]), records without the engine record ([`ErrorKind::Missing`]),
+    /// then as [`Engine::restore`] (version, and parts that contradict each other).
+    ///
+    /// # Example
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use handoff_core::wire::changes::apply_changes;
+    /// use handoff_core::{Config, Engine, ErrorKind};
+    ///
+    /// let config = Config::from_json_str(r#"{"handoff": {}}"#)?;
+    /// let mut engine = Engine::new(config.clone());
+    /// let mut table = BTreeMap::new(); // (kind, id) -> JSON: one row per record
+    /// engine.handle_json(r#"{"type":"customer_message","conversation_id":"c1","text":"hi"}"#, 1_768_213_800_000)?;
+    /// apply_changes(&mut table, engine.take_changes());
+    ///
+    /// let rows = table.iter().map(|((kind, id), json)| (*kind, id.as_str(), json.as_str()));
+    /// let restored = Engine::restore_records(config.clone(), rows)?;
+    /// assert_eq!(restored.state(), engine.state());
+    ///
+    /// let conversation_only = table.iter().skip(1).map(|((k, id), json)| (*k, id.as_str(), json.as_str()));
+    /// let refused = Engine::restore_records(config, conversation_only).unwrap_err();
+    /// assert_eq!(refused.kind, ErrorKind::Missing);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn restore_records<I, S>(config: Config, records: I) -> Result<Engine, RestoreError>
+    where
+        I: IntoIterator<Item = (RecordKind, S, S)>,
+        S: AsRef<str>,
+    {
+        let state = records::state_from_records(records)?;
+        Engine::restore(config, state)
+    }
+
+    /// The records written or removed since the last call (or since the engine was made or
+    /// restored), for a host that persists one row per record instead of the whole state: the
+    /// engine record first when it changed, then by kind and id. Call it after every accepted
+    /// input and write the rows before performing the outputs. The cost is that of what changed,
+    /// never of the whole state; the same inputs give the same change sets on every host.
+    ///
+    /// A new engine's first change set carries the engine record, so an empty store plus every
+    /// change set since is the whole state.
+    ///
+    /// # Example
+    /// ```
+    /// use handoff_core::wire::changes::RecordKind;
+    /// use handoff_core::{Config, Engine};
+    ///
+    /// let mut engine = Engine::new(Config::from_json_str(r#"{"handoff": {}}"#)?);
+    /// engine.handle_json(r#"{"type":"agent_update","agent":{"id":"a1","status":"online"}}"#, 1_768_213_800_000)?;
+    /// let changes = engine.take_changes();
+    /// let kinds: Vec<_> = changes.iter().map(|c| (c.kind, c.id.as_str())).collect();
+    /// assert_eq!(kinds, [(RecordKind::Engine, "engine"), (RecordKind::Agent, "a1")]);
+    /// assert!(engine.take_changes().is_empty(), "nothing changed since");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        records::take_changes(&mut self.state, &mut self.last_engine)
+    }
+
+    /// Every record of the state, the engine record first: to move a whole snapshot into a
+    /// record store once (an old host's data), or to compare stores in tests.
+    pub fn records(&self) -> Vec<Change> {
+        records::all_records(&self.state)
     }
 
     /// [`Engine::restore`] from the JSON a host persisted (`serde_json::to_string(engine.state())`).

@@ -71,6 +71,7 @@ pub mod prepare;
 pub mod query;
 mod rate_limit;
 mod read_input;
+mod records;
 pub mod signing;
 mod text;
 pub mod wire;

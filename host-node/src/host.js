@@ -273,7 +273,37 @@ export class HandoffHost {
   }
 
   /**
-   * Listens to `output` (every output but `delivery`), `delivery` (`{delivery, result}` after each
+   * Who may see `output` (an output object, or its `type`): `'customer'` (the customer, agents and
+   * operators), `'agents'` (agents and operators, never the customer: `handoff` and its context,
+   * `agent_note`, `customer_message`, `returned_to_ai`, …) or `'operators'` (the outbox). The
+   * engine decides it (`audience` of the wasm module, core's `Output::audience`); `undefined` for
+   * a type this engine does not write. Throws before `start()` or with an engine module that has
+   * no `audience` (rebuild the wasm with `cargo xtask wasm`).
+   * @param {{type: string} | string} output
+   * @returns {'customer' | 'agents' | 'operators' | undefined}
+   */
+  audienceOf(output) {
+    const wasm = this.#wasm;
+    if (!wasm) throw new Error('HandoffHost is not started: await host.start() or HandoffHost.create()');
+    if (typeof wasm.audience !== 'function') {
+      throw new Error('HandoffHost.audienceOf: this engine module has no audience(): rebuild the wasm with `cargo xtask wasm`');
+    }
+    return wasm.audience(output);
+  }
+
+  /** `audienceOf(output)` for the `output` event's second argument: `undefined` without one. */
+  #audienceOrUndefined(output) {
+    if (typeof this.#wasm?.audience !== 'function') return undefined;
+    try {
+      return this.#wasm.audience(output);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Listens to `output` (every output but `delivery`; the listener's second argument is the
+   * output's audience, as `audienceOf` gives it), `delivery` (`{delivery, result}` after each
    * attempt; no secrets), or `error` (failures in the background: a tick, a delivery result, a
    * listener). Returns a function that removes the listener.
    */
@@ -288,12 +318,12 @@ export class HandoffHost {
     this.#listeners.get(event)?.delete(fn);
   }
 
-  #emit(event, value) {
+  #emit(event, value, ...more) {
     const listeners = this.#listeners.get(event);
     if (!listeners) return;
     for (const fn of [...listeners]) {
       try {
-        fn(value);
+        fn(value, ...more);
       } catch (error) {
         if (event === 'error') continue;
         this.#emitError(error);
@@ -382,7 +412,7 @@ export class HandoffHost {
       if (output.type === 'delivery') {
         if (!this.#closed) this.#startDelivery(output);
       } else {
-        this.#emit('output', output);
+        this.#emit('output', output, this.#audienceOrUndefined(output));
       }
     }
     return outputs;

@@ -309,6 +309,25 @@ export type BrowserRefusalFunction = (config: Config | HandoffConfig | string) =
  */
 export type RetryAfterFunction = (value: string | null | undefined, nowMs: number) => number | undefined;
 
+/**
+ * Who may see an output, as the engine decides it (core's `Output::audience`): `customer` (the
+ * customer, and agents and operators too: `message`, `agent_message`, `queued`, `assigned`,
+ * `agent_left`, `collect_callback`, `callback_scheduled`, `closed`), `agents` (agents and
+ * operators, never the customer: `handoff` and its context, `offered`, `offer_withdrawn`,
+ * `agent_status`, `agent_note`, `customer_message`, `returned_to_ai`, `callback_requested`,
+ * `event`) or `operators` (the outbox: `delivery`, `delivered`, `delivery_retry`,
+ * `delivery_failed`, `webhook_disabled`). Operators see every output, agents all but the
+ * operators', the customer only the customer's.
+ */
+export type Audience = 'customer' | 'agents' | 'operators';
+
+/**
+ * Who may see an output (an output, or its `type`), from the engine; `undefined` for a type it
+ * does not write. @throws an `InputError` (path `output`) for anything but an object with a
+ * text `type` or a text.
+ */
+export type AudienceFunction = (output: { type: string } | OutputType | string) => Audience | undefined;
+
 /** What `init()` resolves to (inject a stand-in with the same shape into `HandoffHost` in tests). */
 export interface EngineModule {
   Engine: {
@@ -321,6 +340,8 @@ export interface EngineModule {
   secretRefs: SecretRefsFunction;
   /** Called by a host in a browser before it starts (a browser host without it refuses to start). */
   browserRefusal?: BrowserRefusalFunction;
+  /** Used by `HandoffHost.audienceOf` and for the `output` event's audience (without it: `undefined`). */
+  audience?: AudienceFunction;
 }
 
 /** The part of `Engine` the host uses. */
@@ -357,6 +378,10 @@ export declare function init(options?: InitOptions): Promise<{
   reportedHeaders: () => ReportedHeader[];
   browserRefusal: BrowserRefusalFunction;
   retryAfterMs: RetryAfterFunction;
+  /** Who may see an output: `'customer'`, `'agents'` or `'operators'` (core decides). */
+  audience: AudienceFunction;
+  /** Every output type with its audience (core's `OUTPUT_AUDIENCES`), a fresh object each call. */
+  outputAudiences: () => Record<OutputType, Audience>;
 }>;
 
 // ---------------------------------------------------------------------------------------------
@@ -463,7 +488,8 @@ export interface HandoffHostOptions {
   /** `'browser'`: `start()` refuses webhook secrets and helpdesk integrations (the engine's
    * `browserRefusal`); default: a browser when `window` exists. */
   environment?: 'browser' | 'server';
-  onOutput?: (output: EmittedOutput) => void;
+  /** As `on('output', ...)`: the output and who may see it. */
+  onOutput?: (output: EmittedOutput, audience: Audience | undefined) => void;
   onError?: (error: Error) => void;
   onDelivery?: (attempt: DeliveryAttempt) => void;
 }
@@ -472,6 +498,14 @@ export interface HandoffHostEvents {
   output: EmittedOutput;
   delivery: DeliveryAttempt;
   error: Error;
+}
+
+/** The listener of each event: `output` listeners also get the output's audience (from the
+ * engine's `audience`; `undefined` with an engine module that has none). */
+export interface HandoffHostListeners {
+  output: (output: EmittedOutput, audience: Audience | undefined) => void;
+  delivery: (attempt: DeliveryAttempt) => void;
+  error: (error: Error) => void;
 }
 
 /** The driver: keeps the clock, persists the state before performing outputs, performs deliveries
@@ -488,8 +522,11 @@ export declare class HandoffHost {
   idle(): Promise<void>;
   /** Clears the timer, aborts deliveries in flight, refuses further inputs. */
   close(): Promise<void>;
-  on<K extends keyof HandoffHostEvents>(event: K, listener: (value: HandoffHostEvents[K]) => void): () => void;
-  off<K extends keyof HandoffHostEvents>(event: K, listener: (value: HandoffHostEvents[K]) => void): void;
+  on<K extends keyof HandoffHostEvents>(event: K, listener: HandoffHostListeners[K]): () => void;
+  off<K extends keyof HandoffHostEvents>(event: K, listener: HandoffHostListeners[K]): void;
+  /** Who may see an output (or an output type): `'customer'`, `'agents'` or `'operators'`, as the
+   * engine decides; `undefined` for a type it does not write. Throws before `start()`. */
+  audienceOf(output: { type: string } | OutputType | string): Audience | undefined;
   /** The answer to one query (starting the host first if needed), in line with the inputs: it sees
    * every input handed to `handle` before it. Read from the engine's indexes, never the whole
    * state; rejects with an `EngineError` (path `query...`) for a query the engine does not know. */

@@ -36,7 +36,7 @@ export async function importGlue() {
 
 /**
  * Loads the engine and resolves to `{ Engine, sign, prepare, secretRefs, reportedHeaders,
- * browserRefusal, retryAfterMs }`. Loads once; later calls give the same.
+ * browserRefusal, retryAfterMs, audience, outputAudiences }`. Loads once; later calls give the same.
  *
  * - `init()`: fetches `../wasm/handoff_wasm_bg.wasm` next to this file (browsers, workers that
  *   allow it; Node's entry reads it from disk instead).
@@ -76,6 +76,8 @@ export async function load(options, fallback) {
     reportedHeaders: glue.reportedHeaders,
     browserRefusal: glue.browserRefusal,
     retryAfterMs: glue.retryAfterMs,
+    audience: glue.audience,
+    outputAudiences: glue.outputAudiences,
   });
 }
 

@@ -88,12 +88,12 @@ test('alloc, call, read the result, free', () => {
   const types = ask.ok.map((o) => o.type);
   assert.ok(types.includes('handoff') && types.includes('assigned') && types.includes('delivery'), types.join());
   const state = JSON.parse(h.take(x.handoff_state()));
-  assert.equal(state.ok.version, 1);
+  assert.equal(state.ok.version, 2, "the state version core writes now");
   assert.equal(typeof x.handoff_next_wakeup(), 'bigint');
   assert.ok(x.handoff_next_wakeup() > NOW, 'a delivery waits on time');
   // The ok value is the bytes between {"ok": and } (serde_json's own: JS would write 0.0 as 0).
   const raw = h.take(x.handoff_state());
-  assert.ok(raw.startsWith('{"ok":{"version":1,') && raw.endsWith('}}'), raw);
+  assert.ok(raw.startsWith('{"ok":{"version":2,') && raw.endsWith('}}'), raw);
   assert.deepEqual(JSON.parse(raw.slice('{"ok":'.length, -1)), state.ok);
   assert.match(raw, /"sentiment":0\.0[,}]/);
 });

@@ -9,6 +9,7 @@ import {
   LocalStorageStore,
   MemoryStore,
   init,
+  type Audience,
   type Config,
   type GaugesQuery,
   type Input,
@@ -78,7 +79,23 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
     { type: 'redrive_delivery', delivery_id: 'msg_1' },
     { type: 'enable_webhook', webhook_id: 'crm' },
     { type: 'tick' },
+    // After the handoff: a private note, a transfer (cold or warm; to an agent, a skill, the queue), the hand-back.
+    { type: 'agent_note', conversation_id: 'conv_1', agent_id: 'agent_1', text: 'VIP: refund approved' },
+    { type: 'transfer', conversation_id: 'conv_1', agent_id: 'agent_1', to: { agent: 'agent_2' }, mode: 'warm', note: 'billing' },
+    { type: 'transfer', conversation_id: 'conv_1', by: 'admin', to: { skill: 'billing' } },
+    { type: 'transfer', conversation_id: 'conv_1', agent_id: 'agent_1', to: { queue: true }, mode: 'cold' },
+    { type: 'return_to_ai', conversation_id: 'conv_1', agent_id: 'agent_1', note: 'refund done' },
+    { type: 'return_to_ai', conversation_id: 'conv_1', agent_id: 'agent_1' },
   ];
+  // @ts-expect-error: a transfer names where it goes
+  const noTarget: Input = { type: 'transfer', conversation_id: 'c', agent_id: 'a' };
+  // @ts-expect-error: a transfer is cold or warm
+  const badMode: Input = { type: 'transfer', conversation_id: 'c', agent_id: 'a', to: { queue: true }, mode: 'lukewarm' };
+  // @ts-expect-error: a note needs its text
+  const emptyNote: Input = { type: 'agent_note', conversation_id: 'c', agent_id: 'a' };
+  void noTarget;
+  void badMode;
+  void emptyNote;
 
   // @ts-expect-error: an unknown input type
   const bad: Input = { type: 'custmer_message', conversation_id: 'c', text: 'x' };
@@ -135,6 +152,27 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
       case 'event':
         if (o.event.event === "conversation.assigned") o.event.data.wait_seconds.toFixed();
         break;
+      case 'agent_message':
+        `${o.agent_name}: ${o.text}`.toUpperCase();
+        break;
+      case 'agent_note':
+        o.text.toUpperCase();
+        break;
+      case 'customer_message':
+        // null while it waits in the queue
+        o.agent_id?.toUpperCase();
+        o.text.toUpperCase();
+        break;
+      case 'returned_to_ai':
+        o.note?.toUpperCase();
+        o.agent_id.toUpperCase();
+        break;
+      case 'offered':
+        if (o.transfer) `${o.transfer.from_agent_id} ${o.transfer.mode} ${o.transfer.note ?? ''}`.length;
+        break;
+      case 'agent_left':
+        o.reason.toUpperCase();
+        break;
       default:
         break;
     }
@@ -154,11 +192,22 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
     store: stores[3],
     secrets: (ref) => ({ HANDOFF_WEBHOOK_SECRET: 'whsec_x' })[ref],
     timeoutMs: 10_000,
-    onOutput: (o) => {
+    onOutput: (o, audience) => {
       // @ts-expect-error: deliveries are performed by the host, not emitted
       if (o.type === 'delivery') return;
+      if (audience === 'customer' && o.type === 'agent_message') o.agent_name.toUpperCase();
     },
   });
+  // Who may see each output, as the engine decides.
+  host.on('output', (o, audience) => {
+    const shown: Audience | undefined = audience;
+    if (shown === 'agents' && o.type === 'agent_note') o.text.toUpperCase();
+    // @ts-expect-error: not an audience
+    if (audience === 'customers') return;
+  });
+  const side: Audience | undefined = host.audienceOf({ type: 'agent_note' });
+  host.audienceOf('customer_message');
+  void side;
   const off = host.on('delivery', ({ delivery, result }) => `${delivery.delivery_id} ${result.status ?? result.error}`);
   off();
   host.on('error', (e) => e.message);
@@ -202,6 +251,13 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   module.retryAfterMs(120, Date.now());
   void wait;
   module.browserRefusal(config);
+  const who: Audience | undefined = module.audience({ type: 'returned_to_ai' });
+  module.audience('agent_message');
+  const table = module.outputAudiences();
+  table.agent_note satisfies Audience;
+  // @ts-expect-error: every output type is in the table; this is not one
+  table.telepathy;
+  void who;
   module.browserRefusal('{"handoff": {}}');
   await host.close();
 }

@@ -187,8 +187,8 @@ test('a customer asks for a person, waits second in the queue, and is connected 
     await statusShows(page, 'Connected with Asha');
 
     // Now the customer and Asha talk; the assistant stays out of it.
-    await page.fill(`#desk [data-agent="asha"] [data-conversation="${id}"] form input`, "Hi, I'm Asha. Let me check that order.");
-    await page.press(`#desk [data-agent="asha"] [data-conversation="${id}"] form input`, 'Enter');
+    await page.fill(`#desk [data-agent="asha"] [data-conversation="${id}"] form[data-action="reply"] input`, "Hi, I'm Asha. Let me check that order.");
+    await page.press(`#desk [data-agent="asha"] [data-conversation="${id}"] form[data-action="reply"] input`, 'Enter');
     await page.locator('#chat-log li[data-role="agent"]', { hasText: "Hi, I'm Asha." }).waitFor();
     assert.equal(await page.locator('#chat-log li[data-role="agent"] .line__who').last().textContent(), 'Asha');
     const aiLines = await page.locator('#chat-log li[data-role="ai"]').count();
@@ -221,7 +221,15 @@ test('a customer asks for a person, waits second in the queue, and is connected 
     const events = eventsOf(outputs);
     assert.deepEqual(
       events.map((e) => e.event),
-      ['conversation.handoff_requested', 'conversation.queued', 'conversation.assigned'],
+      // Asha's reply and the customer's answer: conversation.message each (the live conversation).
+      ['conversation.handoff_requested', 'conversation.queued', 'conversation.assigned', 'conversation.message', 'conversation.message'],
+    );
+    assert.deepEqual(
+      events.slice(3).map((e) => [e.data.from, e.data.agent_id ?? null, e.data.text]),
+      [
+        ['agent', 'asha', "Hi, I'm Asha. Let me check that order."],
+        ['customer', null, 'Thank you!'],
+      ],
     );
     assert.equal(events[0].data.trigger, 'customer_request');
     assert.deepEqual([events[1].data.position, events[1].data.queue_length], [2, 2]);

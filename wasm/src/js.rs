@@ -1,5 +1,6 @@
 //! The `js` build: the class `Engine` and the functions `sign`, `secretRefs`, `prepare`,
-//! `reportedHeaders`, `browserRefusal` and `retryAfterMs` through wasm-bindgen.
+//! `reportedHeaders`, `browserRefusal`, `retryAfterMs`, `audience` and `outputAudiences` through
+//! wasm-bindgen.
 //!
 //! Values cross as JSON text, never through a serde bridge: an argument is JSON text already or a
 //! JS value given to `JSON.stringify`, and is parsed by `serde_json` exactly as natively (so error
@@ -269,6 +270,51 @@ pub fn reported_headers() -> Vec<String> {
         .iter()
         .map(|h| h.to_string())
         .collect()
+}
+
+/// Who may see an output (`{type: "agent_note", ...}`, or its `type` as text): `"customer"`
+/// (the customer, agents and operators), `"agents"` (agents and operators, never the customer) or
+/// `"operators"` (the outbox: operators only), as core decides it
+/// (`handoff_core::wire::output::Output::audience`); `undefined` for a type this engine does not
+/// write. Hosts filter what they show each side by it. Throws an `InputError` (path `output`) for
+/// anything but an object with a text `type` or a text.
+#[wasm_bindgen(unchecked_return_type = "'customer' | 'agents' | 'operators' | undefined")]
+pub fn audience(
+    #[wasm_bindgen(unchecked_param_type = "{type: string} | string")] output: JsValue,
+) -> Result<JsValue, JsValue> {
+    let output_type = if let Some(text) = output.as_string() {
+        text
+    } else if output.is_object() {
+        Reflect::get(&output, &JsValue::from_str("type"))
+            .ok()
+            .and_then(|t| t.as_string())
+            .ok_or_else(|| {
+                input_error(PathError::new(
+                    ErrorKind::WrongType,
+                    "output.type",
+                    "expected an output's type as text",
+                ))
+            })?
+    } else {
+        return Err(input_error(PathError::new(
+            ErrorKind::WrongType,
+            "output",
+            "expected an output (an object with a type) or its type as text",
+        )));
+    };
+    Ok(session::audience(&output_type)
+        .map(JsValue::from_str)
+        .unwrap_or(JsValue::UNDEFINED))
+}
+
+/// Every output type with who may see it, `{message: "customer", …, delivery: "operators"}`:
+/// core's `OUTPUT_AUDIENCES`, a fresh object on each call.
+#[wasm_bindgen(
+    js_name = outputAudiences,
+    unchecked_return_type = "Record<string, 'customer' | 'agents' | 'operators'>"
+)]
+pub fn output_audiences() -> Result<JsValue, JsValue> {
+    parsed(&session::output_audiences())
 }
 
 /// Refuses a configuration (an object or its JSON text) a browser may not run, as

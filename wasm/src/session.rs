@@ -150,6 +150,30 @@ pub fn retry_after_ms(value: &str, now_ms: i64) -> Option<u64> {
     handoff_core::prepare::retry_after(value, now_ms)
 }
 
+/// Who may see an output of type `output_type` (`"customer"`, `"agents"` or `"operators"`), as
+/// core decides it ([`handoff_core::wire::output::audience_of_type`]); `None` for a type this
+/// engine does not write.
+pub fn audience(output_type: &str) -> Option<&'static str> {
+    handoff_core::wire::output::audience_of_type(output_type).map(|a| a.as_str())
+}
+
+/// Every output type with its audience, as a JSON object in the engine's order
+/// (`{"message":"customer",...,"webhook_disabled":"operators"}`): core's `OUTPUT_AUDIENCES`.
+pub fn output_audiences() -> String {
+    let mut out = String::from("{");
+    for (i, (output_type, audience)) in handoff_core::wire::output::OUTPUT_AUDIENCES
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("\"{output_type}\":\"{}\"", audience.as_str()));
+    }
+    out.push('}');
+    out
+}
+
 /// An engine continuing from the state JSON a host persisted.
 ///
 /// # Errors
@@ -426,6 +450,23 @@ mod tests {
     }
 
     #[test]
+    fn audiences_are_cores() {
+        assert_eq!(audience("agent_message"), Some("customer"));
+        assert_eq!(audience("agent_note"), Some("agents"));
+        assert_eq!(audience("delivery"), Some("operators"));
+        assert_eq!(audience("telepathy"), None);
+        let table: serde_json::Map<String, Value> =
+            serde_json::from_str(&output_audiences()).unwrap();
+        assert_eq!(
+            table.len(),
+            handoff_core::wire::output::OUTPUT_AUDIENCES.len()
+        );
+        for (output_type, a) in handoff_core::wire::output::OUTPUT_AUDIENCES {
+            assert_eq!(table[*output_type], a.as_str());
+        }
+    }
+
+    #[test]
     fn envelopes_wrap_the_exact_bytes() {
         assert_eq!(ok("[1,2.0]"), r#"{"ok":[1,2.0]}"#);
         assert_eq!(ok("null"), r#"{"ok":null}"#);
@@ -557,7 +598,9 @@ mod tests {
         );
         let e = error_value(&second.restore(Ok(CONFIG.as_bytes()), Ok(b"{}")));
         assert_eq!(e["path"], "state.version");
-        let newer = state.replacen("\"version\":1", "\"version\":999", 1);
+        let version = format!("\"version\":{}", handoff_core::wire::state::STATE_VERSION);
+        assert!(state.contains(&version), "{state}");
+        let newer = state.replacen(&version, "\"version\":999", 1);
         let e = error_value(&second.restore(Ok(CONFIG.as_bytes()), Ok(newer.as_bytes())));
         assert_eq!(e["path"], "state.version");
         assert!(e["message"].as_str().unwrap().contains("newer"), "{e}");

@@ -2,6 +2,7 @@
 //! the outbox's chains, errors) and the limits on them. This module imports nothing else of the
 //! crate; everything else builds on it.
 
+pub mod changes;
 pub mod conversation_file;
 pub mod delivery;
 pub mod error;
@@ -11,4 +12,5 @@ pub mod limits;
 pub mod output;
 pub mod schema;
 pub mod state;
+pub mod tracked;
 pub mod values;

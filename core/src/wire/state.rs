@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::wire::delivery::{DeadLetter, DeliveryState, OutboxEntry};
 use crate::wire::output::TriggerHit;
+use crate::wire::tracked::Tracked;
 use crate::wire::values::Customer;
 pub use crate::wire::values::{
     Callback, HistoryEntry, Presence, Priority, Role, TransferBy, TransferMode, TransferTarget,
@@ -301,24 +302,24 @@ pub struct State {
     /// Counter for derived ids and arrival order.
     pub seq: u64,
     /// Open conversations by id (closed ones are removed).
-    pub conversations: BTreeMap<String, Conversation>,
+    pub conversations: Tracked<String, Conversation>,
     /// Agents by id.
-    pub agents: BTreeMap<String, Agent>,
+    pub agents: Tracked<String, Agent>,
     /// Queued conversations in queue order.
     pub queue: BTreeSet<QueueKey>,
     /// The agent who got the last round-robin conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_robin_cursor: Option<String>,
     /// Deliveries not yet acknowledged, by delivery id.
-    pub outbox: BTreeMap<String, OutboxEntry>,
+    pub outbox: Tracked<String, OutboxEntry>,
     /// Deliveries given up, by delivery id.
-    pub dead_letters: BTreeMap<String, DeadLetter>,
+    pub dead_letters: Tracked<String, DeadLetter>,
     /// Webhooks disabled by a 410 Gone, with the reason.
     pub disabled_webhooks: BTreeMap<String, String>,
     /// Helpdesk requests per integration and conversation (`"{integration}:{conversation}"`),
     /// sent one at a time, in order: the ids the vendor returned, and the requests waiting.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub integration_chains: BTreeMap<String, crate::wire::delivery::Chain>,
+    #[serde(default, skip_serializing_if = "Tracked::is_empty")]
+    pub integration_chains: Tracked<String, crate::wire::delivery::Chain>,
 }
 
 impl Default for State {
@@ -327,14 +328,14 @@ impl Default for State {
             version: STATE_VERSION,
             now: 0,
             seq: 0,
-            conversations: BTreeMap::new(),
-            agents: BTreeMap::new(),
+            conversations: Tracked::default(),
+            agents: Tracked::default(),
             queue: BTreeSet::new(),
             round_robin_cursor: None,
-            outbox: BTreeMap::new(),
-            dead_letters: BTreeMap::new(),
+            outbox: Tracked::default(),
+            dead_letters: Tracked::default(),
             disabled_webhooks: BTreeMap::new(),
-            integration_chains: BTreeMap::new(),
+            integration_chains: Tracked::default(),
         }
     }
 }

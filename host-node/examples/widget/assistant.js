@@ -41,3 +41,12 @@ export function assistantReply(text) {
   const rule = SCRIPT.find((r) => r.match.test(text)) ?? UNSURE;
   return { text: rule.text, confidence: rule.confidence, actions: [...rule.actions] };
 }
+
+/**
+ * What the assistant says when an agent hands the chat back (`returned_to_ai`), after the engine's
+ * message to the customer. `note` is the agent's note for the AI (not shown to the customer).
+ */
+export function assistantResumes(note) {
+  void note; // a real AI would read it; this script only answers
+  return { text: "I'm back. Is there anything else I can help you with?", confidence: 0.9 };
+}

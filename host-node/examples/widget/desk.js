@@ -1,6 +1,9 @@
 // The demo desk: what stands in for your agents' tool and your other customers, so the page shows
-// a whole handoff with no server. Agents go online (an `agent_update`), accept or decline offers,
-// reply and close; "Another customer" puts a stand-in customer in the queue ahead of this one.
+// a whole handoff with no server. Agents go online (an `agent_update`), accept or decline offers
+// (a transfer's too, with its note), reply, write private notes, transfer a chat to the other agent
+// (warm: they take over when they accept; cold: at once), hand it back to the assistant and close;
+// "Another customer" puts a stand-in customer in the queue ahead of this one. Every text is shown
+// as text (textContent), never as HTML.
 // It draws everything from the engine's state, so a reload shows the same desk.
 
 /** The demo's agents, in the order they are listed. */
@@ -25,7 +28,10 @@ export function otherCustomerName(n) {
 }
 
 /** How many history lines an agent sees of each chat. */
-const HISTORY_SHOWN = 4;
+const HISTORY_SHOWN = 6;
+
+/** How a history line's role is shown to the agent. */
+const ROLE_LABEL = { customer: 'Customer', ai: 'Assistant', agent: 'Agent', agent_note: 'Note', system: 'Support' };
 
 /** `h('li', {class: 'x', dataset: {a: 1}}, 'text', child)`: a small element builder. */
 function h(doc, tag, attributes = {}, ...children) {
@@ -60,7 +66,8 @@ export class Desk {
    * @param {HTMLElement} root the `#desk` aside of index.html
    * @param {object} handlers `agentStatus(agent, status)`, `accept(conversationId, agentId)`,
    *   `decline(conversationId, agentId)`, `reply(conversationId, agentId, text)`,
-   *   `close(conversationId, agentId)`, `otherCustomer()`, `reset()`
+   *   `note(conversationId, agentId, text)`, `transfer(conversationId, agentId, toAgentId, mode, note)`,
+   *   `handBack(conversationId, agentId)`, `close(conversationId, agentId)`, `otherCustomer()`, `reset()`
    */
   constructor(root, handlers) {
     const doc = root.ownerDocument;
@@ -113,19 +120,37 @@ export class Desk {
       case 'close':
         this.#handlers.close(conversation, agent.id);
         break;
+      case 'hand-back':
+        this.#handlers.handBack(conversation, agent.id);
+        break;
     }
   }
 
+  /** The chat cards' forms: reply, note, transfer. */
   #onReply(event) {
-    const form = event.target.closest('form[data-action="reply"]');
+    const form = event.target.closest('form[data-action]');
     if (!form) return;
     event.preventDefault();
-    const input = form.elements.namedItem('text');
-    const text = input.value.trim();
-    if (text === '') return;
-    input.value = '';
     const agentId = form.closest('[data-agent]').dataset.agent;
-    this.#handlers.reply(form.closest('[data-conversation]').dataset.conversation, agentId, text);
+    const conversationId = form.closest('[data-conversation]').dataset.conversation;
+    const field = (name) => form.elements.namedItem(name);
+    switch (form.dataset.action) {
+      case 'reply':
+      case 'note': {
+        const input = field('text');
+        const text = input.value.trim();
+        if (text === '') return;
+        input.value = '';
+        this.#handlers[form.dataset.action](conversationId, agentId, text);
+        break;
+      }
+      case 'transfer': {
+        const note = field('note').value.trim();
+        field('note').value = '';
+        this.#handlers.transfer(conversationId, agentId, field('to').value, field('mode').value, note || null);
+        break;
+      }
+    }
   }
 
   /**
@@ -141,19 +166,27 @@ export class Desk {
     this.#drawn = signature;
     this.#clock.textContent = clockText;
 
-    // Redraw, keeping reply drafts and focus.
+    // Redraw, keeping drafts (replies, notes, transfer choices) and focus.
     const drafts = new Map();
     let focused = null;
-    for (const input of this.#agents.querySelectorAll('form[data-action="reply"] input')) {
-      const key = input.closest('[data-agent]').dataset.agent + ' ' + input.closest('[data-conversation]').dataset.conversation;
-      drafts.set(key, input.value);
-      if (input === this.#doc.activeElement) focused = key;
+    const keyOf = (control) =>
+      [
+        control.closest('[data-agent]').dataset.agent,
+        control.closest('[data-conversation]').dataset.conversation,
+        control.closest('form')?.dataset.action ?? '',
+        control.name || control.dataset.action || '',
+      ].join(' ');
+    const controls = () => this.#agents.querySelectorAll('[data-conversation] input, [data-conversation] select, [data-conversation] button');
+    for (const control of controls()) {
+      const key = keyOf(control);
+      if (control.tagName !== 'BUTTON') drafts.set(key, control.value);
+      if (control === this.#doc.activeElement) focused = key;
     }
     this.#agents.replaceChildren(...view.agents.map((agent) => this.#agentCard(agent)));
-    for (const input of this.#agents.querySelectorAll('form[data-action="reply"] input')) {
-      const key = input.closest('[data-agent]').dataset.agent + ' ' + input.closest('[data-conversation]').dataset.conversation;
-      if (drafts.has(key)) input.value = drafts.get(key);
-      if (key === focused) input.focus();
+    for (const control of controls()) {
+      const key = keyOf(control);
+      if (drafts.has(key)) control.value = drafts.get(key);
+      if (key === focused) control.focus();
     }
 
     const doc = this.#doc;
@@ -173,19 +206,26 @@ export class Desk {
       return name ?? id;
     };
     const conversations = Object.values(state.conversations);
+    const nameOf = (agentId) => DEMO_AGENTS.find((a) => a.id === agentId)?.name ?? state.agents[agentId]?.name ?? agentId;
+    /** What an offer says of the transfer it comes by, if any. */
+    const transferOf = (c) =>
+      c.transfer ? { from: nameOf(c.transfer.from_agent_id), mode: c.transfer.mode, note: c.transfer.note ?? null } : null;
     const agents = DEMO_AGENTS.map(({ id, name }) => ({
       id,
       name,
       status: state.agents[id]?.status ?? 'offline',
       offers: conversations
-        .filter((c) => c.status === 'offered' && c.agent_id === id)
-        .map((c) => ({ id: c.id, who: who(c.id) })),
+        .filter((c) => (c.status === 'offered' && c.agent_id === id) || c.transfer?.offer?.agent_id === id)
+        .map((c) => ({ id: c.id, who: who(c.id), transfer: transferOf(c) })),
       chats: conversations
         .filter((c) => c.status === 'assigned' && c.agent_id === id)
         .map((c) => ({
           id: c.id,
           who: who(c.id),
-          history: c.history.slice(-HISTORY_SHOWN).map((l) => ({ role: l.role, text: l.text })),
+          history: c.history.slice(-HISTORY_SHOWN).map((l) => ({ role: l.role, text: l.text, by: l.agent_id ? nameOf(l.agent_id) : null })),
+          // A warm transfer waiting for the other agent's answer.
+          pending: c.transfer?.offer ? nameOf(c.transfer.offer.agent_id) : null,
+          others: DEMO_AGENTS.filter((a) => a.id !== id).map((a) => ({ id: a.id, name: a.name })),
         })),
     }));
     const queue = state.queue.map((key, i) => ({ id: key.conversation_id, position: i + 1, who: who(key.conversation_id) }));
@@ -219,37 +259,96 @@ export class Desk {
           h(
             doc,
             'li',
-            { class: 'offer', dataset: { conversation: offer.id } },
-            h(doc, 'span', { text: `Offered: ${offer.who}` }),
-            h(doc, 'button', { type: 'button', dataset: { action: 'accept' }, text: 'Accept' }),
-            h(doc, 'button', { type: 'button', dataset: { action: 'decline' }, text: 'Decline' }),
-          ),
-        ),
-        agent.chats.map((chat) =>
-          h(
-            doc,
-            'li',
-            { class: 'chat-card', dataset: { conversation: chat.id } },
-            h(doc, 'span', { text: `Chatting with ${chat.who}` }),
+            { class: 'offer', dataset: { conversation: offer.id, transfer: offer.transfer?.mode } },
             h(
               doc,
-              'ol',
-              { class: 'chat-card__history' },
-              chat.history.map((line) => h(doc, 'li', { dataset: { role: line.role }, text: `${line.role}: ${line.text}` })),
+              'span',
+              {},
+              offer.transfer ? `${offer.transfer.mode === 'warm' ? 'Warm' : 'Cold'} transfer from ${offer.transfer.from}: ${offer.who}` : `Offered: ${offer.who}`,
+              offer.transfer?.note ? h(doc, 'span', { class: 'offer__note', text: `Note: ${offer.transfer.note}` }) : null,
             ),
-            h(
-              doc,
-              'form',
-              { dataset: { action: 'reply' } },
-              h(doc, 'input', { name: 'text', autocomplete: 'off', 'aria-label': `${agent.name}'s reply to ${chat.who}` }),
-              h(doc, 'button', { type: 'submit', text: 'Send' }),
-            ),
-            h(doc, 'button', { type: 'button', dataset: { action: 'close' }, text: 'Close the chat' }),
+            h(doc, 'button', { type: 'button', dataset: { action: 'accept' }, 'aria-label': `Accept ${offer.who} as ${agent.name}`, text: 'Accept' }),
+            h(doc, 'button', { type: 'button', dataset: { action: 'decline' }, 'aria-label': `Decline ${offer.who} as ${agent.name}`, text: 'Decline' }),
           ),
         ),
+        agent.chats.map((chat) => this.#chatCard(agent, chat)),
         agent.offers.length + agent.chats.length === 0
           ? h(doc, 'li', { class: 'desk__empty', text: online ? 'Free' : 'Not taking chats' })
           : null,
+      ),
+    );
+  }
+
+  /** One chat an agent holds: its last lines, reply, private note, transfer, hand back, close. */
+  #chatCard(agent, chat) {
+    const doc = this.#doc;
+    const label = (text, control) => h(doc, 'label', {}, h(doc, 'span', { text }), control);
+    return h(
+      doc,
+      'li',
+      { class: 'chat-card', dataset: { conversation: chat.id } },
+      h(doc, 'span', { text: `Chatting with ${chat.who}` }),
+      h(
+        doc,
+        'ol',
+        { class: 'chat-card__history', 'aria-label': `Last lines with ${chat.who}` },
+        chat.history.map((line) =>
+          h(
+            doc,
+            'li',
+            { dataset: { role: line.role } },
+            h(doc, 'strong', { text: `${ROLE_LABEL[line.role] ?? line.role}${line.by ? ` (${line.by})` : ''}: ` }),
+            h(doc, 'span', { text: line.text }),
+          ),
+        ),
+      ),
+      chat.pending ? h(doc, 'p', { class: 'chat-card__pending', role: 'status', text: `Waiting for ${chat.pending} to accept the transfer…` }) : null,
+      h(
+        doc,
+        'form',
+        { dataset: { action: 'reply' } },
+        h(doc, 'input', { name: 'text', autocomplete: 'off', 'aria-label': `${agent.name}'s reply to ${chat.who}` }),
+        h(doc, 'button', { type: 'submit', text: 'Send' }),
+      ),
+      h(
+        doc,
+        'form',
+        { dataset: { action: 'note' } },
+        h(doc, 'input', {
+          name: 'text',
+          autocomplete: 'off',
+          placeholder: 'Private note (agents only)',
+          'aria-label': `${agent.name}'s private note on ${chat.who} (agents only)`,
+        }),
+        h(doc, 'button', { type: 'submit', text: 'Add note' }),
+      ),
+      h(
+        doc,
+        'form',
+        { class: 'chat-card__transfer', dataset: { action: 'transfer' }, 'aria-label': `Transfer ${chat.who}` },
+        label(
+          'To',
+          h(doc, 'select', { name: 'to' }, chat.others.map((other) => h(doc, 'option', { value: other.id, text: other.name }))),
+        ),
+        label(
+          'How',
+          h(
+            doc,
+            'select',
+            { name: 'mode' },
+            h(doc, 'option', { value: 'warm', text: 'Warm (I stay until they accept)' }),
+            h(doc, 'option', { value: 'cold', text: 'Cold (hand over now)' }),
+          ),
+        ),
+        label('Note for them', h(doc, 'input', { name: 'note', autocomplete: 'off' })),
+        h(doc, 'button', { type: 'submit', disabled: chat.pending != null, text: 'Transfer' }),
+      ),
+      h(
+        doc,
+        'div',
+        { class: 'chat-card__actions' },
+        h(doc, 'button', { type: 'button', dataset: { action: 'hand-back' }, text: 'Hand back to the assistant' }),
+        h(doc, 'button', { type: 'button', dataset: { action: 'close' }, text: 'Close the chat' }),
       ),
     );
   }

@@ -6,7 +6,7 @@
 // on from there), ?backend=<URL> is where outputs are POSTed, ?config=<URL> the configuration.
 
 import { HandoffHost, LocalStorageStore, init } from 'handoff-engine';
-import { GREETING, assistantReply } from './assistant.js';
+import { GREETING, assistantReply, assistantResumes } from './assistant.js';
 import { ChatWidget } from './chat.js';
 import { AGENT_CAPACITY, Desk, OTHER_CUSTOMER_TEXT, otherCustomerName } from './desk.js';
 import { BackendForwarder } from './forwarder.js';
@@ -17,6 +17,9 @@ export const STORAGE_PREFIX = 'handoff-widget:';
 
 /** The outputs the page forwards to its backend. */
 export const FORWARDED = new Set(['handoff', 'event', 'callback_scheduled', 'callback_requested']);
+
+/** The note the demo desk's agents leave for the assistant when they hand a chat back. */
+const HAND_BACK_NOTE = 'Answered by a person; over to you.';
 
 /** The configuration used without `?config=`: the specification's seed plus its business hours. */
 const DEFAULT_CONFIG = './handoff-settings.json';
@@ -127,7 +130,17 @@ export class WidgetApp {
         this.#send({ type: 'agent_accept', conversation_id: conversationId, agent_id: agentId }, 'desk'),
       decline: (conversationId, agentId) =>
         this.#send({ type: 'agent_decline', conversation_id: conversationId, agent_id: agentId }, 'desk'),
-      reply: (conversationId, agentId, text) => this.#agentSays(conversationId, agentId, text),
+      reply: (conversationId, agentId, text) =>
+        this.#send({ type: 'agent_message', conversation_id: conversationId, agent_id: agentId, text }, 'desk'),
+      note: (conversationId, agentId, text) =>
+        this.#send({ type: 'agent_note', conversation_id: conversationId, agent_id: agentId, text }, 'desk'),
+      transfer: (conversationId, agentId, to, mode, note) =>
+        this.#send(
+          { type: 'transfer', conversation_id: conversationId, agent_id: agentId, to: { agent: to }, mode, note },
+          'desk',
+        ),
+      handBack: (conversationId, agentId) =>
+        this.#send({ type: 'return_to_ai', conversation_id: conversationId, agent_id: agentId, note: HAND_BACK_NOTE }, 'desk'),
       close: (conversationId) =>
         this.#send({ type: 'conversation_closed', conversation_id: conversationId, by: 'agent' }, 'desk'),
       otherCustomer: () => this.#otherCustomer(),
@@ -182,7 +195,7 @@ export class WidgetApp {
         onChange: () => this.#scheduleRender(),
         retryAfterMs: engine.retryAfterMs,
       });
-      this.host.on('output', (output) => this.#onOutput(output));
+      this.host.on('output', (output, audience) => this.#onOutput(output, audience));
       this.host.on('error', (error) => this.#report(error, 'desk'));
       await this.host.start();
 
@@ -263,14 +276,18 @@ export class WidgetApp {
     );
   }
 
-  async #agentSays(conversationId, agentId, text) {
-    const outputs = await this.#send(
-      { type: 'agent_message', conversation_id: conversationId, agent_id: agentId, text },
-      'desk',
+  /**
+   * The agent gave the chat back: the assistant (this page is also the AI's host) answers again,
+   * after the engine's message to the customer.
+   */
+  async #assistantAnswersAgain(returned) {
+    const conversationId = returned.conversation_id;
+    const reply = assistantResumes(returned.note);
+    this.#line({ role: 'ai', text: reply.text });
+    await this.#send(
+      { type: 'ai_reply', conversation_id: conversationId, text: reply.text, confidence: reply.confidence },
+      'chat',
     );
-    if (outputs != null && conversationId === this.session.conversationId) {
-      this.#line({ role: 'agent', text, agent_name: this.#agentName(agentId) });
-    }
   }
 
   /** Sends the callback form. The engine checks it (`input.phone: …`); the page does not. */
@@ -310,13 +327,29 @@ export class WidgetApp {
     );
   }
 
-  #onOutput(output) {
+  /**
+   * One output of the engine, with who may see it (`audience`, the engine's: `customer`, `agents`
+   * or `operators`). The customer's chat shows only the customer's outputs; this page also plays
+   * the AI's host, which hears `returned_to_ai` (an agents' output) and answers again.
+   */
+  #onOutput(output, audience) {
     if (FORWARDED.has(output.type)) this.forwarder.push(output);
-    if (output.conversation_id === this.session?.conversationId) {
+    const mine = output.conversation_id === this.session?.conversationId;
+    if (mine && output.type === 'returned_to_ai') {
+      // After every output of this input is shown (the customer's `message` comes next).
+      Promise.resolve().then(() => this.#assistantAnswersAgain(output));
+    }
+    if (mine && audience === 'customer') {
       this.#releaseHeldLine();
       switch (output.type) {
         case 'message':
           this.#line({ role: 'system', text: output.text, template: output.template });
+          break;
+        case 'agent_message':
+          this.#line({ role: 'agent', text: output.text, agent_name: output.agent_name });
+          break;
+        case 'agent_left':
+          this.#line({ role: 'note', text: `${this.#agentName(output.agent_id)} passed your chat to a colleague.` });
           break;
         case 'collect_callback':
           this.session.callback = { fields: output.fields, next_opening: output.next_opening ?? null };

@@ -32,6 +32,7 @@ const handoffWorker :Workerd.Worker = (
     (name = "tenant.js", esModule = embed "src/tenant.js"),
     (name = "alarm-clock.js", esModule = embed "src/alarm-clock.js"),
     (name = "journal.js", esModule = embed "src/journal.js"),
+    (name = "streams.js", esModule = embed "src/streams.js"),
     (name = "handoff-settings.json", json = embed "src/handoff-settings.json"),
 
     # The npm package handoff-engine, as wrangler's bundler would resolve it (the "workerd"

@@ -56,6 +56,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use handoff_core::query::{Gauges, Holding, Query};
+use handoff_core::wire::changes::{apply_changes, RecordKind};
 use handoff_core::wire::limits::from_engine_json;
 use handoff_core::wire::state::{Presence, State, Status};
 use handoff_core::{Config, Engine, Input, InputError, Output};
@@ -459,6 +460,45 @@ pub fn restores(engine: &Engine) -> Result<Engine, Violation> {
     Ok(restored)
 }
 
+/// A host that keeps one row per record ([`Engine::take_changes`]) holds the whole state: after
+/// `record`'s change set is applied to `store`, the engine restored from the rows (in key order,
+/// as a table returns them) is the engine's state, byte for byte; a refused input changes no
+/// record (but a new engine's first change set, which carries the engine record).
+///
+/// # Errors
+///
+/// When a refused input has changes, the rows do not restore, or restore to another state.
+pub fn records(
+    store: &mut BTreeMap<(RecordKind, String), String>,
+    engine: &Engine,
+    record: &Record,
+) -> Result<(), Violation> {
+    if record.result.is_err() {
+        // A new engine's first change set carries the engine record, whatever the input did.
+        let first = !store.contains_key(&(RecordKind::Engine, "engine".to_string()));
+        ensure!(
+            record
+                .changes
+                .iter()
+                .all(|c| first && c.kind == RecordKind::Engine),
+            "a refused input changed records: {:?}",
+            record.changes
+        );
+    }
+    apply_changes(store, record.changes.clone());
+    let rows = store
+        .iter()
+        .map(|((kind, id), json)| (*kind, id.as_str(), json.as_str()));
+    let restored = Engine::restore_records(engine.config().clone(), rows)
+        .map_err(|e| Violation(format!("the records do not restore: {e}")))?;
+    ensure_eq!(
+        state_json(restored.state()),
+        state_json(engine.state()),
+        "the state restored from the records"
+    );
+    Ok(())
+}
+
 /// After an accepted input with these `outputs`: the outputs parse back as the engine's own
 /// JSON, the state [`restores`], and the restored engine answers every query as the state says.
 ///
@@ -739,6 +779,8 @@ pub struct Invariants {
     deliveries: Deliveries,
     /// Steps checked so far.
     steps: usize,
+    /// The records as a host keeping one row per record holds them ([`records`]).
+    store: BTreeMap<(RecordKind, String), String>,
 }
 
 impl Invariants {
@@ -765,6 +807,7 @@ impl Invariants {
             Ok(outputs) => restorable_and_readable(&sim.engine, outputs)?,
             Err(e) => refused(&record.before, &sim.engine, e)?,
         }
+        records(&mut self.store, &sim.engine, record)?;
         capacity(&sim.config, record, state)?;
         who_answers(record, state)?;
         queue(&sim.engine, record, &mut self.told)?;

@@ -1,5 +1,6 @@
 //! Running steps: the engine and the host's clock.
 
+use handoff_core::wire::changes::Change;
 use handoff_core::wire::state::State;
 use handoff_core::{Config, Engine, Input, InputError, Output};
 
@@ -28,6 +29,8 @@ pub struct Record {
     pub before: State,
     /// What the engine answered.
     pub result: Result<Vec<Output>, InputError>,
+    /// The records the input wrote or removed ([`Engine::take_changes`] right after it).
+    pub changes: Vec<Change>,
 }
 
 impl Record {
@@ -64,11 +67,13 @@ impl Sim {
         let input = step.op.to_input(self.engine.state());
         let before = self.engine.state().clone();
         let result = self.engine.handle(input.clone(), self.clock);
+        let changes = self.engine.take_changes();
         Record {
             input,
             now: self.clock,
             before,
             result,
+            changes,
         }
     }
 }

@@ -53,7 +53,7 @@ pub(crate) use common::ENABLED;
 use common::{read_id, refuse_inline_secrets, KINDS, SECRETS};
 
 /// The JSON Schema of `handoff.integrations`: an array of `IntegrationConfig`, one branch per
-/// kind (with the feature `schema`: `config::schema` writes them from [`VENDORS`]' tables and
+/// kind (with the feature `schema`: `config::schema` writes them from `VENDORS`' tables and
 /// `handoff.webhooks[]`'s).
 pub(crate) const SHAPE: Shape = shape!({
     "type": "array",

@@ -111,6 +111,14 @@ export class Journal {
         return this.#inner.hours(atMs);
       }
 
+      query(query) {
+        return this.#inner.query(query);
+      }
+
+      queryJson(query) {
+        return this.#inner.queryJson(query);
+      }
+
       free() {
         this.#inner.free?.();
       }

@@ -37,6 +37,9 @@ export const CONVERSATION_ACTIONS = Object.freeze({
   accept: 'agent_accept',
   decline: 'agent_decline',
   'agent-messages': 'agent_message',
+  notes: 'agent_note',
+  transfer: 'transfer',
+  'return-to-ai': 'return_to_ai',
   callback: 'callback_details',
   close: 'conversation_closed',
 });
@@ -68,10 +71,13 @@ function segment(raw, what) {
  * @param {string} method
  * @param {string} pathname
  * @returns {{tenant: string, read: string} |
+ *           {tenant: string, stream: {scope: 'operators' | 'customer' | 'agent', id?: string}} |
  *           {tenant: string, input: {type?: string, fixed: object, key?: string}}}
  *   `read`: a key of READS' values; `input`: the input to build from the body, where `type` (if
  *   set) and `fixed` come from the route and `key` is where the body goes (`agent` for
- *   agent_update), absent when the body is the input's own fields.
+ *   agent_update), absent when the body is the input's own fields; `stream`: a stream of outputs
+ *   (server-sent events) for operators (every output), a conversation's customer (`id`: the
+ *   conversation) or an agent (`id`: the agent).
  * @throws {HttpError} 404 for an unknown path, 405 for a known path with another method
  */
 export function route(method, pathname) {
@@ -91,6 +97,18 @@ export function route(method, pathname) {
   if (rest.length === 0 || (rest.length === 1 && Object.hasOwn(READS, rest[0]))) {
     allow('GET');
     return { tenant, read: READS[rest[0] ?? ''] };
+  }
+  if (rest.length === 1 && rest[0] === 'stream') {
+    allow('GET');
+    return { tenant, stream: { scope: 'operators' } };
+  }
+  if (rest.length === 3 && rest[0] === 'conversations' && rest[2] === 'stream') {
+    allow('GET');
+    return { tenant, stream: { scope: 'customer', id: segment(rest[1], 'conversation') } };
+  }
+  if (rest.length === 3 && rest[0] === 'agents' && rest[2] === 'stream') {
+    allow('GET');
+    return { tenant, stream: { scope: 'agent', id: segment(rest[1], 'agent') } };
   }
   if (rest.length === 1 && rest[0] === 'inputs') {
     allow('POST');

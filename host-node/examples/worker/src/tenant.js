@@ -9,7 +9,9 @@
 // keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs deliveries with
 // fetch (webhooks signed with the secret their `secret_ref` names among the worker's bindings;
 // helpdesk requests authorized with the token or key their `token_ref`, `username_ref` or
-// `password_ref` names there), and is called by the front worker over RPC.
+// `password_ref` names there), and is called by the front worker over RPC. It also keeps the open
+// streams (server-sent events, `fetch`): every output the host emits goes to the streams whose
+// reader may see it (streams.js), by the audience the engine gives it.
 
 import { DurableObject } from 'cloudflare:workers';
 import { DurableObjectStore, HandoffHost, init } from 'handoff-engine';
@@ -17,6 +19,7 @@ import wasm from 'handoff-engine/handoff_wasm_bg.wasm';
 import bundledSettings from './handoff-settings.json';
 import { AlarmClock } from './alarm-clock.js';
 import { Journal, journalSize } from './journal.js';
+import { Streams } from './streams.js';
 
 /** The storage key of the engine's state (and the prefix of its chunks). */
 export const STATE_KEY = 'handoff-state';
@@ -51,6 +54,7 @@ function secretsFrom(env) {
 function inputErrorBody(error) {
   const body = { error: error.message };
   if (error.path !== undefined) body.path = error.path;
+  if (error.kind != null) body.kind = error.kind;
   if (Array.isArray(error.errors)) body.errors = error.errors;
   return body;
 }
@@ -65,6 +69,7 @@ export class HandoffTenant extends DurableObject {
   #host = null;
   #clock;
   #journal;
+  #streams = new Streams();
 
   constructor(ctx, env) {
     super(ctx, env);
@@ -99,6 +104,8 @@ export class HandoffTenant extends DurableObject {
       environment: 'server',
       onError: (error) => this.#report(error),
     });
+    // Emitted right after the state is saved, before the next input: the holder is this input's.
+    host.on('output', (output, audience) => this.#publish(host, output, audience));
     // A new instance after a crash, a restart or an eviction: deliveries the last one had in
     // flight were never reported. The engine hands them out again (same webhook-id) at once.
     if (Object.keys(host.state().outbox ?? {}).length > 0) {
@@ -122,6 +129,41 @@ export class HandoffTenant extends DurableObject {
       if (isInputError(error)) return { status: 422, body: inputErrorBody(error) };
       throw error;
     }
+  }
+
+  /** Sends an output to the streams that may see it (none open: nothing to do). */
+  #publish(host, output, audience) {
+    if (this.#streams.size === 0) return;
+    this.#streams.publish(output, audience, this.#agentsOf(host, output));
+  }
+
+  /**
+   * The agents an output concerns: the one it names (`agent_id`) and the one its conversation is
+   * offered or assigned to now (the engine's `holder`).
+   */
+  #agentsOf(host, output) {
+    const agents = [];
+    if (typeof output.agent_id === 'string') agents.push(output.agent_id);
+    if (typeof output.conversation_id === 'string') {
+      const holder = host.engine.query({ query: 'holder', conversation_id: output.conversation_id });
+      if (holder?.agent_id && !agents.includes(holder.agent_id)) agents.push(holder.agent_id);
+    }
+    return agents;
+  }
+
+  /**
+   * Streams (server-sent events), called by the front worker with the route it parsed:
+   * `GET https://tenant/stream?scope=operators|customer|agent&id=...`.
+   */
+  async fetch(request) {
+    const url = new URL(request.url);
+    const scope = url.searchParams.get('scope');
+    const id = url.searchParams.get('id') ?? undefined;
+    if (url.pathname !== '/stream' || !['operators', 'customer', 'agent'].includes(scope)) {
+      return new Response('not found', { status: 404 });
+    }
+    await this.#ready();
+    return this.#streams.open(scope === 'operators' ? { scope } : { scope, id });
   }
 
   /** The alarm went off: send the engine its tick, and let the deliveries it hands out finish. */

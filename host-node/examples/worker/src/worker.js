@@ -7,6 +7,9 @@
 //   POST /tenants/{t}/conversations/{c}/accept          agent_accept      {agent_id}
 //   POST /tenants/{t}/conversations/{c}/decline         agent_decline     {agent_id, reason?}
 //   POST /tenants/{t}/conversations/{c}/agent-messages  agent_message     {agent_id, text}
+//   POST /tenants/{t}/conversations/{c}/notes           agent_note        {agent_id, text}
+//   POST /tenants/{t}/conversations/{c}/transfer        transfer          {agent_id, to, mode?, note?} or {by: "admin", to, ...}
+//   POST /tenants/{t}/conversations/{c}/return-to-ai    return_to_ai      {agent_id, note?}
 //   POST /tenants/{t}/conversations/{c}/callback        callback_details  {name?, phone?, email?, preferred_time?}
 //   POST /tenants/{t}/conversations/{c}/close           conversation_closed {by?}
 //   PUT  /tenants/{t}/agents/{a}                        agent_update      {name?, status?, skills?, max_concurrent?}
@@ -16,6 +19,9 @@
 //   GET  /tenants/{t}/state                             the engine's state (JSON, as saved)
 //   GET  /tenants/{t}/dead-letters                      dead letters
 //   GET  /tenants/{t}/journal                           the last engine steps (when HANDOFF_JOURNAL is set)
+//   GET  /tenants/{t}/conversations/{c}/stream          the customer's outputs (server-sent events)
+//   GET  /tenants/{t}/agents/{a}/stream                 the agent's outputs (server-sent events)
+//   GET  /tenants/{t}/stream                            every output (server-sent events, operators)
 //
 // Every request needs `Authorization: Bearer <HANDOFF_API_TOKEN>`. Inputs answer
 // `{"tenant", "handled_at", "outputs"}`; errors answer `{"error", "path"?}` with 400, 401, 404,
@@ -78,6 +84,12 @@ async function serve(request, env) {
   }
   const tenant = env.HANDOFF_TENANTS.get(env.HANDOFF_TENANTS.idFromName(parsed.tenant));
 
+  if (parsed.stream) {
+    const target = new URL('https://tenant/stream');
+    target.searchParams.set('scope', parsed.stream.scope);
+    if (parsed.stream.id !== undefined) target.searchParams.set('id', parsed.stream.id);
+    return tenant.fetch(new Request(target, { signal: request.signal }));
+  }
   if (parsed.input) {
     const input = inputFrom(parsed.input, await readBody(request));
     const { status, body } = await tenant.input(input);

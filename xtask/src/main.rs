@@ -18,6 +18,7 @@ mod render;
 mod schema;
 mod service_demo;
 mod steps;
+mod tour;
 mod vectors;
 mod wasm;
 mod zones;

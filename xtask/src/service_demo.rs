@@ -14,6 +14,7 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use crate::process::{command, run, shown};
+use crate::tour;
 use crate::wasm::{abi_wasm, cargo_build_with, check_abi, copy_stripped, root, target_dir};
 use crate::Failure;
 
@@ -271,22 +272,31 @@ fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path) {
         println!("   export {}={token}", agent.to_uppercase());
     }
     println!();
-    println!(" try it:");
-    println!("   # {name} comes online");
+    let (a2_id, name2) = tokens
+        .agents
+        .get(1)
+        .map(|(a, _)| {
+            let name = AGENTS
+                .iter()
+                .find(|(id, _)| id == a)
+                .map_or("Ben", |(_, n)| *n);
+            (a.as_str(), name)
+        })
+        .unwrap_or(("agent_2", "Ben"));
+    println!(" watch (each in its own terminal):");
+    for (what, line) in tour::streams(a1_id, a2_id) {
+        println!("   # {what}");
+        println!("   {line}");
+    }
+    println!();
     println!(
-        "   curl -s -X PUT $H/v1/agents/{a1_id} -H \"Authorization: Bearer ${}\" -d '{{\"name\": \"{name}\", \"status\": \"online\"}}'",
-        a1_id.to_uppercase()
+        " the tour: one conversation from the AI to {name}, to {name2}, back to the AI and to {name2} again"
     );
-    println!("   # a customer asks for a person: handoff, offer to {name}");
-    println!(
-        "   curl -s -X POST $H/v1/conversations/conv_1/messages -H \"Authorization: Bearer $W\" -d '{{\"text\": \"I want to talk to a real person\"}}'"
-    );
-    println!("   # {name} accepts: \"You're now connected with {name}.\"");
-    println!(
-        "   curl -s -X POST $H/v1/conversations/conv_1/accept -H \"Authorization: Bearer ${}\"",
-        a1_id.to_uppercase()
-    );
-    println!("   curl -s $H/v1/queue -H \"Authorization: Bearer $ADMIN\"");
+    println!(" (on a fresh database: cargo xtask demo --fresh)");
+    for step in tour::steps((a1_id, name), (a2_id, name2)) {
+        println!("   # {}", step.say);
+        println!("   {}", tour::curl(&step));
+    }
     println!();
     println!(" every route: docs/serve.md. ctrl-c stops the service (gracefully).");
     println!("================================================================================");

@@ -16,10 +16,11 @@ use tokio::sync::{broadcast, oneshot, watch};
 
 use super::auth::{Role, Tokens};
 use super::engine::{Command, Failure, Published};
-use super::events::{self, Viewer};
+use super::events::{self, Scope, Viewer};
 use super::metrics::Metrics;
 use axum::extract::rejection::QueryRejection;
 use handoff_core::query::{Gauges, Holding, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
+use handoff_core::wire::limits::from_engine_json;
 use handoff_core::{ErrorKind, PathError};
 
 /// Largest request body accepted (bytes); larger ones get 413.
@@ -136,9 +137,13 @@ pub fn router(app: App) -> Router {
         .route("/conversations/{id}/accept", post(accept))
         .route("/conversations/{id}/decline", post(decline))
         .route("/conversations/{id}/agent-messages", post(agent_message))
+        .route("/conversations/{id}/notes", post(agent_note))
+        .route("/conversations/{id}/transfer", post(transfer))
+        .route("/conversations/{id}/return-to-ai", post(return_to_ai))
         .route("/conversations/{id}/events", get(conversation_events))
         .route("/agents", get(agents))
         .route("/agents/{id}", put(agent_update))
+        .route("/agents/{id}/events", get(agent_events))
         .route("/queue", get(queue))
         .route("/dead-letters", get(dead_letters))
         .route("/dead-letters/{id}/redrive", post(redrive))
@@ -560,6 +565,62 @@ async fn agent_message(
     agent_side(&app, &headers, "agent_message", &id, body).await
 }
 
+/// `POST /v1/conversations/{id}/notes` → `agent_note`: a private note, for the agents' side only;
+/// only the agent who holds the conversation.
+async fn agent_note(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    agent_side(&app, &headers, "agent_note", &id, body).await
+}
+
+/// `POST /v1/conversations/{id}/return-to-ai` → `return_to_ai` (`note?`): the holding agent gives
+/// the conversation back to the AI.
+async fn return_to_ai(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    agent_side(&app, &headers, "return_to_ai", &id, body).await
+}
+
+/// `POST /v1/conversations/{id}/transfer` → `transfer` (`to`, `mode?`, `note?`): by the holding
+/// agent (its token: `by` is `agent`, `agent_id` the token's), or admin: `by: "admin"` unless it
+/// names the agent it acts for (`agent_id`).
+async fn transfer(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let role = app.role(&headers, None)?;
+    require(&role, &["agent"])?;
+    let mut body = read_object(&headers, body).await?;
+    match &role {
+        Role::Agent(agent) => {
+            if body
+                .get("by")
+                .is_some_and(|by| by.as_str() != Some("agent"))
+            {
+                return Err(ApiError::forbidden(
+                    "body.by: an agent token transfers as \"agent\" (the holder)",
+                ));
+            }
+            // The engine refuses the transfer unless this agent holds the conversation.
+            own_agent(&mut body, agent)?;
+        }
+        _ => {
+            if !body.contains_key("by") && !body.contains_key("agent_id") {
+                body.insert("by".into(), "admin".into());
+            }
+        }
+    }
+    app.input(make_input("transfer", Some(&id), body)?).await
+}
+
 /// Close: the widget backend (customer, AI, system), the assigned agent (`by: agent`), or admin.
 async fn close(
     State(app): State<App>,
@@ -713,7 +774,30 @@ async fn conversation(
             format!("no open conversation {id}"),
         ));
     }
+    if role == Role::Widget {
+        return Ok(Json(for_the_customer(&answer)?).into_response());
+    }
     Ok(json_body(answer))
+}
+
+/// The conversation's record as the customer's side reads it: without the agents' private notes
+/// (history lines of role `agent_note`) or a transfer under way (its note is for the next
+/// agent), as the widget's streams never carry them.
+fn for_the_customer(record: &str) -> Result<Value, ApiError> {
+    let mut record: Value = from_engine_json(record).map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            format!("the engine's conversation does not parse: {e}"),
+        )
+    })?;
+    if let Some(fields) = record.as_object_mut() {
+        fields.remove("transfer");
+        if let Some(Value::Array(history)) = fields.get_mut("history") {
+            history.retain(|line| line.get("role").and_then(Value::as_str) != Some("agent_note"));
+        }
+    }
+    Ok(record)
 }
 
 /// `?offset=&limit=` of the paged reads.
@@ -809,7 +893,29 @@ async fn conversation_events(
     let role = app.role(&headers, query.access_token.as_deref())?;
     require(&role, &["widget", "agent"])?;
     may_read(&app, &role, &id).await?;
-    Ok(events::stream(&app.events, &app.stopping, Some(id), viewer(&role)).into_response())
+    let scope = Scope::Conversation(id);
+    Ok(events::stream(&app.events, &app.stopping, scope, viewer(&role)).into_response())
+}
+
+/// `GET /v1/agents/{id}/events`: what concerns one agent (its offers, its conversations'
+/// messages, notes and transfers): that agent's token, or admin.
+async fn agent_events(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let role = app.role(&headers, query.access_token.as_deref())?;
+    require(&role, &["agent"])?;
+    if let Role::Agent(agent) = &role {
+        if *agent != id {
+            return Err(ApiError::forbidden(format!(
+                "agent {agent} may not read the stream of agent {id}"
+            )));
+        }
+    }
+    let scope = Scope::Agent(id);
+    Ok(events::stream(&app.events, &app.stopping, scope, viewer(&role)).into_response())
 }
 
 async fn all_events(
@@ -819,7 +925,7 @@ async fn all_events(
 ) -> ApiResult {
     let role = app.role(&headers, query.access_token.as_deref())?;
     require(&role, &["agent"])?;
-    Ok(events::stream(&app.events, &app.stopping, None, viewer(&role)).into_response())
+    Ok(events::stream(&app.events, &app.stopping, Scope::All, viewer(&role)).into_response())
 }
 
 /// Whose view of the event streams `role` gets.

@@ -651,6 +651,11 @@ impl EngineTask {
 
     /// The agents an output concerns (see [`Published::agents`]); `holders` keeps each
     /// conversation's holder for the batch (every output of the batch is published after it).
+    ///
+    /// With transfers and hand-backs: the agent who lets go is named by its own `agent_left` or
+    /// `returned_to_ai` (`agent_id`), and a warm transfer's target by its `offered`; the holder
+    /// after the batch (the one offered or assigned the conversation then, else nobody) gets the
+    /// rest, so the first agent stops seeing the conversation once it is no longer its own.
     fn agents_of(
         &mut self,
         output: &Value,

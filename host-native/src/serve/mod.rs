@@ -316,6 +316,7 @@ fn banner(
          \x20 metrics  {base}/metrics   (admin or metrics token)\n\
          \x20 events   {base}/v1/events   (all outputs, SSE; agent or admin token)\n\
          \x20 events   {base}/v1/conversations/{{id}}/events   (one conversation, SSE)\n\
+         \x20 events   {base}/v1/agents/{{id}}/events   (one agent's offers and conversations, SSE)\n\
          \x20 store    {store} (snapshot at journal {}, {} entries replayed)\n\
          \x20 tokens   {}\n\
          \x20 limits   headers within {} ms, bodies within {} ms, {} connections at once\n\

@@ -129,14 +129,17 @@ async fn a_conversation_goes_from_the_ai_to_the_queue_to_an_agent_and_the_webhoo
         .expect("history");
     assert_eq!(last["role"], "agent");
 
-    // The conversation's event stream saw it happen, in order, without the outbox's deliveries.
-    let events = read_events(&mut stream, |e| e.iter().any(|(n, _)| n == "assigned")).await;
+    // The conversation's stream, read with the widget's token, saw the customer's side happen in
+    // order (queued, connected, the agent's words): never the agents' side (the handoff and its
+    // context, the offer, webhook events) nor the outbox's deliveries.
+    let events = read_events(&mut stream, |e| e.iter().any(|(n, _)| n == "agent_message")).await;
     let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
     let at = |n: &str| names.iter().position(|x| *x == n).unwrap_or(usize::MAX);
-    assert!(at("handoff") < at("queued"), "{names:?}");
-    assert!(at("queued") < at("offered"), "{names:?}");
-    assert!(at("offered") < at("assigned"), "{names:?}");
-    assert!(!names.contains(&"delivery"), "{names:?}");
+    assert!(at("queued") < at("assigned"), "{names:?}");
+    assert!(at("assigned") < at("agent_message"), "{names:?}");
+    for never in ["handoff", "offered", "event", "delivery"] {
+        assert!(!names.contains(&never), "the widget saw {never}: {names:?}");
+    }
 
     // The receiver got conversation.handoff_requested: the specification's body, byte for byte
     // but for the timestamp (the service's clock), signed verifiably.

@@ -10,6 +10,8 @@ mod faults;
 mod hardening;
 mod hostile;
 mod integrations;
+mod live;
 mod requests;
 mod storage;
 mod support;
+mod tour;

@@ -360,6 +360,7 @@ export type Output =
   | OfferWithdrawnOutput
   | AgentStatusOutput
   | AssignedOutput
+  | TransferReceivedOutput
   | AgentMessageOutput
   | AgentNoteOutput
   | CustomerMessageOutput
@@ -462,11 +463,21 @@ export interface AssignedOutput {
   agent_name: string;
   /** How long the customer waited since the handoff (ms). */
   wait_ms: number;
-  /**
-   * With `routing.auto_accept` (no `offered` before it), when the conversation comes by
-   * a transfer: who passed it on, their note, and the context package.
-   */
-  transfer?: TransferInfo | null;
+}
+
+/**
+ * With `routing.auto_accept` (no `offered` before `assigned`), a conversation that comes by
+ * a transfer: what the new agent learns of it (who passed it on, their note, the context
+ * package). Right before its `assigned`; for the agents' side only.
+ */
+export interface TransferReceivedOutput {
+  type: "transfer_received";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent it is assigned to. */
+  agent_id: string;
+  /** The transfer. */
+  transfer: TransferInfo;
 }
 
 /** Show the customer what the agent wrote. */
@@ -798,7 +809,7 @@ export interface SentimentSummary {
 }
 
 /**
- * What the next agent learns of a transfer (on `offered`, or on `assigned` with
+ * What the next agent learns of a transfer (on `offered`, or in `transfer_received` with
  * `routing.auto_accept`).
  */
 export interface TransferInfo {

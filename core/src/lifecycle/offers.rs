@@ -113,7 +113,8 @@ impl Flow<'_> {
 
     /// `agent_id` has `id` now: `assigned`, the customer told, and the event (and
     /// `conversation.transferred` when a transfer brought it). `auto_accepted`: no `offered`
-    /// went before, so `assigned` carries what the agent learns of a transfer.
+    /// went before, so a `transfer_received` (agents only) carries what the agent learns of a
+    /// transfer; `assigned` itself is for the customer too.
     pub(super) fn assign(&mut self, id: &str, agent_id: &str, auto_accepted: bool) {
         let now = self.now;
         let name = self.agent_name(agent_id);
@@ -133,12 +134,18 @@ impl Flow<'_> {
         let done = conv.transfer.take();
         let wait_ms = now.saturating_sub(conv.handoff_at.unwrap_or(now)).max(0);
         self.sync_timer(id);
+        if let Some(transfer) = transfer {
+            self.out.push(Output::TransferReceived {
+                conversation_id: id.to_string(),
+                agent_id: agent_id.to_string(),
+                transfer,
+            });
+        }
         self.out.push(Output::Assigned {
             conversation_id: id.to_string(),
             agent_id: agent_id.to_string(),
             agent_name: name.clone(),
             wait_ms,
-            transfer,
         });
         self.say(
             id,

@@ -87,10 +87,17 @@ pub enum Output {
         agent_name: String,
         /// How long the customer waited since the handoff (ms).
         wait_ms: i64,
-        /// With `routing.auto_accept` (no `offered` before it), when the conversation comes by
-        /// a transfer: who passed it on, their note, and the context package.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        transfer: Option<Box<TransferInfo>>,
+    },
+    /// With `routing.auto_accept` (no `offered` before `assigned`), a conversation that comes by
+    /// a transfer: what the new agent learns of it (who passed it on, their note, the context
+    /// package). Right before its `assigned`; for the agents' side only.
+    TransferReceived {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent it is assigned to.
+        agent_id: String,
+        /// The transfer.
+        transfer: Box<TransferInfo>,
     },
     /// Show the customer what the agent wrote.
     AgentMessage {
@@ -252,7 +259,8 @@ pub enum Audience {
     Customer,
     /// Agents and operators, never the customer: the engine's assessment and the agents' own
     /// words to each other (`handoff` and its context, `offered`, `offer_withdrawn`,
-    /// `agent_status`, `agent_note`, `customer_message`, `returned_to_ai` with the agent's note,
+    /// `agent_status`, `agent_note`, `transfer_received`, `customer_message`, `returned_to_ai` with
+    /// the agent's note,
     /// `callback_requested`, webhook `event`s).
     Agents,
     /// Operators (admin) only: the outbox, whose requests carry webhook URLs, signed bodies and
@@ -295,6 +303,7 @@ impl Output {
             | Output::OfferWithdrawn { .. }
             | Output::AgentStatus { .. }
             | Output::AgentNote { .. }
+            | Output::TransferReceived { .. }
             | Output::CustomerMessage { .. }
             | Output::ReturnedToAi { .. }
             | Output::CallbackRequested { .. }
@@ -340,6 +349,7 @@ pub const OUTPUT_AUDIENCES: &[(&str, Audience)] = &[
     ("offer_withdrawn", Audience::Agents),
     ("agent_status", Audience::Agents),
     ("agent_note", Audience::Agents),
+    ("transfer_received", Audience::Agents),
     ("customer_message", Audience::Agents),
     ("returned_to_ai", Audience::Agents),
     ("callback_requested", Audience::Agents),
@@ -351,7 +361,7 @@ pub const OUTPUT_AUDIENCES: &[(&str, Audience)] = &[
     ("webhook_disabled", Audience::Operators),
 ];
 
-/// What the next agent learns of a transfer (on `offered`, or on `assigned` with
+/// What the next agent learns of a transfer (on `offered`, or in `transfer_received` with
 /// `routing.auto_accept`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

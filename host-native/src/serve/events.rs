@@ -17,7 +17,6 @@
 //! slow to keep up gets a `lagged` event saying how many outputs it missed (read the
 //! conversation again to catch up). Streams end when the service stops.
 
-use std::borrow::Cow;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,21 +100,6 @@ pub fn belongs(published: &Published, scope: &Scope, viewer: &Viewer) -> bool {
     }
 }
 
-/// The output as `viewer` is shown it. The customer's side never gets a `transfer` (the
-/// previous agent's note and the context package), which `assigned` carries when a transfer is
-/// accepted at once (`routing.auto_accept`): the customer is told who answers now, not what the
-/// agents wrote to each other.
-pub fn shown<'a>(output: &'a Value, viewer: &Viewer) -> Cow<'a, Value> {
-    if *viewer == Viewer::Widget && output.get("transfer").is_some() {
-        let mut redacted = output.clone();
-        if let Some(fields) = redacted.as_object_mut() {
-            fields.remove("transfer");
-        }
-        return Cow::Owned(redacted);
-    }
-    Cow::Borrowed(output)
-}
-
 struct Subscription {
     outputs: broadcast::Receiver<Arc<Published>>,
     stopping: watch::Receiver<bool>,
@@ -157,7 +141,7 @@ pub fn stream(
                         let event = Event::default()
                             .event(kind)
                             .id(p.id.to_string())
-                            .data(shown(&p.output, &s.viewer).to_string());
+                            .data(p.output.to_string());
                         return Some((Ok::<Event, Infallible>(event), s));
                     }
                     Err(RecvError::Lagged(n)) => {
@@ -348,17 +332,5 @@ mod tests {
             assert!(!belongs(&queued, &mine, viewer));
             assert!(!belongs(&delivery, &mine, viewer));
         }
-    }
-
-    #[test]
-    fn the_customer_side_never_gets_a_transfer_note() {
-        let assigned = json!({"type":"assigned","conversation_id":"c1","agent_id":"b",
-            "agent_name":"Bea","wait_ms":0,
-            "transfer":{"from_agent_id":"a","note":"VIP, refund promised","context":{}}});
-        let shown_to_widget = shown(&assigned, &Viewer::Widget);
-        assert!(shown_to_widget.get("transfer").is_none());
-        assert_eq!(shown_to_widget["agent_name"], "Bea");
-        assert_eq!(*shown(&assigned, &Viewer::Agent("b".into())), assigned);
-        assert_eq!(*shown(&assigned, &Viewer::Admin), assigned);
     }
 }

@@ -265,10 +265,16 @@ fn a_warm_transfer_with_auto_accept_swaps_at_once_and_a_close_withdraws_a_pendin
     let mut sim = two_agents(json!({"method": "load_based", "auto_accept": true}));
     ask(&mut sim, "c1"); // assigned to agent_1 at once
     let out = sim.send(json!({"type": "transfer", "conversation_id": "c1", "agent_id": "agent_1", "to": {"agent": "agent_2"}, "mode": "warm"}));
-    assert_eq!(types(&out)[..3], ["agent_left", "transfer_received", "assigned"]);
+    assert_eq!(
+        types(&out)[..3],
+        ["agent_left", "transfer_received", "assigned"]
+    );
     assert_eq!(out[1]["transfer"]["from_agent_id"], "agent_1");
     assert_eq!(out[1]["agent_id"], "agent_2");
-    assert!(out[2].get("transfer").is_none(), "assigned is the customer's too: no note in it");
+    assert!(
+        out[2].get("transfer").is_none(),
+        "assigned is the customer's too: no note in it"
+    );
     let mut sim = held(json!({"method": "load_based"}));
     sim.send(json!({"type": "transfer", "conversation_id": "c1", "agent_id": "agent_1", "to": {"agent": "agent_2"}, "mode": "warm"}));
     let out = sim.send(json!({"type": "conversation_closed", "conversation_id": "c1"}));

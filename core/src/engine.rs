@@ -39,7 +39,8 @@ pub struct Engine {
     /// Routing indexes over `state` (not persisted: built on `new` and `restore`).
     index: Index,
     /// The engine record as the last change set (or restore) left it: the next change set
-    /// carries it only when it differs.
+    /// carries it only when it differs. `None`: no change set was taken yet, and writes are not
+    /// marked (a host that persists whole snapshots pays nothing for records).
     last_engine: Option<EngineRecord>,
 }
 
@@ -79,10 +80,10 @@ impl Engine {
     pub fn restore(config: Config, mut state: State) -> Result<Engine, RestoreError> {
         check_version(state.version)?;
         check_consistent(&state)?;
-        records::clear_marks(&mut state);
+        records::track(&mut state, false);
         // The engine record as the host holds it: when the version changes below, the next
         // change set writes it again.
-        let last_engine = Some(records::engine_record(&state));
+        let last_engine = None;
         // An older version reads as it is (its fields are a subset): from now on it is written
         // as this version, which may hold what older engines cannot read.
         state.version = STATE_VERSION;
@@ -131,17 +132,27 @@ impl Engine {
         S: AsRef<str>,
     {
         let state = records::state_from_records(records)?;
-        Engine::restore(config, state)
+        let held_version = state.version;
+        let mut engine = Engine::restore(config, state)?;
+        // The host holds these rows: from here on it gets what changes (and the engine record
+        // again when the restore raised the version).
+        records::track(&mut engine.state, true);
+        let mut held = records::engine_record(&engine.state);
+        held.version = held_version;
+        engine.last_engine = Some(held);
+        Ok(engine)
     }
 
-    /// The records written or removed since the last call (or since the engine was made or
-    /// restored), for a host that persists one row per record instead of the whole state: the
-    /// engine record first when it changed, then by kind and id. Call it after every accepted
-    /// input and write the rows before performing the outputs. The cost is that of what changed,
-    /// never of the whole state; the same inputs give the same change sets on every host.
+    /// The records written or removed since the last call, for a host that persists one row
+    /// per record instead of the whole state: the engine record first when it changed, then by
+    /// kind and id. Call it after every accepted input and write the rows before performing the
+    /// outputs. The cost is that of what changed, never of the whole state; the same inputs give
+    /// the same change sets on every host.
     ///
-    /// A new engine's first change set carries the engine record, so an empty store plus every
-    /// change set since is the whole state.
+    /// The first call (on an engine made by [`Engine::new`] or restored from a snapshot) lists
+    /// every record, so an empty table plus every change set since is the whole state; only then
+    /// does the engine start marking writes, so a host that never asks pays nothing for it.
+    /// After [`Engine::restore_records`] the first call lists only what changed.
     ///
     /// # Example
     /// ```
@@ -157,6 +168,11 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn take_changes(&mut self) -> Vec<Change> {
+        if self.last_engine.is_none() {
+            records::track(&mut self.state, true);
+            self.last_engine = Some(records::engine_record(&self.state));
+            return records::all_records(&self.state);
+        }
         records::take_changes(&mut self.state, &mut self.last_engine)
     }
 

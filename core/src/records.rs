@@ -62,8 +62,13 @@ pub(crate) fn take_changes(
     out
 }
 
-/// Forgets every mark (after a restore: what was read is what the host holds).
-pub(crate) fn clear_marks(state: &mut State) {
+/// Starts or stops marking writes in every map of `state`; either way no mark is left.
+pub(crate) fn track(state: &mut State, on: bool) {
+    state.conversations.set_tracking(on);
+    state.agents.set_tracking(on);
+    state.outbox.set_tracking(on);
+    state.dead_letters.set_tracking(on);
+    state.integration_chains.set_tracking(on);
     state.conversations.take_dirty();
     state.agents.take_dirty();
     state.outbox.take_dirty();
@@ -203,6 +208,5 @@ where
         .filter(|c| c.status == Status::Queued)
         .filter_map(|c| c.queue_key.clone())
         .collect();
-    clear_marks(&mut state);
     Ok(state)
 }

@@ -226,3 +226,38 @@ fn bad_records_are_refused_with_their_place_in_the_state() {
     );
     assert_eq!(refused(rows(&newer)).kind, ErrorKind::NewerVersion);
 }
+
+#[test]
+fn a_host_that_never_asks_keeps_no_marks_and_the_first_change_set_is_everything() {
+    let config = config();
+    let mut engine = Engine::new(config.clone());
+    for i in 0..50 {
+        let input = format!(
+            r#"{{"type":"customer_message","conversation_id":"c{i}","text":"a human please"}}"#
+        );
+        engine.handle_json(&input, NOW + i).expect("accepted");
+    }
+    let state = engine.state();
+    assert!(
+        !state.conversations.is_dirty() && !state.outbox.is_dirty(),
+        "nothing is marked for a host that persists snapshots"
+    );
+    let first = engine.take_changes();
+    assert_eq!(
+        first,
+        engine.records(),
+        "the first change set is every record"
+    );
+    let mut table = Table::new();
+    apply_changes(&mut table, first);
+    handle(
+        &mut engine,
+        &mut table,
+        r#"{"type":"customer_message","conversation_id":"c7","text":"hello?"}"#,
+        NOW + 100,
+    );
+    assert_eq!(
+        state_json(&restore(&config, &table).expect("rows")),
+        state_json(&engine)
+    );
+}

@@ -19,6 +19,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Tracked<K: Ord, V> {
     map: BTreeMap<K, V>,
     dirty: BTreeSet<K>,
+    /// Whether writes are marked: off until a host asks for changes, so a host that persists
+    /// whole snapshots pays nothing and keeps no marks.
+    tracking: bool,
 }
 
 impl<K: Ord, V> Default for Tracked<K, V> {
@@ -26,6 +29,7 @@ impl<K: Ord, V> Default for Tracked<K, V> {
         Tracked {
             map: BTreeMap::new(),
             dirty: BTreeSet::new(),
+            tracking: false,
         }
     }
 }
@@ -60,6 +64,7 @@ impl<K: Ord, V> From<BTreeMap<K, V>> for Tracked<K, V> {
         Tracked {
             map,
             dirty: BTreeSet::new(),
+            tracking: false,
         }
     }
 }
@@ -72,7 +77,7 @@ impl<K: Ord + Clone, V> Tracked<K, V> {
         Q: Ord + ?Sized + ToOwned<Owned = K>,
     {
         let value = self.map.get_mut(key)?;
-        if !self.dirty.contains(key) {
+        if self.tracking && !self.dirty.contains(key) {
             self.dirty.insert(key.to_owned());
         }
         Some(value)
@@ -80,7 +85,9 @@ impl<K: Ord + Clone, V> Tracked<K, V> {
 
     /// Inserts `value` at `key`, marking `key`; the value it replaced, if any.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        self.dirty.insert(key.clone());
+        if self.tracking {
+            self.dirty.insert(key.clone());
+        }
         self.map.insert(key, value)
     }
 
@@ -91,34 +98,42 @@ impl<K: Ord + Clone, V> Tracked<K, V> {
         Q: Ord + ?Sized + ToOwned<Owned = K>,
     {
         let removed = self.map.remove(key)?;
-        self.dirty.insert(key.to_owned());
+        if self.tracking {
+            self.dirty.insert(key.to_owned());
+        }
         Some(removed)
     }
 
     /// The entry at `key`, marking `key` (whatever is done with the entry).
     pub fn entry(&mut self, key: K) -> btree_map::Entry<'_, K, V> {
-        self.dirty.insert(key.clone());
+        if self.tracking {
+            self.dirty.insert(key.clone());
+        }
         self.map.entry(key)
     }
 
     /// Every value to change, marking every key: for the rare passes that may touch them all.
     pub fn values_mut(&mut self) -> btree_map::ValuesMut<'_, K, V> {
-        self.dirty.extend(self.map.keys().cloned());
+        if self.tracking {
+            self.dirty.extend(self.map.keys().cloned());
+        }
         self.map.values_mut()
     }
 
     /// Every entry to change, marking every key.
     pub fn iter_mut(&mut self) -> btree_map::IterMut<'_, K, V> {
-        self.dirty.extend(self.map.keys().cloned());
+        if self.tracking {
+            self.dirty.extend(self.map.keys().cloned());
+        }
         self.map.iter_mut()
     }
 
     /// Keeps the entries `keep` says to, marking those it removes.
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
-        let dirty = &mut self.dirty;
+        let (dirty, tracking) = (&mut self.dirty, self.tracking);
         self.map.retain(|k, v| {
             let kept = keep(k, v);
-            if !kept {
+            if !kept && tracking {
                 dirty.insert(k.clone());
             }
             kept
@@ -128,6 +143,14 @@ impl<K: Ord + Clone, V> Tracked<K, V> {
     /// The keys written or removed since the last call, in key order; nothing is marked after.
     pub fn take_dirty(&mut self) -> BTreeSet<K> {
         std::mem::take(&mut self.dirty)
+    }
+
+    /// Starts (or stops) marking writes; stopping forgets the marks.
+    pub fn set_tracking(&mut self, on: bool) {
+        self.tracking = on;
+        if !on {
+            self.dirty.clear();
+        }
     }
 
     /// Whether the map is empty (for `skip_serializing_if`).
@@ -175,7 +198,24 @@ mod tests {
     use super::*;
 
     fn map() -> Tracked<String, u32> {
-        Tracked::from(BTreeMap::from([("a".to_string(), 1), ("b".to_string(), 2)]))
+        let mut m = Tracked::from(BTreeMap::from([("a".to_string(), 1), ("b".to_string(), 2)]));
+        m.set_tracking(true);
+        m
+    }
+
+    #[test]
+    fn nothing_is_marked_until_tracking_starts() {
+        let mut m = Tracked::from(BTreeMap::from([("a".to_string(), 1)]));
+        *m.get_mut("a").expect("a") += 1;
+        m.insert("b".into(), 2);
+        m.remove("a");
+        assert!(
+            !m.is_dirty(),
+            "a host that persists snapshots keeps no marks"
+        );
+        m.set_tracking(true);
+        m.insert("c".into(), 3);
+        assert_eq!(m.take_dirty().into_iter().collect::<Vec<_>>(), ["c"]);
     }
 
     #[test]

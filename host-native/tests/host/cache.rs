@@ -26,13 +26,18 @@ fn wasm() -> Vec<u8> {
 }
 
 /// A fresh directory path (not created: the cache creates it).
+/// An empty directory of its own: a process id comes back after a reboot or many runs, so a
+/// directory of an earlier run with the same id is emptied first.
 fn fresh_dir(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    std::env::temp_dir().join(format!(
+    let dir = std::env::temp_dir().join(format!(
         "handoff-cache-test-{}-{name}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
-    ))
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&dir);
+    dir
 }
 
 fn cached(wasm: &[u8], dir: &Path) -> Runtime {

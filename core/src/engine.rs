@@ -266,17 +266,7 @@ impl Engine {
             }
         };
         check_version(version)?;
-        let state: State = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.into_inner().to_string();
-            let kind = ErrorKind::of_serde_message(&message);
-            let path = if path == "." {
-                "state".into()
-            } else {
-                format!("state.{path}")
-            };
-            RestoreError::malformed(kind, path, message)
-        })?;
+        let state: State = records::deserialize_at(value, "state")?;
         Engine::restore(config, state)
     }
 

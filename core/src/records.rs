@@ -69,11 +69,6 @@ pub(crate) fn track(state: &mut State, on: bool) {
     state.outbox.set_tracking(on);
     state.dead_letters.set_tracking(on);
     state.integration_chains.set_tracking(on);
-    state.conversations.take_dirty();
-    state.agents.take_dirty();
-    state.outbox.take_dirty();
-    state.dead_letters.take_dirty();
-    state.integration_chains.take_dirty();
 }
 
 /// Every record of `state` (to move a whole snapshot into a record store once).
@@ -98,14 +93,20 @@ pub(crate) fn all_records(state: &State) -> Vec<Change> {
     out
 }
 
-/// Reads one record's JSON as `T`, naming its place in the state in errors
-/// (`state.conversations.conv_1.status`).
-fn read<T: DeserializeOwned>(kind: RecordKind, id: &str, text: &str) -> Result<T, RestoreError> {
-    let place = if kind == RecordKind::Engine {
+/// Where a record sits in the whole state (`state.conversations.conv_1`; `state` for the engine
+/// record), for error paths.
+fn place(kind: RecordKind, id: &str) -> String {
+    if kind == RecordKind::Engine {
         "state".to_string()
     } else {
         format!("{}.{id}", kind.state_path())
-    };
+    }
+}
+
+/// Reads one record's JSON as `T`, naming its place in the state in errors
+/// (`state.conversations.conv_1.status`).
+fn read<T: DeserializeOwned>(kind: RecordKind, id: &str, text: &str) -> Result<T, RestoreError> {
+    let place = place(kind, id);
     let value: serde_json::Value = crate::wire::limits::from_engine_json(text).map_err(|e| {
         RestoreError::malformed(
             ErrorKind::NotJson,
@@ -113,12 +114,21 @@ fn read<T: DeserializeOwned>(kind: RecordKind, id: &str, text: &str) -> Result<T
             format!("not valid JSON: {e}"),
         )
     })?;
+    deserialize_at(value, &place)
+}
+
+/// `value` as `T`, a part of the state at `place` (`state`, `state.conversations.c1`): an error
+/// names the path below it and its kind.
+pub(crate) fn deserialize_at<T: DeserializeOwned>(
+    value: serde_json::Value,
+    place: &str,
+) -> Result<T, RestoreError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         let kind = ErrorKind::of_serde_message(&message);
         let path = if path == "." {
-            place
+            place.to_string()
         } else {
             format!("{place}.{path}")
         };
@@ -146,14 +156,9 @@ where
         let (id, text) = (id.as_ref(), text.as_ref());
         count += 1;
         if !seen.insert((kind, id.to_string())) {
-            let path = if kind == RecordKind::Engine {
-                "state".to_string()
-            } else {
-                format!("{}.{id}", kind.state_path())
-            };
             return Err(RestoreError::malformed(
                 ErrorKind::Duplicate,
-                path,
+                place(kind, id),
                 format!("the {} record {id:?} is given twice", kind.as_str()),
             ));
         }

@@ -145,12 +145,10 @@ impl<K: Ord + Clone, V> Tracked<K, V> {
         std::mem::take(&mut self.dirty)
     }
 
-    /// Starts (or stops) marking writes; stopping forgets the marks.
+    /// Starts (or stops) marking writes, from no marks either way.
     pub fn set_tracking(&mut self, on: bool) {
         self.tracking = on;
-        if !on {
-            self.dirty.clear();
-        }
+        self.dirty.clear();
     }
 
     /// Whether the map is empty (for `skip_serializing_if`).

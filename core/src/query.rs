@@ -29,7 +29,10 @@ use serde_json::{json, Value};
 
 use crate::index::Index;
 use crate::wire::error::{ErrorKind, InputError};
-use crate::wire::state::{Agent, Conversation, DeadLetter, Presence, Priority, State, Status};
+use crate::wire::output::Audience;
+use crate::wire::state::{
+    Agent, Conversation, DeadLetter, Presence, Priority, Role, State, Status,
+};
 
 /// The most entries one page of the queue or of the dead letters holds.
 pub const MAX_PAGE: usize = 1000;
@@ -52,16 +55,27 @@ fn default_page() -> usize {
     DEFAULT_PAGE
 }
 
+fn operators() -> Audience {
+    Audience::Operators
+}
+
 /// Something a host asks the engine.
 ///
 /// In JSON the kind is the `"query"` field: `{"query": "queue", "limit": 50}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Query {
-    /// One open conversation as the state holds it; `null` when there is none.
+    /// One open conversation as the state holds it, as `audience` may read it; `null` when there
+    /// is none. The customer's side ([`Audience::Customer`]) reads it without the agents' private
+    /// notes (history lines of role `agent_note`) and without a transfer under way (its note is
+    /// for the next agent), as the customer's outputs never carry them; agents and operators
+    /// read it whole.
     Conversation {
         /// Conversation id.
         conversation_id: String,
+        /// Who reads it (default `operators`: the whole record).
+        #[serde(default = "operators")]
+        audience: Audience,
     },
     /// Where a conversation is and who holds it: `{"status", "agent_id"}` (`agent_id` is the
     /// agent it is offered or assigned to, else `null`); `null` when there is no such conversation.
@@ -123,9 +137,15 @@ impl Query {
     /// [`Query::from_json_str`] reads it.
     pub fn to_json(&self) -> String {
         let value = match self {
-            Query::Conversation { conversation_id } => {
-                json!({"query": "conversation", "conversation_id": conversation_id})
-            }
+            Query::Conversation {
+                conversation_id,
+                audience: Audience::Operators,
+            } => json!({"query": "conversation", "conversation_id": conversation_id}),
+            Query::Conversation {
+                conversation_id,
+                audience,
+            } => json!({"query": "conversation", "conversation_id": conversation_id,
+                        "audience": audience}),
             Query::Holder { conversation_id } => {
                 json!({"query": "holder", "conversation_id": conversation_id})
             }
@@ -332,11 +352,28 @@ pub(crate) fn gauges(state: &State, index: &Index) -> Gauges {
     }
 }
 
+/// `conv` as the customer's side may read it: without private notes or a transfer under way.
+fn for_the_customer(conv: &Conversation) -> Conversation {
+    let mut shown = conv.clone();
+    shown.transfer = None;
+    shown.history.retain(|line| line.role != Role::AgentNote);
+    shown
+}
+
 /// The answer to `query` as JSON text.
 pub(crate) fn answer(state: &State, index: &Index, query: &Query) -> String {
     let text = match query {
-        Query::Conversation { conversation_id } => {
-            serde_json::to_string(&state.conversations.get(conversation_id))
+        Query::Conversation {
+            conversation_id,
+            audience,
+        } => {
+            let conversation = state.conversations.get(conversation_id);
+            match conversation {
+                Some(c) if *audience == Audience::Customer => {
+                    serde_json::to_string(&for_the_customer(c))
+                }
+                _ => serde_json::to_string(&conversation),
+            }
         }
         Query::Holder { conversation_id } => {
             let holder = state
@@ -440,6 +477,11 @@ mod tests {
         for q in [
             Query::Conversation {
                 conversation_id: "c".into(),
+                audience: Audience::Operators,
+            },
+            Query::Conversation {
+                conversation_id: "c".into(),
+                audience: Audience::Customer,
             },
             Query::Holder {
                 conversation_id: "c".into(),

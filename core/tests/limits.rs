@@ -52,6 +52,7 @@ fn assert_restorable_and_readable(engine: &Engine) {
         for q in [
             Query::Conversation {
                 conversation_id: id.clone(),
+                audience: handoff_core::wire::output::Audience::Operators,
             },
             Query::Holder {
                 conversation_id: id.clone(),

@@ -67,6 +67,20 @@ fn both_sides_reach_each_other_and_notes_stay_with_agents() {
             json!("agent_note")
         ]
     );
+    // The customer's side reads the conversation without the note; agents read it whole.
+    let read = |sim: &Sim, audience: &str| -> Value {
+        let q = json!({"query": "conversation", "conversation_id": "c1", "audience": audience});
+        serde_json::from_str(&sim.engine.query_json(&q.to_string()).unwrap()).unwrap()
+    };
+    let lines = |v: &Value| v["history"].as_array().map_or(0, Vec::len);
+    assert_eq!(lines(&read(&sim, "customer")), 3);
+    assert!(!read(&sim, "customer").to_string().contains("VIP"));
+    assert_eq!(lines(&read(&sim, "agents")), 4);
+    let e = sim
+        .engine
+        .query_json(r#"{"query":"conversation","conversation_id":"c1","audience":"everyone"}"#)
+        .unwrap_err();
+    assert_eq!(e.path, "query.audience");
 }
 
 #[test]
@@ -252,6 +266,15 @@ fn a_warm_transfer_keeps_the_first_agent_until_the_target_answers() {
     assert!(sim.engine.state().agents["agent_2"].active.is_empty());
     sim.online("agent_2", "Ravi");
     sim.send(warm);
+    // The customer writes while the target reads along: both agents get it.
+    let out = sim
+        .send(json!({"type": "customer_message", "conversation_id": "c1", "text": "Still there?"}));
+    let to: Vec<&Value> = out
+        .iter()
+        .filter(|o| o["type"] == "customer_message")
+        .map(|o| &o["agent_id"])
+        .collect();
+    assert_eq!(to, [&json!("agent_1"), &json!("agent_2")]);
     let out = sim.accept("c1", "agent_2");
     assert_eq!(types(&out)[..2], ["agent_left", "assigned"]);
     assert!(sim.engine.state().agents["agent_1"].active.is_empty());
@@ -292,6 +315,12 @@ fn a_cold_transfer_that_lapses_falls_back_to_routing_and_the_first_agent_only_af
     let mut sim = held(json!({"method": "load_based", "offer_timeout_seconds": 30}));
     let out = sim.send(json!({"type": "transfer", "conversation_id": "c1", "agent_id": "agent_1", "to": {"agent": "agent_2"}}));
     assert_eq!(types(&out), ["agent_left", "offered"]);
+    // The customer writes while the target is offered it: the target gets it, not the first agent.
+    let out =
+        sim.send(json!({"type": "customer_message", "conversation_id": "c1", "text": "Hello?"}));
+    assert_eq!(types(&out), ["customer_message", "event"]);
+    assert_eq!(out[0]["agent_id"], "agent_2");
+    assert_eq!(out[1]["event"]["data"]["from"], "customer");
     // Not offered back to the first agent straight away.
     let out = sim.advance_secs(10);
     assert!(out.is_empty(), "{out:#?}");

@@ -57,10 +57,15 @@ export type DeliveryState = OutboxEntryState;
 // Queries: reads answered from the engine's indexes, never by copying the whole state
 // ---------------------------------------------------------------------------------------------
 
-/** One open conversation as the state holds it. Answer: `Conversation | null`. */
+/**
+ * One open conversation as the state holds it, as `audience` may read it. The customer's side
+ * (`'customer'`) reads it without the agents' private notes and without a transfer under way;
+ * agents and operators (the default) read it whole. Answer: `Conversation | null`.
+ */
 export interface ConversationQuery {
   query: 'conversation';
   conversation_id: string;
+  audience?: Audience;
 }
 
 /** Where a conversation is and who holds it. Answer: `HolderAnswer | null`. */

@@ -55,20 +55,33 @@ impl Flow<'_> {
     }
 
     /// The customer wrote while queued, offered or assigned (already in the history):
-    /// `customer_message` for the agent who holds or is offered it (nobody while queued) and
+    /// `customer_message` for the agent who holds or is offered it (nobody while queued), another
+    /// for a warm transfer's target (who is reading the conversation before taking it), and
     /// `conversation.message`.
     pub(super) fn relay_customer_message(&mut self, id: &str, text: &str) {
-        let agent = self
+        let (agent, warm_target) = self
             .state
             .conversations
             .get(id)
-            .and_then(|c| c.agent())
-            .map(str::to_string);
+            .map(|c| {
+                (
+                    c.agent().map(str::to_string),
+                    c.warm_target().map(str::to_string),
+                )
+            })
+            .unwrap_or_default();
         self.out.push(Output::CustomerMessage {
             conversation_id: id.to_string(),
             agent_id: agent,
             text: text.to_string(),
         });
+        if let Some(target) = warm_target {
+            self.out.push(Output::CustomerMessage {
+                conversation_id: id.to_string(),
+                agent_id: Some(target),
+                text: text.to_string(),
+            });
+        }
         let event = events::message(id, "customer", None, text, self.now);
         self.event(id, event, None);
     }

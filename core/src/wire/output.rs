@@ -124,7 +124,9 @@ pub enum Output {
     CustomerMessage {
         /// Conversation id.
         conversation_id: String,
-        /// The agent who holds it or is offered it; `null` while it waits in the queue.
+        /// The agent who holds it or is offered it; `null` while it waits in the queue. During a
+        /// warm transfer the same message comes twice: for the agent who holds it, then for the
+        /// transfer's target.
         agent_id: Option<String>,
         /// What the customer wrote.
         text: String,

@@ -20,7 +20,7 @@ use super::events::{self, Scope, Viewer};
 use super::metrics::Metrics;
 use axum::extract::rejection::QueryRejection;
 use handoff_core::query::{Gauges, Holding, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
-use handoff_core::wire::limits::from_engine_json;
+use handoff_core::wire::output::Audience;
 use handoff_core::{ErrorKind, PathError};
 
 /// Largest request body accepted (bytes); larger ones get 413.
@@ -762,9 +762,15 @@ async fn conversation(
     let role = app.role(&headers, None)?;
     require(&role, &["widget", "agent"])?;
     may_read(&app, &role, &id).await?;
+    // The customer's side reads it as core shows it to the customer (no notes, no transfer).
+    let audience = match role {
+        Role::Widget => Audience::Customer,
+        _ => Audience::Agents,
+    };
     let answer = app
         .query(EngineQuery::Conversation {
             conversation_id: id.clone(),
+            audience,
         })
         .await?;
     if answer == "null" {
@@ -774,30 +780,7 @@ async fn conversation(
             format!("no open conversation {id}"),
         ));
     }
-    if role == Role::Widget {
-        return Ok(Json(for_the_customer(&answer)?).into_response());
-    }
     Ok(json_body(answer))
-}
-
-/// The conversation's record as the customer's side reads it: without the agents' private notes
-/// (history lines of role `agent_note`) or a transfer under way (its note is for the next
-/// agent), as the widget's streams never carry them.
-fn for_the_customer(record: &str) -> Result<Value, ApiError> {
-    let mut record: Value = from_engine_json(record).map_err(|e| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            None,
-            format!("the engine's conversation does not parse: {e}"),
-        )
-    })?;
-    if let Some(fields) = record.as_object_mut() {
-        fields.remove("transfer");
-        if let Some(Value::Array(history)) = fields.get_mut("history") {
-            history.retain(|line| line.get("role").and_then(Value::as_str) != Some("agent_note"));
-        }
-    }
-    Ok(record)
 }
 
 /// `?offset=&limit=` of the paged reads.

@@ -53,6 +53,7 @@ fn attributes_around_the_depth_limit_through_wasmtime() {
     let conversation: Value = again
         .query(&Query::Conversation {
             conversation_id: "c1".into(),
+            audience: handoff_core::wire::output::Audience::Operators,
         })
         .expect("conversation");
     assert_eq!(conversation["customer"]["attributes"]["d"], nested(16));

@@ -515,6 +515,7 @@ pub fn restorable_and_readable(engine: &Engine, outputs: &[Output]) -> Result<()
     for (id, conv) in &state.conversations {
         let query = Query::Conversation {
             conversation_id: id.clone(),
+            audience: handoff_core::wire::output::Audience::Operators,
         };
         let value: Value = answer("conversation", &restored.query(&query))?;
         ensure_eq!(

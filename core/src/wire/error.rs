@@ -197,7 +197,40 @@ impl PathError {
         {
             path = format!("{path}.{field}");
         }
+        let message = in_words(message);
         PathError::new(ErrorKind::of_serde_message(&message), path, message)
+    }
+}
+
+/// serde's message with what it expected said in words instead of Rust's type names
+/// (`invalid type: string "3", expected u32` -> `…, expected a whole number from 0 to 4294967295`).
+fn in_words(message: String) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number from 0"),
+        ("expected usize", "expected a whole number from 0"),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected an object"),
+    ];
+    for (rust, words) in WORDS {
+        if let Some(head) = message.strip_suffix(rust) {
+            return format!("{head}{words}");
+        }
+    }
+    match message.rfind("expected struct ") {
+        Some(at) if !message[at..].contains(',') => {
+            format!("{}expected an object", &message[..at])
+        }
+        _ => message,
     }
 }
 
@@ -377,6 +410,42 @@ impl std::error::Error for RestoreError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Errors read from serde say what was expected in words a person configuring a host knows.
+    #[test]
+    fn serde_s_rust_type_names_are_said_in_words() {
+        let e = PathError::from_serde(
+            "input",
+            "agent.max_concurrent",
+            "invalid type: string \"3\", expected u32".into(),
+        );
+        assert_eq!(
+            e.message,
+            "invalid type: string \"3\", expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(e.kind, ErrorKind::WrongType);
+        let e = PathError::from_serde(
+            "input",
+            "x",
+            "invalid type: string \"a\", expected f64".into(),
+        );
+        assert_eq!(e.message, "invalid type: string \"a\", expected a number");
+        let e = PathError::from_serde(
+            "input",
+            "x",
+            "invalid type: integer `1`, expected struct Customer".into(),
+        );
+        assert_eq!(e.message, "invalid type: integer `1`, expected an object");
+        let e = PathError::from_serde(
+            "input",
+            "x",
+            "invalid type: map, expected a sequence".into(),
+        );
+        assert_eq!(e.message, "invalid type: map, expected an array");
+        // Other messages stay as serde wrote them.
+        let e = PathError::from_serde("input", "x", "invalid type: map, expected a string".into());
+        assert_eq!(e.message, "invalid type: map, expected a string");
+    }
 
     /// `as_str` (what hosts write without serde) and serde's name of every kind agree, and a
     /// kind reads back from its name; an unknown name reads as `Other`.

@@ -512,7 +512,11 @@ export interface CustomerMessageOutput {
   type: "customer_message";
   /** Conversation id. */
   conversation_id: string;
-  /** The agent who holds it or is offered it; `null` while it waits in the queue. */
+  /**
+   * The agent who holds it or is offered it; `null` while it waits in the queue. During a
+   * warm transfer the same message comes twice: for the agent who holds it, then for the
+   * transfer's target.
+   */
   agent_id: string | null;
   /** What the customer wrote. */
   text: string;

@@ -123,7 +123,9 @@ pub(crate) static MESSAGES: Section = Section {
     doc: doc!("What the customer is told: each message is a template of `{{placeholders}}`."),
     notes: doc!(
         "A placeholder a message does not offer is a configuration error (with a \"did you \
-         mean\" hint). `{{next_opening}}` renders like `Monday 09:00 IST`."
+         mean\" hint). `{{next_opening}}` renders like `Monday 09:00 IST`. A placeholder \
+         without a value (a customer who gave no name) renders empty, or as its fallback: \
+         `Hi {{customer_name|there}}!` says `Hi there!`."
     ),
 };
 

@@ -8,6 +8,9 @@
 //! Syntax:
 //!
 //! * `{{name}}` or `{{ name }}` is a placeholder; names are `[a-z0-9_]+`.
+//! * `{{name|fallback}}` shows `fallback` when the placeholder has no value (a customer who gave
+//!   no name: `Hi {{customer_name|there}}!` renders `Hi there!`); spaces around the `|` are
+//!   trimmed, the fallback is any text without `}}`.
 //! * A lone `{` or `}` is literal text, and so is a `}}` that closes nothing.
 //! * In a run of three or more `{`, the last two open the placeholder and the
 //!   others are literal, so `{{{name}}}` renders as `{value}`.
@@ -28,8 +31,8 @@ use std::fmt;
 enum Segment {
     /// Text copied as is.
     Literal(String),
-    /// A placeholder, by name.
-    Placeholder(String),
+    /// A placeholder, by name, with the text shown when it has no value (`{{name|fallback}}`).
+    Placeholder(String, Option<String>),
 }
 
 /// A parsed message template.
@@ -167,7 +170,10 @@ impl Template {
                     offset: base + open,
                 });
             };
-            let name = after_open[..close].trim();
+            let (name, fallback) = match after_open[..close].split_once('|') {
+                Some((name, fallback)) => (name.trim(), Some(fallback.trim().to_string())),
+                None => (after_open[..close].trim(), None),
+            };
             if name.is_empty() {
                 return Err(TemplateError::EmptyPlaceholder {
                     offset: base + open,
@@ -187,7 +193,7 @@ impl Template {
             if !names.iter().any(|n| n == name) {
                 names.push(name.to_string());
             }
-            segments.push(Segment::Placeholder(name.to_string()));
+            segments.push(Segment::Placeholder(name.to_string(), fallback));
 
             let consumed = open + 2 + close + 2;
             base += consumed;
@@ -208,13 +214,13 @@ impl Template {
     /// Renders with `value` giving each placeholder's text.
     ///
     /// `value` is called once per placeholder occurrence; a placeholder whose
-    /// value is `None` renders as the empty string.
+    /// value is `None` or empty renders as its fallback, or as the empty string without one.
     ///
     /// ```
     /// use handoff_core::config::template::Template;
     ///
-    /// let t = Template::parse("[{{a}}|{{b}}]", &["a", "b"])?;
-    /// assert_eq!(t.render(&|n| (n == "a").then(|| "x".to_string())), "[x|]");
+    /// let t = Template::parse("[{{a}}|{{b}}|{{ b | none }}]", &["a", "b"])?;
+    /// assert_eq!(t.render(&|n| (n == "a").then(|| "x".to_string())), "[x||none]");
     /// # Ok::<(), handoff_core::config::template::TemplateError>(())
     /// ```
     pub fn render(&self, value: &dyn Fn(&str) -> Option<String>) -> String {
@@ -222,11 +228,10 @@ impl Template {
         for segment in &self.segments {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
-                Segment::Placeholder(name) => {
-                    if let Some(v) = value(name) {
-                        out.push_str(&v);
-                    }
-                }
+                Segment::Placeholder(name, fallback) => match value(name) {
+                    Some(v) if !v.is_empty() => out.push_str(&v),
+                    _ => out.push_str(fallback.as_deref().unwrap_or("")),
+                },
             }
         }
         out
@@ -283,6 +288,36 @@ mod tests {
             "agent_name" => Some("Asha".to_string()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_placeholder_without_a_value_shows_its_fallback() {
+        let t = Template::parse(
+            "Hi {{customer_name|there}}! {{ agent_name | a colleague }} is here.",
+            &["customer_name", "agent_name"],
+        )
+        .unwrap();
+        assert_eq!(t.render(&|_| None), "Hi there! a colleague is here.");
+        assert_eq!(
+            t.render(&|_| Some(String::new())),
+            "Hi there! a colleague is here."
+        );
+        assert_eq!(
+            t.render(&|n| Some(n.to_uppercase())),
+            "Hi CUSTOMER_NAME! AGENT_NAME is here."
+        );
+        assert_eq!(
+            t.placeholders().collect::<Vec<_>>(),
+            ["customer_name", "agent_name"]
+        );
+        // The name before the `|` is checked like any other.
+        let e = Template::parse("Hi {{custmer_name|there}}", &["customer_name"]).unwrap_err();
+        assert!(
+            e.to_string().contains("did you mean {{customer_name}}"),
+            "{e}"
+        );
+        let e = Template::parse("Hi {{|there}}", &["customer_name"]).unwrap_err();
+        assert_eq!(e, TemplateError::EmptyPlaceholder { offset: 3 });
     }
 
     #[test]

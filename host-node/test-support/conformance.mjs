@@ -148,10 +148,12 @@ export class AbiEngine {
     return AbiEngine.#module;
   }
 
-  constructor(config, state) {
+  constructor(config, state, records) {
     this.x = new WebAssembly.Instance(AbiEngine.module, {}).exports;
     const configText = typeof config === 'string' ? config : JSON.stringify(config);
-    if (state === undefined) {
+    if (records !== undefined) {
+      this.#call('RestoreError', (c, r) => this.x.handoff_restore_records(...c, ...r), configText, records);
+    } else if (state === undefined) {
       this.#call('ConfigError', (c) => this.x.handoff_new(...c), configText);
     } else {
       this.#call('RestoreError', (c, s) => this.x.handoff_restore(...c, ...s), configText, state);
@@ -168,11 +170,7 @@ export class AbiEngine {
       typeof records === 'string'
         ? records
         : `[${records.map(({ kind, id, value }) => `{"kind":${JSON.stringify(kind)},"id":${JSON.stringify(id)},"value":${value}}`).join(',')}]`;
-    const engine = Object.create(AbiEngine.prototype);
-    engine.x = new WebAssembly.Instance(AbiEngine.module, {}).exports;
-    const configText = typeof config === 'string' ? config : JSON.stringify(config);
-    engine.#call('RestoreError', (c, r) => engine.x.handoff_restore_records(...c, ...r), configText, text);
-    return engine;
+    return new AbiEngine(config, undefined, text);
   }
 
   takeChangesJson() {

@@ -228,4 +228,20 @@ export class HandoffTenant extends DurableObject {
     await this.#ready();
     return this.#journal.enabled ? this.#journal.toJSON() : null;
   }
+
+  /**
+   * What the storage holds, for operators: the record ids by kind (`{conversation: [...], ...}`)
+   * and whether an older version's whole state is still there. Lists every record key: a
+   * diagnostic, not a request path.
+   */
+  async records() {
+    await this.#ready();
+    const byKind = {};
+    for (const key of (await this.ctx.storage.list({ prefix: 'rec:' })).keys()) {
+      if (key.includes('#')) continue; // a chunk of a large record
+      const [, kind, ...id] = key.split(':');
+      (byKind[kind] ??= []).push(id.join(':'));
+    }
+    return { ...byKind, whole_state: (await this.ctx.storage.get(STATE_KEY)) != null };
+  }
 }

@@ -427,8 +427,14 @@ export class HandoffHost {
       try {
         if (changes.length > 0) await this.#store.writeChanges(changes);
       } catch (error) {
-        // Not written: go back to what the store holds, so memory never runs ahead of it.
-        this.#engine = await this.#openRecords();
+        // Not written: go back to what the store holds, so memory never runs ahead of it (if
+        // the store cannot be read either, the next input starts again from it).
+        try {
+          this.#engine = await this.#openRecords();
+        } catch {
+          this.#engine = null;
+          this.#starting = null;
+        }
         this.#schedule();
         const wrapped = new Error(`could not save the state, so the input was not applied: ${messageOf(error)}`);
         wrapped.cause = error;

@@ -1,6 +1,7 @@
 //! [`SqliteStore`]: the [`Store`] in one SQLite file (WAL, `synchronous=FULL`).
 //!
-//! Tables: `records` (one row per record, keyed by `kind` and `id`), `journal` (accepted inputs),
+//! Tables: `records` (one row per record, keyed by `kind` and `id`; a rowid table, as SQLite
+//! advises for rows of kilobytes: a conversation's history is), `journal` (accepted inputs),
 //! `outbox` (every attempt handed out and its result), `meta` (`schema`, and `records_seq`: the
 //! journal position the records include). Each commit upserts the records its batch changed and
 //! trims the journal the records cover (the [`Store`] contract), in the batch's transaction. The
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS records (
     id TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (kind, id)
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY,
     journal_seq INTEGER NOT NULL,

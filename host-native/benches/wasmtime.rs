@@ -17,6 +17,12 @@
 //!   wasmtime (`Host::query_json`, the state restored into the guest), against the old way of
 //!   reading it: the whole state serialised (natively; in wasmtime `Host::state_json`) and parsed
 //!   as a `serde_json::Value`, as `handoff serve` did before queries.
+//! - `records WASM CONFIG DIR SIZES...`: for each size N, N open conversations (one customer
+//!   message each) in a `Host`, all their records written once to a `SqliteStore` in DIR; then
+//!   the persistence cost of one more customer message, input by input: the change set
+//!   (`Host::take_changes`) and the commit of the entry with its changed records (what `handoff
+//!   serve` does per batch), against the whole-state way (`Host::state_json` and the blob written
+//!   in one SQLite transaction). `RECORDS_INPUTS` inputs per size (default 500).
 
 #[path = "../../core/benches/common/mod.rs"]
 mod common;
@@ -47,6 +53,7 @@ fn main() {
         "coldstart" => coldstart(&wasm, arg(2), arg(3), arg(4).parse().unwrap_or(200)),
         "snapshot" => snapshot(&wasm, arg(2), &args[3..]),
         "queue" => queue(&wasm, arg(2), arg(3), &args[4..]),
+        "records" => records(&wasm, arg(2), arg(3), &args[4..]),
         other => fail(&format!("unknown mode {other:?}")),
     };
     println!("{result}");
@@ -354,6 +361,115 @@ fn queue(wasm: &[u8], config_path: &str, corpus_path: &str, sizes: &[String]) ->
             "wasmtime_last_ns": wasm_last_ns,
             "state_json_ns": fetch_ns,
             "state_json_parse_ns": fetch_parse_ns,
+        }));
+    }
+    json!({"rows": rows})
+}
+
+/// Percentile `p` (0..=100) of `ns`, sorted in place.
+fn percentile(ns: &mut [f64], p: f64) -> f64 {
+    ns.sort_by(f64::total_cmp);
+    if ns.is_empty() {
+        return 0.0;
+    }
+    let i = ((p / 100.0) * (ns.len() - 1) as f64).round() as usize;
+    ns[i.min(ns.len() - 1)]
+}
+
+fn records(wasm: &[u8], config_path: &str, dir: &str, sizes: &[String]) -> Value {
+    use handoff_native::serve::sqlite::SqliteStore;
+    use handoff_native::serve::store::{Batch, NewEntry, Store};
+
+    let config_json = read(config_path);
+    let runtime = runtime(wasm, true);
+    let inputs: usize = std::env::var("RECORDS_INPUTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let mut rows = Vec::new();
+    for size in sizes {
+        let n: usize = size
+            .parse()
+            .unwrap_or_else(|_| fail(&format!("not a size: {size}")));
+        let mut host = Host::new(&runtime, &config_json).unwrap_or_else(|e| fail(&e.to_string()));
+        for c in 0..n {
+            let inp = json!({"type": "customer_message", "conversation_id": format!("conv_{c}"), "text": "Where is my order?"}).to_string();
+            host.handle_json(&inp, START_MS)
+                .unwrap_or_else(|e| fail(&e.to_string()));
+        }
+        let path = std::path::Path::new(dir).join(format!("records-{n}.db"));
+        let _ = std::fs::remove_file(&path);
+        let mut store = SqliteStore::open(&path).unwrap_or_else(|e| fail(&e.to_string()));
+        let all = host.take_changes().unwrap_or_else(|e| fail(&e.to_string()));
+        let t = Instant::now();
+        store
+            .commit(&Batch {
+                entries: Vec::new(),
+                changes: Some(all.clone()),
+            })
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        let first_write_ns = t.elapsed().as_nanos() as f64;
+        let mut records_ns = Vec::with_capacity(inputs);
+        let mut changed = 0usize;
+        for k in 0..inputs {
+            let c = (k * 7919) % n.max(1);
+            let now = START_MS + 1_000 + k as i64;
+            let inp = json!({"type": "customer_message", "conversation_id": format!("conv_{c}"), "text": "ok, and when will it arrive?"}).to_string();
+            host.handle_json(&inp, now)
+                .unwrap_or_else(|e| fail(&e.to_string()));
+            let t = Instant::now();
+            let changes = host.take_changes().unwrap_or_else(|e| fail(&e.to_string()));
+            changed += changes.len();
+            store
+                .commit(&Batch {
+                    entries: vec![NewEntry {
+                        now_ms: now,
+                        input: inp,
+                        deliveries: Vec::new(),
+                        result: None,
+                    }],
+                    changes: Some(changes),
+                })
+                .unwrap_or_else(|e| fail(&e.to_string()));
+            records_ns.push(t.elapsed().as_nanos() as f64);
+        }
+        // The whole-state way, a few times (each costs the whole state).
+        let blob_path = std::path::Path::new(dir).join(format!("whole-{n}.db"));
+        let _ = std::fs::remove_file(&blob_path);
+        let conn = rusqlite::Connection::open(&blob_path).unwrap_or_else(|e| fail(&e.to_string()));
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
+             CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, state TEXT NOT NULL);",
+        )
+        .unwrap_or_else(|e| fail(&e.to_string()));
+        let mut whole_ns = Vec::new();
+        let mut bytes = 0;
+        for k in 0..5 {
+            let inp = json!({"type": "customer_message", "conversation_id": "conv_0", "text": "and now?"}).to_string();
+            host.handle_json(&inp, START_MS + 10_000_000 + k)
+                .unwrap_or_else(|e| fail(&e.to_string()));
+            let t = Instant::now();
+            let state = host.state_json().unwrap_or_else(|e| fail(&e.to_string()));
+            conn.execute(
+                "INSERT OR REPLACE INTO snapshots (seq, state) VALUES (1, ?1)",
+                [&state],
+            )
+            .unwrap_or_else(|e| fail(&e.to_string()));
+            whole_ns.push(t.elapsed().as_nanos() as f64);
+            bytes = state.len();
+        }
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&blob_path);
+        rows.push(json!({
+            "conversations": n,
+            "inputs": inputs,
+            "records_written": all.len(),
+            "first_write_ns": first_write_ns,
+            "changed_per_input": changed as f64 / inputs.max(1) as f64,
+            "records_p50_ns": percentile(&mut records_ns.clone(), 50.0),
+            "records_p99_ns": percentile(&mut records_ns, 99.0),
+            "whole_state_bytes": bytes,
+            "whole_state_p50_ns": percentile(&mut whole_ns, 50.0),
         }));
     }
     json!({"rows": rows})

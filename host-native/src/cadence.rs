@@ -1,9 +1,10 @@
 //! When to snapshot a growing state: once replaying what came since would cost a few times what
 //! the snapshot costs.
 //!
-//! Both the [`Host`](crate::Host) (its in-memory state for recovery after a trap) and
-//! `handoff serve` (its SQLite snapshot beside the journal) keep a state plus the inputs accepted
-//! since, and replay those inputs to get back. A snapshot costs time proportional to the state
+//! The [`Host`](crate::Host) keeps a state for recovery after a trap plus the inputs accepted
+//! since, and replays those inputs to get back (until it is in records mode: then the rows it
+//! handed out are the base, and it never fetches a state by itself). `handoff serve` used to
+//! snapshot by this cadence too; it writes changed records per batch now. A snapshot costs time proportional to the state
 //! (10,000 open conversations are megabytes of JSON); replaying costs time proportional to the
 //! inputs. Snapshotting every N inputs is wrong at both ends: with a small state it could be
 //! done far more often, and with a large one it costs many times the decisions themselves. So a

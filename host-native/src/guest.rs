@@ -20,6 +20,8 @@ struct Exports {
     restore: TypedFunc<(i32, i32, i32, i32), i64>,
     handle: TypedFunc<(i32, i32, i64), i64>,
     state: TypedFunc<(), i64>,
+    restore_records: TypedFunc<(i32, i32, i32, i32), i64>,
+    take_changes: TypedFunc<(), i64>,
     next_wakeup: TypedFunc<(), i64>,
     hours: TypedFunc<i64, i64>,
     query: TypedFunc<(i32, i32), i64>,
@@ -286,6 +288,33 @@ impl Guest {
         })
     }
 
+    /// `handoff_restore_records`: `records` is the rows as a JSON array (`changes_to_json`).
+    pub(crate) fn restore_records(
+        &mut self,
+        config: &str,
+        records: &str,
+    ) -> Result<Answer, HostError> {
+        self.call_envelope(
+            "handoff_restore_records",
+            &[config.as_bytes(), records.as_bytes()],
+            records.len(),
+            |g, a| {
+                g.exports
+                    .restore_records
+                    .call(&mut g.store, (a[0].0, a[0].1, a[1].0, a[1].1))
+            },
+        )
+    }
+
+    /// `handoff_take_changes`: the first call lists every record, so it gets fuel as a state
+    /// fetch does (later ones cost what changed and need far less).
+    pub(crate) fn take_changes(&mut self) -> Result<Answer, HostError> {
+        let memory = self.memory_bytes();
+        self.call_envelope("handoff_take_changes", &[], memory, |g, _| {
+            g.exports.take_changes.call(&mut g.store, ())
+        })
+    }
+
     pub(crate) fn hours(&mut self, at: i64) -> Result<Answer, HostError> {
         self.call_envelope("handoff_hours", &[], 0, |g, _| {
             g.exports.hours.call(&mut g.store, at)
@@ -377,6 +406,8 @@ impl Exports {
             restore: func(store, instance, "handoff_restore")?,
             handle: func(store, instance, "handoff_handle")?,
             state: func(store, instance, "handoff_state")?,
+            restore_records: func(store, instance, "handoff_restore_records")?,
+            take_changes: func(store, instance, "handoff_take_changes")?,
             next_wakeup: func(store, instance, "handoff_next_wakeup")?,
             hours: func(store, instance, "handoff_hours")?,
             query: func(store, instance, "handoff_query")?,

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use handoff_core::hours::HoursStatus;
+use handoff_core::wire::changes::{changes_from_json, changes_to_json, Change, RecordKind};
 use handoff_core::{ErrorKind, Input, Output, PathError};
 use serde::Deserialize;
 
@@ -85,7 +86,14 @@ pub struct Host {
     cadence: Cadence,
     /// Times the instance was rebuilt after a trap.
     recoveries: u64,
+    /// Records mode (after [`Host::take_changes`] or [`Host::restore_records`]): the rows the
+    /// embedder holds, kept as the base to recover from instead of `snapshot`; `pending` then
+    /// holds the inputs since the last change set.
+    records: Option<Rows>,
 }
+
+/// Rows by `(kind, id)`: the record store's contents as the host last handed them out.
+type Rows = std::collections::BTreeMap<(RecordKind, String), String>;
 
 impl std::fmt::Debug for Host {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -184,7 +192,82 @@ impl Host {
                 Duration::ZERO,
             ),
             recoveries: 0,
+            records: None,
         }
+    }
+
+    /// An engine that continues from the rows an embedder kept of [`Host::take_changes`] (in any
+    /// order, `(kind, id, JSON)`): the store's contents. The host is then in records mode (see
+    /// [`Host::take_changes`]).
+    ///
+    /// # Errors
+    /// [`HostError::Config`] as in [`Host::new`]; [`HostError::State`] with the path
+    /// (`state.conversations.c1.status`, or `state` for a set without the engine record) when
+    /// the rows do not make a state.
+    pub fn restore_records<I>(
+        runtime: &Runtime,
+        config_json: &str,
+        rows: I,
+    ) -> Result<Host, HostError>
+    where
+        I: IntoIterator<Item = (RecordKind, String, String)>,
+    {
+        let mut host = Host::empty(runtime, config_json);
+        let mut table = Rows::new();
+        for (kind, id, value) in rows {
+            if table.contains_key(&(kind, id.clone())) {
+                return Err(HostError::State(PathError::new(
+                    ErrorKind::Duplicate,
+                    format!("{}.{id}", kind.state_path()),
+                    format!("the {} record {id:?} is given twice", kind.as_str()),
+                )));
+            }
+            table.insert((kind, id), value);
+        }
+        host.records = Some(table);
+        host.recover()?;
+        Ok(host)
+    }
+
+    /// The records written or removed since the last call, for an embedder that persists one
+    /// row per record instead of [`Host::state_json`]: write them (upsert, or delete when
+    /// `value` is `None`) before performing the outputs of the inputs they follow. The first
+    /// call on a host made by [`Host::new`] or [`Host::restore`] lists every record; after
+    /// [`Host::restore_records`] only what changed. See
+    /// [`Engine::take_changes`](handoff_core::Engine::take_changes).
+    ///
+    /// From the first call on the host is in records mode: it keeps a copy of the rows it handed
+    /// out and the inputs accepted since, and after a trap restores from those rows and replays
+    /// those inputs, so it never fetches a whole state by itself. Call it after every input or
+    /// batch of inputs: the inputs wait in memory until then.
+    ///
+    /// # Errors
+    /// [`HostError::Trap`]/[`HostError::Abi`] when the module misbehaves (nothing is lost: the
+    /// next call lists the same changes again, with any since).
+    pub fn take_changes(&mut self) -> Result<Vec<Change>, HostError> {
+        let json = match self.call(|g| g.take_changes())? {
+            Answer::Ok(json) => json,
+            Answer::Err(e) => return Err(e.into_host_error(unexpected("handoff_take_changes"))),
+        };
+        let changes = changes_from_json(&json, "changes")
+            .map_err(|e| HostError::Abi(format!("handoff_take_changes returned {e}")))?;
+        let table = self.records.get_or_insert_with(Rows::new);
+        for change in &changes {
+            let key = (change.kind, change.id.clone());
+            match &change.value {
+                Some(value) => {
+                    table.insert(key, value.clone());
+                }
+                None => {
+                    table.remove(&key);
+                }
+            }
+        }
+        // The rows are the base to recover from now: no state fetch is needed, ever.
+        self.snapshot = None;
+        self.pending.clear();
+        self.pending_bytes = 0;
+        Ok(changes)
     }
 
     /// Builds a fresh instance at the last good state: `handoff_new` or `handoff_restore` from the
@@ -193,9 +276,20 @@ impl Host {
         self.guest = None;
         let mut guest = Guest::new(&self.runtime)?;
         guest.set_fuel(self.fuel);
-        let answer = match &self.snapshot {
-            None => guest.new_engine(&self.config)?,
-            Some(state) => guest.restore(&self.config, state)?,
+        let answer = match (&self.records, &self.snapshot) {
+            (Some(rows), _) => {
+                let rows: Vec<Change> = rows
+                    .iter()
+                    .map(|((kind, id), value)| Change {
+                        kind: *kind,
+                        id: id.clone(),
+                        value: Some(value.clone()),
+                    })
+                    .collect();
+                guest.restore_records(&self.config, &changes_to_json(&rows))?
+            }
+            (None, None) => guest.new_engine(&self.config)?,
+            (None, Some(state)) => guest.restore(&self.config, state)?,
         };
         if let Answer::Err(e) = answer {
             return Err(e.into_host_error(state_error));
@@ -277,6 +371,10 @@ impl Host {
                 self.cadence.handled(1, started.elapsed());
                 self.pending_bytes += input.len();
                 self.pending.push((input.into_owned(), now_ms));
+                if self.records.is_some() {
+                    // Records mode: the next take_changes makes these inputs part of the base.
+                    return Ok(outputs);
+                }
                 let due = match self.snapshot_every {
                     Some(every) => self.pending.len() > every,
                     None => self.cadence.due(),
@@ -302,6 +400,13 @@ impl Host {
     /// # Errors
     /// [`HostError::Trap`]/[`HostError::Abi`] when the module misbehaves.
     pub fn state_json(&mut self) -> Result<String, HostError> {
+        if self.records.is_some() {
+            // Records mode: the rows are the base to recover from; only fetch.
+            return match self.call(|g| g.state())? {
+                Answer::Ok(state) => Ok(state),
+                Answer::Err(e) => Err(e.into_host_error(unexpected("handoff_state"))),
+            };
+        }
         if self.pending.is_empty() {
             if let Some(state) = &self.snapshot {
                 return Ok(state.clone());

@@ -160,6 +160,8 @@ export class HandoffHost {
   #maxTimerMs;
   #engine = null;
   #lastSaved = null;
+  /** The store keeps records and the engine lists its changes: write only what changed. */
+  #records = false;
   #starting = null;
   #closed = false;
   #queue = Promise.resolve();
@@ -224,10 +226,33 @@ export class HandoffHost {
       this.#wasm = await defaultLoader();
     }
     if (this.#browser) this.#refuseForBrowser();
-    const saved = await this.#store.load();
-    this.#engine = saved == null ? new this.#wasm.Engine(this.#config) : this.#restore(saved);
-    this.#lastSaved = saved ?? null;
+    this.#records =
+      typeof this.#store.loadRecords === 'function' &&
+      typeof this.#store.writeChanges === 'function' &&
+      typeof this.#wasm.Engine.restoreRecords === 'function';
+    if (this.#records) {
+      this.#engine = await this.#openRecords();
+    } else {
+      const saved = await this.#store.load();
+      this.#engine = saved == null ? new this.#wasm.Engine(this.#config) : this.#restore(saved);
+      this.#lastSaved = saved ?? null;
+    }
     this.#schedule();
+  }
+
+  /**
+   * The engine from the store's records; from a whole state an older version saved, converted
+   * to records once (every record written, the old save deleted); or a new engine, whose first
+   * change set lists every record.
+   */
+  async #openRecords() {
+    const rows = await this.#store.loadRecords();
+    if (rows != null && rows.length > 0) return this.#wasm.Engine.restoreRecords(this.#config, rows);
+    const saved = typeof this.#store.load === 'function' ? await this.#store.load() : null;
+    if (saved == null) return new this.#wasm.Engine(this.#config);
+    const engine = this.#restore(saved);
+    await this.#store.writeChanges(engine.takeChanges(), { replacesState: true });
+    return engine;
   }
 
   /**
@@ -395,6 +420,30 @@ export class HandoffHost {
     if (!this.#engine) await this.start();
     const now = Math.floor(this.#clock.now());
     const outputs = this.#engine.handle(input, now);
+    if (this.#records) {
+      // Only what this input changed (one customer message: the engine record and its
+      // conversation), whatever the number of conversations.
+      const changes = this.#engine.takeChanges();
+      try {
+        if (changes.length > 0) await this.#store.writeChanges(changes);
+      } catch (error) {
+        // Not written: go back to what the store holds, so memory never runs ahead of it (if
+        // the store cannot be read either, the next input starts again from it).
+        try {
+          this.#engine = await this.#openRecords();
+        } catch {
+          this.#engine = null;
+          this.#starting = null;
+        }
+        this.#schedule();
+        const wrapped = new Error(`could not save the state, so the input was not applied: ${messageOf(error)}`);
+        wrapped.cause = error;
+        throw wrapped;
+      }
+      this.#schedule();
+      this.#act(outputs);
+      return outputs;
+    }
     const json = this.#stateJson();
     try {
       await this.#store.save(json);
@@ -408,6 +457,12 @@ export class HandoffHost {
     }
     this.#lastSaved = json;
     this.#schedule();
+    this.#act(outputs);
+    return outputs;
+  }
+
+  /** After the state is stored: deliveries start, the other outputs are emitted. */
+  #act(outputs) {
     for (const output of outputs) {
       if (output.type === 'delivery') {
         if (!this.#closed) this.#startDelivery(output);
@@ -415,7 +470,6 @@ export class HandoffHost {
         this.#emit('output', output, this.#audienceOrUndefined(output));
       }
     }
-    return outputs;
   }
 
   /** The state as JSON text: the engine's own bytes (`stateJson`) where it has them. */

@@ -228,6 +228,18 @@ export declare class Engine {
   constructor(config: Config | HandoffConfig | string);
   /** Continues from a persisted state (`state()` or `stateJson()`). Throws a `RestoreError` (`state.version`…). */
   static restore(config: Config | HandoffConfig | string, state: string | State): Engine;
+  /**
+   * Continues from the records a host kept (any order): `value` JSON text (or an object), or the
+   * JSON text of such an array. Throws a `RestoreError` (`records[2].kind`, `state.conversations.c1…`).
+   */
+  static restoreRecords(
+    config: Config | HandoffConfig | string,
+    records: Array<{ kind: RecordKind; id: string; value: string | object }> | string,
+  ): Engine;
+  /** The records written or removed since the last call (the first lists every record). */
+  takeChanges(): RecordChange[];
+  /** As `takeChanges`, as JSON text (byte for byte what a native host gets). */
+  takeChangesJson(): string;
   /** One input (an object or its JSON text) at `nowMs` (epoch ms) -> its outputs. On an `InputError` the state is unchanged. */
   handle(input: Input | string, nowMs: number): Output[];
   /** As `handle`, JSON text in and out (byte for byte what a native host writes). */
@@ -338,6 +350,8 @@ export interface EngineModule {
   Engine: {
     new (config: Config | HandoffConfig): EngineLike;
     restore(config: Config | HandoffConfig, state: string | State): EngineLike;
+    /** With `takeChanges` on the engine and a record store: only changed records are written. */
+    restoreRecords?(config: Config | HandoffConfig, records: RecordRow[]): EngineLike;
   };
   sign?: SignFunction;
   /** Used to prepare every delivery (with `secretRefs`): a host without them delivers nothing. */
@@ -355,6 +369,8 @@ export interface EngineLike {
   state(): State | string;
   /** Used for persisting when present. */
   stateJson?(): string;
+  /** Used (with a record store) to write only what each input changed. */
+  takeChanges?(): RecordChange[];
   nextWakeup(): number | undefined | null;
   /** Used by `HandoffHost.query` (else `queryJson`); an engine with neither cannot answer queries. */
   query?(query: Query | string): unknown;
@@ -393,47 +409,106 @@ export declare function init(options?: InitOptions): Promise<{
 // The driver
 // ---------------------------------------------------------------------------------------------
 
-/** Where the host keeps the state (one JSON text). */
+/** One record of the state: `value` is its JSON text (`null` in a change set: removed). */
+export interface RecordRow {
+  kind: RecordKind;
+  id: string;
+  value: string;
+}
+
+/** What `engine.takeChanges()` lists: records written (`value` text) or removed (`value: null`). */
+export interface RecordChange {
+  kind: RecordKind;
+  id: string;
+  value: string | null;
+}
+
+/** The parts of the state a record holds. */
+export type RecordKind = 'engine' | 'conversation' | 'agent' | 'outbox' | 'dead_letter' | 'chain';
+
+/**
+ * Where the host keeps the state. A record store (every store of this package) keeps one entry
+ * per record and is written only what each input changed; `load`/`save` are the whole-state
+ * interface of older versions (a whole state found by `load` is converted to records once).
+ */
 export interface StateStore {
-  /** The saved state, or `null` when nothing was saved yet. */
+  /** A whole state saved by an older version (or with `save`), or `null`. */
   load(): Promise<string | null>;
   save(json: string): Promise<void>;
+  /** Every record held (any order), or `null` when there are none. */
+  loadRecords?(): Promise<RecordRow[] | null>;
+  /**
+   * Writes a change set as one unit: each `value` written, each `null` removed.
+   * `replacesState`: the records replace a whole state `load` returned, which is then deleted.
+   */
+  writeChanges?(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
 }
 
-export declare class MemoryStore implements StateStore {
-  constructor(initial?: string | null);
+/** A store of records (every store of this package). */
+export interface RecordStore extends StateStore {
+  loadRecords(): Promise<RecordRow[] | null>;
+  writeChanges(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
+}
+
+/** In memory: tests, or a host that does not survive restarts anyway. */
+export declare class MemoryStore implements RecordStore {
+  /** `initial`: records (`rows()` of another store), or a whole state of an older version. */
+  constructor(initial?: string | RecordRow[] | null);
   load(): Promise<string | null>;
   save(json: string): Promise<void>;
+  loadRecords(): Promise<RecordRow[] | null>;
+  writeChanges(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
+  /** Every record held, by key (copies). */
+  rows(): RecordRow[];
 }
 
-/** Browsers: the state under `${prefix}state` in localStorage. */
-export declare class LocalStorageStore implements StateStore {
-  constructor(prefix?: string, storage?: Pick<Storage, 'getItem' | 'setItem'>);
+/**
+ * Browsers: one localStorage key per record, `${prefix}rec:<kind>:<id>`; a change set is logged
+ * under `${prefix}changes` until applied. An older version's `${prefix}state` is converted once.
+ */
+export declare class LocalStorageStore implements RecordStore {
+  constructor(prefix?: string, storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>);
+  /** The key an older version kept the whole state under. */
   readonly key: string;
   load(): Promise<string | null>;
   save(json: string): Promise<void>;
+  loadRecords(): Promise<RecordRow[] | null>;
+  writeChanges(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
 }
 
 /** The part of a Durable Object's `state.storage` the store uses. */
 export interface DurableStorage {
   get(key: string): Promise<unknown>;
-  put(key: string, value: unknown): Promise<void>;
-  delete?(key: string): Promise<unknown>;
+  put(key: string | Record<string, unknown>, value?: unknown): Promise<void>;
+  delete?(key: string | string[]): Promise<unknown>;
+  list?(options: { prefix: string }): Promise<Map<string, unknown>>;
 }
 
-/** Edge workers: the state in a Durable Object's storage (chunked under its 128 KiB value limit). */
-export declare class DurableObjectStore implements StateStore {
-  constructor(storage: DurableStorage, key?: string);
+/**
+ * Edge workers: one Durable Object key per record, `${prefix}rec:<kind>:<id>` (chunked above 60,000
+ * characters), each change set written as one atomic batch; an older version's whole state under
+ * `key` is converted once.
+ */
+export declare class DurableObjectStore implements RecordStore {
+  constructor(storage: DurableStorage, key?: string, options?: { prefix?: string });
   load(): Promise<string | null>;
   save(json: string): Promise<void>;
+  loadRecords(): Promise<RecordRow[] | null>;
+  writeChanges(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
 }
 
-/** Node only: the state in a file, replaced atomically (temporary file, fsync, rename). */
-export declare class FileStore implements StateStore {
+/**
+ * Node only: the records in one append-only file (one line per change set, one fsync per input),
+ * rewritten as the live records when it has grown fourfold; an older version's whole-state file is
+ * converted once.
+ */
+export declare class FileStore implements RecordStore {
   constructor(path: string);
   readonly path: string;
   load(): Promise<string | null>;
   save(json: string): Promise<void>;
+  loadRecords(): Promise<RecordRow[] | null>;
+  writeChanges(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
 }
 
 /** The host's clock: injectable for tests. */

@@ -65,6 +65,26 @@ export function jobOf(conv, extra = {}) {
 
 export const goldenPath = (name) => join(VECTORS_DIR, `${name}.outputs.jsonl`);
 
+export const changesPath = (name) => join(VECTORS_DIR, `${name}.changes.jsonl`);
+
+/**
+ * A job's change sets (`runJob` with `changes: true`) are tests/vectors/<name>.changes.jsonl byte
+ * for byte, and the rows they add up to restored the replay's state.
+ */
+export function assertGoldenChanges(conv, result, how) {
+  const path = changesPath(conv.name);
+  if (!existsSync(path)) assert.fail(`${path} is missing: write it with \`cargo xtask vectors --bless\``);
+  const golden = readFileSync(path, 'utf8');
+  const lines = result.changes ?? [];
+  const want = golden.replace(/\n$/, '').split('\n');
+  assert.equal(lines.length, want.length, `${conv.name} (${how}): one change set per input`);
+  lines.forEach((line, k) => {
+    assert.equal(line, want[k], `${conv.name}:${conv.lines[k].number} (${how}): the change set differs from ${path} line ${k + 1}`);
+  });
+  assert.equal(lines.map((l) => `${l}\n`).join(''), golden, `${conv.name} (${how}): the bytes of ${path}`);
+  assert.equal(result.rowsRestore, 'same', `${conv.name} (${how}): restoring from the rows`);
+}
+
 /** The golden file's bytes; fails saying how to make it when it is missing or the file is bad. */
 export function goldenBytes(conv) {
   if (conv.problem) assert.fail(conv.problem);
@@ -128,10 +148,12 @@ export class AbiEngine {
     return AbiEngine.#module;
   }
 
-  constructor(config, state) {
+  constructor(config, state, records) {
     this.x = new WebAssembly.Instance(AbiEngine.module, {}).exports;
     const configText = typeof config === 'string' ? config : JSON.stringify(config);
-    if (state === undefined) {
+    if (records !== undefined) {
+      this.#call('RestoreError', (c, r) => this.x.handoff_restore_records(...c, ...r), configText, records);
+    } else if (state === undefined) {
       this.#call('ConfigError', (c) => this.x.handoff_new(...c), configText);
     } else {
       this.#call('RestoreError', (c, s) => this.x.handoff_restore(...c, ...s), configText, state);
@@ -140,6 +162,19 @@ export class AbiEngine {
 
   static restore(config, state) {
     return new AbiEngine(config, typeof state === 'string' ? state : JSON.stringify(state));
+  }
+
+  /** `handoff_restore_records` from `[{kind, id, value}]` (`value` JSON text) or that array's JSON text. */
+  static restoreRecords(config, records) {
+    const text =
+      typeof records === 'string'
+        ? records
+        : `[${records.map(({ kind, id, value }) => `{"kind":${JSON.stringify(kind)},"id":${JSON.stringify(id)},"value":${value}}`).join(',')}]`;
+    return new AbiEngine(config, undefined, text);
+  }
+
+  takeChangesJson() {
+    return this.#call('Error', () => this.x.handoff_take_changes());
   }
 
   /** Calls `f` with each text as a (ptr, len) buffer; returns the exact bytes of the `ok` value. */

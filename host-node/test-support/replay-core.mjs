@@ -208,7 +208,11 @@ export class Replayer {
  *   delivery log `deliveries`, before `lines[at]` (a state saved by another host);
  * - `saveAt: k`: the state (`stateJson()`) and delivery log before `lines[k]` are returned as
  *   `saved` (k = lines.length: after the last line);
- * - `to`: stop before `lines[to]` (default: the end).
+ * - `to`: stop before `lines[to]` (default: the end);
+ * - `changes: true`: after every line the engine's change set (`takeChangesJson()`) is kept in
+ *   `changes`, and at the end an engine restored from the rows they add up to
+ *   (`Engine.restoreRecords`) is compared with the replay's: `rowsRestore` is `'same'` or says how
+ *   it differs.
  *
  * @returns {{from: number, lines: string[], refused: boolean[], restoredState?: string,
  *            saved?: {at: number, state: string, deliveries: Array<[string, string]>}}}
@@ -240,11 +244,35 @@ export function runJob(Engine, job) {
       const { text, refused } = replayer.step(path, lines[i]);
       result.lines.push(text);
       result.refused.push(refused);
+      if (job.changes) (result.changes ??= []).push(replayer.engine.takeChangesJson());
+    }
+    if (job.changes) {
+      const restored = Engine.restoreRecords(config, rowsOfChanges(result.changes ?? []));
+      const [want, got] = [replayer.engine.stateJson(), restored.stateJson()];
+      result.rowsRestore = got === want ? 'same' : `different: the rows restore ${got.slice(0, 300)}…, the replay has ${want.slice(0, 300)}…`;
+      restored.free?.();
     }
   } finally {
     engine.free?.();
   }
   return result;
+}
+
+/**
+ * The rows an empty record store holds after applying change sets (each the JSON text of
+ * `takeChangesJson()`): `[{kind, id, value}]`, `value` the record's JSON text, as
+ * `Engine.restoreRecords` takes them.
+ */
+export function rowsOfChanges(changeSets) {
+  const rows = new Map();
+  for (const text of changeSets) {
+    for (const { kind, id, value } of JSON.parse(text)) {
+      const key = `${kind}\u0000${id}`;
+      if (value === null) rows.delete(key);
+      else rows.set(key, { kind, id, value: JSON.stringify(value) });
+    }
+  }
+  return [...rows.values()];
 }
 
 /** Runs jobs one by one; a job that throws gives `{failure}` (message and stack) instead of a result. */

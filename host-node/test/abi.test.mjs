@@ -69,6 +69,7 @@ test('the module has no imports and exports the ABI', () => {
   for (const name of [
     'handoff_abi_version', 'handoff_alloc', 'handoff_free', 'handoff_new', 'handoff_restore', 'handoff_handle',
     'handoff_state', 'handoff_next_wakeup', 'handoff_hours', 'handoff_sign', 'handoff_secret_refs', 'handoff_prepare',
+    'handoff_restore_records', 'handoff_take_changes',
   ]) {
     assert.equal(exports[name], 'function', name);
   }

@@ -13,7 +13,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertGoldenBytes, assertRefusals, goldenBytes, jobOf, loadConversations } from '../test-support/conformance.mjs';
+import { assertGoldenBytes, assertGoldenChanges, assertRefusals, goldenBytes, jobOf, loadConversations } from '../test-support/conformance.mjs';
 import { startConformancePage } from '../test-support/conformance-hosts.mjs';
 
 const conversations = loadConversations();
@@ -26,7 +26,7 @@ describe('the conformance vectors in Chromium', () => {
 
   before(async () => {
     page = await startConformancePage();
-    const all = await page.jobs(runnable.map((conv) => jobOf(conv)));
+    const all = await page.jobs(runnable.map((conv) => jobOf(conv, { changes: true })));
     runnable.forEach((conv, i) => results.set(conv.name, all[i]));
   });
 
@@ -50,6 +50,7 @@ describe('the conformance vectors in Chromium', () => {
       assert.equal(result.lines.length, conv.lines.length, `${conv.name}: one line per input from Chromium`);
       assertRefusals(conv, result.lines, 'Chromium');
       assertGoldenBytes(conv, result.lines, 'Chromium');
+      assertGoldenChanges(conv, result, 'Chromium');
     });
   }
 });

@@ -23,12 +23,15 @@ import {
   ROOT as root,
   CONVERSATIONS_DIR as conversationsDir,
   Replayer,
+  assertGoldenChanges,
   assertSameLines,
   conversationFiles as listConversations,
   goldenLines,
   goldenPath,
+  jobOf,
   loadConversation,
   loadNodeBuilds,
+  runJob,
 } from '../test-support/conformance.mjs';
 
 // The builds (the size-built `js` module, the speed-built one Node loads, and `abi`), each through
@@ -102,6 +105,12 @@ for (const file of conversationFiles) {
     assertSameLines(conv, replay(conv, { build: 'speed', split: half }), expected, `speed restored before input ${half + 1}`);
   });
 
+  test(`${conv.name}: every build's change sets are the golden ones byte for byte, and their rows restore`, () => {
+    for (const build of ['js', 'speed', 'abi']) {
+      assertGoldenChanges(conv, runJob(BUILDS[build], jobOf(conv, { changes: true })), `${build} takeChangesJson`);
+    }
+  });
+
   test(`${conv.name}: the object API gives the same fields in the same order`, () => {
     const expected = goldenLines(conv).map((l) => JSON.stringify(JSON.parse(l)));
     assertSameLines(conv, replay(conv, { api: 'object' }), expected, 'handle');
@@ -171,6 +180,43 @@ test('configuration errors list every problem', () => {
     () => Engine.restore({ handoff: {} }, '{"version": 999}'),
     (e) => e.name === 'RestoreError' && e.path === 'state.version' && /newer/.test(e.message),
   );
+});
+
+test('takeChanges gives records as JSON text; restoreRecords refuses bad rows with their paths', () => {
+  const config = { handoff: { routing: { auto_accept: true } } };
+  const engine = new Engine(config);
+  const now = 1_768_213_800_000;
+  engine.handle({ type: 'agent_update', agent: { id: 'agent_1', name: 'Asha', status: 'online' } }, now);
+  const first = engine.takeChanges();
+  assert.deepEqual(first.map(({ kind, id }) => [kind, id]), [['engine', 'engine'], ['agent', 'agent_1']]);
+  assert.equal(typeof first[1].value, 'string');
+  assert.equal(JSON.parse(first[1].value).name, 'Asha');
+  assert.deepEqual(engine.takeChanges(), [], 'nothing changed since');
+  engine.handle({ type: 'customer_message', conversation_id: 'c1', text: 'I want a human' }, now + 1000);
+  const rows = new Map(first.map((r) => [`${r.kind}/${r.id}`, r]));
+  for (const r of engine.takeChanges()) {
+    if (r.value === null) rows.delete(`${r.kind}/${r.id}`);
+    else rows.set(`${r.kind}/${r.id}`, r);
+  }
+  assert.ok(rows.has('conversation/c1'));
+  const restored = Engine.restoreRecords(config, [...rows.values()].reverse());
+  assert.equal(restored.stateJson(), engine.stateJson());
+  assert.equal(restored.takeChangesJson(), '[]', 'it holds those rows');
+  const asObjects = [...rows.values()].map((r) => ({ ...r, value: JSON.parse(r.value) }));
+  assert.equal(Engine.restoreRecords(config, asObjects).stateJson(), engine.stateJson());
+  assert.throws(
+    () => Engine.restoreRecords(config, [{ kind: 'agents', id: 'a', value: '{}' }]),
+    (e) => e.name === 'RestoreError' && e.path === 'records[0].kind' && e.kind === 'unknown_variant',
+  );
+  assert.throws(
+    () => Engine.restoreRecords(config, [{ kind: 'agent', id: 'a', value: null }]),
+    (e) => e.name === 'RestoreError' && e.path === 'records[0].value',
+  );
+  assert.throws(
+    () => Engine.restoreRecords(config, [{ kind: 'conversation', id: 'c1', value: rows.get('conversation/c1').value }]),
+    (e) => e.name === 'RestoreError' && e.kind === 'missing',
+  );
+  assert.throws(() => Engine.restoreRecords(config, '[{"kind":"agent"}]'), (e) => e.name === 'RestoreError' && e.path === 'records[0]');
 });
 
 test('nextWakeup, hours and sign', () => {

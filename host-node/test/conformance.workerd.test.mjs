@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertGoldenBytes, assertRefusals, goldenBytes, jobOf, loadConversations } from '../test-support/conformance.mjs';
+import { assertGoldenBytes, assertGoldenChanges, assertRefusals, goldenBytes, jobOf, loadConversations } from '../test-support/conformance.mjs';
 import { startConformanceWorkerd } from '../test-support/conformance-hosts.mjs';
 import { killAllWorkerd } from '../test-support/worker-workerd.mjs';
 
@@ -42,6 +42,12 @@ describe('the conformance vectors in workerd', () => {
       assertRefusals(conv, lines, 'workerd');
       assertGoldenBytes(conv, lines, 'workerd');
       assert.ok(bytes.equals(goldenBytes(conv)), `${conv.name}: workerd's answer is the golden file's bytes`);
+    });
+
+    it(`${conv.name}: workerd's change sets are the golden ones and their rows restore`, async () => {
+      const [result] = await worker.jobs([jobOf(conv, { changes: true })]);
+      if (result.failure) assert.fail(`${conv.name}: the replay in workerd failed: ${result.failure}`);
+      assertGoldenChanges(conv, result, 'workerd');
     });
   }
 });

@@ -100,15 +100,15 @@ realTest('attributes nested 17, 64, 123 and 124 levels are refused with their pa
   const seen = record(host);
   await host.handle(ask('c0'));
   const before = host.engine.stateJson();
-  const saved = await store.load();
+  const saved = JSON.stringify(store.rows());
   const emitted = seen.outputs.length;
   for (const levels of [17, 64, 123, 124]) {
     await refusedAt(host.handle(ask('c1', { attributes: { deep: nested(levels) } })), DEEP_PATH);
     assert.equal(host.engine.stateJson(), before, `${levels} levels: the state is unchanged`);
-    assert.equal(await store.load(), saved, `${levels} levels: nothing was saved`);
+    assert.equal(JSON.stringify(store.rows()), saved, `${levels} levels: nothing was saved`);
     // The same on an engine of each build, called directly.
     for (const [name, { Engine }] of Object.entries(await bothModules(wasm))) {
-      const engine = Engine.restore(CONFIG, saved);
+      const engine = Engine.restore(CONFIG, before);
       assert.throws(
         () => engine.handle(ask('c1', { attributes: { deep: nested(levels) } }), NOW),
         (e) => e.name === 'InputError' && e.path === DEEP_PATH,
@@ -140,10 +140,11 @@ realTest('attributes nested 16 levels are accepted, and the saved state restores
   await host.handle(ask('c2'));
   await host.idle();
 
-  const saved = await store.load();
-  assert.equal(saved, host.engine.stateJson(), 'the host saved the engine\'s own bytes');
-  const again = await startHost(t, wasm, { store: new MemoryStore(saved) });
-  assert.equal(again.engine.stateJson(), saved, 'restored as saved');
+  const saved = host.engine.stateJson();
+  assert.equal(await store.load(), null, 'records, not a whole state');
+  assert.ok(store.rows().some((r) => r.kind === 'conversation' && r.id === 'c1'), 'one record per conversation');
+  const again = await startHost(t, wasm, { store: new MemoryStore(store.rows()) });
+  assert.equal(again.engine.stateJson(), saved, 'restored from the records as it was');
 
   const conversation = await again.query({ query: 'conversation', conversation_id: 'c1' });
   assert.equal(conversation.id, 'c1');
@@ -203,9 +204,12 @@ realTest('a state an older engine wrote, with attributes nested 124 levels, rest
   assert.ok(outputs.some((o) => o.type === 'queued'), JSON.stringify(outputs.map((o) => o.type)));
   assert.deepEqual(await host.query({ query: 'holder', conversation_id: 'c1' }), { status: 'queued', agent_id: null });
 
-  // And what it saves now restores again, in both builds.
-  const saved = await store.load();
+  // The old whole state was converted to records once; what they hold restores again, in both
+  // builds.
+  assert.equal(await store.load(), null, 'the whole state is gone, converted to records');
+  const saved = host.engine.stateJson();
   assert.notEqual(saved, old);
+  assert.equal(wasm.Engine.restoreRecords(CONFIG, store.rows()).stateJson(), saved, 'the records restore it');
   for (const [name, { Engine }] of Object.entries(await bothModules(wasm))) {
     const engine = Engine.restore(CONFIG, saved);
     assert.equal(engine.stateJson(), saved, name);
@@ -223,12 +227,12 @@ realTest('confidence NaN or Infinity is refused with path input.signals.confiden
   const host = await startHost(t, wasm, { store });
   await host.handle({ type: 'customer_message', conversation_id: 'c1', text: 'hello' });
   const before = host.engine.stateJson();
-  const saved = await store.load();
+  const saved = JSON.stringify(store.rows());
   for (const confidence of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
     const input = { type: 'customer_message', conversation_id: 'c1', text: 'and now?', signals: { confidence } };
     await refusedAt(host.handle(input), 'input.signals.confidence');
     assert.equal(host.engine.stateJson(), before, `${confidence}: the state is unchanged`);
-    assert.equal(await store.load(), saved, `${confidence}: nothing was saved`);
+    assert.equal(JSON.stringify(store.rows()), saved, `${confidence}: nothing was saved`);
     for (const [name, { Engine }] of Object.entries(await bothModules(wasm))) {
       const engine = new Engine(CONFIG);
       const fresh = engine.stateJson();
@@ -257,7 +261,7 @@ realTest('a lone UTF-16 surrogate in text is stored as U+FFFD', async (t, wasm) 
   const conversation = await host.query({ query: 'conversation', conversation_id: 'c1' });
   assert.deepEqual(conversation.history.map((h) => h.text), ['hi \ufffd', '\ufffd and a pair \ud83d\ude00 stays']);
   assert.deepEqual(host.state().conversations.c1.history.map((h) => h.text), ['hi \ufffd', '\ufffd and a pair \ud83d\ude00 stays']);
-  const saved = await store.load();
+  const saved = store.rows().map((r) => r.value).join('\n');
   assert.ok(saved.includes('"hi \ufffd"'), 'saved as U+FFFD');
   assert.doesNotThrow(() => new TextEncoder().encode(saved));
   assert.equal(new TextDecoder('utf-8', { fatal: true }).decode(new TextEncoder().encode(saved)), saved, 'well-formed text');
@@ -277,7 +281,7 @@ realTest('a clock in seconds (Date.now() / 1000) is refused with path now', asyn
     assert.match(e.message, /^now: .*2000.*seconds/);
     return true;
   });
-  assert.equal(await store.load(), null, 'nothing was saved');
+  assert.deepEqual(store.rows(), [], 'nothing was saved');
   assert.equal(await host.query({ query: 'conversation', conversation_id: 'c1' }), null);
   assert.deepEqual((await host.query({ query: 'gauges' })).conversations, 0);
 });
@@ -288,7 +292,7 @@ realTest('customer: [] is refused with path input.customer', async (t, wasm) => 
   await refusedAt(host.handle(ask('c1', [])), 'input.customer');
   await assert.rejects(host.handle(ask('c1', ['Priya'])), (e) => e.path === 'input.customer' && /expected an object/.test(e.message));
   await refusedAt(host.handle({ type: 'handoff_request', conversation_id: 'c1', customer: [] }), 'input.customer');
-  assert.equal(await store.load(), null, 'nothing was saved');
+  assert.deepEqual(store.rows(), [], 'nothing was saved');
   assert.equal(await host.query({ query: 'conversation', conversation_id: 'c1' }), null);
 });
 
@@ -297,7 +301,7 @@ realTest('an agent with max_concurrent 0 is refused with path input.agent.max_co
   const host = await startHost(t, wasm, { store });
   await refusedAt(host.handle({ type: 'agent_update', agent: { id: 'a1', status: 'online', max_concurrent: 0 } }), 'input.agent.max_concurrent');
   assert.deepEqual(await host.query({ query: 'agents' }), { agents: [] });
-  assert.equal(await store.load(), null, 'nothing was saved');
+  assert.deepEqual(store.rows(), [], 'nothing was saved');
   await host.handle({ type: 'agent_update', agent: { id: 'a1', status: 'online', max_concurrent: 1 } });
   const { agents } = await host.query({ query: 'agents' });
   assert.deepEqual(agents.map((a) => [a.id, a.status, a.max_concurrent]), [['a1', 'online', 1]]);
@@ -349,8 +353,9 @@ realTest('HandoffHost.query starts the host, answers in line with the inputs, an
   const denied = await host.query({ query: 'may_act', agent_id: 'a1', conversation_id: 'c2', needs: 'assigned' });
   assert.equal(denied.allowed, false);
   assert.match(denied.reason, /c2/);
-  // The host read the state to save it after each input, never for a query.
-  assert.deepEqual(reads, ['stateJson', 'stateJson', 'stateJson']);
+  // The host never read the whole state: it writes each input's changed records, and queries
+  // read the engine's indexes.
+  assert.deepEqual(reads, []);
 
   // A query the engine does not know: an InputError with the path; the host goes on.
   await refusedAt(host.query({ query: 'queue', limit: 0 }), 'query.limit');

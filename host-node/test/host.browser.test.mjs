@@ -19,6 +19,11 @@ class WatchedStore extends MemoryStore {
     this.saves++;
     return super.save(json);
   }
+
+  async writeChanges(changes, options) {
+    this.saves++;
+    return super.writeChanges(changes, options);
+  }
 }
 
 /** `start()` refuses `config` in a browser at `path`, before anything is stored or sent. */
@@ -111,7 +116,15 @@ realTest('browserRefusal: the js module refuses by path, and reports a bad confi
 
 engineTest('a widget without webhooks gets the outputs to show and forward', async (t, wasm) => {
   const map = new Map();
-  const storage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, v) };
+  const storage = {
+    getItem: (k) => map.get(k) ?? null,
+    setItem: (k, v) => map.set(k, String(v)),
+    removeItem: (k) => map.delete(k),
+    key: (i) => [...map.keys()][i] ?? null,
+    get length() {
+      return map.size;
+    },
+  };
   let fetched = 0;
   const host = await HandoffHost.create({
     wasm,
@@ -133,5 +146,16 @@ engineTest('a widget without webhooks gets the outputs to show and forward', asy
   assert.equal(ofType(seen.outputs, 'event').length >= 1, true, 'the webhook event bodies, to forward');
   const shown = ofType(seen.outputs, 'message').map((m) => m.template);
   assert.ok(shown.includes('handoff_initiated'), `messages to show: ${shown}`);
-  assert.ok(map.get('widget:state'), 'the state is in localStorage');
+  if (typeof wasm.Engine.restoreRecords === 'function') {
+    assert.ok(map.get('widget:rec:engine:engine'), 'the engine record is in localStorage');
+    assert.ok(
+      [...map.keys()].some((k) => k.startsWith('widget:rec:conversation:')),
+      'one key per conversation',
+    );
+    assert.equal(map.get('widget:state'), undefined, 'no whole state');
+    assert.equal(map.get('widget:changes'), undefined, 'no change set left half-applied');
+  } else {
+    // An engine without records (the fake): the whole state, as before.
+    assert.ok(map.get('widget:state'), 'the state is in localStorage');
+  }
 });

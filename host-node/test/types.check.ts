@@ -261,3 +261,17 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   module.browserRefusal('{"handoff": {}}');
   await host.close();
 }
+
+// Records: stores and the engine's change sets.
+async function recordTypes(engine: import('../src/index.js').Engine, store: import('../src/index.js').RecordStore) {
+  const changes: import('../src/index.js').RecordChange[] = engine.takeChanges();
+  await store.writeChanges(changes);
+  const rows = await store.loadRecords();
+  if (rows) {
+    const kind: import('../src/index.js').RecordKind = rows[0].kind;
+    void kind;
+  }
+  const memory = new (await import('../src/index.js')).MemoryStore([{ kind: 'engine', id: 'engine', value: '{}' }]);
+  void memory.rows();
+}
+void recordTypes;

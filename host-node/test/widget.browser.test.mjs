@@ -256,8 +256,9 @@ test('a reload keeps the conversation and the queue (localStorage); "Reset the d
       "Please hold while I find an available agent. You're 1 in queue.",
     );
     const before = await transcript(page);
-    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('handoff-widget:state')));
-    assert.equal(saved.conversations[id].status, 'queued', 'the engine state is in localStorage');
+    const saved = await page.evaluate((cid) => JSON.parse(localStorage.getItem(`handoff-widget:rec:conversation:${cid}`)), id);
+    assert.equal(saved.status, 'queued', 'the conversation is its own record in localStorage');
+    assert.equal(await page.evaluate(() => localStorage.getItem('handoff-widget:state')), null, 'no whole state');
 
     await page.reload();
     await page.locator('#chat[data-state="ready"]').waitFor();

@@ -313,7 +313,7 @@ describe('the worker example under workerd', () => {
     );
   });
 
-  it('a state over 60 000 characters (two-byte text) is saved by DurableObjectStore in chunks', async () => {
+  it('a conversation over 60 000 characters (two-byte text) is its own record, saved by DurableObjectStore in chunks', async () => {
     const text = 'Order details and notes नमस्ते धन्यवाद 注文 '.repeat(400); // 16 800 characters
     for (let i = 0; i < 10; i++) {
       const res = await call('POST', '/tenants/bigco/conversations/conv_big/messages', { text });
@@ -324,6 +324,10 @@ describe('the worker example under workerd', () => {
     assert.ok(state.text.length > 2 * 60_000, `three chunks or more: a state of ${state.text.length} characters`);
     assert.equal(JSON.parse(state.text).conversations.conv_big.history.length, 10);
     bigState = state.text;
+    const { json: stored } = await call('GET', '/tenants/bigco/records');
+    assert.deepEqual(stored.records.conversation, ['conv_big'], 'one key per conversation');
+    assert.deepEqual(stored.records.engine, ['engine']);
+    assert.equal(stored.records.whole_state, false, 'no whole state is written');
   });
 
   it('a second customer is queued while Asha is busy; workerd is killed while the CRM holds that webhook', async () => {

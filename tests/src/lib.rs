@@ -40,6 +40,7 @@ use std::path::{Path, PathBuf};
 
 pub mod vendors;
 
+use handoff_core::wire::changes::{apply_changes, changes_from_json, changes_to_json, RecordKind};
 use handoff_core::wire::conversation_file::{self, ConfigSpec, DeliveryLog};
 use handoff_core::{Config, Engine, Input};
 use serde_json::{Map, Value};
@@ -242,6 +243,46 @@ pub fn replay_conversation(conversation: &Conversation) -> Result<Vec<Step>, Rep
         .collect()
 }
 
+/// Plays every line of a parsed conversation from a fresh engine, taking the engine's change set
+/// ([`Engine::take_changes`]) after every line: the steps, and the change sets' golden text (one
+/// line per input line, `changes_to_json`'s bytes; the first lists every record, a refused input
+/// changes nothing: `[]`). Also returns the engine, to compare what the rows restore to.
+///
+/// # Errors
+/// As [`Replayer::step`].
+pub fn replay_changes(
+    conversation: &Conversation,
+) -> Result<(Vec<Step>, String, Engine), ReplayError> {
+    let mut replayer = Replayer::new(conversation.config.clone());
+    let mut steps = Vec::with_capacity(conversation.lines.len());
+    let mut changes = String::new();
+    for line in &conversation.lines {
+        steps.push(replayer.step(&conversation.path, line)?);
+        changes.push_str(&changes_to_json(&replayer.engine.take_changes()));
+        changes.push('\n');
+    }
+    Ok((steps, changes, replayer.engine))
+}
+
+/// The rows an empty record store holds after applying every change set of `golden` (the text
+/// of a `.changes.jsonl` file), as `(kind, id, JSON)` in key order: what
+/// [`Engine::restore_records`] takes.
+///
+/// # Errors
+/// The line and path of a change set that does not parse.
+pub fn rows_of_changes(golden: &str) -> Result<Vec<(RecordKind, String, String)>, String> {
+    let mut table = std::collections::BTreeMap::new();
+    for (i, line) in golden.lines().enumerate() {
+        let changes =
+            changes_from_json(line, "changes").map_err(|e| format!("line {}: {e}", i + 1))?;
+        apply_changes(&mut table, changes);
+    }
+    Ok(table
+        .into_iter()
+        .map(|((kind, id), value)| (kind, id, value))
+        .collect())
+}
+
 /// Reads a conversation file and plays it from a fresh engine: one [`Step`] per input line.
 ///
 /// # Errors
@@ -269,6 +310,12 @@ pub fn vectors_dir() -> PathBuf {
 /// The golden vector file of a conversation named `name` (`spec-walkthrough`).
 pub fn golden_path(name: &str) -> PathBuf {
     vectors_dir().join(format!("{name}.outputs.jsonl"))
+}
+
+/// The golden change sets of a conversation named `name`: `tests/vectors/<name>.changes.jsonl`,
+/// one line per input line (see [`replay_changes`]).
+pub fn changes_path(name: &str) -> PathBuf {
+    vectors_dir().join(format!("{name}.changes.jsonl"))
 }
 
 /// Every `*.jsonl` file in `dir`, sorted by name.

@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use handoff_conformance::{
-    conversation_files, conversations_dir, golden, golden_path, load, replay_conversation,
-    vectors_dir, workspace_root, Conversation, Step,
+    changes_path, conversation_files, conversations_dir, golden, golden_path, load, replay_changes,
+    replay_conversation, rows_of_changes, vectors_dir, workspace_root, Conversation, Step,
 };
+use handoff_core::Engine;
 use serde_json::Value;
 
 const UPDATE_HINT: &str =
@@ -145,6 +146,74 @@ fn replays_match_the_golden_vectors() {
             "{}: golden vectors for a conversation that no longer exists in {}; delete it",
             p.display(),
             conversations_dir().display()
+        ));
+    }
+    assert!(
+        failures.is_empty(),
+        "\n{}\n\n{UPDATE_HINT}\n",
+        failures.join("\n\n")
+    );
+}
+
+/// The change sets after every input (`tests/vectors/<name>.changes.jsonl`) are the golden
+/// ones byte for byte, and the rows they add up to restore the state the replay ended in.
+#[test]
+fn change_sets_match_the_golden_vectors_and_their_rows_restore_the_state() {
+    let mut failures = Vec::new();
+    let mut names = Vec::new();
+    for conv in conversations() {
+        let (steps, actual, engine) = replay_changes(&conv).unwrap_or_else(|e| panic!("{e}"));
+        let path = changes_path(&conv.name());
+        names.push(path.clone());
+        let rows = rows_of_changes(&actual).unwrap_or_else(|e| panic!("{}: {e}", conv.name()));
+        match Engine::restore_records(conv.config.clone(), rows) {
+            Ok(restored) => assert_eq!(
+                serde_json::to_string(restored.state()).unwrap(),
+                serde_json::to_string(engine.state()).unwrap(),
+                "{}: the rows restore another state",
+                conv.name()
+            ),
+            Err(e) => failures.push(format!("{}: the rows do not restore: {e}", conv.name())),
+        }
+        if updating() {
+            std::fs::write(&path, &actual)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Err(e) => failures.push(format!("{}: no golden change sets ({e})", path.display())),
+            Ok(expected) if expected == actual => {}
+            Ok(expected) => {
+                let i = expected
+                    .lines()
+                    .zip(actual.lines())
+                    .position(|(e, a)| e != a)
+                    .unwrap_or(expected.lines().count().min(actual.lines().count()));
+                let line = steps.get(i).map_or(0, |s| s.line);
+                failures.push(format!(
+                    "{} differs from the replay at line {} (input at {}:{line}):\n  golden: {}\n  replay: {}",
+                    path.display(),
+                    i + 1,
+                    conv.path.display(),
+                    around(expected.lines().nth(i).unwrap_or(""), 0, 300),
+                    around(actual.lines().nth(i).unwrap_or(""), 0, 300),
+                ));
+            }
+        }
+    }
+    let stale: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(".changes.jsonl"))
+                .filter(|p| !names.contains(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    for p in stale {
+        failures.push(format!(
+            "{}: golden change sets for a conversation that no longer exists; delete it",
+            p.display()
         ));
     }
     assert!(

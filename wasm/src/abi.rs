@@ -146,6 +146,28 @@ pub extern "C" fn handoff_restore(
     result(text)
 }
 
+/// `handoff_restore_records(config, records)`: see `Session::restore_records`.
+#[no_mangle]
+pub extern "C" fn handoff_restore_records(
+    config_ptr: i32,
+    config_len: i32,
+    records_ptr: i32,
+    records_len: i32,
+) -> i64 {
+    let text = with_arg(config_ptr, config_len, |config| {
+        with_arg(records_ptr, records_len, |records| {
+            session(|s| s.restore_records(config, records))
+        })
+    });
+    result(text)
+}
+
+/// `handoff_take_changes()`: the records written or removed since the last call.
+#[no_mangle]
+pub extern "C" fn handoff_take_changes() -> i64 {
+    result(session(|s| s.take_changes()))
+}
+
 /// `handoff_handle(input, now_ms)`: the outputs of one input.
 #[no_mangle]
 pub extern "C" fn handoff_handle(input_ptr: i32, input_len: i32, now_ms: i64) -> i64 {

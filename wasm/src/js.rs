@@ -21,6 +21,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::session::{self, Refusal};
+use handoff_core::wire::changes::RecordKind;
 use handoff_core::{ErrorKind, PathError};
 
 /// Epoch ms and seconds cross as JS numbers: whole and within ±2^53 to be exact.
@@ -190,6 +191,61 @@ impl Engine {
         Ok(Engine { inner })
     }
 
+    /// An engine that continues from the records a host kept (any order): an array of `{kind, id,
+    /// value}` whose `value` is the record's JSON text (as `takeChanges` gives it) or a value
+    /// given to `JSON.stringify`, or the JSON text of such an array (`takeChangesJson`'s form).
+    /// Throws a `ConfigError`, or a `RestoreError` whose path names the row (`records[2].kind`)
+    /// or the place in the state (`state.conversations.c1.status`).
+    #[wasm_bindgen(js_name = restoreRecords)]
+    pub fn restore_records(
+        #[wasm_bindgen(unchecked_param_type = "object | string")] config: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "Array<{kind: string, id: string, value: string | object}> | string"
+        )]
+        records: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let config = self::config(&config)?;
+        let restore_error = |e: PathError| thrown("RestoreError", &Refusal::One(e));
+        let inner = if let Some(text) = records.as_string() {
+            session::restore_records(config, &text)
+        } else {
+            rows(&records).and_then(|rows| {
+                handoff_core::Engine::restore_records(config, rows).map_err(PathError::from)
+            })
+        }
+        .map_err(restore_error)?;
+        Ok(Engine { inner })
+    }
+
+    /// The records written or removed since the last call, to persist one row each before
+    /// performing the outputs: `[{kind, id, value}]`, `value` the record's JSON text, or `null`
+    /// when it was removed. The first call lists every record (so an empty store plus every
+    /// change set since is the whole state); it costs what changed, never the whole state.
+    #[wasm_bindgen(
+        js_name = takeChanges,
+        unchecked_return_type = "Array<{kind: 'engine' | 'conversation' | 'agent' | 'outbox' | 'dead_letter' | 'chain', id: string, value: string | null}>"
+    )]
+    pub fn take_changes(&mut self) -> Array {
+        let out = Array::new();
+        for change in self.inner.take_changes() {
+            let row = Object::new();
+            // Setting a property on a fresh object cannot fail.
+            let _ = Reflect::set(&row, &"kind".into(), &change.kind.as_str().into());
+            let _ = Reflect::set(&row, &"id".into(), &change.id.into());
+            let value = change.value.map_or(JsValue::NULL, JsValue::from);
+            let _ = Reflect::set(&row, &"value".into(), &value);
+            out.push(&row);
+        }
+        out
+    }
+
+    /// As `takeChanges`, as JSON text: `[{"kind","id","value"}]` with each value embedded as
+    /// JSON, byte for byte what a native host gets (`changes_to_json`).
+    #[wasm_bindgen(js_name = takeChangesJson)]
+    pub fn take_changes_json(&mut self) -> String {
+        session::take_changes(&mut self.inner)
+    }
+
     /// Handles one input (an object, or its JSON text) at `nowMs` (epoch ms) and returns the array
     /// of outputs. Throws an `InputError` (the state is then unchanged).
     #[wasm_bindgen(unchecked_return_type = "object[]")]
@@ -260,6 +316,53 @@ impl Engine {
         let at = whole("atMs", at_ms).map_err(input_error)?;
         parsed(&session::hours(&self.inner, at))
     }
+}
+
+/// The rows of `restoreRecords` from a JS array of `{kind, id, value}`.
+fn rows(records: &JsValue) -> Result<Vec<(RecordKind, String, String)>, PathError> {
+    if !Array::is_array(records) {
+        return Err(PathError::new(
+            ErrorKind::WrongType,
+            "records",
+            "expected an array of {kind, id, value} or its JSON text",
+        ));
+    }
+    let records: &Array = records.unchecked_ref();
+    let mut out = Vec::with_capacity(records.length() as usize);
+    for (i, row) in records.iter().enumerate() {
+        let field = |name: &str| Reflect::get(&row, &JsValue::from_str(name)).ok();
+        let text = |name: &str| {
+            field(name).and_then(|v| v.as_string()).ok_or_else(|| {
+                PathError::new(
+                    ErrorKind::WrongType,
+                    format!("records[{i}].{name}"),
+                    "expected text",
+                )
+            })
+        };
+        let kind_name = text("kind")?;
+        let kind = RecordKind::from_name(&kind_name).ok_or_else(|| {
+            let mut e = PathError::new(
+                ErrorKind::UnknownVariant,
+                format!("records[{i}].kind"),
+                "expected one of engine, conversation, agent, outbox, dead_letter, chain",
+            );
+            e.value = Some(kind_name.clone());
+            e
+        })?;
+        let id = text("id")?;
+        let at = format!("records[{i}].value");
+        let value = field("value").unwrap_or(JsValue::UNDEFINED);
+        if value.is_null() {
+            return Err(PathError::new(
+                ErrorKind::WrongType,
+                at,
+                "expected a record's JSON: null marks a removed record, which is no row",
+            ));
+        }
+        out.push((kind, id, json_text(&value, &at)?));
+    }
+    Ok(out)
 }
 
 /// The response headers a host reports in `delivery_result.headers` (lower-case names): the ones

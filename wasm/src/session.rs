@@ -11,6 +11,7 @@ use std::fmt;
 use std::collections::BTreeMap;
 
 use handoff_core::signing;
+use handoff_core::wire::changes::{changes_from_json, changes_to_json};
 use handoff_core::wire::output::Delivery;
 use handoff_core::{Config, Engine, ErrorKind, PathError};
 use serde::Serialize;
@@ -182,6 +183,34 @@ pub fn restore(config: Config, state: &str) -> Result<Engine, PathError> {
     Engine::restore_json(config, state).map_err(PathError::from)
 }
 
+/// An engine continuing from the records a host kept (JSON text: an array of `{"kind", "id",
+/// "value"}` as `take_changes` gives them, any order), as [`Engine::restore_records`].
+///
+/// # Errors
+/// A row that is not `{"kind", "id", "value"}` (path `records[2]`, `records[2].kind`), a removed
+/// record's `null` value (`records[2].value`), then as [`Engine::restore_records`] (the path
+/// naming the place in the state: `state.conversations.c1.status`).
+pub fn restore_records(config: Config, records: &str) -> Result<Engine, PathError> {
+    let rows = changes_from_json(records, "records")?;
+    if let Some(i) = rows.iter().position(|c| c.value.is_none()) {
+        return Err(PathError::new(
+            ErrorKind::WrongType,
+            format!("records[{i}].value"),
+            "expected a record's JSON: null marks a removed record, which is no row",
+        ));
+    }
+    let rows = rows
+        .into_iter()
+        .map(|c| (c.kind, c.id, c.value.unwrap_or_default()));
+    Engine::restore_records(config, rows).map_err(PathError::from)
+}
+
+/// The records written or removed since the last call ([`Engine::take_changes`]; the first call
+/// lists every record), as a JSON array of `{"kind", "id", "value"}` (`value` `null`: removed).
+pub fn take_changes(engine: &mut Engine) -> String {
+    changes_to_json(&engine.take_changes())
+}
+
 /// Handles one input given as JSON text; returns the outputs as `serde_json::to_string` writes
 /// them.
 ///
@@ -348,6 +377,32 @@ impl Session {
                 String::from("null")
             });
         envelope(result)
+    }
+
+    /// `handoff_restore_records`: an engine continuing from the records a host kept (an array of
+    /// `{"kind", "id", "value"}`), replacing any earlier one. `ok` is `null`; a bad configuration
+    /// is `{"errors": [...]}`, a bad row one error whose path starts with `records` or `state`.
+    /// On error an earlier engine is kept.
+    pub fn restore_records(&mut self, config_json: Arg<'_>, records_json: Arg<'_>) -> String {
+        let result = text("config", config_json)
+            .map_err(|e| Refusal::Config(vec![e]))
+            .and_then(config)
+            .and_then(|config| {
+                let records = text("records", records_json)?;
+                Ok(restore_records(config, records)?)
+            })
+            .map(|engine| {
+                self.engine = Some(engine);
+                String::from("null")
+            });
+        envelope(result)
+    }
+
+    /// `handoff_take_changes`: the records written or removed since the last call (the first
+    /// call lists every record).
+    pub fn take_changes(&mut self) -> String {
+        let result = self.engine_mut().map(take_changes);
+        envelope(result.map_err(Refusal::One))
     }
 
     /// `handoff_handle`: the outputs of one input at `now_ms`.
@@ -733,6 +788,61 @@ mod tests {
         );
         let e = error_value(&session.query(Ok(br#"{"query":"queue","limit":5000}"#)));
         assert_eq!(e["path"], "query.limit");
+    }
+
+    #[test]
+    fn changes_and_records_round_trip_like_native() {
+        let mut session = Session::new();
+        let want = format!(
+            r#"{{"error":{{"path":"engine","kind":"wrong_state","message":"{NO_ENGINE}"}}}}"#
+        );
+        assert_eq!(session.take_changes(), want);
+        session.create(Ok(CONFIG.as_bytes()));
+        let mut native = Engine::new(Config::from_json_str(CONFIG).unwrap());
+        let mut rows = std::collections::BTreeMap::new();
+        for (i, input) in [AGENT, ASK].iter().enumerate() {
+            let now = NOW + i as i64;
+            session.handle(Ok(input.as_bytes()), now);
+            native.handle_json(input, now).unwrap();
+            let got = session.take_changes();
+            let want = changes_to_json(&native.take_changes());
+            assert_eq!(got, ok(&want));
+            let changes = changes_from_json(&want, "changes").unwrap();
+            handoff_core::wire::changes::apply_changes(&mut rows, changes);
+        }
+        let table: Vec<handoff_core::wire::changes::Change> = rows
+            .iter()
+            .map(|((kind, id), value)| handoff_core::wire::changes::Change {
+                kind: *kind,
+                id: id.clone(),
+                value: Some(value.clone()),
+            })
+            .collect();
+        let table = changes_to_json(&table);
+        let mut restored = Session::new();
+        assert_eq!(
+            restored.restore_records(Ok(CONFIG.as_bytes()), Ok(table.as_bytes())),
+            r#"{"ok":null}"#
+        );
+        assert_eq!(restored.state(), session.state());
+        assert_eq!(
+            restored.take_changes(),
+            r#"{"ok":[]}"#,
+            "it holds those rows"
+        );
+        let e = error_value(&restored.restore_records(
+            Ok(CONFIG.as_bytes()),
+            Ok(br#"[{"kind":"agent","id":"a","value":null}]"#),
+        ));
+        assert_eq!(e["path"], "records[0].value");
+        let e = error_value(&restored.restore_records(Ok(CONFIG.as_bytes()), Ok(b"{}")));
+        assert_eq!(e["path"], "records");
+        let e = error_value(&restored.restore_records(
+            Ok(CONFIG.as_bytes()),
+            Ok(br#"[{"kind":"conversation","id":"c","value":{"id":"c"}}]"#),
+        ));
+        assert_eq!(e["kind"], "missing", "{e}");
+        assert!(restored.engine().is_some(), "the restored engine is kept");
     }
 
     #[test]

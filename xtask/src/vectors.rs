@@ -132,6 +132,7 @@ pub fn check(options: &Options, say: &mut dyn FnMut(&str)) -> Result<Summary, Fa
             .unwrap_or_default();
         let path = options.vectors.join(format!("{name}.outputs.jsonl"));
         golden_files.push(path.clone());
+        golden_files.push(options.vectors.join(format!("{name}.changes.jsonl")));
         let replayed = load(file).and_then(|conv| replay_conversation(&conv));
         let steps = match replayed {
             Ok(steps) => steps,
@@ -203,11 +204,15 @@ pub fn check(options: &Options, say: &mut dyn FnMut(&str)) -> Result<Summary, Fa
         .map(|d| {
             d.filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.to_string_lossy().ends_with(".outputs.jsonl"))
+                .filter(|p| {
+                    let name = p.to_string_lossy();
+                    name.ends_with(".outputs.jsonl") || name.ends_with(".changes.jsonl")
+                })
                 .filter(|p| !golden_files.contains(p))
                 .collect()
         })
         .unwrap_or_default();
+    changes(options, &files, say, &mut summary)?;
     stale.sort();
     for path in stale {
         say(&format!(
@@ -223,6 +228,73 @@ pub fn check(options: &Options, say: &mut dyn FnMut(&str)) -> Result<Summary, Fa
         summary.stale.push(shown(&path));
     }
     Ok(summary)
+}
+
+/// The change sets' golden files (`<name>.changes.jsonl`: the records written or removed after
+/// each input): compared (and with `bless`, rewritten) like the outputs, each difference shown
+/// as the step and the paths that differ. Conversations that do not replay are already counted.
+fn changes(
+    options: &Options,
+    files: &[PathBuf],
+    say: &mut dyn FnMut(&str),
+    summary: &mut Summary,
+) -> Result<(), Failure> {
+    let root = handoff_conformance::workspace_root();
+    let shown = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+    for file in files {
+        let name = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Ok((steps, actual, _)) =
+            load(file).and_then(|conv| handoff_conformance::replay_changes(&conv))
+        else {
+            continue;
+        };
+        if steps.iter().any(Step::is_unexpected) {
+            continue; // broken: reported with the outputs, never written
+        }
+        let path = options.vectors.join(format!("{name}.changes.jsonl"));
+        let label = format!("{name} (change sets)");
+        let expected = std::fs::read_to_string(&path).ok();
+        match &expected {
+            Some(text) if *text == actual => {
+                summary.same += 1;
+                continue;
+            }
+            Some(text) => {
+                let mut report = format!("{label}: differs from {}", shown(&path));
+                for (j, (e, a)) in text.lines().zip(actual.lines()).enumerate() {
+                    if e != a {
+                        let _ = write!(report, "\n  {}:", step_name(&steps, j));
+                        report.push('\n');
+                        report.push_str(&line_diff(e, a));
+                    }
+                }
+                let (e, a) = (text.lines().count(), actual.lines().count());
+                if e != a {
+                    let _ = write!(report, "\n  the replay has {a} lines, the golden file {e}");
+                }
+                say(&report);
+            }
+            None => say(&format!(
+                "{label}: no golden file {} ({} lines from the replay)",
+                shown(&path),
+                steps.len()
+            )),
+        }
+        if options.bless {
+            std::fs::write(&path, &actual)
+                .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
+            say(&format!("  wrote {}", shown(&path)));
+        }
+        if expected.is_some() {
+            summary.differ.push(label);
+        } else {
+            summary.new.push(label);
+        }
+    }
+    Ok(())
 }
 
 /// The steps whose refusal does not match their `expect_error`, one line each.
@@ -732,14 +804,20 @@ mod tests {
 
         // A missing golden file and a stale one: reported, nothing written.
         let summary = check(&options(false), &mut |t| said.push(t.to_string())).unwrap();
-        assert_eq!(summary.new, ["chat"]);
+        assert_eq!(summary.new, ["chat", "chat (change sets)"]);
         assert_eq!(summary.stale.len(), 1);
         assert!(!dir.join("vectors/chat.outputs.jsonl").exists());
         assert!(run(&options(false)).is_err());
 
         // Blessed: written and the stale file deleted; then everything matches.
         let summary = check(&options(true), &mut |t| said.push(t.to_string())).unwrap();
-        assert_eq!((summary.new.len(), summary.stale.len()), (1, 1));
+        assert_eq!((summary.new.len(), summary.stale.len()), (2, 1));
+        let changes = std::fs::read_to_string(dir.join("vectors/chat.changes.jsonl")).unwrap();
+        assert_eq!(
+            changes.lines().nth(2),
+            Some("[]"),
+            "a refused input changes nothing"
+        );
         assert!(!dir.join("vectors/gone.outputs.jsonl").exists());
         let written = std::fs::read_to_string(dir.join("vectors/chat.outputs.jsonl")).unwrap();
         assert_eq!(written.lines().count(), 3);
@@ -748,7 +826,7 @@ mod tests {
         assert_eq!(
             summary,
             Summary {
-                same: 1,
+                same: 2,
                 ..Summary::default()
             }
         );
@@ -774,6 +852,20 @@ mod tests {
             std::fs::read_to_string(dir.join("vectors/chat.outputs.jsonl")).unwrap(),
             written
         );
+        std::fs::write(
+            dir.join("vectors/chat.changes.jsonl"),
+            changes.replace("Asha", "Ashok"),
+        )
+        .unwrap();
+        said.clear();
+        let summary = check(&options(false), &mut |t| said.push(t.to_string())).unwrap();
+        assert_eq!(summary.differ, ["chat (change sets)"]);
+        let report = said.join("\n");
+        assert!(
+            report.contains("[1].value.name: golden \"Ashok\", replay \"Asha\""),
+            "{report}"
+        );
+        check(&options(true), &mut |_| {}).unwrap();
 
         // An input refused against its expect_error: broken, never written.
         std::fs::write(

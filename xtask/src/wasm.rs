@@ -49,6 +49,8 @@ pub const ABI_EXPORTS: &[&str] = &[
     "handoff_sign",
     "handoff_secret_refs",
     "handoff_prepare",
+    "handoff_restore_records",
+    "handoff_take_changes",
 ];
 
 pub(crate) fn root() -> PathBuf {

@@ -29,6 +29,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::wire::error::{ErrorKind, PathError};
 
 /// Which part of the state a record holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -161,6 +164,75 @@ pub fn apply_changes(store: &mut BTreeMap<(RecordKind, String), String>, changes
             }
         }
     }
+}
+
+/// Reads a change set (or a list of rows) as [`changes_to_json`] writes it: an array of
+/// `{"kind", "id", "value"}`, each `value` kept as the exact JSON text it was given (`null` for a
+/// removed record). `path` names the array in errors (`records`, `changes`).
+///
+/// # Errors
+/// A [`PathError`] naming the place: `records` (not a JSON array), `records[2]` (not an object
+/// of those three keys), `records[2].kind` (an unknown kind), `records[2].id`.
+///
+/// # Example
+/// ```
+/// use handoff_core::wire::changes::{changes_from_json, changes_to_json, RecordKind};
+///
+/// let text = r#"[{"kind":"agent","id":"a1","value":{"id":"a1","score":1.0}},{"kind":"outbox","id":"d1","value":null}]"#;
+/// let changes = changes_from_json(text, "records")?;
+/// assert_eq!(changes[0].kind, RecordKind::Agent);
+/// assert_eq!(changes[0].value.as_deref(), Some(r#"{"id":"a1","score":1.0}"#));
+/// assert_eq!(changes_to_json(&changes), text);
+/// let refused = changes_from_json(r#"[{"kind":"agents","id":"a1","value":{}}]"#, "records").unwrap_err();
+/// assert_eq!(refused.path, "records[0].kind");
+/// # Ok::<(), handoff_core::PathError>(())
+/// ```
+pub fn changes_from_json(text: &str, path: &str) -> Result<Vec<Change>, PathError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Row<'a> {
+        kind: &'a str,
+        #[serde(borrow)]
+        id: std::borrow::Cow<'a, str>,
+        #[serde(borrow)]
+        value: &'a RawValue,
+    }
+    let rows: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
+        let kind = if e.is_syntax() || e.is_eof() {
+            ErrorKind::NotJson
+        } else {
+            ErrorKind::WrongType
+        };
+        PathError::new(kind, path, format!("expected an array of records: {e}"))
+    })?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        let row: Row<'_> = serde_json::from_str(row.get()).map_err(|e| {
+            let message = e.to_string();
+            PathError::new(
+                ErrorKind::of_serde_message(&message),
+                at.clone(),
+                format!("expected {{\"kind\", \"id\", \"value\"}}: {message}"),
+            )
+        })?;
+        let kind = RecordKind::from_name(row.kind).ok_or_else(|| {
+            let mut e = PathError::new(
+                ErrorKind::UnknownVariant,
+                format!("{at}.kind"),
+                "expected one of engine, conversation, agent, outbox, dead_letter, chain",
+            );
+            e.value = Some(row.kind.to_string());
+            e
+        })?;
+        let value = row.value.get();
+        out.push(Change {
+            kind,
+            id: row.id.into_owned(),
+            value: (value != "null").then(|| value.to_string()),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use handoff_core::query::Query;
+use handoff_core::wire::changes::RecordKind;
 use handoff_core::wire::limits::from_engine_json;
 use handoff_core::PathError;
 use serde_json::Value;
@@ -20,26 +21,12 @@ use tokio::sync::{broadcast, oneshot, Notify, Semaphore};
 
 use super::delivery::Sender;
 use super::metrics::Metrics;
-use super::store::{Batch, NewEntry, OutboxResult, OutboxRow, Store, StoreError};
-use crate::cadence::Cadence;
+use super::store::{Batch, Loaded, NewEntry, OutboxResult, OutboxRow, Store, StoreError};
 use crate::clock::{epoch_ms, Clock};
 use crate::{Host, HostError, Runtime};
 
 /// Most commands handled in one batch (one transaction).
 pub const MAX_BATCH: usize = 512;
-
-/// Fewest journal entries between two snapshots.
-///
-/// Beyond that, a snapshot is written once the inputs since the last one took
-/// [`SNAPSHOT_RATIO`] times as long to handle as that snapshot took to fetch and commit (see
-/// `cadence.rs`): with 10,000 open conversations the state is megabytes, and writing it every
-/// thousand messages would cost more than the messages.
-pub const SNAPSHOT_MIN_ENTRIES: usize = 1000;
-
-/// How many times a snapshot's cost the inputs after it may take before the next one; so
-/// snapshots take at most about a fifth of the engine's time, and the journal replayed at start
-/// takes about four snapshots' time.
-pub const SNAPSHOT_RATIO: u32 = 4;
 
 /// Reads the engine's answer to a `may_act` query: allowed, or [`Failure::Forbidden`] with the
 /// engine's reason.
@@ -109,9 +96,9 @@ pub enum Command {
         /// Where the answer goes.
         reply: oneshot::Sender<Result<String, Failure>>,
     },
-    /// Stop: write a snapshot and end the task.
+    /// Stop: commit any change not yet written and end the task.
     Shutdown {
-        /// Answered when the snapshot is written (or failed).
+        /// Answered when everything is written (or failed).
         reply: oneshot::Sender<Result<(), String>>,
     },
 }
@@ -279,10 +266,14 @@ pub enum StartError {
 /// What start-up found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Restored {
-    /// The journal `seq` of the snapshot restored (0: none).
-    pub snapshot_seq: i64,
-    /// Journal entries replayed after it.
+    /// The journal `seq` the records restored include (0: none).
+    pub records_seq: i64,
+    /// The records restored.
+    pub records: usize,
+    /// Journal entries replayed after them.
     pub replayed: usize,
+    /// The database held whole-state snapshots (written before records) and was migrated.
+    pub migrated: bool,
 }
 
 /// The engine task's state.
@@ -296,8 +287,6 @@ pub struct EngineTask {
     /// The host's clock, never behind the last input's `now`.
     clock: Clock,
     last_seq: i64,
-    /// When the next snapshot is due.
-    cadence: Cadence,
     published: u64,
     /// The `now` of the last tick: a wakeup not after it is a tick that changed nothing.
     last_tick: i64,
@@ -305,34 +294,54 @@ pub struct EngineTask {
     config: String,
 }
 
-/// Restores the engine from the store: the last snapshot, then the journal after it.
-fn restore(
-    runtime: &Runtime,
-    config: &str,
-    store: &mut dyn Store,
-) -> Result<(Host, i64, i64, Restored), StartError> {
-    let loaded = store.load()?;
-    let (mut host, mut seq) = match &loaded.snapshot {
-        Some(s) => (
-            Host::restore(runtime, config, &s.state).map_err(StartError::Engine)?,
-            s.seq,
-        ),
-        None => (Host::new(runtime, config).map_err(StartError::Engine)?, 0),
-    };
-    // The store's snapshots bound the host's replay log; no fetches of its own in between.
-    host.set_snapshot_every(usize::MAX);
-    // The snapshot's `now`, read without parsing the rest of it (it may be big, and deep).
+/// The `now` of an engine record or a whole state, read without parsing the rest of it (a
+/// state may be big, and deep).
+fn now_of(json: &str) -> i64 {
     #[derive(serde::Deserialize)]
     struct Now {
         #[serde(default)]
         now: i64,
     }
-    let mut now = loaded
-        .snapshot
-        .as_ref()
-        .and_then(|s| from_engine_json::<Now>(&s.state).ok())
-        .map_or(0, |n| n.now);
-    for entry in &loaded.tail {
+    from_engine_json::<Now>(json).map_or(0, |n| n.now)
+}
+
+/// Restores the engine from the store: its records (or an old database's snapshot), then the
+/// journal after them; then writes the records the replay changed (an old database: every
+/// record, migrating it).
+fn restore(
+    runtime: &Runtime,
+    config: &str,
+    store: &mut dyn Store,
+) -> Result<(Host, i64, i64, Restored), StartError> {
+    let Loaded {
+        records,
+        records_seq,
+        snapshot,
+        tail,
+        from_snapshots,
+    } = store.load()?;
+    let restored_records = records.len();
+    let (mut host, mut seq, mut now) = if let Some(s) = &snapshot {
+        let host = Host::restore(runtime, config, &s.state).map_err(StartError::Engine)?;
+        (host, s.seq, now_of(&s.state))
+    } else if records.is_empty() {
+        (
+            Host::new(runtime, config).map_err(StartError::Engine)?,
+            records_seq,
+            0,
+        )
+    } else {
+        let now = records
+            .iter()
+            .find(|(kind, _, _)| *kind == RecordKind::Engine)
+            .map_or(0, |(_, _, json)| now_of(json));
+        let host = Host::restore_records(runtime, config, records).map_err(StartError::Engine)?;
+        (host, records_seq, now)
+    };
+    // Until its first change set (below) the host would fetch states for trap recovery by
+    // itself: the journal replay is short, so it need not.
+    host.set_snapshot_every(usize::MAX);
+    for entry in &tail {
         host.handle_json(entry.input.as_str(), entry.now_ms)
             .map_err(|error| StartError::Replay {
                 seq: entry.seq,
@@ -341,9 +350,27 @@ fn restore(
         now = now.max(entry.now_ms);
         seq = entry.seq;
     }
+    // From here on the host lists what changed; the first list after a snapshot (or a new
+    // engine) is every record.
+    let changes = host.take_changes().map_err(StartError::Engine)?;
+    if from_snapshots {
+        store.migrate(seq, &changes)?;
+        tracing::info!(
+            seq,
+            records = changes.len(),
+            "database migrated from whole-state snapshots to records"
+        );
+    } else if !changes.is_empty() {
+        store.commit(&Batch {
+            entries: Vec::new(),
+            changes: Some(changes),
+        })?;
+    }
     let restored = Restored {
-        snapshot_seq: loaded.snapshot.as_ref().map_or(0, |s| s.seq),
-        replayed: loaded.tail.len(),
+        records_seq,
+        records: restored_records,
+        replayed: tail.len(),
+        migrated: from_snapshots,
     };
     Ok((host, seq, now, restored))
 }
@@ -373,11 +400,7 @@ impl EngineTask {
         dispatch: Dispatch,
         metrics: Arc<Metrics>,
     ) -> Result<(EngineTask, Restored), StartError> {
-        let started = Instant::now();
         let (host, last_seq, last_now, restored) = restore(runtime, config, store.as_mut())?;
-        let mut cadence = Cadence::new(SNAPSHOT_MIN_ENTRIES, SNAPSHOT_RATIO, Duration::ZERO);
-        // The journal replayed counts as work since the snapshot.
-        cadence.handled(restored.replayed, started.elapsed());
         Ok((
             EngineTask {
                 host,
@@ -388,7 +411,6 @@ impl EngineTask {
                 metrics,
                 clock: Clock::starting_at(last_now),
                 last_seq,
-                cadence,
                 published: 0,
                 last_tick: i64::MIN,
                 runtime: runtime.clone(),
@@ -445,7 +467,7 @@ impl EngineTask {
                 self.process(work);
             }
             if let Some(reply) = shutdown {
-                let result = self.final_snapshot();
+                let result = self.final_commit();
                 // Whatever is still queued is refused: the HTTP side has stopped by now.
                 while let Ok(c) = self.commands.try_recv() {
                     refuse(c);
@@ -514,10 +536,8 @@ impl EngineTask {
                 Command::Input { input, reply } => {
                     let now = self.now();
                     let text = input.to_string();
-                    let started = Instant::now();
                     match self.host.handle_json(text.as_str(), now) {
                         Ok(json) => {
-                            self.cadence.handled(1, started.elapsed());
                             let outputs: Vec<Value> = match from_engine_json(&json) {
                                 Ok(Value::Array(a)) => a,
                                 _ => {
@@ -555,35 +575,21 @@ impl EngineTask {
             }
         }
         if !entries.is_empty() {
-            let started = Instant::now();
-            let snapshot = if self.cadence.due() {
-                match self.host.state_json() {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot take a snapshot; the journal keeps everything");
-                        None
-                    }
+            // The records these inputs wrote, in the same transaction as the inputs. If the
+            // engine cannot list them now, the journal holds the inputs and the next list
+            // (everything since the rows the host handed out last) covers them.
+            let changes = match self.host.take_changes() {
+                Ok(changes) => Some(changes),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot list the changed records; the journal keeps the inputs");
+                    None
                 }
-            } else {
-                None
             };
             let count = entries.len();
-            let took_snapshot = snapshot.is_some();
-            let snapshot_bytes = snapshot.as_ref().map_or(0, String::len);
-            let batch = Batch { entries, snapshot };
+            let batch = Batch { entries, changes };
             match self.store.commit(&batch) {
                 Ok(seq) => {
                     self.last_seq = seq;
-                    if took_snapshot {
-                        let cost = started.elapsed();
-                        tracing::debug!(
-                            seq,
-                            bytes = snapshot_bytes,
-                            millis = cost.as_millis() as u64,
-                            "snapshot written"
-                        );
-                        self.cadence.taken(cost);
-                    }
                     self.metrics.batch(count);
                 }
                 Err(e) => {
@@ -702,12 +708,20 @@ impl EngineTask {
         }
     }
 
-    fn final_snapshot(&mut self) -> Result<(), String> {
-        let state = self.host.state_json().map_err(|e| e.to_string())?;
-        self.store
-            .snapshot(self.last_seq, &state)
-            .map_err(|e| e.to_string())?;
-        tracing::info!(seq = self.last_seq, "snapshot written");
+    /// On a graceful stop: writes any change not written yet (normally none: every batch
+    /// writes its own).
+    fn final_commit(&mut self) -> Result<(), String> {
+        let changes = self.host.take_changes().map_err(|e| e.to_string())?;
+        if !changes.is_empty() {
+            self.last_seq = self
+                .store
+                .commit(&Batch {
+                    entries: Vec::new(),
+                    changes: Some(changes),
+                })
+                .map_err(|e| e.to_string())?;
+        }
+        tracing::info!(seq = self.last_seq, "records written");
         Ok(())
     }
 }
@@ -772,7 +786,6 @@ mod tests {
 
     use super::*;
     use crate::serve::sqlite::SqliteStore;
-    use crate::serve::store::Loaded;
 
     type Answers = Arc<Mutex<Vec<oneshot::Receiver<Result<Outputs, Failure>>>>>;
 
@@ -797,8 +810,12 @@ mod tests {
             self.commits.lock().expect("lock").push(batch.entries.len());
             self.inner.commit(batch)
         }
-        fn snapshot(&mut self, seq: i64, state: &str) -> Result<(), StoreError> {
-            self.inner.snapshot(seq, state)
+        fn migrate(
+            &mut self,
+            seq: i64,
+            records: &[handoff_core::wire::changes::Change],
+        ) -> Result<(), StoreError> {
+            self.inner.migrate(seq, records)
         }
         fn describe(&self) -> String {
             self.inner.describe()
@@ -883,14 +900,21 @@ mod tests {
         assert_eq!(refused, 1);
         let (reply, done) = oneshot::channel();
         tx.send(Command::Shutdown { reply }).expect("send");
-        done.await.expect("answered").expect("snapshot");
+        done.await.expect("answered").expect("stopped");
         engine.join().expect("the engine thread");
-        // host_restarted + 19 accepted inputs, one transaction.
-        assert_eq!(*commits.lock().expect("lock"), vec![20]);
+        // The new engine's records (at start), then host_restarted + 19 accepted inputs with
+        // the records they wrote, one transaction.
+        assert_eq!(*commits.lock().expect("lock"), vec![0, 20]);
         let mut reopened = SqliteStore::open(&dir.join("handoff.db")).expect("reopen");
         let loaded = reopened.load().expect("load");
-        assert_eq!(loaded.snapshot.map(|s| s.seq), Some(20));
+        assert_eq!(loaded.records_seq, 20);
         assert!(loaded.tail.is_empty());
+        let conversations = loaded
+            .records
+            .iter()
+            .filter(|(kind, _, _)| *kind == RecordKind::Conversation)
+            .count();
+        assert_eq!(conversations, 19, "one row per conversation");
     }
 }
 

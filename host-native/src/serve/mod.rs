@@ -14,7 +14,8 @@
 //! 4. Between batches the engine task sleeps until the engine's `next_wakeup`, then handles a
 //!    `tick` (retries that are due, offers that lapse, queue timeouts, business hours).
 //!
-//! On start the store's last snapshot is restored, the journal after it replayed, and a
+//! On start the store's records are restored (an old database's last snapshot is migrated to
+//! records once), the journal after them replayed (normally nothing), and a
 //! `host_restarted` input sent, so deliveries that were in flight when the previous process
 //! stopped go out again at once with the same `webhook-id`. See `docs/serve.md`.
 
@@ -219,8 +220,10 @@ pub async fn serve(
     })?;
     tracing::info!(
         store = %store_name,
-        snapshot_seq = restored.snapshot_seq,
+        records_seq = restored.records_seq,
+        records = restored.records,
         replayed = restored.replayed,
+        migrated = restored.migrated,
         "engine restored"
     );
     // Tells the server when the engine thread ends, whether it returned or panicked.
@@ -317,15 +320,21 @@ fn banner(
          \x20 events   {base}/v1/events   (all outputs, SSE; agent or admin token)\n\
          \x20 events   {base}/v1/conversations/{{id}}/events   (one conversation, SSE)\n\
          \x20 events   {base}/v1/agents/{{id}}/events   (one agent's offers and conversations, SSE)\n\
-         \x20 store    {store} (snapshot at journal {}, {} entries replayed)\n\
+         \x20 store    {store} ({} records at journal {}, {} entries replayed{})\n\
          \x20 tokens   {}\n\
          \x20 limits   headers within {} ms, bodies within {} ms, {} connections at once\n\
          try:\n\
          \x20 curl -s -X POST {base}/v1/conversations/conv_1/messages \\\n\
          \x20   -H \"Authorization: Bearer $HANDOFF_WIDGET_TOKEN\" -H 'Content-Type: application/json' \\\n\
          \x20   -d '{{\"text\": \"I want to talk to a human\"}}'\n\n",
-        restored.snapshot_seq,
+        restored.records,
+        restored.records_seq,
         restored.replayed,
+        if restored.migrated {
+            "; migrated from snapshots"
+        } else {
+            ""
+        },
         tokens.summary(),
         limits.header_timeout.as_millis(),
         limits.body_timeout.as_millis(),

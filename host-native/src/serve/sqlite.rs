@@ -1,27 +1,31 @@
 //! [`SqliteStore`]: the [`Store`] in one SQLite file (WAL, `synchronous=FULL`).
 //!
-//! Pruning (the [`Store`] contract): each snapshot write keeps the newest two snapshots and, in
-//! the same transaction, deletes the journal entries up to the older one and the outbox rows of
-//! finished deliveries that only those entries refer to. The file keeps its size (SQLite reuses
-//! the freed pages) instead of growing with every message.
+//! Tables: `records` (one row per record, keyed by `kind` and `id`; a rowid table, as SQLite
+//! advises for rows of kilobytes: a conversation's history is), `journal` (accepted inputs),
+//! `outbox` (every attempt handed out and its result), `meta` (`schema`, and `records_seq`: the
+//! journal position the records include). Each commit upserts the records its batch changed and
+//! trims the journal the records cover (the [`Store`] contract), in the batch's transaction. The
+//! file keeps its size (SQLite reuses the freed pages) instead of growing with every message.
+//!
+//! Schema 1 (before records: whole-state `snapshots` beside the journal) is still read, once:
+//! [`Store::load`] returns its newest snapshot and [`Store::migrate`] turns it into schema 2.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::de::IgnoredAny;
+use handoff_core::wire::changes::{Change, RecordKind};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::clock::epoch_ms;
 
-use super::store::{Batch, JournalEntry, Loaded, Snapshot, Store, StoreError};
+use super::store::{
+    Batch, JournalEntry, Loaded, Record, Snapshot, Store, StoreError, JOURNAL_KEPT,
+};
 
 /// The schema version this build writes (`meta.schema`).
-const SCHEMA: &str = "1";
+const SCHEMA: &str = "2";
 
-/// Snapshots kept: the newest and the one before it. Older ones are deleted when a new one is
-/// written, and the journal up to the older kept one (so either kept snapshot, with the journal
-/// after it, rebuilds the same state: a spare if the newest cannot be restored).
-const SNAPSHOTS_KEPT: i64 = 2;
+/// The schema before records: whole-state snapshots beside the journal. Read, then migrated.
+const SCHEMA_SNAPSHOTS: &str = "1";
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,10 +35,11 @@ CREATE TABLE IF NOT EXISTS journal (
     input TEXT NOT NULL,
     recorded_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS snapshots (
-    seq INTEGER PRIMARY KEY,
-    state TEXT NOT NULL,
-    taken_at INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
 );
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY,
@@ -47,10 +52,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     result_seq INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_delivery ON outbox (delivery_id, attempt);
-CREATE TEMP TABLE IF NOT EXISTS owed (delivery_id TEXT PRIMARY KEY);
 ";
 
-/// The store in one SQLite file: journal, snapshots and outbox tables.
+/// The store in one SQLite file: records, journal and outbox tables.
 ///
 /// Opened in WAL mode with `synchronous=FULL`, so a committed batch survives a crash or a power
 /// loss. One process at a time (SQLite's own locking refuses a second writer for a while, then
@@ -58,6 +62,10 @@ CREATE TEMP TABLE IF NOT EXISTS owed (delivery_id TEXT PRIMARY KEY);
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// Written by a build before records (schema 1), not migrated yet.
+    snapshots: bool,
+    /// The trim horizon at which finished outbox rows were last swept.
+    swept: i64,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -73,7 +81,7 @@ impl SqliteStore {
     ///
     /// # Errors
     /// [`StoreError::Database`] when it cannot be opened or set up; [`StoreError::Corrupt`] when
-    /// it was written by another schema version.
+    /// it was written by another schema version (other than 1, which is migrated).
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let shown = path.display().to_string();
         let db = |e: rusqlite::Error| StoreError::Database {
@@ -101,25 +109,32 @@ impl SqliteStore {
             })
             .optional()
             .map_err(db)?;
-        match schema.as_deref() {
+        let snapshots = match schema.as_deref() {
             None => {
                 conn.execute(
                     "INSERT INTO meta (key, value) VALUES ('schema', ?1)",
                     [SCHEMA],
                 )
                 .map_err(db)?;
+                false
             }
-            Some(SCHEMA) => {}
+            Some(SCHEMA) => false,
+            Some(SCHEMA_SNAPSHOTS) => true,
             Some(other) => {
                 return Err(StoreError::Corrupt {
                     path: shown,
-                    message: format!("schema version {other}; this build reads version {SCHEMA}"),
+                    message: format!(
+                        "schema version {other}; this build reads versions \
+                         {SCHEMA_SNAPSHOTS} and {SCHEMA}"
+                    ),
                 })
             }
-        }
+        };
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
+            snapshots,
+            swept: 0,
         })
     }
 
@@ -139,112 +154,8 @@ impl SqliteStore {
             .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
-}
 
-/// What a snapshot write pruned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Pruned {
-    /// Journal entries up to this `seq` are gone (the oldest kept snapshot's).
-    upto: i64,
-    /// Journal rows deleted.
-    journal: usize,
-    /// Outbox rows deleted.
-    outbox: usize,
-}
-
-/// The deliveries the engine still owes, by id, as its state JSON lists them: `outbox` (in
-/// flight or waiting for a retry) and `dead_letters` (may be redriven). `None` when the state
-/// has no `outbox` object: then nothing is known to be finished and no outbox row is deleted.
-fn owed(state: &str) -> Option<Vec<String>> {
-    #[derive(serde::Deserialize)]
-    struct Owed {
-        outbox: BTreeMap<String, IgnoredAny>,
-        #[serde(default)]
-        dead_letters: BTreeMap<String, IgnoredAny>,
-    }
-    let owed: Owed = serde_json::from_str(state).ok()?;
-    Some(
-        owed.outbox
-            .into_keys()
-            .chain(owed.dead_letters.into_keys())
-            .collect(),
-    )
-}
-
-/// Writes the snapshot, keeps the newest [`SNAPSHOTS_KEPT`], and prunes what the oldest kept one
-/// covers (see the [`Store`] docs), all in `tx`.
-fn write_snapshot(
-    tx: &rusqlite::Transaction<'_>,
-    seq: i64,
-    state: &str,
-) -> rusqlite::Result<Pruned> {
-    tx.execute(
-        "INSERT OR REPLACE INTO snapshots (seq, state, taken_at) VALUES (?1, ?2, ?3)",
-        params![seq, state, epoch_ms()],
-    )?;
-    tx.execute(
-        "DELETE FROM snapshots WHERE seq NOT IN \
-         (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?1)",
-        [SNAPSHOTS_KEPT],
-    )?;
-    let upto: i64 = tx.query_row("SELECT MIN(seq) FROM snapshots", [], |r| r.get(0))?;
-    let journal = tx.execute("DELETE FROM journal WHERE seq <= ?1", [upto])?;
-    let outbox = match owed(state) {
-        Some(ids) => {
-            tx.execute("DELETE FROM temp.owed", [])?;
-            {
-                let mut insert =
-                    tx.prepare_cached("INSERT OR IGNORE INTO temp.owed (delivery_id) VALUES (?1)")?;
-                for id in &ids {
-                    insert.execute([id])?;
-                }
-            }
-            let deleted = tx.execute(
-                "DELETE FROM outbox WHERE journal_seq <= ?1 \
-                 AND (result_seq IS NULL OR result_seq <= ?1) \
-                 AND delivery_id NOT IN (SELECT delivery_id FROM temp.owed)",
-                [upto],
-            )?;
-            tx.execute("DELETE FROM temp.owed", [])?;
-            deleted
-        }
-        None => 0,
-    };
-    Ok(Pruned {
-        upto,
-        journal,
-        outbox,
-    })
-}
-
-fn log_pruned(pruned: Pruned) {
-    if pruned.journal > 0 || pruned.outbox > 0 {
-        tracing::debug!(
-            upto = pruned.upto,
-            journal = pruned.journal,
-            outbox = pruned.outbox,
-            "journal pruned"
-        );
-    }
-}
-
-impl Store for SqliteStore {
-    fn load(&mut self) -> Result<Loaded, StoreError> {
-        let snapshot = self
-            .conn
-            .query_row(
-                "SELECT seq, state FROM snapshots ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(Snapshot {
-                        seq: r.get(0)?,
-                        state: r.get(1)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        let after = snapshot.as_ref().map_or(0, |s| s.seq);
+    fn journal_after(&self, after: i64) -> Result<Vec<JournalEntry>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT seq, now_ms, input FROM journal WHERE seq > ?1 ORDER BY seq")
@@ -259,8 +170,150 @@ impl Store for SqliteStore {
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.err(e))?;
-        drop(stmt);
-        Ok(Loaded { snapshot, tail })
+        Ok(tail)
+    }
+
+    fn corrupt(&self, message: String) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.display().to_string(),
+            message,
+        }
+    }
+}
+
+/// The journal position the records include (`meta.records_seq`, 0 without records).
+fn records_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'records_seq'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(text.and_then(|t| t.parse().ok()).unwrap_or(0))
+}
+
+/// Upserts the written records and deletes the removed ones.
+fn write_changes(tx: &Transaction<'_>, changes: &[Change]) -> rusqlite::Result<()> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO records (kind, id, value) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value",
+    )?;
+    let mut delete = tx.prepare_cached("DELETE FROM records WHERE kind = ?1 AND id = ?2")?;
+    for change in changes {
+        match &change.value {
+            Some(value) => upsert.execute(params![change.kind.as_str(), change.id, value])?,
+            None => delete.execute(params![change.kind.as_str(), change.id])?,
+        };
+    }
+    Ok(())
+}
+
+/// What a commit trimmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Trimmed {
+    /// Journal entries up to this `seq` are gone.
+    upto: i64,
+    /// Journal rows deleted.
+    journal: usize,
+    /// Outbox rows deleted (only when the sweep ran).
+    outbox: usize,
+}
+
+/// Sets the records' position to `seq` and deletes the journal entries they cover but the
+/// newest [`JOURNAL_KEPT`]; once the horizon passes another [`JOURNAL_KEPT`] entries since
+/// `swept` (or when `sweep`), also the outbox rows of finished deliveries only trimmed entries
+/// refer to.
+fn trim(tx: &Transaction<'_>, seq: i64, swept: &mut i64, sweep: bool) -> rusqlite::Result<Trimmed> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('records_seq', ?1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [seq.to_string()],
+    )?;
+    let upto = (seq - JOURNAL_KEPT).max(0);
+    let journal = tx.execute("DELETE FROM journal WHERE seq <= ?1", [upto])?;
+    let outbox = if upto > 0 && (sweep || upto - *swept >= JOURNAL_KEPT) {
+        *swept = upto;
+        tx.execute(
+            "DELETE FROM outbox WHERE journal_seq <= ?1 \
+             AND (result_seq IS NULL OR result_seq <= ?1) \
+             AND NOT EXISTS (SELECT 1 FROM records WHERE kind IN ('outbox', 'dead_letter') \
+                             AND id = outbox.delivery_id)",
+            [upto],
+        )?
+    } else {
+        0
+    };
+    Ok(Trimmed {
+        upto,
+        journal,
+        outbox,
+    })
+}
+
+fn log_trimmed(trimmed: Trimmed) {
+    if trimmed.journal > 0 || trimmed.outbox > 0 {
+        tracing::debug!(
+            upto = trimmed.upto,
+            journal = trimmed.journal,
+            outbox = trimmed.outbox,
+            "journal trimmed"
+        );
+    }
+}
+
+impl Store for SqliteStore {
+    fn load(&mut self) -> Result<Loaded, StoreError> {
+        if self.snapshots {
+            let snapshot = self
+                .conn
+                .query_row(
+                    "SELECT seq, state FROM snapshots ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| {
+                        Ok(Snapshot {
+                            seq: r.get(0)?,
+                            state: r.get(1)?,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(|e| self.err(e))?;
+            let after = snapshot.as_ref().map_or(0, |s| s.seq);
+            return Ok(Loaded {
+                records: Vec::new(),
+                records_seq: 0,
+                tail: self.journal_after(after)?,
+                snapshot,
+                from_snapshots: true,
+            });
+        }
+        let records_seq = records_seq(&self.conn).map_err(|e| self.err(e))?;
+        let rows: Vec<(String, String, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT kind, id, value FROM records ORDER BY kind, id")
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(|e| self.err(e))?;
+            rows
+        };
+        let mut records: Vec<Record> = Vec::with_capacity(rows.len());
+        for (kind, id, value) in rows {
+            let Some(kind) = RecordKind::from_name(&kind) else {
+                return Err(self.corrupt(format!("a record of unknown kind {kind:?} (id {id:?})")));
+            };
+            records.push((kind, id, value));
+        }
+        Ok(Loaded {
+            records,
+            records_seq,
+            snapshot: None,
+            tail: self.journal_after(records_seq)?,
+            from_snapshots: false,
+        })
     }
 
     fn commit(&mut self, batch: &Batch) -> Result<i64, StoreError> {
@@ -270,15 +323,13 @@ impl Store for SqliteStore {
             message: e.to_string(),
         };
         let tx = self.conn.transaction().map_err(db)?;
-        // After pruning the journal may be empty: number on from the newest snapshot too.
+        // After trimming the journal may be empty: number on from the records' position too.
         let mut seq: i64 = tx
-            .query_row(
-                "SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM journal), \
-                            (SELECT COALESCE(MAX(seq), 0) FROM snapshots))",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| {
+                r.get(0)
+            })
             .map_err(db)?;
+        seq = seq.max(records_seq(&tx).map_err(db)?);
         let recorded_at = epoch_ms();
         {
             let mut journal = tx
@@ -316,27 +367,41 @@ impl Store for SqliteStore {
                 }
             }
         }
-        let pruned = match &batch.snapshot {
-            Some(state) => Some(write_snapshot(&tx, seq, state).map_err(db)?),
+        let trimmed = match &batch.changes {
+            Some(changes) => {
+                write_changes(&tx, changes).map_err(db)?;
+                Some(trim(&tx, seq, &mut self.swept, false).map_err(db)?)
+            }
             None => None,
         };
         tx.commit().map_err(db)?;
-        if let Some(p) = pruned {
-            log_pruned(p);
+        if let Some(t) = trimmed {
+            log_trimmed(t);
         }
         Ok(seq)
     }
 
-    fn snapshot(&mut self, seq: i64, state: &str) -> Result<(), StoreError> {
+    fn migrate(&mut self, seq: i64, records: &[Change]) -> Result<(), StoreError> {
         let path = self.path.display().to_string();
         let db = |e: rusqlite::Error| StoreError::Database {
             path: path.clone(),
             message: e.to_string(),
         };
         let tx = self.conn.transaction().map_err(db)?;
-        let pruned = write_snapshot(&tx, seq, state).map_err(db)?;
+        tx.execute("DELETE FROM records", []).map_err(db)?;
+        write_changes(&tx, records).map_err(db)?;
+        let trimmed = trim(&tx, seq, &mut self.swept, true).map_err(db)?;
+        tx.execute_batch("DROP TABLE IF EXISTS snapshots")
+            .map_err(db)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema', ?1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [SCHEMA],
+        )
+        .map_err(db)?;
         tx.commit().map_err(db)?;
-        log_pruned(pruned);
+        self.snapshots = false;
+        log_trimmed(trimmed);
         Ok(())
     }
 
@@ -360,124 +425,22 @@ mod tests {
         dir.join("handoff.db")
     }
 
-    fn entry(n: i64) -> NewEntry {
+    /// Entry `n` hands out `attempt` of delivery `id`.
+    fn hand_out(n: i64, id: &str, attempt: i64) -> NewEntry {
         NewEntry {
             now_ms: n,
             input: format!("{{\"type\":\"tick\",\"n\":{n}}}"),
             deliveries: vec![OutboxRow {
-                delivery_id: format!("d{n}"),
-                attempt: 1,
+                delivery_id: id.into(),
+                attempt,
                 output: "{}".into(),
             }],
             result: None,
         }
     }
 
-    #[test]
-    fn commits_survive_reopening_and_the_tail_starts_after_the_snapshot() {
-        let path = temp("reopen");
-        let mut store = SqliteStore::open(&path).expect("open");
-        assert_eq!(store.load().expect("load"), Loaded::default());
-        let batch = Batch {
-            entries: vec![entry(1), entry(2)],
-            snapshot: Some("{\"s\":2}".into()),
-        };
-        assert_eq!(store.commit(&batch).expect("commit"), 2);
-        let mut result = entry(3);
-        result.result = Some(OutboxResult {
-            delivery_id: "d1".into(),
-            status: Some(200),
-            error: None,
-        });
-        assert_eq!(
-            store
-                .commit(&Batch {
-                    entries: vec![result],
-                    snapshot: None
-                })
-                .expect("commit"),
-            3
-        );
-        drop(store);
-        let mut store = SqliteStore::open(&path).expect("reopen");
-        let loaded = store.load().expect("load");
-        assert_eq!(
-            loaded.snapshot,
-            Some(Snapshot {
-                seq: 2,
-                state: "{\"s\":2}".into()
-            })
-        );
-        assert_eq!(loaded.tail.len(), 1);
-        assert_eq!(loaded.tail[0].seq, 3);
-        assert_eq!(loaded.tail[0].now_ms, 3);
-        // Entries 1 and 2 are in the snapshot, so they were pruned with it.
-        assert_eq!(store.journal_len().expect("len"), 1);
-        let status: Option<i64> = store
-            .conn
-            .query_row(
-                "SELECT status FROM outbox WHERE delivery_id = 'd1'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("row");
-        assert_eq!(status, Some(200));
-    }
-
-    fn count(store: &SqliteStore, sql: &str) -> i64 {
-        store.conn.query_row(sql, [], |r| r.get(0)).expect("count")
-    }
-
-    fn batch(from: i64, n: i64, snapshot: Option<String>) -> Batch {
-        Batch {
-            entries: (from..from + n).map(entry).collect(),
-            snapshot,
-        }
-    }
-
-    #[test]
-    fn snapshots_prune_the_journal_they_cover_and_the_numbering_goes_on() {
-        let path = temp("prune");
-        let mut store = SqliteStore::open(&path).expect("open");
-        // The first snapshot covers everything: the journal is left empty...
-        assert_eq!(
-            store
-                .commit(&batch(1, 5, Some("{\"s\":5}".into())))
-                .expect("commit"),
-            5
-        );
-        assert_eq!(store.journal_len().expect("len"), 0);
-        // ...and the next entry is still number 6, not 1 again.
-        assert_eq!(store.commit(&batch(6, 1, None)).expect("commit"), 6);
-        // Many inputs, a snapshot every 100: the journal never holds more than the entries since
-        // the older of the two kept snapshots.
-        let mut last = 6;
-        for round in 0..20 {
-            last = store
-                .commit(&batch(last + 1, 100, Some(format!("{{\"s\":{round}}}"))))
-                .expect("commit");
-            assert!(store.journal_len().expect("len") <= 101, "round {round}");
-            assert_eq!(count(&store, "SELECT COUNT(*) FROM snapshots"), 2);
-        }
-        assert_eq!(last, 2006);
-        assert_eq!(store.journal_len().expect("len"), 100);
-        assert_eq!(count(&store, "SELECT MIN(seq) FROM journal"), 1907);
-        // Entries after the newest snapshot stay until a snapshot covers them.
-        assert_eq!(store.commit(&batch(2007, 3, None)).expect("commit"), 2009);
-        store.snapshot(2009, "{\"s\":\"final\"}").expect("snapshot");
-        assert_eq!(count(&store, "SELECT MIN(seq) FROM journal"), 2007);
-        // States without an "outbox" object say nothing about deliveries: no outbox row went.
-        assert_eq!(count(&store, "SELECT COUNT(*) FROM outbox"), 2009);
-        drop(store);
-        let mut store = SqliteStore::open(&path).expect("reopen");
-        let loaded = store.load().expect("load");
-        assert_eq!(
-            loaded.snapshot.map(|s| (s.seq, s.state)),
-            Some((2009, "{\"s\":\"final\"}".to_string()))
-        );
-        assert!(loaded.tail.is_empty());
-        assert_eq!(store.commit(&batch(2010, 1, None)).expect("commit"), 2010);
-        assert_eq!(store.load().expect("load").tail[0].seq, 2010);
+    fn entry(n: i64) -> NewEntry {
+        hand_out(n, &format!("d{n}"), 1)
     }
 
     /// Entry `n` reports `status` for delivery `id` (and hands nothing out).
@@ -494,118 +457,287 @@ mod tests {
         }
     }
 
-    /// Entry `n` hands out `attempt` of delivery `id`.
-    fn hand_out(n: i64, id: &str, attempt: i64) -> NewEntry {
-        NewEntry {
-            now_ms: n,
-            input: format!("{{\"type\":\"tick\",\"n\":{n}}}"),
-            deliveries: vec![OutboxRow {
-                delivery_id: id.into(),
-                attempt,
-                output: "{}".into(),
-            }],
-            result: None,
+    fn put(kind: RecordKind, id: &str, value: &str) -> Change {
+        Change {
+            kind,
+            id: id.into(),
+            value: Some(value.into()),
         }
     }
 
-    /// A state owing `outbox` (in flight or waiting) and `dead` (dead letters).
-    fn state(outbox: &[&str], dead: &[&str]) -> String {
-        let map = |ids: &[&str]| -> serde_json::Map<String, serde_json::Value> {
-            ids.iter()
-                .map(|id| (id.to_string(), serde_json::json!({"delivery": {}})))
-                .collect()
-        };
-        serde_json::json!({"version": 1, "conversations": {}, "outbox": map(outbox),
-                           "dead_letters": map(dead)})
-        .to_string()
+    fn gone(kind: RecordKind, id: &str) -> Change {
+        Change {
+            kind,
+            id: id.into(),
+            value: None,
+        }
     }
 
-    fn rows(store: &SqliteStore) -> Vec<(String, i64)> {
-        let mut stmt = store
-            .conn
-            .prepare("SELECT delivery_id, attempt FROM outbox ORDER BY delivery_id, attempt")
-            .expect("prepare");
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .expect("rows")
-    }
-
-    fn ids(rows: &[(&str, i64)]) -> Vec<(String, i64)> {
-        rows.iter().map(|(id, a)| (id.to_string(), *a)).collect()
+    fn count(store: &SqliteStore, sql: &str) -> i64 {
+        store.conn.query_row(sql, [], |r| r.get(0)).expect("count")
     }
 
     #[test]
-    fn pruning_keeps_every_outbox_row_of_a_delivery_in_flight_waiting_or_dead_lettered() {
-        let path = temp("prune-outbox");
+    fn commits_write_changed_records_and_survive_reopening() {
+        let path = temp("reopen");
         let mut store = SqliteStore::open(&path).expect("open");
-        // 1-4 hand out d1..d4.
-        store
-            .commit(&Batch {
-                entries: (1..=4).map(|n| hand_out(n, &format!("d{n}"), 1)).collect(),
-                snapshot: None,
-            })
-            .expect("commit");
-        // 5-7: d1 delivered, d2 failed (a retry waits), d3 gone (dead letter); d4 stays in
-        // flight. 8 hands out d5 and 9 d6. Snapshot at 9.
+        assert_eq!(store.load().expect("load"), Loaded::default());
+        let batch = Batch {
+            entries: vec![entry(1), entry(2)],
+            changes: Some(vec![
+                put(RecordKind::Engine, "engine", "{\"seq\":2}"),
+                put(RecordKind::Conversation, "c1", "{\"id\":\"c1\"}"),
+                put(RecordKind::Conversation, "c2", "{\"id\":\"c2\"}"),
+            ]),
+        };
+        assert_eq!(store.commit(&batch).expect("commit"), 2);
+        let batch = Batch {
+            entries: vec![result(3, "d1", Some(200))],
+            changes: Some(vec![
+                put(RecordKind::Conversation, "c1", "{\"id\":\"c1\",\"n\":3}"),
+                gone(RecordKind::Conversation, "c2"),
+            ]),
+        };
+        assert_eq!(store.commit(&batch).expect("commit"), 3);
+        // A batch whose changes could not be listed: journal only, replayed at start.
+        let batch = Batch {
+            entries: vec![entry(4)],
+            changes: None,
+        };
+        assert_eq!(store.commit(&batch).expect("commit"), 4);
+        drop(store);
+        let mut store = SqliteStore::open(&path).expect("reopen");
+        let loaded = store.load().expect("load");
+        assert_eq!(
+            loaded.records,
+            vec![
+                (
+                    RecordKind::Conversation,
+                    "c1".to_string(),
+                    "{\"id\":\"c1\",\"n\":3}".to_string()
+                ),
+                (
+                    RecordKind::Engine,
+                    "engine".to_string(),
+                    "{\"seq\":2}".to_string()
+                ),
+            ]
+        );
+        assert_eq!(loaded.records_seq, 3);
+        assert_eq!(loaded.snapshot, None);
+        assert_eq!(
+            loaded.tail.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![4]
+        );
+        // The next change set covers entry 4 too; a batch of changes alone moves the position.
         let seq = store
             .commit(&Batch {
-                entries: vec![
-                    result(5, "d1", Some(200)),
-                    result(6, "d2", Some(500)),
-                    result(7, "d3", Some(410)),
-                    hand_out(8, "d5", 1),
-                    hand_out(9, "d6", 1),
-                ],
-                snapshot: Some(state(&["d2", "d4", "d5", "d6"], &["d3"])),
+                entries: Vec::new(),
+                changes: Some(vec![put(RecordKind::Engine, "engine", "{\"seq\":4}")]),
             })
             .expect("commit");
-        assert_eq!(seq, 9);
-        assert_eq!(store.journal_len().expect("len"), 0);
-        // Only d1 is finished: its row goes; the rows of the waiting, dead and in-flight ones
-        // stay although every entry they belong to was pruned.
-        let mut kept = vec![("d2", 1), ("d3", 1), ("d4", 1), ("d5", 1), ("d6", 1)];
-        assert_eq!(rows(&store), ids(&kept));
+        assert_eq!(seq, 4);
+        assert!(store.load().expect("load").tail.is_empty());
+        let status: Option<i64> = store
+            .conn
+            .query_row(
+                "SELECT status FROM outbox WHERE delivery_id = 'd1'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("row");
+        assert_eq!(status, Some(200));
+    }
 
-        // 10: d5 delivered; 11: d6 handed out again (the host restarted, attempt 1 never got a
-        // result). Snapshot at 11; the older kept snapshot (9) is the horizon.
-        store
-            .commit(&Batch {
-                entries: vec![result(10, "d5", Some(204)), hand_out(11, "d6", 2)],
-                snapshot: Some(state(&["d2", "d4", "d6"], &["d3"])),
-            })
-            .expect("commit");
-        // d5 is finished, but its result is in entry 10, after the horizon: kept for now.
-        kept.push(("d6", 2));
-        kept.sort_unstable();
-        assert_eq!(rows(&store), ids(&kept));
-
-        // 12: d6's second attempt delivered. Snapshot at 12; horizon 11.
-        store
-            .commit(&Batch {
-                entries: vec![result(12, "d6", Some(200))],
-                snapshot: Some(state(&["d2", "d4"], &["d3"])),
-            })
-            .expect("commit");
-        // d5 goes now, and so does d6's first attempt (no result, but d6 is finished). d6's
-        // second attempt was reported in entry 12, after the horizon: kept.
+    #[test]
+    fn the_journal_keeps_a_window_of_covered_entries_and_the_numbering_goes_on() {
+        let path = temp("trim");
+        let mut store = SqliteStore::open(&path).expect("open");
+        let mut last = 0;
+        for round in 0..30 {
+            let entries: Vec<NewEntry> = (last + 1..=last + 100).map(entry).collect();
+            last = store
+                .commit(&Batch {
+                    entries,
+                    changes: Some(vec![put(
+                        RecordKind::Engine,
+                        "engine",
+                        &format!("{{\"round\":{round}}}"),
+                    )]),
+                })
+                .expect("commit");
+            assert!(
+                store.journal_len().expect("len") <= JOURNAL_KEPT,
+                "round {round}"
+            );
+        }
+        assert_eq!(last, 3000);
+        assert_eq!(store.journal_len().expect("len"), JOURNAL_KEPT);
         assert_eq!(
-            rows(&store),
-            ids(&[("d2", 1), ("d3", 1), ("d4", 1), ("d6", 2)])
+            count(&store, "SELECT MIN(seq) FROM journal"),
+            3000 - JOURNAL_KEPT + 1
         );
-        assert_eq!(count(&store, "SELECT MIN(seq) FROM journal"), 12);
-        // The in-flight row still takes its result.
+        // Finished deliveries (no outbox record holds them) lost their rows with the sweep.
+        assert!(count(&store, "SELECT COUNT(*) FROM outbox") < 3000);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM records"), 1);
+        drop(store);
+        let mut store = SqliteStore::open(&path).expect("reopen");
+        assert!(store.load().expect("load").tail.is_empty());
+        assert_eq!(
+            store
+                .commit(&Batch {
+                    entries: vec![entry(3001)],
+                    changes: None
+                })
+                .expect("commit"),
+            3001
+        );
+    }
+
+    #[test]
+    fn trimming_keeps_every_outbox_row_of_a_delivery_in_flight_waiting_or_dead_lettered() {
+        let path = temp("trim-outbox");
+        let mut store = SqliteStore::open(&path).expect("open");
+        // d1 delivered, d2 waits for a retry, d3 is a dead letter; each handed out early on.
         store
             .commit(&Batch {
-                entries: vec![result(13, "d4", Some(200))],
-                snapshot: None,
+                entries: vec![
+                    hand_out(1, "d1", 1),
+                    hand_out(2, "d2", 1),
+                    hand_out(3, "d3", 1),
+                    result(4, "d1", Some(200)),
+                    result(5, "d2", Some(500)),
+                    result(6, "d3", Some(410)),
+                ],
+                changes: Some(vec![
+                    put(RecordKind::Outbox, "d2", "{}"),
+                    put(RecordKind::DeadLetter, "d3", "{}"),
+                ]),
             })
             .expect("commit");
+        // Far more inputs than the window: entries 1-6 are trimmed, and the sweep runs.
+        let entries: Vec<NewEntry> = (7..=7 + 2 * JOURNAL_KEPT)
+            .map(|n| NewEntry {
+                now_ms: n,
+                input: "{\"type\":\"tick\"}".into(),
+                deliveries: Vec::new(),
+                result: None,
+            })
+            .collect();
+        store
+            .commit(&Batch {
+                entries,
+                changes: Some(Vec::new()),
+            })
+            .expect("commit");
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM journal WHERE seq <= 6"),
+            0
+        );
+        let kept: Vec<String> = {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT delivery_id FROM outbox ORDER BY delivery_id")
+                .expect("prepare");
+            let rows = stmt
+                .query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .expect("rows");
+            rows
+        };
+        assert_eq!(kept, ["d2", "d3"]);
+    }
+
+    /// The tables and rows of a database written by the build before records (schema 1), with
+    /// the SQL that build ran.
+    pub(crate) fn write_schema_1(
+        path: &Path,
+        snapshot: Option<(i64, &str)>,
+        journal: &[(i64, &str)],
+    ) {
+        let conn = Connection::open(path).expect("open");
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE journal (seq INTEGER PRIMARY KEY, now_ms INTEGER NOT NULL,
+                                   input TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+             CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, state TEXT NOT NULL,
+                                     taken_at INTEGER NOT NULL);
+             CREATE TABLE outbox (id INTEGER PRIMARY KEY, journal_seq INTEGER NOT NULL,
+                                  delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+                                  output TEXT NOT NULL, status INTEGER, error TEXT,
+                                  result_seq INTEGER);
+             CREATE INDEX outbox_delivery ON outbox (delivery_id, attempt);
+             INSERT INTO meta (key, value) VALUES ('schema', '1');",
+        )
+        .expect("schema 1");
+        if let Some((seq, state)) = snapshot {
+            conn.execute(
+                "INSERT INTO snapshots (seq, state, taken_at) VALUES (?1, ?2, 0)",
+                params![seq, state],
+            )
+            .expect("snapshot");
+        }
+        for (seq, input) in journal {
+            conn.execute(
+                "INSERT INTO journal (seq, now_ms, input, recorded_at) VALUES (?1, ?1, ?2, 0)",
+                params![seq, input],
+            )
+            .expect("journal");
+        }
+    }
+
+    #[test]
+    fn an_old_database_loads_its_snapshot_and_migrates_to_records() {
+        let path = temp("migrate");
+        write_schema_1(
+            &path,
+            Some((2, "{\"old\":true}")),
+            &[(1, "{}"), (2, "{}"), (3, "{\"n\":3}")],
+        );
+        let mut store = SqliteStore::open(&path).expect("open");
+        let loaded = store.load().expect("load");
+        assert_eq!(
+            loaded.snapshot,
+            Some(Snapshot {
+                seq: 2,
+                state: "{\"old\":true}".into()
+            })
+        );
+        assert_eq!(loaded.tail.len(), 1);
+        assert!(loaded.records.is_empty());
+        store
+            .migrate(3, &[put(RecordKind::Engine, "engine", "{\"seq\":3}")])
+            .expect("migrate");
         assert_eq!(
             count(
                 &store,
-                "SELECT status FROM outbox WHERE delivery_id = 'd4' AND result_seq = 13"
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'snapshots'"
             ),
-            200
+            0
+        );
+        drop(store);
+        let mut store = SqliteStore::open(&path).expect("reopen");
+        let loaded = store.load().expect("load");
+        assert_eq!((loaded.records.len(), loaded.records_seq), (1, 3));
+        assert!(loaded.tail.is_empty() && loaded.snapshot.is_none());
+        assert_eq!(
+            store
+                .conn
+                .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .expect("schema"),
+            SCHEMA
+        );
+        assert_eq!(
+            store
+                .commit(&Batch {
+                    entries: vec![entry(4)],
+                    changes: Some(Vec::new())
+                })
+                .expect("commit"),
+            4
         );
     }
 }

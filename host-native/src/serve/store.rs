@@ -1,37 +1,43 @@
 //! [`Store`]: where the service keeps what the engine accepted, so nothing is lost.
 //!
 //! # What is stored
-//! - **The journal**: every accepted input, in order, with the `now` it was handled at. Append
-//!   only. Replaying the journal through the engine (which is deterministic) rebuilds its state.
-//! - **Snapshots**: the engine's whole state now and then, with the journal position it includes,
-//!   so a start restores the last snapshot and replays only the journal tail after it.
+//! - **The records**: the engine's state one row per record (`kind`, `id` → JSON: the engine
+//!   record, each open conversation, agent, outbox entry, dead letter and helpdesk chain; see
+//!   `handoff_core::wire::changes`), with the journal position they include. Each batch writes
+//!   only the records its inputs changed ([`Host::take_changes`](crate::Host::take_changes)), so
+//!   a commit costs what changed, never the whole state, and there are no whole-state snapshots.
+//! - **The journal**: every accepted input, in order, with the `now` it was handled at. The
+//!   entries after the records' position (normally none: see below) are replayed at start; the
+//!   ones the records cover are kept only as a short window of recent inputs for operators
+//!   ([`JOURNAL_KEPT`]) and then deleted.
 //! - **The outbox table**: one row per `delivery` output (what was handed out, attempt by
-//!   attempt) and the result reported for it. The engine's state is the source of truth for what
-//!   is still owed; this table is the audit trail, and lets an operator see every attempt.
+//!   attempt) and the result reported for it. The engine's records are the source of truth for
+//!   what is still owed; this table is the audit trail, and lets an operator see every attempt.
 //!
 //! # The contract
-//! [`Store::commit`] writes one [`Batch`] (several inputs, their delivery rows, maybe a snapshot)
-//! atomically and durably. The service commits BEFORE it answers any request of the batch and
-//! BEFORE it performs any delivery of it (group commit: one transaction, one fsync, per batch).
+//! [`Store::commit`] writes one [`Batch`] (several inputs, their delivery rows, and the records
+//! they changed) atomically and durably. The service commits BEFORE it answers any request of the
+//! batch and BEFORE it performs any delivery of it (group commit: one transaction, one fsync, per
+//! batch). A batch without its change set (the engine could not list it) moves the journal on
+//! but not the records' position: a start replays those entries, and the next change set (which
+//! lists everything since the rows the host last handed out) covers them.
 //!
-//! # Pruning: what a snapshot makes redundant is deleted
-//! Without pruning the journal grows by every input forever (about 520 bytes a message). So
-//! every snapshot write ([`Store::commit`] of a batch with a snapshot, [`Store::snapshot`])
-//! prunes, in the same transaction as the snapshot (all or nothing):
-//! - **Snapshots**: the newest is always kept; a store may keep a few before it (SQLite: one).
-//!   Call the oldest kept one's `seq` the *horizon*.
-//! - **Journal**: every entry with `seq <=` the horizon is deleted. The kept snapshots include
-//!   them, and [`Store::load`] never returns them (it replays after the newest snapshot). The
-//!   journal thus holds only the entries since the oldest kept snapshot.
-//! - **Outbox rows** are deleted only when they belong to pruned entries alone (the entry that
-//!   handed the attempt out, and the one that reported its result if any, both `<=` the
-//!   horizon) AND the delivery is finished: the state being written no longer owes it, i.e. its
-//!   id is neither under `outbox` (in flight, or waiting for a retry) nor under `dead_letters`
-//!   (it may be redriven) of the state JSON. Rows of a delivery in flight, waiting or
-//!   dead-lettered are never deleted, however old; a state without an `outbox` object deletes
-//!   no outbox row.
-//! - **Numbering** goes on: the next entry's `seq` is one more than the last ever written (the
-//!   newest snapshot's `seq` counts), even when pruning left the journal empty.
+//! # Trimming: what the records cover is deleted
+//! - **Journal**: entries up to the records' position, except the newest [`JOURNAL_KEPT`], are
+//!   deleted in the commit that covers them. Entries after the position are never deleted.
+//! - **Outbox rows** are deleted only when their entries (the one that handed the attempt out,
+//!   and the one that reported its result if any) are trimmed AND the delivery is finished: no
+//!   `outbox` or `dead_letter` record holds its id. Rows of a delivery in flight, waiting or
+//!   dead-lettered are never deleted, however old. This sweep runs once per [`JOURNAL_KEPT`]
+//!   entries, so its cost is spread over them.
+//! - **Numbering** goes on: the next entry's `seq` is one more than the last ever written, even
+//!   when trimming left the journal empty.
+//!
+//! # Old databases
+//! A database written before records (whole-state snapshots beside the journal) is read once:
+//! [`Store::load`] returns its newest snapshot and the journal after it, the service restores
+//! and replays them, and [`Store::migrate`] writes every record, drops the snapshots and marks
+//! the database as records, in one transaction.
 //!
 //! # Several processes on one database (PostgreSQL, designed, not implemented)
 //! The trait is what a shared PostgreSQL store would implement for scale-out, with these rules:
@@ -50,6 +56,8 @@
 //! [`SqliteStore`](super::sqlite::SqliteStore) is the implementation for one process: a single
 //! file, WAL, `synchronous=FULL`.
 
+use handoff_core::wire::changes::{Change, RecordKind};
+
 /// An input the engine accepted, as stored in the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalEntry {
@@ -61,7 +69,11 @@ pub struct JournalEntry {
     pub input: String,
 }
 
-/// A state snapshot and the last journal entry it includes.
+/// How many journal entries the records cover are kept (the newest): a window of recent inputs
+/// for operators. Older covered entries are deleted.
+pub const JOURNAL_KEPT: i64 = 1024;
+
+/// A whole-state snapshot of an old database (see [Old databases](self#old-databases)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     /// The journal `seq` of the last input included (0: before any).
@@ -70,13 +82,23 @@ pub struct Snapshot {
     pub state: String,
 }
 
-/// What [`Store::load`] finds: the latest snapshot and the journal after it.
+/// One stored record: `(kind, id, JSON)`.
+pub type Record = (RecordKind, String, String);
+
+/// What [`Store::load`] finds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loaded {
-    /// The latest snapshot, if any was written.
+    /// Every record, in key order (none in a new or an old database).
+    pub records: Vec<Record>,
+    /// The journal `seq` the records include (0: none).
+    pub records_seq: i64,
+    /// An old database's newest snapshot, to migrate from; `None` once it holds records.
     pub snapshot: Option<Snapshot>,
-    /// Journal entries after the snapshot (all of them without one), oldest first.
+    /// Journal entries after the records (or after the old snapshot), oldest first.
     pub tail: Vec<JournalEntry>,
+    /// An old database (whole-state snapshots, maybe none yet): restore it, replay the tail,
+    /// then [`Store::migrate`].
+    pub from_snapshots: bool,
 }
 
 /// One `delivery` output handed out by an input: a row in the outbox table.
@@ -117,10 +139,11 @@ pub struct NewEntry {
 /// Everything one group commit writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Batch {
-    /// The accepted inputs, in the order the engine handled them.
+    /// The accepted inputs, in the order the engine handled them (may be empty: changes only).
     pub entries: Vec<NewEntry>,
-    /// The state after the last entry, when a snapshot is due.
-    pub snapshot: Option<String>,
+    /// The records written (`value: Some`) or removed after the last entry; `None` when the
+    /// engine could not list them (the records then stay at their position).
+    pub changes: Option<Vec<Change>>,
 }
 
 /// Why the store failed.
@@ -148,32 +171,32 @@ pub enum StoreError {
     Fenced,
 }
 
-/// Durable storage of the journal, snapshots and outbox rows. See the [module docs](self).
+/// Durable storage of the records, the journal and outbox rows. See the [module docs](self).
 pub trait Store: Send {
-    /// The latest snapshot and the journal after it.
+    /// The records and the journal after them (an old database: its newest snapshot instead).
     ///
     /// # Errors
     /// [`StoreError`] when it cannot be read.
     fn load(&mut self) -> Result<Loaded, StoreError>;
 
     /// Appends the batch's entries (numbered after the last one), its outbox rows and results,
-    /// and its snapshot, in ONE durable transaction; returns the `seq` of the last entry. With a
-    /// snapshot it also prunes, in that transaction (see [Pruning]).
+    /// and writes its changed records, in ONE durable transaction; returns the `seq` of the last
+    /// entry (the last one written when the batch has none). With changes the records' position
+    /// becomes that `seq` and the journal is trimmed in that transaction (see [Trimming]).
     ///
-    /// [Pruning]: self#pruning-what-a-snapshot-makes-redundant-is-deleted
+    /// [Trimming]: self#trimming-what-the-records-cover-is-deleted
     ///
     /// # Errors
     /// [`StoreError`] when it could not be written; then nothing of the batch was written.
     fn commit(&mut self, batch: &Batch) -> Result<i64, StoreError>;
 
-    /// Writes a snapshot of the state after journal entry `seq` (the last one written) and prunes
-    /// in the same transaction (see [Pruning]).
-    ///
-    /// [Pruning]: self#pruning-what-a-snapshot-makes-redundant-is-deleted
+    /// Turns an old database into records: writes `records` (every record of the state after
+    /// journal entry `seq`, the last one written) as the whole record table, drops the
+    /// snapshots, trims the journal and marks the format, in one transaction.
     ///
     /// # Errors
-    /// [`StoreError`] when it could not be written; then nothing was written or pruned.
-    fn snapshot(&mut self, seq: i64, state: &str) -> Result<(), StoreError>;
+    /// [`StoreError`] when it could not be written; then the database is as it was.
+    fn migrate(&mut self, seq: i64, records: &[Change]) -> Result<(), StoreError>;
 
     /// Where the data is, for messages (never with credentials).
     fn describe(&self) -> String;

@@ -285,3 +285,39 @@ fn a_refused_input_names_its_path_and_leaves_the_state_unchanged() {
         "{outputs:?}"
     );
 }
+
+#[test]
+fn every_conversation_gives_its_golden_change_sets_and_the_rows_restore() {
+    use handoff_core::wire::changes::changes_to_json;
+    let mut failures = Vec::new();
+    for file in conversations() {
+        let conv = replay::load(&file).unwrap();
+        let mut replayer = Replayer::new(runtime(), &conv).unwrap();
+        let mut got = String::new();
+        for line in &conv.lines {
+            replayer.step(&conv.path, line).unwrap();
+            got.push_str(&changes_to_json(&replayer.host.take_changes().unwrap()));
+            got.push('\n');
+        }
+        let golden = handoff_conformance::changes_path(&name(&file));
+        let want = read(&golden);
+        if got != want {
+            failures.push(format!(
+                "{} differs from {}: {}",
+                name(&file),
+                golden.display(),
+                first_difference(&got, &want)
+            ));
+            continue;
+        }
+        let rows = handoff_conformance::rows_of_changes(&got).unwrap();
+        let mut restored = Host::restore_records(runtime(), &conv.config_json, rows).unwrap();
+        assert_eq!(
+            restored.state_json().unwrap(),
+            replayer.host.state_json().unwrap(),
+            "{}: the rows restore another state",
+            name(&file)
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -12,4 +12,5 @@ mod cli;
 mod common;
 mod conformance;
 mod limits;
+mod records;
 mod traps;

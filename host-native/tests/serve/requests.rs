@@ -243,7 +243,7 @@ async fn sigterm_finishes_deliveries_in_flight_and_a_restart_sees_everything() {
     assert!(
         service
             .banner
-            .contains("snapshot at journal 0, 0 entries replayed"),
+            .contains("0 records at journal 0, 0 entries replayed"),
         "{}",
         service.banner
     );
@@ -281,7 +281,7 @@ async fn sigterm_finishes_deliveries_in_flight_and_a_restart_sees_everything() {
     drop(db);
 
     let service = setup.start();
-    // The final snapshot holds everything: nothing to replay.
+    // The records hold everything: nothing to replay.
     assert!(
         service.banner.contains(" 0 entries replayed") && !service.banner.contains("journal 0,"),
         "{}",

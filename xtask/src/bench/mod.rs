@@ -38,6 +38,8 @@ pub const WASMTIME_COLD_REPS: usize = 200;
 pub const ROUTING_MAX: usize = 100_000;
 /// Conversations in the snapshot states.
 pub const SNAPSHOT_SIZES: [usize; 2] = [1_000, 100_000];
+/// Open conversations for the per-input persistence cost of records (step `records`).
+pub const RECORDS_SIZES: [usize; 2] = [1_000, 10_000];
 
 /// Everything measured in one run, as the runners reported it (raw JSON), for [`report`].
 #[derive(Default)]
@@ -83,6 +85,12 @@ pub struct Results {
     pub queries: Option<Value>,
     /// Step `service-queue`: `GET /v1/queue` over HTTP, and wrk with and without queue reads.
     pub service_queue: Option<Value>,
+    /// Step `records`: per-input persistence, records against the whole state: `handoff serve`'s
+    /// store (wasmtime runner `records`) and `HandoffHost` with the Durable Object store
+    /// (`bench/records_bench.mjs`).
+    pub records: Option<Value>,
+    /// The Node half of step `records`.
+    pub records_node: Option<Value>,
     /// Module sizes: (what, path, raw, gzip, after wasm-opt raw, after wasm-opt gzip).
     pub sizes: Vec<report::Size>,
     /// Why wasm-opt sizes are missing, if they are.
@@ -212,6 +220,11 @@ fn all_steps() -> Vec<Step> {
             name: "service-queue",
             shows: "handoff serve: GET /v1/queue at 10,000 and 100,000 queued; messages under wrk with and without a queue read a second",
             run: reads::service_queue,
+        },
+        Step {
+            name: "records",
+            shows: "per-input persistence at 1,000 and 10,000 conversations: changed records against the whole state (serve's SQLite store; HandoffHost with the Durable Object store)",
+            run: steps::records,
         },
         Step {
             name: "profile",

@@ -426,6 +426,33 @@ pub fn wasmtime(bench: &mut Bench) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Step `records`: the wasmtime runner's `records` mode (a `SqliteStore` in target/bench/) and
+/// `bench/records_bench.mjs`. `RECORDS_INPUTS` (environment) sets the inputs per size, for a
+/// short run: `RECORDS_INPUTS=20 cargo xtask bench --only records`.
+pub fn records(bench: &mut Bench) -> Result<(), Failure> {
+    ensure_built(bench)?;
+    let sizes: Vec<String> = super::RECORDS_SIZES.iter().map(|n| n.to_string()).collect();
+    let wbin = os(&wasmtime_bin(bench));
+    let mut args = vec![
+        "records".into(),
+        os(&crate::wasm::abi_wasm()),
+        os(&bench.config_path()),
+        os(&bench.dir),
+    ];
+    args.extend(sizes.iter().cloned());
+    let out = capture(bench, &wbin, &args)?;
+    bench.results.records = Some(last_json(&out, "wasmtime records")?);
+    let mut args = vec![
+        os(&bench.root.join("bench").join("records_bench.mjs")),
+        os(&bench.root.join("host-node").join("src").join("node.js")),
+        os(&bench.config_path()),
+    ];
+    args.extend(sizes);
+    let out = capture(bench, "node", &args)?;
+    bench.results.records_node = Some(last_json(&out, "node records")?);
+    Ok(())
+}
+
 /// Step `node`.
 pub fn node(bench: &mut Bench) -> Result<(), Failure> {
     if text_of("node", &["--version"]).is_none() {

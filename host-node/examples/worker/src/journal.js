@@ -83,6 +83,14 @@ export class Journal {
         return new JournaledEngine(config, module.Engine.restore(config, state));
       }
 
+      static restoreRecords(config, records) {
+        return new JournaledEngine(config, module.Engine.restoreRecords(config, records));
+      }
+
+      takeChanges() {
+        return this.#inner.takeChanges();
+      }
+
       handle(input, nowMs) {
         let outputs;
         try {

@@ -50,6 +50,7 @@ export const READS = Object.freeze({
   state: 'state',
   'dead-letters': 'dead_letters',
   journal: 'journal',
+  records: 'records',
 });
 
 function segment(raw, what) {

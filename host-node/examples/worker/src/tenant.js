@@ -5,8 +5,15 @@
 // team must go through the same engine. A Durable Object runs one instance at a time, so the
 // engine's state has exactly one writer.
 //
-// The object keeps the state in its storage (DurableObjectStore, chunked above 60 000 characters),
-// keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs deliveries with
+// The object keeps the state in its storage as one key per record (DurableObjectStore:
+// `rec:conversation:<id>`, `rec:agent:<id>`, … chunked above 60 000 characters), so a customer
+// message writes two keys (the engine record and that conversation) in one atomic batch, however
+// many conversations the team has; a whole state an older version saved under `handoff-state` is
+// converted once. The engine is restored eagerly, from every record, when the object starts:
+// routing reads every agent and the whole queue, and the first input of any kind may touch any
+// conversation (a tick lapses offers and retries deliveries anywhere), so a partly loaded engine
+// could decide wrongly; the restore is one `storage.list` and runs once per object instance, which
+// then keeps the engine in memory for every request after it. It keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs deliveries with
 // fetch (webhooks signed with the secret their `secret_ref` names among the worker's bindings;
 // helpdesk requests authorized with the token or key their `token_ref`, `username_ref` or
 // `password_ref` names there), and is called by the front worker over RPC. It also keeps the open
@@ -21,7 +28,7 @@ import { AlarmClock } from './alarm-clock.js';
 import { Journal, journalSize } from './journal.js';
 import { Streams } from './streams.js';
 
-/** The storage key of the engine's state (and the prefix of its chunks). */
+/** The storage key of an older version's whole state (read once, converted to records). */
 export const STATE_KEY = 'handoff-state';
 
 /**
@@ -220,5 +227,21 @@ export class HandoffTenant extends DurableObject {
   async journal() {
     await this.#ready();
     return this.#journal.enabled ? this.#journal.toJSON() : null;
+  }
+
+  /**
+   * What the storage holds, for operators: the record ids by kind (`{conversation: [...], ...}`)
+   * and whether an older version's whole state is still there. Lists every record key: a
+   * diagnostic, not a request path.
+   */
+  async records() {
+    await this.#ready();
+    const byKind = {};
+    for (const key of (await this.ctx.storage.list({ prefix: 'rec:' })).keys()) {
+      if (key.includes('#')) continue; // a chunk of a large record
+      const [, kind, ...id] = key.split(':');
+      (byKind[kind] ??= []).push(id.join(':'));
+    }
+    return { ...byKind, whole_state: (await this.ctx.storage.get(STATE_KEY)) != null };
   }
 }

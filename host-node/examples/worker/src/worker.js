@@ -109,6 +109,8 @@ async function serve(request, env) {
       if (journal == null) return json(404, { error: 'the journal is off: set HANDOFF_JOURNAL to the number of steps to keep' });
       return json(200, { tenant: parsed.tenant, ...journal });
     }
+    case 'records':
+      return json(200, { tenant: parsed.tenant, records: await tenant.records() });
     default:
       throw new HttpError(404, `no route for ${request.method} ${url.pathname}`);
   }

@@ -286,7 +286,7 @@ export interface CsatInput {
   type: "csat";
   /** Conversation id (a resolved conversation). */
   conversation_id: string;
-  /** 1 (very unsatisfied) to 5 (very satisfied). */
+  /** 1 (very unsatisfied) to 5 (very satisfied); others are refused (`out_of_range`). */
   score: number;
   /** What the customer added, if anything. */
   comment?: string | null;

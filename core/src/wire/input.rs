@@ -413,8 +413,7 @@ pub struct WrapUpDone {
 pub struct Csat {
     /// Conversation id (a resolved conversation).
     pub conversation_id: String,
-    /// 1 (very unsatisfied) to 5 (very satisfied).
-    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 5)))]
+    /// 1 (very unsatisfied) to 5 (very satisfied); others are refused (`out_of_range`).
     pub score: u32,
     /// What the customer added, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -41,7 +41,7 @@
 //! - [`restorable_and_readable`]: every accepted input (adversarial attributes included) leaves
 //!   a state that serialises, restores to the same state, and answers every query (each
 //!   conversation as the state holds it, its holder, who may act on it, the gauges, the queue
-//!   page by page, the agents, the dead letters); its outputs parse back as the engine's own
+//!   page by page, the agents, the dead letters, the resolutions); its outputs parse back as the engine's own
 //!   JSON.
 //! - [`refused`]: when `handle` answers `Err`, the state is unchanged, the error's path is `now`
 //!   or starts with `input`, and it has a message.
@@ -732,6 +732,7 @@ pub fn restorable_and_readable(engine: &Engine, outputs: &[Output]) -> Result<()
     for q in [
         r#"{"query":"agents"}"#,
         r#"{"query":"dead_letters","limit":1000}"#,
+        r#"{"query":"resolutions"}"#,
     ] {
         let text = restored
             .query_json(q)

@@ -562,3 +562,17 @@ fn a_state_without_resolutions_serialises_as_before() {
     assert!(!records[0].value.as_deref().unwrap().contains("resolutions"));
     let _ = Config::from_json_str("{}").unwrap();
 }
+
+#[test]
+fn a_long_window_at_the_end_of_time_still_restores() {
+    let mut sim = held(json!({"reopen_window_minutes": 43_200, "wrap_up_seconds": 3600}));
+    sim.now = handoff_core::wire::limits::MAX_TIME - 1000;
+    let out = resolve(&mut sim, "c1", "agent_1", "solved");
+    assert_eq!(
+        one(&out, "resolved")["reopen_until"],
+        handoff_core::wire::limits::MAX_TIME
+    );
+    let config = sim.engine.config().clone();
+    let restored = Engine::restore_json(config, &sim.state_json()).unwrap();
+    assert_eq!(restored.state(), sim.engine.state());
+}

@@ -11,6 +11,7 @@ use super::events;
 use super::{Flow, Vars};
 use crate::config::{MessageKind, ReopenTo};
 use crate::wire::input::{ClosedBy, ConversationClosed, Csat, Resolve, WrapUpDone};
+use crate::wire::limits::MAX_TIME;
 use crate::wire::output::Output;
 use crate::wire::state::{Conversation, Status};
 
@@ -38,9 +39,11 @@ impl Flow<'_> {
             return;
         };
         let resolution = &self.config.resolution;
-        let reopen_until = now.saturating_add(resolution.reopen_window_ms);
-        let wrap_up_until =
-            (resolution.wrap_up_ms > 0).then(|| now.saturating_add(resolution.wrap_up_ms));
+        // Never past the last instant an input may carry, so the state stays restorable at the
+        // end of the accepted range (a window may be 30 days).
+        let until = |ms: i64| now.saturating_add(ms).min(MAX_TIME.max(now));
+        let reopen_until = until(resolution.reopen_window_ms);
+        let wrap_up_until = (resolution.wrap_up_ms > 0).then(|| until(resolution.wrap_up_ms));
         let csat = resolution.csat;
         let name = self.agent_name(&agent_id);
         let conv = self.conv(&id);

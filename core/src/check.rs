@@ -2,6 +2,7 @@
 //! leaves the state exactly as it was.
 
 mod live;
+mod resolve;
 
 use std::collections::BTreeMap;
 
@@ -209,6 +210,9 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         Input::RetryDelivery(r) => retry(state, r),
         Input::EnableWebhook(e) => enable_webhook(config, e),
         Input::Tick | Input::HostRestarted => Ok(()),
+        Input::Resolve(r) => resolve::resolve(config, state, r),
+        Input::WrapUpDone(w) => resolve::wrap_up_done(state, w),
+        Input::Csat(c) => resolve::csat(state, c),
     }
 }
 
@@ -321,7 +325,12 @@ fn closed(state: &State, c: &ConversationClosed) -> Result<(), InputError> {
         ));
     }
     match &conv.status {
-        Status::Assigned { agent_id, .. } if agent_id == agent => Ok(()),
+        // The agent who holds it, or who resolved it (while it may still be reopened).
+        Status::Assigned { agent_id, .. } | Status::Resolved { agent_id, .. }
+            if agent_id == agent =>
+        {
+            Ok(())
+        }
         _ => Err(InputError::with_value(
             ErrorKind::NotHeldBy,
             "input.agent_id",

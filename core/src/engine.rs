@@ -360,7 +360,8 @@ impl Engine {
                 wake = Some(wake.map_or(t, |w| w.min(t)));
             }
         };
-        // An offer lapses, or a scheduled callback is due.
+        // An offer lapses, a scheduled callback is due, or a resolved conversation's wrap-up or
+        // reopen window ends.
         consider(self.index.timers.first());
         // A queued conversation's skill wait ends, or an agent who declined it may be offered it
         // again after the cooldown.
@@ -490,6 +491,16 @@ fn times(state: &State) -> Vec<(String, i64)> {
             }
             Status::Assigned { since, .. } => out.push((format!("{p}.since"), *since)),
             Status::CallbackScheduled { at } => out.push((format!("{p}.at"), *at)),
+            Status::Resolved {
+                resolved_at,
+                reopen_until,
+                wrap_up_until,
+                ..
+            } => {
+                out.push((format!("{p}.resolved_at"), *resolved_at));
+                out.push((format!("{p}.reopen_until"), *reopen_until));
+                out.extend(wrap_up_until.map(|t| (format!("{p}.wrap_up_until"), t)));
+            }
             _ => {}
         }
         for (i, h) in c.history.iter().enumerate() {
@@ -586,6 +597,18 @@ fn check_consistent(state: &State) -> Result<(), RestoreError> {
                 );
             }
         }
+        if let Some(agent) = conv.wrap_up_agent() {
+            if !state
+                .agents
+                .get(agent)
+                .is_some_and(|a| a.active.contains(id))
+            {
+                return bad(
+                    format!("state.conversations.{id}.wrap_up_until"),
+                    format!("in the wrap-up of agent {agent}, who does not list it as active"),
+                );
+            }
+        }
         if let Some(transfer) = &conv.transfer {
             if let Some(offer) = &transfer.offer {
                 let warm_ok = matches!(&conv.status, Status::Assigned { agent_id, .. } if *agent_id != offer.agent_id)
@@ -614,7 +637,9 @@ fn check_consistent(state: &State) -> Result<(), RestoreError> {
             {
                 return bad(
                     format!("state.agents.{id}.active"),
-                    format!("{conv} is not offered, assigned or warm-transferred to {id}"),
+                    format!(
+                        "{conv} is not offered, assigned, warm-transferred to {id} or in their wrap-up"
+                    ),
                 );
             }
         }

@@ -46,6 +46,7 @@ pub const QUERY_KINDS: &[&str] = &[
     "agents",
     "gauges",
     "dead_letters",
+    "resolutions",
 ];
 
 /// Entries in a page when the query does not say.
@@ -118,6 +119,10 @@ pub enum Query {
         #[serde(default = "default_page")]
         limit: usize,
     },
+    /// Resolutions and ratings since the state began (they survive restarts with the state):
+    /// `{"by_outcome": {"solved": 3}, "csat_responses": 2, "csat_score_sum": 9,
+    /// "csat_by_score": {"4": 1, "5": 1}}`.
+    Resolutions {},
 }
 
 /// What an agent must hold for [`Query::MayAct`].
@@ -163,6 +168,7 @@ impl Query {
             Query::DeadLetters { offset, limit } => {
                 json!({"query": "dead_letters", "offset": offset, "limit": limit})
             }
+            Query::Resolutions {} => json!({"query": "resolutions"}),
         };
         value.to_string()
     }
@@ -282,6 +288,14 @@ pub struct Gauges {
 }
 
 #[derive(Serialize)]
+struct ResolutionsAnswer<'a> {
+    by_outcome: &'a std::collections::BTreeMap<String, u64>,
+    csat_responses: u64,
+    csat_score_sum: u64,
+    csat_by_score: &'a std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Serialize)]
 struct DeadLetterPage<'a> {
     total: usize,
     offset: usize,
@@ -299,6 +313,7 @@ pub(crate) fn status_name(status: &Status) -> &'static str {
         Status::CollectingCallback => "collecting_callback",
         Status::CallbackScheduled { .. } => "callback_scheduled",
         Status::CallbackRequested => "callback_requested",
+        Status::Resolved { .. } => "resolved",
     }
 }
 
@@ -436,6 +451,15 @@ pub(crate) fn answer(state: &State, index: &Index, query: &Query) -> String {
                 .take(*limit)
                 .collect(),
         }),
+        Query::Resolutions {} => {
+            let stats = &state.resolutions;
+            serde_json::to_string(&ResolutionsAnswer {
+                by_outcome: &stats.by_outcome,
+                csat_responses: stats.csat_responses(),
+                csat_score_sum: stats.csat_score_sum,
+                csat_by_score: &stats.csat_by_score,
+            })
+        }
     };
     // Every answer is made of strings, numbers and the state's own serialisable parts.
     text.unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
@@ -501,6 +525,7 @@ mod tests {
                 offset: 0,
                 limit: 1,
             },
+            Query::Resolutions {},
         ] {
             assert_eq!(Query::from_json_str(&q.to_json()).unwrap(), q);
         }

@@ -155,6 +155,9 @@ impl Input {
             "redrive_delivery" => Input::RedriveDelivery(parse(rest)?),
             "retry_delivery" => Input::RetryDelivery(parse(rest)?),
             "enable_webhook" => Input::EnableWebhook(parse(rest)?),
+            "resolve" => Input::Resolve(parse(rest)?),
+            "wrap_up_done" => Input::WrapUpDone(parse(rest)?),
+            "csat" => Input::Csat(parse(rest)?),
             "tick" => {
                 if let Value::Object(m) = &rest {
                     if let Some(k) = m.keys().next() {
@@ -220,6 +223,10 @@ mod tests {
             r#"{"type":"conversation_closed","conversation_id":"conv_1","by":"agent"}"#,
             r#"{"type":"delivery_result","delivery_id":"...","status":503,"retry_after_ms":30000,"body":"..."}"#,
             r#"{"type":"tick"}"#,
+            r#"{"type":"resolve","conversation_id":"conv_1","agent_id":"agent_1","outcome":"solved","note":"..."}"#,
+            r#"{"type":"resolve","conversation_id":"conv_1","by":"admin","outcome":"spam"}"#,
+            r#"{"type":"wrap_up_done","conversation_id":"conv_1","agent_id":"agent_1"}"#,
+            r#"{"type":"csat","conversation_id":"conv_1","score":5,"comment":"..."}"#,
         ];
         for line in lines {
             let input = Input::from_json_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));

@@ -27,6 +27,7 @@ pub(crate) fn engine_record(state: &State) -> EngineRecord {
         seq: state.seq,
         round_robin_cursor: state.round_robin_cursor.clone(),
         disabled_webhooks: state.disabled_webhooks.clone(),
+        resolutions: state.resolutions.clone(),
     }
 }
 
@@ -207,6 +208,7 @@ where
     state.seq = engine.seq;
     state.round_robin_cursor = engine.round_robin_cursor;
     state.disabled_webhooks = engine.disabled_webhooks;
+    state.resolutions = engine.resolutions;
     state.queue = state
         .conversations
         .values()

@@ -67,6 +67,7 @@ fn assert_restorable_and_readable(engine: &Engine) {
         r#"{"query":"agents"}"#,
         r#"{"query":"gauges"}"#,
         r#"{"query":"dead_letters"}"#,
+        r#"{"query":"resolutions"}"#,
     ] {
         let answer = restored.query_json(q).expect("a known query");
         from_engine_json::<Value>(&answer).expect("the answer parses");

@@ -113,6 +113,12 @@ export interface DeadLettersQuery {
   limit?: number;
 }
 
+/** Resolutions by outcome and the customers' ratings since the state began (kept in the state:
+ * they survive restarts). Answer: `ResolutionsAnswer`. */
+export interface ResolutionsQuery {
+  query: 'resolutions';
+}
+
 /** Something a host asks the engine (`engine.query`, `HandoffHost.query`). */
 export type Query =
   | ConversationQuery
@@ -121,7 +127,8 @@ export type Query =
   | QueueQuery
   | AgentsQuery
   | GaugesQuery
-  | DeadLettersQuery;
+  | DeadLettersQuery
+  | ResolutionsQuery;
 
 export type QueryName = Query['query'];
 
@@ -179,6 +186,17 @@ export interface DeadLetterPage {
   dead_letters: DeadLetter[];
 }
 
+export interface ResolutionsAnswer {
+  /** Resolutions by outcome (`{"solved": 3}`). */
+  by_outcome: Record<string, number>;
+  /** Ratings received. */
+  csat_responses: number;
+  /** The sum of every score (divided by `csat_responses`: the mean). */
+  csat_score_sum: number;
+  /** Ratings by score, `"1"` to `"5"`. */
+  csat_by_score: Record<string, number>;
+}
+
 /** The answer to each kind of query. */
 export interface QueryAnswers {
   conversation: Conversation | null;
@@ -188,6 +206,7 @@ export interface QueryAnswers {
   agents: AgentsAnswer;
   gauges: Gauges;
   dead_letters: DeadLetterPage;
+  resolutions: ResolutionsAnswer;
 }
 
 /** The answer to query `Q`: `QueryAnswer<{query: 'gauges'}>` is `Gauges`. */
@@ -259,6 +278,7 @@ export declare class Engine {
   query(query: AgentsQuery): AgentsAnswer;
   query(query: GaugesQuery): Gauges;
   query(query: DeadLettersQuery): DeadLetterPage;
+  query(query: ResolutionsQuery): ResolutionsAnswer;
   query(query: Query): QueryAnswers[QueryName];
   /** A query as JSON text: its answer, parsed. */
   query(query: string): unknown;
@@ -617,6 +637,7 @@ export declare class HandoffHost {
   query(query: AgentsQuery): Promise<AgentsAnswer>;
   query(query: GaugesQuery): Promise<Gauges>;
   query(query: DeadLettersQuery): Promise<DeadLetterPage>;
+  query(query: ResolutionsQuery): Promise<ResolutionsAnswer>;
   query(query: Query): Promise<QueryAnswers[QueryName]>;
   /** A query as JSON text: its answer, parsed. */
   query(query: string): Promise<unknown>;

@@ -24,7 +24,10 @@ export type Input =
   | RetryDeliveryInput
   | EnableWebhookInput
   | HostRestartedInput
-  | TickInput;
+  | TickInput
+  | ResolveInput
+  | WrapUpDoneInput
+  | CsatInput;
 
 /** The customer wrote something. */
 export interface CustomerMessageInput {
@@ -247,6 +250,48 @@ export interface TickInput {
   type: "tick";
 }
 
+/** The holding agent (or an admin) resolves the conversation with an outcome. */
+export interface ResolveInput {
+  type: "resolve";
+  /** Conversation id (an assigned conversation). */
+  conversation_id: string;
+  /**
+   * `agent` (the default: `agent_id` must hold the conversation) or `admin` (without
+   * `agent_id`: any assigned conversation).
+   * @default "agent"
+   */
+  by?: TransferBy;
+  /** With `by: "agent"`, the agent resolving it (required). */
+  agent_id?: string | null;
+  /**
+   * How it ended: one of `handoff.resolution.outcomes` (default `solved`, `not_solved`,
+   * `duplicate`, `spam`).
+   */
+  outcome: string;
+  /** A note (what was done), passed on in `resolved` and `conversation.resolved`. */
+  note?: string | null;
+}
+
+/** The agent finished the wrap-up of a conversation they resolved: their slot is free again. */
+export interface WrapUpDoneInput {
+  type: "wrap_up_done";
+  /** Conversation id (a resolved conversation in wrap-up). */
+  conversation_id: string;
+  /** The agent who resolved it. */
+  agent_id: string;
+}
+
+/** The customer rated a resolved conversation (1 to 5). */
+export interface CsatInput {
+  type: "csat";
+  /** Conversation id (a resolved conversation). */
+  conversation_id: string;
+  /** 1 (very unsatisfied) to 5 (very satisfied); others are refused (`out_of_range`). */
+  score: number;
+  /** What the customer added, if anything. */
+  comment?: string | null;
+}
+
 /** The customer, as the host knows them. */
 export interface Customer {
   /**
@@ -375,7 +420,12 @@ export type Output =
   | DeliveredOutput
   | DeliveryRetryOutput
   | DeliveryFailedOutput
-  | WebhookDisabledOutput;
+  | WebhookDisabledOutput
+  | ResolvedOutput
+  | WrapUpStartedOutput
+  | WrapUpEndedOutput
+  | ReopenedOutput
+  | CsatRecordedOutput;
 
 /** Show `text` to the customer. */
 export interface MessageOutput {
@@ -383,7 +433,7 @@ export interface MessageOutput {
   /** Conversation id. */
   conversation_id: string;
   /** The `handoff.messages` key it came from (`waiting_for_agent`). */
-  template: "handoff_initiated" | "waiting_for_agent" | "queue_position_changed" | "agent_connected" | "outside_hours" | "callback_confirmed" | "no_agent_available" | "queue_full" | "returned_to_ai";
+  template: "handoff_initiated" | "waiting_for_agent" | "queue_position_changed" | "agent_connected" | "outside_hours" | "callback_confirmed" | "no_agent_available" | "queue_full" | "returned_to_ai" | "resolved" | "csat_question";
   /** The rendered text. */
   text: string;
 }
@@ -651,6 +701,91 @@ export interface WebhookDisabledOutput {
   reason: string;
 }
 
+/**
+ * The conversation is resolved: nobody answers it now; a customer message before
+ * `reopen_until` reopens it (`reopened`), after that it is forgotten (`closed`).
+ */
+export interface ResolvedOutput {
+  type: "resolved";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who held it. */
+  agent_id: string;
+  /** Who resolved it: `agent` (the holder) or `admin`. */
+  by: TransferBy;
+  /** How it ended (one of `handoff.resolution.outcomes`). */
+  outcome: string;
+  /** The note given with it, if any. */
+  note: string | null;
+  /** Until when a customer message reopens it (epoch ms). */
+  reopen_until: number;
+}
+
+/**
+ * The agent's wrap-up of a resolved conversation began: it keeps one of their slots until
+ * `wrap_up_done` or `until`.
+ */
+export interface WrapUpStartedOutput {
+  type: "wrap_up_started";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent in wrap-up. */
+  agent_id: string;
+  /** When the wrap-up ends by itself (epoch ms). */
+  until: number;
+}
+
+/** The wrap-up ended and the agent's slot is free again. */
+export interface WrapUpEndedOutput {
+  type: "wrap_up_ended";
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent. */
+  agent_id: string;
+  /**
+   * `done` (`wrap_up_done`), `expired` (`handoff.resolution.wrap_up_seconds` ran out),
+   * `reopened` (the customer wrote again) or `closed`.
+   */
+  reason: string;
+}
+
+/**
+ * A customer message reopened a resolved conversation: who answers now. The outputs of
+ * the routing (`offered`, `assigned`, `queued`, …) follow, then the customer's message.
+ */
+export interface ReopenedOutput {
+  type: "reopened";
+  /** Conversation id. */
+  conversation_id: string;
+  /**
+   * `ai` (the AI answers again), `last_agent` (offered or assigned to the agent who
+   * resolved it) or `queue` (routed as a new handoff: another free agent, else the queue
+   * or `routing.fallback`).
+   */
+  to: string;
+  /** The agent who resolved it. */
+  from_agent_id: string;
+  /** The agent it goes to (`last_agent` only). */
+  agent_id: string | null;
+  /** The package the agent receives (`last_agent` and `queue`). */
+  context?: Context | null;
+}
+
+/** The customer's satisfaction with a resolved conversation was recorded. */
+export interface CsatRecordedOutput {
+  type: "csat_recorded";
+  /** Conversation id. */
+  conversation_id: string;
+  /** 1 to 5. */
+  score: number;
+  /** What the customer added, if anything. */
+  comment: string | null;
+  /** The agent who resolved it. */
+  agent_id: string;
+  /** The resolution's outcome. */
+  outcome: string;
+}
+
 /** One trigger that fired, with its evidence. Serialised flat with `"trigger"` naming it. */
 export type TriggerHit =
   | CustomerRequestTriggerHit
@@ -852,7 +987,10 @@ export type WebhookEvent =
   | NoteEvent
   | ReturnedToAiEvent
   | TransferredEvent
-  | TransferFailedEvent;
+  | TransferFailedEvent
+  | ResolvedEvent
+  | ReopenedEvent
+  | CsatEvent;
 
 /** A conversation goes to a person (the specification's payload, field for field). */
 export interface HandoffRequestedEvent {
@@ -932,6 +1070,30 @@ export interface TransferFailedEvent {
   /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
   timestamp: string;
   data: TransferFailedData;
+}
+
+/** The agent (or an admin) resolved it with an outcome. */
+export interface ResolvedEvent {
+  event: "conversation.resolved";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: ResolvedData;
+}
+
+/** The customer wrote again after it was resolved: it is open again. */
+export interface ReopenedEvent {
+  event: "conversation.reopened";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: ReopenedData;
+}
+
+/** The customer rated it (1 to 5) after it was resolved. */
+export interface CsatEvent {
+  event: "conversation.csat";
+  /** When it happened: RFC 3339 in UTC, to the second (`2026-01-12T10:30:00Z`). */
+  timestamp: string;
+  data: CsatData;
 }
 
 /** `conversation.handoff_requested`'s data. */
@@ -1091,8 +1253,50 @@ export interface TransferFailedData {
   fallback: "first_agent" | "routing";
 }
 
+/** `conversation.resolved`'s data. */
+export interface ResolvedData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** The agent who held it. */
+  agent_id: string;
+  /** Who resolved it: `agent` or `admin`. */
+  resolved_by: "agent" | "admin";
+  /** How it ended (one of `handoff.resolution.outcomes`). */
+  outcome: string;
+  /** The note given with it, if any. */
+  note: string | null;
+  /** Until when a customer message reopens it (RFC 3339 UTC). */
+  reopen_until: string;
+}
+
+/** `conversation.reopened`'s data. */
+export interface ReopenedData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** Who answers now: `ai`, `last_agent` or `queue` (routed as a new handoff). */
+  reopened_to: "ai" | "last_agent" | "queue";
+  /** The agent who resolved it. */
+  from_agent_id: string;
+  /** The outcome it was resolved with. */
+  outcome: string;
+}
+
+/** `conversation.csat`'s data. */
+export interface CsatData {
+  /** Conversation id. */
+  conversation_id: string;
+  /** 1 (very unsatisfied) to 5 (very satisfied). */
+  score: number;
+  /** What the customer added, if anything. */
+  comment: string | null;
+  /** The agent who resolved it. */
+  agent_id: string;
+  /** The resolution's outcome. */
+  outcome: string;
+}
+
 /** The events a webhook can subscribe to. */
-export type EventName = "conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed";
+export type EventName = "conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed" | "conversation.resolved" | "conversation.reopened" | "conversation.csat";
 
 /**
  * How a delivery is authenticated at send time: `Delivery::prepare` adds the headers from the
@@ -1204,6 +1408,11 @@ export interface State {
    * sent one at a time, in order: the ids the vendor returned, and the requests waiting.
    */
   integration_chains?: Record<string, IntegrationChain>;
+  /**
+   * Resolutions by outcome and the customers' ratings, since the state began (for metrics;
+   * absent until the first resolution).
+   */
+  resolutions?: ResolutionStats;
 }
 
 /** Everything the engine knows about one conversation. */
@@ -1325,6 +1534,25 @@ export type ConversationStatus =
   }
   | {
     status: "callback_requested";
+  }
+  | {
+    status: "resolved";
+    /** The agent who held it when it was resolved. */
+    agent_id: string;
+    /** How it ended (one of `handoff.resolution.outcomes`). */
+    outcome: string;
+    /** When (epoch ms). */
+    resolved_at: number;
+    /** Until when a customer message reopens it (epoch ms). */
+    reopen_until: number;
+    /**
+     * While the agent's wrap-up lasts: when it ends by itself (epoch ms). The conversation
+     * keeps one of the agent's slots (it is in their `active` set) until then or
+     * `wrap_up_done`.
+     */
+    wrap_up_until?: number | null;
+    /** The customer's rating (1 to 5), once given. */
+    csat?: number | null;
   };
 
 /** Order in the queue: higher priority first, then earlier, then arrival order. */
@@ -1381,7 +1609,7 @@ export interface AgentState {
   /** Capacity from presence updates (overrides configuration). */
   max_concurrent?: number | null;
   /**
-   * Conversations assigned or offered to this agent.
+   * Conversations assigned or offered to this agent, and resolved ones in their wrap-up.
    * @default []
    */
   active: string[];
@@ -1466,6 +1694,28 @@ export interface Pending {
 }
 
 /**
+ * Resolutions and satisfaction ratings counted since the state began
+ * (`State::resolutions`; the `resolutions` query).
+ */
+export interface ResolutionStats {
+  /**
+   * Resolutions by outcome.
+   * @default {}
+   */
+  by_outcome: Record<string, number>;
+  /**
+   * Ratings received by score (`"1"` to `"5"`).
+   * @default {}
+   */
+  csat_by_score: Record<string, number>;
+  /**
+   * The sum of every score received (with the counts: the mean).
+   * @default 0
+   */
+  csat_score_sum: number;
+}
+
+/**
  * One problem, at one JSON path.
  *
  * `path` is a JSON path in dotted form (`handoff.routing.method`, `handoff.routing.agent_pool[2]`,
@@ -1524,6 +1774,8 @@ export interface HandoffConfig {
   integrations?: IntegrationConfig[] | null;
   /** how deliveries are retried */
   deliveries?: DeliveriesConfig | null;
+  /** resolving, reopening, wrap-up and the satisfaction question */
+  resolution?: ResolutionConfig | null;
 }
 
 /** When a conversation goes to a person. */
@@ -1679,6 +1931,16 @@ export interface MessagesConfig {
    * @default "{{agent_name}} has handed you back to our assistant. You can ask for a person again at any time."
    */
   returned_to_ai?: string | null;
+  /**
+   * said when the conversation is resolved (`resolve`)
+   * @default "{{agent_name}} has marked this conversation as resolved. Write again any time if you need more help."
+   */
+  resolved?: string | null;
+  /**
+   * asked after resolving, with `resolution.csat` (answered by a `csat` input)
+   * @default "How satisfied are you with the help you got? Please rate it from 1 to 5."
+   */
+  csat_question?: string | null;
 }
 
 /**
@@ -1783,8 +2045,8 @@ export interface WebhookConfig {
   id?: string | null;
   /** where events are POSTed */
   url: string;
-  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, `conversation.transferred`, `conversation.transfer_failed` */
-  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed")[] | null;
+  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, `conversation.transferred`, `conversation.transfer_failed`, `conversation.resolved`, `conversation.reopened`, `conversation.csat` */
+  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed" | "conversation.resolved" | "conversation.reopened" | "conversation.csat")[] | null;
   /** the name of the environment variable or worker secret holding the `whsec_…` signing secret, which the host resolves when it signs */
   secret_ref?: string | null;
   secret?: never;
@@ -1797,6 +2059,32 @@ export interface DeliveriesConfig {
    * @default [5,300,1800,7200,18000,36000,50400,72000,86400]
    */
   retry_schedule_seconds?: number[] | null;
+}
+
+/** Resolving (`resolve`), reopening by a later customer message, the agent's wrap-up time and the satisfaction question. */
+export interface ResolutionConfig {
+  /** the outcomes `resolve` accepts (each a label of at most 64 bytes, no duplicates); any other outcome is refused naming these */
+  outcomes?: string[] | null;
+  /**
+   * where a customer message sends a resolved conversation: `last_agent` (offered to the agent who resolved it when online and free, else routed like a new handoff), `ai` (the AI answers again; a later handoff goes to that agent first when free) or `queue` (routed like a new handoff: a free agent, else the queue or `routing.fallback`). Outside business hours it goes to the AI
+   * @default "last_agent"
+   */
+  reopen_to?: "last_agent" | "ai" | "queue" | null;
+  /**
+   * how long a resolved conversation may be reopened by a customer message; then it is forgotten (`closed` by `system`, `conversation.closed`)
+   * @default 1440
+   */
+  reopen_window_minutes?: number | null;
+  /**
+   * after resolving, the agent's slot stays taken this long (`wrap_up_started`) unless they send `wrap_up_done` first; 0: no wrap-up
+   * @default 0
+   */
+  wrap_up_seconds?: number | null;
+  /**
+   * ask the customer for a rating after resolving (`messages.csat_question`); a `csat` input (1 to 5) is accepted once per resolution either way
+   * @default false
+   */
+  csat?: boolean | null;
 }
 
 /** One entry of `handoff.integrations`: a helpdesk told about handoffs (Zendesk, Freshdesk, Intercom) or a custom webhook. Credentials are references only (`*_ref`: an environment variable or worker secret); an inline `api_token`, `api_key`, `access_token`, `password`, `token` or `secret` is refused. Keep them out of a browser's configuration: they belong to the backend or edge worker that holds the credentials. */
@@ -1970,8 +2258,8 @@ export interface WebhookIntegration {
   id?: string | null;
   /** where events are POSTed */
   url: string;
-  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, `conversation.transferred`, `conversation.transfer_failed` */
-  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed")[] | null;
+  /** the events sent there: `conversation.handoff_requested`, `conversation.queued`, `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, `conversation.transferred`, `conversation.transfer_failed`, `conversation.resolved`, `conversation.reopened`, `conversation.csat` */
+  events?: ("conversation.handoff_requested" | "conversation.queued" | "conversation.assigned" | "conversation.callback_requested" | "conversation.closed" | "conversation.message" | "conversation.note" | "conversation.returned_to_ai" | "conversation.transferred" | "conversation.transfer_failed" | "conversation.resolved" | "conversation.reopened" | "conversation.csat")[] | null;
   /** the name of the environment variable or worker secret holding the `whsec_…` signing secret, which the host resolves when it signs */
   secret_ref?: string | null;
   secret?: never;

@@ -86,7 +86,18 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
     { type: 'transfer', conversation_id: 'conv_1', agent_id: 'agent_1', to: { queue: true }, mode: 'cold' },
     { type: 'return_to_ai', conversation_id: 'conv_1', agent_id: 'agent_1', note: 'refund done' },
     { type: 'return_to_ai', conversation_id: 'conv_1', agent_id: 'agent_1' },
+    // Resolve (by the holder or an admin), the wrap-up's end, the customer's rating.
+    { type: 'resolve', conversation_id: 'conv_1', agent_id: 'agent_1', outcome: 'solved', note: 'refunded' },
+    { type: 'resolve', conversation_id: 'conv_1', by: 'admin', outcome: 'spam' },
+    { type: 'wrap_up_done', conversation_id: 'conv_1', agent_id: 'agent_1' },
+    { type: 'csat', conversation_id: 'conv_1', score: 5, comment: 'quick' },
   ];
+  // @ts-expect-error: a resolve names its outcome
+  const noOutcome: Input = { type: 'resolve', conversation_id: 'c', agent_id: 'a' };
+  // @ts-expect-error: a rating is a number
+  const wordScore: Input = { type: 'csat', conversation_id: 'c', score: 'five' };
+  void noOutcome;
+  void wordScore;
   // @ts-expect-error: a transfer names where it goes
   const noTarget: Input = { type: 'transfer', conversation_id: 'c', agent_id: 'a' };
   // @ts-expect-error: a transfer is cold or warm
@@ -173,6 +184,25 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
       case 'agent_left':
         o.reason.toUpperCase();
         break;
+      case 'resolved':
+        `${o.agent_id} ${o.by} ${o.outcome} ${o.note ?? ''}`.length;
+        o.reopen_until.toFixed();
+        break;
+      case 'wrap_up_started':
+        o.until.toFixed();
+        break;
+      case 'wrap_up_ended':
+        o.reason.toUpperCase();
+        break;
+      case 'reopened':
+        o.to.toUpperCase();
+        o.agent_id?.toUpperCase();
+        o.context?.history.length;
+        break;
+      case 'csat_recorded':
+        o.score.toFixed();
+        o.comment?.toUpperCase();
+        break;
       default:
         break;
     }
@@ -230,6 +260,9 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   if (!may.allowed) may.reason.toUpperCase();
   (await host.query({ query: 'agents' })).agents.map((a) => a.active.length);
   (await host.query({ query: 'dead_letters', limit: 10 })).dead_letters.map((d) => d.reason);
+  const resolutions = await host.query({ query: 'resolutions' });
+  Object.entries(resolutions.by_outcome).map(([outcome, n]) => `${outcome} ${n}`);
+  resolutions.csat_score_sum / Math.max(1, resolutions.csat_responses);
   const anyQuery: Query = { query: 'holder', conversation_id: 'conv_1' };
   await host.query(anyQuery);
   const answer: QueryAnswer<GaugesQuery> = engine.query({ query: 'gauges' });

@@ -126,6 +126,9 @@ describe('the worker example: the conversation after the handoff, under workerd'
     assert.deepEqual(route('POST', `/tenants/${T}/conversations/${C}/notes`).input.type, 'agent_note');
     assert.deepEqual(route('POST', `/tenants/${T}/conversations/${C}/transfer`).input.type, 'transfer');
     assert.deepEqual(route('POST', `/tenants/${T}/conversations/${C}/return-to-ai`).input.type, 'return_to_ai');
+    assert.deepEqual(route('POST', `/tenants/${T}/conversations/${C}/resolve`).input.type, 'resolve');
+    assert.deepEqual(route('POST', `/tenants/${T}/conversations/${C}/wrap-up-done`).input.type, 'wrap_up_done');
+    assert.deepEqual(route('POST', `/tenants/${T}/conversations/${C}/csat`).input.type, 'csat');
     assert.deepEqual(route('GET', `/tenants/${T}/conversations/${C}/stream`), { tenant: T, stream: { scope: 'customer', id: C } });
     assert.deepEqual(route('GET', `/tenants/${T}/agents/asha/stream`), { tenant: T, stream: { scope: 'agent', id: 'asha' } });
     assert.deepEqual(route('GET', `/tenants/${T}/stream`), { tenant: T, stream: { scope: 'operators' } });
@@ -263,5 +266,50 @@ describe('the worker example: the conversation after the handoff, under workerd'
     assert.equal(after, state, 'the state is unchanged');
     // The customer's stream heard none of it.
     assert.ok(!streams.customer.outputs().some((o) => o.text === 'hi'));
+  });
+
+  it('resolves, rates and reopens: refusals name the field, the customer hears only its side', async () => {
+    const summary = await call('GET', `/tenants/${T}`);
+    const holder = summary.json.conversations[C].agent_id;
+    assert.equal(summary.json.conversations[C].status, 'assigned');
+    const other = holder === 'asha' ? 'ben' : 'asha';
+    const state = () => fetch(`${worker.url}/tenants/${T}/state`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text());
+    const before = await state();
+    for (const [action, body, path, kind] of [
+      ['resolve', { agent_id: other, outcome: 'solved' }, 'input.agent_id', 'not_held_by'],
+      ['resolve', { agent_id: holder, outcome: 'sovled' }, 'input.outcome', 'unknown_variant'],
+      ['csat', { score: 5 }, 'input.conversation_id', 'wrong_state'],
+    ]) {
+      const refused = await conv(action, body);
+      assert.equal(refused.status, 422, `${action}: ${JSON.stringify(refused.json)}`);
+      assert.equal(refused.json.path, path);
+      assert.equal(refused.json.kind, kind);
+    }
+    assert.equal(await state(), before, 'the state is unchanged');
+
+    const resolved = await conv('resolve', { agent_id: holder, outcome: 'solved', note: 'parcel re-sent' });
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.json));
+    assert.ok(resolved.json.outputs.some((o) => o.type === 'resolved' && o.agent_id === holder));
+    const outOfRange = await conv('csat', { score: 9 });
+    assert.equal(outOfRange.status, 422);
+    assert.equal(outOfRange.json.path, 'input.score');
+    const rated = await conv('csat', { score: 4, comment: 'fine' });
+    assert.equal(rated.status, 200, JSON.stringify(rated.json));
+    assert.ok(rated.json.outputs.some((o) => o.type === 'csat_recorded' && o.score === 4));
+
+    const again = await conv('messages', { text: 'It is broken again' });
+    const reopened = again.json.outputs.find((o) => o.type === 'reopened');
+    assert.equal(reopened.to, 'last_agent');
+    assert.ok(again.json.outputs.some((o) => o.type === 'offered' && o.agent_id === holder));
+
+    await waitFor('the resolution on the streams', () =>
+      streams.customer.outputs().some((o) => o.type === 'message' && o.template === 'resolved') &&
+      streams.operators.types().includes('csat_recorded') &&
+      streams[holder].types().includes('reopened'),
+    );
+    for (const type of ['resolved', 'csat_recorded', 'reopened']) {
+      assert.ok(!streams.customer.types().includes(type), `the customer's stream carries ${type}`);
+    }
+    assert.ok(!JSON.stringify(streams.customer.outputs()).includes('parcel re-sent'), "the resolve note leaked");
   });
 });

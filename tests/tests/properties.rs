@@ -43,6 +43,20 @@ proptest! {
         run(&world, &steps, |sim, r| check::who_answers(r, sim.engine.state()))?;
     }
 
+    /// Through resolving, wrap-ups, ratings and reopenings (to the AI, the last agent or the
+    /// queue): no new conversation to an agent at or above capacity, queue positions dense and
+    /// told, who answers consistent, the indexes in step.
+    #[test]
+    fn capacity_positions_and_who_answers_hold_through_reopenings(world in strategy::world(), steps in strategy::reopen_steps()) {
+        let mut told = BTreeMap::new();
+        run(&world, &steps, |sim, r| {
+            check::capacity(&sim.config, r, sim.engine.state())?;
+            check::queue(&sim.engine, r, &mut told)?;
+            check::who_answers(r, sim.engine.state())?;
+            check::indexes(&sim.engine, r)
+        })?;
+    }
+
     /// Queue positions are 1..=n, match the statuses, and are what the customers were told.
     #[test]
     fn queue_positions_are_dense_and_told(world in strategy::world(), steps in strategy::steps()) {

@@ -290,7 +290,7 @@ fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path) {
     }
     println!();
     println!(
-        " the tour: one conversation from the AI to {name}, to {name2}, back to the AI and to {name2} again"
+        " the tour: one conversation from the AI to {name}, to {name2}, back to the AI, to {name2} again, resolved and rated"
     );
     println!(" (on a fresh database: cargo xtask demo --fresh)");
     for step in tour::steps((a1_id, name), (a2_id, name2)) {

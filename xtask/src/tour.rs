@@ -1,6 +1,6 @@
 //! The curl tour `cargo xtask demo` prints: one whole conversation through `handoff serve`, from
 //! the AI to a handoff, the agent's chat both ways, a private note, a warm transfer, the
-//! hand-back to the AI, the AI again, a second handoff and the close.
+//! hand-back to the AI, the AI again, a second handoff, the resolution and the customer's rating.
 //!
 //! The steps are data, with the output types each answer must carry, so that the tour the demo
 //! prints is the tour `host-native/tests/serve/tour.rs` runs against the real binary (it includes
@@ -188,12 +188,20 @@ pub fn steps(first: (&str, &str), second: (&str, &str)) -> Vec<Step> {
             &["assigned"],
         ),
         step(
-            format!("{n2} closes it"),
+            format!("{n2} resolves it with an outcome (a customer message within 24 h reopens it to {n2})"),
             "POST",
-            format!("{c}/close"),
+            format!("{c}/resolve"),
             t2(),
-            None,
-            &["closed"],
+            Some(r#"{"outcome": "solved", "note": "Refund confirmed; parcel due Friday."}"#),
+            &["resolved", "message"],
+        ),
+        step(
+            "the customer rates the help (1 to 5; counted in /metrics)".into(),
+            "POST",
+            format!("{c}/csat"),
+            w(),
+            Some(r#"{"score": 5, "comment": "Quick and friendly"}"#),
+            &["csat_recorded"],
         ),
         step(
             "the queue (empty again)".into(),
@@ -258,7 +266,8 @@ mod tests {
             "transfer",
             "return-to-ai",
             "agent-messages",
-            "close",
+            "resolve",
+            "csat",
         ] {
             assert!(
                 routes.iter().any(|r| r.ends_with(route)),

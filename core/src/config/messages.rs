@@ -30,6 +30,10 @@ pub enum MessageKind {
     QueueFull,
     /// Said when the agent gives the conversation back to the AI.
     ReturnedToAi,
+    /// Said when the conversation is resolved.
+    Resolved,
+    /// Asked after resolving, with `resolution.csat`.
+    CsatQuestion,
 }
 
 /// Placeholders every message offers, after its own.
@@ -119,6 +123,23 @@ pub(crate) static MESSAGES: Section = Section {
             ),
             doc!("said when the agent gives the conversation back to the AI (`return_to_ai`)"),
         ),
+        Field::new(
+            "resolved",
+            Kind::Template(&["agent_name", "customer_name", "conversation_id"]),
+            Default::Text(
+                "{{agent_name}} has marked this conversation as resolved. Write again any time if \
+                 you need more help.",
+            ),
+            doc!("said when the conversation is resolved (`resolve`)"),
+        ),
+        Field::new(
+            "csat_question",
+            Kind::Template(&["agent_name", "customer_name", "conversation_id"]),
+            Default::Text(
+                "How satisfied are you with the help you got? Please rate it from 1 to 5.",
+            ),
+            doc!("asked after resolving, with `resolution.csat` (answered by a `csat` input)"),
+        ),
     ],
     doc: doc!("What the customer is told: each message is a template of `{{placeholders}}`."),
     notes: doc!(
@@ -131,7 +152,7 @@ pub(crate) static MESSAGES: Section = Section {
 
 impl MessageKind {
     /// Every kind, in documentation order.
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 11] = [
         MessageKind::HandoffInitiated,
         MessageKind::WaitingForAgent,
         MessageKind::QueuePositionChanged,
@@ -141,6 +162,8 @@ impl MessageKind {
         MessageKind::NoAgentAvailable,
         MessageKind::QueueFull,
         MessageKind::ReturnedToAi,
+        MessageKind::Resolved,
+        MessageKind::CsatQuestion,
     ];
 
     fn field(self) -> &'static Field {

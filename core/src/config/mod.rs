@@ -85,6 +85,7 @@ pub(crate) mod hours;
 pub(crate) mod integrations;
 mod messages;
 pub(crate) mod read;
+mod resolution;
 mod routing;
 #[cfg(feature = "schema")]
 pub mod schema;
@@ -97,6 +98,7 @@ pub use deliveries::Deliveries;
 pub use hours::BusinessHours;
 pub use integrations::{Freshdesk, Integration, Intercom, Sunshine, Ticketing, Vendor, Zendesk};
 pub use messages::{MessageKind, Messages, OutsideHours, OutsideHoursAction};
+pub use resolution::{ReopenTo, Resolution, DEFAULT_OUTCOMES};
 pub use routing::{Fallback, Routing, RoutingMethod};
 pub use triggers::{TopicRule, Triggers};
 pub use webhooks::{Webhook, EVENT_NAMES};
@@ -146,6 +148,8 @@ pub struct Config {
     pub integrations: Vec<Integration>,
     /// `handoff.deliveries`: how deliveries are retried.
     pub deliveries: Deliveries,
+    /// `handoff.resolution`: resolving, reopening, wrap-up and the satisfaction question.
+    pub resolution: Resolution,
     /// Topic keyword matcher built from `triggers.topics` and `routing.topic_skills`.
     pub topic_matcher: TopicMatcher,
     /// What a browser may not run of this configuration ([`Config::refuse_for_browser`]), found
@@ -368,6 +372,12 @@ const DELIVERIES_FIELD: Field = Field::new(
     Default::Absent(doc!("see below")),
     doc!("how deliveries are retried"),
 );
+const RESOLUTION_FIELD: Field = Field::new(
+    "resolution",
+    Kind::Object(&resolution::RESOLUTION),
+    Default::Absent(doc!("see below")),
+    doc!("resolving, reopening, wrap-up and the satisfaction question"),
+);
 
 /// The `handoff` object, described once.
 pub(crate) static HANDOFF: Section = Section {
@@ -384,6 +394,7 @@ pub(crate) static HANDOFF: Section = Section {
         WEBHOOKS_FIELD,
         INTEGRATIONS_FIELD,
         DELIVERIES_FIELD,
+        RESOLUTION_FIELD,
     ],
     doc: doc!(
         "Everything is optional; `{\"handoff\": {}}` is a working configuration. The \
@@ -427,6 +438,8 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
     };
     let (v, path) = at(&DELIVERIES_FIELD);
     let deliveries = deliveries::parse_deliveries(v, &path, errors);
+    let (v, path) = at(&RESOLUTION_FIELD);
+    let resolution = resolution::parse_resolution(v, &path, errors);
     let mut matcher_topics: Vec<(String, Vec<String>)> = triggers
         .topics
         .iter()
@@ -451,6 +464,7 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         webhooks,
         integrations,
         deliveries,
+        resolution,
         topic_matcher: TopicMatcher::new(matcher_topics),
         browser_refusal: browser_refusal(value),
     })

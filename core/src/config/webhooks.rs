@@ -31,6 +31,9 @@ pub const EVENT_NAMES: &[&str] = &[
     "conversation.returned_to_ai",
     "conversation.transferred",
     "conversation.transfer_failed",
+    "conversation.resolved",
+    "conversation.reopened",
+    "conversation.csat",
 ];
 
 /// `id`: the endpoint's id.
@@ -63,7 +66,8 @@ pub(crate) const EVENTS: Field = Field::new(
         "the events sent there: `conversation.handoff_requested`, `conversation.queued`, \
          `conversation.assigned`, `conversation.callback_requested`, `conversation.closed`, \
          `conversation.message`, `conversation.note`, `conversation.returned_to_ai`, \
-         `conversation.transferred`, `conversation.transfer_failed`"
+         `conversation.transferred`, `conversation.transfer_failed`, \
+         `conversation.resolved`, `conversation.reopened`, `conversation.csat`"
     ),
 );
 /// `secret_ref`: the signing secret, by reference.

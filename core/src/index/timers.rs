@@ -1,4 +1,5 @@
-//! When offers lapse and scheduled callbacks are due, in time order, so `next_wakeup` and a tick
+//! When offers lapse, scheduled callbacks are due and resolved conversations' wrap-ups and reopen
+//! windows end, in time order, so `next_wakeup` and a tick
 //! read the earliest instead of walking every conversation.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,9 +15,15 @@ pub(crate) struct Timers {
     of: BTreeMap<String, i64>,
 }
 
-/// The time a conversation waits for: its offer's expiry or its scheduled callback.
-fn timer_of(conv: &Conversation) -> Option<i64> {
+/// The time a conversation waits for: its offer's expiry, its scheduled callback, or the end of
+/// its wrap-up or reopen window (whichever is first).
+pub(crate) fn timer_of(conv: &Conversation) -> Option<i64> {
     match &conv.status {
+        Status::Resolved {
+            wrap_up_until,
+            reopen_until,
+            ..
+        } => Some(wrap_up_until.map_or(*reopen_until, |w| w.min(*reopen_until))),
         Status::Offered { expires_at, .. } => Some(*expires_at),
         Status::CallbackScheduled { at } => Some(*at),
         // A warm transfer's offer to its target.

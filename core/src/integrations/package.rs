@@ -216,6 +216,9 @@ pub(crate) fn follow_up(data: &EventData) -> Option<String> {
         | EventData::Note(_)
         | EventData::ReturnedToAi(_)
         | EventData::Transferred(_)
-        | EventData::TransferFailed(_) => return None,
+        | EventData::TransferFailed(_)
+        | EventData::Resolved(_)
+        | EventData::Reopened(_)
+        | EventData::Csat(_) => return None,
     })
 }

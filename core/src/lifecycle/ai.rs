@@ -22,6 +22,9 @@ impl Flow<'_> {
     pub(super) fn customer_message(&mut self, m: CustomerMessage) {
         let id = m.conversation_id.clone();
         self.update_customer(&id, m.customer);
+        // A resolved conversation is open again (with the AI, its counters restarted) before
+        // the message is counted; who answers it is decided once the message is in its history.
+        let reopening = self.reopen_start(&id);
         let signals = m.signals.unwrap_or_default();
         let (score, source) = match signals.sentiment {
             Some(s) => (s, ScoreSource::Caller),
@@ -67,6 +70,20 @@ impl Flow<'_> {
             count_confidence(conv, confidence, threshold);
         }
         conv.awaiting_ai = true;
+        if let Some(reopening) = reopening {
+            self.reopen_finish(&id, reopening);
+            // Routed to a person: they hear the message that reopened it, nothing more to do.
+            if self.state.conversations[&id].status != Status::Ai {
+                if matches!(
+                    self.state.conversations[&id].status,
+                    Status::Queued | Status::Offered { .. } | Status::Assigned { .. }
+                ) {
+                    self.relay_customer_message(&id, &m.text);
+                }
+                return;
+            }
+        }
+        let conv = &self.state.conversations[&id];
         let status = conv.status.clone();
         if matches!(
             status,
@@ -165,6 +182,12 @@ impl Flow<'_> {
         self.update_customer(&id, m.customer);
         if !self.config.enabled {
             return;
+        }
+        if let Some(reopening) = self.reopen_start(&id) {
+            self.reopen_finish(&id, reopening);
+            if self.state.conversations[&id].status != Status::Ai {
+                return; // routed to a person already
+            }
         }
         let status = self.conv(&id).status.clone();
         match status {

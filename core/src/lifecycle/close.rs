@@ -43,8 +43,19 @@ impl Flow<'_> {
         if let Some(agent) = conv.agent() {
             self.release(&id, agent);
         }
+        // A resolved conversation's wrap-up ends with it.
+        if let Some(agent) = conv.wrap_up_agent() {
+            self.release(&id, agent);
+            self.out.push(Output::WrapUpEnded {
+                conversation_id: id.clone(),
+                agent_id: agent.to_string(),
+                reason: "closed".into(),
+            });
+        }
         let agent_id = match &conv.status {
-            Status::Assigned { agent_id, .. } => Some(agent_id.clone()),
+            Status::Assigned { agent_id, .. } | Status::Resolved { agent_id, .. } => {
+                Some(agent_id.clone())
+            }
             _ => None,
         };
         let by = serde_json::to_value(c.by)
@@ -64,7 +75,8 @@ impl Flow<'_> {
         self.dispatch(None);
     }
 
-    /// Time passes: offers expire, callbacks come due, deliveries are retried, the queue is served.
+    /// Time passes: offers expire, callbacks come due, wrap-ups end, resolved conversations past
+    /// their reopen window are forgotten, deliveries are retried, the queue is served.
     pub(super) fn tick(&mut self) {
         let now = self.now;
         let is_offered = |c: &Conversation| {
@@ -80,6 +92,27 @@ impl Flow<'_> {
         let is_scheduled = |c: &Conversation| matches!(c.status, Status::CallbackScheduled { .. });
         for id in self.lookup().due(is_scheduled) {
             self.request_callback(&id);
+        }
+        let is_resolved = |c: &Conversation| matches!(c.status, Status::Resolved { .. });
+        for id in self.lookup().due(is_resolved) {
+            let Some(Status::Resolved {
+                wrap_up_until,
+                reopen_until,
+                ..
+            }) = self.state.conversations.get(&id).map(|c| &c.status)
+            else {
+                continue;
+            };
+            let (wrap_up_over, window_over) = (
+                wrap_up_until.is_some_and(|t| t <= now),
+                *reopen_until <= now,
+            );
+            if wrap_up_over {
+                self.end_wrap_up(&id, "expired");
+            }
+            if window_over {
+                self.expire_resolved(&id);
+            }
         }
         outbox::on_tick(
             &self.config.deliveries.retry_schedule_ms,

@@ -15,11 +15,11 @@
 //! envelope; each `data` is a typed struct of [`crate::wire::event`], written in its field order.
 
 use crate::wire::event::{
-    timestamp, Assigned, CallbackRequested, Closed, Event, EventCallback, EventCustomer, EventData,
-    EventName, HandoffRequested, MessageData, Note, Queued, ReturnedToAi, TransferFailed,
-    Transferred,
+    timestamp, Assigned, CallbackRequested, Closed, CsatData, Event, EventCallback, EventCustomer,
+    EventData, EventName, HandoffRequested, MessageData, Note, Queued, ReopenedData, ResolvedData,
+    ReturnedToAi, TransferFailed, Transferred,
 };
-use crate::wire::input::Customer;
+use crate::wire::input::{Customer, TransferBy};
 use crate::wire::state::{Callback, Conversation, Transfer};
 
 fn envelope(event: EventName, now: i64, data: EventData) -> Event {
@@ -210,4 +210,61 @@ pub(crate) fn transfer_failed(
         now,
         EventData::TransferFailed(data),
     )
+}
+
+/// `conversation.resolved`.
+pub(crate) fn resolved(
+    conversation_id: &str,
+    agent_id: &str,
+    by: TransferBy,
+    outcome: &str,
+    note: Option<String>,
+    reopen_until: i64,
+    now: i64,
+) -> Event {
+    let data = ResolvedData {
+        conversation_id: conversation_id.to_string(),
+        agent_id: agent_id.to_string(),
+        resolved_by: by.name().to_string(),
+        outcome: outcome.to_string(),
+        note,
+        reopen_until: timestamp(reopen_until),
+    };
+    envelope(EventName::Resolved, now, EventData::Resolved(data))
+}
+
+/// `conversation.reopened`: `to` is `ai`, `last_agent` or `queue`.
+pub(crate) fn reopened(
+    conversation_id: &str,
+    to: &str,
+    from_agent_id: &str,
+    outcome: &str,
+    now: i64,
+) -> Event {
+    let data = ReopenedData {
+        conversation_id: conversation_id.to_string(),
+        reopened_to: to.to_string(),
+        from_agent_id: from_agent_id.to_string(),
+        outcome: outcome.to_string(),
+    };
+    envelope(EventName::Reopened, now, EventData::Reopened(data))
+}
+
+/// `conversation.csat`.
+pub(crate) fn csat(
+    conversation_id: &str,
+    score: u32,
+    comment: Option<String>,
+    agent_id: &str,
+    outcome: &str,
+    now: i64,
+) -> Event {
+    let data = CsatData {
+        conversation_id: conversation_id.to_string(),
+        score,
+        comment,
+        agent_id: agent_id.to_string(),
+        outcome: outcome.to_string(),
+    };
+    envelope(EventName::Csat, now, EventData::Csat(data))
 }

@@ -14,6 +14,7 @@
 //! | `live.rs` | a person holds it: both sides' messages, private notes, giving it back to the AI |
 //! | `transfer.rs` | to another agent, a skill or the queue: cold and warm transfers, their outcome |
 //! | `close.rs` | closing, and what time alone does (a tick) |
+//! | `resolve.rs` | resolved: the outcome, the agent's wrap-up, the rating, reopening by a customer message, forgetting at the window's end |
 //!
 //! Beside them: [`triggers`] (*when*), [`routing`] (*who*, and every read of the routing indexes),
 //! [`context`] (*what the agent receives*) and [`events`] (the typed webhook events).
@@ -26,6 +27,7 @@ mod events;
 mod live;
 mod offers;
 mod queue;
+mod resolve;
 mod routing;
 #[cfg(test)]
 mod tests;
@@ -117,6 +119,9 @@ impl<'a> Flow<'a> {
                 self.state.disabled_webhooks.remove(&e.webhook_id);
             }
             Input::Tick => self.tick(),
+            Input::Resolve(r) => self.resolve(r),
+            Input::WrapUpDone(w) => self.wrap_up_done(w),
+            Input::Csat(c) => self.csat(c),
             Input::HostRestarted => {
                 outbox::resend_in_flight(self.state, self.now, &mut self.out);
                 self.tick();

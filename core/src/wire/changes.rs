@@ -9,7 +9,7 @@
 //!
 //! | kind | id | value |
 //! | --- | --- | --- |
-//! | `engine` | `engine` | [`EngineRecord`]: version, clock, counters, round-robin cursor, disabled webhooks |
+//! | `engine` | `engine` | [`EngineRecord`]: version, clock, counters, round-robin cursor, disabled webhooks, resolution counts |
 //! | `conversation` | conversation id | [`Conversation`](crate::wire::state::Conversation) (queue membership included) |
 //! | `agent` | agent id | [`Agent`](crate::wire::state::Agent) |
 //! | `outbox` | delivery id | [`OutboxEntry`](crate::wire::state::OutboxEntry) |
@@ -112,6 +112,12 @@ pub struct EngineRecord {
     pub round_robin_cursor: Option<String>,
     /// Webhooks disabled by a 410 Gone, with the reason.
     pub disabled_webhooks: BTreeMap<String, String>,
+    /// Resolutions by outcome and ratings (absent until the first resolution).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::wire::state::ResolutionStats::is_empty"
+    )]
+    pub resolutions: crate::wire::state::ResolutionStats,
 }
 
 /// One record written (`value`: its JSON text) or removed (`value: None`).

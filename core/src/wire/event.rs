@@ -63,6 +63,15 @@ pub enum EventName {
     /// A transfer's target agent declined, let the offer lapse, or went away.
     #[serde(rename = "conversation.transfer_failed")]
     TransferFailed,
+    /// The agent (or an admin) resolved it with an outcome.
+    #[serde(rename = "conversation.resolved")]
+    Resolved,
+    /// The customer wrote again after it was resolved: it is open again.
+    #[serde(rename = "conversation.reopened")]
+    Reopened,
+    /// The customer rated it (1 to 5) after it was resolved.
+    #[serde(rename = "conversation.csat")]
+    Csat,
 }
 
 impl EventName {
@@ -79,6 +88,9 @@ impl EventName {
             EventName::ReturnedToAi => "conversation.returned_to_ai",
             EventName::Transferred => "conversation.transferred",
             EventName::TransferFailed => "conversation.transfer_failed",
+            EventName::Resolved => "conversation.resolved",
+            EventName::Reopened => "conversation.reopened",
+            EventName::Csat => "conversation.csat",
         }
     }
 
@@ -120,6 +132,12 @@ pub enum EventData {
     Transferred(Transferred),
     /// `conversation.transfer_failed`.
     TransferFailed(TransferFailed),
+    /// `conversation.resolved`.
+    Resolved(ResolvedData),
+    /// `conversation.reopened`.
+    Reopened(ReopenedData),
+    /// `conversation.csat`.
+    Csat(CsatData),
 }
 
 /// The customer as events show them (the specification's three fields).
@@ -329,6 +347,59 @@ pub struct TransferFailed {
     /// routed again like any waiting conversation, or queued).
     #[cfg_attr(feature = "schema", schemars(extend("enum" = ["first_agent", "routing"])))]
     pub fallback: String,
+}
+
+/// `conversation.resolved`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolvedData {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// The agent who held it.
+    pub agent_id: String,
+    /// Who resolved it: `agent` or `admin`.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["agent", "admin"])))]
+    pub resolved_by: String,
+    /// How it ended (one of `handoff.resolution.outcomes`).
+    pub outcome: String,
+    /// The note given with it, if any.
+    pub note: Option<String>,
+    /// Until when a customer message reopens it (RFC 3339 UTC).
+    pub reopen_until: String,
+}
+
+/// `conversation.reopened`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReopenedData {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// Who answers now: `ai`, `last_agent` or `queue` (routed as a new handoff).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["ai", "last_agent", "queue"])))]
+    pub reopened_to: String,
+    /// The agent who resolved it.
+    pub from_agent_id: String,
+    /// The outcome it was resolved with.
+    pub outcome: String,
+}
+
+/// `conversation.csat`'s data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CsatData {
+    /// Conversation id.
+    pub conversation_id: String,
+    /// 1 (very unsatisfied) to 5 (very satisfied).
+    pub score: u32,
+    /// What the customer added, if anything.
+    pub comment: Option<String>,
+    /// The agent who resolved it.
+    pub agent_id: String,
+    /// The resolution's outcome.
+    pub outcome: String,
 }
 
 /// An event's [`timestamp`](Event::timestamp): RFC 3339 UTC with seconds

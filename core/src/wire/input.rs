@@ -53,6 +53,12 @@ pub enum Input {
     /// Time passed: the host calls this at `next_wakeup` (early or repeated ticks do nothing).
     #[cfg_attr(feature = "schema", schemars(extend("additionalProperties" = false)))]
     Tick,
+    /// The holding agent (or an admin) resolves the conversation with an outcome.
+    Resolve(Resolve),
+    /// The agent finished the wrap-up of a conversation they resolved: their slot is free again.
+    WrapUpDone(WrapUpDone),
+    /// The customer rated a resolved conversation (1 to 5).
+    Csat(Csat),
 }
 
 /// The type names of every input, as written in JSON.
@@ -75,6 +81,9 @@ pub const INPUT_TYPES: &[&str] = &[
     "enable_webhook",
     "host_restarted",
     "tick",
+    "resolve",
+    "wrap_up_done",
+    "csat",
 ];
 
 /// What the caller's AI already knows about a message; each field wins over the engine's own detection.
@@ -361,6 +370,56 @@ pub struct EnableWebhook {
     pub webhook_id: String,
 }
 
+/// `{"type":"resolve", ...}`: the conversation is resolved; a later customer message reopens it
+/// (`handoff.resolution.reopen_to`) until `handoff.resolution.reopen_window_minutes` have passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Resolve {
+    /// Conversation id (an assigned conversation).
+    pub conversation_id: String,
+    /// `agent` (the default: `agent_id` must hold the conversation) or `admin` (without
+    /// `agent_id`: any assigned conversation).
+    #[serde(default)]
+    pub by: TransferBy,
+    /// With `by: "agent"`, the agent resolving it (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// How it ended: one of `handoff.resolution.outcomes` (default `solved`, `not_solved`,
+    /// `duplicate`, `spam`).
+    pub outcome: String,
+    /// A note (what was done), passed on in `resolved` and `conversation.resolved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `{"type":"wrap_up_done", ...}`: the agent ends the wrap-up of a conversation they resolved
+/// before `handoff.resolution.wrap_up_seconds` ran out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WrapUpDone {
+    /// Conversation id (a resolved conversation in wrap-up).
+    pub conversation_id: String,
+    /// The agent who resolved it.
+    pub agent_id: String,
+}
+
+/// `{"type":"csat", ...}`: the customer's satisfaction with a resolved conversation, once per
+/// resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Csat {
+    /// Conversation id (a resolved conversation).
+    pub conversation_id: String,
+    /// 1 (very unsatisfied) to 5 (very satisfied); others are refused (`out_of_range`).
+    pub score: u32,
+    /// What the customer added, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
 /// Reads a struct only from a JSON object: serde's derive would also take an array of the
 /// struct's fields in order, so `"customer": []` would read as an empty customer.
 fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -409,6 +468,9 @@ impl Input {
             Input::Transfer(m) => Some(&m.conversation_id),
             Input::CallbackDetails(m) => Some(&m.conversation_id),
             Input::ConversationClosed(m) => Some(&m.conversation_id),
+            Input::Resolve(m) => Some(&m.conversation_id),
+            Input::WrapUpDone(m) => Some(&m.conversation_id),
+            Input::Csat(m) => Some(&m.conversation_id),
             Input::AgentUpdate(_)
             | Input::DeliveryResult(_)
             | Input::RedriveDelivery(_)

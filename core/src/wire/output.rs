@@ -18,7 +18,7 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// The `handoff.messages` key it came from (`waiting_for_agent`).
-        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["handoff_initiated", "waiting_for_agent", "queue_position_changed", "agent_connected", "outside_hours", "callback_confirmed", "no_agent_available", "queue_full", "returned_to_ai"])))]
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["handoff_initiated", "waiting_for_agent", "queue_position_changed", "agent_connected", "outside_hours", "callback_confirmed", "no_agent_available", "queue_full", "returned_to_ai", "resolved", "csat_question"])))]
         template: String,
         /// The rendered text.
         text: String,
@@ -235,6 +235,72 @@ pub enum Output {
         /// Why.
         reason: String,
     },
+    /// The conversation is resolved: nobody answers it now; a customer message before
+    /// `reopen_until` reopens it (`reopened`), after that it is forgotten (`closed`).
+    Resolved {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent who held it.
+        agent_id: String,
+        /// Who resolved it: `agent` (the holder) or `admin`.
+        by: TransferBy,
+        /// How it ended (one of `handoff.resolution.outcomes`).
+        outcome: String,
+        /// The note given with it, if any.
+        note: Option<String>,
+        /// Until when a customer message reopens it (epoch ms).
+        reopen_until: i64,
+    },
+    /// The agent's wrap-up of a resolved conversation began: it keeps one of their slots until
+    /// `wrap_up_done` or `until`.
+    WrapUpStarted {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent in wrap-up.
+        agent_id: String,
+        /// When the wrap-up ends by itself (epoch ms).
+        until: i64,
+    },
+    /// The wrap-up ended and the agent's slot is free again.
+    WrapUpEnded {
+        /// Conversation id.
+        conversation_id: String,
+        /// The agent.
+        agent_id: String,
+        /// `done` (`wrap_up_done`), `expired` (`handoff.resolution.wrap_up_seconds` ran out),
+        /// `reopened` (the customer wrote again) or `closed`.
+        reason: String,
+    },
+    /// A customer message reopened a resolved conversation: who answers now. The outputs of
+    /// the routing (`offered`, `assigned`, `queued`, …) follow, then the customer's message.
+    Reopened {
+        /// Conversation id.
+        conversation_id: String,
+        /// `ai` (the AI answers again), `last_agent` (offered or assigned to the agent who
+        /// resolved it) or `queue` (routed as a new handoff: another free agent, else the queue
+        /// or `routing.fallback`).
+        to: String,
+        /// The agent who resolved it.
+        from_agent_id: String,
+        /// The agent it goes to (`last_agent` only).
+        agent_id: Option<String>,
+        /// The package the agent receives (`last_agent` and `queue`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        context: Option<Box<Context>>,
+    },
+    /// The customer's satisfaction with a resolved conversation was recorded.
+    CsatRecorded {
+        /// Conversation id.
+        conversation_id: String,
+        /// 1 to 5.
+        score: u32,
+        /// What the customer added, if anything.
+        comment: Option<String>,
+        /// The agent who resolved it.
+        agent_id: String,
+        /// The resolution's outcome.
+        outcome: String,
+    },
 }
 
 /// Who may see an output: the side a host shows it on. Hosts filter their streams by it (the
@@ -263,7 +329,8 @@ pub enum Audience {
     /// words to each other (`handoff` and its context, `offered`, `offer_withdrawn`,
     /// `agent_status`, `agent_note`, `transfer_received`, `customer_message`, `returned_to_ai` with
     /// the agent's note,
-    /// `callback_requested`, webhook `event`s).
+    /// `callback_requested`, webhook `event`s, `resolved`, `wrap_up_started`, `wrap_up_ended`,
+    /// `reopened`, `csat_recorded`).
     Agents,
     /// Operators (admin) only: the outbox, whose requests carry webhook URLs, signed bodies and
     /// vendors' answers (`delivery`, `delivered`, `delivery_retry`, `delivery_failed`,
@@ -309,7 +376,12 @@ impl Output {
             | Output::CustomerMessage { .. }
             | Output::ReturnedToAi { .. }
             | Output::CallbackRequested { .. }
-            | Output::Event { .. } => Audience::Agents,
+            | Output::Event { .. }
+            | Output::Resolved { .. }
+            | Output::WrapUpStarted { .. }
+            | Output::WrapUpEnded { .. }
+            | Output::Reopened { .. }
+            | Output::CsatRecorded { .. } => Audience::Agents,
             Output::Delivery(_)
             | Output::Delivered { .. }
             | Output::DeliveryRetry { .. }
@@ -361,6 +433,11 @@ pub const OUTPUT_AUDIENCES: &[(&str, Audience)] = &[
     ("delivery_retry", Audience::Operators),
     ("delivery_failed", Audience::Operators),
     ("webhook_disabled", Audience::Operators),
+    ("resolved", Audience::Agents),
+    ("wrap_up_started", Audience::Agents),
+    ("wrap_up_ended", Audience::Agents),
+    ("reopened", Audience::Agents),
+    ("csat_recorded", Audience::Agents),
 ];
 
 /// What the next agent learns of a transfer (on `offered`, or in `transfer_received` with

@@ -57,8 +57,9 @@ mod hand_written {
     use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
     use crate::wire::event::{
-        Assigned, CallbackRequested, Closed, Event, EventName, HandoffRequested, MessageData, Note,
-        Queued, ReturnedToAi, TransferFailed, Transferred,
+        Assigned, CallbackRequested, Closed, CsatData, Event, EventName, HandoffRequested,
+        MessageData, Note, Queued, ReopenedData, ResolvedData, ReturnedToAi, TransferFailed,
+        Transferred,
     };
 
     /// [`Event`] is serialised with an untagged `data`; its schema ties each event name to the
@@ -151,6 +152,24 @@ mod hand_written {
                     EventName::TransferFailed,
                     generator.subschema_for::<TransferFailed>(),
                     "A transfer's target agent declined, let the offer lapse, or went away.",
+                ),
+                branch(
+                    "ResolvedEvent",
+                    EventName::Resolved,
+                    generator.subschema_for::<ResolvedData>(),
+                    "The agent (or an admin) resolved it with an outcome.",
+                ),
+                branch(
+                    "ReopenedEvent",
+                    EventName::Reopened,
+                    generator.subschema_for::<ReopenedData>(),
+                    "The customer wrote again after it was resolved: it is open again.",
+                ),
+                branch(
+                    "CsatEvent",
+                    EventName::Csat,
+                    generator.subschema_for::<CsatData>(),
+                    "The customer rated it (1 to 5) after it was resolved.",
                 ),
             ];
             json_schema!({

@@ -56,6 +56,26 @@ pub enum Status {
     },
     /// The callback request has gone out; people take it from there.
     CallbackRequested,
+    /// Resolved (`resolve`): nobody answers it. A customer message before `reopen_until`
+    /// reopens it (`handoff.resolution.reopen_to`); at `reopen_until` it is forgotten.
+    Resolved {
+        /// The agent who held it when it was resolved.
+        agent_id: String,
+        /// How it ended (one of `handoff.resolution.outcomes`).
+        outcome: String,
+        /// When (epoch ms).
+        resolved_at: i64,
+        /// Until when a customer message reopens it (epoch ms).
+        reopen_until: i64,
+        /// While the agent's wrap-up lasts: when it ends by itself (epoch ms). The conversation
+        /// keeps one of the agent's slots (it is in their `active` set) until then or
+        /// `wrap_up_done`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wrap_up_until: Option<i64>,
+        /// The customer's rating (1 to 5), once given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        csat: Option<u32>,
+    },
 }
 
 /// Everything the engine knows about one conversation.
@@ -228,10 +248,24 @@ impl Conversation {
         Some(&offer.agent_id)
     }
 
+    /// The agent in wrap-up of this resolved conversation, while the wrap-up lasts.
+    pub fn wrap_up_agent(&self) -> Option<&str> {
+        match &self.status {
+            Status::Resolved {
+                agent_id,
+                wrap_up_until: Some(_),
+                ..
+            } => Some(agent_id),
+            _ => None,
+        }
+    }
+
     /// Whether `agent` counts this conversation in its `active` set: it holds it, is offered it,
-    /// or is offered it by a warm transfer.
+    /// is offered it by a warm transfer, or is in its wrap-up.
     pub fn occupies(&self, agent: &str) -> bool {
-        self.agent() == Some(agent) || self.warm_target() == Some(agent)
+        self.agent() == Some(agent)
+            || self.warm_target() == Some(agent)
+            || self.wrap_up_agent() == Some(agent)
     }
 }
 
@@ -267,7 +301,7 @@ pub struct Agent {
     /// Capacity from presence updates (overrides configuration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent: Option<u32>,
-    /// Conversations assigned or offered to this agent.
+    /// Conversations assigned or offered to this agent, and resolved ones in their wrap-up.
     #[serde(default)]
     pub active: BTreeSet<String>,
     /// When this agent was last given a conversation (epoch ms).
@@ -320,6 +354,39 @@ pub struct State {
     /// sent one at a time, in order: the ids the vendor returned, and the requests waiting.
     #[serde(default, skip_serializing_if = "Tracked::is_empty")]
     pub integration_chains: Tracked<String, crate::wire::delivery::Chain>,
+    /// Resolutions by outcome and the customers' ratings, since the state began (for metrics;
+    /// absent until the first resolution).
+    #[serde(default, skip_serializing_if = "ResolutionStats::is_empty")]
+    pub resolutions: ResolutionStats,
+}
+
+/// Resolutions and satisfaction ratings counted since the state began
+/// ([`State::resolutions`]; the `resolutions` query).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionStats {
+    /// Resolutions by outcome.
+    #[serde(default)]
+    pub by_outcome: BTreeMap<String, u64>,
+    /// Ratings received by score (`"1"` to `"5"`).
+    #[serde(default)]
+    pub csat_by_score: BTreeMap<String, u64>,
+    /// The sum of every score received (with the counts: the mean).
+    #[serde(default)]
+    pub csat_score_sum: u64,
+}
+
+impl ResolutionStats {
+    /// Nothing counted yet.
+    pub fn is_empty(&self) -> bool {
+        self.by_outcome.is_empty() && self.csat_by_score.is_empty() && self.csat_score_sum == 0
+    }
+
+    /// Ratings received.
+    pub fn csat_responses(&self) -> u64 {
+        self.csat_by_score.values().sum()
+    }
 }
 
 impl Default for State {
@@ -336,6 +403,7 @@ impl Default for State {
             dead_letters: Tracked::default(),
             disabled_webhooks: BTreeMap::new(),
             integration_chains: Tracked::default(),
+            resolutions: ResolutionStats::default(),
         }
     }
 }

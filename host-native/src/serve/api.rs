@@ -149,7 +149,10 @@ pub fn router(app: App) -> Router {
         .route("/dead-letters/{id}/redrive", post(redrive))
         .route("/deliveries/{id}/retry", post(retry_now))
         .route("/webhooks/{id}/enable", post(enable_webhook))
-        .route("/events", get(all_events));
+        .route("/events", get(all_events))
+        .route("/conversations/{id}/resolve", post(resolve))
+        .route("/conversations/{id}/wrap-up-done", post(wrap_up_done))
+        .route("/conversations/{id}/csat", post(csat));
     Router::new()
         .route("/", get(page))
         .route("/healthz", get(healthz))
@@ -621,6 +624,62 @@ async fn transfer(
     app.input(make_input("transfer", Some(&id), body)?).await
 }
 
+/// `POST /v1/conversations/{id}/resolve` → `resolve` (`outcome`, `note?`): by the holding agent
+/// (its token: `by` is `agent`, `agent_id` the token's), or admin: `by: "admin"` unless it names
+/// the agent it acts for (`agent_id`).
+async fn resolve(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let role = app.role(&headers, None)?;
+    require(&role, &["agent"])?;
+    let mut body = read_object(&headers, body).await?;
+    match &role {
+        Role::Agent(agent) => {
+            if body
+                .get("by")
+                .is_some_and(|by| by.as_str() != Some("agent"))
+            {
+                return Err(ApiError::forbidden(
+                    "body.by: an agent token resolves as \"agent\" (the holder)",
+                ));
+            }
+            // The engine refuses the resolve unless this agent holds the conversation.
+            own_agent(&mut body, agent)?;
+        }
+        _ => {
+            if !body.contains_key("by") && !body.contains_key("agent_id") {
+                body.insert("by".into(), "admin".into());
+            }
+        }
+    }
+    app.input(make_input("resolve", Some(&id), body)?).await
+}
+
+/// `POST /v1/conversations/{id}/wrap-up-done` → `wrap_up_done`: the agent who resolved it ends
+/// its wrap-up (the engine refuses another agent: `not_held_by`, 403).
+async fn wrap_up_done(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    agent_side(&app, &headers, "wrap_up_done", &id, body).await
+}
+
+/// `POST /v1/conversations/{id}/csat` → `csat` (`score` 1 to 5, `comment?`): the customer's
+/// rating of a resolved conversation, through the widget backend (or admin).
+async fn csat(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    customer_side(&app, &headers, "csat", &id, body).await
+}
+
 /// Close: the widget backend (customer, AI, system), the assigned agent (`by: agent`), or admin.
 async fn close(
     State(app): State<App>,
@@ -856,7 +915,17 @@ async fn metrics(State(app): State<App>, headers: HeaderMap) -> ApiResult {
             format!("the engine answered {answer} to gauges: {e}"),
         )
     })?;
-    let text = app.metrics.render(gauges);
+    let mut text = app.metrics.render(gauges);
+    // Kept in the engine's state: they survive restarts.
+    let answer = app.query(EngineQuery::Resolutions {}).await?;
+    let resolutions: Value = serde_json::from_str(&answer).map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            format!("the engine answered {answer} to resolutions: {e}"),
+        )
+    })?;
+    text.push_str(&super::metrics::render_resolutions(&resolutions));
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -251,6 +251,63 @@ impl Metrics {
     }
 }
 
+/// Resolutions and satisfaction ratings in the Prometheus text format, from the engine's answer
+/// to the `resolutions` query. They are kept in the engine's state, so unlike the service's own
+/// counters they survive restarts.
+pub fn render_resolutions(answer: &Value) -> String {
+    let mut out = String::new();
+    let metric = |out: &mut String, name: &str, kind: &str, help: &str| {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    };
+    let counts = |key: &str| {
+        answer
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+            .collect::<Vec<_>>()
+    };
+    metric(
+        &mut out,
+        "handoff_resolutions_total",
+        "counter",
+        "Conversations resolved, by outcome.",
+    );
+    for (outcome, n) in counts("by_outcome") {
+        let _ = writeln!(
+            out,
+            "handoff_resolutions_total{{outcome=\"{}\"}} {n}",
+            label(&outcome)
+        );
+    }
+    metric(
+        &mut out,
+        "handoff_csat_responses_total",
+        "counter",
+        "Satisfaction ratings received after resolving, by score (1 to 5).",
+    );
+    for (score, n) in counts("csat_by_score") {
+        let _ = writeln!(
+            out,
+            "handoff_csat_responses_total{{score=\"{}\"}} {n}",
+            label(&score)
+        );
+    }
+    metric(
+        &mut out,
+        "handoff_csat_score_sum",
+        "counter",
+        "The sum of every rating received (divided by handoff_csat_responses_total: the mean).",
+    );
+    let sum = answer
+        .get("csat_score_sum")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let _ = writeln!(out, "handoff_csat_score_sum {sum}");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +335,18 @@ mod tests {
         assert!(text.contains(
             "handoff_http_requests_total{method=\"POST\",route=\"/v1/conversations/{id}/messages\",status=\"200\"} 1"
         ));
+    }
+
+    #[test]
+    fn resolutions_and_ratings_are_rendered() {
+        let text = render_resolutions(&json!({
+            "by_outcome": {"solved": 3, "spam": 1},
+            "csat_responses": 2, "csat_score_sum": 9, "csat_by_score": {"4": 1, "5": 1}
+        }));
+        assert!(text.contains("handoff_resolutions_total{outcome=\"solved\"} 3"));
+        assert!(text.contains("handoff_resolutions_total{outcome=\"spam\"} 1"));
+        assert!(text.contains("handoff_csat_responses_total{score=\"5\"} 1"));
+        assert!(text.contains("handoff_csat_score_sum 9"));
+        assert!(render_resolutions(&json!({})).contains("handoff_csat_score_sum 0"));
     }
 }

@@ -12,6 +12,7 @@ mod hostile;
 mod integrations;
 mod live;
 mod requests;
+mod resolve;
 mod storage;
 mod support;
 mod tour;

@@ -53,6 +53,9 @@ impl<'a> Arbitrary<'a> for World {
             max_exchanges: u.int_in_range(1..=10)?,
             away_after_missed_offer: u.arbitrary()?,
             announce_up_to: maybe(u, |u| u.int_in_range(0..=12))?,
+            reopen_to: u.choose(&["last_agent", "ai", "queue"])?,
+            wrap_up: u.int_in_range(0..=600)?,
+            reopen_window: u.int_in_range(1..=1440)?,
         })
     }
 }
@@ -83,8 +86,13 @@ impl<'a> Arbitrary<'a> for Signals {
 impl<'a> Arbitrary<'a> for Op {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         // The weights of `strategy::op`: the variants in the order below (a transfer's 4 split
-        // over two slots), the tick at wakeup last.
-        let variant = weighted(u, &[12, 5, 3, 6, 6, 3, 2, 3, 3, 6, 1, 1, 3, 1, 2, 2, 2, 2])?;
+        // over two slots; resolve, wrap-up done and csat), the tick at wakeup last.
+        let variant = weighted(
+            u,
+            &[
+                12, 5, 3, 6, 6, 3, 2, 3, 3, 6, 1, 1, 3, 1, 2, 2, 2, 3, 1, 1, 2,
+            ],
+        )?;
         Ok(match variant {
             0 => Op::Customer {
                 conv: u.arbitrary()?,
@@ -159,6 +167,20 @@ impl<'a> Arbitrary<'a> for Op {
                 to: u.arbitrary()?,
                 target: u.arbitrary()?,
                 warm: u.arbitrary()?,
+            },
+            17 => Op::Resolve {
+                pick: u.arbitrary()?,
+                wrong: u.arbitrary()?,
+                admin: u.arbitrary()?,
+                outcome: u.arbitrary()?,
+            },
+            18 => Op::WrapUpDone {
+                pick: u.arbitrary()?,
+                wrong: u.arbitrary()?,
+            },
+            19 => Op::Csat {
+                pick: u.arbitrary()?,
+                score: u.int_in_range(0..=6)?,
             },
             _ => Op::TickAtWakeup,
         })

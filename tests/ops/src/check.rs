@@ -21,6 +21,11 @@
 //!   agents' lines and hand-backs come from the holder, the customer's lines go to the agent who
 //!   had the conversation, a hand-back leaves it with the AI, a warm transfer only beside another
 //!   agent's assignment; `agent_left` and `returned_to_ai` free the agent's slot in [`capacity`].
+//!   Through resolving and reopening: only the holder's conversation is resolved (`resolved`
+//!   frees the slot unless `wrap_up_started` keeps it, `wrap_up_ended` frees it), wrap-ups and
+//!   ratings name the agent who resolved it, a reopening names that agent and, to
+//!   `last_agent`, offers or assigns it to them in the same input, and the message that reopened
+//!   it goes to whoever it was routed to.
 //! - [`queue`]: after every input, `engine.queue()` positions are exactly `1..=n`, every
 //!   conversation appears once, the queued ones are exactly the conversations whose status is
 //!   `queued`, each of them was told a position (a `queued` output, whose position is within
@@ -36,7 +41,7 @@
 //! - [`restorable_and_readable`]: every accepted input (adversarial attributes included) leaves
 //!   a state that serialises, restores to the same state, and answers every query (each
 //!   conversation as the state holds it, its holder, who may act on it, the gauges, the queue
-//!   page by page, the agents, the dead letters); its outputs parse back as the engine's own
+//!   page by page, the agents, the dead letters, the resolutions); its outputs parse back as the engine's own
 //!   JSON.
 //! - [`refused`]: when `handle` answers `Err`, the state is unchanged, the error's path is `now`
 //!   or starts with `input`, and it has a message.
@@ -123,7 +128,7 @@ fn capacity_of(config: &Config, state: &State, agent: &str) -> u32 {
 /// `active` agrees with the conversations' statuses, both ways.
 pub fn active_consistent(state: &State) -> Result<(), Violation> {
     for (id, conv) in &state.conversations {
-        if let Some(agent) = conv.agent() {
+        if let Some(agent) = conv.agent().or(conv.wrap_up_agent()) {
             ensure!(
                 state
                     .agents
@@ -199,9 +204,51 @@ pub fn capacity(config: &Config, record: &Record, after: &State) -> Result<(), V
                     "offer of {conversation_id} withdrawn from {agent_id}, who did not hold it"
                 );
             }
+            // A resolved conversation's agent let go when it was resolved (or when its wrap-up
+            // ended, `wrap_up_ended` before this); only an assigned one is let go now.
             Output::Closed {
                 conversation_id,
                 agent_id: Some(agent_id),
+                ..
+            } if record
+                .before
+                .conversations
+                .get(conversation_id)
+                .is_some_and(|c| matches!(c.status, Status::Resolved { .. })) =>
+            {
+                let still = held
+                    .get(agent_id)
+                    .is_some_and(|s| s.contains(conversation_id));
+                ensure!(
+                    !still,
+                    "resolved {conversation_id} closed while {agent_id} still counts it"
+                );
+            }
+            // A wrap-up keeps the slot the conversation had: no new conversation for the agent.
+            Output::WrapUpStarted {
+                conversation_id,
+                agent_id,
+                ..
+            } => {
+                let set = held.entry(agent_id.clone()).or_default();
+                ensure!(
+                    set.insert(conversation_id.clone()),
+                    "{conversation_id}: a wrap-up for {agent_id}, who still held it"
+                );
+            }
+            Output::Closed {
+                conversation_id,
+                agent_id: Some(agent_id),
+                ..
+            }
+            | Output::Resolved {
+                conversation_id,
+                agent_id,
+                ..
+            }
+            | Output::WrapUpEnded {
+                conversation_id,
+                agent_id,
                 ..
             }
             | Output::AgentLeft {
@@ -219,7 +266,7 @@ pub fn capacity(config: &Config, record: &Record, after: &State) -> Result<(), V
                     .is_some_and(|s| s.remove(conversation_id));
                 ensure!(
                     removed,
-                    "{conversation_id} closed, transferred or returned to the AI from {agent_id}, who did not hold it"
+                    "{conversation_id} closed, resolved, wrapped up, transferred or returned to the AI from {agent_id}, who did not hold it"
                 );
             }
             Output::Offered {
@@ -299,6 +346,10 @@ pub fn who_answers(record: &Record, after: &State) -> Result<(), Violation> {
         Some(Status::Assigned { agent_id, .. }) => Some(agent_id.as_str()),
         _ => None,
     };
+    let resolver = |id: &str| match before(id).map(|c| &c.status) {
+        Some(Status::Resolved { agent_id, .. }) => Some(agent_id.as_str()),
+        _ => None,
+    };
     for output in record.outputs() {
         match output {
             Output::AgentMessage {
@@ -335,11 +386,96 @@ pub fn who_answers(record: &Record, after: &State) -> Result<(), Violation> {
                 conversation_id,
                 agent_id,
                 ..
-            } => ensure_eq!(
-                before(conversation_id).and_then(|c| c.agent()),
-                agent_id.as_deref(),
-                "{conversation_id}: the customer's message went to another agent than the one who had it"
-            ),
+            } => {
+                // The message that reopened a resolved conversation goes to whom it was routed.
+                let had = match before(conversation_id) {
+                    Some(c) if matches!(c.status, Status::Resolved { .. }) => after
+                        .conversations
+                        .get(conversation_id)
+                        .and_then(|c| c.agent()),
+                    c => c.and_then(|c| c.agent()),
+                };
+                ensure_eq!(
+                    had,
+                    agent_id.as_deref(),
+                    "{conversation_id}: the customer's message went to another agent than the one who had it"
+                )
+            }
+            Output::Resolved {
+                conversation_id,
+                agent_id,
+                ..
+            } => {
+                ensure_eq!(
+                    holder(conversation_id),
+                    Some(agent_id.as_str()),
+                    "{conversation_id} resolved for an agent who did not hold it"
+                );
+                ensure!(
+                    after
+                        .conversations
+                        .get(conversation_id)
+                        .is_some_and(|c| matches!(c.status, Status::Resolved { .. })),
+                    "{conversation_id} resolved but not resolved after"
+                );
+            }
+            Output::Reopened {
+                conversation_id,
+                to,
+                from_agent_id,
+                agent_id,
+                ..
+            } => {
+                let was = resolver(conversation_id);
+                ensure_eq!(
+                    was,
+                    Some(from_agent_id.as_str()),
+                    "{conversation_id} reopened but it was not resolved by {from_agent_id}"
+                );
+                if to == "last_agent" {
+                    ensure_eq!(
+                        agent_id.as_deref(),
+                        Some(from_agent_id.as_str()),
+                        "{conversation_id} reopened to the last agent but given to another"
+                    );
+                    let given = record.outputs().iter().any(|o| {
+                        matches!(o, Output::Offered { conversation_id: c, agent_id: a, .. }
+                            | Output::Assigned { conversation_id: c, agent_id: a, .. }
+                            if c == conversation_id && a == from_agent_id)
+                    });
+                    ensure!(
+                        given,
+                        "{conversation_id} reopened to {from_agent_id}, who was not offered it"
+                    );
+                } else {
+                    ensure!(
+                        agent_id.is_none(),
+                        "{conversation_id} reopened to {to} names an agent"
+                    );
+                }
+            }
+            Output::WrapUpStarted {
+                conversation_id,
+                agent_id,
+                ..
+            }
+            | Output::WrapUpEnded {
+                conversation_id,
+                agent_id,
+                ..
+            }
+            | Output::CsatRecorded {
+                conversation_id,
+                agent_id,
+                ..
+            } => {
+                let ok = holder(conversation_id) == Some(agent_id.as_str())
+                    || resolver(conversation_id) == Some(agent_id.as_str());
+                ensure!(
+                    ok,
+                    "{conversation_id}: a wrap-up or rating for {agent_id}, who neither held nor resolved it"
+                );
+            }
             _ => {}
         }
     }
@@ -597,6 +733,7 @@ pub fn restorable_and_readable(engine: &Engine, outputs: &[Output]) -> Result<()
     for q in [
         r#"{"query":"agents"}"#,
         r#"{"query":"dead_letters","limit":1000}"#,
+        r#"{"query":"resolutions"}"#,
     ] {
         let text = restored
             .query_json(q)

@@ -88,6 +88,9 @@ mod tests {
             max_exchanges: 3,
             away_after_missed_offer: true,
             announce_up_to: None,
+            reopen_to: "last_agent",
+            wrap_up: 30,
+            reopen_window: 10,
         }
     }
 
@@ -176,6 +179,46 @@ mod tests {
             Op::Redrive { pick: 0 },
             Op::EnableWebhook { known: false },
             Op::Tick,
+            Op::TickAtWakeup,
+            Op::Resolve {
+                pick: 0,
+                wrong: None,
+                admin: false,
+                outcome: 4,
+            },
+            Op::Resolve {
+                pick: 0,
+                wrong: None,
+                admin: false,
+                outcome: 0,
+            },
+            Op::Csat { pick: 0, score: 6 },
+            Op::Csat { pick: 0, score: 5 },
+            Op::WrapUpDone {
+                pick: 0,
+                wrong: Some(4),
+            },
+            Op::Customer {
+                conv: 0,
+                text: 5,
+                customer: false,
+                attributes: None,
+                signals: None,
+            },
+            Op::Accept {
+                pick: 0,
+                wrong: None,
+            },
+            Op::Resolve {
+                pick: 0,
+                wrong: None,
+                admin: true,
+                outcome: 1,
+            },
+            Op::WrapUpDone {
+                pick: 0,
+                wrong: None,
+            },
             Op::TickAtWakeup,
         ]);
         ops

@@ -34,6 +34,8 @@ pub const TEXTS: &[&str] = &[
 
 /// Agent presences, by [`Op::AgentUpdate`]'s `status`.
 pub const PRESENCE: [&str; 3] = ["online", "away", "offline"];
+/// Outcomes, by [`Op::Resolve`]'s `outcome`: the default four, then one that is not configured.
+pub const OUTCOMES: [&str; 5] = ["solved", "not_solved", "duplicate", "spam", "sovled"];
 /// Who closes, by [`Op::Close`]'s `by`.
 pub const BY: [&str; 4] = ["customer", "agent", "ai", "system"];
 /// Topics a caller's AI may name, by [`Signals`]'s `topic` (the first three are configured).
@@ -185,6 +187,31 @@ pub enum Op {
     Tick,
     /// Moves the clock to `next_wakeup()` (if later), then ticks.
     TickAtWakeup,
+    /// A `resolve` of an assigned conversation.
+    Resolve {
+        /// Which assigned conversation (any conversation, which nobody holds, when none is).
+        pick: u8,
+        /// Another agent than the one assigned (`not_held_by`).
+        wrong: Option<u8>,
+        /// By an admin (no `agent_id`).
+        admin: bool,
+        /// Which of [`OUTCOMES`] (the last is refused).
+        outcome: u8,
+    },
+    /// A `wrap_up_done` for a resolved conversation in wrap-up.
+    WrapUpDone {
+        /// Which conversation in wrap-up (any resolved, else any conversation, when none is).
+        pick: u8,
+        /// Another agent than the one who resolved it.
+        wrong: Option<u8>,
+    },
+    /// A `csat` for a resolved conversation.
+    Csat {
+        /// Which resolved conversation (any conversation when none is).
+        pick: u8,
+        /// The score (0 and 6 are refused).
+        score: u8,
+    },
 }
 
 /// Signals a caller's AI may attach; fractions in ten-thousandths, sometimes out of range (which
@@ -490,6 +517,47 @@ impl Op {
                 "webhook_id": if *known { "crm" } else { "nope" },
             }),
             Op::Tick | Op::TickAtWakeup => json!({"type": "tick"}),
+            Op::Resolve {
+                pick,
+                wrong,
+                admin,
+                outcome,
+            } => {
+                let (conv, agent) = target(
+                    with_status(|s| matches!(s, Status::Assigned { .. })),
+                    *pick,
+                    *wrong,
+                );
+                let mut v = json!({
+                    "type": "resolve",
+                    "conversation_id": conv,
+                    "outcome": OUTCOMES[usize::from(*outcome) % OUTCOMES.len()],
+                    "note": "Sorted.",
+                });
+                if *admin {
+                    v["by"] = json!("admin");
+                } else {
+                    v["agent_id"] = json!(agent);
+                }
+                v
+            }
+            Op::WrapUpDone { pick, wrong } => {
+                let in_wrap_up: Vec<(String, Option<String>)> = state
+                    .conversations
+                    .values()
+                    .filter_map(|c| Some((c.id.clone(), Some(c.wrap_up_agent()?.to_string()))))
+                    .collect();
+                let (conv, agent) = target(in_wrap_up, *pick, *wrong);
+                json!({"type": "wrap_up_done", "conversation_id": conv, "agent_id": agent})
+            }
+            Op::Csat { pick, score } => {
+                let (conv, _) = target(
+                    with_status(|s| matches!(s, Status::Resolved { .. })),
+                    *pick,
+                    None,
+                );
+                json!({"type": "csat", "conversation_id": conv, "score": score, "comment": "ok"})
+            }
         }
     }
 

@@ -9,7 +9,8 @@ use crate::op::{Attributes, Op, Signals, Step, ATTRIBUTE_KEYS, SKILLS, TEXTS, TO
 use crate::{World, AGENTS, CONVS};
 
 /// A configuration: every routing method and fallback, hours (mostly always open), sometimes a
-/// queue limit of 1 to 3, capacities of 1 to 3, offer timeouts of 5, 60 or 300 s, ...
+/// queue limit of 1 to 3, capacities of 1 to 3, offer timeouts of 5, 60 or 300 s, every
+/// `reopen_to`, wrap-ups of 0, 30 or 300 s, reopen windows of 1, 10 or 1440 minutes, ...
 pub fn world() -> impl Strategy<Value = World> {
     (
         (
@@ -35,6 +36,11 @@ pub fn world() -> impl Strategy<Value = World> {
             any::<bool>(),
             prop_oneof![2 => Just(None), 1 => (0u32..3).prop_map(Some)],
         ),
+        (
+            prop::sample::select(vec!["last_agent", "ai", "queue"]),
+            prop_oneof![Just(0u32), Just(30u32), Just(300u32)],
+            prop_oneof![Just(1u32), Just(10u32), Just(1440u32)],
+        ),
     )
         .prop_map(
             |(
@@ -49,6 +55,7 @@ pub fn world() -> impl Strategy<Value = World> {
                     away_after_missed_offer,
                     announce_up_to,
                 ),
+                (reopen_to, wrap_up, reopen_window),
             )| World {
                 method,
                 auto_accept,
@@ -64,6 +71,9 @@ pub fn world() -> impl Strategy<Value = World> {
                 max_exchanges,
                 away_after_missed_offer,
                 announce_up_to,
+                reopen_to,
+                wrap_up,
+                reopen_window,
             },
         )
 }
@@ -169,6 +179,11 @@ pub fn op() -> impl Strategy<Value = Op> {
         1 => any::<u8>().prop_map(|pick| Op::Redrive { pick }),
         1 => any::<bool>().prop_map(|known| Op::EnableWebhook { known }),
         3 => Just(Op::Tick),
+        3 => (any::<u8>(), wrong(), prop::bool::weighted(0.2), prop_oneof![9 => 0u8..4, 1 => Just(4u8)])
+            .prop_map(|(pick, wrong, admin, outcome)| Op::Resolve { pick, wrong, admin, outcome }),
+        1 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::WrapUpDone { pick, wrong }),
+        1 => (any::<u8>(), prop_oneof![9 => 1u8..=5, 1 => Just(0u8), 1 => Just(6u8)])
+            .prop_map(|(pick, score)| Op::Csat { pick, score }),
         2 => Just(Op::TickAtWakeup),
     ]
 }
@@ -186,4 +201,52 @@ pub fn step() -> impl Strategy<Value = Step> {
 /// 1 to 59 [`step`]s.
 pub fn steps() -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(step(), 1..60)
+}
+
+/// One operation of the life after a handoff, resolving and reopening: customers asking for a
+/// person or writing, agents accepting, coming and going, resolving (sometimes with an unknown
+/// outcome or by an admin), ending wrap-ups, ratings (sometimes out of range), closes and time.
+pub fn reopen_op() -> impl Strategy<Value = Op> {
+    let wrong = || prop::option::weighted(0.1, 0..AGENTS);
+    prop_oneof![
+        6 => (0..CONVS / 2, prop_oneof![Just(0u8), Just(5u8), Just(7u8)])
+            .prop_map(|(conv, text)| Op::Customer { conv, text, customer: false, attributes: None, signals: None }),
+        4 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::Accept { pick, wrong }),
+        1 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::Decline { pick, wrong }),
+        2 => (0..AGENTS, prop_oneof![3 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)], prop::option::weighted(0.3, 1u32..=3))
+            .prop_map(|(agent, status, max_concurrent)| Op::AgentUpdate { agent, status: Some(status), max_concurrent, skills: None }),
+        5 => (any::<u8>(), wrong(), prop::bool::weighted(0.2), prop_oneof![9 => 0u8..4, 1 => Just(4u8)])
+            .prop_map(|(pick, wrong, admin, outcome)| Op::Resolve { pick, wrong, admin, outcome }),
+        2 => (any::<u8>(), wrong()).prop_map(|(pick, wrong)| Op::WrapUpDone { pick, wrong }),
+        2 => (any::<u8>(), prop_oneof![9 => 1u8..=5, 1 => Just(6u8)]).prop_map(|(pick, score)| Op::Csat { pick, score }),
+        1 => (any::<u8>(), wrong(), prop::bool::weighted(0.2), 0u8..3, any::<u8>(), any::<bool>())
+            .prop_map(|(pick, wrong, admin, to, target, warm)| Op::Transfer { pick, wrong, admin, to, target, warm }),
+        1 => (0..CONVS / 2, 0u8..4).prop_map(|(conv, by)| Op::Close { conv, by, agent: None }),
+        2 => Just(Op::TickAtWakeup),
+    ]
+}
+
+/// Three agents come online, then 1 to 59 [`reopen_op`]s, the clock moving up to 5 minutes
+/// forward between them.
+pub fn reopen_steps() -> impl Strategy<Value = Vec<Step>> {
+    prop::collection::vec(
+        (
+            prop_oneof![1 => Just(0i64), 2 => 0i64..300_000],
+            reopen_op(),
+        )
+            .prop_map(|(dt, op)| Step { dt, op }),
+        1..60,
+    )
+    .prop_map(|steps| {
+        let online = (0..3).map(|agent| Step {
+            dt: 0,
+            op: Op::AgentUpdate {
+                agent,
+                status: Some(0),
+                max_concurrent: None,
+                skills: None,
+            },
+        });
+        online.chain(steps).collect()
+    })
 }

@@ -35,6 +35,12 @@ pub struct World {
     pub away_after_missed_offer: bool,
     /// `routing.announce_positions_up_to` (`None`: the default, 10).
     pub announce_up_to: Option<u32>,
+    /// `resolution.reopen_to`: `last_agent`, `ai` or `queue`.
+    pub reopen_to: &'static str,
+    /// `resolution.wrap_up_seconds` (0: none).
+    pub wrap_up: u32,
+    /// `resolution.reopen_window_minutes`.
+    pub reopen_window: u32,
 }
 
 impl World {
@@ -82,6 +88,12 @@ impl World {
             "routing": routing,
             "outside_hours": {"action": self.outside},
             "webhooks": webhooks,
+            "resolution": {
+                "reopen_to": self.reopen_to,
+                "wrap_up_seconds": self.wrap_up,
+                "reopen_window_minutes": self.reopen_window,
+                "csat": true,
+            },
         });
         if self.configured_agents {
             handoff["agents"] = json!([

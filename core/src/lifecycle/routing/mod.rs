@@ -160,10 +160,15 @@ impl Lookup<'_> {
     }
 }
 
-/// When `conv`'s offer (or warm transfer's offer) expires or its callback is due; never for
-/// other statuses.
+/// When `conv`'s offer (or warm transfer's offer) expires, its callback is due, or its wrap-up or
+/// reopen window ends; never for other statuses.
 fn timer(conv: &Conversation) -> i64 {
     match conv.status {
+        Status::Resolved {
+            wrap_up_until,
+            reopen_until,
+            ..
+        } => wrap_up_until.map_or(reopen_until, |w| w.min(reopen_until)),
         Status::Offered { expires_at, .. } => expires_at,
         Status::CallbackScheduled { at } => at,
         Status::Assigned { .. } => conv

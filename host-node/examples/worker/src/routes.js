@@ -42,6 +42,9 @@ export const CONVERSATION_ACTIONS = Object.freeze({
   'return-to-ai': 'return_to_ai',
   callback: 'callback_details',
   close: 'conversation_closed',
+  resolve: 'resolve',
+  'wrap-up-done': 'wrap_up_done',
+  csat: 'csat',
 });
 
 /** `GET /tenants/{t}/{read}`: what can be read. */

@@ -12,6 +12,9 @@
 //   POST /tenants/{t}/conversations/{c}/return-to-ai    return_to_ai      {agent_id, note?}
 //   POST /tenants/{t}/conversations/{c}/callback        callback_details  {name?, phone?, email?, preferred_time?}
 //   POST /tenants/{t}/conversations/{c}/close           conversation_closed {by?}
+//   POST /tenants/{t}/conversations/{c}/resolve         resolve           {agent_id, outcome, note?} or {by: "admin", outcome, note?}
+//   POST /tenants/{t}/conversations/{c}/wrap-up-done    wrap_up_done      {agent_id}
+//   POST /tenants/{t}/conversations/{c}/csat            csat              {score (1 to 5), comment?}
 //   PUT  /tenants/{t}/agents/{a}                        agent_update      {name?, status?, skills?, max_concurrent?}
 //   POST /tenants/{t}/dead-letters/{d}/redrive          redrive_delivery
 //   POST /tenants/{t}/webhooks/{w}/enable               enable_webhook

@@ -88,23 +88,7 @@ pub(super) fn return_to_ai(state: &State, r: &ReturnToAi) -> Result<(), InputErr
 /// take it.
 pub(super) fn transfer(config: &Config, state: &State, t: &Transfer) -> Result<(), InputError> {
     let conv = open_conversation(state, &t.conversation_id)?;
-    match (t.by, &t.agent_id) {
-        (TransferBy::Agent, None) => return Err(InputError::new(
-            ErrorKind::Missing,
-            "input.agent_id",
-            "a transfer by an agent names the agent (agent_id); an admin sets \"by\": \"admin\"",
-        )),
-        (TransferBy::Agent, Some(agent)) => id("input.agent_id", agent)?,
-        (TransferBy::Admin, Some(agent)) => {
-            return Err(InputError::with_value(
-                ErrorKind::Invalid,
-                "input.agent_id",
-                "an agent_id is given only with \"by\": \"agent\"",
-                &string(agent),
-            ))
-        }
-        (TransferBy::Admin, None) => {}
-    }
+    actor("a transfer", t.by, t.agent_id.as_deref())?;
     if let Some(note) = &t.note {
         text("input.note", note)?;
     }
@@ -225,4 +209,26 @@ fn target_skill(config: &Config, state: &State, skill: &str) -> Result<(), Input
         format!("no agent has this skill{hint}"),
         &string(skill),
     ))
+}
+
+/// Who acts on a transfer or a resolve (`what`): an agent names itself (`agent_id`), an admin
+/// (`by: "admin"`) names nobody.
+pub(super) fn actor(what: &str, by: TransferBy, agent_id: Option<&str>) -> Result<(), InputError> {
+    match (by, agent_id) {
+        (TransferBy::Agent, None) => Err(InputError::new(
+            ErrorKind::Missing,
+            "input.agent_id",
+            format!(
+                "{what} by an agent names the agent (agent_id); an admin sets \"by\": \"admin\""
+            ),
+        )),
+        (TransferBy::Agent, Some(agent)) => id("input.agent_id", agent),
+        (TransferBy::Admin, Some(agent)) => Err(InputError::with_value(
+            ErrorKind::Invalid,
+            "input.agent_id",
+            "an agent_id is given only with \"by\": \"agent\"",
+            &string(agent),
+        )),
+        (TransferBy::Admin, None) => Ok(()),
+    }
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::{id, open_conversation, text};
 use crate::config::Config;
 use crate::wire::error::{ErrorKind, InputError};
-use crate::wire::input::{Csat, Resolve, TransferBy, WrapUpDone};
+use crate::wire::input::{Csat, Resolve, WrapUpDone};
 use crate::wire::state::{State, Status};
 
 fn string(s: &str) -> Value {
@@ -17,25 +17,7 @@ fn string(s: &str) -> Value {
 /// `handoff.resolution.outcomes`.
 pub(super) fn resolve(config: &Config, state: &State, r: &Resolve) -> Result<(), InputError> {
     let conv = open_conversation(state, &r.conversation_id)?;
-    match (r.by, &r.agent_id) {
-        (TransferBy::Agent, None) => {
-            return Err(InputError::new(
-                ErrorKind::Missing,
-                "input.agent_id",
-                "a resolve by an agent names the agent (agent_id); an admin sets \"by\": \"admin\"",
-            ))
-        }
-        (TransferBy::Agent, Some(agent)) => id("input.agent_id", agent)?,
-        (TransferBy::Admin, Some(agent)) => {
-            return Err(InputError::with_value(
-                ErrorKind::Invalid,
-                "input.agent_id",
-                "an agent_id is given only with \"by\": \"agent\"",
-                &string(agent),
-            ))
-        }
-        (TransferBy::Admin, None) => {}
-    }
+    super::live::actor("a resolve", r.by, r.agent_id.as_deref())?;
     let outcomes = &config.resolution.outcomes;
     if !outcomes.contains(&r.outcome) {
         let hint = crate::text::suggest(&r.outcome, outcomes.iter().map(String::as_str))

@@ -602,26 +602,38 @@ async fn transfer(
     let role = app.role(&headers, None)?;
     require(&role, &["agent"])?;
     let mut body = read_object(&headers, body).await?;
-    match &role {
+    by_holder_or_admin(&role, &mut body, "transfers")?;
+    app.input(make_input("transfer", Some(&id), body)?).await
+}
+
+/// The body of an input an agent gives as the holder or an admin gives for it (`transfer`,
+/// `resolve`): an agent token acts as `by: "agent"` with its own `agent_id` (the engine refuses
+/// unless that agent holds the conversation); admin acts as `by: "admin"` unless it names the
+/// agent it acts for.
+fn by_holder_or_admin(
+    role: &Role,
+    body: &mut Map<String, Value>,
+    verb: &str,
+) -> Result<(), ApiError> {
+    match role {
         Role::Agent(agent) => {
             if body
                 .get("by")
                 .is_some_and(|by| by.as_str() != Some("agent"))
             {
-                return Err(ApiError::forbidden(
-                    "body.by: an agent token transfers as \"agent\" (the holder)",
-                ));
+                return Err(ApiError::forbidden(format!(
+                    "body.by: an agent token {verb} as \"agent\" (the holder)"
+                )));
             }
-            // The engine refuses the transfer unless this agent holds the conversation.
-            own_agent(&mut body, agent)?;
+            own_agent(body, agent)
         }
         _ => {
             if !body.contains_key("by") && !body.contains_key("agent_id") {
                 body.insert("by".into(), "admin".into());
             }
+            Ok(())
         }
     }
-    app.input(make_input("transfer", Some(&id), body)?).await
 }
 
 /// `POST /v1/conversations/{id}/resolve` → `resolve` (`outcome`, `note?`): by the holding agent
@@ -636,25 +648,7 @@ async fn resolve(
     let role = app.role(&headers, None)?;
     require(&role, &["agent"])?;
     let mut body = read_object(&headers, body).await?;
-    match &role {
-        Role::Agent(agent) => {
-            if body
-                .get("by")
-                .is_some_and(|by| by.as_str() != Some("agent"))
-            {
-                return Err(ApiError::forbidden(
-                    "body.by: an agent token resolves as \"agent\" (the holder)",
-                ));
-            }
-            // The engine refuses the resolve unless this agent holds the conversation.
-            own_agent(&mut body, agent)?;
-        }
-        _ => {
-            if !body.contains_key("by") && !body.contains_key("agent_id") {
-                body.insert("by".into(), "admin".into());
-            }
-        }
-    }
+    by_holder_or_admin(&role, &mut body, "resolves")?;
     app.input(make_input("resolve", Some(&id), body)?).await
 }
 

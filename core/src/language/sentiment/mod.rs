@@ -100,6 +100,7 @@ use crate::language::tokens::{self, Piece};
 mod lexicon;
 mod lookup;
 mod rules;
+mod table;
 #[cfg(test)]
 mod tests;
 

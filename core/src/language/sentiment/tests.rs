@@ -1,5 +1,5 @@
 use super::lexicon::*;
-use super::lookup::*;
+use super::lookup::{self, *};
 use super::*;
 
 fn c(text: &str) -> f64 {
@@ -278,23 +278,88 @@ proptest::proptest! {
     }
 }
 
+/// The entries of a data file as the test reads them (plain string parsing, not `table.rs`).
+fn data_entries(src: &str) -> Vec<(&str, i32)> {
+    src.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut cols = l.split('\t');
+            let word = cols.next().unwrap_or("");
+            let value: f64 = cols.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+            (word, (value * 10.0).round() as i32)
+        })
+        .collect()
+}
+
 #[test]
 fn tables_are_sorted_unique_and_disjoint() {
-    let mut seen = std::collections::HashSet::new();
-    for table in LEXICON_TABLES {
+    let vader: Vec<(&str, i32)> = VADER.iter().collect();
+    let additions: Vec<(&str, i32)> = ADDITIONS.iter().collect();
+    assert_eq!(vader.len(), 7_506, "VADER's whole lexicon");
+    assert_eq!(VADER.entries(), 7_506);
+    assert!(additions.len() >= 170, "{}", additions.len());
+    for table in [&vader, &additions] {
         for pair in table.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "unsorted: {:?}", pair);
+            assert!(
+                pair[0].0.as_bytes() < pair[1].0.as_bytes(),
+                "unsorted: {pair:?}"
+            );
         }
-        for (key, value) in table {
-            assert!(seen.insert(*key), "duplicate key {key:?}");
-            assert!((-4.0..=4.0).contains(value), "{key:?}");
-            assert_eq!(key.to_lowercase(), *key, "keys are lower case");
-            assert!(booster(key).is_none(), "{key:?} is also a booster");
+        for (key, tenths) in table.iter() {
+            assert!((-40..=40).contains(tenths), "{key:?}");
         }
     }
-    assert!(seen.len() >= 600, "lexicon has {} entries", seen.len());
+    for (key, _) in &additions {
+        assert_eq!(VADER.tenths(key), None, "{key:?} is VADER's already");
+        assert_eq!(key.to_lowercase(), *key, "additions are lower case");
+    }
     for pair in BOOSTERS.windows(2) {
         assert!(pair[0].0 < pair[1].0, "unsorted: {:?}", pair);
+    }
+    // The packed tables are about two bytes per entry beyond the words.
+    let words: usize = vader.iter().chain(&additions).map(|(w, _)| w.len()).sum();
+    assert_eq!(
+        lookup::lexicon_bytes(),
+        words + 2 * (vader.len() + additions.len())
+    );
+}
+
+#[test]
+fn the_packed_tables_hold_every_line_of_the_data_files() {
+    for (table, src) in [(&VADER, VADER_SOURCE), (&ADDITIONS, ADDITIONS_SOURCE)] {
+        let entries = data_entries(src);
+        assert_eq!(entries.len(), table.entries());
+        for (word, tenths) in entries {
+            assert_eq!(table.tenths(word), Some(tenths), "{word:?}");
+        }
+    }
+    for missing in [
+        "",
+        "zzzz",
+        "goodd",
+        "goo",
+        "GOOD",
+        "refundable",
+        "\u{1F600}x",
+        "\n",
+        "a\n",
+    ] {
+        assert_eq!(VADER.tenths(missing), None, "{missing:?}");
+        assert_eq!(lexicon_valence(missing), None, "{missing:?}");
+    }
+    // Words of VADER's this scorer leaves out (neutral in a support chat).
+    for word in NOT_SENTIMENT {
+        assert!(VADER.tenths(word).is_some(), "{word:?}");
+        assert_eq!(lexicon_valence(word), None, "{word:?}");
+    }
+    // Words the old subset missed (issue 24).
+    for (word, value) in [
+        ("adorable", 2.2),
+        ("cute", 2.0),
+        ("woohoo", 2.3),
+        ("unbelievable", 0.8),
+    ] {
+        assert_eq!(lexicon_valence(word), Some(value), "{word:?}");
     }
 }
 
@@ -353,29 +418,4 @@ fn lexicon_covers_support_vocabulary() {
     }
     assert_eq!(lexicon_valence("good"), Some(1.9));
     assert_eq!(lexicon_valence("worst"), Some(-3.1));
-}
-
-#[test]
-fn the_compile_time_index_finds_every_key_at_its_first_table() {
-    let mut first: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
-    for table in LEXICON_TABLES {
-        for &(key, value) in table {
-            first.entry(key).or_insert(one_decimal(value));
-        }
-    }
-    assert!(first.len() > 1_500);
-    for (key, value) in &first {
-        assert_eq!(lexicon_valence(key), Some(*value), "{key:?}");
-    }
-    for missing in [
-        "",
-        "zzz",
-        "goodd",
-        "goo",
-        "GOOD",
-        "refundable",
-        "\u{1F600}x",
-    ] {
-        assert_eq!(lexicon_valence(missing), None, "{missing:?}");
-    }
 }

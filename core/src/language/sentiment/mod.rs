@@ -173,6 +173,12 @@ pub fn score(text: &str) -> SentimentScore {
     score_valence(&sentiments, text)
 }
 
+/// Bytes the sentiment lexicon's packed tables take in a binary (VADER's words and ours): for
+/// the size breakdown of `cargo xtask bench`.
+pub const fn lexicon_bytes() -> usize {
+    lookup::lexicon_bytes()
+}
+
 /// Normalisation constant approximating the largest expected sum.
 const ALPHA: f64 = 15.0;
 

@@ -31,6 +31,7 @@ impl Table {
     }
 
     /// Number of entries.
+    #[cfg(test)]
     pub(super) fn entries(&self) -> usize {
         self.bytes.iter().filter(|&&b| b == b'\n').count()
     }

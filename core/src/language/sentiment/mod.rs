@@ -106,7 +106,7 @@ mod tests;
 
 use lexicon::MULTIWORD_BOOSTERS;
 use lookup::{booster, lexicon_valence};
-use rules::{allcap_differential, but_check, sentiment_valence, Token};
+use rules::{allcap_differential, but_check, sarcasm_check, sentiment_valence, Token};
 
 /// Sentiment of one text, as computed by [`score`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,6 +170,7 @@ pub fn score(text: &str) -> SentimentScore {
         start = end;
     }
     but_check(&tokens, &mut sentiments);
+    sarcasm_check(&tokens, &mut sentiments);
     score_valence(&sentiments, text)
 }
 
@@ -283,6 +284,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                 upper: false,
                 valence: lexicon_valence(key),
                 ends_sentence: false,
+                ends_clause: false,
             });
         }
     });
@@ -292,6 +294,7 @@ fn tokenize(text: &str) -> Vec<Token> {
 /// Adds the word `raw` (no whitespace, no emoji) to `tokens`, if it is one.
 fn push_word(tokens: &mut Vec<Token>, raw: &str) {
     let ends_sentence = tokens::ends_sentence(raw);
+    let ends_clause = raw.ends_with([',', ';', ':']) && !ends_sentence;
     let mut text = tokens::vader_lowercase(raw);
     let mut valence = lexicon_valence(&text);
     if valence.is_none() {
@@ -313,11 +316,10 @@ fn push_word(tokens: &mut Vec<Token>, raw: &str) {
         }
     }
     if text.chars().nth(1).is_none() {
-        // Empty or a single character: not a word, but it may end a sentence.
-        if ends_sentence {
-            if let Some(last) = tokens.last_mut() {
-                last.ends_sentence = true;
-            }
+        // Empty or a single character: not a word, but it may end a sentence or a clause.
+        if let Some(last) = tokens.last_mut() {
+            last.ends_sentence |= ends_sentence;
+            last.ends_clause |= ends_clause && text.is_empty();
         }
         return;
     }
@@ -326,5 +328,6 @@ fn push_word(tokens: &mut Vec<Token>, raw: &str) {
         upper: tokens::is_all_caps(raw),
         valence,
         ends_sentence,
+        ends_clause,
     });
 }

@@ -419,3 +419,43 @@ fn lexicon_covers_support_vocabulary() {
     assert_eq!(lexicon_valence("good"), Some(1.9));
     assert_eq!(lexicon_valence("worst"), Some(-3.1));
 }
+
+#[test]
+fn a_leading_no_answers_and_does_not_negate_the_rest() {
+    assert!(c("No, it's great!") > 0.5, "{}", c("No, it's great!"));
+    assert_eq!(c("No, it's great!"), c("it's great!"));
+    assert!(c("No, it is great!") > 0.5);
+    assert_eq!(c("no"), 0.0);
+    assert_eq!(c("No, I paid by card"), 0.0);
+    // Within its clause "no" still negates.
+    assert!(c("no good") < 0.0);
+    assert!(c("no help at all, terrible") < 0.0);
+}
+
+#[test]
+fn sarcastic_closers_and_openers_read_as_complaints() {
+    for text in [
+        "super helpful, thanks a lot 😭",
+        "thanks so much for your help 🙄",
+        "best customer service ever, not",
+        "great, it's broken again",
+        "oh perfect, now it's broken too",
+    ] {
+        assert!(c(text) < -0.05, "{text:?}: {}", c(text));
+    }
+    // Praise without anything to contradict it stays praise.
+    for text in [
+        "great, thanks!",
+        "thank you so much, that was really helpful",
+        "perfect 👌",
+    ] {
+        assert!(c(text) > 0.05, "{text:?}: {}", c(text));
+    }
+}
+
+#[test]
+fn words_the_old_subset_missed_now_score() {
+    assert!(c("So cute!") > 0.3);
+    assert!(c("Adorable.") > 0.3);
+    assert!(c("woohoo, the refund is here") > 0.3);
+}

@@ -461,14 +461,14 @@ mod tests {
             let (hit, n) = agreed(&lines, &ours, keep);
             hit as f64 / n as f64
         };
-        // Measured: 75.9 % overall, negative 67.9 %, neutral 79.3 %, positive 83.7 %,
-        // emoji 86.7 %, sarcasm 47.8 %.
-        assert!(share(&|_| true) >= 0.74, "{}", share(&|_| true));
-        for (class, floor) in [(0, 0.65), (1, 0.77), (2, 0.81)] {
+        // Measured: 82.0 % overall, negative 78.9 %, neutral 83.9 %, positive 84.1 %,
+        // emoji 90.2 %, sarcasm 52.2 %.
+        assert!(share(&|_| true) >= 0.80, "{}", share(&|_| true));
+        for (class, floor) in [(0, 0.76), (1, 0.81), (2, 0.81)] {
             let got = share(&|l: &Line| l.label == class);
             assert!(got >= floor, "{}: {got}", CLASSES[class]);
         }
-        for (tag, floor) in [("emoji", 0.84), ("sarcasm", 0.45)] {
+        for (tag, floor) in [("emoji", 0.87), ("sarcasm", 0.49)] {
             let got = share(&|l: &Line| l.tags.iter().any(|t| t == tag));
             assert!(got >= floor, "{tag}: {got}");
         }

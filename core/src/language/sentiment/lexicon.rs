@@ -100,6 +100,9 @@ pub(super) static SPECIAL_CASES: &[(&[&str], f64)] = &[
     (&["to", "die", "for"], 3.0),
     (&["beating", "heart"], 3.1),
     (&["broken", "heart"], -2.9),
+    // Not VADER's: thanks for nothing, in English, Spanish and Hinglish.
+    (&["thanks", "for", "nothing"], -2.0),
+    (&["gracias", "por", "nada"], -2.0),
 ];
 
 /// Booster (+) and dampener (-) words, sorted: VADER's `BOOSTER_DICT` plus
@@ -214,6 +217,34 @@ pub(super) static ADDITIONS: Table = Table::new(&ADDITIONS_BYTES);
 /// entries that are common Spanish words ("favor" of "por favor", "sin" = without). Looked up
 /// first: these score nothing.
 pub(super) static NOT_SENTIMENT: &[&str] = &[
-    "care", "credit", "favor", "free", "help", "joke", "kind", "kindly", "like", "please",
-    "pretty", "sin", "super", "support", "sure", "true", "well", "yes",
+    "cancel",
+    "cancelled",
+    "cancelling",
+    "cancels",
+    "care",
+    "chance",
+    "credit",
+    "favor",
+    "free",
+    "help",
+    "hope",
+    "joke",
+    "kind",
+    "kindly",
+    "like",
+    "ok",
+    "okay",
+    "pay",
+    "please",
+    "pretty",
+    "redeemed",
+    "sin",
+    "super",
+    "support",
+    "sure",
+    "true",
+    "want",
+    "well",
+    "wish",
+    "yes",
 ];

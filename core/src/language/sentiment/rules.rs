@@ -58,6 +58,12 @@ pub(super) fn sentiment_valence(tokens: &[Token], i: usize, cap_diff: bool) -> f
     let word = |k: usize| tokens[k].text.as_str();
     let mut valence = base;
 
+    // An emoji or emoticon is the writer's own feeling: the words before it do not negate or
+    // boost it ("still nothing 😤", "no funciona 😞", "not working :(" stay negative).
+    if !tokens[i].text.chars().any(char::is_alphanumeric) {
+        return valence;
+    }
+
     // "no" as a negation of the next lexicon word rather than a word of its own; "no" standing
     // alone ("No, it's great!", "no.") is an answer and scores nothing.
     if word(i) == "no"

@@ -459,3 +459,20 @@ fn words_the_old_subset_missed_now_score() {
     assert!(c("Adorable.") > 0.3);
     assert!(c("woohoo, the refund is here") > 0.3);
 }
+
+#[test]
+fn words_before_an_emoji_do_not_negate_it() {
+    for text in [
+        "still nothing 😤",
+        "no funciona 😞",
+        "not working :(",
+        "nadie responde 😩",
+    ] {
+        assert!(c(text) < -0.05, "{text:?}: {}", c(text));
+    }
+    assert!(c("thanks for nothing") < -0.05);
+    assert!(c("gracias por nada") < -0.05);
+    // Transaction words are not feelings here.
+    assert_eq!(c("I want to cancel my subscription"), 0.0);
+    assert_eq!(c("it was redeemed on another account"), 0.0);
+}

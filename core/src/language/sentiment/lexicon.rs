@@ -213,7 +213,8 @@ pub(super) static VADER: Table = Table::new(&VADER_BYTES);
 pub(super) static ADDITIONS: Table = Table::new(&ADDITIONS_BYTES);
 
 /// VADER words that are not sentiment in a support chat ("help", "please", "support", "sure",
-/// "yes", ...: a customer asking for help is not pleased), "super" (a booster here), and English
+/// "yes", ...: a customer asking for help is not pleased; "want", "cancel", "pay", "number",
+/// "redeemed": transactions, not feelings), "super" (a booster here), and English
 /// entries that are common Spanish words ("favor" of "por favor", "sin" = without). Looked up
 /// first: these score nothing.
 pub(super) static NOT_SENTIMENT: &[&str] = &[

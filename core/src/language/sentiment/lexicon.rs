@@ -1,7 +1,7 @@
 //! The scorer's data: the lexicon tables (word → valence) and the booster, negation and idiom
 //! word lists. Data only: `lookup.rs` finds words in it.
 
-use super::table::{pack, packed_len, Table};
+use super::table::{entries, filter, index, index_len, pack, packed_len, Filter, Table};
 
 /// Mean intensity increase of a booster word.
 pub(super) const B_INCR: f64 = 0.293;
@@ -205,12 +205,16 @@ pub(super) const VADER_SOURCE: &str = include_str!("data/vader_lexicon.txt");
 pub(super) const ADDITIONS_SOURCE: &str = include_str!("data/additions.txt");
 
 static VADER_BYTES: [u8; packed_len(VADER_SOURCE)] = pack(VADER_SOURCE);
+static VADER_INDEX: [u32; index_len(entries(VADER_SOURCE))] = index(VADER_SOURCE);
 static ADDITIONS_BYTES: [u8; packed_len(ADDITIONS_SOURCE)] = pack(ADDITIONS_SOURCE);
+static ADDITIONS_INDEX: [u32; index_len(entries(ADDITIONS_SOURCE))] = index(ADDITIONS_SOURCE);
 
 /// VADER's lexicon, packed.
-pub(super) static VADER: Table = Table::new(&VADER_BYTES);
+pub(super) static VADER: Table = Table::new(&VADER_BYTES, &VADER_INDEX);
 /// The additions, packed; looked up after [`VADER`].
-pub(super) static ADDITIONS: Table = Table::new(&ADDITIONS_BYTES);
+pub(super) static ADDITIONS: Table = Table::new(&ADDITIONS_BYTES, &ADDITIONS_INDEX);
+/// Every word of both tables, as a Bloom filter: a word it turns away is in neither.
+pub(super) static WORDS_FILTER: Filter = filter(&[VADER_SOURCE, ADDITIONS_SOURCE]);
 
 /// VADER words that are not sentiment in a support chat ("help", "please", "support", "sure",
 /// "yes", ...: a customer asking for help is not pleased; "want", "cancel", "pay", "number",

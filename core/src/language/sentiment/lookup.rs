@@ -5,21 +5,27 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::lexicon::{ADDITIONS, BOOSTERS, NOT_SENTIMENT, VADER};
+use super::lexicon::{ADDITIONS, BOOSTERS, NOT_SENTIMENT, VADER, WORDS_FILTER};
+use super::table::{may_contain, FILTER_WORDS};
 
 /// Valence of a lower-cased token, if it is a sentiment word.
 pub(super) fn lexicon_valence(key: &str) -> Option<f64> {
-    if key.is_empty() || NOT_SENTIMENT.contains(&key) {
+    if key.is_empty() || !may_contain(&WORDS_FILTER, key) {
         return None;
     }
-    let tenths = VADER.tenths(key).or_else(|| ADDITIONS.tenths(key))?;
+    let tenths = match VADER.tenths(key) {
+        // Every word of NOT_SENTIMENT is VADER's: only a hit pays for the check.
+        Some(_) if NOT_SENTIMENT.contains(&key) => return None,
+        Some(tenths) => tenths,
+        None => ADDITIONS.tenths(key)?,
+    };
     // One correctly rounded division: the nearest f64 to the decimal, on every host.
     Some(f64::from(tenths) / 10.0)
 }
 
-/// Bytes the lexicon tables take in the binary (VADER's and the additions).
+/// Bytes the lexicon tables take in the binary (VADER's and the additions, and their filter).
 pub(super) const fn lexicon_bytes() -> usize {
-    VADER.len_bytes() + ADDITIONS.len_bytes()
+    VADER.len_bytes() + ADDITIONS.len_bytes() + 8 * FILTER_WORDS
 }
 
 /// Booster / dampener value of a lower-cased token.

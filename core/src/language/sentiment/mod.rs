@@ -299,7 +299,7 @@ fn push_word(tokens: &mut Vec<Token>, raw: &str) {
     let ends_clause = raw.ends_with([',', ';', ':']) && !ends_sentence;
     let mut text = tokens::vader_lowercase(raw);
     let mut valence = lexicon_valence(&text);
-    if valence.is_none() {
+    if valence.is_none() && text.contains(|c: char| tokens::is_punctuation(c)) {
         // An emoticon followed by sentence punctuation: ":)." or ":(!".
         let trimmed = text.trim_end_matches(['.', ',', '!', '?', ';']);
         let emoticon = lexicon_valence(trimmed).filter(|_| trimmed.len() > 1);

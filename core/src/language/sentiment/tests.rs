@@ -316,11 +316,12 @@ fn tables_are_sorted_unique_and_disjoint() {
     for pair in BOOSTERS.windows(2) {
         assert!(pair[0].0 < pair[1].0, "unsorted: {:?}", pair);
     }
-    // The packed tables are about two bytes per entry beyond the words.
+    // The packed tables are two bytes per entry beyond the words, and an offset every 8.
     let words: usize = vader.iter().chain(&additions).map(|(w, _)| w.len()).sum();
+    let index = 4 * (vader.len().div_ceil(8) + additions.len().div_ceil(8));
     assert_eq!(
         lookup::lexicon_bytes(),
-        words + 2 * (vader.len() + additions.len())
+        words + 2 * (vader.len() + additions.len()) + index + 4096
     );
 }
 
@@ -475,4 +476,18 @@ fn words_before_an_emoji_do_not_negate_it() {
     // Transaction words are not feelings here.
     assert_eq!(c("I want to cancel my subscription"), 0.0);
     assert_eq!(c("it was redeemed on another account"), 0.0);
+}
+
+#[test]
+fn lookups_before_between_and_after_the_entries_miss() {
+    for table in [&VADER, &ADDITIONS] {
+        let entries: Vec<(&str, i32)> = table.iter().collect();
+        for (word, tenths) in &entries {
+            assert_eq!(table.tenths(word), Some(*tenths), "{word:?}");
+            // Just after the word in byte order: between it and the next entry.
+            assert_eq!(table.tenths(&format!("{word}\u{1}")), None, "{word:?}");
+        }
+        assert_eq!(table.tenths("\u{1}"), None);
+        assert_eq!(table.tenths("\u{10ffff}"), None);
+    }
 }

@@ -92,5 +92,5 @@ pub use wire::state::State;
 #[doc(hidden)]
 pub mod internals {
     pub use crate::language::request::detect_human_request;
-    pub use crate::language::sentiment::score;
+    pub use crate::language::sentiment::{lexicon_bytes, score};
 }

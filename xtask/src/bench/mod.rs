@@ -11,6 +11,7 @@
 //! and configuration (`bench/config.json`). Each section of the report is one function in
 //! [`report`]; a new benchmark adds a step here and a section there. Nothing here is a test.
 
+pub mod agreement;
 mod breakdown;
 pub mod corpus;
 mod http;
@@ -99,6 +100,8 @@ pub struct Results {
     pub widget_breakdown: Option<Result<breakdown::Breakdown, String>>,
     /// Hot spots when a budget is missed: (what was profiled, how, lines).
     pub profiles: Vec<(String, String, Vec<String>)>,
+    /// The agreement tables (sentiment and requests against the labelled sets), as Markdown.
+    pub agreement: Option<String>,
     /// Time each step took.
     pub step_times: Vec<(String, f64)>,
 }
@@ -190,6 +193,11 @@ fn all_steps() -> Vec<Step> {
             name: "peer",
             shows: "vaderSentiment 3.3.2 polarity_scores on the corpus",
             run: steps::peer,
+        },
+        Step {
+            name: "agreement",
+            shows: "ours, vaderSentiment and npm sentiment against bench/sentiment/lines.tsv; requests against bench/requests/lines.tsv (no timing: the quick mode is --only agreement)",
+            run: agreement::agreement,
         },
         Step {
             name: "routing",

@@ -141,6 +141,11 @@ pub fn render(r: &Results) -> String {
     s.push_str(&summary(r));
     s.push_str(&decision(r));
     s.push_str(&quality(r));
+    s.push_str(
+        r.agreement
+            .as_deref()
+            .unwrap_or("## Agreement with people\n\nNot measured in this run.\n\n"),
+    );
     s.push_str(&routing(r));
     s.push_str(&snapshot(r));
     s.push_str(&sizes(r));
@@ -906,6 +911,13 @@ What the widget build is made of: not measured ({why})."
                 "| data section | {} | {:.0} % |",
                 bytes(b.data),
                 100.0 * b.data as f64 / total
+            );
+            let lexicon = handoff_core::internals::lexicon_bytes() as u64;
+            let _ = writeln!(
+                s,
+                "| of which the sentiment lexicon (VADER's 7,506 words and ours, packed) | {} | {:.0} % |",
+                bytes(lexicon),
+                100.0 * lexicon as f64 / total
             );
             for (group, n) in b.groups.iter().take(14) {
                 let _ = writeln!(

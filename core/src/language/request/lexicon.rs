@@ -20,6 +20,7 @@ pub(super) const STRONG_NOUNS: &[&str] = &[
     "supervisora",
     // hi-Latn
     "insaan", "insaano", "insaanon", "manav",
+    "agnt", "agnet", "humn",
 ];
 
 /// Nouns that need a request word ("talk to someone", "persona real").
@@ -33,6 +34,7 @@ pub(super) const WEAK_NOUNS: &[&str] = &[
     "persona", "personas", "alguien", "ejecutivo", "ejecutiva",
     // hi-Latn
     "kisi", "aadmi", "banda", "bande",
+    "team", "teams", "member", "members", "colleague", "colleagues", "coworker", "senior", "sm1", "some1", "any1", "equipo", "companero", "companera", "empleado", "empleada", "empleados", "gerencia", "soporte", "departamento",
 ];
 
 /// Nouns that also match with one edit (misspellings).
@@ -76,6 +78,8 @@ pub(super) const PRE_TRIGGERS: &[&str] = &[
     "contactar", "hay", "atienda", "atender", "llamar", "porfa", "porfavor",
     // hi-Latn ("baat karni hai kisi insaan se")
     "baat",
+    "rather", "chahiye", "llame", "llamen", "contacte", "contacten", "devuelva", "devuelvan", "ponme", "pongame", "pasas", "pasa", "comunicas", "need2",
+    "kiero", "ablar",
 ];
 
 /// Words allowed between a request word and the person noun.
@@ -98,6 +102,8 @@ pub(super) const PRE_GLUE: &[&str] = &[
     // hi-Latn
     "karni", "karna", "karao", "karwao", "karwa", "karado", "karwado", "hai", "h", "se", "koi",
     "ek", "ko",
+    "2", "w", "wid", "in", "touch", "back", "callback", "called", "by", "speaking", "talking", "dealing", "deal", "aapke", "aapki", "apke", "apki", "tumhare", "llamada", "mere", "meri",
+    "tu", "tus", "ablar",
 ];
 
 /// "be"/"ser" only glue when followed by one of these ("want to be
@@ -117,9 +123,11 @@ pub(super) const POST_TRIGGERS: &[&str] = &[
     // es
     "favor", "porfa", "porfavor",
     // hi-Latn
-    "baat", "baatein", "batein", "chahiye", "chaiye", "chahie", "chaie", "chahye", "chahiya",
+    "baat", "baatein", "batein", "bhejo", "bhejiye", "chahiye", "chaiye", "chahie", "chaie", "chahye", "chahiya",
     "bulao", "bulaiye", "bulado", "bula", "bulwao", "milao", "milwao", "milaiye", "milado", "jodo",
     "jod", "jodiye", "connect", "conect", "transfer", "talk",
+    "llame", "llamen", "contacte", "contacten",
+    "bt",
 ];
 
 /// Post triggers that only count at the end of the clause ("human now",
@@ -128,6 +136,7 @@ pub(super) const POST_TRIGGERS: &[&str] = &[
 pub(super) const POST_FINAL_TRIGGERS: &[&str] = &[
     "now", "asap", "needed", "required", "urgently", "immediately", "there", "ahora", "ya",
     "urgente",
+    "around",
 ];
 
 /// Post verbs that count when followed by "me"/"us" ("can a human help me").
@@ -142,6 +151,8 @@ pub(super) const POST_GLUE: &[&str] = &[
     "se", "sey", "say", "sai", "ko", "pe", "par", "wale", "wala", "wali", "vale", "vala", "walo",
     "valo", "log", "logo", "ji", "sir", "bhai", "yaar", "sahab", "mujhe", "right", "por", "de",
     "verdad", "real", "who", "that", "can", "could", "to", "karni", "karna",
+    "me", "bolo", "boliye", "from", "your", "the", "of", "in", "on",
+    "sales", "billing", "accounts", "support", "tech", "ventas", "facturacion", "soporte",
 ];
 
 /// Words that may precede a request and are included in the phrase.
@@ -155,6 +166,7 @@ pub(super) const LEAD_IN: &[&str] = &[
     "quiero", "quisiera", "necesito", "puedo", "podria", "podrias", "por", "favor", "solo",
     "solamente", "un", "una", "mujhe", "muje", "mujhko", "mereko", "meko", "hume", "humein",
     "hamein", "kisi", "koi", "ek", "bhai", "yaar", "sir", "kya", "mai", "main",
+    "have", "get", "ask", "make", "que", "xfa", "plis",
 ];
 
 /// Words that may follow a request and are included in the phrase.
@@ -165,6 +177,7 @@ pub(super) const RIGHT_EXT: &[&str] = &[
     "karwa", "karwado", "karado", "krwao", "krao", "krna", "krni", "kara", "karaiye", "karwaiye",
     "kijiye", "karvao", "do", "dijiye", "dedo", "chahta", "chahti", "hu", "hoon", "por", "favor",
     "porfa", "ahora", "ya", "urgente", "chahiye",
+    "ho", "sakta", "sakti", "sakte", "karne", "zaroorat", "zarurat", "jarurat", "back",
 ];
 
 /// Negation words (English and Spanish).
@@ -177,17 +190,20 @@ pub(super) const NEGATORS: &[&str] = &[
 /// Hinglish negation words (count anywhere in the verb group after the noun).
 pub(super) const HI_NEGATORS: &[&str] = &["nahi", "nahin", "nhi", "nai", "nehi", "mat"];
 
-/// Past-tense markers before a request ("I wanted to talk to ...").
+/// Past-tense and conditional markers before a request ("I wanted to talk to ...", "asking if I
+/// want an agent").
 #[rustfmt::skip]
 pub(super) const PAST_BEFORE: &[&str] = &[
     "wanted", "needed", "tried", "asked", "was", "were", "had", "used", "wished", "requested",
     "maine",
+    "if", "whether",
 ];
 
 /// Hinglish past-tense markers after a request ("agent se baat ki thi").
 #[rustfmt::skip]
 pub(super) const PAST_AFTER: &[&str] = &[
     "thi", "tha", "kiya", "ki", "hui", "hua", "chuka", "chuki", "chuke",
+    "gayi", "gaya", "gaye",
 ];
 
 /// Words that, with nouns, can make up a whole request ("a real human pls").
@@ -199,6 +215,7 @@ pub(super) const FILLER: &[&str] = &[
     "ya", "urgente", "pronto", "some", "customer", "service", "support", "care", "wale", "wala",
     "vale", "vala", "koi", "kisi", "ek", "de", "verdad", "verdadero", "verdadera", "again",
     "another", "other",
+    "kya", "yahan", "idhar",
 ];
 
 /// Adjectives that turn a weak noun into a stand-alone request ("real person").
@@ -215,6 +232,7 @@ pub(super) const EXCLUDE_AFTER: &[&str] = &[
     "trafficking", "history", "id", "number", "code", "portal", "login", "app", "software",
     "program", "programme", "license", "licence", "fee", "fees", "commission", "cuerpo", "derechos",
     "recursos",
+    "limit", "limits", "role", "roles", "discount",
 ];
 
 /// Conjunctions that split clauses.
@@ -235,6 +253,8 @@ pub(super) const HI_TAG: &[&str] = &[
     "bulado", "bula", "bulwao", "milao", "milwao", "milaiye", "milado", "jodo", "jod", "jodiye",
     "wale", "wala", "wali", "vale", "vala", "walo", "valo", "ji", "bhai", "yaar", "sahab", "chahta",
     "chahti", "hu", "hoon", "ko", "pe", "sey", "kya", "mai",
+    "aapke", "aapki", "apke", "apki", "tumhare", "bolo", "boliye", "sakta", "sakti", "sakte", "dekh", "dekhe", "kare", "karein", "karwao", "mera", "mere", "meri",
+    "bt",
 ];
 
 /// Words tagging a phrase as Spanish.
@@ -250,6 +270,66 @@ pub(super) const ES_TAG: &[&str] = &[
     "las", "al", "del", "alguna", "alguno", "algun", "verdadero", "verdadera", "verdad", "ahora",
     "urgente", "puedo", "podria", "podrias", "solo", "solamente", "yo", "ser", "atendido",
     "atendida", "servicio", "cliente", "atencion", "soporte", "pueden", "puede", "podrian",
+    "llame", "llamen", "contacte", "contacten", "devuelva", "devuelvan", "ponme", "pongame", "pasas", "pasa", "comunicas", "equipo", "companero", "companera", "empleado", "empleada", "empleados", "gerencia", "departamento", "llamada", "revisar", "revise", "vea", "que", "pueda",
+    "kiero", "ablar", "tu", "tus",
+];
+
+/// Verbs of an indirect request: what the person is asked to do ("can a human *review* my case",
+/// "let someone from your team *handle* this", "koi insaan *dekhe*", "¿puede un humano
+/// *revisar*?").
+#[rustfmt::skip]
+pub(super) const ACTION_VERBS: &[&str] = &[
+    // en
+    "handle", "review", "check", "look", "see", "decide", "deal", "take", "sort", "fix", "reply",
+    "respond", "answer", "investigate", "approve", "verify", "process", "call", "contact", "phone",
+    "ring", "help", "assist", "email", "text", "message",
+    // es
+    "revisar", "revise", "revisen", "ver", "vea", "vean", "atender", "atienda", "atiendan",
+    "resolver", "resuelva", "llamar", "llame", "contactar", "contacte", "ayudar", "ayude",
+    // hi-Latn
+    "dekh", "dekhe", "dekhein", "dekho", "dekhiye", "check", "call", "sambhal", "sambhale",
+];
+
+/// Words before the person noun that make an action verb after it a request: modals and
+/// causatives ("can", "could", "let", "have", "please", "ask", "need", "want", "puede", "deja").
+#[rustfmt::skip]
+pub(super) const DIRECTIVES: &[&str] = &[
+    "can", "could", "let", "have", "please", "pls", "plz", "ask", "get", "need", "want", "like",
+    "puede", "pueda", "podria", "deja", "dejen", "que", "necesito", "quiero",
+];
+
+/// Words after the person noun, before the action verb, that make it a request: a modal
+/// ("a human should handle this") or a Hinglish ability/subjunctive ("dekh sakta hai").
+#[rustfmt::skip]
+pub(super) const AFTER_MODALS: &[&str] = &["should", "must", "kare", "karein", "dekhe", "dekhein"];
+
+/// Hinglish "can" after the verb ("koi human mera case dekh sakta hai").
+pub(super) const HI_CAN: &[&str] = &["sakta", "sakti", "sakte", "sake"];
+
+/// Words allowed between the person noun and the action verb.
+#[rustfmt::skip]
+pub(super) const ACTION_GLUE: &[&str] = &[
+    "from", "your", "ur", "the", "of", "on", "in", "at", "to", "actually", "please", "pls", "just",
+    "should", "must", "real", "mera", "meri", "mere", "case", "ko", "se", "de", "del", "tu", "su",
+    "mi", "a", "an", "lo", "la", "le", "me", "this", "it", "my",
+    "sales", "billing", "accounts", "support", "tech", "team", "ventas", "facturacion", "soporte", "equipo",
+];
+
+/// Words that say the matter is settled ("... pero ya se resolvió", "... but it's fixed now"):
+/// a request before them is withdrawn.
+#[rustfmt::skip]
+pub(super) const RESOLVED: &[&str] = &[
+    "resolvio", "resuelto", "resuelta", "solucionado", "soluciono", "fixed", "resolved", "solved",
+    "sorted",
+];
+
+/// Spanish "put me through" verbs: followed by "con" and any noun they are a request, whether
+/// the noun is a person or a department ("pásame con ventas", "comunícame con soporte").
+#[rustfmt::skip]
+pub(super) const TRANSFER_VERBS: &[&str] = &[
+    "pasame", "pasenme", "pasas", "pasa", "pasan", "comunicame", "comuniqueme",
+    "comunicas", "ponme", "pongame", "ponganme", "transfiereme", "transfierame", "conectame",
+    "conecteme",
 ];
 
 /// Longest word considered for fuzzy matching.
@@ -311,6 +391,20 @@ pub(super) struct Lexicon {
     pub(super) exclude_after: Words,
     /// [`SPLITTERS`], normalised.
     pub(super) splitters: Words,
+    /// [`ACTION_VERBS`], normalised.
+    pub(super) action_verbs: Words,
+    /// [`DIRECTIVES`], normalised.
+    pub(super) directives: Words,
+    /// [`AFTER_MODALS`], normalised.
+    pub(super) after_modals: Words,
+    /// [`HI_CAN`], normalised.
+    pub(super) hi_can: Words,
+    /// [`ACTION_GLUE`], normalised.
+    pub(super) action_glue: Words,
+    /// [`TRANSFER_VERBS`], normalised.
+    pub(super) transfer_verbs: Words,
+    /// [`RESOLVED`], normalised.
+    pub(super) resolved: Words,
     /// The language a word marks ([`HI_TAG`], [`ES_TAG`]).
     pub(super) lang: HashMap<Cow<'static, str>, Lang>,
 }
@@ -391,12 +485,38 @@ impl Lexicon {
             modifiers: set(MODIFIERS),
             exclude_after: set(EXCLUDE_AFTER),
             splitters: set(SPLITTERS),
+            action_verbs: set(ACTION_VERBS),
+            directives: set(DIRECTIVES),
+            after_modals: set(AFTER_MODALS),
+            hi_can: set(HI_CAN),
+            action_glue: set(ACTION_GLUE),
+            resolved: set(RESOLVED),
+            transfer_verbs: set(TRANSFER_VERBS),
             lang,
         }
     }
 }
 
 impl Lexicon {
+    /// Whether `next` (normalised) makes a Hinglish "call" a request ("call karo", "call karwa
+    /// do").
+    pub(super) fn hinglish_call_next(&self, next: &str) -> bool {
+        matches!(
+            next,
+            "karo"
+                | "karwao"
+                | "karwa"
+                | "karwado"
+                | "kare"
+                | "karein"
+                | "karne"
+                | "kijiye"
+                | "karwaiye"
+                | "krwao"
+                | "kro"
+        )
+    }
+
     /// Strength of the fuzzy person noun `w` is one edit away from, if any.
     pub(super) fn fuzzy_noun(&self, w: &str) -> Option<bool> {
         if self.fuzzy_block.contains(w) || w.chars().any(|c| c.is_numeric()) {

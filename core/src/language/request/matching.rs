@@ -130,12 +130,17 @@ impl<'a> Ctx<'a> {
         if self.lx.post_final.contains(w) && self.only_filler_after(i) {
             return Some(i);
         }
-        // "koi insaan hai?" (is there a human?)
-        if matches!(w, "hai" | "h" | "he")
-            && self.w_before(group_start, 1) == "koi"
-            && self.only_filler_after(i)
-        {
+        // "koi insaan hai?", "koi real person hai kya?" (is there a human?)
+        let koi_before = self.w_before(group_start, 1) == "koi"
+            || (self.w_before(group_start, 2) == "koi"
+                && self.lx.modifiers.contains(self.w_before(group_start, 1)));
+        if matches!(w, "hai" | "h" | "he") && koi_before && self.only_filler_after(i) {
             return Some(i);
+        }
+        // Hinglish "call karo" / "se call karwa do": a call asked of the person.
+        if w == "cal" && self.lx.hinglish_call_next(self.w(i + 1)) {
+            // "call", normalised
+            return Some(i + 1);
         }
         if self.lx.me_verbs.contains(w) && matches!(self.w(i + 1), "me" | "us" | "mujhe") {
             return Some(i + 1);
@@ -229,7 +234,7 @@ impl<'a> Ctx<'a> {
                 post = Some(end);
                 break;
             }
-            if lx.post_glue.contains(self.w(k)) {
+            if lx.post_glue.contains(self.w(k)) || self.noun_at(k).is_some() {
                 k += 1;
                 continue;
             }
@@ -244,7 +249,7 @@ impl<'a> Ctx<'a> {
         } else if bare && (g.strong || self.has_modifier(g)) {
             (self.clause.start, self.clause.end - 1)
         } else {
-            return None;
+            self.indirect(g)?
         };
 
         // Lead-in words ("can I", "I don't want to") before the phrase.
@@ -291,7 +296,75 @@ impl<'a> Ctx<'a> {
             break;
         }
 
-        (!negated && !past).then_some((a, b))
+        // "do I need a person at home?": a question about what is needed, not a request.
+        let need_question = matches!(self.w(a), "do" | "does" | "did" | "will")
+            && matches!(self.w(a + 1), "i" | "we" | "you")
+            && matches!(self.w(a + 2), "ned" | "have"); // "need", normalised
+        (!negated && !past && !need_question).then_some((a, b))
+    }
+
+    /// An indirect request: a directive before the noun (or a modal after it) and an action verb
+    /// after it: "can a human review my case", "let someone from your team handle this", "a
+    /// human should handle this", "kya koi human mera case dekh sakta hai", "¿puede un humano
+    /// revisar mi caso?". Questions about habits ("does a human check refunds?") have no
+    /// directive and do not count. Returns the phrase's word range.
+    fn indirect(&self, g: &Group) -> Option<(usize, usize)> {
+        let lx = self.lx;
+        let upper = self.clause.end.min(g.end + POST_WINDOW);
+        let mut k = g.end;
+        let mut modal_after = false;
+        let verb = loop {
+            if k >= upper || self.is_negator(k) {
+                return None;
+            }
+            let w = self.w(k);
+            if lx.action_verbs.contains(w) {
+                break k;
+            }
+            modal_after |= lx.after_modals.contains(w);
+            if lx.after_modals.contains(w)
+                || lx.action_glue.contains(w)
+                || self.noun_at(k).is_some()
+            {
+                k += 1;
+                continue;
+            }
+            return None;
+        };
+        modal_after |= lx.after_modals.contains(self.w(verb));
+        // "dekh sakta hai", "check kar sakte ho".
+        let mut end = verb;
+        if self.w(end + 1) == "kar" {
+            end += 1;
+        }
+        let hi_can = lx.hi_can.contains(self.w(end + 1));
+        if hi_can {
+            end += 1;
+        } else {
+            end = verb;
+        }
+        let lower = self.clause.start.max(g.start.saturating_sub(PRE_WINDOW));
+        let mut j = g.start;
+        let mut directive = None;
+        while j > lower {
+            j -= 1;
+            let w = self.w(j);
+            if self.is_negator(j) {
+                return None;
+            }
+            if lx.directives.contains(w) {
+                directive = Some(j);
+                break;
+            }
+            if self.is_pre_glue(j) || matches!(w, "i" | "we" | "u" | "you" | "kisi" | "kya") {
+                continue;
+            }
+            break;
+        }
+        if directive.is_none() && !modal_after && !hi_can {
+            return None;
+        }
+        Some((directive.unwrap_or(g.start), end))
     }
 
     fn language(&self, a: usize, b: usize) -> &'static str {
@@ -343,7 +416,7 @@ impl<'a> Ctx<'a> {
             }
         }
         if groups.is_empty() {
-            return None;
+            return self.transfer_frame();
         }
         // "Thank you, agent": a vocative, not a request.
         let before = |back: usize| {
@@ -357,8 +430,46 @@ impl<'a> Ctx<'a> {
             "thanks" | "thx" | "ty" | "gracias" | "shukriya" | "dhanyavad"
         ) || (before(1) == "you" && before(2) == "thank");
         let bare = !after_thanks && covered + fillers == self.clause.len();
-        groups.iter().find_map(|g| self.evaluate(g, bare))
+        groups
+            .iter()
+            .find_map(|g| self.evaluate(g, bare))
+            .or_else(|| self.transfer_frame())
     }
+
+    /// Spanish "put me through to": a transfer verb, "con" and a noun, whatever the noun
+    /// ("pásame con ventas", "comunícame con el departamento de facturación"), unless negated
+    /// ("no me pases con nadie" has no transfer verb form; "no, pásame con ..." is an answer).
+    fn transfer_frame(&self) -> Option<(usize, usize)> {
+        const ARTICLES: &[&str] = &["el", "la", "los", "las", "un", "una", "tu", "su", "mi"];
+        let lx = self.lx;
+        let at = self
+            .clause
+            .clone()
+            .find(|&i| lx.transfer_verbs.contains(self.w(i)) && self.w(i + 1) == "con")?;
+        let mut end = at + 2;
+        while ARTICLES.contains(&self.w(end)) {
+            end += 1;
+        }
+        if self.w(end).is_empty() {
+            return None;
+        }
+        let lower = self.clause.start.max(at.saturating_sub(3));
+        if (lower..at).any(|j| self.is_negator(j)) {
+            return None;
+        }
+        Some((at, end))
+    }
+}
+
+/// Whether a word from `from` on says the matter is settled ("ya se resolvió", "it's fixed
+/// now"), not negated by one of the two words before it ("not fixed", "no resuelto").
+fn resolved_after(toks: &Tokens, lx: &Lexicon, from: usize) -> bool {
+    (from..toks.len()).any(|i| {
+        lx.resolved.contains(toks.word(i))
+            && !(i.saturating_sub(2)..i).any(|j| {
+                j >= from && (lx.negators.contains(toks.word(j)) || toks.word(j).ends_with("nt"))
+            })
+    })
 }
 
 /// Splits the words into clauses at punctuation and conjunctions.
@@ -399,6 +510,10 @@ pub(super) fn find_request(toks: &Tokens) -> Option<(Range<usize>, &'static str)
             let (Some(first), Some(last)) = (toks.tok(a), toks.tok(b)) else {
                 continue;
             };
+            if resolved_after(toks, lx, b + 1) {
+                // "quería hablar con alguien pero ya se resolvió": withdrawn.
+                return None;
+            }
             return Some((first.start..last.end, ctx.language(a, b)));
         }
     }

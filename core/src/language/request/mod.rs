@@ -29,11 +29,26 @@
 //!    * a request word follows it (`please`, `por favor`, Hinglish
 //!      `se baat`, `chahiye`, `bulao`, `(can) help me` ...), or
 //!    * the clause consists only of a strong noun and filler words
-//!      ("human", "representative!!", "live agent", "persona real").
+//!      ("human", "representative!!", "live agent", "persona real"), or
+//!    * *indirectly*: a directive before the noun (`can`, `could`, `let`, `have`, `please`,
+//!      `ask`, `need`, `puede`, `que` ...) or a modal after it (`should`, Hinglish `sakta`,
+//!      subjunctive `dekhe`) and an action verb after it (`handle`, `review`, `check`, `look`,
+//!      `call`, `revisar`, `dekh` ...): "let a human handle this", "can a human review my
+//!      case", "kya koi human mera case dekh sakta hai". A question about habits ("does a human
+//!      check refunds?") has neither and does not count.
+//!
+//!    Staff words are people too (team, staff, member, colleague, equipo, compañero,
+//!    empleado), and a call back asked of them is a request ("I'd like a call back from your
+//!    team", "que me llame alguien", "kisi staff se call karwao"). Spanish transfer verbs
+//!    followed by "con" are requests whatever noun follows ("pásame con ventas"). Text-speak
+//!    is read as words ("pls connect 2 agent", "sm1", "agnt se bt krwao").
 //!
 //!    A verb in the past tense is not a request word, and a request preceded
 //!    by "wanted"/"tried"/"was"/"maine" or followed by Hinglish "thi"/"tha"
-//!    is treated as narrative ("I spoke to an agent yesterday"). Nouns used
+//!    is treated as narrative ("I spoke to an agent yesterday"); so is one after "if" /
+//!    "whether" ("stop asking if I want an agent"), a question about need ("do I need a person
+//!    at home?"), Hinglish "ho gayi" (it happened), and a request followed by words saying the
+//!    matter is settled ("quería hablar con alguien pero ya se resolvió"). Nouns used
 //!    as modifiers ("human body", "agent ID") and a clause right after
 //!    "thanks"/"thank you" ("Thank you, agent") are ignored.
 //! 5. **Negation** cancels a request when it sits in the run of request words

@@ -43,6 +43,13 @@ fn list_words_are_borrowed_only_when_already_normalised() {
         SPLITTERS,
         HI_TAG,
         ES_TAG,
+        ACTION_VERBS,
+        DIRECTIVES,
+        AFTER_MODALS,
+        HI_CAN,
+        ACTION_GLUE,
+        RESOLVED,
+        TRANSFER_VERBS,
     ];
     let mut borrowed = 0;
     let mut buf = String::new();
@@ -379,4 +386,96 @@ proptest::proptest! {
             proptest::prop_assert!(!m.phrase.is_empty());
         }
     }
+}
+
+#[test]
+fn indirect_requests_ask_a_person_to_act() {
+    for (text, phrase) in [
+        ("let a human handle this", "let a human handle"),
+        ("can a human review my case?", "can a human review"),
+        (
+            "a human should handle this, please",
+            "a human should handle",
+        ),
+        (
+            "please have a person look into it",
+            "please have a person look",
+        ),
+        (
+            "kya koi human mera case dekh sakta hai",
+            "kya koi human mera case dekh sakta hai",
+        ),
+        (
+            "¿puede un humano revisar mi caso?",
+            "puede un humano revisar",
+        ),
+    ] {
+        assert_eq!(hit(text).phrase, phrase, "{text:?}");
+    }
+    // Questions about what people do are not requests.
+    miss("does a human check refunds?");
+    miss("will a person check my documents?");
+    miss("can a person have two accounts?");
+    miss("kya refund koi insaan check karta hai?");
+}
+
+#[test]
+fn staff_team_and_colleague_words_are_people() {
+    hit("let me talk to your team");
+    hit("transfer me to a colleague");
+    hit("have a staff member call me back");
+    hit("quiero hablar con un compañero tuyo");
+    hit("team member se baat karwa do");
+    miss("my colleague placed the order");
+    miss("how do I add a team member");
+    miss("our team uses the pro plan");
+    miss("is the staff discount still on?");
+}
+
+#[test]
+fn call_backs_from_staff_are_requests() {
+    hit("I'd like a call back from your support team");
+    hit("I'd like to be called back by your team");
+    hit("que me llame alguien, por favor");
+    hit("que alguien me llame");
+    hit("manager ko call karne bolo");
+    hit("kisi staff se call karwao");
+    miss("please don't have anyone call me");
+    miss("no quiero que me llame nadie");
+    miss("kal kisi ne call kiya tha");
+    miss("call me when it ships");
+}
+
+#[test]
+fn text_speak_and_hinglish_questions() {
+    assert_eq!(hit("pls connect 2 agent").language, "en");
+    hit("need 2 talk 2 a human");
+    hit("can u connect me to sm1 from support");
+    hit("agnt se bt krwao");
+    assert_eq!(hit("koi staff wala hai kya?").language, "hi-Latn");
+    hit("kya koi real person hai kya");
+    hit("main kisi insaan se baat kar sakti hoon?");
+    miss("agent se baat ho gayi, ab theek hai");
+    miss("insaan se baat karne ki zaroorat nahi");
+}
+
+#[test]
+fn spanish_transfers_to_any_department() {
+    for text in [
+        "pásame con soporte",
+        "pásame con ventas",
+        "comunícame con el departamento de facturación",
+    ] {
+        assert_eq!(hit(text).language, "es", "{text:?}");
+    }
+    miss("pásame el enlace de seguimiento");
+    miss("no, no me pases con nadie");
+}
+
+#[test]
+fn withdrawn_and_hypothetical_requests_do_not_fire() {
+    miss("quería hablar con alguien pero ya se resolvió");
+    miss("stop asking if I want an agent");
+    miss("do I need a person at home for delivery?");
+    hit("I want a human, it is not fixed");
 }

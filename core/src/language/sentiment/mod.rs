@@ -50,27 +50,23 @@
 //!
 //! # Lexicon
 //!
-//! The embedded lexicon (`sentiment/lexicon.rs`, data only) has 1614 entries in five sorted
-//! tables, found through an index built by the compiler:
+//! Two data files, packed by the compiler into compact tables (`sentiment/table.rs`: one sorted
+//! byte string per table, the valence in tenths as one byte beside each word, binary search; the
+//! text files themselves are not in the binary):
 //!
-//! * 1450 entries copied with their values from VADER's `vader_lexicon.txt`:
-//!   a hand-picked list of customer-support words (frustration, anger, delay,
-//!   failure, fraud, politeness, praise, ...), every VADER word derived from
-//!   some key stems ("frustrat", "disappoint", "annoy", "satisf", ...), every
-//!   VADER word with |valence| ≥ 2.5, a few words needed by the idiom rules and
-//!   the common ASCII emoticons. A handful of words that are neutral in a
-//!   support chat but positive in VADER ("help", "please", "support", "care",
-//!   "like", "kind", "kindly", "credit", "free", "sure", "yes", "well", "joke",
-//!   "pretty", "true") are deliberately left out, and "super" is a booster
-//!   here rather than a sentiment word.
-//! * Additions that are *not* VADER values: support words missing from VADER
-//!   ("unhelpful", "scammed", "garbage", "refund", "waiting", ...), emoji,
-//!   Hindi/Hinglish in Latin script ("bakwas", "ghatiya", "accha",
-//!   "shukriya", ...) and Spanish ("pésimo", "malo", "harto", "gracias",
-//!   ...), valued like their closest VADER counterparts.
+//! * `data/vader_lexicon.txt`: VADER's whole `vader_lexicon.txt` (7,506 words and emoticons,
+//!   values unchanged; MIT licence in its header). A few of its words score nothing here
+//!   (`NOT_SENTIMENT` in `lexicon.rs`): words that are neutral in a support chat but positive or
+//!   negative in VADER ("help", "please", "support", "sure", "yes", "want", "cancel", "pay",
+//!   "number", "redeemed", ...), "super" (a booster here) and English entries that are common
+//!   Spanish words ("favor" of "por favor", "sin").
+//! * `data/additions.txt`: words that are *not* VADER's, valued like their closest VADER
+//!   entries: support words ("unhelpful", "scammed", "garbage", "refund", "waiting", ...),
+//!   emoji, Hindi/Hinglish in Latin script ("bakwas", "ghatiya", "kharab", "accha",
+//!   "shukriya", ...) and Spanish ("pésimo", "vergüenza", "inaceptable", "gracias", ...).
 //!
-//! The tables store `f32`; every value has one decimal and is read back as
-//! the nearest `f64` to that decimal, so arithmetic matches VADER's.
+//! A valence is a whole number of tenths, read back as `tenths / 10.0`: one correctly rounded
+//! division, so the value (and every score) is the same on every host, wasm included.
 //!
 //! Beyond VADER's word lists, "bahut" / "bohot" / "bilkul" / "muy" / "super"
 //! are boosters; "nobody", "noone", "nunca", "jamás", "nada", "nadie" are
@@ -79,7 +75,13 @@
 //!
 //! # Deliberate differences from vaderSentiment 3.3.2
 //!
-//! * Emoji are scored directly rather than replaced by their English names.
+//! * Emoji are scored directly rather than replaced by their English names, and the words before
+//!   an emoji or emoticon do not negate or boost it ("still nothing 😤" stays negative).
+//! * A "no" standing alone ("No, it's great!", "no.") scores nothing and negates nothing past
+//!   its clause (VADER negates "great" there).
+//! * Sarcasm: praise with an eye-roll or crying emoji ("super helpful, thanks a lot 😭"), a
+//!   trailing "not", or a positive opener before a clearly negative rest ("great, it's broken
+//!   again") turns negative (`rules::sarcasm_check`); "thanks for nothing" is an idiom.
 //! * One-character words and punctuation-only tokens are dropped (as in older
 //!   VADER releases), and punctuation is stripped from two-letter words too
 //!   ("no." is "no").
@@ -100,12 +102,13 @@ use crate::language::tokens::{self, Piece};
 mod lexicon;
 mod lookup;
 mod rules;
+mod table;
 #[cfg(test)]
 mod tests;
 
 use lexicon::MULTIWORD_BOOSTERS;
 use lookup::{booster, lexicon_valence};
-use rules::{allcap_differential, but_check, sentiment_valence, Token};
+use rules::{allcap_differential, but_check, sarcasm_check, sentiment_valence, Token};
 
 /// Sentiment of one text, as computed by [`score`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -169,7 +172,14 @@ pub fn score(text: &str) -> SentimentScore {
         start = end;
     }
     but_check(&tokens, &mut sentiments);
+    sarcasm_check(&tokens, &mut sentiments);
     score_valence(&sentiments, text)
+}
+
+/// Bytes the sentiment lexicon's packed tables take in a binary (VADER's words and ours): for
+/// the size breakdown of `cargo xtask bench`.
+pub const fn lexicon_bytes() -> usize {
+    lookup::lexicon_bytes()
 }
 
 /// Normalisation constant approximating the largest expected sum.
@@ -276,6 +286,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                 upper: false,
                 valence: lexicon_valence(key),
                 ends_sentence: false,
+                ends_clause: false,
             });
         }
     });
@@ -285,9 +296,10 @@ fn tokenize(text: &str) -> Vec<Token> {
 /// Adds the word `raw` (no whitespace, no emoji) to `tokens`, if it is one.
 fn push_word(tokens: &mut Vec<Token>, raw: &str) {
     let ends_sentence = tokens::ends_sentence(raw);
+    let ends_clause = raw.ends_with([',', ';', ':']) && !ends_sentence;
     let mut text = tokens::vader_lowercase(raw);
     let mut valence = lexicon_valence(&text);
-    if valence.is_none() {
+    if valence.is_none() && text.contains(|c: char| tokens::is_punctuation(c)) {
         // An emoticon followed by sentence punctuation: ":)." or ":(!".
         let trimmed = text.trim_end_matches(['.', ',', '!', '?', ';']);
         let emoticon = lexicon_valence(trimmed).filter(|_| trimmed.len() > 1);
@@ -306,11 +318,10 @@ fn push_word(tokens: &mut Vec<Token>, raw: &str) {
         }
     }
     if text.chars().nth(1).is_none() {
-        // Empty or a single character: not a word, but it may end a sentence.
-        if ends_sentence {
-            if let Some(last) = tokens.last_mut() {
-                last.ends_sentence = true;
-            }
+        // Empty or a single character: not a word, but it may end a sentence or a clause.
+        if let Some(last) = tokens.last_mut() {
+            last.ends_sentence |= ends_sentence;
+            last.ends_clause |= ends_clause && text.is_empty();
         }
         return;
     }
@@ -319,5 +330,6 @@ fn push_word(tokens: &mut Vec<Token>, raw: &str) {
         upper: tokens::is_all_caps(raw),
         valence,
         ends_sentence,
+        ends_clause,
     });
 }

@@ -26,12 +26,22 @@ pub(super) struct Token {
     pub(super) valence: Option<f64>,
     /// Whether a sentence ends after this token (`.`, `!` or `?`).
     pub(super) ends_sentence: bool,
+    /// Whether a clause ends after this token (`,`, `;`, `:`): "no" does not reach across.
+    pub(super) ends_clause: bool,
 }
 
 impl Token {
     fn in_lexicon(&self) -> bool {
         self.valence.is_some()
     }
+}
+
+/// Whether no clause or sentence ends after any token in `from..to` (so a word at `from` can
+/// act on the word at `to`).
+fn same_clause(tokens: &[Token], from: usize, to: usize) -> bool {
+    !tokens[from..to]
+        .iter()
+        .any(|t| t.ends_clause || t.ends_sentence)
 }
 
 /// VADER's `allcap_differential`: some, but not all, tokens are ALL CAPS.
@@ -48,14 +58,28 @@ pub(super) fn sentiment_valence(tokens: &[Token], i: usize, cap_diff: bool) -> f
     let word = |k: usize| tokens[k].text.as_str();
     let mut valence = base;
 
-    // "no" as a negation of the next lexicon word rather than a word of its own.
-    if word(i) == "no" && tokens.get(i + 1).is_some_and(Token::in_lexicon) {
+    // An emoji or emoticon is the writer's own feeling: the words before it do not negate or
+    // boost it ("still nothing 😤", "no funciona 😞", "not working :(" stay negative).
+    if !tokens[i].text.chars().any(char::is_alphanumeric) {
+        return valence;
+    }
+
+    // "no" as a negation of the next lexicon word rather than a word of its own; "no" standing
+    // alone ("No, it's great!", "no.") is an answer and scores nothing.
+    if word(i) == "no"
+        && (tokens.get(i + 1).is_some_and(Token::in_lexicon)
+            || tokens[i].ends_clause
+            || tokens[i].ends_sentence
+            || i + 1 == tokens.len())
+    {
         valence = 0.0;
     }
-    if (i > 0 && word(i - 1) == "no")
-        || (i > 1 && word(i - 2) == "no")
-        || (i > 2 && word(i - 3) == "no" && matches!(word(i - 1), "or" | "nor"))
-    {
+    // "no" negates across at most one or two words of its own clause ("No, it's great!" is an
+    // answer and a compliment; other negations still reach across commas, as VADER's do: "not
+    // smart, handsome, nor funny").
+    let no_at =
+        |back: usize| i >= back && word(i - back) == "no" && same_clause(tokens, i - back, i);
+    if no_at(1) || no_at(2) || (no_at(3) && matches!(word(i - 1), "or" | "nor")) {
         valence = base * N_SCALAR;
     }
 
@@ -222,6 +246,51 @@ pub(super) fn but_check(tokens: &[Token], sentiments: &mut [f64]) {
             *s *= 0.5;
         } else if k > at {
             *s *= 1.5;
+        }
+    }
+}
+
+/// Emoji that, after praise, mean the opposite ("super helpful, thanks a lot 😭", "great 🙄").
+const IRONY_EMOJI: &[&str] = &["🙄", "😒", "🙃", "🤡", "😑", "😭", "💀"];
+
+/// Sarcasm: praise that a reader takes as a complaint. Positive words are turned negative
+/// (× -0.74, like a negation) when the text
+/// - has an eye-roll or crying emoji ([`IRONY_EMOJI`]) among its tokens, or
+/// - ends in a lone "not" ("best service ever, not"), or
+/// - opens with a positive word ending its clause ("Great, it's broken again", "wow, ...") and
+///   the rest of the text is clearly negative (its valences sum to -1 or less: "refund" alone
+///   is not).
+///
+/// Text without negative feeling anywhere is left alone ("great, thanks!"): the markers need
+/// something to contradict, a negative word or one of the emoji.
+pub(super) fn sarcasm_check(tokens: &[Token], sentiments: &mut [f64]) {
+    let has_positive = sentiments.iter().any(|&s| s > 0.0);
+    if !has_positive {
+        return;
+    }
+    let irony_emoji = tokens
+        .iter()
+        .any(|t| IRONY_EMOJI.contains(&t.text.as_str()));
+    let trailing_not = tokens.last().is_some_and(|t| t.text == "not") && tokens.len() > 2;
+    if irony_emoji || trailing_not {
+        for s in sentiments.iter_mut() {
+            if *s > 0.0 {
+                *s *= N_SCALAR;
+            }
+        }
+        return;
+    }
+    // A positive opener ("great,", "oh perfect,", "wow,") before a negative rest.
+    let Some(opener_end) = tokens.iter().take(3).position(|t| t.ends_clause) else {
+        return;
+    };
+    let rest: f64 = sentiments[opener_end + 1..].iter().sum();
+    let opener: f64 = sentiments[..=opener_end].iter().sum();
+    if opener > 0.0 && rest <= -1.0 {
+        for s in &mut sentiments[..=opener_end] {
+            if *s > 0.0 {
+                *s *= N_SCALAR;
+            }
         }
     }
 }

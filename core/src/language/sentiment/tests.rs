@@ -1,5 +1,5 @@
 use super::lexicon::*;
-use super::lookup::*;
+use super::lookup::{self, *};
 use super::*;
 
 fn c(text: &str) -> f64 {
@@ -278,23 +278,89 @@ proptest::proptest! {
     }
 }
 
+/// The entries of a data file as the test reads them (plain string parsing, not `table.rs`).
+fn data_entries(src: &str) -> Vec<(&str, i32)> {
+    src.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut cols = l.split('\t');
+            let word = cols.next().unwrap_or("");
+            let value: f64 = cols.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+            (word, (value * 10.0).round() as i32)
+        })
+        .collect()
+}
+
 #[test]
 fn tables_are_sorted_unique_and_disjoint() {
-    let mut seen = std::collections::HashSet::new();
-    for table in LEXICON_TABLES {
+    let vader: Vec<(&str, i32)> = VADER.iter().collect();
+    let additions: Vec<(&str, i32)> = ADDITIONS.iter().collect();
+    assert_eq!(vader.len(), 7_506, "VADER's whole lexicon");
+    assert_eq!(VADER.entries(), 7_506);
+    assert!(additions.len() >= 170, "{}", additions.len());
+    for table in [&vader, &additions] {
         for pair in table.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "unsorted: {:?}", pair);
+            assert!(
+                pair[0].0.as_bytes() < pair[1].0.as_bytes(),
+                "unsorted: {pair:?}"
+            );
         }
-        for (key, value) in table {
-            assert!(seen.insert(*key), "duplicate key {key:?}");
-            assert!((-4.0..=4.0).contains(value), "{key:?}");
-            assert_eq!(key.to_lowercase(), *key, "keys are lower case");
-            assert!(booster(key).is_none(), "{key:?} is also a booster");
+        for (key, tenths) in table.iter() {
+            assert!((-40..=40).contains(tenths), "{key:?}");
         }
     }
-    assert!(seen.len() >= 600, "lexicon has {} entries", seen.len());
+    for (key, _) in &additions {
+        assert_eq!(VADER.tenths(key), None, "{key:?} is VADER's already");
+        assert_eq!(key.to_lowercase(), *key, "additions are lower case");
+    }
     for pair in BOOSTERS.windows(2) {
         assert!(pair[0].0 < pair[1].0, "unsorted: {:?}", pair);
+    }
+    // The packed tables are two bytes per entry beyond the words, and an offset every 8.
+    let words: usize = vader.iter().chain(&additions).map(|(w, _)| w.len()).sum();
+    let index = 4 * (vader.len().div_ceil(8) + additions.len().div_ceil(8));
+    assert_eq!(
+        lookup::lexicon_bytes(),
+        words + 2 * (vader.len() + additions.len()) + index + 4096
+    );
+}
+
+#[test]
+fn the_packed_tables_hold_every_line_of_the_data_files() {
+    for (table, src) in [(&VADER, VADER_SOURCE), (&ADDITIONS, ADDITIONS_SOURCE)] {
+        let entries = data_entries(src);
+        assert_eq!(entries.len(), table.entries());
+        for (word, tenths) in entries {
+            assert_eq!(table.tenths(word), Some(tenths), "{word:?}");
+        }
+    }
+    for missing in [
+        "",
+        "zzzz",
+        "goodd",
+        "goo",
+        "GOOD",
+        "refundable",
+        "\u{1F600}x",
+        "\n",
+        "a\n",
+    ] {
+        assert_eq!(VADER.tenths(missing), None, "{missing:?}");
+        assert_eq!(lexicon_valence(missing), None, "{missing:?}");
+    }
+    // Words of VADER's this scorer leaves out (neutral in a support chat).
+    for word in NOT_SENTIMENT {
+        assert!(VADER.tenths(word).is_some(), "{word:?}");
+        assert_eq!(lexicon_valence(word), None, "{word:?}");
+    }
+    // Words the old subset missed (issue 24).
+    for (word, value) in [
+        ("adorable", 2.2),
+        ("cute", 2.0),
+        ("woohoo", 2.3),
+        ("unbelievable", 0.8),
+    ] {
+        assert_eq!(lexicon_valence(word), Some(value), "{word:?}");
     }
 }
 
@@ -356,26 +422,72 @@ fn lexicon_covers_support_vocabulary() {
 }
 
 #[test]
-fn the_compile_time_index_finds_every_key_at_its_first_table() {
-    let mut first: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
-    for table in LEXICON_TABLES {
-        for &(key, value) in table {
-            first.entry(key).or_insert(one_decimal(value));
-        }
-    }
-    assert!(first.len() > 1_500);
-    for (key, value) in &first {
-        assert_eq!(lexicon_valence(key), Some(*value), "{key:?}");
-    }
-    for missing in [
-        "",
-        "zzz",
-        "goodd",
-        "goo",
-        "GOOD",
-        "refundable",
-        "\u{1F600}x",
+fn a_leading_no_answers_and_does_not_negate_the_rest() {
+    assert!(c("No, it's great!") > 0.5, "{}", c("No, it's great!"));
+    assert_eq!(c("No, it's great!"), c("it's great!"));
+    assert!(c("No, it is great!") > 0.5);
+    assert_eq!(c("no"), 0.0);
+    assert_eq!(c("No, I paid by card"), 0.0);
+    // Within its clause "no" still negates.
+    assert!(c("no good") < 0.0);
+    assert!(c("no help at all, terrible") < 0.0);
+}
+
+#[test]
+fn sarcastic_closers_and_openers_read_as_complaints() {
+    for text in [
+        "super helpful, thanks a lot 😭",
+        "thanks so much for your help 🙄",
+        "best customer service ever, not",
+        "great, it's broken again",
+        "oh perfect, now it's broken too",
     ] {
-        assert_eq!(lexicon_valence(missing), None, "{missing:?}");
+        assert!(c(text) < -0.05, "{text:?}: {}", c(text));
+    }
+    // Praise without anything to contradict it stays praise.
+    for text in [
+        "great, thanks!",
+        "thank you so much, that was really helpful",
+        "perfect 👌",
+    ] {
+        assert!(c(text) > 0.05, "{text:?}: {}", c(text));
+    }
+}
+
+#[test]
+fn words_the_old_subset_missed_now_score() {
+    assert!(c("So cute!") > 0.3);
+    assert!(c("Adorable.") > 0.3);
+    assert!(c("woohoo, the refund is here") > 0.3);
+}
+
+#[test]
+fn words_before_an_emoji_do_not_negate_it() {
+    for text in [
+        "still nothing 😤",
+        "no funciona 😞",
+        "not working :(",
+        "nadie responde 😩",
+    ] {
+        assert!(c(text) < -0.05, "{text:?}: {}", c(text));
+    }
+    assert!(c("thanks for nothing") < -0.05);
+    assert!(c("gracias por nada") < -0.05);
+    // Transaction words are not feelings here.
+    assert_eq!(c("I want to cancel my subscription"), 0.0);
+    assert_eq!(c("it was redeemed on another account"), 0.0);
+}
+
+#[test]
+fn lookups_before_between_and_after_the_entries_miss() {
+    for table in [&VADER, &ADDITIONS] {
+        let entries: Vec<(&str, i32)> = table.iter().collect();
+        for (word, tenths) in &entries {
+            assert_eq!(table.tenths(word), Some(*tenths), "{word:?}");
+            // Just after the word in byte order: between it and the next entry.
+            assert_eq!(table.tenths(&format!("{word}\u{1}")), None, "{word:?}");
+        }
+        assert_eq!(table.tenths("\u{1}"), None);
+        assert_eq!(table.tenths("\u{10ffff}"), None);
     }
 }

@@ -51,6 +51,9 @@ pub(crate) struct Flow<'a> {
     /// The queue changed at a position up to `routing.announce_positions_up_to` since positions
     /// were last told, so some of those customers' positions changed.
     front_moved: bool,
+    /// The integration a helpdesk webhook came from, while its input is applied: what it
+    /// brought is not written back to it.
+    origin: Option<String>,
     /// The latest time seen before this input.
     before: i64,
     now: i64,
@@ -81,6 +84,7 @@ impl<'a> Flow<'a> {
             state,
             index,
             front_moved: false,
+            origin: None,
             before,
             now,
             out: Vec::new(),
@@ -151,10 +155,18 @@ impl<'a> Flow<'a> {
             r,
             self.now,
             &mut self.out,
-            integrations::accept_response,
+            |state, delivery, body| {
+                integrations::accept_response(state, &mut self.index.helpdesk, delivery, body)
+            },
         );
         if let Some(delivery) = delivered {
-            integrations::on_delivered(self.state, &delivery, self.now, &mut self.out);
+            integrations::on_delivered(
+                self.state,
+                &mut self.index.helpdesk,
+                &delivery,
+                self.now,
+                &mut self.out,
+            );
         }
     }
 
@@ -231,9 +243,11 @@ impl<'a> Flow<'a> {
         integrations::on_event(
             self.config,
             self.state,
+            &mut self.index.helpdesk,
             conv_id,
             &event,
             context,
+            self.origin.as_deref(),
             self.now,
             &mut self.out,
         );

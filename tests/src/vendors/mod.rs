@@ -73,6 +73,14 @@ pub const CONTRACTS: &[(&str, &str)] = &[
         include_str!("../../contracts/intercom-reply-note.schema.json"),
     ),
     (
+        "intercom-reply-comment",
+        include_str!("../../contracts/intercom-reply-comment.schema.json"),
+    ),
+    (
+        "intercom-reply-user",
+        include_str!("../../contracts/intercom-reply-user.schema.json"),
+    ),
+    (
         "intercom-assign",
         include_str!("../../contracts/intercom-assign.schema.json"),
     ),

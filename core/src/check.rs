@@ -1,6 +1,7 @@
 //! Checks an input against the configuration and state *before* anything changes, so a bad input
 //! leaves the state exactly as it was.
 
+pub(crate) mod helpdesk;
 mod live;
 
 use std::collections::BTreeMap;
@@ -177,7 +178,12 @@ pub(crate) fn looks_like_phone(s: &str) -> bool {
 }
 
 /// Checks `input` against `config` and `state`.
-pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(), InputError> {
+pub(crate) fn check(
+    config: &Config,
+    state: &State,
+    index: &crate::index::Index,
+    input: &Input,
+) -> Result<(), InputError> {
     match input {
         Input::CustomerMessage(m) => {
             id("input.conversation_id", &m.conversation_id)?;
@@ -209,6 +215,7 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         Input::RetryDelivery(r) => retry(state, r),
         Input::EnableWebhook(e) => enable_webhook(config, e),
         Input::Tick | Input::HostRestarted => Ok(()),
+        Input::HelpdeskEvent(e) => helpdesk::helpdesk_event(config, state, &index.helpdesk, e),
     }
 }
 

@@ -155,6 +155,7 @@ impl Input {
             "redrive_delivery" => Input::RedriveDelivery(parse(rest)?),
             "retry_delivery" => Input::RetryDelivery(parse(rest)?),
             "enable_webhook" => Input::EnableWebhook(parse(rest)?),
+            "helpdesk_event" => Input::HelpdeskEvent(parse(rest)?),
             "tick" => {
                 if let Value::Object(m) = &rest {
                     if let Some(k) = m.keys().next() {

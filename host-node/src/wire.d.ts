@@ -24,7 +24,8 @@ export type Input =
   | RetryDeliveryInput
   | EnableWebhookInput
   | HostRestartedInput
-  | TickInput;
+  | TickInput
+  | HelpdeskEventInput;
 
 /** The customer wrote something. */
 export interface CustomerMessageInput {
@@ -247,6 +248,28 @@ export interface TickInput {
   type: "tick";
 }
 
+/**
+ * What a helpdesk's webhook said (an agent's comment, note or close in Zendesk, Freshdesk,
+ * Intercom or Sunshine Conversations), as `inbound::read` reads the vendor's request.
+ */
+export interface HelpdeskEventInput {
+  type: "helpdesk_event";
+  /** The integration (`handoff.integrations[].id`) the webhook came to. */
+  integration_id: string;
+  /** The vendor's id of this event or notification: the same event seen again is ignored. */
+  event_id: string;
+  /** Which of the vendor's ids names the conversation. */
+  vendor_ref: VendorRef;
+  /** That id (a Zendesk or Freshdesk ticket id, an Intercom or Sunshine conversation id). */
+  vendor_id: string;
+  /** What happened. */
+  kind: HelpdeskKind;
+  /** Who did it, in the helpdesk. */
+  author: HelpdeskAuthor;
+  /** The message or note (plain text); empty for a close. */
+  text?: string;
+}
+
 /** The customer, as the host knows them. */
 export interface Customer {
   /**
@@ -350,6 +373,20 @@ export type TransferMode = "cold" | "warm";
 
 /** Who closed a conversation. */
 export type ClosedBy = "customer" | "agent" | "ai" | "system";
+
+/** Which vendor id a `HelpdeskEvent` names its conversation by. */
+export type VendorRef = "ticket_id" | "intercom_conversation_id" | "sunshine_conversation_id";
+
+/** What a `HelpdeskEvent` reports. */
+export type HelpdeskKind = "message" | "note" | "close" | "return_to_ai";
+
+/** Who did what a `HelpdeskEvent` reports. */
+export interface HelpdeskAuthor {
+  /** The vendor's user, admin or agent id. */
+  id: string;
+  /** Their display name, when the vendor gives it. */
+  name?: string | null;
+}
 
 /** Everything the engine can tell a host. */
 export type Output =

@@ -67,7 +67,6 @@ impl HelpdeskIndex {
 
     /// The conversation whose chain of `integration` holds `name` = `id` (the first by id when
     /// a host gave the same vendor id to two conversations).
-    #[allow(dead_code)] // read by the helpdesk webhooks (next commit)
     pub(crate) fn find(&self, integration: &str, name: &str, id: &str) -> Option<&str> {
         let from = (
             integration.to_string(),

@@ -165,8 +165,8 @@ pub(crate) fn json_headers() -> Vec<(&'static str, String)> {
 #[cfg(feature = "integrations")]
 /// Creates the requests of every enabled integration for one event; `context` is the package the
 /// handoff built (`conversation.handoff_requested` only), which goes with the ticket it creates.
-/// `origin` is the integration a helpdesk webhook came from: the message, note or close it
-/// brought is not written back to it (it is there already).
+/// `origin` is the integration a helpdesk webhook came from: the message, note, close or
+/// hand-back it brought is not written back to it (it is there already).
 #[allow(clippy::too_many_arguments)] // one call site, each argument a different part of the flow
 pub(crate) fn on_event(
     config: &Config,

@@ -14,6 +14,7 @@
 //! | `live.rs` | a person holds it: both sides' messages, private notes, giving it back to the AI |
 //! | `transfer.rs` | to another agent, a skill or the queue: cold and warm transfers, their outcome |
 //! | `close.rs` | closing, and what time alone does (a tick) |
+//! | `helpdesk.rs` | a helpdesk's webhook: its agent's message, note, close or hand-back |
 //!
 //! Beside them: [`triggers`] (*when*), [`routing`] (*who*, and every read of the routing indexes),
 //! [`context`] (*what the agent receives*) and [`events`] (the typed webhook events).
@@ -23,6 +24,7 @@ mod callbacks;
 mod close;
 mod context;
 mod events;
+mod helpdesk;
 mod live;
 mod offers;
 mod queue;
@@ -125,6 +127,7 @@ impl<'a> Flow<'a> {
                 outbox::resend_in_flight(self.state, self.now, &mut self.out);
                 self.tick();
             }
+            Input::HelpdeskEvent(e) => self.helpdesk_event(e),
         }
         // A skill wait or a decline cooldown that ended since the last input changes who may take
         // a queued conversation: serve the queue now, whatever the input was, so the deadline is

@@ -151,6 +151,36 @@ pub fn read(
     }
 }
 
+/// The secret references the webhooks of `integration_id` are checked with (what a host resolves
+/// before [`read`]): `webhook_secret_ref`, Sunshine's, or Intercom's `client_secret_ref`; none
+/// for an unknown integration or one without.
+///
+/// # Example
+/// ```
+/// use handoff_core::{inbound::secret_refs, Config};
+///
+/// let config = Config::from_json_str(r#"{"handoff": {"integrations": [{"kind": "intercom",
+///     "access_token_ref": "IC", "admin_id": "1", "team_id": "2", "client_secret_ref": "IC_SECRET"}]}}"#)?;
+/// assert_eq!(secret_refs(&config, "intercom"), ["IC_SECRET"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn secret_refs<'c>(config: &'c Config, integration_id: &str) -> Vec<&'c str> {
+    let Some(integration) = config.integrations.iter().find(|i| i.id == integration_id) else {
+        return Vec::new();
+    };
+    let refs = match &integration.vendor {
+        Vendor::Zendesk(z) => vec![
+            z.webhook_secret_ref.as_deref(),
+            z.sunshine
+                .as_ref()
+                .and_then(|s| s.webhook_secret_ref.as_deref()),
+        ],
+        Vendor::Intercom(i) => vec![i.client_secret_ref.as_deref()],
+        Vendor::Freshdesk(f) => vec![f.webhook_secret_ref.as_deref()],
+    };
+    refs.into_iter().flatten().collect()
+}
+
 /// A [`ErrorKind::BadSignature`] at `path`.
 fn bad(path: &str, message: impl Into<String>) -> PathError {
     PathError::new(ErrorKind::BadSignature, path, message)

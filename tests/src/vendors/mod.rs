@@ -27,6 +27,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+pub mod callback;
 pub mod descriptions;
 mod freshdesk;
 pub mod host;

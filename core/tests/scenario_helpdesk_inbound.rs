@@ -203,3 +203,40 @@ fn a_signed_zendesk_webhook_goes_all_the_way_to_the_customer() {
     let out = sim.send(serde_json::to_value(&input).unwrap());
     assert_eq!(one(&out, "agent_message")["text"], "On its way!");
 }
+
+#[test]
+fn a_reassignment_in_the_helpdesk_transfers_to_our_agent_or_does_nothing() {
+    let mut config = zendesk_config();
+    config["handoff"]["agents"] =
+        json!([{"id": "agent_1", "name": "Asha"}, {"id": "agent_2", "name": "Ben"}]);
+    config["handoff"]["integrations"][0]["agent_map"] =
+        json!({"agent_1": 381001, "agent_2": 381002});
+    let mut sim = Sim::new(config);
+    sim.online("agent_1", "Asha");
+    let out = sim.send(
+        json!({"type": "handoff_request", "conversation_id": "conv_1",
+        "customer": {"name": "Priya", "email": "priya@example.com"}}),
+    );
+    let create = of_type(&out, "delivery")[0].clone();
+    sim.send(json!({"type": "delivery_result", "delivery_id": create["delivery_id"], "status": 201,
+        "body": json!({"ticket": {"id": 35436, "requester_id": 20978392, "submitter_id": 1200}}).to_string()}));
+    let transfer = |id: &str, to: &str| {
+        json!({"type": "helpdesk_event", "integration_id": "zendesk", "event_id": id,
+            "vendor_ref": "ticket_id", "vendor_id": "35436", "kind": "transfer",
+            "author": {"id": "381001"}, "assignee": to})
+    };
+    // Ben is offline: the transfer is refused as an admin's would be, and nothing changes.
+    let err = sim.refused(transfer("t1", "381002"), "input.to.agent");
+    assert_eq!(err.kind, ErrorKind::AgentUnavailable);
+    sim.online("agent_2", "Ben");
+    // To the holder, or to someone who is not our agent: nothing.
+    assert!(sim.send(transfer("t2", "381001")).is_empty());
+    assert!(sim.send(transfer("t3", "555")).is_empty());
+    let out = sim.send(transfer("t4", "381002"));
+    assert!(
+        event_names(&out).contains(&"conversation.transferred".to_string()),
+        "{out:#?}"
+    );
+    let state = sim.engine.state();
+    assert_eq!(state.conversations["conv_1"].agent(), Some("agent_2"));
+}

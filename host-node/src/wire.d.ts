@@ -268,6 +268,8 @@ export interface HelpdeskEventInput {
   author: HelpdeskAuthor;
   /** The message or note (plain text); empty for a close. */
   text?: string;
+  /** With `kind: "transfer"`: the vendor user the ticket or conversation is assigned to now. */
+  assignee?: string | null;
 }
 
 /** The customer, as the host knows them. */
@@ -378,7 +380,7 @@ export type ClosedBy = "customer" | "agent" | "ai" | "system";
 export type VendorRef = "ticket_id" | "intercom_conversation_id" | "sunshine_conversation_id";
 
 /** What a `HelpdeskEvent` reports. */
-export type HelpdeskKind = "message" | "note" | "close" | "return_to_ai";
+export type HelpdeskKind = "message" | "note" | "close" | "return_to_ai" | "transfer";
 
 /** Who did what a `HelpdeskEvent` reports. */
 export interface HelpdeskAuthor {

@@ -10,8 +10,10 @@ use crate::config::{Config, Vendor};
 use crate::index::helpdesk::HelpdeskIndex;
 use crate::wire::delivery::SEEN_TTL_MS;
 use crate::wire::error::{ErrorKind, InputError};
-use crate::wire::input::{HelpdeskEvent, HelpdeskKind};
-use crate::wire::state::State;
+use crate::wire::input::{
+    HelpdeskEvent, HelpdeskKind, Transfer, TransferBy, TransferMode, TransferTarget,
+};
+use crate::wire::state::{State, Status};
 
 /// The chain ids that name the engine's own authors in a helpdesk: the ticket's requester (who
 /// writes the customer's comments) and Zendesk's API user (the ticket's submitter).
@@ -76,7 +78,36 @@ pub(super) fn helpdesk_event(
             "a message or note needs its text",
         ));
     }
+    if let Some(t) = transfer_of(config, state, conversation, e) {
+        super::live::transfer(config, state, &t)?;
+    }
     Ok(())
+}
+
+/// The admin's cold transfer a `transfer` event means: to our agent the vendor's `assignee` is
+/// in `agent_map`, of an assigned conversation someone else holds; `None` otherwise (nothing to
+/// do: an assignee who is not our agent, the holder already, a conversation nobody holds).
+pub(crate) fn transfer_of(
+    config: &Config,
+    state: &State,
+    conversation: &str,
+    e: &HelpdeskEvent,
+) -> Option<Transfer> {
+    if e.kind != HelpdeskKind::Transfer {
+        return None;
+    }
+    let target = agent_of(config, &e.integration_id, e.assignee.as_deref()?)?;
+    match &state.conversations.get(conversation)?.status {
+        Status::Assigned { agent_id, .. } if *agent_id != target => Some(Transfer {
+            conversation_id: conversation.to_string(),
+            by: TransferBy::Admin,
+            agent_id: None,
+            to: TransferTarget::Agent(target),
+            mode: TransferMode::Cold,
+            note: None,
+        }),
+        _ => None,
+    }
 }
 
 /// Whether the engine ignores `e` for `conversation`: its event id was applied within

@@ -95,5 +95,6 @@ pub(super) fn read(integration: &Integration, body: &[u8]) -> Result<Vec<Input>,
         kind,
         author: HelpdeskAuthor { id: author, name },
         text,
+        assignee: None,
     })])
 }

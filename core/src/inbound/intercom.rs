@@ -7,7 +7,8 @@
 //! - Payload: `{"type": "notification_event", "id": "notif_…", "topic":
 //!   "conversation.admin.replied", "created_at", "data": {"item": {"type": "conversation", "id",
 //!   "conversation_parts": {"conversation_parts": [{"id", "part_type", "body", "author":
-//!   {"type", "id", "name"}}]}}}}`: the part the notification is about is the last one.
+//!   {"type", "id", "name"}}]}}}}`: the part the notification is about is the last one; an
+//!   assignment's part has `assigned_to: {"type": "admin" | "team" | "nobody_admin", "id"}`.
 
 use serde_json::Value;
 
@@ -63,6 +64,7 @@ pub(super) fn read(
         "conversation.admin.replied" => HelpdeskKind::Message,
         "conversation.admin.noted" => HelpdeskKind::Note,
         "conversation.admin.closed" => HelpdeskKind::Close,
+        "conversation.admin.assigned" => HelpdeskKind::Transfer,
         _ => return Ok(Vec::new()),
     };
     let event_id = id_at(&v, "/id")?;
@@ -91,11 +93,26 @@ pub(super) fn read(
         return Ok(Vec::new());
     }
     let name = Some(str_at(part, "/author/name").to_string()).filter(|n| !n.is_empty());
+    // An assignment to an admin (not a team, not nobody): who it goes to.
+    let assignee = match kind {
+        HelpdeskKind::Transfer if str_at(part, "/assigned_to/type") == "admin" => {
+            Some(id_at(part, "/assigned_to/id").map_err(|mut e| {
+                e.path = e.path.replacen(
+                    "body",
+                    "body.data.item.conversation_parts.conversation_parts[-1]",
+                    1,
+                );
+                e
+            })?)
+        }
+        HelpdeskKind::Transfer => return Ok(Vec::new()),
+        _ => None,
+    };
     let text = match kind {
-        HelpdeskKind::Close => String::new(),
+        HelpdeskKind::Close | HelpdeskKind::Transfer => String::new(),
         _ => plain_text(str_at(part, "/body")),
     };
-    if kind != HelpdeskKind::Close && text.is_empty() {
+    if matches!(kind, HelpdeskKind::Message | HelpdeskKind::Note) && text.is_empty() {
         return Ok(Vec::new()); // an empty part (an attachment alone): nothing to relay
     }
     Ok(vec![Input::HelpdeskEvent(HelpdeskEvent {
@@ -106,5 +123,6 @@ pub(super) fn read(
         kind,
         author: HelpdeskAuthor { id: author, name },
         text,
+        assignee,
     })])
 }

@@ -7,8 +7,8 @@
 //!
 //! | vendor | authenticity | events read | becomes |
 //! | --- | --- | --- | --- |
-//! | Zendesk (`webhook_secret_ref`) | `X-Zendesk-Webhook-Signature`: base64 HMAC-SHA256 of `X-Zendesk-Webhook-Signature-Timestamp` + body, timestamp within 5 min | `zen:event-type:ticket.comment_added`, `ticket.status_changed` (to solved or closed) | public comment: message, private: note; solved: close |
-//! | Intercom (`client_secret_ref`) | `X-Hub-Signature: sha1=` hex HMAC-SHA1 of the body, its `created_at` within 15 min | `conversation.admin.replied`, `.noted`, `.closed` | message, note, close |
+//! | Zendesk (`webhook_secret_ref`) | `X-Zendesk-Webhook-Signature`: base64 HMAC-SHA256 of `X-Zendesk-Webhook-Signature-Timestamp` + body, timestamp within 5 min | `zen:event-type:ticket.comment_added`, `ticket.status_changed` (to solved or closed), `ticket.agent_assignment_changed` | public comment: message, private: note; solved: close; assigned: transfer |
+//! | Intercom (`client_secret_ref`) | `X-Hub-Signature: sha1=` hex HMAC-SHA1 of the body, its `created_at` within 15 min | `conversation.admin.replied`, `.noted`, `.closed`, `.assigned` (to an admin) | message, note, close, transfer |
 //! | Sunshine Conversations (`sunshine.webhook_secret_ref`) | `X-API-Key` equal to the secret | `conversation:message` by the business, `switchboard:passControl` to `bot_integration` | message, return to the AI |
 //! | Freshdesk (`webhook_secret_ref`) | `X-Handoff-Secret` header or `?secret=` equal to the secret | the automation rule's JSON: `{"ticket_id", "kind": "reply" \| "note" \| "close", "text", "agent_id", "agent_name"}` | message, note, close |
 //!

@@ -84,6 +84,7 @@ pub(super) fn read(
             kind,
             author,
             text,
+            assignee: None,
         }));
     }
     Ok(out)

@@ -432,3 +432,61 @@ fn unknown_integrations_and_ones_without_a_secret_are_refused() {
 fn plain_text_drops_tags_and_decodes_entities() {
     assert_eq!(plain_text("<p>a &lt;b&gt;</p><p>c<br>d</p>"), "a <b>\nc\nd");
 }
+
+#[test]
+fn an_intercom_assignment_to_an_admin_is_a_transfer_and_to_a_team_nothing() {
+    use hmac::Mac;
+    let now = 1_768_213_860_000;
+    let signed = |assigned_to: serde_json::Value| {
+        let body = json!({
+            "type": "notification_event", "id": "notif_9", "topic": "conversation.admin.assigned",
+            "created_at": now / 1000,
+            "data": {"item": {"type": "conversation", "id": "147", "conversation_parts": {
+                "conversation_parts": [{"id": "77", "part_type": "assignment", "body": null,
+                    "author": {"type": "admin", "id": "991", "name": "Ben"},
+                    "assigned_to": assigned_to}]}}}
+        })
+        .to_string()
+        .into_bytes();
+        let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(b"ic-client-secret").unwrap();
+        mac.update(&body);
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        (body, format!("sha1={hex}"))
+    };
+    let (body, sig) = signed(json!({"type": "admin", "id": "992"}));
+    let inputs = read_with("intercom", &[("x-hub-signature", &sig)], "", &body, now).unwrap();
+    let e = event(&inputs);
+    assert_eq!(
+        (e.kind, e.assignee.as_deref()),
+        (HelpdeskKind::Transfer, Some("992"))
+    );
+    let (body, sig) = signed(json!({"type": "team", "id": "5017691"}));
+    assert!(
+        read_with("intercom", &[("x-hub-signature", &sig)], "", &body, now)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_zendesk_reassignment_is_a_transfer_unless_the_engine_made_it() {
+    let body = |actor: &str| {
+        json!({"id": "e-3", "type": "zen:event-type:ticket.agent_assignment_changed",
+               "detail": {"id": "35436", "actor_id": actor, "requester_id": "20978392", "submitter_id": "1200"},
+               "event": {"current": "381002", "previous": "381001"}})
+        .to_string()
+        .into_bytes()
+    };
+    let inputs = read_signed(&body("381001")).unwrap();
+    let e = event(&inputs);
+    assert_eq!(
+        (e.kind, e.assignee.as_deref()),
+        (HelpdeskKind::Transfer, Some("381002"))
+    );
+    assert!(read_signed(&body("1200")).unwrap().is_empty());
+}

@@ -11,7 +11,8 @@
 //!   `{"type": "zen:event-type:ticket.comment_added", "id", "subject": "zen:ticket:{id}",
 //!   "detail": {"id", "requester_id", "submitter_id", ...}, "event": {"comment": {"id", "body",
 //!   "is_public", "author": {"id", "is_staff", "name"}}}}`; `ticket.status_changed` has
-//!   `event: {"current", "previous"}` and the actor in `detail.actor_id`.
+//!   `event: {"current", "previous"}` and the actor in `detail.actor_id`;
+//!   `ticket.agent_assignment_changed` the new assignee's id in `event.current`.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -91,8 +92,13 @@ pub(super) fn read(integration: &Integration, body: &[u8]) -> Result<Vec<Input>,
             kind,
             author,
             text,
+            assignee: None,
         })
     };
+    let actor = v
+        .pointer("/detail/actor_id")
+        .map(id_text)
+        .unwrap_or_default();
     match kind {
         "zen:event-type:ticket.comment_added" => {
             let author = id_at(&v, "/event/comment/author/id")?;
@@ -129,6 +135,21 @@ pub(super) fn read(integration: &Integration, body: &[u8]) -> Result<Vec<Input>,
                 name: None,
             };
             Ok(vec![event(HelpdeskKind::Close, author, String::new())])
+        }
+        "zen:event-type:ticket.agent_assignment_changed" => {
+            let assignee = v.pointer("/event/current").map(id_text).unwrap_or_default();
+            if assignee.is_empty() || actor.is_empty() || own(&actor) {
+                return Ok(Vec::new()); // unassigned, or the engine's own assignment
+            }
+            let author = HelpdeskAuthor {
+                id: actor,
+                name: None,
+            };
+            let mut input = event(HelpdeskKind::Transfer, author, String::new());
+            if let Input::HelpdeskEvent(e) = &mut input {
+                e.assignee = Some(assignee);
+            }
+            Ok(vec![input])
         }
         _ => Ok(Vec::new()),
     }

@@ -3,7 +3,7 @@
 //! agent's own inputs; the helpdesk it came from is not written to again (it has it).
 
 use super::Flow;
-use crate::check::helpdesk::{agent_of, ignored};
+use crate::check::helpdesk::{agent_of, ignored, transfer_of};
 use crate::wire::delivery::{SEEN_MAX, SEEN_TTL_MS};
 use crate::wire::input::{
     AgentMessage, ConversationClosed, HelpdeskEvent, HelpdeskKind, ReturnToAi,
@@ -76,6 +76,11 @@ impl Flow<'_> {
                         agent_id,
                         note,
                     });
+                }
+            }
+            HelpdeskKind::Transfer => {
+                if let Some(t) = transfer_of(self.config, self.state, &id, &e) {
+                    self.transfer(t);
                 }
             }
         }

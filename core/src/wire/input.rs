@@ -432,7 +432,7 @@ impl Input {
 /// The engine finds the conversation by the vendor's id in its request chains (`vendor_ref`,
 /// `vendor_id`), ignores an event id it has applied already and items the engine wrote itself,
 /// and applies the rest as the holding agent's `agent_message`, `agent_note`,
-/// `conversation_closed` (by agent) or `return_to_ai`.
+/// `conversation_closed` (by agent) or `return_to_ai`, or as an admin's cold `transfer`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -452,6 +452,9 @@ pub struct HelpdeskEvent {
     /// The message or note (plain text); empty for a close.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
+    /// With `kind: "transfer"`: the vendor user the ticket or conversation is assigned to now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
 }
 
 /// Which vendor id a [`HelpdeskEvent`] names its conversation by.
@@ -491,6 +494,9 @@ pub enum HelpdeskKind {
     Close,
     /// Control was passed back to the bot (Sunshine Conversations).
     ReturnToAi,
+    /// The ticket or conversation was assigned to another agent (`assignee`): a cold transfer
+    /// by an admin when that is one of our agents (`agent_map`), else nothing.
+    Transfer,
 }
 
 /// Who did what a [`HelpdeskEvent`] reports.

@@ -1,8 +1,9 @@
 //! Helpdesks both ways through the real service: the customer's follow-up becomes a comment at
 //! the loopback fake Zendesk (or a reply at the fake Intercom); an agent answers there, the fake
 //! posts the vendor's signed webhook to `POST /v1/integrations/{id}/webhook`, and the customer's
-//! stream shows the agent's message. A bad signature is 401, an unknown integration 404, an
-//! unknown ticket 422, the same webhook twice changes nothing the second time.
+//! stream shows the agent's message; the same with a Freshdesk automation webhook and a Sunshine
+//! Conversations message from the Agent Workspace. A bad signature is 401, an unknown integration
+//! 404, an unknown ticket 422.
 
 use std::time::{Duration, Instant};
 
@@ -265,5 +266,113 @@ async fn an_admin_answering_in_intercom_reaches_the_customers_stream() {
         intercom.violations().is_empty(),
         "{:#?}",
         intercom.violations()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn freshdesk_and_sunshine_agents_reach_the_customers_stream() {
+    const FRESHDESK_KEY: &str = "fd-key-0123456789abcdef";
+    let freshdesk = std::sync::Arc::new(
+        FakeVendor::start(Vendor::freshdesk(FRESHDESK_KEY)).expect("fake freshdesk"),
+    );
+    let zendesk = std::sync::Arc::new(
+        FakeVendor::start(Vendor::Zendesk {
+            email: "bot@acme.com".into(),
+            api_token: ZENDESK_TOKEN.into(),
+            sunshine: Some(("app_5e4b".into(), "sunco-secret".into())),
+        })
+        .expect("fake zendesk"),
+    );
+    let config = json!({"handoff": {
+        "agents": [{"id": "agent_a", "name": "Asha"}],
+        "routing": {"auto_accept": true},
+        "integrations": [
+            {"kind": "freshdesk", "base_url": freshdesk.base_url(), "api_key_ref": "FRESHDESK_API_KEY",
+             "agent_map": {"agent_a": 77}, "webhook_secret_ref": "FRESHDESK_WEBHOOK_SECRET"},
+            {"kind": "zendesk", "base_url": zendesk.base_url(), "email": "bot@acme.com",
+             "api_token_ref": "ZENDESK_API_TOKEN",
+             "sunshine": {"app_id": "5e4af71a81966cfff3ef6550", "key_id": "app_5e4b",
+                          "key_secret_ref": "SUNCO_SECRET", "webhook_secret_ref": "SUNCO_WEBHOOK_SECRET"}}
+        ]
+    }});
+    let service = Setup::new("helpdesk-fd-sunco", &config)
+        .env("FRESHDESK_API_KEY", FRESHDESK_KEY)
+        .env("FRESHDESK_WEBHOOK_SECRET", "fd-shared-secret")
+        .env("ZENDESK_API_TOKEN", ZENDESK_TOKEN)
+        .env("SUNCO_SECRET", "sunco-secret")
+        .env("SUNCO_WEBHOOK_SECRET", "sunco-webhook-secret")
+        .start();
+    service
+        .put(
+            "/v1/agents/agent_a",
+            AGENT_A,
+            json!({"name": "Asha", "status": "online"}),
+        )
+        .await;
+    service
+        .ok(
+            "/v1/conversations/fd1/handoff",
+            WIDGET,
+            json!({"customer": {"name": "Priya", "email": "priya@example.com",
+                                "attributes": {"sunshine_conversation_id": "c9f1e0b2d3a4"}}}),
+        )
+        .await;
+    let mut stream = service.events("/v1/conversations/fd1/events", WIDGET).await;
+    // The ticket's id, from the path of a note the engine wrote on it.
+    let requests = wait_until(&freshdesk, "a note on the ticket", |r| {
+        r.route == "add_note"
+    })
+    .await;
+    let ticket = requests
+        .iter()
+        .find(|r| r.route == "add_note")
+        .and_then(|r| r.path.split('/').nth(4))
+        .expect("a note's path")
+        .to_string();
+    let to = CallBack {
+        url: format!("{}/v1/integrations/freshdesk/webhook", service.base),
+        secret: "fd-shared-secret".into(),
+    };
+    let (f, c, t) = (freshdesk.clone(), to.clone(), ticket.clone());
+    let answered = blocking(move || f.agent_writes(&c, &t, "77", "Asha", "Freshdesk here.", true))
+        .await
+        .expect("posted");
+    assert_eq!(answered.status, 200, "{:?}", answered.body);
+    read_events(&mut stream, |e| {
+        e.iter()
+            .any(|(k, d)| k == "agent_message" && d["text"] == "Freshdesk here.")
+    })
+    .await;
+
+    // Sunshine: an agent in the Agent Workspace writes; X-API-Key is the webhook's secret.
+    wait_until(&zendesk, "the pass-control", |r| r.route == "pass_control").await;
+    let to = CallBack {
+        url: format!("{}/v1/integrations/zendesk/webhook", service.base),
+        secret: "sunco-webhook-secret".into(),
+    };
+    let (z, c) = (zendesk.clone(), to.clone());
+    let answered =
+        blocking(move || z.workspace_writes(&c, "c9f1e0b2d3a4", "Asha", "From the workspace."))
+            .await
+            .expect("posted");
+    assert_eq!(answered.status, 200, "{:?}", answered.body);
+    read_events(&mut stream, |e| {
+        e.iter()
+            .any(|(k, d)| k == "agent_message" && d["text"] == "From the workspace.")
+    })
+    .await;
+    let wrong = CallBack {
+        secret: "guess".into(),
+        ..to
+    };
+    let z = zendesk.clone();
+    let answered = blocking(move || z.workspace_writes(&wrong, "c9f1e0b2d3a4", "X", "forged"))
+        .await
+        .expect("posted");
+    assert_eq!(answered.status, 401);
+    assert!(
+        freshdesk.violations().is_empty(),
+        "{:#?}",
+        freshdesk.violations()
     );
 }

@@ -7,7 +7,11 @@
 //!   (<https://developer.zendesk.com/documentation/webhooks/verifying/>);
 //! - Intercom: `conversation.admin.replied` / `.noted`, `X-Hub-Signature: sha1=` hex HMAC-SHA1 of
 //!   the body with the client secret
-//!   (<https://developers.intercom.com/docs/references/webhooks/webhook-models>).
+//!   (<https://developers.intercom.com/docs/references/webhooks/webhook-models>);
+//! - Freshdesk: an automation rule's webhook, the JSON `docs/serve.md` gives it, with the shared
+//!   secret as `X-Handoff-Secret` (Freshdesk signs nothing);
+//! - Sunshine Conversations (a Zendesk fake with `sunshine`): a v2 `conversation:message` by the
+//!   business, with the webhook's secret as `X-API-Key`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -131,6 +135,20 @@ impl FakeVendor {
                         vec![("X-Hub-Signature".to_string(), format!("sha1={hex}"))],
                     )
                 }
+                Vendor::Freshdesk { .. } => {
+                    let note = json!({"id": n, "body": format!("<p>{text}</p>"),
+                                      "private": !public, "user_id": author});
+                    push(record, "conversations", note);
+                    let body =
+                        json!({"ticket_id": id, "kind": if public { "reply" } else { "note" },
+                                      "text": format!("<p>{text}</p>"), "agent_id": author,
+                                      "agent_name": author_name})
+                        .to_string();
+                    (
+                        body,
+                        vec![("X-Handoff-Secret".to_string(), to.secret.clone())],
+                    )
+                }
                 _ => return Err("this fake vendor does not call back".into()),
             }
         };
@@ -139,6 +157,40 @@ impl FakeVendor {
 }
 
 /// Appends `item` to the list `list` of `record` (created when absent).
+impl FakeVendor {
+    /// An agent writes `text` in the Agent Workspace on Sunshine conversation `conversation`:
+    /// the fake (a Zendesk with `sunshine`) posts the v2 `conversation:message` by the business
+    /// to `to`, with `to.secret` as `X-API-Key`.
+    ///
+    /// # Errors
+    /// When the request cannot be sent.
+    pub fn workspace_writes(
+        &self,
+        to: &CallBack,
+        conversation: &str,
+        author_name: &str,
+        text: &str,
+    ) -> Result<Answered, String> {
+        let n = lock(&self.shared).next_id();
+        let body = json!({
+            "app": {"id": "5e4af71a81966cfff3ef6550"}, "webhook": {"id": "wh1", "version": "v2"},
+            "events": [{"id": format!("sc-event-{n}"), "type": "conversation:message",
+                "createdAt": "2026-01-12T10:31:00.000Z",
+                "payload": {"conversation": {"id": conversation, "type": "personal"},
+                    "message": {"id": format!("m{n}"), "received": "2026-01-12T10:31:00.000Z",
+                        "author": {"type": "business", "displayName": author_name},
+                        "content": {"type": "text", "text": text},
+                        "source": {"type": "zd:agentWorkspace"}}}}]
+        })
+        .to_string();
+        post(
+            &to.url,
+            &[("X-API-Key".to_string(), to.secret.clone())],
+            &body,
+        )
+    }
+}
+
 fn push(record: &mut Value, list: &str, item: Value) {
     if let Some(obj) = record.as_object_mut() {
         if let Value::Array(items) = obj.entry(list).or_insert(json!([])) {

@@ -1,6 +1,7 @@
 //! Checks an input against the configuration and state *before* anything changes, so a bad input
 //! leaves the state exactly as it was.
 
+pub(crate) mod helpdesk;
 mod live;
 mod resolve;
 
@@ -178,7 +179,12 @@ pub(crate) fn looks_like_phone(s: &str) -> bool {
 }
 
 /// Checks `input` against `config` and `state`.
-pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(), InputError> {
+pub(crate) fn check(
+    config: &Config,
+    state: &State,
+    index: &crate::index::Index,
+    input: &Input,
+) -> Result<(), InputError> {
     match input {
         Input::CustomerMessage(m) => {
             id("input.conversation_id", &m.conversation_id)?;
@@ -213,6 +219,7 @@ pub(crate) fn check(config: &Config, state: &State, input: &Input) -> Result<(),
         Input::Resolve(r) => resolve::resolve(config, state, r),
         Input::WrapUpDone(w) => resolve::wrap_up_done(state, w),
         Input::Csat(c) => resolve::csat(state, c),
+        Input::HelpdeskEvent(e) => helpdesk::helpdesk_event(config, state, &index.helpdesk, e),
     }
 }
 

@@ -310,7 +310,7 @@ impl Engine {
                 &Value::from(now),
             ));
         }
-        crate::check::check(&self.config, &self.state, &input)?;
+        crate::check::check(&self.config, &self.state, &self.index, &input)?;
         let before = self.state.now;
         let now = now.max(before);
         self.state.now = now;

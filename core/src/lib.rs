@@ -62,6 +62,8 @@ mod check;
 pub mod config;
 mod engine;
 pub mod hours;
+#[cfg(feature = "integrations")]
+pub mod inbound;
 mod index;
 mod integrations;
 mod language;

@@ -158,6 +158,7 @@ impl Input {
             "resolve" => Input::Resolve(parse(rest)?),
             "wrap_up_done" => Input::WrapUpDone(parse(rest)?),
             "csat" => Input::Csat(parse(rest)?),
+            "helpdesk_event" => Input::HelpdeskEvent(parse(rest)?),
             "tick" => {
                 if let Value::Object(m) = &rest {
                     if let Some(k) = m.keys().next() {

@@ -296,6 +296,7 @@ fn input_like() -> impl Strategy<Value = Value> {
             "customer_message", "ai_reply", "handoff_request", "agent_update", "agent_accept",
             "agent_decline", "agent_message", "callback_details", "conversation_closed",
             "delivery_result", "redrive_delivery", "enable_webhook", "host_restarted", "tick",
+            "helpdesk_event",
         ]).prop_map(|s| Value::String(s.into())),
         1 => any_json(),
     ];

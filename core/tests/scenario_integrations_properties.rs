@@ -9,7 +9,10 @@
 //!   letter is re-driven, every chain empties, and the outbox and the dead letters are empty;
 //! - **follow-ups after creates**: no update of a ticket or conversation goes out before a request
 //!   that created it (for that integration and conversation) was delivered, and none goes out with
-//!   an id missing from its URL.
+//!   an id missing from its URL;
+//! - **the helpdesk index is kept in step**: with the customer's follow-ups and agents answering
+//!   in Zendesk (`helpdesk_event`s, some repeated) among the operations, the index from vendor
+//!   ids to conversations always equals one built from the state anew.
 #![cfg(feature = "integrations")]
 
 use handoff_core::{Config, Engine, Input};
@@ -49,6 +52,10 @@ enum Op {
     Result(u8, Answer),
     Redrive(u8),
     Advance(u32),
+    /// The customer of conv_{c} writes.
+    Message(u8),
+    /// An agent answers conv_{c}'s Zendesk ticket (event id `ev_{e}`: some repeat).
+    Helpdesk(u8, u8),
 }
 
 fn answer() -> impl Strategy<Value = Answer> {
@@ -69,6 +76,8 @@ fn op() -> impl Strategy<Value = Op> {
         5 => (any::<u8>(), answer()).prop_map(|(p, a)| Op::Result(p, a)),
         1 => any::<u8>().prop_map(Op::Redrive),
         1 => (0u32..7200).prop_map(Op::Advance),
+        1 => (0u8..4).prop_map(Op::Message),
+        1 => (0u8..4, 0u8..6).prop_map(|(c, e)| Op::Helpdesk(c, e)),
     ]
 }
 
@@ -118,6 +127,17 @@ fn input(engine: &Engine, op: &Op, n: u64) -> Option<Value> {
             json!({"type": "redrive_delivery", "delivery_id": pick(&ids, *p)?})
         }
         Op::Advance(_) => json!({"type": "tick"}),
+        Op::Message(c) => {
+            json!({"type": "customer_message", "conversation_id": format!("conv_{c}"),
+                                  "text": "any news?"})
+        }
+        Op::Helpdesk(c, e) => {
+            let chain = state.integration_chains.get(&format!("zendesk:conv_{c}"))?;
+            let ticket = chain.ids.get("ticket_id")?;
+            json!({"type": "helpdesk_event", "integration_id": "zendesk", "event_id": format!("ev_{e}"),
+                   "vendor_ref": "ticket_id", "vendor_id": ticket, "kind": "message",
+                   "author": {"id": "1"}, "text": "from the helpdesk"})
+        }
     })
 }
 
@@ -159,6 +179,7 @@ proptest! {
                 log.extend(outputs.iter().filter_map(|o| serde_json::to_value(o).ok()));
             }
             check_no_stuck_chain(&engine)?;
+            prop_assert!(engine.indexes_match_state(), "the indexes drifted from the state");
         }
         // The vendors recover: every request succeeds, every dead letter is re-driven.
         for _ in 0..2000 {
@@ -174,6 +195,7 @@ proptest! {
             let outputs = engine.handle(Input::from_value(value).expect("input"), now).expect("accepted");
             log.extend(outputs.iter().filter_map(|o| serde_json::to_value(o).ok()));
             check_no_stuck_chain(&engine)?;
+            prop_assert!(engine.indexes_match_state(), "the indexes drifted from the state");
         }
         let state = engine.state();
         prop_assert!(state.outbox.is_empty() && state.dead_letters.is_empty(), "not drained");

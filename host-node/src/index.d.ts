@@ -346,6 +346,23 @@ export type BrowserRefusalFunction = (config: Config | HandoffConfig | string) =
  */
 export type RetryAfterFunction = (value: string | null | undefined, nowMs: number) => number | undefined;
 
+/** The secret references a helpdesk's webhooks are checked with (`webhook_secret_ref`, …). */
+export type WebhookSecretRefsFunction = (config: HandoffConfig | string, integrationId: string) => string[];
+
+/**
+ * A helpdesk's webhook request (Zendesk, Intercom, Sunshine Conversations, Freshdesk), verified
+ * with the resolved secrets at `nowMs` and read into the `helpdesk_event` inputs to `handle`
+ * (`[]`: nothing to act on). Throws a `WebhookError` whose `kind` is `bad_signature` (answer 401),
+ * `unknown_delivery` at `integration_id` (404), or another with the payload's `path` (422).
+ */
+export type ReadHelpdeskWebhookFunction = (
+  config: HandoffConfig | string,
+  integrationId: string,
+  request: { headers: Record<string, string>; query?: string; body: string },
+  secrets: Record<string, string | null | undefined>,
+  nowMs: number,
+) => Input[];
+
 /**
  * Who may see an output, as the engine decides it (core's `Output::audience`): `customer` (the
  * customer, and agents and operators too: `message`, `agent_message`, `queued`, `assigned`,
@@ -423,6 +440,10 @@ export declare function init(options?: InitOptions): Promise<{
   audience: AudienceFunction;
   /** Every output type with its audience (core's `OUTPUT_AUDIENCES`), a fresh object each call. */
   outputAudiences: () => Record<OutputType, Audience>;
+  /** Helpdesk webhooks: the secrets to resolve (absent from the browsers' widget build). */
+  webhookSecretRefs?: WebhookSecretRefsFunction;
+  /** Helpdesk webhooks: verified and read into inputs (absent from the browsers' widget build). */
+  readHelpdeskWebhook?: ReadHelpdeskWebhookFunction;
 }>;
 
 // ---------------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ export type Input =
   | TickInput
   | ResolveInput
   | WrapUpDoneInput
-  | CsatInput;
+  | CsatInput
+  | HelpdeskEventInput;
 
 /** The customer wrote something. */
 export interface CustomerMessageInput {
@@ -292,6 +293,30 @@ export interface CsatInput {
   comment?: string | null;
 }
 
+/**
+ * What a helpdesk's webhook said (an agent's comment, note or close in Zendesk, Freshdesk,
+ * Intercom or Sunshine Conversations), as `inbound::read` reads the vendor's request.
+ */
+export interface HelpdeskEventInput {
+  type: "helpdesk_event";
+  /** The integration (`handoff.integrations[].id`) the webhook came to. */
+  integration_id: string;
+  /** The vendor's id of this event or notification: the same event seen again is ignored. */
+  event_id: string;
+  /** Which of the vendor's ids names the conversation. */
+  vendor_ref: VendorRef;
+  /** That id (a Zendesk or Freshdesk ticket id, an Intercom or Sunshine conversation id). */
+  vendor_id: string;
+  /** What happened. */
+  kind: HelpdeskKind;
+  /** Who did it, in the helpdesk. */
+  author: HelpdeskAuthor;
+  /** The message or note (plain text); empty for a close. */
+  text?: string;
+  /** With `kind: "transfer"`: the vendor user the ticket or conversation is assigned to now. */
+  assignee?: string | null;
+}
+
 /** The customer, as the host knows them. */
 export interface Customer {
   /**
@@ -395,6 +420,20 @@ export type TransferMode = "cold" | "warm";
 
 /** Who closed a conversation. */
 export type ClosedBy = "customer" | "agent" | "ai" | "system";
+
+/** Which vendor id a `HelpdeskEvent` names its conversation by. */
+export type VendorRef = "ticket_id" | "intercom_conversation_id" | "sunshine_conversation_id";
+
+/** What a `HelpdeskEvent` reports. */
+export type HelpdeskKind = "message" | "note" | "close" | "return_to_ai" | "transfer";
+
+/** Who did what a `HelpdeskEvent` reports. */
+export interface HelpdeskAuthor {
+  /** The vendor's user, admin or agent id. */
+  id: string;
+  /** Their display name, when the vendor gives it. */
+  name?: string | null;
+}
 
 /** Everything the engine can tell a host. */
 export type Output =
@@ -1665,6 +1704,11 @@ export interface IntegrationChain {
    * @default false
    */
   closed: boolean;
+  /**
+   * The vendor's webhook event ids already applied, with when (epoch ms): a delivery seen
+   * again is ignored. At most `SEEN_MAX` are kept, none older than `SEEN_TTL_MS`.
+   */
+  seen?: Record<string, number>;
 }
 
 /** The request of a chain that has gone out and not yet succeeded. */
@@ -1673,6 +1717,8 @@ export interface Head {
   delivery_id: string;
   /** The id its response carries, if it creates something. */
   yields?: Yield | null;
+  /** Ids its response may carry besides (`Pending::also_yields`). */
+  also_yields?: Yield[];
 }
 
 /** Where the response of a creating request holds the new id, and the name it is kept under. */
@@ -1691,6 +1737,16 @@ export interface Pending {
   body_ids?: Record<string, string>;
   /** The id this request's response carries, if it creates something. */
   yields?: Yield | null;
+  /**
+   * Ids its response may carry besides (the ticket's requester): kept when present, no error
+   * when absent.
+   */
+  also_yields?: Yield[];
+  /**
+   * JSON pointer in the body -> id name, filled in when the id is known and removed from the
+   * body when it is not (a comment's author). A number placeholder is filled as a number.
+   */
+  optional_body_ids?: Record<string, string>;
 }
 
 /**
@@ -1739,7 +1795,7 @@ export interface PathError {
  *
  * New kinds may be added in a minor version; match with a wildcard arm.
  */
-export type ErrorKind = "unknown_field" | "missing" | "wrong_type" | "unknown_variant" | "out_of_range" | "too_large" | "invalid" | "duplicate" | "not_json" | "unknown_conversation" | "unknown_delivery" | "not_offered_to" | "not_held_by" | "unknown_agent" | "agent_unavailable" | "wrong_state" | "newer_version" | "inconsistent" | "other";
+export type ErrorKind = "unknown_field" | "missing" | "wrong_type" | "unknown_variant" | "out_of_range" | "too_large" | "invalid" | "duplicate" | "not_json" | "unknown_conversation" | "unknown_delivery" | "not_offered_to" | "not_held_by" | "unknown_agent" | "agent_unavailable" | "wrong_state" | "newer_version" | "inconsistent" | "bad_signature" | "other";
 
 /** The configuration of the handoff engine: `{"handoff": {...}}`, or the bare `handoff` object. */
 export type ConfigDocument = Config | HandoffConfig;
@@ -2155,7 +2211,13 @@ export interface ZendeskIntegration {
      * @default "zd:agentWorkspace"
      */
     switchboard_integration?: string | null;
+    /** the bot's switchboard integration, given control back when an agent returns the conversation to the AI */
+    bot_integration?: string | null;
+    /** the secret Sunshine Conversations sends as `X-API-Key` with its webhooks */
+    webhook_secret_ref?: string | null;
   } | null;
+  /** the signing secret of the Zendesk webhook that sends agents' comments back (`X-Zendesk-Webhook-Signature`) */
+  webhook_secret_ref?: string | null;
 }
 
 /** Freshdesk: a ticket per handoff with private notes as it goes on. */
@@ -2207,6 +2269,8 @@ export interface FreshdeskIntegration {
    * @default 4
    */
   close_status?: 2 | 3 | 4 | 5 | null;
+  /** a secret of your choosing that Freshdesk's automation webhooks send back (header `X-Handoff-Secret` or `?secret=`) */
+  webhook_secret_ref?: string | null;
 }
 
 /** Intercom: the conversation handed to a team or admin with a note carrying the context. The conversation is the customer's `attributes.intercom_conversation_id`, or one created from `attributes.intercom_contact_id` or a new contact. */
@@ -2249,6 +2313,8 @@ export interface IntercomIntegration {
    * @default true
    */
   close_on_close?: boolean | null;
+  /** the app's client secret, which signs its webhooks (`X-Hub-Signature`) */
+  client_secret_ref?: string | null;
 }
 
 /** The same as a `handoff.webhooks[]` entry, with `kind` and `enabled`. */

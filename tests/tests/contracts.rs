@@ -674,3 +674,121 @@ fn the_fakes_answer_bad_requests_in_each_vendors_error_shape() {
     assert_eq!(status, 401);
     assert_eq!(body["errors"][0]["code"], "unauthorized");
 }
+
+/// Hand off, an agent accepts, then the live conversation: the customer writes, the agent
+/// answers and writes a private note, and the agent closes.
+fn walk_live(host: &mut Host, customer: Value) {
+    host.send(json!({"type": "agent_update", "agent": {"id": "agent_1", "name": "Asha", "status": "online"}}))
+        .unwrap();
+    host.send(
+        json!({"type": "handoff_request", "conversation_id": "conv_1", "customer": customer}),
+    )
+    .unwrap();
+    host.send(json!({"type": "agent_accept", "conversation_id": "conv_1", "agent_id": "agent_1"}))
+        .unwrap();
+    for input in [
+        json!({"type": "customer_message", "conversation_id": "conv_1", "text": "Any news?"}),
+        json!({"type": "agent_message", "conversation_id": "conv_1", "agent_id": "agent_1", "text": "Shipped today."}),
+        json!({"type": "agent_note", "conversation_id": "conv_1", "agent_id": "agent_1", "text": "VIP"}),
+        json!({"type": "conversation_closed", "conversation_id": "conv_1", "by": "agent"}),
+    ] {
+        host.send(input).unwrap();
+    }
+    host.settle(20).unwrap();
+}
+
+#[test]
+fn zendesk_live_conversation_is_written_as_comments_by_the_requester_and_the_api_user() {
+    let zendesk = FakeVendor::start(Vendor::zendesk("bot@acme.com", "zd-token-123")).unwrap();
+    let mut host = Host::new(
+        config(
+            json!({"kind": "zendesk", "base_url": zendesk.base_url(), "email": "bot@acme.com",
+                      "api_token_ref": "ZENDESK_API_TOKEN"}),
+        ),
+        env(&[("ZENDESK_API_TOKEN", "zd-token-123")]),
+    );
+    walk_live(
+        &mut host,
+        json!({"name": "Priya", "email": "priya@example.com"}),
+    );
+    let requests = zendesk.requests();
+    assert_eq!(routes(&requests).len(), 6, "{:#?}", routes(&requests));
+    let id = requests[1].path.rsplit('/').next().unwrap().to_string();
+    let comments = zendesk.record(&id).unwrap()["comments"].clone();
+    assert_eq!(
+        comments,
+        json!([
+            {"body": "Assigned to Asha (agent_1) after 0 s.", "public": false},
+            {"body": "Any news?", "public": true, "author_id": 20978392},
+            {"body": "Shipped today.", "public": true},
+            {"body": "Note from agent_1: VIP", "public": false},
+            {"body": "Conversation closed by agent.", "public": false}
+        ])
+    );
+    assert_clean(&zendesk, &host);
+}
+
+#[test]
+fn freshdesk_live_conversation_is_written_as_notes() {
+    let freshdesk = FakeVendor::start(Vendor::freshdesk("fd-key")).unwrap();
+    let mut host = Host::new(
+        config(json!({"kind": "freshdesk", "base_url": freshdesk.base_url(), "api_key_ref": "FD"})),
+        env(&[("FD", "fd-key")]),
+    );
+    walk_live(
+        &mut host,
+        json!({"name": "Priya", "email": "priya@example.com"}),
+    );
+    assert_eq!(
+        routes(&freshdesk.requests()),
+        [
+            "201 create_ticket",
+            "201 add_note",
+            "201 add_note",
+            "201 add_note",
+            "201 add_note",
+            "201 add_note",
+            "200 update_ticket"
+        ]
+    );
+    assert_clean(&freshdesk, &host);
+}
+
+#[test]
+fn intercom_live_conversation_is_written_as_the_contact_and_the_admin() {
+    let intercom = FakeVendor::start(Vendor::intercom("ic-token")).unwrap();
+    let mut host = Host::new(
+        config(
+            json!({"kind": "intercom", "base_url": intercom.base_url(), "access_token_ref": "IC",
+                      "admin_id": "814860", "team_id": "5017691"}),
+        ),
+        env(&[("IC", "ic-token")]),
+    );
+    walk_live(
+        &mut host,
+        json!({"id": "cust_1", "name": "Priya", "email": "priya@example.com"}),
+    );
+    let requests = intercom.requests();
+    let conversation = requests
+        .iter()
+        .find(|r| r.route == "reply")
+        .map(|r| r.path.split('/').nth(2).unwrap_or_default().to_string())
+        .unwrap();
+    let record = intercom.record(&conversation).unwrap();
+    // The agent's answer is the one thing shown to the customer; their own words are theirs.
+    assert_eq!(
+        record["shown_to_customer"],
+        json!(["<p>Shipped today.</p>"])
+    );
+    let kinds: Vec<(Value, Value)> = record["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["message_type"].clone(), p["type"].clone()))
+        .collect();
+    assert!(
+        kinds.contains(&(json!("comment"), json!("user"))),
+        "{kinds:?}"
+    );
+    assert_clean(&intercom, &host);
+}

@@ -1,6 +1,6 @@
 //! handoff-core's public surface is what the architecture says it is: `Engine`, `Config` (with its
 //! sections), `wire` (inputs, outputs, the state, deliveries, events, limits, conversation files),
-//! the one error value, `signing`, `hours`, and the two parts of the host contract that need the
+//! the one error value, `signing`, `hours`, `inbound` (helpdesk webhooks verified and read), and the two parts of the host contract that need the
 //! engine's code (`prepare`: a delivery's request and response rules; `query`: reads). Everything
 //! else is `pub(crate)`, so a module made public by accident fails here.
 
@@ -28,6 +28,7 @@ fn the_crate_root_exports_only_the_documented_api() {
     let expected = [
         "pub mod config;",
         "pub mod hours;",
+        "pub mod inbound;",
         "pub mod prepare;",
         "pub mod query;",
         "pub mod signing;",

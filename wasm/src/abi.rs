@@ -249,3 +249,31 @@ pub extern "C" fn handoff_prepare(
     });
     result(text)
 }
+
+/// `handoff_read_webhook(config, integration_id, request, secrets, now_ms)`: a helpdesk's webhook
+/// request verified and read into inputs (`handoff_core::inbound::read`); `request` is
+/// `{"headers", "query", "body"}` JSON text, `secrets` `{"<reference>": "<value>"}`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // four pointer/length pairs and the time
+pub extern "C" fn handoff_read_webhook(
+    config_ptr: i32,
+    config_len: i32,
+    id_ptr: i32,
+    id_len: i32,
+    request_ptr: i32,
+    request_len: i32,
+    secrets_ptr: i32,
+    secrets_len: i32,
+    now_ms: i64,
+) -> i64 {
+    let text = with_arg(config_ptr, config_len, |config| {
+        with_arg(id_ptr, id_len, |id| {
+            with_arg(request_ptr, request_len, |request| {
+                with_arg(secrets_ptr, secrets_len, |secrets| {
+                    session::read_webhook_call(config, id, request, secrets, now_ms)
+                })
+            })
+        })
+    });
+    result(text)
+}

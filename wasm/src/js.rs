@@ -1,6 +1,6 @@
 //! The `js` build: the class `Engine` and the functions `sign`, `secretRefs`, `prepare`,
-//! `reportedHeaders`, `browserRefusal`, `retryAfterMs`, `audience` and `outputAudiences` through
-//! wasm-bindgen.
+//! `reportedHeaders`, `browserRefusal`, `retryAfterMs`, `audience`, `outputAudiences`,
+//! `webhookSecretRefs` and `readHelpdeskWebhook` through wasm-bindgen.
 //!
 //! Values cross as JSON text, never through a serde bridge: an argument is JSON text already or a
 //! JS value given to `JSON.stringify`, and is parsed by `serde_json` exactly as natively (so error
@@ -519,4 +519,60 @@ pub fn prepare(
         ))
     })?;
     parsed(&session::prepare(&delivery, &secrets, unix_secs).map_err(prepare_error)?)
+}
+
+/// The secret references to resolve before `readHelpdeskWebhook` for the integration
+/// `integrationId` of `config` (an object or its JSON text): `["ZENDESK_WEBHOOK_SECRET"]`, `[]`
+/// for an unknown integration or one without. Throws a `ConfigError` for a bad configuration.
+#[cfg(feature = "integrations")]
+#[wasm_bindgen(js_name = webhookSecretRefs, unchecked_return_type = "string[]")]
+pub fn webhook_secret_refs(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] config: JsValue,
+    #[wasm_bindgen(js_name = integrationId)] integration_id: &str,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(&config, "config")
+        .map_err(|e| thrown("ConfigError", &Refusal::Config(vec![e])))?;
+    let refs = session::webhook_secret_refs(&text, integration_id)
+        .map_err(|refusal| thrown("ConfigError", &refusal))?;
+    parsed(&refs)
+}
+
+/// A helpdesk's webhook request (`{headers: {name: value}, query: string, body: string}`, the
+/// body exactly as received) to integration `integrationId` of `config`, verified with `secrets`
+/// (`{[reference]: value}` for the names `webhookSecretRefs` gave) at `nowMs` and read into the
+/// inputs to hand to `handle` (`helpdesk_event`s; `[]` when it reports nothing the engine acts
+/// on). Throws a `WebhookError` whose `kind` is `bad_signature` (answer 401), `unknown_delivery`
+/// at `integration_id` (404), or names the payload's path (422); never a secret's value.
+#[cfg(feature = "integrations")]
+#[wasm_bindgen(js_name = readHelpdeskWebhook, unchecked_return_type = "object[]")]
+pub fn read_helpdesk_webhook(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] config: JsValue,
+    #[wasm_bindgen(js_name = integrationId)] integration_id: &str,
+    #[wasm_bindgen(
+        unchecked_param_type = "{headers: Record<string, string>, query?: string, body: string} | string"
+    )]
+    request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string | null | undefined> | string")]
+    secrets: JsValue,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let webhook_error = |e: PathError| thrown("WebhookError", &Refusal::One(e));
+    let now = whole("nowMs", now_ms).map_err(webhook_error)?;
+    let config = json_text(&config, "config")
+        .map_err(|e| thrown("ConfigError", &Refusal::Config(vec![e])))?;
+    let request = json_text(&request, "request").map_err(webhook_error)?;
+    let secrets = json_text(&secrets, "secrets").map_err(|e| {
+        webhook_error(PathError::new(
+            ErrorKind::WrongType,
+            e.path.clone(),
+            "expected an object of reference names to text",
+        ))
+    })?;
+    let inputs = session::read_webhook(&config, integration_id, &request, &secrets, now).map_err(
+        |refusal| match &refusal {
+            Refusal::Config(_) => thrown("ConfigError", &refusal),
+            _ => thrown("WebhookError", &refusal),
+        },
+    )?;
+    parsed(&inputs)
 }

@@ -313,6 +313,95 @@ pub fn prepare(
     serialised("prepared", &prepared)
 }
 
+/// The secret references a host resolves before [`read_webhook`] for `integration_id` of the
+/// configuration `config_json` (JSON text): `["ZENDESK_WEBHOOK_SECRET"]`.
+///
+/// # Errors
+/// [`Refusal::Config`] with every error of the configuration.
+#[cfg(feature = "integrations")]
+pub fn webhook_secret_refs(config_json: &str, integration_id: &str) -> Result<String, Refusal> {
+    let config = config(config_json)?;
+    let refs = handoff_core::inbound::secret_refs(&config, integration_id);
+    serialised("secret_refs", &refs).map_err(Refusal::One)
+}
+
+/// A helpdesk's webhook request (`request_json`: `{"headers": {name: value}, "query": "...",
+/// "body": "<the raw body as text>"}`) to `integration_id`, verified with `secrets_json`
+/// (`{"<reference>": "<value>"}`) at `now_ms` and read into inputs (a JSON array):
+/// [`handoff_core::inbound::read`]. Header names may come in any case.
+///
+/// # Errors
+/// [`Refusal::Config`] for a bad configuration; [`Refusal::One`] for a request that is not that
+/// shape (path `request`) or `secrets` not an object of strings, and `inbound::read`'s errors
+/// (`bad_signature`, `unknown_delivery`, the payload's path).
+#[cfg(feature = "integrations")]
+pub fn read_webhook(
+    config_json: &str,
+    integration_id: &str,
+    request_json: &str,
+    secrets_json: &str,
+    now_ms: i64,
+) -> Result<String, Refusal> {
+    #[derive(serde::Deserialize)]
+    struct Request {
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        #[serde(default)]
+        query: String,
+        #[serde(default)]
+        body: String,
+    }
+    let config = config(config_json)?;
+    let request: Request = serde_json::from_str(request_json).map_err(|e| {
+        Refusal::One(PathError::new(
+            ErrorKind::WrongType,
+            "request",
+            format!("expected {{headers, query, body}} with text values: {e}"),
+        ))
+    })?;
+    let secrets: BTreeMap<String, Option<String>> =
+        serde_json::from_str(secrets_json).map_err(|_| {
+            Refusal::One(PathError::new(
+                ErrorKind::WrongType,
+                "secrets",
+                "expected an object of reference names to text (or null)",
+            ))
+        })?;
+    let headers: BTreeMap<String, String> = request
+        .headers
+        .into_iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect();
+    let webhook = handoff_core::inbound::WebhookRequest {
+        headers: &headers,
+        query: request.query.trim_start_matches('?'),
+        body: request.body.as_bytes(),
+    };
+    let resolve = |name: &str| secrets.get(name).cloned().flatten();
+    let inputs = handoff_core::inbound::read(&config, integration_id, &webhook, now_ms, resolve)
+        .map_err(Refusal::One)?;
+    serialised("inputs", &inputs).map_err(Refusal::One)
+}
+
+/// `handoff_read_webhook`: `ok` is the inputs. Needs no engine.
+#[cfg(feature = "integrations")]
+pub fn read_webhook_call(
+    config_json: Arg<'_>,
+    integration_id: Arg<'_>,
+    request_json: Arg<'_>,
+    secrets_json: Arg<'_>,
+    now_ms: i64,
+) -> String {
+    let result = (|| {
+        let config = text("config", config_json).map_err(Refusal::One)?;
+        let id = text("integration_id", integration_id).map_err(Refusal::One)?;
+        let request = text("request", request_json).map_err(Refusal::One)?;
+        let secrets = text("secrets", secrets_json).map_err(Refusal::One)?;
+        read_webhook(config, id, request, secrets, now_ms)
+    })();
+    envelope(result)
+}
+
 /// One argument of a plain-ABI call: its bytes, or why they could not be read from the memory
 /// (a range outside it, say).
 pub type Arg<'a> = Result<&'a [u8], String>;

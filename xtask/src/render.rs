@@ -219,6 +219,11 @@ fn describe_input(i: &Value) -> (&'static str, String, String) {
             "enable webhook".into(),
         ),
         "tick" => ("clock", "tick".into(), String::new()),
+        "helpdesk_event" => (
+            "helpdesk",
+            format!("{} {}", str_at(i, "integration_id"), str_at(i, "vendor_id")),
+            format!("{} {}", str_at(i, "kind"), quoted(str_at(i, "text"))),
+        ),
         _ => ("?", i.to_string(), String::new()),
     }
 }

@@ -26,6 +26,11 @@ pub(super) fn requests(
             let primary = event.primary_trigger();
             vec![create_ticket(f, context, primary)]
         }
+        (EventData::Message(m), _) if m.from == "customer" => vec![customer_note(f, &m.text)],
+        // An agent's message as a public note, not a reply: a reply emails the requester, who
+        // reads the agent in the chat already.
+        (EventData::Message(m), _) => vec![note_request(f, &m.text, false)],
+        (EventData::Note(n), _) => vec![add_note(f, &package::note_text(n))],
         (data, _) => {
             let Some(note) = package::follow_up(data) else {
                 return Vec::new();
@@ -117,46 +122,58 @@ fn create_ticket(f: &Freshdesk, context: &Context, primary: &str) -> Request {
     if let Some(r) = f.ticketing.assignee_id {
         t.insert("responder_id".into(), json!(r));
     }
-    Request {
-        operation: "freshdesk.create_ticket",
-        method: "POST",
-        url: format!("{}/api/v2/tickets", f.base_url),
-        headers: super::json_headers(),
-        body: Value::Object(t),
-        auth: f.auth.clone(),
-        body_ids: Vec::new(),
-        // The response is the ticket: `{"id": 1, "subject": ..., ...}` (201 Created).
-        yields: Some(("ticket_id", "/id")),
-        idempotent: false,
-    }
+    let mut r = Request::new(
+        "freshdesk.create_ticket",
+        "POST",
+        format!("{}/api/v2/tickets", f.base_url),
+        super::json_headers(),
+        Value::Object(t),
+        f.auth.clone(),
+    );
+    // The response is the ticket: `{"id": 1, "requester_id": 129, ...}` (201 Created).
+    r.yields = Some(("ticket_id", "/id"));
+    r.also_yields = vec![("freshdesk_requester_id", "/requester_id")];
+    r
 }
 
 /// `POST /api/v2/tickets/{id}/notes`: `body` (HTML) and `private` (default true).
+fn note_request(f: &Freshdesk, text: &str, private: bool) -> Request {
+    Request::new(
+        "freshdesk.add_note",
+        "POST",
+        format!("{}/api/v2/tickets/{{ticket_id}}/notes", f.base_url),
+        super::json_headers(),
+        json!({"body": format!("<p>{}</p>", package::escape(text)), "private": private}),
+        f.auth.clone(),
+    )
+}
+
+/// A private note for the agents.
 fn add_note(f: &Freshdesk, note: &str) -> Request {
-    Request {
-        operation: "freshdesk.add_note",
-        method: "POST",
-        url: format!("{}/api/v2/tickets/{{ticket_id}}/notes", f.base_url),
-        headers: super::json_headers(),
-        body: json!({"body": format!("<p>{}</p>", package::escape(note)), "private": true}),
-        auth: f.auth.clone(),
-        body_ids: Vec::new(),
-        yields: None,
-        idempotent: false,
-    }
+    note_request(f, note, true)
+}
+
+/// The customer's follow-up as a public note by the requester: `incoming` "Set to true if a
+/// particular note should appear as being created from outside (i.e., not through web portal)",
+/// `user_id` "ID of the agent/user who is adding the note" (the requester, when the
+/// create-ticket response gave one).
+fn customer_note(f: &Freshdesk, text: &str) -> Request {
+    let mut r = note_request(f, text, false);
+    r.operation = "freshdesk.customer_note";
+    r.body["incoming"] = json!(true);
+    r.body["user_id"] = json!(0);
+    r.optional_body_ids = vec![("/user_id", "freshdesk_requester_id")];
+    r
 }
 
 /// `PUT /api/v2/tickets/{id}`.
 fn update_ticket(f: &Freshdesk, body: Value) -> Request {
-    Request {
-        operation: "freshdesk.update_ticket",
-        method: "PUT",
-        url: format!("{}/api/v2/tickets/{{ticket_id}}", f.base_url),
-        headers: super::json_headers(),
+    Request::new(
+        "freshdesk.update_ticket",
+        "PUT",
+        format!("{}/api/v2/tickets/{{ticket_id}}", f.base_url),
+        super::json_headers(),
         body,
-        auth: f.auth.clone(),
-        body_ids: Vec::new(),
-        yields: None,
-        idempotent: false,
-    }
+        f.auth.clone(),
+    )
 }

@@ -33,17 +33,8 @@ fn headers(i: &Intercom) -> Vec<(&'static str, String)> {
 }
 
 fn request(i: &Intercom, operation: &'static str, path: String, body: Value) -> Request {
-    Request {
-        operation,
-        method: "POST",
-        url: format!("{}{path}", i.base_url),
-        headers: headers(i),
-        body,
-        auth: i.auth.clone(),
-        body_ids: Vec::new(),
-        yields: None,
-        idempotent: false,
-    }
+    let url = format!("{}{path}", i.base_url);
+    Request::new(operation, "POST", url, headers(i), body, i.auth.clone())
 }
 
 const PARTS: &str = "/conversations/{intercom_conversation_id}/parts";
@@ -86,10 +77,26 @@ pub(super) fn requests(
             }
             out
         }
-        (EventData::CallbackRequested(_), _) => match package::follow_up(event.data) {
-            Some(text) => vec![note(i, format!("<p>{}</p>", package::escape(&text)))],
-            None => Vec::new(),
-        },
+        (EventData::Message(m), _) if m.from == "customer" => {
+            // A conversation the host gave without its contact is the customer's own
+            // Messenger conversation: their messages are in it already.
+            let given = event.ids.contains_key("intercom_conversation_id");
+            if given && !event.ids.contains_key("intercom_contact_id") {
+                return Vec::new();
+            }
+            vec![user_reply(i, &m.text)]
+        }
+        (EventData::Message(m), _) => vec![admin_reply(i, &m.text)],
+        (EventData::Note(n), _) => {
+            let text = package::note_text(n);
+            vec![note(i, format!("<p>{}</p>", package::escape(&text)))]
+        }
+        (EventData::CallbackRequested(_) | EventData::ReturnedToAi(_), _) => {
+            match package::follow_up(event.data) {
+                Some(text) => vec![note(i, format!("<p>{}</p>", package::escape(&text)))],
+                None => Vec::new(),
+            }
+        }
         (EventData::Closed(_), _) if i.close_on_close => {
             // Who closed it goes in a note the teammates see, then the close itself.
             let mut out = Vec::new();
@@ -161,6 +168,35 @@ fn note(i: &Intercom, html: String) -> Request {
         REPLY.into(),
         json!({"message_type": "note", "type": "admin", "admin_id": i.admin_id, "body": html}),
     )
+}
+
+/// The customer's follow-up: `POST /conversations/{id}/reply` as the contact
+/// (`contact_reply_intercom_user_id_request`: `message_type: comment`, `type: user`,
+/// `intercom_user_id`, `body`).
+fn user_reply(i: &Intercom, text: &str) -> Request {
+    let body = json!({
+        "message_type": "comment",
+        "type": "user",
+        "intercom_user_id": "{intercom_contact_id}",
+        "body": text,
+    });
+    let mut r = request(i, "intercom.user_reply", REPLY.into(), body);
+    r.body_ids = vec![("/intercom_user_id", "intercom_contact_id")];
+    r
+}
+
+/// An agent's message: `POST /conversations/{id}/reply` as the integration's admin
+/// (`admin_reply_conversation_request`, `message_type: comment`). Written as `admin_id` (not as
+/// the agent's mapped admin) so that the `conversation.admin.replied` webhook it causes is
+/// known as the engine's own and ignored.
+fn admin_reply(i: &Intercom, text: &str) -> Request {
+    let body = json!({
+        "message_type": "comment",
+        "type": "admin",
+        "admin_id": i.admin_id,
+        "body": format!("<p>{}</p>", package::escape(text)),
+    });
+    request(i, "intercom.admin_reply", REPLY.into(), body)
 }
 
 /// `POST /conversations/{id}/parts` with `message_type: close` (`close_conversation_request`:

@@ -12,7 +12,16 @@
 //! | `conversation.queued` | internal comment | private note | – |
 //! | `conversation.assigned` | internal comment, status open, assignee | private note, responder | note, assign to the admin |
 //! | `conversation.callback_requested` | internal comment | private note | note |
+//! | `conversation.message` (customer) | public comment by the requester | public note, `incoming`, by the requester | reply as the contact (`type: user`) |
+//! | `conversation.message` (agent) | public comment | public note | reply as the admin (`type: admin`) |
+//! | `conversation.note` | internal comment | private note | note |
+//! | `conversation.returned_to_ai` | internal comment (+ Sunshine pass-control back to `bot_integration`) | private note | note |
 //! | `conversation.closed` | comment, status solved | status resolved | note, close (no customer-visible body) |
+//!
+//! The requester's id (`zendesk_requester_id`, `freshdesk_requester_id`) and Zendesk's API user
+//! (`zendesk_api_user_id`, the ticket's submitter) are read from the create-ticket response when
+//! it has them; a comment is written without an author when it did not. A message, note or close
+//! that came from a helpdesk's own webhook ([`crate::inbound`]) is not written back to it.
 //!
 //! ## Follow-ups wait for what they update
 //!
@@ -56,7 +65,8 @@ pub(crate) mod package;
 mod zendesk;
 
 #[cfg(feature = "integrations")]
-use crate::config::{Sunshine, Vendor};
+use crate::config::Vendor;
+use crate::index::helpdesk::{split_key, HelpdeskIndex};
 use crate::wire::delivery::Head;
 #[cfg(feature = "integrations")]
 use crate::wire::delivery::{Pending, Yield};
@@ -80,8 +90,39 @@ pub(crate) struct Request {
     pub(crate) auth: crate::wire::output::Auth,
     pub(crate) body_ids: Vec<(&'static str, &'static str)>,
     pub(crate) yields: Option<(&'static str, &'static str)>,
+    /// Ids the response may carry besides (kept when present).
+    pub(crate) also_yields: Vec<(&'static str, &'static str)>,
+    /// Body pointer -> id name, filled when known, removed when not.
+    pub(crate) optional_body_ids: Vec<(&'static str, &'static str)>,
     /// Sets `Idempotency-Key` to the delivery id (Zendesk ticket creation).
     pub(crate) idempotent: bool,
+}
+
+#[cfg(feature = "integrations")]
+impl Request {
+    /// A request with no ids to fill in or read back.
+    pub(crate) fn new(
+        operation: &'static str,
+        method: &'static str,
+        url: String,
+        headers: Vec<(&'static str, String)>,
+        body: Value,
+        auth: crate::wire::output::Auth,
+    ) -> Request {
+        Request {
+            operation,
+            method,
+            url,
+            headers,
+            body,
+            auth,
+            body_ids: Vec::new(),
+            yields: None,
+            also_yields: Vec::new(),
+            optional_body_ids: Vec::new(),
+            idempotent: false,
+        }
+    }
 }
 
 #[cfg(feature = "integrations")]
@@ -124,21 +165,33 @@ pub(crate) fn json_headers() -> Vec<(&'static str, String)> {
 #[cfg(feature = "integrations")]
 /// Creates the requests of every enabled integration for one event; `context` is the package the
 /// handoff built (`conversation.handoff_requested` only), which goes with the ticket it creates.
+/// `origin` is the integration a helpdesk webhook came from: the message, note, close or
+/// hand-back it brought is not written back to it (it is there already).
+#[allow(clippy::too_many_arguments)] // one call site, each argument a different part of the flow
 pub(crate) fn on_event(
     config: &Config,
     state: &mut State,
+    index: &mut HelpdeskIndex,
     conversation_id: &str,
     event: &Event,
     context: Option<&Context>,
+    origin: Option<&str>,
     now: i64,
     out: &mut Vec<Output>,
 ) {
     let name = event.event;
     if !name.reaches_helpdesks() {
-        return; // the live conversation's events go to webhooks only (for now)
+        return;
     }
     let creating = name == EventName::HandoffRequested;
+    let echoes = matches!(
+        name,
+        EventName::Message | EventName::Note | EventName::Closed
+    );
     for integration in config.integrations.iter().filter(|i| i.enabled) {
+        if echoes && origin == Some(integration.id.as_str()) {
+            continue; // the helpdesk wrote it: it has it already
+        }
         let key = chain_key(&integration.id, conversation_id);
         if !creating && !state.integration_chains.contains_key(&key) {
             continue; // nothing was created for this conversation: nothing to update
@@ -174,6 +227,12 @@ pub(crate) fn on_event(
             Vendor::Intercom(i) => intercom::requests(i, &view, context),
         };
         let chain = state.integration_chains.entry(key.clone()).or_default();
+        for (id_name, id) in &ids {
+            if let Some(old) = chain.ids.get(id_name).filter(|old| *old != id) {
+                index.remove(&integration.id, conversation_id, id_name, old);
+            }
+            index.insert(&integration.id, conversation_id, id_name, id);
+        }
         chain.ids.extend(ids);
         if creating {
             chain.closed = false;
@@ -195,7 +254,7 @@ pub(crate) fn on_event(
                 chain.waiting.push(pending);
             }
         }
-        advance(state, &key, now, out);
+        advance(state, index, &key, now, out);
     }
 }
 
@@ -244,12 +303,31 @@ fn pending(
             name: name.into(),
             pointer: pointer.into(),
         }),
+        also_yields: request
+            .also_yields
+            .into_iter()
+            .map(|(name, pointer)| Yield {
+                name: name.into(),
+                pointer: pointer.into(),
+            })
+            .collect(),
+        optional_body_ids: request
+            .optional_body_ids
+            .into_iter()
+            .map(|(p, n)| (p.to_string(), n.to_string()))
+            .collect(),
     }
 }
 
 /// Sends the next waiting request of the chain `key` when nothing is out; forgets a drained,
-/// closed chain.
-fn advance(state: &mut State, key: &str, now: i64, out: &mut Vec<Output>) {
+/// closed chain (and its ids in `index`).
+fn advance(
+    state: &mut State,
+    index: &mut HelpdeskIndex,
+    key: &str,
+    now: i64,
+    out: &mut Vec<Output>,
+) {
     let Some(chain) = state.integration_chains.get_mut(key) else {
         return;
     };
@@ -258,7 +336,13 @@ fn advance(state: &mut State, key: &str, now: i64, out: &mut Vec<Output>) {
     }
     if chain.waiting.is_empty() {
         if chain.closed {
-            state.integration_chains.remove(key);
+            if let (Some(chain), Some((integration, conversation))) =
+                (state.integration_chains.remove(key), split_key(key))
+            {
+                for (name, id) in &chain.ids {
+                    index.remove(integration, conversation, name, id);
+                }
+            }
         }
         return;
     }
@@ -271,13 +355,19 @@ fn advance(state: &mut State, key: &str, now: i64, out: &mut Vec<Output>) {
         .url
         .contains('{')
         .then(|| format!("no id for the URL {}", delivery.url));
-    if !pending.body_ids.is_empty() {
+    if !pending.body_ids.is_empty() || !pending.optional_body_ids.is_empty() {
         match serde_json::from_str::<Value>(&delivery.body) {
             Ok(mut body) => {
                 for (pointer, name) in &pending.body_ids {
                     match (body.pointer_mut(pointer), chain.ids.get(name)) {
-                        (Some(slot), Some(id)) => *slot = Value::String(id.clone()),
+                        (Some(slot), Some(id)) => fill(slot, id),
                         _ => missing = Some(format!("no {name} for {pointer} of the body")),
+                    }
+                }
+                for (pointer, name) in &pending.optional_body_ids {
+                    match (body.pointer_mut(pointer), chain.ids.get(name)) {
+                        (Some(slot), Some(id)) => fill(slot, id),
+                        _ => remove_pointer(&mut body, pointer),
                     }
                 }
                 delivery.body = body.to_string();
@@ -288,6 +378,7 @@ fn advance(state: &mut State, key: &str, now: i64, out: &mut Vec<Output>) {
     chain.head = Some(Head {
         delivery_id: delivery.delivery_id.clone(),
         yields: pending.yields,
+        also_yields: pending.also_yields,
     });
     let disabled = state.disabled_webhooks.get(&delivery.webhook_id).cloned();
     let id = delivery.delivery_id.clone();
@@ -310,10 +401,37 @@ fn advance(state: &mut State, key: &str, now: i64, out: &mut Vec<Output>) {
     }
 }
 
+/// Puts `id` in `slot`: a number where the placeholder is a number (and the id one), else a string.
+fn fill(slot: &mut Value, id: &str) {
+    *slot = match (&*slot, id.parse::<u64>()) {
+        (Value::Number(_), Ok(n)) => Value::from(n),
+        _ => Value::String(id.to_string()),
+    };
+}
+
+/// Removes the member `pointer` names from its object (nothing when there is none).
+fn remove_pointer(body: &mut Value, pointer: &str) {
+    if let Some((parent, key)) = pointer.rsplit_once('/') {
+        if let Some(Value::Object(map)) = body.pointer_mut(parent) {
+            map.remove(key);
+        }
+    }
+}
+
+/// The id at `pointer` of `body`: a string, or a whole number written as one.
+fn id_at(body: Option<&Value>, pointer: &str) -> Option<String> {
+    match body?.pointer(pointer)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// A 2xx for `delivery`: reads the id its response carries, if it is the head of a chain that
 /// needs one. `Err` says why the response is unusable (the delivery then becomes a dead letter).
 pub(crate) fn accept_response(
     state: &mut State,
+    index: &mut HelpdeskIndex,
     delivery: &Delivery,
     body: Option<&str>,
 ) -> Result<(), String> {
@@ -328,33 +446,40 @@ pub(crate) fn accept_response(
     else {
         return Ok(());
     };
-    let Some(yields) = head.yields.clone() else {
-        return Ok(());
-    };
+    let (yields, also) = (head.yields.clone(), head.also_yields.clone());
     let parsed: Option<Value> = body.and_then(|b| serde_json::from_str(b).ok());
-    let id = parsed
-        .as_ref()
-        .and_then(|v| v.pointer(&yields.pointer))
-        .and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) if n.is_u64() => Some(n.to_string()),
-            _ => None,
-        });
-    match id {
-        Some(id) if is_safe_id(&id) => {
-            chain.ids.insert(yields.name, id);
-            Ok(())
+    let mut found = Vec::new();
+    if let Some(yields) = yields {
+        match id_at(parsed.as_ref(), &yields.pointer) {
+            Some(id) if is_safe_id(&id) => found.push((yields.name, id)),
+            _ => {
+                return Err(format!(
+                    "the response has no {} at {} (the host must report the response body)",
+                    yields.name, yields.pointer
+                ))
+            }
         }
-        _ => Err(format!(
-            "the response has no {} at {} (the host must report the response body)",
-            yields.name, yields.pointer
-        )),
     }
+    for y in also {
+        if let Some(id) = id_at(parsed.as_ref(), &y.pointer).filter(|id| is_safe_id(id)) {
+            found.push((y.name, id));
+        }
+    }
+    for (name, id) in found {
+        index.insert(&delivery.webhook_id, &delivery.conversation_id, &name, &id);
+        if let Some(old) = chain.ids.insert(name.clone(), id.clone()) {
+            if old != id {
+                index.remove(&delivery.webhook_id, &delivery.conversation_id, &name, &old);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// After a delivery succeeded: the next request of its chain goes out.
 pub(crate) fn on_delivered(
     state: &mut State,
+    index: &mut HelpdeskIndex,
     delivery: &Delivery,
     now: i64,
     out: &mut Vec<Output>,
@@ -369,7 +494,7 @@ pub(crate) fn on_delivered(
         .is_some_and(|h| h.delivery_id == delivery.delivery_id)
     {
         chain.head = None;
-        advance(state, &key, now, out);
+        advance(state, index, &key, now, out);
     }
 }
 

@@ -210,15 +210,24 @@ pub(crate) fn follow_up(data: &EventData) -> Option<String> {
             parts.join(" ")
         }
         EventData::Closed(c) => format!("Conversation closed by {}.", c.closed_by),
-        // The handoff creates; the live conversation's events do not reach helpdesks yet.
+        EventData::ReturnedToAi(r) => match &r.note {
+            Some(note) => format!("Returned to the AI by {}. Note: {note}", r.agent_id),
+            None => format!("Returned to the AI by {}.", r.agent_id),
+        },
+        // The handoff creates; messages and notes are written as themselves (not as a
+        // follow-up note); transfers do not reach helpdesks.
         EventData::HandoffRequested(_)
         | EventData::Message(_)
         | EventData::Note(_)
-        | EventData::ReturnedToAi(_)
         | EventData::Transferred(_)
         | EventData::TransferFailed(_)
         | EventData::Resolved(_)
         | EventData::Reopened(_)
         | EventData::Csat(_) => return None,
     })
+}
+
+/// An agent's private note as the helpdesk's internal note: who wrote it, then the note.
+pub(crate) fn note_text(n: &crate::wire::event::Note) -> String {
+    format!("Note from {}: {}", n.agent_id, n.text)
 }

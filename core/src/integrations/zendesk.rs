@@ -16,8 +16,8 @@
 use serde_json::{json, Map, Value};
 
 use super::{package, EventView, Request};
-use crate::config::Zendesk;
-use crate::wire::event::{EventData, EventName};
+use crate::config::{Sunshine, Zendesk};
+use crate::wire::event::{EventData, EventName, ReturnedToAi};
 use crate::wire::output::Context;
 
 /// The requests one event gives.
@@ -37,11 +37,68 @@ pub(super) fn requests(
             }
             out
         }
+        (EventData::Message(m), _) if m.from == "customer" => vec![customer_comment(z, &m.text)],
+        (EventData::Message(m), _) => vec![comment(z, &m.text, true)],
+        (EventData::Note(n), _) => vec![comment(z, &package::note_text(n), false)],
+        (EventData::ReturnedToAi(r), _) => {
+            let mut out = Vec::new();
+            if let Some(note) = package::follow_up(event.data) {
+                out.push(comment(z, &note, false));
+            }
+            // Take the messaging conversation back from the agents, when it was passed.
+            if let Some(sunshine) = &z.sunshine {
+                if let (Some(bot), true) = (
+                    &sunshine.bot_integration,
+                    event.ids.contains_key("sunshine_conversation_id"),
+                ) {
+                    out.push(take_back(z, sunshine, bot, r));
+                }
+            }
+            out
+        }
         (data, _) => match package::follow_up(data) {
             Some(note) => vec![update_ticket(z, event, note)],
             None => Vec::new(),
         },
     }
+}
+
+/// `PUT /api/v2/tickets/{ticket_id}` with one comment: public (the customer's side of the
+/// conversation, which the agents read as the ticket's thread) or an internal note.
+fn comment(z: &Zendesk, text: &str, public: bool) -> Request {
+    // Ticket comments are created by updating the ticket with a `comment` (ticket_comments:
+    // "Creating ticket comments"); `public: false` makes it an internal note.
+    Request::new(
+        "zendesk.comment",
+        "PUT",
+        format!("{}/api/v2/tickets/{{ticket_id}}", z.base_url),
+        super::json_headers(),
+        json!({"ticket": {"comment": {"body": text, "public": public}}}),
+        z.auth.clone(),
+    )
+}
+
+/// The customer's follow-up as a public comment by the ticket's requester: `author_id` "If null
+/// or omitted on create, defaults to the authenticated user" (ticket_comments, Author id), so it
+/// is the requester's id read from the create-ticket response, when the response gave one.
+fn customer_comment(z: &Zendesk, text: &str) -> Request {
+    let mut r = comment(z, text, true);
+    r.operation = "zendesk.customer_comment";
+    r.body = json!({"ticket": {"comment": {"body": text, "public": true, "author_id": 0}}});
+    r.optional_body_ids = vec![("/ticket/comment/author_id", "zendesk_requester_id")];
+    r
+}
+
+/// `passControl` to the bot's switchboard integration: the conversation is the AI's again.
+fn take_back(z: &Zendesk, s: &Sunshine, bot: &str, r: &ReturnedToAi) -> Request {
+    let mut request = pass_control_to(z, s, bot);
+    request.operation = "zendesk.take_back_control";
+    request.body["metadata"] = pass_control_metadata(&[
+        ("handoff_conversation_id", &r.conversation_id),
+        ("handoff_returned_by", &r.agent_id),
+        ("handoff_note", r.note.as_deref().unwrap_or("")),
+    ]);
+    request
 }
 
 /// `POST /api/v2/tickets` with the context package as the first, internal comment.
@@ -87,18 +144,25 @@ fn create_ticket(z: &Zendesk, context: &Context, primary: &str) -> Request {
     if let Some(a) = z.ticketing.assignee_id {
         ticket.insert("assignee_id".into(), json!(a));
     }
-    Request {
-        operation: "zendesk.create_ticket",
-        method: "POST",
-        url: format!("{}/api/v2/tickets", z.base_url),
-        headers: super::json_headers(),
-        body: json!({ "ticket": ticket }),
-        auth: z.auth.clone(),
-        body_ids: Vec::new(),
-        // The response is `{"ticket": {"id": 35436, ...}}` (201 Created).
-        yields: Some(("ticket_id", "/ticket/id")),
-        idempotent: true,
-    }
+    let mut r = Request::new(
+        "zendesk.create_ticket",
+        "POST",
+        format!("{}/api/v2/tickets", z.base_url),
+        super::json_headers(),
+        json!({ "ticket": ticket }),
+        z.auth.clone(),
+    );
+    // The response is `{"ticket": {"id": 35436, "requester_id": ..., "submitter_id": ...}}`
+    // (201 Created). The requester writes the customer's comments; the submitter is the API
+    // user ("The submitter always becomes the author of the first comment"): comments by either
+    // are the engine's own, which a `ticket.comment_added` webhook brings back and is ignored.
+    r.yields = Some(("ticket_id", "/ticket/id"));
+    r.also_yields = vec![
+        ("zendesk_requester_id", "/ticket/requester_id"),
+        ("zendesk_api_user_id", "/ticket/submitter_id"),
+    ];
+    r.idempotent = true;
+    r
 }
 
 /// `PUT /api/v2/tickets/{ticket_id}`: an internal comment, and the status or assignee the event
@@ -123,45 +187,43 @@ fn update_ticket(z: &Zendesk, event: &EventView<'_>, note: String) -> Request {
         }
         _ => {}
     }
-    Request {
-        operation: "zendesk.update_ticket",
-        method: "PUT",
-        url: format!("{}/api/v2/tickets/{{ticket_id}}", z.base_url),
-        headers: super::json_headers(),
-        body: json!({ "ticket": ticket }),
-        auth: z.auth.clone(),
-        body_ids: Vec::new(),
-        yields: None,
-        idempotent: false,
-    }
+    Request::new(
+        "zendesk.update_ticket",
+        "PUT",
+        format!("{}/api/v2/tickets/{{ticket_id}}", z.base_url),
+        super::json_headers(),
+        json!({ "ticket": ticket }),
+        z.auth.clone(),
+    )
 }
 
-/// `POST /sc/v2/apps/{appId}/conversations/{conversationId}/passControl`.
-fn pass_control(z: &Zendesk, s: &super::Sunshine, context: &Context, primary: &str) -> Request {
-    Request {
-        operation: "zendesk.pass_control",
-        method: "POST",
-        url: format!(
+/// `POST /sc/v2/apps/{appId}/conversations/{conversationId}/passControl` to `to`.
+fn pass_control_to(z: &Zendesk, s: &Sunshine, to: &str) -> Request {
+    Request::new(
+        "zendesk.pass_control",
+        "POST",
+        format!(
             "{}/sc/v2/apps/{}/conversations/{{sunshine_conversation_id}}/passControl",
             z.base_url, s.app_id
         ),
-        headers: super::json_headers(),
+        super::json_headers(),
         // `passControlBody`: `switchboardIntegration` (required: an id, a name, an integration type
         // or "next") and `metadata` (flat string/number/boolean values, at most 4 KB).
-        body: json!({
-            "switchboardIntegration": s.switchboard_integration,
-            "metadata": pass_control_metadata(&[
-                ("handoff_conversation_id", &context.conversation_id),
-                ("handoff_trigger", primary),
-                ("handoff_priority", context.priority.name()),
-                ("handoff_summary", &context.summary),
-            ]),
-        }),
-        auth: s.auth.clone(),
-        body_ids: Vec::new(),
-        yields: None,
-        idempotent: false,
-    }
+        json!({"switchboardIntegration": to, "metadata": {}}),
+        s.auth.clone(),
+    )
+}
+
+/// `passControl` to the agents' switchboard integration, with what the handoff knows.
+fn pass_control(z: &Zendesk, s: &Sunshine, context: &Context, primary: &str) -> Request {
+    let mut request = pass_control_to(z, s, &s.switchboard_integration);
+    request.body["metadata"] = pass_control_metadata(&[
+        ("handoff_conversation_id", &context.conversation_id),
+        ("handoff_trigger", primary),
+        ("handoff_priority", context.priority.name()),
+        ("handoff_summary", &context.summary),
+    ]);
+    request
 }
 
 /// Most bytes of pass-control `metadata`, as JSON text: "The metadata is limited to 4KB in size"

@@ -14,8 +14,14 @@ impl Flow<'_> {
     /// An agent writes to the customer: the history, `agent_message` for the customer, and
     /// `conversation.message`.
     pub(super) fn agent_message(&mut self, m: AgentMessage) {
+        self.agent_message_as(m, None);
+    }
+
+    /// [`Flow::agent_message`] shown under `name` when given (a helpdesk user who is not one of
+    /// our agents), else under the agent's own.
+    pub(super) fn agent_message_as(&mut self, m: AgentMessage, name: Option<String>) {
         let id = m.conversation_id;
-        let name = self.agent_name(&m.agent_id);
+        let name = name.unwrap_or_else(|| self.agent_name(&m.agent_id));
         self.record(&id, Role::Agent, &m.text, &m.agent_id);
         self.out.push(Output::AgentMessage {
             conversation_id: id.clone(),

@@ -15,6 +15,7 @@
 //! | `transfer.rs` | to another agent, a skill or the queue: cold and warm transfers, their outcome |
 //! | `close.rs` | closing, and what time alone does (a tick) |
 //! | `resolve.rs` | resolved: the outcome, the agent's wrap-up, the rating, reopening by a customer message, forgetting at the window's end |
+//! | `helpdesk.rs` | a helpdesk's webhook: its agent's message, note, close or hand-back |
 //!
 //! Beside them: [`triggers`] (*when*), [`routing`] (*who*, and every read of the routing indexes),
 //! [`context`] (*what the agent receives*) and [`events`] (the typed webhook events).
@@ -24,6 +25,7 @@ mod callbacks;
 mod close;
 mod context;
 mod events;
+mod helpdesk;
 mod live;
 mod offers;
 mod queue;
@@ -53,6 +55,9 @@ pub(crate) struct Flow<'a> {
     /// The queue changed at a position up to `routing.announce_positions_up_to` since positions
     /// were last told, so some of those customers' positions changed.
     front_moved: bool,
+    /// The integration a helpdesk webhook came from, while its input is applied: what it
+    /// brought is not written back to it.
+    origin: Option<String>,
     /// The latest time seen before this input.
     before: i64,
     now: i64,
@@ -83,6 +88,7 @@ impl<'a> Flow<'a> {
             state,
             index,
             front_moved: false,
+            origin: None,
             before,
             now,
             out: Vec::new(),
@@ -126,6 +132,7 @@ impl<'a> Flow<'a> {
                 outbox::resend_in_flight(self.state, self.now, &mut self.out);
                 self.tick();
             }
+            Input::HelpdeskEvent(e) => self.helpdesk_event(e),
         }
         // A skill wait or a decline cooldown that ended since the last input changes who may take
         // a queued conversation: serve the queue now, whatever the input was, so the deadline is
@@ -156,10 +163,18 @@ impl<'a> Flow<'a> {
             r,
             self.now,
             &mut self.out,
-            integrations::accept_response,
+            |state, delivery, body| {
+                integrations::accept_response(state, &mut self.index.helpdesk, delivery, body)
+            },
         );
         if let Some(delivery) = delivered {
-            integrations::on_delivered(self.state, &delivery, self.now, &mut self.out);
+            integrations::on_delivered(
+                self.state,
+                &mut self.index.helpdesk,
+                &delivery,
+                self.now,
+                &mut self.out,
+            );
         }
     }
 
@@ -236,9 +251,11 @@ impl<'a> Flow<'a> {
         integrations::on_event(
             self.config,
             self.state,
+            &mut self.index.helpdesk,
             conv_id,
             &event,
             context,
+            self.origin.as_deref(),
             self.now,
             &mut self.out,
         );

@@ -147,6 +147,14 @@ pub struct Pending {
     /// The id this request's response carries, if it creates something.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yields: Option<Yield>,
+    /// Ids its response may carry besides (the ticket's requester): kept when present, no error
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_yields: Vec<Yield>,
+    /// JSON pointer in the body -> id name, filled in when the id is known and removed from the
+    /// body when it is not (a comment's author). A number placeholder is filled as a number.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub optional_body_ids: BTreeMap<String, String>,
 }
 
 /// The request of a chain that has gone out and not yet succeeded.
@@ -158,6 +166,9 @@ pub struct Head {
     /// The id its response carries, if it creates something.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yields: Option<Yield>,
+    /// Ids its response may carry besides ([`Pending::also_yields`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_yields: Vec<Yield>,
 }
 
 /// The requests of one integration for one conversation: sent one at a time, in order.
@@ -177,4 +188,14 @@ pub struct Chain {
     /// The conversation has closed: the chain is forgotten once it is drained.
     #[serde(default)]
     pub closed: bool,
+    /// The vendor's webhook event ids already applied, with when (epoch ms): a delivery seen
+    /// again is ignored. At most [`SEEN_MAX`] are kept, none older than [`SEEN_TTL_MS`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seen: BTreeMap<String, i64>,
 }
+
+/// Most vendor event ids a [`Chain`] remembers (the oldest are forgotten first).
+pub const SEEN_MAX: usize = 64;
+
+/// How long a [`Chain`] remembers a vendor event id (24 h: longer than any vendor's retries).
+pub const SEEN_TTL_MS: i64 = 24 * 60 * 60 * 1000;

@@ -70,6 +70,10 @@ pub enum ErrorKind {
     NewerVersion,
     /// A snapshot whose parts contradict each other.
     Inconsistent,
+    /// A helpdesk webhook whose signature, shared secret or timestamp does not verify (bad,
+    /// missing, or outside the accepted window): hosts answer 401 and change nothing. The
+    /// message never holds the secret or the expected signature.
+    BadSignature,
     /// A kind this build does not know (read from a newer engine's answer).
     #[serde(other)]
     Other,
@@ -97,6 +101,7 @@ impl ErrorKind {
             ErrorKind::WrongState => "wrong_state",
             ErrorKind::NewerVersion => "newer_version",
             ErrorKind::Inconsistent => "inconsistent",
+            ErrorKind::BadSignature => "bad_signature",
             ErrorKind::Other => "other",
         }
     }

@@ -94,8 +94,9 @@ impl EventName {
         }
     }
 
-    /// Whether the helpdesk integrations act on this event (the handoff and what follows it:
-    /// queued, assigned, callback, closed). The live conversation's events go to webhooks only.
+    /// Whether the helpdesk integrations act on this event: the handoff and what follows it
+    /// (queued, assigned, callback, closed), both sides' messages, private notes and the
+    /// hand-back to the AI. Transfers go to webhooks only.
     pub fn reaches_helpdesks(self) -> bool {
         matches!(
             self,
@@ -104,6 +105,9 @@ impl EventName {
                 | EventName::Assigned
                 | EventName::CallbackRequested
                 | EventName::Closed
+                | EventName::Message
+                | EventName::Note
+                | EventName::ReturnedToAi
         )
     }
 }

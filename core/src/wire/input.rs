@@ -59,6 +59,9 @@ pub enum Input {
     WrapUpDone(WrapUpDone),
     /// The customer rated a resolved conversation (1 to 5).
     Csat(Csat),
+    /// What a helpdesk's webhook said (an agent's comment, note or close in Zendesk, Freshdesk,
+    /// Intercom or Sunshine Conversations), as `inbound::read` reads the vendor's request.
+    HelpdeskEvent(HelpdeskEvent),
 }
 
 /// The type names of every input, as written in JSON.
@@ -84,6 +87,7 @@ pub const INPUT_TYPES: &[&str] = &[
     "resolve",
     "wrap_up_done",
     "csat",
+    "helpdesk_event",
 ];
 
 /// What the caller's AI already knows about a message; each field wins over the engine's own detection.
@@ -477,7 +481,94 @@ impl Input {
             | Input::RetryDelivery(_)
             | Input::EnableWebhook(_)
             | Input::HostRestarted
-            | Input::Tick => None,
+            | Input::Tick
+            // Known once the engine looked the vendor's id up.
+            | Input::HelpdeskEvent(_) => None,
         }
     }
+}
+
+/// `{"type":"helpdesk_event", ...}`: one thing a helpdesk's webhook reported, normalized
+/// (`inbound::read` makes these from the vendor's own request once its signature verified).
+///
+/// The engine finds the conversation by the vendor's id in its request chains (`vendor_ref`,
+/// `vendor_id`), ignores an event id it has applied already and items the engine wrote itself,
+/// and applies the rest as the holding agent's `agent_message`, `agent_note`,
+/// `conversation_closed` (by agent) or `return_to_ai`, or as an admin's cold `transfer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HelpdeskEvent {
+    /// The integration (`handoff.integrations[].id`) the webhook came to.
+    pub integration_id: String,
+    /// The vendor's id of this event or notification: the same event seen again is ignored.
+    pub event_id: String,
+    /// Which of the vendor's ids names the conversation.
+    pub vendor_ref: VendorRef,
+    /// That id (a Zendesk or Freshdesk ticket id, an Intercom or Sunshine conversation id).
+    pub vendor_id: String,
+    /// What happened.
+    pub kind: HelpdeskKind,
+    /// Who did it, in the helpdesk.
+    pub author: HelpdeskAuthor,
+    /// The message or note (plain text); empty for a close.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// With `kind: "transfer"`: the vendor user the ticket or conversation is assigned to now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+}
+
+/// Which vendor id a [`HelpdeskEvent`] names its conversation by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VendorRef {
+    /// A Zendesk or Freshdesk ticket.
+    TicketId,
+    /// An Intercom conversation.
+    IntercomConversationId,
+    /// A Sunshine Conversations (Zendesk messaging) conversation.
+    SunshineConversationId,
+}
+
+impl VendorRef {
+    /// The name of the id in the request chains (`ticket_id`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VendorRef::TicketId => "ticket_id",
+            VendorRef::IntercomConversationId => "intercom_conversation_id",
+            VendorRef::SunshineConversationId => "sunshine_conversation_id",
+        }
+    }
+}
+
+/// What a [`HelpdeskEvent`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HelpdeskKind {
+    /// A reply the customer sees (a public comment, an admin reply, a business message).
+    Message,
+    /// A private note for the agents.
+    Note,
+    /// The ticket or conversation was solved or closed.
+    Close,
+    /// Control was passed back to the bot (Sunshine Conversations).
+    ReturnToAi,
+    /// The ticket or conversation was assigned to another agent (`assignee`): a cold transfer
+    /// by an admin when that is one of our agents (`agent_map`), else nothing.
+    Transfer,
+}
+
+/// Who did what a [`HelpdeskEvent`] reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HelpdeskAuthor {
+    /// The vendor's user, admin or agent id.
+    pub id: String,
+    /// Their display name, when the vendor gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }

@@ -29,6 +29,9 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// The demo page served at `/`.
 const PAGE: &str = include_str!("page.html");
 
+/// A lookup of a secret by its reference (an environment variable's name).
+pub type Secrets = dyn Fn(&str) -> Option<String> + Send + Sync;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct App {
@@ -42,6 +45,10 @@ pub struct App {
     pub events: broadcast::Sender<Arc<Published>>,
     /// Becomes true when the service is stopping (ends event streams).
     pub stopping: watch::Receiver<bool>,
+    /// The configuration, read natively for the helpdesks' webhooks (`inbound::read`).
+    pub config: Arc<handoff_core::Config>,
+    /// Where secrets come from (the environment), for the helpdesks' webhook secrets.
+    pub secrets: Arc<Secrets>,
 }
 
 /// An error answer: `{"error": {"path": …, "message": …}}`.
@@ -55,7 +62,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, path: Option<&str>, message: impl Into<String>) -> ApiError {
+    pub(super) fn new(
+        status: StatusCode,
+        path: Option<&str>,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             path: path.map(str::to_string),
@@ -78,6 +89,28 @@ impl ApiError {
             kind: Some(e.kind),
             message: e.message,
             value: e.value,
+        }
+    }
+
+    /// `e` answered with `status` (a helpdesk webhook's 401, 404 or 422).
+    pub(super) fn with_status(status: StatusCode, e: PathError) -> ApiError {
+        ApiError {
+            status,
+            path: Some(e.path),
+            kind: Some(e.kind),
+            message: e.message,
+            value: e.value,
+        }
+    }
+
+    /// This refusal as 422 (a webhook payload the engine cannot use) where it was 400 or 403.
+    pub(super) fn unprocessable(self) -> ApiError {
+        match self.status {
+            StatusCode::BAD_REQUEST | StatusCode::FORBIDDEN if self.kind.is_some() => ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                ..self
+            },
+            _ => self,
         }
     }
 
@@ -104,7 +137,7 @@ impl IntoResponse for ApiError {
             error.insert("value".into(), value.into());
         }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
+        if self.status == StatusCode::UNAUTHORIZED && self.kind != Some(ErrorKind::BadSignature) {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -152,7 +185,11 @@ pub fn router(app: App) -> Router {
         .route("/events", get(all_events))
         .route("/conversations/{id}/resolve", post(resolve))
         .route("/conversations/{id}/wrap-up-done", post(wrap_up_done))
-        .route("/conversations/{id}/csat", post(csat));
+        .route("/conversations/{id}/csat", post(csat))
+        .route(
+            "/integrations/{id}/webhook",
+            post(super::inbound::helpdesk_webhook),
+        );
     Router::new()
         .route("/", get(page))
         .route("/healthz", get(healthz))
@@ -302,7 +339,16 @@ impl App {
     }
 
     /// Handles `input` and answers `{"outputs": […]}`.
-    async fn input(&self, input: Value) -> ApiResult {
+    pub(super) async fn input(&self, input: Value) -> ApiResult {
+        let outputs = self.input_outputs(input).await?;
+        Ok(Json(json!({ "outputs": *outputs })).into_response())
+    }
+
+    /// The outputs of `input`, once committed.
+    pub(super) async fn input_outputs(
+        &self,
+        input: Value,
+    ) -> Result<super::engine::Outputs, ApiError> {
         let (reply, answer) = oneshot::channel();
         let outputs = self
             .call(
@@ -313,7 +359,7 @@ impl App {
                 answer,
             )
             .await?;
-        Ok(Json(json!({ "outputs": *outputs })).into_response())
+        Ok(outputs)
     }
 
     /// The engine's answer to `query`, as its JSON text (never the whole state).
@@ -344,13 +390,30 @@ fn require(role: &Role, allowed: &[&str]) -> Result<(), ApiError> {
     }
 }
 
-/// Reads the body as a JSON object (empty = `{}`), at most [`MAX_BODY`] bytes.
+/// Reads the body as a JSON object (empty = `{}`), at most [`MAX_BODY`] bytes (as
+/// [`read_bytes`]).
+async fn read_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, ApiError> {
+    let bytes = read_bytes(headers, body).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(ApiError::bad(
+            "body",
+            format!("expected a JSON object, found {}", kind(&other)),
+        )),
+        Err(e) => Err(ApiError::bad("body", format!("not valid JSON: {e}"))),
+    }
+}
+
+/// Reads the body's bytes, at most [`MAX_BODY`].
 ///
 /// A larger body gets 413, after the rest of it is read and dropped (up to 1 MiB in all): a
 /// client still sending when the service answers and closes would see a connection reset, not
 /// the answer. A client waiting for `100 Continue`, or announcing more than 1 MiB, is answered at
 /// once. A body that does not arrive within the body timeout gets 408.
-async fn read_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, ApiError> {
+pub(super) async fn read_bytes(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
     /// Most bytes of a body read (and dropped) before a 413.
     const DRAIN: u64 = 1024 * 1024;
     /// Reads and drops the rest of `stream` while at most [`DRAIN`] bytes have been read.
@@ -408,17 +471,7 @@ async fn read_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Valu
         }
         bytes.extend_from_slice(&chunk);
     }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(ApiError::bad(
-            "body",
-            format!("expected a JSON object, found {}", kind(&other)),
-        )),
-        Err(e) => Err(ApiError::bad("body", format!("not valid JSON: {e}"))),
-    }
+    Ok(bytes)
 }
 
 fn kind(v: &Value) -> &'static str {

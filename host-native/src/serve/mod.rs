@@ -24,6 +24,7 @@ pub mod auth;
 pub mod delivery;
 pub mod engine;
 pub mod events;
+mod inbound;
 pub mod listen;
 pub mod metrics;
 pub mod sqlite;
@@ -247,12 +248,17 @@ pub async fn serve(
         message: e.to_string(),
     })?;
     banner(addr, &store_name, &tokens, restored, &limits);
+    // The configuration natively, for the helpdesks' webhooks (the engine checked it already).
+    let config = handoff_core::Config::from_json_str(&options.config)
+        .map_err(|e| ServeError::Other(format!("the configuration: {e}")))?;
     let app = api::App {
         commands: commands.clone(),
         tokens: Arc::new(tokens),
         metrics,
         events,
         stopping,
+        config: Arc::new(config),
+        secrets: Arc::new(|name: &str| std::env::var(name).ok()),
     };
     let router = api::router(app);
     let stop = async move {

@@ -8,6 +8,7 @@ mod admin;
 mod conversation;
 mod faults;
 mod hardening;
+mod helpdesk_webhooks;
 mod hostile;
 mod integrations;
 mod live;

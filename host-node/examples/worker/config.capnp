@@ -58,6 +58,10 @@ const handoffWorker :Workerd.Worker = (
     (name = "HANDOFF_API_TOKEN", fromEnvironment = "HANDOFF_API_TOKEN"),
     # JSON text replacing the bundled src/handoff-settings.json (unset: the bundled one).
     (name = "HANDOFF_CONFIG", fromEnvironment = "HANDOFF_CONFIG"),
+    # A helpdesk's API token and the secret its webhooks to /tenants/{t}/integrations/{i}/webhook
+    # are checked with (an integration's api_token_ref / webhook_secret_ref names them).
+    (name = "HANDOFF_HELPDESK_TOKEN", fromEnvironment = "HANDOFF_HELPDESK_TOKEN"),
+    (name = "HANDOFF_HELPDESK_WEBHOOK_SECRET", fromEnvironment = "HANDOFF_HELPDESK_WEBHOOK_SECRET"),
     # How many engine steps GET /tenants/{t}/journal keeps in memory (unset or 0: off).
     (name = "HANDOFF_JOURNAL", fromEnvironment = "HANDOFF_JOURNAL"),
   ],

@@ -93,7 +93,14 @@ pub(super) fn handle(s: &mut Shared, route: &str, req: &Incoming<'_>) -> Reply {
     let contract = match route {
         "create_contact" => "intercom-create-contact",
         "create_conversation" => "intercom-create-conversation",
-        "reply" => "intercom-reply-note",
+        "reply" => match (
+            body.get("type").and_then(Value::as_str),
+            body.get("message_type").and_then(Value::as_str),
+        ) {
+            (Some("user"), _) => "intercom-reply-user",
+            (_, Some("comment")) => "intercom-reply-comment",
+            _ => "intercom-reply-note",
+        },
         _ => match body.get("message_type").and_then(Value::as_str) {
             Some("close") => "intercom-close",
             _ => "intercom-assign",
@@ -139,6 +146,8 @@ pub(super) fn handle(s: &mut Shared, route: &str, req: &Incoming<'_>) -> Reply {
             // additional context to the user"); notes are for teammates only.
             let shown = match (route, body.get("message_type").and_then(Value::as_str)) {
                 ("reply", Some("note")) => None,
+                // The customer's own words, written into their conversation.
+                ("reply", _) if body["type"] == "user" => None,
                 ("reply", _) => Some(body.get("body").cloned().unwrap_or(Value::Null)),
                 _ => body.get("body").cloned(),
             };

@@ -27,6 +27,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+pub mod callback;
 pub mod descriptions;
 mod freshdesk;
 pub mod host;
@@ -71,6 +72,14 @@ pub const CONTRACTS: &[(&str, &str)] = &[
     (
         "intercom-reply-note",
         include_str!("../../contracts/intercom-reply-note.schema.json"),
+    ),
+    (
+        "intercom-reply-comment",
+        include_str!("../../contracts/intercom-reply-comment.schema.json"),
+    ),
+    (
+        "intercom-reply-user",
+        include_str!("../../contracts/intercom-reply-user.schema.json"),
     ),
     (
         "intercom-assign",

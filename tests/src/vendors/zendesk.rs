@@ -112,6 +112,7 @@ fn create(s: &mut Shared, req: &Incoming<'_>, body: &Value) -> Reply {
         "priority": t.get("priority"),
         "status": "new",
         "requester_id": 20978392,
+        "submitter_id": 1200,
         "assignee_id": t.get("assignee_id"),
         "group_id": t.get("group_id"),
         "tags": t.get("tags").cloned().unwrap_or(json!([])),

@@ -81,6 +81,18 @@ pub(super) const CREDENTIALS: [Field; 7] = [
 /// webhook's `secret` is refused by the webhook reader, like `handoff.webhooks[]`'s).
 pub(super) const SECRETS: [Field; 8] = fields(&[&[refused("secret")], &CREDENTIALS]);
 
+/// `webhook_secret_ref` (or Intercom's `client_secret_ref`): the reference of the secret the
+/// vendor's webhooks to `POST /v1/integrations/{id}/webhook` are checked with; without it that
+/// route refuses the integration's webhooks.
+pub(super) const fn inbound_secret(key: &'static str, doc: crate::config::read::Doc) -> Field {
+    Field::new(
+        key,
+        Kind::Reference,
+        Default::Absent(doc!("none: webhooks refused")),
+        doc,
+    )
+}
+
 /// `base_url`: the vendor's API elsewhere (a proxy, a test server), instead of the account.
 pub(super) const fn base_url(doc: crate::config::read::Doc) -> Field {
     Field::new(

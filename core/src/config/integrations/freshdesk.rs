@@ -1,6 +1,6 @@
 //! `kind: "freshdesk"`: a ticket per handoff, with private notes as it goes on.
 
-use super::common::{account_url, base_url, require, COMMON, SECRETS};
+use super::common::{account_url, base_url, inbound_secret, require, COMMON, SECRETS};
 use super::ticketing::{self, Ticketing, GROUP_ID, TAGS};
 use crate::config::read::{fields, Codes, Default, Errors, Field, Kind, Obj, Section};
 use crate::wire::output::Auth;
@@ -18,6 +18,8 @@ pub struct Freshdesk {
     pub ticketing: Ticketing<u8, u8>,
     /// `source` code (default 7, Chat).
     pub source: u8,
+    /// The reference of the shared secret Freshdesk's automation webhooks send back, if any.
+    pub webhook_secret_ref: Option<String>,
 }
 
 /// Freshdesk's priorities.
@@ -92,7 +94,12 @@ const CLOSE_STATUS: Field = ticketing::close_status(
     doc!("the status set when the conversation closes; `null` leaves it"),
 );
 
-const FIELDS: [Field; 22] = fields(&[
+const WEBHOOK_SECRET_REF: Field = inbound_secret(
+    "webhook_secret_ref",
+    doc!("a secret of your choosing that Freshdesk's automation webhooks send back (header `X-Handoff-Secret` or `?secret=`)"),
+);
+
+const FIELDS: [Field; 23] = fields(&[
     &COMMON,
     &[
         DOMAIN,
@@ -106,6 +113,7 @@ const FIELDS: [Field; 22] = fields(&[
         PRIORITY_MAP,
         AGENT_MAP,
         CLOSE_STATUS,
+        WEBHOOK_SECRET_REF,
     ],
     &SECRETS,
 ]);
@@ -137,6 +145,7 @@ pub(super) fn parse(obj: &Obj<'_>, errors: &mut Errors) -> Option<Freshdesk> {
     let responder_id = obj.whole(&RESPONDER_ID, errors);
     let tags = ticketing::tags(obj, errors);
     let ticket_type = obj.text(&TYPE, errors).map(str::to_string);
+    let webhook_secret_ref = obj.reference(&WEBHOOK_SECRET_REF, errors);
     Some(Freshdesk {
         base_url: base_url?,
         auth: Auth::Basic {
@@ -158,6 +167,7 @@ pub(super) fn parse(obj: &Obj<'_>, errors: &mut Errors) -> Option<Freshdesk> {
             close_status: close_status.map(code),
         },
         source: code(source),
+        webhook_secret_ref,
     })
 }
 

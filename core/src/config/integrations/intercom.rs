@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{base_url, require, url, COMMON, SECRETS};
+use super::common::{base_url, inbound_secret, require, url, COMMON, SECRETS};
 use crate::config::read::{fields, Default, Errors, Field, Kind, Obj, Section};
 use crate::wire::error::ErrorKind;
 use crate::wire::output::Auth;
@@ -27,6 +27,8 @@ pub struct Intercom {
     pub agent_map: BTreeMap<String, String>,
     /// Close the Intercom conversation when ours closes (default `true`).
     pub close_on_close: bool,
+    /// The reference of the app's client secret, which signs its webhooks (`X-Hub-Signature`).
+    pub client_secret_ref: Option<String>,
 }
 
 const REGION: Field = Field::new(
@@ -86,7 +88,12 @@ const CLOSE_ON_CLOSE: Field = Field::new(
     doc!("close the Intercom conversation when ours closes"),
 );
 
-const FIELDS: [Field; 20] = fields(&[
+const CLIENT_SECRET_REF: Field = inbound_secret(
+    "client_secret_ref",
+    doc!("the app's client secret, which signs its webhooks (`X-Hub-Signature`)"),
+);
+
+const FIELDS: [Field; 21] = fields(&[
     &COMMON,
     &[
         REGION,
@@ -98,6 +105,7 @@ const FIELDS: [Field; 20] = fields(&[
         ASSIGNEE_ID,
         AGENT_MAP,
         CLOSE_ON_CLOSE,
+        CLIENT_SECRET_REF,
     ],
     &SECRETS,
 ]);
@@ -144,6 +152,7 @@ pub(super) fn parse(obj: &Obj<'_>, errors: &mut Errors) -> Option<Intercom> {
     }
     let agent_map = obj.agents(&AGENT_MAP, errors);
     let close_on_close = obj.flag(&CLOSE_ON_CLOSE, errors);
+    let client_secret_ref = obj.reference(&CLIENT_SECRET_REF, errors);
     Some(Intercom {
         base_url: base_url?,
         auth: Auth::Bearer { token_ref: token? },
@@ -153,6 +162,7 @@ pub(super) fn parse(obj: &Obj<'_>, errors: &mut Errors) -> Option<Intercom> {
         assignee_id,
         agent_map,
         close_on_close,
+        client_secret_ref,
     })
 }
 

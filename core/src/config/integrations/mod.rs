@@ -307,8 +307,8 @@ mod tests {
                 "handoff.integrations[0].tokn: unknown field \"tokn\" (did you mean \"token\"?), \
                  expected one of: kind, id, enabled, subdomain, base_url, email, api_token_ref, \
                  oauth_token_ref, group_id, assignee_id, tags, type, priority_map, agent_map, \
-                 close_status, sunshine, secret, api_token, api_key, access_token, oauth_token, \
-                 token, password, key_secret",
+                 close_status, sunshine, webhook_secret_ref, secret, api_token, api_key, \
+                 access_token, oauth_token, token, password, key_secret",
                 "handoff.integrations[0].oauth_token_ref: expected the name of an environment \
                  variable or worker secret (letters, digits, '_', '.', '-'), not the secret itself",
                 "handoff.integrations[0].priority_map.low: expected one of: low, normal, high, \

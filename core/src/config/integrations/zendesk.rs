@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use super::common::{account_url, base_url, refuse_inline_secrets, require, COMMON, SECRETS};
+use super::common::{
+    account_url, base_url, inbound_secret, refuse_inline_secrets, require, COMMON, SECRETS,
+};
 use super::ticketing::{self, Ticketing, GROUP_ID, TAGS};
 use crate::config::read::{fields, Default, Errors, Field, Kind, Obj, Section};
 use crate::wire::error::ErrorKind;
@@ -22,6 +24,9 @@ pub struct Zendesk {
     pub ticketing: Ticketing<String, String>,
     /// Zendesk messaging (Sunshine Conversations) pass-control, when configured.
     pub sunshine: Option<Sunshine>,
+    /// The reference of the signing secret of the Zendesk webhook that calls back (agents'
+    /// comments), if any.
+    pub webhook_secret_ref: Option<String>,
 }
 
 /// `sunshine` inside a Zendesk integration: hand the live messaging conversation to agents.
@@ -33,6 +38,12 @@ pub struct Sunshine {
     pub auth: Auth,
     /// `switchboardIntegration` to pass control to (default `zd:agentWorkspace`).
     pub switchboard_integration: String,
+    /// The bot's switchboard integration, given control back when an agent returns the
+    /// conversation to the AI (none: control stays).
+    pub bot_integration: Option<String>,
+    /// The reference of the secret Sunshine Conversations sends as `X-API-Key` with its
+    /// webhooks, if any.
+    pub webhook_secret_ref: Option<String>,
 }
 
 const PRIORITIES: Kind = Kind::OneOf(&["low", "normal", "high", "urgent"]);
@@ -101,7 +112,12 @@ const SUNSHINE_FIELD: Field = Field::new(
     ),
 );
 
-const FIELDS: [Field; 24] = fields(&[
+const WEBHOOK_SECRET_REF: Field = inbound_secret(
+    "webhook_secret_ref",
+    doc!("the signing secret of the Zendesk webhook that sends agents' comments back (`X-Zendesk-Webhook-Signature`)"),
+);
+
+const FIELDS: [Field; 25] = fields(&[
     &COMMON,
     &[
         SUBDOMAIN,
@@ -117,6 +133,7 @@ const FIELDS: [Field; 24] = fields(&[
         AGENT_MAP,
         CLOSE_STATUS,
         SUNSHINE_FIELD,
+        WEBHOOK_SECRET_REF,
     ],
     &SECRETS,
 ]);
@@ -161,8 +178,26 @@ const SWITCHBOARD_INTEGRATION: Field = Field::new(
     doc!("the switchboard integration control passes to"),
 );
 
-const SUNSHINE_FIELDS: [Field; 12] = fields(&[
-    &[APP_ID, KEY_ID, KEY_SECRET_REF, SWITCHBOARD_INTEGRATION],
+const BOT_INTEGRATION: Field = Field::new(
+    "bot_integration",
+    Kind::Text,
+    Default::Absent(doc!("none: control stays with the agents")),
+    doc!("the bot's switchboard integration, given control back when an agent returns the conversation to the AI"),
+);
+const SUNSHINE_WEBHOOK_SECRET_REF: Field = inbound_secret(
+    "webhook_secret_ref",
+    doc!("the secret Sunshine Conversations sends as `X-API-Key` with its webhooks"),
+);
+
+const SUNSHINE_FIELDS: [Field; 14] = fields(&[
+    &[
+        APP_ID,
+        KEY_ID,
+        KEY_SECRET_REF,
+        SWITCHBOARD_INTEGRATION,
+        BOT_INTEGRATION,
+        SUNSHINE_WEBHOOK_SECRET_REF,
+    ],
     &SECRETS,
 ]);
 
@@ -198,6 +233,7 @@ pub(super) fn parse(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
     let group_id = obj.whole(&GROUP_ID, errors);
     let assignee_id = obj.whole(&ASSIGNEE_ID, errors);
     let tags = ticketing::tags(obj, errors);
+    let webhook_secret_ref = obj.reference(&WEBHOOK_SECRET_REF, errors);
     Some(Zendesk {
         base_url: base_url?,
         auth: auth?,
@@ -211,6 +247,7 @@ pub(super) fn parse(obj: &Obj<'_>, errors: &mut Errors) -> Option<Zendesk> {
             close_status,
         },
         sunshine,
+        webhook_secret_ref,
     })
 }
 
@@ -278,6 +315,8 @@ fn parse_sunshine(value: &Value, path: &str, errors: &mut Errors) -> Option<Suns
         .text(&SWITCHBOARD_INTEGRATION, errors)
         .unwrap_or(SWITCHBOARD_INTEGRATION.default_text())
         .to_string();
+    let bot_integration = obj.text(&BOT_INTEGRATION, errors).map(str::to_string);
+    let webhook_secret_ref = obj.reference(&SUNSHINE_WEBHOOK_SECRET_REF, errors);
     Some(Sunshine {
         app_id: app_id?.to_string(),
         auth: Auth::Basic {
@@ -287,5 +326,7 @@ fn parse_sunshine(value: &Value, path: &str, errors: &mut Errors) -> Option<Suns
             password_ref: Some(secret?),
         },
         switchboard_integration: switchboard,
+        bot_integration,
+        webhook_secret_ref,
     })
 }

@@ -25,9 +25,10 @@ const MAX_ID = 200;
 
 /**
  * Inputs the worker sends itself: the clock (`tick`, from the alarm), delivery results (after its
- * own fetch) and `host_restarted`. Accepting them over HTTP would let a caller forge them.
+ * own fetch), `host_restarted`, and `helpdesk_event` (read from a helpdesk's verified webhook).
+ * Accepting them over HTTP would let a caller forge them.
  */
-export const INTERNAL_INPUTS = Object.freeze(['tick', 'delivery_result', 'host_restarted']);
+export const INTERNAL_INPUTS = Object.freeze(['tick', 'delivery_result', 'host_restarted', 'helpdesk_event']);
 
 /** `POST /tenants/{t}/conversations/{c}/{action}`: the input type each action sends. */
 export const CONVERSATION_ACTIONS = Object.freeze({
@@ -76,12 +77,14 @@ function segment(raw, what) {
  * @param {string} pathname
  * @returns {{tenant: string, read: string} |
  *           {tenant: string, stream: {scope: 'operators' | 'customer' | 'agent', id?: string}} |
- *           {tenant: string, input: {type?: string, fixed: object, key?: string}}}
+ *           {tenant: string, input: {type?: string, fixed: object, key?: string}} |
+ *           {tenant: string, helpdesk: string}}
  *   `read`: a key of READS' values; `input`: the input to build from the body, where `type` (if
  *   set) and `fixed` come from the route and `key` is where the body goes (`agent` for
  *   agent_update), absent when the body is the input's own fields; `stream`: a stream of outputs
  *   (server-sent events) for operators (every output), a conversation's customer (`id`: the
- *   conversation) or an agent (`id`: the agent).
+ *   conversation) or an agent (`id`: the agent); `helpdesk`: a helpdesk's own webhook to that
+ *   integration (authenticated by the vendor's signature, not the bearer token).
  * @throws {HttpError} 404 for an unknown path, 405 for a known path with another method
  */
 export function route(method, pathname) {
@@ -135,6 +138,10 @@ export function route(method, pathname) {
   if (rest.length === 3 && rest[0] === 'webhooks' && rest[2] === 'enable') {
     allow('POST');
     return { tenant, input: { type: 'enable_webhook', fixed: { webhook_id: segment(rest[1], 'webhook') } } };
+  }
+  if (rest.length === 3 && rest[0] === 'integrations' && rest[2] === 'webhook') {
+    allow('POST');
+    return { tenant, helpdesk: segment(rest[1], 'integration') };
   }
   throw new HttpError(404, `no route for ${method} ${pathname}`);
 }

@@ -74,6 +74,7 @@ function isInputError(error) {
 export class HandoffTenant extends DurableObject {
   #starting = null;
   #host = null;
+  #module = null;
   #clock;
   #journal;
   #streams = new Streams();
@@ -102,6 +103,7 @@ export class HandoffTenant extends DurableObject {
   async #start() {
     this.#journal = new Journal(journalSize(this.env.HANDOFF_JOURNAL));
     const engine = await init({ module: wasm });
+    this.#module = engine;
     const host = await HandoffHost.create({
       wasm: this.#journal.wrap(engine),
       config: settingsFrom(this.env),
@@ -136,6 +138,43 @@ export class HandoffTenant extends DurableObject {
       if (isInputError(error)) return { status: 422, body: inputErrorBody(error) };
       throw error;
     }
+  }
+
+  /**
+   * A helpdesk's own webhook to integration `integrationId` (`request`: `{headers, query, body}`,
+   * the body as received): the engine verifies it with the secrets it names among the worker's
+   * bindings and reads it into inputs, which are handled in order. Resolves to `{status, body}`:
+   * 200 `{accepted, outputs}`, 401 (bad signature), 404 (unknown integration) or 422 (a payload
+   * the engine cannot use, or a ticket it does not know), with the engine's `error`, `path`, `kind`.
+   */
+  async webhook(integrationId, request) {
+    const host = await this.#ready();
+    const module = this.#module;
+    if (typeof module?.readHelpdeskWebhook !== 'function') {
+      return { status: 404, body: { error: 'this engine build reads no helpdesk webhooks' } };
+    }
+    const config = settingsFrom(this.env);
+    const lookup = secretsFrom(this.env);
+    const secrets = {};
+    for (const ref of module.webhookSecretRefs(config, integrationId)) secrets[ref] = lookup(ref);
+    let inputs;
+    try {
+      inputs = module.readHelpdeskWebhook(config, integrationId, request, secrets, Date.now());
+    } catch (error) {
+      if (error?.name !== 'WebhookError') throw error;
+      const status = error.kind === 'bad_signature' ? 401 : error.kind === 'unknown_delivery' ? 404 : 422;
+      return { status, body: inputErrorBody(error) };
+    }
+    const outputs = [];
+    for (const input of inputs) {
+      try {
+        outputs.push(...(await host.handle(input)));
+      } catch (error) {
+        if (isInputError(error)) return { status: 422, body: inputErrorBody(error) };
+        throw error;
+      }
+    }
+    return { status: 200, body: { accepted: inputs.length, outputs } };
   }
 
   /** Sends an output to the streams that may see it (none open: nothing to do). */

@@ -18,6 +18,9 @@
 //   PUT  /tenants/{t}/agents/{a}                        agent_update      {name?, status?, skills?, max_concurrent?}
 //   POST /tenants/{t}/dead-letters/{d}/redrive          redrive_delivery
 //   POST /tenants/{t}/webhooks/{w}/enable               enable_webhook
+//   POST /tenants/{t}/integrations/{i}/webhook          a helpdesk's own webhook (Zendesk, Intercom, Sunshine
+//                                                       Conversations, Freshdesk): no bearer token, the vendor's
+//                                                       signature or secret; 200, 401, 404 or 422
 //   GET  /tenants/{t}                                   summary
 //   GET  /tenants/{t}/state                             the engine's state (JSON, as saved)
 //   GET  /tenants/{t}/dead-letters                      dead letters
@@ -26,7 +29,7 @@
 //   GET  /tenants/{t}/agents/{a}/stream                 the agent's outputs (server-sent events)
 //   GET  /tenants/{t}/stream                            every output (server-sent events, operators)
 //
-// Every request needs `Authorization: Bearer <HANDOFF_API_TOKEN>`. Inputs answer
+// Every request but the helpdesks' webhooks needs `Authorization: Bearer <HANDOFF_API_TOKEN>`. Inputs answer
 // `{"tenant", "handled_at", "outputs"}`; errors answer `{"error", "path"?}` with 400, 401, 404,
 // 405, 413, 422 (the engine refused the input: nothing changed) or 500.
 
@@ -63,14 +66,20 @@ async function authorized(request, env) {
   return diff === 0;
 }
 
-/** The request body as parsed JSON, or `undefined` when there is none. */
-async function readBody(request) {
+/** The request body as text, at most MAX_BODY_BYTES. */
+async function readText(request) {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, `body: larger than ${MAX_BODY_BYTES} bytes`, 'body');
   const text = await request.text();
   if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
     throw new HttpError(413, `body: larger than ${MAX_BODY_BYTES} bytes`, 'body');
   }
+  return text;
+}
+
+/** The request body as parsed JSON, or `undefined` when there is none. */
+async function readBody(request) {
+  const text = await readText(request);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
@@ -82,6 +91,16 @@ async function readBody(request) {
 async function serve(request, env) {
   const url = new URL(request.url);
   const parsed = route(request.method, url.pathname);
+  if (parsed.helpdesk !== undefined) {
+    // The vendor's signature is the authentication: the tenant's engine checks it.
+    const body = await readText(request);
+    const headers = {};
+    for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+    const tenant = env.HANDOFF_TENANTS.get(env.HANDOFF_TENANTS.idFromName(parsed.tenant));
+    const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
+    const { status, body: answer } = await tenant.webhook(parsed.helpdesk, { headers, query, body });
+    return json(status, { tenant: parsed.tenant, ...answer });
+  }
   if (!(await authorized(request, env))) {
     return json(401, { error: 'missing or wrong bearer token (Authorization: Bearer <HANDOFF_API_TOKEN>)' });
   }

@@ -1,0 +1,111 @@
+//! A helpdesk's webhook reported something (`helpdesk_event`): the conversation its ticket
+//! belongs to gets the agent's message, note, close or hand-back through the same paths as the
+//! agent's own inputs; the helpdesk it came from is not written to again (it has it).
+
+use super::Flow;
+use crate::check::helpdesk::{agent_of, ignored, transfer_of};
+use crate::wire::delivery::{SEEN_MAX, SEEN_TTL_MS};
+use crate::wire::input::{
+    AgentMessage, ConversationClosed, HelpdeskEvent, HelpdeskKind, ReturnToAi,
+};
+use crate::wire::values::ClosedBy;
+
+impl Flow<'_> {
+    /// Applies a `helpdesk_event` that `check` accepted: nothing for an event seen already or
+    /// written by the engine itself; otherwise the event id is remembered and the message, note,
+    /// close or hand-back applied as from the vendor's author (our agent per `agent_map`, else
+    /// `{integration}:{vendor user id}`).
+    pub(super) fn helpdesk_event(&mut self, e: HelpdeskEvent) {
+        let found =
+            self.index
+                .helpdesk
+                .find(&e.integration_id, e.vendor_ref.as_str(), &e.vendor_id);
+        let Some(id) = found.map(str::to_string) else {
+            return;
+        };
+        if ignored(self.config, self.state, &id, &e) || !self.state.conversations.contains_key(&id)
+        {
+            return;
+        }
+        self.remember(&format!("{}:{id}", e.integration_id), &e.event_id);
+        let mapped = agent_of(self.config, &e.integration_id, &e.author.id);
+        // Our agent is shown under their own name; another helpdesk user under theirs.
+        let name = if mapped.is_some() {
+            None
+        } else {
+            e.author.name.clone()
+        };
+        let agent_id = mapped.unwrap_or_else(|| format!("{}:{}", e.integration_id, e.author.id));
+        self.origin = Some(e.integration_id.clone());
+        match e.kind {
+            HelpdeskKind::Message => {
+                let m = AgentMessage {
+                    conversation_id: id,
+                    agent_id,
+                    text: e.text,
+                };
+                self.agent_message_as(m, name);
+            }
+            HelpdeskKind::Note => self.agent_note(AgentMessage {
+                conversation_id: id,
+                agent_id,
+                text: e.text,
+            }),
+            // A close from the helpdesk is the agent's.
+            HelpdeskKind::Close => self.close(ConversationClosed {
+                conversation_id: id,
+                by: ClosedBy::Agent,
+                agent_id: None,
+            }),
+            HelpdeskKind::ReturnToAi => {
+                // Given back by whoever holds it; nothing when nobody does.
+                let holder = self
+                    .state
+                    .conversations
+                    .get(&id)
+                    .and_then(|c| match &c.status {
+                        crate::wire::state::Status::Assigned { agent_id, .. } => {
+                            Some(agent_id.clone())
+                        }
+                        _ => None,
+                    });
+                if let Some(agent_id) = holder {
+                    let note = (!e.text.trim().is_empty()).then_some(e.text);
+                    self.return_to_ai(ReturnToAi {
+                        conversation_id: id,
+                        agent_id,
+                        note,
+                    });
+                }
+            }
+            HelpdeskKind::Transfer => {
+                if let Some(t) = transfer_of(self.config, self.state, &id, &e) {
+                    self.transfer(t);
+                }
+            }
+        }
+        self.origin = None;
+    }
+
+    /// Remembers `event_id` in the chain `key` (forgetting those past [`SEEN_TTL_MS`], and the
+    /// oldest beyond [`SEEN_MAX`]).
+    fn remember(&mut self, key: &str, event_id: &str) {
+        let now = self.now;
+        let Some(chain) = self.state.integration_chains.get_mut(key) else {
+            return;
+        };
+        chain.seen.retain(|_, at| *at > now - SEEN_TTL_MS);
+        while chain.seen.len() >= SEEN_MAX {
+            let oldest = chain
+                .seen
+                .iter()
+                .min_by_key(|(id, at)| (**at, (*id).clone()))
+                .map(|(id, _)| id.clone());
+            match oldest {
+                Some(id) => chain.seen.remove(&id),
+                None => break,
+            };
+        }
+        chain.seen.insert(event_id.to_string(), now);
+    }
+}

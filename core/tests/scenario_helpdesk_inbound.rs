@@ -27,8 +27,16 @@ fn zendesk_config() -> Value {
 /// A handoff to agent_1 whose Zendesk ticket 35436 exists (requester 20978392, API user 1200),
 /// every request done.
 fn handed_off() -> Sim {
+    handed_off_to(true)
+}
+
+/// A handoff with its ticket created: assigned to agent_1 (`auto_accept`), or queued without
+/// an agent online.
+fn handed_off_to(agent_online: bool) -> Sim {
     let mut sim = Sim::new(zendesk_config());
-    sim.online("agent_1", "Asha");
+    if agent_online {
+        sim.online("agent_1", "Asha");
+    }
     let out = sim.send(
         json!({"type": "handoff_request", "conversation_id": "conv_1",
         "customer": {"name": "Priya", "email": "priya@example.com",
@@ -126,18 +134,46 @@ fn an_unknown_ticket_is_refused_by_name_and_changes_nothing() {
 }
 
 #[test]
-fn a_note_stays_with_the_agents_and_a_solve_closes_as_the_agent() {
+fn a_note_stays_with_the_agents() {
     let mut sim = handed_off();
     let out = sim.send(zendesk_event("n1", "note", "381001", "VIP"));
     assert!(has(&out, "agent_note"));
     assert!(!has(&out, "agent_message"));
     assert!(of_type(&out, "delivery").is_empty());
+}
+
+#[test]
+fn a_solve_of_a_queued_conversation_closes_it_as_the_agent() {
+    let mut sim = handed_off_to(false);
     let out = sim.send(zendesk_event("c1", "close", "381001", ""));
     assert_eq!(one(&out, "closed")["conversation_id"], "conv_1");
     let closed = support::event(&out, "conversation.closed");
     assert_eq!(closed["data"]["closed_by"], "agent");
     // Not written back: the ticket is solved already.
     assert!(of_type(&out, "delivery").is_empty(), "{out:#?}");
+}
+
+#[test]
+fn a_solve_of_an_assigned_conversation_resolves_it_and_the_customer_can_reopen_it() {
+    let mut sim = handed_off();
+    let out = sim.send(zendesk_event("s1", "close", "381001", ""));
+    let resolved = one(&out, "resolved");
+    assert_eq!(resolved["outcome"], "solved");
+    assert_eq!(resolved["agent_id"], "agent_1");
+    let event = support::event(&out, "conversation.resolved");
+    assert_eq!(event["data"]["resolved_by"], "admin");
+    assert!(!has(&out, "closed"));
+    // Not written back: the ticket is solved already.
+    assert!(of_type(&out, "delivery").is_empty(), "{out:#?}");
+    // The agent is free again; a second solve changes nothing.
+    assert!(sim.engine.state().agents["agent_1"].active.is_empty());
+    let out = sim.send(zendesk_event("s2", "close", "381001", ""));
+    assert!(!has(&out, "resolved") && !has(&out, "closed"), "{out:#?}");
+    // The customer writes again: reopened to the agent who had it (the default `last_agent`),
+    // assigned at once (`auto_accept`).
+    let out = sim.send(json!({"type": "customer_message", "conversation_id": "conv_1", "text": "One more question"}));
+    assert_eq!(one(&out, "reopened")["to"], "last_agent");
+    assert_eq!(one(&out, "assigned")["agent_id"], "agent_1");
 }
 
 #[test]

@@ -17,6 +17,10 @@
 //! `admin_id` or by the contact, a Sunshine message not from the business. Topics not listed
 //! are read as nothing (the host answers 200, nothing changes).
 //!
+//! A close (a ticket solved, a conversation closed) resolves a conversation an agent holds (by
+//! admin, outcome `solved` or the first configured one: the customer's next message reopens it)
+//! and closes any other (`lifecycle/helpdesk.rs`).
+//!
 //! Secrets are compared in constant time; a bad, missing or stale signature is
 //! [`ErrorKind::BadSignature`] (hosts answer 401). A request seen again within the window is a
 //! duplicate the engine ignores by its event id (nothing changes twice).

@@ -6,8 +6,9 @@ use super::Flow;
 use crate::check::helpdesk::{agent_of, ignored, transfer_of};
 use crate::wire::delivery::{SEEN_MAX, SEEN_TTL_MS};
 use crate::wire::input::{
-    AgentMessage, ConversationClosed, HelpdeskEvent, HelpdeskKind, ReturnToAi,
+    AgentMessage, ConversationClosed, HelpdeskEvent, HelpdeskKind, Resolve, ReturnToAi, TransferBy,
 };
+use crate::wire::state::Status;
 use crate::wire::values::ClosedBy;
 
 impl Flow<'_> {
@@ -51,12 +52,7 @@ impl Flow<'_> {
                 agent_id,
                 text: e.text,
             }),
-            // A close from the helpdesk is the agent's.
-            HelpdeskKind::Close => self.close(ConversationClosed {
-                conversation_id: id,
-                by: ClosedBy::Agent,
-                agent_id: None,
-            }),
+            HelpdeskKind::Close => self.helpdesk_close(id),
             HelpdeskKind::ReturnToAi => {
                 // Given back by whoever holds it; nothing when nobody does.
                 let holder = self
@@ -64,9 +60,7 @@ impl Flow<'_> {
                     .conversations
                     .get(&id)
                     .and_then(|c| match &c.status {
-                        crate::wire::state::Status::Assigned { agent_id, .. } => {
-                            Some(agent_id.clone())
-                        }
+                        Status::Assigned { agent_id, .. } => Some(agent_id.clone()),
                         _ => None,
                     });
                 if let Some(agent_id) = holder {
@@ -85,6 +79,47 @@ impl Flow<'_> {
             }
         }
         self.origin = None;
+    }
+
+    /// The ticket was solved or closed in the helpdesk: an assigned conversation is resolved
+    /// (by an admin, for the helpdesk's user is not ours to name; outcome `solved` when
+    /// configured, else the first of `resolution.outcomes`), so a later customer message reopens
+    /// it as configured; one already resolved stays so; any other (queued, offered, a warm
+    /// transfer under way) is closed, as its agent would close it.
+    fn helpdesk_close(&mut self, id: String) {
+        let Some(conv) = self.state.conversations.get(&id) else {
+            return;
+        };
+        match &conv.status {
+            Status::Resolved { .. } => {}
+            Status::Assigned { .. } if conv.warm_target().is_none() => {
+                let outcomes = &self.config.resolution.outcomes;
+                let outcome = outcomes
+                    .iter()
+                    .find(|o| *o == "solved")
+                    .or_else(|| outcomes.first())
+                    .cloned();
+                match outcome {
+                    Some(outcome) => self.resolve(Resolve {
+                        conversation_id: id,
+                        by: TransferBy::Admin,
+                        agent_id: None,
+                        outcome,
+                        note: None,
+                    }),
+                    None => self.close(ConversationClosed {
+                        conversation_id: id,
+                        by: ClosedBy::Agent,
+                        agent_id: None,
+                    }),
+                }
+            }
+            _ => self.close(ConversationClosed {
+                conversation_id: id,
+                by: ClosedBy::Agent,
+                agent_id: None,
+            }),
+        }
     }
 
     /// Remembers `event_id` in the chain `key` (forgetting those past [`SEEN_TTL_MS`], and the

@@ -576,3 +576,32 @@ fn a_long_window_at_the_end_of_time_still_restores() {
     let restored = Engine::restore_json(config, &sim.state_json()).unwrap();
     assert_eq!(restored.state(), sim.engine.state());
 }
+
+#[test]
+fn a_reopening_with_nobody_free_and_no_queue_says_so_once() {
+    for (fallback, said) in [
+        ("none", "no_agent_available"),
+        ("callback", "no_agent_available"),
+    ] {
+        let mut sim = Sim::new(json!({"handoff": {
+            "routing": {"fallback": fallback, "max_concurrent_per_agent": 1},
+            "resolution": {"reopen_to": "queue"}
+        }}));
+        sim.online("agent_1", "Asha");
+        ask(&mut sim, "c1");
+        sim.accept("c1", "agent_1");
+        resolve(&mut sim, "c1", "agent_1", "solved");
+        ask(&mut sim, "c2");
+        sim.accept("c2", "agent_1");
+        // The reopening message asks for a person: routed once, not handed off again.
+        let out = ask(&mut sim, "c1");
+        assert_eq!(one(&out, "reopened")["to"], "queue");
+        let templates: Vec<&Value> = out
+            .iter()
+            .filter(|o| o["type"] == "message")
+            .map(|o| &o["template"])
+            .collect();
+        assert_eq!(templates, [&json!(said)], "{fallback}: {out:#?}");
+        assert!(!types(&out).contains(&"handoff".to_string()), "{out:#?}");
+    }
+}

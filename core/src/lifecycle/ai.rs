@@ -71,9 +71,12 @@ impl Flow<'_> {
         }
         conv.awaiting_ai = true;
         if let Some(reopening) = reopening {
+            let routed = reopening.routed();
             self.reopen_finish(&id, reopening);
-            // Routed to a person: they hear the message that reopened it, nothing more to do.
-            if self.state.conversations[&id].status != Status::Ai {
+            // Routed like a handoff: whoever has it now hears the message that reopened it (nobody
+            // while queued); the triggers do not hand it off a second time (with `routing.fallback`
+            // `none` or `callback` it is back with the AI or collecting callback details).
+            if routed {
                 if matches!(
                     self.state.conversations[&id].status,
                     Status::Queued | Status::Offered { .. } | Status::Assigned { .. }
@@ -184,9 +187,10 @@ impl Flow<'_> {
             return;
         }
         if let Some(reopening) = self.reopen_start(&id) {
+            let routed = reopening.routed();
             self.reopen_finish(&id, reopening);
-            if self.state.conversations[&id].status != Status::Ai {
-                return; // routed to a person already
+            if routed {
+                return; // routed like a handoff already
             }
         }
         let status = self.conv(&id).status.clone();

@@ -25,6 +25,13 @@ pub(super) struct Reopening {
     outcome: String,
 }
 
+impl Reopening {
+    /// Whether it is routed like a handoff (to the last agent or the queue), not given to the AI.
+    pub(super) fn routed(&self) -> bool {
+        self.to != ReopenTo::Ai
+    }
+}
+
 impl Flow<'_> {
     /// `resolve`: the conversation is resolved with `outcome` and kept for the reopen window;
     /// the agent's slot is freed (and the queue served), or kept for the wrap-up; `resolved`,

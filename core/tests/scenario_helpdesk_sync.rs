@@ -191,6 +191,27 @@ fn freshdesk_gets_the_customer_as_an_incoming_note_and_agents_as_public_notes() 
         body(&ds[0]),
         json!({"body": "<p>Note from agent_1: checked</p>", "private": true})
     );
+    assert!(ok(&mut sim, &ds[0], json!({})).is_empty());
+
+    // Freshdesk's automation webhook cannot say who wrote a note: what the engine wrote comes
+    // back as an echo and is ignored (the loop guard), while an agent's own reply there is not.
+    let event = |id: &str, kind: &str, text: &str| {
+        json!({"type": "helpdesk_event", "integration_id": "freshdesk", "event_id": id,
+            "vendor_ref": "ticket_id", "vendor_id": "12", "kind": kind,
+            "author": {"id": "77", "name": "Agent in Freshdesk"}, "text": text})
+    };
+    for (id, kind, text) in [
+        ("e1", "message", "Any news?"),
+        ("e2", "message", "Yes:   <shipped>"),
+        ("e3", "note", "Note from agent_1: checked"),
+    ] {
+        let out = sim.send(event(id, kind, text));
+        assert!(out.is_empty(), "{text}: {out:#?}");
+    }
+    let out = sim.send(event("e4", "message", "Your refund is on its way."));
+    let shown = support::one(&out, "agent_message");
+    assert_eq!(shown["text"], "Your refund is on its way.");
+    assert!(deliveries(&out).is_empty(), "not written back to Freshdesk");
 }
 
 fn intercom() -> Value {

@@ -1709,6 +1709,13 @@ export interface IntegrationChain {
    * again is ignored. At most `SEEN_MAX` are kept, none older than `SEEN_TTL_MS`.
    */
   seen?: Record<string, number>;
+  /**
+   * What the engine wrote to a helpdesk whose webhooks cannot say who wrote an item
+   * (Freshdesk's automation payload names the ticket's agent, not the note's author): a digest
+   * of each text, with when. A webhook carrying one of these texts back is the engine's own
+   * item echoed, and is ignored (the loop guard). Bounded like `seen`.
+   */
+  written?: Record<string, number>;
 }
 
 /** The request of a chain that has gone out and not yet succeeded. */

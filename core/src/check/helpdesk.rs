@@ -130,13 +130,16 @@ pub(crate) fn ignored(
     let own = OWN_AUTHORS
         .iter()
         .any(|name| chain.ids.get(*name) == Some(&e.author.id));
+    // Intercom names the author: the bot admin is the engine. Freshdesk does not: a text the
+    // engine wrote there is its own item echoed.
     let bot = config
         .integrations
         .iter()
         .find(|i| i.id == e.integration_id)
         .is_some_and(|i| match &i.vendor {
             Vendor::Intercom(ic) => ic.admin_id == e.author.id,
-            _ => false,
+            Vendor::Freshdesk(_) => chain.wrote(&e.text, state.now),
+            Vendor::Zendesk(_) => false,
         });
     seen || own || bot
 }

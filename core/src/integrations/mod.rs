@@ -240,7 +240,19 @@ pub(crate) fn on_event(
         if name == EventName::Closed {
             chain.closed = true;
         }
+        let echoes = matches!(integration.vendor, Vendor::Freshdesk(_))
+            && matches!(name, EventName::Message | EventName::Note);
         for request in requests {
+            if echoes {
+                // Freshdesk's webhooks cannot say who wrote a note: remember the text, so that
+                // its echo is known (`Chain::wrote`).
+                if let (Some(body), Some(chain)) = (
+                    request.body.get("body").and_then(Value::as_str),
+                    state.integration_chains.get_mut(&key),
+                ) {
+                    chain.remember_written(&crate::inbound::plain_text(body), now);
+                }
+            }
             state.seq += 1;
             let delivery_id = outbox::delivery_id(
                 &integration.id,

@@ -4,7 +4,6 @@
 
 use super::Flow;
 use crate::check::helpdesk::{agent_of, ignored, transfer_of};
-use crate::wire::delivery::{SEEN_MAX, SEEN_TTL_MS};
 use crate::wire::input::{
     AgentMessage, ConversationClosed, HelpdeskEvent, HelpdeskKind, Resolve, ReturnToAi, TransferBy,
 };
@@ -122,25 +121,11 @@ impl Flow<'_> {
         }
     }
 
-    /// Remembers `event_id` in the chain `key` (forgetting those past [`SEEN_TTL_MS`], and the
-    /// oldest beyond [`SEEN_MAX`]).
+    /// Remembers `event_id` in the chain `key` (bounded: `Chain::remember_seen`).
     fn remember(&mut self, key: &str, event_id: &str) {
         let now = self.now;
-        let Some(chain) = self.state.integration_chains.get_mut(key) else {
-            return;
-        };
-        chain.seen.retain(|_, at| *at > now - SEEN_TTL_MS);
-        while chain.seen.len() >= SEEN_MAX {
-            let oldest = chain
-                .seen
-                .iter()
-                .min_by_key(|(id, at)| (**at, (*id).clone()))
-                .map(|(id, _)| id.clone());
-            match oldest {
-                Some(id) => chain.seen.remove(&id),
-                None => break,
-            };
+        if let Some(chain) = self.state.integration_chains.get_mut(key) {
+            chain.remember_seen(event_id, now);
         }
-        chain.seen.insert(event_id.to_string(), now);
     }
 }

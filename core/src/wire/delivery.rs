@@ -192,6 +192,60 @@ pub struct Chain {
     /// again is ignored. At most [`SEEN_MAX`] are kept, none older than [`SEEN_TTL_MS`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub seen: BTreeMap<String, i64>,
+    /// What the engine wrote to a helpdesk whose webhooks cannot say who wrote an item
+    /// (Freshdesk's automation payload names the ticket's agent, not the note's author): a digest
+    /// of each text, with when. A webhook carrying one of these texts back is the engine's own
+    /// item echoed, and is ignored (the loop guard). Bounded like `seen`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub written: BTreeMap<String, i64>,
+}
+
+impl Chain {
+    /// Remembers that the vendor event `event_id` was applied at `now`.
+    pub fn remember_seen(&mut self, event_id: &str, now: i64) {
+        remember(&mut self.seen, event_id.to_string(), now);
+    }
+
+    /// Remembers that the engine wrote `text` to the helpdesk at `now`.
+    pub fn remember_written(&mut self, text: &str, now: i64) {
+        remember(&mut self.written, text_digest(text), now);
+    }
+
+    /// Whether `text` is one the engine wrote to the helpdesk in the last [`SEEN_TTL_MS`]
+    /// (white space aside).
+    pub fn wrote(&self, text: &str, now: i64) -> bool {
+        self.written
+            .get(&text_digest(text))
+            .is_some_and(|at| *at > now - SEEN_TTL_MS)
+    }
+}
+
+/// Puts `key` in `map` at `now`, forgetting entries past [`SEEN_TTL_MS`] and the oldest beyond
+/// [`SEEN_MAX`].
+fn remember(map: &mut BTreeMap<String, i64>, key: String, now: i64) {
+    map.retain(|_, at| *at > now - SEEN_TTL_MS);
+    while map.len() >= SEEN_MAX {
+        let oldest = map
+            .iter()
+            .min_by_key(|(id, at)| (**at, (*id).clone()))
+            .map(|(id, _)| id.clone());
+        match oldest {
+            Some(id) => map.remove(&id),
+            None => break,
+        };
+    }
+    map.insert(key, now);
+}
+
+/// A short digest of `text` with its white space folded (a helpdesk may re-wrap what it stores).
+fn text_digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Sha256::digest(folded.as_bytes())
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Most vendor event ids a [`Chain`] remembers (the oldest are forgotten first).

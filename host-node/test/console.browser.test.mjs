@@ -15,6 +15,7 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startServe } from '../test-support/handoff-serve.mjs';
 
@@ -39,17 +40,32 @@ const CONFIG = {
       { id: 'ben', name: 'Ben', skills: { shipping: 2 } },
     ],
     resolution: { outcomes: ['solved', 'not_solved', 'refunded'] },
+    webhooks: [{ id: 'crm', url: 'http://127.0.0.1:1/replaced-in-before', secret_ref: 'CONSOLE_TEST_WEBHOOK_SECRET' }],
   },
 };
+
+/** A webhook receiver: answers 410 Gone (the webhook is disabled, the delivery dead-lettered) until `accept` is set. */
+const receiver = { server: null, accept: false, received: [] };
 
 let serve;
 let browser;
 
 before(async () => {
   accessSync(CHROMIUM, constants.X_OK);
+  receiver.server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      receiver.received.push({ body, accepted: receiver.accept });
+      res.writeHead(receiver.accept ? 200 : 410).end();
+    });
+  });
+  await new Promise((ok) => receiver.server.listen(0, '127.0.0.1', ok));
+  CONFIG.handoff.webhooks[0].url = `http://127.0.0.1:${receiver.server.address().port}/hook`;
   serve = await startServe({
     config: CONFIG,
     env: {
+      CONSOLE_TEST_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       HANDOFF_ADMIN_TOKEN: TOKENS.admin,
       HANDOFF_WIDGET_TOKEN: TOKENS.widget,
       HANDOFF_AGENT_TOKENS: `asha=${TOKENS.asha},ben=${TOKENS.ben}`,
@@ -65,6 +81,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await serve?.close();
+  receiver.server?.close();
 });
 
 /** A call of the HTTP API with `token`; throws on an error answer. */
@@ -299,4 +316,53 @@ test('a write authorised only by the session cookie must carry the console heade
   assert.deepEqual(await read.json(), { role: 'agent', agent_id: 'ben' });
   const widget = await fetch(`${serve.origin}/v1/session`, { method: 'POST', headers: { Authorization: `Bearer ${TOKENS.widget}` } });
   assert.equal(widget.status, 403, 'the widget token does not sign in to the console');
+});
+
+test('the supervisor sees the queue and the agents live, redrives a dead letter and re-enables a webhook', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const problems = [];
+  page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : null));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  try {
+    const response = await page.goto(`${serve.origin}/console/supervisor`);
+    assert.match(response.headers()['content-security-policy'], /script-src 'self'/);
+    await page.fill('#token', TOKENS.asha);
+    await page.press('#token', 'Enter');
+    await page.locator('#signin-error', { hasText: 'admin token' }).waitFor();
+    await page.fill('#token', TOKENS.admin);
+    await page.press('#token', 'Enter');
+    await page.locator('#live[data-state="live"]').waitFor();
+    await page.locator('#agents tr[data-agent="asha"]', { hasText: 'Asha' }).waitFor();
+
+    // Nobody free: a customer queues, and the queue shows them live.
+    await http('PUT', '/v1/agents/asha', TOKENS.asha, { status: 'offline' });
+    await http('PUT', '/v1/agents/ben', TOKENS.ben, { status: 'offline' });
+    await customer.say('conv_9', 'I need a person please', { customer: { name: 'Maya' } });
+    await customer.askForPerson('conv_9').catch(() => null);
+    await page.locator('#queue tr[data-conversation="conv_9"]').waitFor();
+
+    // The webhook answered 410 Gone: its deliveries are dead letters and it is disabled.
+    const dead = page.locator('#dead tr[data-delivery]');
+    await dead.first().waitFor();
+    await page.locator('#hooks li[data-webhook="crm"]').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'axe: the supervisor view');
+    await shoot(t, page, 'console-supervisor');
+
+    receiver.accept = true;
+    await page.locator('#hooks button[data-action="enable"]').click();
+    await page.locator('#hooks li[data-webhook="crm"]').waitFor({ state: 'detached' });
+    const before = await dead.count();
+    const first = await dead.first().getAttribute('data-delivery');
+    await dead.first().locator('button[data-action="redrive"]').click();
+    await page.locator(`#dead tr[data-delivery="${first}"]`).waitFor({ state: 'detached' });
+    assert.equal(await dead.count(), before - 1);
+    const deadline = Date.now() + 15_000;
+    while (!receiver.received.some((r) => r.accepted) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
+    assert.ok(receiver.received.some((r) => r.accepted), 'the redriven delivery reached the receiver');
+    assert.deepEqual(problems.filter((p) => !p.includes('401')), [], 'no errors in the console');
+  } finally {
+    await context.close();
+  }
 });

@@ -1,4 +1,4 @@
-//! The agent console at `/console`: static files compiled into the binary (plain ES modules and
+//! The agent console at `/console` and the supervisor view at `/console/supervisor`: static files compiled into the binary (plain ES modules and
 //! CSS, no bundler, nothing fetched from elsewhere at run time), served with a strict
 //! Content-Security-Policy, and the settings it reads (`GET /v1/settings`).
 //!
@@ -52,6 +52,16 @@ const ASSETS: &[Asset] = &[
         name: "context.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("console/context.js"),
+    },
+    Asset {
+        name: "supervisor",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("console/supervisor.html"),
+    },
+    Asset {
+        name: "supervisor.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("console/supervisor.js"),
     },
     Asset {
         name: "favicon.svg",
@@ -162,7 +172,15 @@ mod tests {
 
     #[test]
     fn the_pages_have_no_inline_script_or_style() {
-        let page = ASSETS[0].body;
+        for page in ASSETS
+            .iter()
+            .filter(|a| a.content_type.starts_with("text/html"))
+        {
+            no_inline(page.body);
+        }
+    }
+
+    fn no_inline(page: &str) {
         assert!(!page.contains("<style"), "no <style> in index.html");
         assert!(!page.contains(" style="), "no style attribute");
         let handler = page.split(" on").skip(1).any(|rest| {

@@ -60,3 +60,7 @@ export const wrapUpDone = (id) => act(id, 'wrap-up-done');
 export function agentEvents(agentId) {
   return new EventSource(`/v1/agents/${encodeURIComponent(agentId)}/events`);
 }
+
+export const deadLetters = () => call('GET', '/v1/dead-letters?limit=100');
+export const redrive = (id) => call('POST', `/v1/dead-letters/${encodeURIComponent(id)}/redrive`);
+export const enableWebhook = (id) => call('POST', `/v1/webhooks/${encodeURIComponent(id)}/enable`);

@@ -87,7 +87,8 @@ async function boot() {
 
 async function start(who) {
   if (who.role !== 'agent') {
-    showSignIn('This console is for agents: sign in with an agent token.');
+    await api.signOut().catch(() => null);
+    showSignIn('This console is for agents: sign in with an agent token (supervisors: /console/supervisor).');
     return;
   }
   state.me = who.agent_id;

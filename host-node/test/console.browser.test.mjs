@@ -290,6 +290,18 @@ test('an agent signs in, takes an offer with its context, chats, transfers, retu
     assert.equal(resolved.status, 'resolved');
     assert.equal(resolved.outcome, 'refunded');
 
+    // Declining with a reason: Ben is away, so the next customer is offered to Asha, who declines.
+    await http('PUT', '/v1/agents/ben', TOKENS.ben, { status: 'away' });
+    await customer.say('conv_5', 'A person please, about a return.', { customer: { name: 'Omar' } });
+    await customer.askForPerson('conv_5').catch(() => null);
+    await page.locator('#offers button[data-conversation="conv_5"]').click();
+    await page.fill('#decline-reason', 'Stepping away for a meeting');
+    await page.press('#decline-reason', 'Enter');
+    await page.locator('#offers button[data-conversation="conv_5"]').waitFor({ state: 'detached' });
+    const declined = await http('GET', '/v1/conversations/conv_5', TOKENS.admin);
+    assert.notEqual(declined.agent_id, 'asha', 'no longer offered to Asha');
+    assert.ok('asha' in (declined.declined_by ?? {}), 'the engine recorded the decline');
+
     // Sign out: the session ends; the cookie no longer authorises the API.
     await page.click('#sign-out');
     await page.locator('#signin-error', { hasText: 'signed out' }).waitFor();

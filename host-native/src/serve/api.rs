@@ -18,6 +18,7 @@ use super::auth::{Role, Tokens};
 use super::engine::{Command, Failure, Published};
 use super::events::{self, Scope, Viewer};
 use super::metrics::Metrics;
+use super::session::{self, Sessions};
 use axum::extract::rejection::QueryRejection;
 use handoff_core::query::{Gauges, Holding, Query as EngineQuery, DEFAULT_PAGE, MAX_PAGE};
 use handoff_core::wire::output::Audience;
@@ -49,6 +50,10 @@ pub struct App {
     pub config: Arc<handoff_core::Config>,
     /// Where secrets come from (the environment), for the helpdesks' webhook secrets.
     pub secrets: Arc<Secrets>,
+    /// The console's signed-in browsers (`POST /v1/session`).
+    pub sessions: Arc<Sessions>,
+    /// What `GET /v1/settings` answers (from the configuration, made once at start).
+    pub settings: Arc<Value>,
 }
 
 /// An error answer: `{"error": {"path": …, "message": …}}`.
@@ -189,9 +194,17 @@ pub fn router(app: App) -> Router {
         .route(
             "/integrations/{id}/webhook",
             post(super::inbound::helpdesk_webhook),
-        );
+        )
+        .route(
+            "/session",
+            post(session_start).get(session_read).delete(session_end),
+        )
+        .route("/settings", get(settings))
+        .layer(middleware::from_fn_with_state(app.clone(), session_writes));
     Router::new()
         .route("/", get(page))
+        .route("/console", get(console_index))
+        .route("/console/{file}", get(console_file))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .nest("/v1", v1)
@@ -286,6 +299,119 @@ async fn page() -> Html<&'static str> {
     Html(PAGE)
 }
 
+/// `GET /console`: the agent console's page.
+async fn console_index() -> ApiResult {
+    console_file(Path(String::new())).await
+}
+
+/// `GET /console/{file}`: one of the console's files (scripts, styles).
+async fn console_file(Path(file): Path<String>) -> ApiResult {
+    super::console::asset(&file).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            None,
+            format!("the console has no file {file:?}"),
+        )
+    })
+}
+
+/// A write authorised only by the console's session cookie must carry
+/// [`session::CONSOLE_HEADER`], which another site's page cannot add: a forged form or request
+/// gets 403.
+async fn session_writes(request: Request, next: Next) -> Response {
+    let reads = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let headers = request.headers();
+    let by_cookie = !headers.contains_key(header::AUTHORIZATION)
+        && headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| session::from_cookie_header(v).is_some());
+    if !reads && by_cookie && !headers.contains_key(session::CONSOLE_HEADER) {
+        return ApiError::forbidden(format!(
+            "a write signed in by the session cookie must carry the {} header",
+            session::CONSOLE_HEADER
+        ))
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// `{"role", "agent_id"?}` of `role`.
+fn who(role: &Role) -> Value {
+    match role {
+        Role::Admin => json!({"role": "admin"}),
+        Role::Widget => json!({"role": "widget"}),
+        Role::Metrics => json!({"role": "metrics"}),
+        Role::Agent(id) => json!({"role": "agent", "agent_id": id}),
+    }
+}
+
+/// `POST /v1/session`: trades the agent's or admin's bearer token (in `Authorization`, never in
+/// the URL or the body) for a session cookie (`HttpOnly`, `SameSite=Strict`), so the console
+/// and its `EventSource`s are authorised without the token. Answers `{"role", "agent_id"?}`.
+async fn session_start(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    // Signing in takes the token itself, never a session cookie.
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                None,
+                "sign in with Authorization: Bearer <token>",
+            )
+        })?;
+    let role = app.role(&headers, None)?;
+    require(&role, &["agent"])?;
+    let id = app.sessions.start(role.clone()).map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            format!("no session: the random source failed ({e})"),
+        )
+    })?;
+    let mut response = Json(who(&role)).into_response();
+    let cookie = HeaderValue::from_str(&session::set_cookie(&id))
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, None, "bad cookie"))?;
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `GET /v1/session`: who the caller is (`{"role", "agent_id"?}`); 401 when not signed in.
+async fn session_read(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    let role = app.role(&headers, None)?;
+    Ok(Json(who(&role)).into_response())
+}
+
+/// `DELETE /v1/session`: signs out: the session ends and the cookie is removed.
+async fn session_end(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    if let Some(id) = app.session(&headers) {
+        app.sessions.end(id);
+    }
+    let mut response = Json(json!({"signed_out": true})).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&session::clear_cookie())
+            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, None, "bad cookie"))?,
+    );
+    Ok(response)
+}
+
+/// `GET /v1/settings`: what the console needs from the configuration (agents, admin).
+async fn settings(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &["agent"])?;
+    Ok(Json(app.settings.as_ref().clone()).into_response())
+}
+
 async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
@@ -314,12 +440,29 @@ impl App {
             }
             None => match query {
                 Some(t) => t.to_string(),
-                None => return Err(unauthorized("missing Authorization: Bearer <token>")),
+                None => {
+                    return match self.session(headers) {
+                        Some(id) => self
+                            .sessions
+                            .role(id)
+                            .ok_or_else(|| unauthorized("the session has ended: sign in again")),
+                        None => Err(unauthorized("missing Authorization: Bearer <token>")),
+                    }
+                }
             },
         };
         self.tokens
             .role(&presented)
             .ok_or_else(|| unauthorized("the token is not valid"))
+    }
+
+    /// The console session id in the request's `Cookie` header, if any.
+    fn session<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(session::from_cookie_header)
     }
 
     async fn call<T>(

@@ -21,12 +21,14 @@
 
 pub mod api;
 pub mod auth;
+pub mod console;
 pub mod delivery;
 pub mod engine;
 pub mod events;
 mod inbound;
 pub mod listen;
 pub mod metrics;
+pub mod session;
 pub mod sqlite;
 pub mod store;
 
@@ -259,6 +261,8 @@ pub async fn serve(
         stopping,
         config: Arc::new(config),
         secrets: Arc::new(|name: &str| std::env::var(name).ok()),
+        sessions: Arc::default(),
+        settings: Arc::new(console::settings(&options.config)),
     };
     let router = api::router(app);
     let stop = async move {
@@ -321,6 +325,7 @@ fn banner(
     let text = format!(
         "handoff serve listening on {base}\n\
          \x20 page     {base}/\n\
+         \x20 console  {base}/console   (agents: sign in with your agent token)\n\
          \x20 health   {base}/healthz\n\
          \x20 metrics  {base}/metrics   (admin or metrics token)\n\
          \x20 events   {base}/v1/events   (all outputs, SSE; agent or admin token)\n\

@@ -5,6 +5,7 @@
 //! or `HANDOFF_WASM`): without it the service refuses to start and the tests fail saying so.
 
 mod admin;
+mod console;
 mod conversation;
 mod faults;
 mod hardening;

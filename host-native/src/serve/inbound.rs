@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::api::{read_bytes, ApiError, App};
+use super::app::{read_bytes, ApiError, App};
 use handoff_core::inbound::{read, WebhookRequest};
 use handoff_core::ErrorKind;
 

@@ -20,6 +20,7 @@
 //! stopped go out again at once with the same `webhook-id`. See `docs/serve.md`.
 
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod console;
 pub mod delivery;
@@ -253,7 +254,7 @@ pub async fn serve(
     // The configuration natively, for the helpdesks' webhooks (the engine checked it already).
     let config = handoff_core::Config::from_json_str(&options.config)
         .map_err(|e| ServeError::Other(format!("the configuration: {e}")))?;
-    let app = api::App {
+    let app = app::App {
         commands: commands.clone(),
         tokens: Arc::new(tokens),
         metrics,

@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    config_with_webhook, read_events, Receiver, Reply, Service, Setup, ADMIN, AGENT_A, AGENT_B,
-    WIDGET,
+    config_with_webhook, find, read_events, Receiver, Reply, Service, Setup, ADMIN, AGENT_A,
+    AGENT_B, WIDGET,
 };
 
 const CONV: &str = "/v1/conversations/live1";
@@ -96,22 +96,12 @@ fn nothing_after_leaving(between: &[(String, Value)], agent: &str) {
     }
 }
 
-fn find<'a>(outputs: &'a [Value], kind: &str) -> &'a Value {
-    outputs
-        .iter()
-        .find(|o| o["type"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} in {outputs:#?}"))
-}
-
 /// The engine's record of live1, as admin reads it.
 async fn record(service: &Service) -> Value {
-    let answer = service.get(CONV, ADMIN).await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer.json
+    service.record(CONV).await
 }
 
-/// `path` with `token` and `body` is refused with `status` (and `kind`/`path` when given), and
-/// live1 is as it was.
+/// `POST path` is refused with `status` (and `kind` at `path` when given), and live1 is as it was.
 async fn refused(
     service: &Service,
     path: &str,
@@ -120,18 +110,9 @@ async fn refused(
     status: u16,
     error: Option<(&str, &str)>,
 ) {
-    let before = record(service).await;
-    let answer = service.post(path, token, body).await;
-    assert_eq!(answer.status, status, "POST {path}: {}", answer.text);
-    if let Some((kind, at)) = error {
-        assert_eq!(answer.json["error"]["kind"], kind, "{}", answer.text);
-        assert_eq!(answer.json["error"]["path"], at, "{}", answer.text);
-    }
-    assert_eq!(
-        record(service).await,
-        before,
-        "POST {path} changed the conversation"
-    );
+    service
+        .refused(CONV, path, token, body, status, error)
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

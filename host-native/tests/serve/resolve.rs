@@ -8,28 +8,18 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    config_with_webhook, read_events, Receiver, Reply, Service, Setup, ADMIN, AGENT_A, AGENT_B,
-    METRICS, WIDGET,
+    config_with_webhook, find, read_events, Receiver, Reply, Service, Setup, ADMIN, AGENT_A,
+    AGENT_B, METRICS, WIDGET,
 };
 
 const CONV: &str = "/v1/conversations/res1";
 
-fn find<'a>(outputs: &'a [Value], kind: &str) -> &'a Value {
-    outputs
-        .iter()
-        .find(|o| o["type"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} in {outputs:#?}"))
-}
-
 /// The engine's record of res1, as admin reads it.
 async fn record(service: &Service) -> Value {
-    let answer = service.get(CONV, ADMIN).await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer.json
+    service.record(CONV).await
 }
 
-/// `POST path` with `token` and `body` is refused with `status` (and `kind` at `at` when given),
-/// and res1 is as it was.
+/// `POST path` is refused with `status` (and `kind` at `path` when given), and res1 is as it was.
 async fn refused(
     service: &Service,
     path: &str,
@@ -38,18 +28,9 @@ async fn refused(
     status: u16,
     error: Option<(&str, &str)>,
 ) {
-    let before = record(service).await;
-    let answer = service.post(path, token, body).await;
-    assert_eq!(answer.status, status, "POST {path}: {}", answer.text);
-    if let Some((kind, at)) = error {
-        assert_eq!(answer.json["error"]["kind"], kind, "{}", answer.text);
-        assert_eq!(answer.json["error"]["path"], at, "{}", answer.text);
-    }
-    assert_eq!(
-        record(service).await,
-        before,
-        "POST {path} changed the conversation"
-    );
+    service
+        .refused(CONV, path, token, body, status, error)
+        .await;
 }
 
 async fn metrics(service: &Service) -> String {

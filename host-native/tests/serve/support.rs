@@ -196,7 +196,48 @@ pub struct Answer {
     pub text: String,
 }
 
+/// The first output of type `kind` (a test failure naming what came instead when there is none).
+pub fn find<'a>(outputs: &'a [Value], kind: &str) -> &'a Value {
+    outputs
+        .iter()
+        .find(|o| o["type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in {outputs:#?}"))
+}
+
 impl Service {
+    /// The engine's record of the conversation at `conversation` (its `/v1/conversations/{id}`
+    /// path), as admin reads it.
+    pub async fn record(&self, conversation: &str) -> Value {
+        let answer = self.get(conversation, ADMIN).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        answer.json
+    }
+
+    /// `POST path` with `token` and `body` is refused with `status` (and the error's `kind` at
+    /// `path` when given), and the conversation at `conversation` is as it was.
+    pub async fn refused(
+        &self,
+        conversation: &str,
+        path: &str,
+        token: &str,
+        body: Value,
+        status: u16,
+        error: Option<(&str, &str)>,
+    ) {
+        let before = self.record(conversation).await;
+        let answer = self.post(path, token, body).await;
+        assert_eq!(answer.status, status, "POST {path}: {}", answer.text);
+        if let Some((kind, at)) = error {
+            assert_eq!(answer.json["error"]["kind"], kind, "{}", answer.text);
+            assert_eq!(answer.json["error"]["path"], at, "{}", answer.text);
+        }
+        assert_eq!(
+            self.record(conversation).await,
+            before,
+            "POST {path} changed the conversation"
+        );
+    }
+
     /// A request with `token` (none: no Authorization header) and a raw body.
     pub async fn raw(
         &self,

@@ -255,6 +255,9 @@ fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path) {
     println!("================================================================================");
     println!(" open       {h}/#token={}", tokens.admin);
     println!("            (the live view of every output, signed in as admin)");
+    println!(" console    {h}/console");
+    println!("            (the agent console: sign in with an agent's token below)");
+    println!(" supervisor {h}/console/supervisor   (admin token)");
     println!(" health     {h}/healthz");
     println!(" metrics    {h}/metrics     (admin token)");
     println!(" events     {h}/v1/events   (server-sent events)");

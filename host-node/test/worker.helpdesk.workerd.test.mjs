@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MISSING, wasmPresent } from '../test-support/engines.mjs';
+import { openStream, waitFor } from '../test-support/sse.mjs';
 import { killAllWorkerd, startWorkerd, workerdMissing } from '../test-support/worker-workerd.mjs';
 
 const TOKEN = `test-${randomBytes(12).toString('hex')}`;
@@ -24,17 +25,6 @@ const T = 'helpdesk';
 const C = 'conv_zd';
 const TICKET = 35436;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what, probe, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A stand-in for Zendesk's ticket API: create (201 with the ids), update (200). */
 async function fakeZendesk() {
@@ -59,44 +49,6 @@ async function fakeZendesk() {
   return { url: `http://127.0.0.1:${server.address().port}`, requests, close: () => server.close() };
 }
 
-/** An open SSE stream: the outputs read so far. */
-async function openStream(url) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
-  assert.equal(response.status, 200);
-  const outputs = [];
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = {};
-          for (const line of block.split('\n')) {
-            const colon = line.indexOf(': ');
-            if (colon > 0 && !line.startsWith(':')) event[line.slice(0, colon)] = line.slice(colon + 2);
-          }
-          if (event.data !== undefined && event.event !== 'ready') outputs.push(JSON.parse(event.data));
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    outputs,
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
-  };
-}
 
 /** Zendesk's ticket.comment_added for `ticket`, signed as Zendesk signs (timestamp + body). */
 function commentAdded(ticket, text, secret = HOOK_SECRET) {
@@ -185,7 +137,7 @@ describe('the worker example: helpdesk webhooks, under workerd', () => {
       customer: { name: 'Priya', email: 'priya@example.com' },
     });
     assert.equal(handoff.status, 200, JSON.stringify(handoff.json));
-    stream = await openStream(`${worker.url}/tenants/${T}/conversations/${C}/stream`);
+    stream = await openStream(`${worker.url}/tenants/${T}/conversations/${C}/stream`, TOKEN);
     await waitFor('the ticket', () => zendesk.requests.some((r) => r.method === 'POST'));
     const message = await call('POST', `/conversations/${C}/messages`, { text: 'Is my refund on its way?' });
     assert.equal(message.status, 200, JSON.stringify(message.json));
@@ -199,7 +151,7 @@ describe('the worker example: helpdesk webhooks, under workerd', () => {
     assert.equal(answered.status, 200, JSON.stringify(answered.json));
     assert.equal(answered.json.accepted, 1);
     const shown = await waitFor("the agent's message on the customer's stream", () =>
-      stream.outputs.find((o) => o.type === 'agent_message' && o.text === 'Yes: it went out this morning.'),
+      stream.outputs().find((o) => o.type === 'agent_message' && o.text === 'Yes: it went out this morning.'),
     );
     assert.equal(shown.agent_id, 'asha');
     assert.equal(shown.agent_name, 'Asha');
@@ -215,6 +167,6 @@ describe('the worker example: helpdesk webhooks, under workerd', () => {
     assert.equal(unknown.status, 422, JSON.stringify(unknown.json));
     assert.equal(unknown.json.path, 'input.vendor_id');
     // None of them reached the customer.
-    assert.ok(!stream.outputs.some((o) => o.type === 'agent_message' && ['forged', 'x'].includes(o.text)));
+    assert.ok(!stream.outputs().some((o) => o.type === 'agent_message' && ['forged', 'x'].includes(o.text)));
   });
 });

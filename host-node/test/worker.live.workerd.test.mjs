@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MISSING, wasmPresent } from '../test-support/engines.mjs';
+import { openStream as openStreamWith, waitFor } from '../test-support/sse.mjs';
 import { killAllWorkerd, startWorkerd, workerdMissing } from '../test-support/worker-workerd.mjs';
 import { route } from '../examples/worker/src/routes.js';
 import { belongs, visibleTo } from '../examples/worker/src/streams.js';
@@ -21,6 +22,7 @@ import { belongs, visibleTo } from '../examples/worker/src/streams.js';
 const TOKEN = `test-${randomBytes(12).toString('hex')}`;
 const T = 'live';
 const C = 'conv_1';
+const openStream = (url) => openStreamWith(url, TOKEN);
 const CONFIG = {
   handoff: {
     routing: { fallback: 'queue' },
@@ -32,61 +34,6 @@ const CONFIG = {
   },
 };
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An open SSE stream: every event read so far, `{event, id, data}`. */
-async function openStream(url) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
-  assert.equal(response.status, 200, await (response.status === 200 ? '' : response.text()));
-  assert.match(response.headers.get('content-type'), /^text\/event-stream/);
-  const events = [];
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = {};
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const colon = line.indexOf(': ');
-            if (colon > 0) event[line.slice(0, colon)] = line.slice(colon + 2);
-          }
-          if (event.data !== undefined) events.push({ ...event, data: JSON.parse(event.data) });
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  await waitFor('the stream to say ready', () => events.some((e) => e.event === 'ready'));
-  return {
-    events,
-    outputs: () => events.filter((e) => e.event !== 'ready').map((e) => e.data),
-    types: () => events.filter((e) => e.event !== 'ready').map((e) => e.event),
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
-  };
-}
-
-async function waitFor(what, probe, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('the worker example: the conversation after the handoff, under workerd', () => {
   let worker;

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::verify::{fresh, from_hex, hmac_sha1_is};
 use super::{bad, id_at, id_of, json, plain_text, str_at, WebhookRequest};
 use crate::config::{Integration, Intercom};
-use crate::wire::error::PathError;
+use crate::wire::error::{ErrorKind, PathError};
 use crate::wire::input::{HelpdeskAuthor, HelpdeskEvent, HelpdeskKind, Input, VendorRef};
 
 const SIGNATURE: &str = "x-hub-signature";
@@ -74,7 +74,7 @@ pub(super) fn read(
         .and_then(Value::as_array);
     let Some(part) = parts.and_then(|p| p.last()) else {
         return Err(PathError::new(
-            crate::ErrorKind::Missing,
+            ErrorKind::Missing,
             "body.data.item.conversation_parts.conversation_parts",
             "the notification has no conversation part",
         ));

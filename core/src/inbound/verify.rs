@@ -20,7 +20,7 @@ pub(super) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 /// `given` (header `header`) equals the shared secret `expected`.
 ///
 /// # Errors
-/// [`BadSignature`](crate::ErrorKind::BadSignature) at `header` when absent or different.
+/// [`BadSignature`](crate::wire::error::ErrorKind::BadSignature) at `header` when absent or different.
 pub(super) fn same_secret(
     given: Option<&str>,
     expected: &str,

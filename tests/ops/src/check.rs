@@ -387,6 +387,12 @@ pub fn who_answers(record: &Record, after: &State) -> Result<(), Violation> {
                 agent_id,
                 ..
             } => {
+                // A warm transfer's target reads along: it gets the message too, in its own
+                // output, beside the one for the agent who holds it.
+                let warm_target = before(conversation_id).and_then(|c| c.warm_target());
+                if warm_target.is_some() && warm_target == agent_id.as_deref() {
+                    continue;
+                }
                 // The message that reopened a resolved conversation goes to whom it was routed.
                 let had = match before(conversation_id) {
                     Some(c) if matches!(c.status, Status::Resolved { .. }) => after

@@ -34,12 +34,21 @@ export const RESPONSE_BODY_LIMIT = 64 * 1024;
  */
 export const REPORTED_HEADERS = Object.freeze(['retry-after', 'x-ratelimit-reset']);
 
-/** The real clock. */
+/**
+ * The real clock. Its timers do not keep a Node process alive by themselves (`unref()`): a
+ * service's server keeps it running, and a script that has done its work exits.
+ */
 export const systemClock = Object.freeze({
   now: () => Date.now(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  setTimeout: (fn, ms) => unref(globalThis.setTimeout(fn, ms)),
   clearTimeout: (handle) => globalThis.clearTimeout(handle),
 });
+
+/** `handle.unref()` where timers have it (Node, Deno, Bun); browsers' numeric handles as they are. */
+function unref(handle) {
+  if (handle != null && typeof handle.unref === 'function') handle.unref();
+  return handle;
+}
 
 let defaultLoader = null;
 
@@ -550,10 +559,13 @@ export class HandoffHost {
     const controller = new AbortController();
     this.#controllers.add(controller);
     let timedOut = false;
-    const timer = globalThis.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
+    // The request itself keeps a Node process alive while it is in flight; its timeout need not.
+    const timer = unref(
+      globalThis.setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, this.#timeoutMs),
+    );
     try {
       let response;
       try {

@@ -1,6 +1,8 @@
-// Type declarations of handoff-engine: the wasm `Engine`, the `HandoffHost` driver and the
-// queries. The data types (inputs, outputs, the state, webhook events) and the configuration
-// (`Config`, `HandoffConfig`, `RoutingConfig`, … `IntegrationConfig`) are generated into wire.d.ts
+// Type declarations of handoff-engine for browsers and edge workers (the `types` of every export
+// condition but `node`; src/node.d.ts adds what only Node's entry exports): the wasm `Engine`, the
+// `HandoffHost` driver and the queries. Each declaration here is exported by src/index.js (a
+// test compiles and runs a TypeScript file against the packed package: test/types.package.test.mjs).
+// The data types (inputs, outputs, the state, webhook events) and the configuration (`Config`, `HandoffConfig`, `RoutingConfig`, … `IntegrationConfig`) are generated into wire.d.ts
 // by `cargo xtask schema`, from handoff-core's wire types and the configuration reader's field
 // tables, and re-exported here; the queries are hand-written from query.rs: keep those in step.
 
@@ -219,9 +221,24 @@ export type QueryAnswer<Q extends Query> = QueryAnswers[Q['query']];
 /** One problem, as the engine reports it: the generated `PathError` (`{path, kind, message, value?}`). */
 export type ErrorDetail = PathError;
 
-/** What the engine throws: an `Error` whose message names the path. */
-export interface EngineError extends Error {
-  name: 'InputError' | 'ConfigError' | 'RestoreError' | 'SigningError' | 'Error';
+/** The `name` of every error the engine throws (`Error`: a state that cannot be written). */
+export type EngineErrorName =
+  | 'InputError'
+  | 'ConfigError'
+  | 'RestoreError'
+  | 'SigningError'
+  | 'PrepareError'
+  | 'WebhookError'
+  | 'Error';
+
+/**
+ * What the engine throws: an `Error` whose message names the path. `error instanceof EngineError`
+ * is true for every error the engine throws (recognised by its name, `path`, `kind` and `errors`).
+ */
+export declare class EngineError extends Error {
+  /** `errors[0]` gives `path`, `kind` and the message; every entry is kept in `errors`. */
+  constructor(name: EngineErrorName, errors: ErrorDetail[]);
+  name: EngineErrorName;
   /** The first error's path. */
   path: string | null;
   /** The first error's kind. */
@@ -232,6 +249,9 @@ export interface EngineError extends Error {
   errors: ErrorDetail[] | null;
 }
 
+/** The names `instanceof EngineError` recognises (all but `Error`). */
+export declare const ENGINE_ERROR_NAMES: readonly Exclude<EngineErrorName, 'Error'>[];
+
 /** Business hours at an instant. */
 export interface HoursStatus {
   open: boolean;
@@ -241,8 +261,12 @@ export interface HoursStatus {
   next_closing: number | null;
 }
 
-/** The engine: deterministic, no I/O; every call is synchronous and throws an `EngineError`. */
-export declare class Engine {
+/**
+ * The engine: deterministic, no I/O; every call is synchronous and throws an `EngineError`.
+ * Exported as a type only: the class itself comes from the loaded wasm, `const { Engine } = await
+ * init()` (or `host.engine` of a started `HandoffHost`); `import { Engine }` names its type.
+ */
+declare class Engine {
   /** A configuration object or its JSON text. Throws a `ConfigError` listing every problem. */
   constructor(config: Config | HandoffConfig | string);
   /** Continues from a persisted state (`state()` or `stateJson()`). Throws a `RestoreError` (`state.version`…). */
@@ -382,13 +406,16 @@ export type Audience = 'customer' | 'agents' | 'operators';
  */
 export type AudienceFunction = (output: { type: string } | OutputType | string) => Audience | undefined;
 
-/** What `init()` resolves to (inject a stand-in with the same shape into `HandoffHost` in tests). */
-export interface EngineModule {
+/**
+ * What `init()` resolves to (inject a stand-in with the same shape into `HandoffHost` in tests);
+ * `E` is the engine its `Engine` makes (`host.engine`'s type).
+ */
+export interface EngineModule<E extends EngineLike = EngineLike> {
   Engine: {
-    new (config: Config | HandoffConfig): EngineLike;
-    restore(config: Config | HandoffConfig, state: string | State): EngineLike;
+    new (config: Config | HandoffConfig): E;
+    restore(config: Config | HandoffConfig, state: string | State): E;
     /** With `takeChanges` on the engine and a record store: only changed records are written. */
-    restoreRecords?(config: Config | HandoffConfig, records: RecordRow[]): EngineLike;
+    restoreRecords?(config: Config | HandoffConfig, records: RecordRow[]): E;
   };
   sign?: SignFunction;
   /** Used to prepare every delivery (with `secretRefs`): a host without them delivers nothing. */
@@ -427,7 +454,10 @@ export interface InitOptions {
  * Loads the engine once. Node reads the wasm next to the package; browsers and workers fetch it, or
  * take `{ module }`.
  */
-export declare function init(options?: InitOptions): Promise<{
+export declare function init(options?: InitOptions): Promise<LoadedEngine>;
+
+/** What `init()` resolves to: the engine class and the module's functions. */
+export interface LoadedEngine {
   Engine: typeof Engine;
   sign: SignFunction;
   prepare: PrepareFunction;
@@ -444,7 +474,9 @@ export declare function init(options?: InitOptions): Promise<{
   webhookSecretRefs?: WebhookSecretRefsFunction;
   /** Helpdesk webhooks: verified and read into inputs (absent from the browsers' widget build). */
   readHelpdeskWebhook?: ReadHelpdeskWebhookFunction;
-}>;
+}
+
+export type { Engine };
 
 // ---------------------------------------------------------------------------------------------
 // The driver
@@ -538,20 +570,6 @@ export declare class DurableObjectStore implements RecordStore {
   writeChanges(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
 }
 
-/**
- * Node only: the records in one append-only file (one line per change set, one fsync per input),
- * rewritten as the live records when it has grown fourfold; an older version's whole-state file is
- * converted once.
- */
-export declare class FileStore implements RecordStore {
-  constructor(path: string);
-  readonly path: string;
-  load(): Promise<string | null>;
-  save(json: string): Promise<void>;
-  loadRecords(): Promise<RecordRow[] | null>;
-  writeChanges(changes: RecordChange[], options?: { replacesState?: boolean }): Promise<void>;
-}
-
 /** The host's clock: injectable for tests. */
 export interface Clock {
   now(): number;
@@ -586,12 +604,13 @@ export interface DeliveryAttempt {
 /** Every output but `delivery`, which the host performs itself. */
 export type EmittedOutput = Exclude<Output, DeliveryOutput>;
 
-export interface HandoffHostOptions {
+/** `E`: the engine `wasm` makes (`Engine` unless a stand-in is injected). */
+export interface HandoffHostOptions<E extends EngineLike = Engine> {
   /** The configuration. In a browser it may not hold webhook secrets (`secret_ref`) nor helpdesk
    * integrations (they carry credentials): `start()` rejects with the engine's `ConfigError`. */
   config: Config | HandoffConfig;
   /** The engine module (`await init()`); loaded with `init()` when left out. */
-  wasm?: EngineModule;
+  wasm?: EngineModule<E>;
   /** Default: `MemoryStore`. */
   store?: StateStore;
   /** Resolves a reference (`secret_ref`, `token_ref`, `username_ref`, `password_ref`) to its value:
@@ -631,10 +650,10 @@ export interface HandoffHostListeners {
 
 /** The driver: keeps the clock, persists the state before performing outputs, performs deliveries
  * (webhooks signed, helpdesk requests with bearer or basic auth). */
-export declare class HandoffHost {
-  constructor(options: HandoffHostOptions);
+export declare class HandoffHost<E extends EngineLike = Engine> {
+  constructor(options: HandoffHostOptions<E>);
   /** `new HandoffHost(options)` then `start()`. */
-  static create(options: HandoffHostOptions): Promise<HandoffHost>;
+  static create<E extends EngineLike = Engine>(options: HandoffHostOptions<E>): Promise<HandoffHost<E>>;
   /** Loads the engine and the persisted state, and arms the clock. */
   start(): Promise<this>;
   /** Handles one input at the clock's now; resolves to all its outputs (deliveries included). */
@@ -665,7 +684,8 @@ export declare class HandoffHost {
   /** The engine's whole state (a copy of everything: prefer `query` for reads). */
   state(): State;
   nextWakeup(): number | undefined;
-  readonly engine: EngineLike;
+  /** The started engine (`engine.hours(now)`, `engine.query(...)`); throws before `start()`. */
+  readonly engine: E;
   readonly store: StateStore;
   /** When the armed timer sends a tick (epoch ms), if one is armed. */
   readonly timerAt: number | undefined;

@@ -13,6 +13,7 @@ export {
   systemClock,
 } from './host.js';
 export { MemoryStore, LocalStorageStore, DurableObjectStore } from './stores.js';
+export { EngineError, ENGINE_ERROR_NAMES } from './errors.js';
 
 const WASM_GLUE = '../wasm/handoff_wasm.js';
 

@@ -15,6 +15,8 @@ export {
   MemoryStore,
   LocalStorageStore,
   DurableObjectStore,
+  EngineError,
+  ENGINE_ERROR_NAMES,
 } from './index.js';
 export { FileStore } from './file-store.js';
 

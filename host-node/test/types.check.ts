@@ -1,9 +1,12 @@
-// Type-checked by `npm run typecheck` (tsc --noEmit -p .), never run: the declarations in
-// src/index.d.ts must accept real uses and refuse wrong ones (each @ts-expect-error must be an error).
+// Type-checked, never run: by `npm run typecheck` (tsc --noEmit -p .) and, against the packed
+// package installed in a fresh project, by test/types.package.test.mjs (which also compiles AND runs
+// test/types.run.ts). The declarations must accept real uses and refuse wrong ones (each
+// @ts-expect-error must be an error).
 
 import {
   DurableObjectStore,
   Engine,
+  EngineError,
   FileStore,
   HandoffHost,
   LocalStorageStore,
@@ -209,7 +212,38 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   }
   const state: State = engine.state();
   Object.values(state.dead_letters).map((d) => d.delivery.url);
-  Engine.restore(config, JSON.stringify(state)).nextWakeup();
+  E.restore(config, JSON.stringify(state)).nextWakeup();
+  // @ts-expect-error: \`Engine\` is a type only: the class comes from init() (the package exports no \`Engine\`)
+  new Engine(config);
+  // @ts-expect-error: the same for its static functions
+  Engine.restore(config, JSON.stringify(state));
+  try {
+    engine.handle(inputs[0]!, Date.now());
+  } catch (error) {
+    if (error instanceof EngineError) {
+      const where: string | null = error.path;
+      if (error.kind === 'too_long') where?.toUpperCase();
+      // @ts-expect-error: not an error kind
+      if (error.kind === 'to_long') return;
+    }
+  }
+  // Closed sets are literal unions, not \`string\`.
+  for (const o of outputs) {
+    if (o.type === 'collect_callback') {
+      o.reason satisfies 'outside_hours' | 'no_agent_available' | 'queue_full';
+      o.fields.map((f) => f satisfies 'name' | 'phone' | 'email' | 'preferred_time');
+      // @ts-expect-error: not a reason the engine gives
+      if (o.reason === 'closed_for_lunch') return;
+    }
+    if (o.type === 'offer_withdrawn') o.reason satisfies 'declined' | 'expired' | 'agent_unavailable' | 'closed';
+    if (o.type === 'wrap_up_ended') o.reason satisfies 'done' | 'expired' | 'reopened' | 'closed';
+    if (o.type === 'reopened') o.to satisfies 'ai' | 'last_agent' | 'queue';
+    if (o.type === 'message') {
+      // @ts-expect-error: not a message template
+      if (o.template === 'waiting_for_agnet') return;
+    }
+    if (o.type === 'handoff') o.context.summary_source satisfies 'ai' | 'extractive';
+  }
 
   const stores: StateStore[] = [
     new MemoryStore(),
@@ -217,7 +251,7 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
     new DurableObjectStore(storage),
     new FileStore('/var/lib/handoff/state.json'),
   ];
-  const host = await HandoffHost.create({
+  const host: HandoffHost = await HandoffHost.create({
     config,
     store: stores[3],
     secrets: (ref) => ({ HANDOFF_WEBHOOK_SECRET: 'whsec_x' })[ref],
@@ -292,19 +326,23 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   table.telepathy;
   void who;
   module.browserRefusal('{"handoff": {}}');
+  // host.engine is the engine itself, not the shape a test double needs.
+  const open: boolean | undefined = host.engine.hours(Date.now())?.open;
+  host.engine.queryJson('{"query":"gauges"}').length;
+  void open;
   await host.close();
 }
 
 // Records: stores and the engine's change sets.
-async function recordTypes(engine: import('../src/index.js').Engine, store: import('../src/index.js').RecordStore) {
-  const changes: import('../src/index.js').RecordChange[] = engine.takeChanges();
+async function recordTypes(engine: import('handoff-engine').Engine, store: import('handoff-engine').RecordStore) {
+  const changes: import('handoff-engine').RecordChange[] = engine.takeChanges();
   await store.writeChanges(changes);
   const rows = await store.loadRecords();
   if (rows) {
-    const kind: import('../src/index.js').RecordKind = rows[0].kind;
+    const kind: import('handoff-engine').RecordKind = rows[0].kind;
     void kind;
   }
-  const memory = new (await import('../src/index.js')).MemoryStore([{ kind: 'engine', id: 'engine', value: '{}' }]);
+  const memory = new (await import('handoff-engine')).MemoryStore([{ kind: 'engine', id: 'engine', value: '{}' }]);
   void memory.rows();
 }
 void recordTypes;

@@ -66,6 +66,7 @@ pub enum Output {
         /// The agent.
         agent_id: String,
         /// `declined`, `expired`, `agent_unavailable` or `closed` (the conversation ended first).
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["declined", "expired", "agent_unavailable", "closed"])))]
         reason: String,
     },
     /// The engine changed an agent's presence (an agent who let an offer lapse is set `away`).
@@ -75,6 +76,7 @@ pub enum Output {
         /// The new presence.
         status: Presence,
         /// Why: `missed_offer`.
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["missed_offer"])))]
         reason: String,
     },
     /// An agent has the conversation.
@@ -139,6 +141,7 @@ pub enum Output {
         /// The agent who let go.
         agent_id: String,
         /// Why: `transferred`.
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["transferred"])))]
         reason: String,
     },
     /// The agent gave the conversation back to the AI: the AI answers again from now on.
@@ -155,11 +158,13 @@ pub enum Output {
         /// Conversation id.
         conversation_id: String,
         /// Why: `outside_hours`, `no_agent_available` or `queue_full`.
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["outside_hours", "no_agent_available", "queue_full"])))]
         reason: String,
         /// The next opening (epoch ms), if known.
         #[serde(skip_serializing_if = "Option::is_none")]
         next_opening: Option<i64>,
         /// The fields to ask for.
+        #[cfg_attr(feature = "schema", schemars(extend("items" = {"type": "string", "enum": ["name", "phone", "email", "preferred_time"]})))]
         fields: Vec<String>,
     },
     /// Callback details taken; the request goes out at `at`.
@@ -269,6 +274,7 @@ pub enum Output {
         agent_id: String,
         /// `done` (`wrap_up_done`), `expired` (`handoff.resolution.wrap_up_seconds` ran out),
         /// `reopened` (the customer wrote again) or `closed`.
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["done", "expired", "reopened", "closed"])))]
         reason: String,
     },
     /// A customer message reopened a resolved conversation: who answers now. The outputs of
@@ -279,6 +285,7 @@ pub enum Output {
         /// `ai` (the AI answers again), `last_agent` (offered or assigned to the agent who
         /// resolved it) or `queue` (routed as a new handoff: another free agent, else the queue
         /// or `routing.fallback`).
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["ai", "last_agent", "queue"])))]
         to: String,
         /// The agent who resolved it.
         from_agent_id: String,
@@ -486,8 +493,10 @@ pub enum TriggerHit {
         trend: String,
         /// `message` (the last message reached the threshold) or `sustained` (every message of a
         /// full window was negative and their average reached 80 % of the threshold).
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["message", "sustained"])))]
         basis: String,
         /// `caller` (supplied score) or `lexicon` (the engine's own scorer).
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["caller", "lexicon"])))]
         source: String,
     },
     /// Too many exchanges without resolution.
@@ -511,6 +520,7 @@ pub enum TriggerHit {
         /// The topic.
         topic: String,
         /// `caller` (classifier) or `keywords`.
+        #[cfg_attr(feature = "schema", schemars(extend("enum" = ["caller", "keywords"])))]
         source: String,
         /// The keyword that matched, for `keywords`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -579,6 +589,7 @@ pub struct Context {
     /// Summary of the issue.
     pub summary: String,
     /// `ai` (the caller's) or `extractive` (built by the engine from the customer's words).
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["ai", "extractive"])))]
     pub summary_source: String,
     /// Suggested resolution steps.
     pub suggested_actions: Vec<String>,

@@ -16,7 +16,7 @@ use crate::wire::input::{
     DeliveryResult, EnableWebhook, Input, RedriveDelivery, RetryDelivery, Signals,
 };
 use crate::wire::limits::{
-    json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_HEADER_VALUE_BYTES, MAX_TEXT_BYTES,
+    json_len, too_deep, MAX_ATTRIBUTES_BYTES, MAX_HEADER_VALUE_BYTES, MAX_TEXT_BYTES, MAX_TIME,
     MAX_VALUE_DEPTH,
 };
 use crate::wire::state::{Conversation, DeliveryState, State, Status};
@@ -209,7 +209,10 @@ pub(crate) fn check(
         Input::AgentMessage(m) | Input::AgentNote(m) => agent_message(state, m),
         Input::ReturnToAi(r) => live::return_to_ai(state, r),
         Input::Transfer(t) => live::transfer(config, state, t),
-        Input::CallbackDetails(d) => callback_details(state, d),
+        Input::CallbackDetails(d) => {
+            callback_details(state, d)?;
+            callback_at(config, d.at)
+        }
         Input::ConversationClosed(c) => closed(state, c),
         Input::DeliveryResult(r) => delivery_result(state, r),
         Input::RedriveDelivery(r) => redrive(config, state, r),
@@ -400,6 +403,28 @@ fn callback_details(state: &State, d: &CallbackDetails) -> Result<(), InputError
         ));
     }
     Ok(())
+}
+
+/// `callback_details.at`: a time the team is on duty (any time without business hours).
+fn callback_at(config: &Config, at: Option<i64>) -> Result<(), InputError> {
+    let Some(at) = at else { return Ok(()) };
+    if !(0..=MAX_TIME).contains(&at) {
+        return Err(InputError::with_value(
+            ErrorKind::OutOfRange,
+            "input.at",
+            "expected epoch milliseconds",
+            &Value::from(at),
+        ));
+    }
+    match &config.business_hours {
+        Some(hours) if !hours.status(at).open => Err(InputError::with_value(
+            ErrorKind::OutOfRange,
+            "input.at",
+            format!("the team is not on duty then ({})", hours.format_local(at)),
+            &Value::from(at),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `delivery_result`: a delivery waiting for its result, headers within bounds, a real status.

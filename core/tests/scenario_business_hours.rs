@@ -93,6 +93,45 @@ fn callback_details_schedule_the_callback_for_the_next_opening() {
 }
 
 #[test]
+fn a_chosen_slot_in_business_hours_is_booked_and_requested_at_that_time() {
+    // Monday 2026-01-12 11:00 in Asia/Kolkata: a slot the team is on duty.
+    let monday_1100 = ms("2026-01-12T11:00:00+05:30");
+    let mut sim = sim_at(spec_hours(), SUNDAY_NOON_IST);
+    sim.customer("conv_1", "I want to talk to a human");
+
+    // A time the team is off (Sunday evening) is refused with its path; nothing changes.
+    let sunday_evening = ms("2026-01-11T19:00:00+05:30");
+    let refused = sim.refused(
+        callback(
+            "conv_1",
+            json!({"name": "Priya", "phone": "+91 98765 43210", "at": sunday_evening}),
+        ),
+        "input.at",
+    );
+    assert_eq!(refused.kind, handoff_core::ErrorKind::OutOfRange);
+    assert!(
+        refused.message.contains("not on duty"),
+        "{}",
+        refused.message
+    );
+
+    let out = sim.send(callback(
+        "conv_1",
+        json!({"name": "Priya", "phone": "+91 98765 43210", "at": monday_1100}),
+    ));
+    assert_eq!(one(&out, "callback_scheduled")["at"], monday_1100);
+    assert_eq!(
+        texts_for(&out, "conv_1"),
+        ["Thank you. Our team will call you back at the time you chose (Monday 11:00 IST)."]
+    );
+    assert_eq!(sim.engine.next_wakeup(), Some(monday_1100));
+    // Not at the opening: at the chosen time.
+    assert!(sim.advance_to(ms(MONDAY_0900_IST)).is_empty());
+    let out = sim.advance_to(monday_1100);
+    assert_eq!(one(&out, "callback_requested")["callback"]["name"], "Priya");
+}
+
+#[test]
 fn at_the_opening_a_tick_requests_the_callback() {
     let mut sim = sim_at(spec_hours(), SUNDAY_NOON_IST);
     sim.send(

@@ -208,6 +208,7 @@ pub fn exercise(engine: &mut Engine) {
                 phone: None,
                 email: Some("p@example.com".into()),
                 preferred_time: None,
+                at: None,
             }),
             _ => Input::CustomerMessage(CustomerMessage {
                 conversation_id: id.clone(),

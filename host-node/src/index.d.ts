@@ -456,6 +456,16 @@ export interface InitOptions {
  */
 export declare function init(options?: InitOptions): Promise<LoadedEngine>;
 
+/** What the engine accepts at most, in UTF-8 bytes (core's `wire::limits`). */
+export interface EngineLimits {
+  /** One text field of an input (a message, a note): longer is refused (`kind` `too_large`). */
+  text_bytes: number;
+  /** A customer's attributes as JSON. */
+  attributes_bytes: number;
+  /** A header value a `delivery_result` reports. */
+  header_value_bytes: number;
+}
+
 /** What `init()` resolves to: the engine class and the module's functions. */
 export interface LoadedEngine {
   Engine: typeof Engine;
@@ -470,6 +480,8 @@ export interface LoadedEngine {
   audience: AudienceFunction;
   /** Every output type with its audience (core's `OUTPUT_AUDIENCES`), a fresh object each call. */
   outputAudiences: () => Record<OutputType, Audience>;
+  /** What the engine accepts at most (core's `wire::limits`), to refuse before sending. */
+  limits: () => EngineLimits;
   /** Helpdesk webhooks: the secrets to resolve (absent from the browsers' widget build). */
   webhookSecretRefs?: WebhookSecretRefsFunction;
   /** Helpdesk webhooks: verified and read into inputs (absent from the browsers' widget build). */

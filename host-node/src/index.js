@@ -37,7 +37,7 @@ export async function importGlue() {
 
 /**
  * Loads the engine and resolves to `{ Engine, sign, prepare, secretRefs, reportedHeaders,
- * browserRefusal, retryAfterMs, audience, outputAudiences, webhookSecretRefs, readHelpdeskWebhook }`. Loads once; later calls give the same.
+ * browserRefusal, retryAfterMs, audience, outputAudiences, limits, webhookSecretRefs, readHelpdeskWebhook }`. Loads once; later calls give the same.
  *
  * - `init()`: fetches `../wasm/handoff_wasm_bg.wasm` next to this file (browsers, workers that
  *   allow it; Node's entry reads it from disk instead).
@@ -79,6 +79,8 @@ export async function load(options, fallback) {
     retryAfterMs: glue.retryAfterMs,
     audience: glue.audience,
     outputAudiences: glue.outputAudiences,
+    // What the engine accepts at most (a page refuses a message too long before showing it).
+    limits: glue.limits,
     // Helpdesk webhooks in (absent from the browsers' widget build, which has no helpdesks).
     webhookSecretRefs: glue.webhookSecretRefs,
     readHelpdeskWebhook: glue.readHelpdeskWebhook,

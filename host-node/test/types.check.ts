@@ -222,9 +222,9 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   } catch (error) {
     if (error instanceof EngineError) {
       const where: string | null = error.path;
-      if (error.kind === 'too_long') where?.toUpperCase();
+      if (error.kind === 'too_large') where?.toUpperCase();
       // @ts-expect-error: not an error kind
-      if (error.kind === 'to_long') return;
+      if (error.kind === 'to_large') return;
     }
   }
   // Closed sets are literal unions, not \`string\`.

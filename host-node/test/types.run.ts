@@ -60,7 +60,7 @@ try {
   if (error instanceof EngineError) caught = { instance: true, name: error.name, path: error.path, kind: error.kind };
   else caught = { instance: false, name: String(error), path: null, kind: null };
 }
-const made = new EngineError('InputError', [{ path: 'input.text', kind: 'too_long', message: 'too long' }]);
+const made = new EngineError('InputError', [{ path: 'input.text', kind: 'too_large', message: 'text is too long' }]);
 
 // The driver: host.engine is the real engine (hours() included), FileStore for Node.
 const dir = await mkdtemp(join(tmpdir(), 'handoff-types-run-'));

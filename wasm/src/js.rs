@@ -435,6 +435,26 @@ pub fn browser_refusal(
     session::browser_refusal(&text).map_err(|refusal| thrown("ConfigError", &refusal))
 }
 
+/// What the engine accepts at most, for a page to refuse before sending (a message too long):
+/// `{text_bytes, attributes_bytes, header_value_bytes}`, core's `wire::limits` (UTF-8 bytes).
+#[wasm_bindgen(
+    unchecked_return_type = "{text_bytes: number, attributes_bytes: number, header_value_bytes: number}"
+)]
+pub fn limits() -> Result<JsValue, JsValue> {
+    use handoff_core::wire::limits::{
+        MAX_ATTRIBUTES_BYTES, MAX_HEADER_VALUE_BYTES, MAX_TEXT_BYTES,
+    };
+    let limits = Object::new();
+    for (name, value) in [
+        ("text_bytes", MAX_TEXT_BYTES),
+        ("attributes_bytes", MAX_ATTRIBUTES_BYTES),
+        ("header_value_bytes", MAX_HEADER_VALUE_BYTES),
+    ] {
+        Reflect::set(&limits, &name.into(), &(value as f64).into())?;
+    }
+    Ok(limits.into())
+}
+
 /// A `Retry-After` header's value in ms from `nowMs` (epoch ms), as the engine reads it: whole or
 /// decimal seconds (`120`, `1.5`, rounded up to the ms) or an HTTP date (a past one is `0`);
 /// `undefined` for anything else (`-5`, `soon`, `''`, `null`). For code that performs requests

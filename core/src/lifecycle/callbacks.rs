@@ -37,10 +37,15 @@ impl Flow<'_> {
         };
         conv.callback = Some(callback.clone());
         let next = self.next_opening();
-        let at = next.as_ref().map_or(self.now, |n| n.0);
-        let callback_time = match &next {
-            Some((_, local)) => format!("when we open ({local})"),
-            None => "shortly".to_string(),
+        let chosen = d.at.filter(|at| *at > self.now);
+        let at = chosen.or(next.as_ref().map(|n| n.0)).unwrap_or(self.now);
+        let callback_time = match (chosen, &next, &self.config.business_hours) {
+            (Some(at), _, Some(hours)) => {
+                format!("at the time you chose ({})", hours.format_local(at))
+            }
+            (Some(_), _, None) => "at the time you chose".to_string(),
+            (None, Some((_, local)), _) => format!("when we open ({local})"),
+            (None, None, _) => "shortly".to_string(),
         };
         self.conv(&id).status = Status::CallbackScheduled { at };
         self.sync_timer(&id);

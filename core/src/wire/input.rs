@@ -299,6 +299,11 @@ pub struct CallbackDetails {
     /// Preferred time, in the customer's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_time: Option<String>,
+    /// When to call back (epoch ms), a time the team is on duty (a widget offers the slots the
+    /// engine's `hours` gives); a time already past means now. Without it, the next opening (or
+    /// now while the team is on duty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<i64>,
 }
 
 /// `{"type":"conversation_closed", ...}`.

@@ -3,13 +3,14 @@
 // saying how to get it; it never skips.
 
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Which Chromium runs the tests. */
 export const CHROMIUM = process.env.HANDOFF_CHROMIUM || '/usr/bin/chromium';
 
-/** Where screenshots go (host-node/test-output/, not committed). */
-export const OUTPUT_DIR = fileURLToPath(new URL('../test-output/', import.meta.url));
+/** Where screenshots go: `<cargo target>/screenshots/` ($CARGO_TARGET_DIR or the repository's target/). */
+export const OUTPUT_DIR = `${resolve(fileURLToPath(new URL('../..', import.meta.url)), process.env.CARGO_TARGET_DIR ?? 'target', 'screenshots')}/`;
 
 const WASM_FILES = ['../wasm/handoff_wasm.js', '../wasm/handoff_wasm_bg.wasm'].map((p) => new URL(p, import.meta.url));
 

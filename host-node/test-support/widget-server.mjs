@@ -1,28 +1,13 @@
 // The widget test's web server, on 127.0.0.1 (a free port): serves host-node/ as static files (the
-// page, the package's src/ and wasm/, with the MIME types browsers insist on), stands in for the
+// page, the package's src/ and wasm/, compressed, with the MIME types browsers insist on: the
+// example's own examples/widget/serve.mjs), stands in for the
 // page's backend (records every POST to /backend/…), and serves configurations the test makes
 // (/test-config/<name>.json) without writing them into the repository.
 
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MIME, PACKAGE_ROOT, serveStatic } from '../examples/widget/serve.mjs';
 
-/** host-node/ */
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.md': 'text/markdown; charset=utf-8',
-  '.ts': 'text/plain; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
+export { PACKAGE_ROOT };
 
 /**
  * Starts the server.
@@ -74,7 +59,8 @@ export async function startWidgetServer({ configs = {}, backendStatus = () => 20
       res.end(JSON.stringify(configs[configMatch[1]]));
       return;
     }
-    await serveFile(url.pathname, res);
+    // The example's own development server's files: compressed, as README tells users to serve them.
+    await serveStatic(PACKAGE_ROOT, req, res, url.pathname);
   }
 
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -101,39 +87,4 @@ export async function startWidgetServer({ configs = {}, backendStatus = () => 20
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-async function serveFile(pathname, res) {
-  let decoded;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    res.writeHead(400);
-    res.end();
-    return;
-  }
-  let path = normalize(join(PACKAGE_ROOT, decoded));
-  if (!(path + sep).startsWith(PACKAGE_ROOT) || decoded.includes('\0')) {
-    res.writeHead(403);
-    res.end();
-    return;
-  }
-  let info = await stat(path).catch(() => null);
-  if (info?.isDirectory()) {
-    if (!pathname.endsWith('/')) {
-      res.writeHead(301, { location: `${pathname}/` });
-      res.end();
-      return;
-    }
-    path = join(path, 'index.html');
-    info = await stat(path).catch(() => null);
-  }
-  if (!info?.isFile()) {
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end(`not found: ${pathname}`);
-    return;
-  }
-  const type = MIME[extname(path)] ?? 'application/octet-stream';
-  res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(await readFile(path));
 }

@@ -4,9 +4,6 @@
 // allow but the package does not export fails the run, not only the compile). It prints one JSON
 // line the test reads.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   DEFAULT_TIMEOUT_MS,
   ENGINE_ERROR_NAMES,
@@ -62,12 +59,12 @@ try {
 }
 const made = new EngineError('InputError', [{ path: 'input.text', kind: 'too_large', message: 'text is too long' }]);
 
-// The driver: host.engine is the real engine (hours() included), FileStore for Node.
-const dir = await mkdtemp(join(tmpdir(), 'handoff-types-run-'));
+// The driver: host.engine is the real engine (hours() included), FileStore for Node (in the
+// project's folder, which the test removes).
 const seen: EmittedOutput['type'][] = [];
 const host = await HandoffHost.create({
   config,
-  store: new FileStore(join(dir, 'state.jsonl')),
+  store: new FileStore('handoff-state.jsonl'),
   clock: { ...systemClock, now: () => NOW },
 });
 host.on('output', (o) => seen.push(o.type));
@@ -75,7 +72,6 @@ await host.handle({ type: 'customer_message', conversation_id: 'c2', text: 'I wa
 const hours: HoursStatus | null = host.engine.hours(NOW);
 const gauges = await host.query({ query: 'gauges' });
 await host.close();
-await rm(dir, { recursive: true, force: true });
 
 const memory = new MemoryStore();
 console.log(

@@ -301,7 +301,7 @@ test('a reload keeps the conversation and the queue (localStorage); "Reset the d
   });
 });
 
-test('outside business hours the widget shows the callback form and sends callback_details', async (t) => {
+test('outside business hours the callback form offers the business hours\' slots and books the chosen one', async (t) => {
   await withPage(t, 'widget-callback', async (page, problems) => {
     const id = await open(page, { now: OUT_OF_HOURS, backend: '/backend/handoff' });
     await page.locator('#desk-clock', { hasText: 'the team is out until Thursday 09:00' }).waitFor();
@@ -317,35 +317,50 @@ test('outside business hours the widget shows the callback form and sends callba
     const shown = await form.locator('label[data-field]:not([hidden])').evaluateAll((ls) => ls.map((l) => l.dataset.field));
     assert.deepEqual(shown, ['name', 'phone', 'email', 'preferred_time'], 'the fields the engine asked for');
     assert.equal(await page.textContent('#callback-opening'), 'We open again Thursday 09:00 (Asia/Kolkata time).');
+    // The slots are the engine's business hours (Thursday 09:00-18:00 IST), hourly from the opening.
+    const slots = await form.locator('select[name="preferred_time"] option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(slots.slice(0, 4), [
+      ['', 'As soon as we open'],
+      [String(THURSDAY_OPENING), 'Thursday 26 November, 09:00'],
+      [String(THURSDAY_OPENING + 3_600_000), 'Thursday 26 November, 10:00'],
+      [String(THURSDAY_OPENING + 7_200_000), 'Thursday 26 November, 11:00'],
+    ]);
+    assert.equal(slots.length, 9, 'eight slots');
     await shoot(t, page, 'widget-callback-form');
 
-    // The engine checks the details, and the form shows its error with the field's path.
-    const refused = [
-      'input.phone: a phone number or an email is needed for a callback',
-      'input.email: expected an email address (got "priya.example.com")',
-    ];
+    // The engine checks the details; the form says what is wrong in plain words, under the field
+    // it is about, never the engine's path.
     await form.locator('button[type="submit"]').click();
-    await page.locator('#callback-error', { hasText: refused[0] }).waitFor();
+    const phoneError = page.locator('#callback-phone-error');
+    await phoneError.waitFor();
+    assert.equal(await phoneError.textContent(), 'Please give a phone number or an email address, so that we can reach you.');
+    assert.equal(await form.locator('input[name="phone"]').getAttribute('aria-invalid'), 'true');
     await form.locator('input[name="email"]').fill('priya.example.com');
     await form.locator('button[type="submit"]').click();
-    await page.locator('#callback-error', { hasText: refused[1] }).waitFor();
+    const emailError = page.locator('#callback-email-error');
+    await emailError.waitFor();
+    assert.equal(await emailError.textContent(), 'This does not look like an email address.');
+    assert.equal(await phoneError.isHidden(), true, 'the earlier error is gone');
+    await shoot(t, page, 'widget-callback-error');
+    const formText = await form.textContent();
+    assert.doesNotMatch(formText, /input\.|expected|callback_details/, 'no engine wording in the form');
     assert.equal(await form.isVisible(), true);
     assert.equal(await page.locator('#chat-log li[data-role="customer"]').count(), 1, 'no line for refused details');
 
     await form.locator('input[name="name"]').fill('Priya Sharma');
     await form.locator('input[name="phone"]').fill('+91 98765 43210');
     await form.locator('input[name="email"]').fill('priya@example.com');
-    await form.locator('input[name="preferred_time"]').fill('Thursday after 10:00');
+    await form.locator('select[name="preferred_time"]').selectOption(String(THURSDAY_OPENING + 3_600_000));
     await form.locator('button[type="submit"]').click();
     assert.equal(
       await engineLine(page, 'callback_confirmed'),
-      'Thank you. Our team will call you back when we open (Thursday 09:00 IST).',
+      'Thank you. Our team will call you back at the time you chose (Thursday 10:00 IST).',
     );
     await form.waitFor({ state: 'hidden' });
-    await statusShows(page, 'Callback booked for Thursday 09:00');
+    await statusShows(page, 'Callback booked for Thursday 10:00');
     await shoot(t, page, 'widget-callback-confirmed');
 
-    // The backend has the details.
+    // The backend has the details and the chosen time.
     const scheduled = await within(
       server.waitForBackend((r) => r.json?.type === 'callback_scheduled' && r.json.conversation_id === id),
       'callback_scheduled at the backend',
@@ -354,26 +369,118 @@ test('outside business hours the widget shows the callback form and sends callba
       name: 'Priya Sharma',
       phone: '+91 98765 43210',
       email: 'priya@example.com',
-      preferred_time: 'Thursday after 10:00',
+      preferred_time: 'Thursday 26 November, 10:00',
     });
-    assert.equal(scheduled.json.at, THURSDAY_OPENING);
+    assert.equal(scheduled.json.at, THURSDAY_OPENING + 3_600_000, 'booked at the chosen slot');
     assert.equal(forwarded(id).filter((o) => o.type === 'handoff').length, 1, 'the handoff was forwarded too');
 
     // After a reload the form stays answered.
     await page.reload();
     await page.locator('#chat[data-state="ready"]').waitFor();
-    await statusShows(page, 'Callback booked for Thursday 09:00');
+    await statusShows(page, 'Callback booked for Thursday 10:00');
     assert.equal(await page.isHidden('#callback-form'), true);
     const lines = await transcript(page);
     assert.deepEqual(lines.slice(-2), [
-      ['customer', 'Please call me back: Priya Sharma, +91 98765 43210, priya@example.com, Thursday after 10:00'],
-      ['system', 'Thank you. Our team will call you back when we open (Thursday 09:00 IST).'],
+      ['customer', 'Please call me back: Priya Sharma, +91 98765 43210, priya@example.com, Thursday 26 November, 10:00'],
+      ['system', 'Thank you. Our team will call you back at the time you chose (Thursday 10:00 IST).'],
     ]);
+    // The engine's own words went to the console, for the developer.
     assert.deepEqual(
       problems,
-      refused.map((r) => `error: handoff widget: ${r}`),
+      [
+        'error: handoff widget: input.phone: a phone number or an email is needed for a callback',
+        'error: handoff widget: input.email: expected an email address (got "priya.example.com")',
+      ],
       'the two refusals, and no other console errors or warnings',
     );
+  });
+});
+
+test('an over-long message is refused before it looks sent, in plain words; a long URL wraps in its bubble', async (t) => {
+  await withPage(t, 'widget-long', async (page, problems) => {
+    await open(page, { now: IN_HOURS });
+    const before = await transcript(page);
+    // 70,000 characters: over the engine's 64 KiB (its limits().text_bytes).
+    await page.fill('#composer-text', 'a'.repeat(70_000));
+    const error = page.locator('#composer-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), 'This message is too long to send. Please shorten it.');
+    await page.press('#composer-text', 'Enter');
+    assert.deepEqual(await transcript(page), before, 'nothing looks sent');
+    assert.equal((await page.inputValue('#composer-text')).length, 70_000, 'the text stays, to be shortened');
+    assert.equal(await page.getAttribute('#composer-text', 'aria-invalid'), 'true');
+    await shoot(t, page, 'widget-too-long');
+
+    // Multi-byte text counts in bytes, as the engine does: 22,000 "€" are 66,000 bytes.
+    await page.fill('#composer-text', '€'.repeat(22_000));
+    await error.waitFor();
+    await page.fill('#composer-text', 'Here is the page: https://shop.example.com/orders/ORD-12345/tracking?session=' + 'x'.repeat(180));
+    await error.waitFor({ state: 'hidden' });
+    await page.press('#composer-text', 'Enter');
+    const bubble = page.locator('#chat-log li[data-role="customer"]').last();
+    await bubble.waitFor();
+    const fits = await bubble.evaluate((li) => {
+      const log = li.closest('#chat-log');
+      return { bubble: li.scrollWidth <= li.clientWidth, log: log.scrollWidth <= log.clientWidth };
+    });
+    assert.deepEqual(fits, { bubble: true, log: true }, 'the URL wraps inside the bubble');
+    assert.equal(await page.inputValue('#composer-text'), '', 'a message taken clears the composer');
+    await shoot(t, page, 'widget-long-url');
+    assert.deepEqual(problems, [], 'refused before the engine saw it: nothing in the console');
+  });
+});
+
+test('after the handoff "Talk to a person" is gone, and engine messages read as notices, not a person', async (t) => {
+  await withPage(t, 'widget-notices', async (page, problems) => {
+    const id = await open(page, { now: IN_HOURS });
+    assert.equal(await page.isVisible('#talk-to-person'), true);
+    await page.click('#talk-to-person');
+    await engineLine(page, 'waiting_for_agent');
+    await page.locator('#talk-to-person').waitFor({ state: 'hidden' });
+    await desk(page, 'asha', 'online');
+    await desk(page, 'asha', 'accept', id);
+    await engineLine(page, 'agent_connected');
+    await page.fill(`#desk [data-agent="asha"] [data-conversation="${id}"] form[data-action="reply"] input`, 'Hi, Asha here.');
+    await page.press(`#desk [data-agent="asha"] [data-conversation="${id}"] form[data-action="reply"] input`, 'Enter');
+    await page.locator('#chat-log li[data-role="agent"]').waitFor();
+    assert.equal(await page.isHidden('#talk-to-person'), true, 'still gone while connected');
+
+    // A notice has no speaker and no bubble of its own; Asha's line has her name and a bubble.
+    const look = (selector) =>
+      page.locator(selector).first().evaluate((li) => {
+        const style = getComputedStyle(li);
+        return { who: li.querySelector('.line__who')?.textContent ?? null, align: style.alignSelf, radius: style.borderTopLeftRadius, border: style.borderLeftWidth };
+      });
+    const notice = await look('#chat-log li[data-role="system"]');
+    const person = await look('#chat-log li[data-role="agent"]');
+    assert.equal(notice.who, null, 'no "Support" speaker above an engine message');
+    assert.equal(person.who, 'Asha');
+    assert.equal(notice.align, 'stretch', 'a notice spans the conversation');
+    assert.notEqual(notice.border, person.border, 'and is marked as one');
+    await shoot(t, page, 'widget-notices');
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('the wasm is fetched with the page (preloaded, before the configuration) and sent compressed', async (t) => {
+  await withPage(t, 'widget-loading', async (page, problems) => {
+    await open(page, { now: IN_HOURS });
+    const entries = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => ({ name: e.name, start: e.startTime, initiator: e.initiatorType, encoded: e.encodedBodySize, decoded: e.decodedBodySize })),
+    );
+    const wasm = entries.find((e) => e.name.endsWith('/wasm/handoff_wasm_bg.wasm'));
+    const config = entries.find((e) => e.name.includes('handoff-settings.json'));
+    assert.ok(wasm && config, JSON.stringify(entries));
+    assert.equal(wasm.initiator, 'link', 'the preload fetched it');
+    assert.ok(wasm.start < config.start, `the wasm (at ${wasm.start} ms) before the configuration (at ${config.start} ms)`);
+    assert.equal(entries.filter((e) => e.name.endsWith('.wasm')).length, 1, 'fetched once');
+    assert.ok(wasm.encoded < wasm.decoded / 2, `compressed on the wire: ${wasm.encoded} of ${wasm.decoded} bytes`);
+    const response = await fetch(`${server.origin}/wasm/handoff_wasm_bg.wasm`, { headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(response.headers.get('content-encoding'), 'br');
+    assert.equal(response.headers.get('content-type'), 'application/wasm');
+    const cold = await page.evaluate(() => performance.getEntriesByType('navigation')[0].duration);
+    t.diagnostic(`page load ${Math.round(cold)} ms; wasm ${wasm.encoded} bytes on the wire (${wasm.decoded} decoded)`);
+    assert.deepEqual(problems, []);
   });
 });
 

@@ -11,6 +11,8 @@ import { ChatWidget } from './chat.js';
 import { AGENT_CAPACITY, Desk, OTHER_CUSTOMER_TEXT, otherCustomerName } from './desk.js';
 import { BackendForwarder } from './forwarder.js';
 import { Session } from './session.js';
+import { callbackSlots } from './slots.js';
+import { callbackProblem, messageProblem } from './wording.js';
 
 /** Where the page keeps everything in localStorage: `${prefix}state` (the engine), `session`, `backend-outbox`. */
 export const STORAGE_PREFIX = 'handoff-widget:';
@@ -168,12 +170,15 @@ export class WidgetApp {
    *   or a function giving them (so a bad page address is reported like any other failure)
    */
   async start(options) {
+    // The engine's wasm is fetched and compiled while the configuration loads, not after it
+    // (index.html preloads it too); a failure is reported below, when it is awaited.
+    const loading = init();
+    loading.catch(() => {});
     try {
       const { configUrl, backendUrl = null, startAt = null, forward = null } =
         typeof options === 'function' ? options() : options;
       this.clock = offsetClock(startAt);
-      const config = await loadConfig(configUrl);
-      const engine = await init();
+      const [config, engine] = await Promise.all([loadConfig(configUrl), loading]);
       // What a browser may not run (webhook secrets, helpdesks) is refused here, before the session
       // below stores anything; the host's start() asks the engine the same.
       engine.browserRefusal(config);
@@ -199,6 +204,8 @@ export class WidgetApp {
       this.host.on('error', (error) => this.#report(error, 'desk'));
       await this.host.start();
 
+      // The engine's own limit: a message over it is refused before it looks sent.
+      if (typeof engine.limits === 'function') this.chat.setTextLimit(engine.limits().text_bytes);
       if (this.session.lines.length === 0) this.session.add({ role: 'ai', text: GREETING });
       for (const line of this.session.lines) this.chat.show(line);
       this.chat.ready(this.session.conversationId);
@@ -240,11 +247,12 @@ export class WidgetApp {
     }
   }
 
+  /** The engine's error in full for the console (and the demo desk); plain words for the customer. */
   #report(error, where) {
     const text = messageOf(error);
     console.error(`handoff widget: ${text}`);
     if (where === 'desk') this.desk.error(text);
-    else this.#line({ role: 'note', text: `Not sent: ${text}` });
+    else this.#line({ role: 'note', text: 'Something went wrong on our side. Please try again.' });
   }
 
   /** Adds a line to the transcript: saved first, then shown. */
@@ -254,12 +262,29 @@ export class WidgetApp {
     this.chat.show(saved);
   }
 
+  /**
+   * The customer sent `text`: their line is shown once the engine has taken it (before its
+   * answer), never before. Resolves to `null`, or to why it was not sent, in plain words.
+   */
   async #customerSays(text) {
     const conversationId = this.session.conversationId;
-    this.#line({ role: 'customer', text });
-    const outputs = await this.#send({ type: 'customer_message', conversation_id: conversationId, text }, 'chat');
-    if (outputs == null) return;
-    // The assistant answers while the conversation is still its own.
+    this.#heldLine = { role: 'customer', text };
+    try {
+      await this.host.handle({ type: 'customer_message', conversation_id: conversationId, text });
+    } catch (error) {
+      this.#heldLine = null;
+      console.error(`handoff widget: ${messageOf(error)}`);
+      return messageProblem(error);
+    } finally {
+      this.#scheduleRender();
+    }
+    this.#releaseHeldLine();
+    void this.#assistantTurn(conversationId, text);
+    return null;
+  }
+
+  /** The assistant answers while the conversation is still its own. */
+  async #assistantTurn(conversationId, text) {
     const conversation = this.host.state().conversations[conversationId];
     if (conversation?.status !== 'ai' || !conversation.awaiting_ai) return;
     const reply = assistantReply(text);
@@ -298,10 +323,11 @@ export class WidgetApp {
       await this.host.handle({ type: 'callback_details', conversation_id: this.session.conversationId, ...details });
       this.#releaseHeldLine();
     } catch (error) {
-      // Refused: the form stays, with the engine's reason (it names the field).
+      // Refused: the form stays, with the reason in plain words under its field (the engine's
+      // path says which); the engine's own text goes to the console.
       this.#heldLine = null;
       console.error(`handoff widget: ${messageOf(error)}`);
-      this.chat.callbackError(messageOf(error));
+      this.chat.callbackError(callbackProblem(error));
     } finally {
       this.#scheduleRender();
     }
@@ -393,7 +419,15 @@ export class WidgetApp {
     if (status === 'collecting_callback') {
       const fields = wanted?.fields ?? ['name', 'phone', 'email', 'preferred_time'];
       const opening = wanted?.next_opening;
-      this.chat.showCallbackForm(fields, opening ? `We open again ${this.#when(opening)} (${this.#timeZone} time).` : '');
+      const slots = callbackSlots((at) => this.host.engine.hours(at), this.clock.now()).map((at) => ({
+        at,
+        label: this.#slotLabel(at),
+      }));
+      this.chat.showCallbackForm(
+        fields,
+        opening ? `We open again ${this.#when(opening)} (${this.#timeZone} time).` : '',
+        slots,
+      );
     } else {
       this.chat.hideCallbackForm();
       if (wanted) this.session.callback = null;
@@ -435,6 +469,21 @@ export class WidgetApp {
     }).format(ms);
   }
 
+  /** A callback slot as the customer reads it: `Thursday 26 November, 10:00`, in the business time zone. */
+  #slotLabel(ms) {
+    const parts = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: this.#timeZone,
+    }).formatToParts(ms);
+    const part = (type) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('weekday')} ${part('day')} ${part('month')}, ${part('hour')}:${part('minute')}`;
+  }
+
   #clockText() {
     const now = this.clock.now();
     const shown = new Intl.DateTimeFormat('en-GB', {
@@ -446,7 +495,7 @@ export class WidgetApp {
       hourCycle: 'h23',
       timeZone: this.#timeZone,
     }).format(now);
-    const hours = typeof this.host.engine.hours === 'function' ? this.host.engine.hours(now) : null;
+    const hours = this.host.engine.hours(now);
     const team = hours == null ? '' : hours.open ? ' · the team is in' : ` · the team is out until ${this.#when(hours.next_opening)}`;
     const set = this.clock.offset !== 0 ? ' (set by ?now=)' : '';
     return `Clock: ${shown} ${this.#timeZone}${set}${team}`;

@@ -54,6 +54,12 @@ export type OutputType = Output['type'];
 export type TriggerName = TriggerHit['trigger'];
 /** Where a delivery in the outbox is: in flight or waiting for its retry. */
 export type DeliveryState = OutboxEntryState;
+/** The `handoff.messages` key an engine message came from (`message.template`). */
+export type MessageTemplate = Extract<Output, { type: 'message' }>['template'];
+/** Why the callback form is shown (`collect_callback.reason`). */
+export type CallbackReason = Extract<Output, { type: 'collect_callback' }>['reason'];
+/** A field the callback form asks for (`collect_callback.fields`). */
+export type CallbackField = Extract<Output, { type: 'collect_callback' }>['fields'][number];
 
 // ---------------------------------------------------------------------------------------------
 // Queries: reads answered from the engine's indexes, never by copying the whole state

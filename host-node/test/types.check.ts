@@ -1,7 +1,7 @@
 // Type-checked, never run: by `npm run typecheck` (tsc --noEmit -p .) and, against the packed
 // package installed in a fresh project, by test/types.package.test.mjs (which also compiles AND runs
-// test/types.run.ts). The declarations must accept real uses and refuse wrong ones (each
-// @ts-expect-error must be an error).
+// test/types.run.ts). The declarations must accept real uses and refuse wrong ones (every
+// expect-error directive below must meet an error).
 
 import {
   DurableObjectStore,

@@ -24,7 +24,7 @@ export { FileStore } from './file-store.js';
 /**
  * Where Node's wasm bytes are in a build of the repository: the engine built for speed (opt-level
  * 3), about 2x as fast as the size-built module browsers and workers load, and run by the same
- * glue. The published package leaves it out (2.4 MB every install would carry); the optional
+ * glue. The published package leaves it out (3.4 MB every install would carry); the optional
  * companion package `handoff-engine-speed` brings it (`npm install handoff-engine-speed`).
  */
 export const WASM_PATH = new URL('../wasm/handoff_wasm_speed.wasm', import.meta.url);

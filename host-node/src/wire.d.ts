@@ -172,6 +172,12 @@ export interface CallbackDetailsInput {
   email?: string | null;
   /** Preferred time, in the customer's words. */
   preferred_time?: string | null;
+  /**
+   * When to call back (epoch ms), a time the team is on duty (a widget offers the slots the
+   * engine's `hours` gives); a time already past means now. Without it, the next opening (or
+   * now while the team is on duty).
+   */
+  at?: number | null;
 }
 
 /** The conversation ended. */
@@ -527,7 +533,7 @@ export interface OfferWithdrawnOutput {
   /** The agent. */
   agent_id: string;
   /** `declined`, `expired`, `agent_unavailable` or `closed` (the conversation ended first). */
-  reason: string;
+  reason: "declined" | "expired" | "agent_unavailable" | "closed";
 }
 
 /** The engine changed an agent's presence (an agent who let an offer lapse is set `away`). */
@@ -538,7 +544,7 @@ export interface AgentStatusOutput {
   /** The new presence. */
   status: Presence;
   /** Why: `missed_offer`. */
-  reason: string;
+  reason: "missed_offer";
 }
 
 /** An agent has the conversation. */
@@ -622,7 +628,7 @@ export interface AgentLeftOutput {
   /** The agent who let go. */
   agent_id: string;
   /** Why: `transferred`. */
-  reason: string;
+  reason: "transferred";
 }
 
 /** The agent gave the conversation back to the AI: the AI answers again from now on. */
@@ -642,11 +648,11 @@ export interface CollectCallbackOutput {
   /** Conversation id. */
   conversation_id: string;
   /** Why: `outside_hours`, `no_agent_available` or `queue_full`. */
-  reason: string;
+  reason: "outside_hours" | "no_agent_available" | "queue_full";
   /** The next opening (epoch ms), if known. */
   next_opening?: number | null;
   /** The fields to ask for. */
-  fields: string[];
+  fields: ("name" | "phone" | "email" | "preferred_time")[];
 }
 
 /** Callback details taken; the request goes out at `at`. */
@@ -785,7 +791,7 @@ export interface WrapUpEndedOutput {
    * `done` (`wrap_up_done`), `expired` (`handoff.resolution.wrap_up_seconds` ran out),
    * `reopened` (the customer wrote again) or `closed`.
    */
-  reason: string;
+  reason: "done" | "expired" | "reopened" | "closed";
 }
 
 /**
@@ -801,7 +807,7 @@ export interface ReopenedOutput {
    * resolved it) or `queue` (routed as a new handoff: another free agent, else the queue
    * or `routing.fallback`).
    */
-  to: string;
+  to: "ai" | "last_agent" | "queue";
   /** The agent who resolved it. */
   from_agent_id: string;
   /** The agent it goes to (`last_agent` only). */
@@ -859,9 +865,9 @@ export interface SentimentThresholdTriggerHit {
    * `message` (the last message reached the threshold) or `sustained` (every message of a
    * full window was negative and their average reached 80 % of the threshold).
    */
-  basis: string;
+  basis: "message" | "sustained";
   /** `caller` (supplied score) or `lexicon` (the engine's own scorer). */
-  source: string;
+  source: "caller" | "lexicon";
 }
 
 /** Too many exchanges without resolution. */
@@ -890,7 +896,7 @@ export interface TopicsTriggerHit {
   /** The topic. */
   topic: string;
   /** `caller` (classifier) or `keywords`. */
-  source: string;
+  source: "caller" | "keywords";
   /** The keyword that matched, for `keywords`. */
   keyword?: string | null;
 }
@@ -917,7 +923,7 @@ export interface Context {
   /** Summary of the issue. */
   summary: string;
   /** `ai` (the caller's) or `extractive` (built by the engine from the customer's words). */
-  summary_source: string;
+  summary_source: "ai" | "extractive";
   /** Suggested resolution steps. */
   suggested_actions: string[];
   /** The triggers that fired. */

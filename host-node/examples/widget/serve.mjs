@@ -1,6 +1,6 @@
 // A development server for the widget example: serves host-node/ as static files with the MIME
 // types browsers insist on (`.wasm` as application/wasm, for streaming compilation) and compressed
-// (brotli, else gzip, as the browser accepts): the engine's wasm is about a quarter of its size on
+// (brotli, else gzip, as the browser accepts): the engine's wasm is about a fifth of its size on
 // the wire. Production belongs behind your own server or CDN, which should do the same.
 //
 //   node examples/widget/serve.mjs [port]      (from host-node/; default port 8000, on 127.0.0.1)

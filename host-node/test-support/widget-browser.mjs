@@ -66,7 +66,7 @@ export async function openPage(browser) {
   return { context, page, problems };
 }
 
-/** Saves a full-page screenshot as test-output/<name>.png and returns its path. */
+/** Saves a full-page screenshot as <OUTPUT_DIR>/<name>.png and returns its path. */
 export async function screenshot(page, name) {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const path = `${OUTPUT_DIR}${name}.png`;

@@ -209,3 +209,42 @@ test('every install carries the size-built module only; the speed-built one is t
   assert.equal(speedPackage.version, pkg.version);
   assert.equal(speedPackage.exports['./handoff_wasm_speed.wasm'], './handoff_wasm_speed.wasm');
 });
+
+test('with handoff-engine-speed installed, Node loads its module (and only then)', { skip }, async () => {
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], {
+    cwd: fileURLToPath(new URL('speed/', root)),
+    maxBuffer: 16 << 20,
+  });
+  const [speed] = JSON.parse(stdout);
+  assert.deepEqual(
+    speed.files.map((f) => f.path).sort(),
+    ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'THIRD-PARTY-NOTICES.md', 'handoff_wasm_speed.wasm', 'package.json'],
+  );
+  const withSpeed = join(dir, 'with-speed');
+  await mkdir(withSpeed);
+  await writeFile(join(withSpeed, 'package.json'), JSON.stringify({ name: 'with-speed', private: true, type: 'module' }));
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(dir, packed.filename), join(dir, speed.filename)], {
+    cwd: withSpeed,
+  });
+  const script = `
+    import { init } from 'handoff-engine';
+    try {
+      const { Engine } = await init();
+      const out = new Engine({ handoff: {} }).handle({ type: 'handoff_request', conversation_id: 'c1' }, 1768213800000);
+      console.log(out.map((o) => o.type).join(' '));
+    } catch (error) {
+      console.log('failed: ' + error.message);
+    }
+  `;
+  await writeFile(join(withSpeed, 'main.mjs'), script);
+  const works = await run(process.execPath, ['main.mjs'], { cwd: withSpeed });
+  assert.match(works.stdout, /handoff/);
+  // The module it reads is the companion's: spoilt, init() fails; without the companion (the
+  // first project), the size-built module loads.
+  const installed = join(withSpeed, 'node_modules', 'handoff-engine-speed', 'handoff_wasm_speed.wasm');
+  await writeFile(installed, 'not wasm');
+  const spoilt = await run(process.execPath, ['main.mjs'], { cwd: withSpeed });
+  assert.match(spoilt.stdout, /^failed: /, spoilt.stdout);
+  await writeFile(join(app, 'main.mjs'), script);
+  assert.match((await runNode('main.mjs')).stdout, /handoff/);
+});

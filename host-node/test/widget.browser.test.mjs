@@ -1,8 +1,10 @@
 // The chat widget example (examples/widget/) in real Chromium: a customer types, the engine in the
 // page hands the chat off, the queue moves, Asha takes it; the handoff reaches the page's backend
 // (this test's own server); a reload keeps everything; outside business hours the callback form
-// takes the details; a configuration with webhook secrets is refused. Screenshots go to
-// host-node/test-output/.
+// takes the details and books a slot of the business hours; refusals read in the customer's words
+// under their field; a message too long is refused before it looks sent; long URLs wrap; engine
+// messages are notices; the wasm is preloaded and served compressed; a configuration with webhook
+// secrets is refused. Screenshots go to <cargo target>/screenshots/widget-*.png.
 //
 // Needs Debian's Chromium (`apt-get install -y chromium`, or $HANDOFF_CHROMIUM) and the wasm build
 // (`cargo xtask wasm`); without them every test fails saying so. Nothing here is timed: the tests

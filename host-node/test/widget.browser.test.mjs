@@ -12,6 +12,7 @@
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { GREETING } from '../examples/widget/assistant.js';
 import { launchChromium, openPage, screenshot } from '../test-support/widget-browser.mjs';
@@ -86,6 +87,17 @@ async function shoot(t, page, name) {
   const path = await screenshot(page, name);
   t.diagnostic(`screenshot: ${path}`);
   return path;
+}
+
+const require = createRequire(import.meta.url);
+
+/** axe-core's serious and critical violations on the page, as `id: target…` lines. */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Waits for `promise`, or fails saying what never came. */
@@ -344,6 +356,12 @@ test('outside business hours the callback form offers the business hours\' slots
     assert.equal(await emailError.textContent(), 'This does not look like an email address.');
     assert.equal(await phoneError.isHidden(), true, 'the earlier error is gone');
     await shoot(t, page, 'widget-callback-error');
+    assert.deepEqual(await axeViolations(page), [], 'the form with its error: no serious or critical axe violations');
+    assert.equal(
+      await form.locator('input[name="email"]').getAttribute('aria-describedby'),
+      'callback-email-error',
+      'the error is the field\'s description',
+    );
     const formText = await form.textContent();
     assert.doesNotMatch(formText, /input\.|expected|callback_details/, 'no engine wording in the form');
     assert.equal(await form.isVisible(), true);
@@ -412,6 +430,7 @@ test('an over-long message is refused before it looks sent, in plain words; a lo
     assert.equal((await page.inputValue('#composer-text')).length, 70_000, 'the text stays, to be shortened');
     assert.equal(await page.getAttribute('#composer-text', 'aria-invalid'), 'true');
     await shoot(t, page, 'widget-too-long');
+    assert.deepEqual(await axeViolations(page), []);
 
     // Shortened, it may go; multi-byte text counts in bytes, as the engine does: 22,000 "€" are
     // 66,000 bytes, over the limit though only 22,000 characters.
@@ -463,6 +482,7 @@ test('after the handoff "Talk to a person" is gone, and engine messages read as 
     assert.equal(notice.align, 'stretch', 'a notice spans the conversation');
     assert.notEqual(notice.border, person.border, 'and is marked as one');
     await shoot(t, page, 'widget-notices');
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
   });
 });

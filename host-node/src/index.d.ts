@@ -2,8 +2,9 @@
 // condition but `node`; src/node.d.ts adds what only Node's entry exports): the wasm `Engine`, the
 // `HandoffHost` driver and the queries. Each declaration here is exported by src/index.js (a
 // test compiles and runs a TypeScript file against the packed package: test/types.package.test.mjs).
-// The data types (inputs, outputs, the state, webhook events) and the configuration (`Config`, `HandoffConfig`, `RoutingConfig`, … `IntegrationConfig`) are generated into wire.d.ts
-// by `cargo xtask schema`, from handoff-core's wire types and the configuration reader's field
+// The data types (inputs, outputs, the state, webhook events) and the configuration (`Config`,
+// `HandoffConfig`, `RoutingConfig`, … `IntegrationConfig`) are generated into wire.d.ts by `cargo
+// xtask schema`, from handoff-core's wire types and the configuration reader's field
 // tables, and re-exported here; the queries are hand-written from query.rs: keep those in step.
 
 import type {

@@ -42,6 +42,7 @@ const handoffWorker :Workerd.Worker = (
     (name = "handoff-engine/src/index.js", esModule = embed "../../src/index.js"),
     (name = "handoff-engine/src/host.js", esModule = embed "../../src/host.js"),
     (name = "handoff-engine/src/stores.js", esModule = embed "../../src/stores.js"),
+    (name = "handoff-engine/src/errors.js", esModule = embed "../../src/errors.js"),
     (name = "handoff-engine/wasm/handoff_wasm.js", esModule = embed "../../wasm/handoff_wasm.js"),
     # A `wasm` module: importing it gives a compiled WebAssembly.Module (workerd, like Cloudflare,
     # does not compile wasm from bytes at run time).

@@ -25,6 +25,7 @@ const conformanceWorker :Workerd.Worker = (
     (name = "handoff-engine/src/index.js", esModule = embed "../../src/index.js"),
     (name = "handoff-engine/src/host.js", esModule = embed "../../src/host.js"),
     (name = "handoff-engine/src/stores.js", esModule = embed "../../src/stores.js"),
+    (name = "handoff-engine/src/errors.js", esModule = embed "../../src/errors.js"),
     (name = "handoff-engine/wasm/handoff_wasm.js", esModule = embed "../../wasm/handoff_wasm.js"),
     (name = "handoff-engine/handoff_wasm_bg.wasm", wasm = embed "../../wasm/handoff_wasm_bg.wasm"),
   ],

@@ -74,7 +74,8 @@ pub fn ensure() -> Result<(), Failure> {
     }
 }
 
-fn is_root() -> bool {
+/// Whether xtask runs as root (apt-get installs need it).
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

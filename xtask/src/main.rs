@@ -13,6 +13,7 @@
 mod bench;
 mod chromium;
 mod demo;
+mod postgresql;
 mod process;
 mod render;
 mod schema;

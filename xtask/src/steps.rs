@@ -121,6 +121,13 @@ pub fn steps() -> Vec<Step> {
             crate::wasm::npm_ci,
         ),
         opt_step(),
+        // Before the Rust tests: the store suite and the `--store postgres://` service tests
+        // start their own PostgreSQL server and fail (never skip) without one.
+        task(
+            "postgresql",
+            "Debian's postgresql for the store tests (apt-get install when missing)",
+            crate::postgresql::ensure,
+        ),
         task(
             "test",
             "HANDOFF_WASM=target/wasm/handoff_abi.wasm cargo test --workspace",
@@ -416,6 +423,7 @@ mod tests {
                 "wasm-zones",
                 "npm-ci",
                 "wasm-opt",
+                "postgresql",
                 "test",
                 "fuzz-replay",
                 "chromium",

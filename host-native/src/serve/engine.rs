@@ -6,11 +6,17 @@
 //! event streams and starts the deliveries. So nothing is acknowledged or sent that is not on
 //! disk. Between batches it sleeps until a command comes or the engine's `next_wakeup`, when it
 //! handles a `tick`.
+//!
+//! With a shared store it also renews the store's lease every [`Store::renew_every`]. A store
+//! that reports [`StoreError::Fenced`] (another process took the engine over) fences the task:
+//! the batch is answered 503 (nothing of it was stored), and from then on every request is
+//! answered 503 with the reason and nothing is performed, until the lease can be taken back
+//! (the other process's lease expired); then the task restores from the store and serves again.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use handoff_core::query::Query;
 use handoff_core::wire::changes::RecordKind;
@@ -292,6 +298,10 @@ pub struct EngineTask {
     last_tick: i64,
     runtime: Runtime,
     config: String,
+    /// When the store's lease is next renewed (`None`: the store has no lease).
+    renew_at: Option<Instant>,
+    /// Why this process does not serve the engine now (another took it over), if so.
+    fenced: Option<String>,
 }
 
 /// The `now` of an engine record or a whole state, read without parsing the rest of it (a
@@ -401,6 +411,7 @@ impl EngineTask {
         metrics: Arc<Metrics>,
     ) -> Result<(EngineTask, Restored), StartError> {
         let (host, last_seq, last_now, restored) = restore(runtime, config, store.as_mut())?;
+        let renew_at = store.renew_every().map(|every| Instant::now() + every);
         Ok((
             EngineTask {
                 host,
@@ -415,6 +426,8 @@ impl EngineTask {
                 last_tick: i64::MIN,
                 runtime: runtime.clone(),
                 config: config.to_string(),
+                renew_at,
+                fenced: None,
             },
             restored,
         ))
@@ -429,10 +442,29 @@ impl EngineTask {
         };
         let mut first = Some(restarted);
         loop {
+            if self.fenced.is_some() {
+                if !self.while_fenced() {
+                    return;
+                }
+                // Serving again, from the store: what was in flight goes out again.
+                first = Some(Command::Input {
+                    input: serde_json::json!({"type": "host_restarted"}),
+                    reply: None,
+                });
+            }
             let command = match first.take() {
                 Some(c) => Some(c),
                 None => self.wait(),
             };
+            if self.fenced.is_some() {
+                // The lease was lost while waiting: this command is not ours to handle.
+                if let Some(c) = command {
+                    if self.refuse_fenced(c) {
+                        return;
+                    }
+                }
+                continue;
+            }
             let mut batch: Vec<Command> = Vec::new();
             match command {
                 Some(c) => batch.push(c),
@@ -478,9 +510,15 @@ impl EngineTask {
         }
     }
 
-    /// The next command, or `None` when the engine's wakeup is due first.
+    /// The next command, or `None` when the engine's wakeup is due first (or the lease was
+    /// lost: then [`EngineTask::fenced`] is set). Renews the lease when due.
     fn wait(&mut self) -> Option<Command> {
         loop {
+            self.keep_lease();
+            if self.fenced.is_some() {
+                return None;
+            }
+            let renew_in = self.renew_in();
             let wakeup = match self.host.next_wakeup() {
                 Ok(w) => w,
                 Err(e) => {
@@ -489,9 +527,17 @@ impl EngineTask {
                 }
             };
             let Some(at) = wakeup else {
-                return match self.commands.recv() {
+                let received = match renew_in {
+                    Some(ms) => match self.commands.recv_timeout(Duration::from_millis(ms)) {
+                        Ok(c) => Ok(c),
+                        Err(RecvTimeoutError::Timeout) => continue,
+                        Err(RecvTimeoutError::Disconnected) => Err(()),
+                    },
+                    None => self.commands.recv().map_err(|_| ()),
+                };
+                return match received {
                     Ok(c) => Some(c),
-                    Err(_) => Some(Command::Shutdown {
+                    Err(()) => Some(Command::Shutdown {
                         reply: oneshot::channel().0,
                     }),
                 };
@@ -506,11 +552,12 @@ impl EngineTask {
             if delay <= 0 {
                 return None;
             }
-            match self
-                .commands
-                .recv_timeout(Duration::from_millis(delay as u64))
-            {
+            let delay = delay as u64;
+            let renew_first = renew_in.is_some_and(|ms| ms < delay);
+            let timeout = renew_in.filter(|_| renew_first).unwrap_or(delay);
+            match self.commands.recv_timeout(Duration::from_millis(timeout)) {
                 Ok(c) => return Some(c),
+                Err(RecvTimeoutError::Timeout) if renew_first => continue,
                 Err(RecvTimeoutError::Timeout) if stuck => return None,
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => {
@@ -524,6 +571,97 @@ impl EngineTask {
 
     fn now(&mut self) -> i64 {
         self.clock.now()
+    }
+
+    /// Milliseconds until the lease's next renewal (`None`: the store has no lease).
+    fn renew_in(&self) -> Option<u64> {
+        self.renew_at.map(|at| {
+            u64::try_from(at.saturating_duration_since(Instant::now()).as_millis())
+                .unwrap_or(u64::MAX)
+        })
+    }
+
+    /// Renews the store's lease when due. A lost lease fences the task; a failed renewal is
+    /// tried again within a second (the lease lasts several intervals).
+    fn keep_lease(&mut self) {
+        let (Some(at), Some(every)) = (self.renew_at, self.store.renew_every()) else {
+            return;
+        };
+        if Instant::now() < at {
+            return;
+        }
+        match self.store.renew() {
+            Ok(()) => self.renew_at = Some(Instant::now() + every),
+            Err(e @ StoreError::Fenced { .. }) => self.fence(e.to_string()),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not renew the lease; trying again");
+                self.renew_at = Some(Instant::now() + every.min(Duration::from_secs(1)));
+            }
+        }
+    }
+
+    /// Stops serving: another process owns the engine now.
+    fn fence(&mut self, why: String) {
+        tracing::error!(reason = %why, "fenced: answering 503 until the lease can be taken back");
+        self.fenced = Some(why);
+    }
+
+    /// Answers a command while fenced: 503 with the reason (a shutdown is acknowledged: nothing
+    /// is ours to write). True for a shutdown.
+    fn refuse_fenced(&self, command: Command) -> bool {
+        let why = self.fenced.clone().unwrap_or_default();
+        let failure = Failure::Unavailable(why);
+        match command {
+            Command::Input { reply: Some(r), .. } => {
+                let _ = r.send(Err(failure));
+            }
+            Command::Input { reply: None, .. } => {}
+            Command::Query { reply, .. } => {
+                let _ = reply.send(Err(failure));
+            }
+            Command::Shutdown { reply } => {
+                let _ = reply.send(Ok(()));
+                return true;
+            }
+        }
+        false
+    }
+
+    /// While fenced: refuses every command, and every renewal interval tries to take the lease
+    /// back (the store allows it only once the other holder's lease has expired); then restores
+    /// the engine from the store. False when told to stop, true once serving again.
+    fn while_fenced(&mut self) -> bool {
+        let every = self.store.renew_every().unwrap_or(Duration::from_secs(5));
+        let mut next_try = Instant::now() + every;
+        loop {
+            let now = Instant::now();
+            if now >= next_try {
+                next_try = now + every;
+                match restore(&self.runtime, &self.config, self.store.as_mut()) {
+                    Ok((host, seq, now_ms, _)) => {
+                        self.host = host;
+                        self.last_seq = seq;
+                        self.clock.saw(now_ms);
+                        self.fenced = None;
+                        self.renew_at = Some(Instant::now() + every);
+                        tracing::info!(seq, "took the lease back; serving from the stored records");
+                        return true;
+                    }
+                    Err(StartError::Store(StoreError::Leased { .. })) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot take the lease back yet"),
+                }
+                continue;
+            }
+            match self.commands.recv_timeout(next_try - now) {
+                Ok(c) => {
+                    if self.refuse_fenced(c) {
+                        return false;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return false,
+            }
+        }
     }
 
     /// Handles a batch, commits it, then answers, publishes and delivers.
@@ -593,8 +731,13 @@ impl EngineTask {
                     self.metrics.batch(count);
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "commit failed; going back to the stored state");
-                    let failure = Failure::Unavailable(format!("storage failed: {e}"));
+                    let fenced = matches!(e, StoreError::Fenced { .. });
+                    let failure = if fenced {
+                        Failure::Unavailable(e.to_string())
+                    } else {
+                        tracing::error!(error = %e, "commit failed; going back to the stored state");
+                        Failure::Unavailable(format!("storage failed: {e}"))
+                    };
                     for a in answers {
                         match a {
                             Pending::Input(Some(r), _) => {
@@ -606,7 +749,11 @@ impl EngineTask {
                             }
                         }
                     }
-                    self.reload();
+                    if fenced {
+                        self.fence(e.to_string());
+                    } else {
+                        self.reload();
+                    }
                     return;
                 }
             }
@@ -700,6 +847,9 @@ impl EngineTask {
                 self.host = host;
                 self.last_seq = seq;
                 self.clock.saw(now);
+            }
+            Err(StartError::Store(e @ (StoreError::Fenced { .. } | StoreError::Leased { .. }))) => {
+                self.fence(e.to_string())
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot restore from the store after a failed commit; stopping");

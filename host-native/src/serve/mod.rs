@@ -1,5 +1,5 @@
-//! `handoff serve`: the engine as an HTTP service (axum + tokio), with SQLite storage, webhook
-//! deliveries, server-sent events and Prometheus metrics.
+//! `handoff serve`: the engine as an HTTP service (axum + tokio), with SQLite or PostgreSQL
+//! storage, webhook deliveries, server-sent events and Prometheus metrics.
 //!
 //! The path of one request:
 //!
@@ -28,7 +28,9 @@ pub mod engine;
 pub mod events;
 mod inbound;
 pub mod listen;
+pub mod location;
 pub mod metrics;
+pub mod postgres;
 pub mod session;
 pub mod sqlite;
 pub mod store;
@@ -36,7 +38,6 @@ pub mod store;
 use std::future::Future;
 use std::io::Write as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,8 +46,9 @@ use tokio::sync::{broadcast, oneshot, watch, Semaphore};
 
 use self::auth::Tokens;
 use self::engine::{Command, Dispatch, EngineTask, InFlight, StartError};
+use self::location::StoreLocation;
 use self::metrics::Metrics;
-use self::sqlite::SqliteStore;
+use self::postgres::lease::Lease;
 use self::store::StoreError;
 use crate::Runtime;
 
@@ -55,8 +57,10 @@ use crate::Runtime;
 pub struct Options {
     /// The configuration text (`{"handoff": {...}}`).
     pub config: String,
-    /// The SQLite file.
-    pub db: PathBuf,
+    /// Where the data is: an SQLite file or a PostgreSQL database.
+    pub store: StoreLocation,
+    /// A shared store's lease: how long, how often renewed, under which owner name.
+    pub lease: Lease,
     /// Where to listen (port 0: any free port; the bound address is printed).
     pub listen: SocketAddr,
     /// Timeout of one delivery attempt.
@@ -194,8 +198,8 @@ pub async fn serve(
         body_timeout: options.body_timeout,
         max_connections,
     };
-    let store = SqliteStore::open(&options.db)?;
-    let store_name = store::Store::describe(&store);
+    let store = tokio::task::block_in_place(|| options.store.open(&options.lease))?;
+    let store_name = store.describe();
     let (commands, receiver) = std::sync::mpsc::channel::<Command>();
     let (events, _) = broadcast::channel(4096);
     let (stopping_tx, stopping) = watch::channel(false);
@@ -215,7 +219,7 @@ pub async fn serve(
         EngineTask::start(
             &runtime,
             &options.config,
-            Box::new(store),
+            store,
             receiver,
             events.clone(),
             dispatch,

@@ -39,22 +39,28 @@
 //! and replays them, and [`Store::migrate`] writes every record, drops the snapshots and marks
 //! the database as records, in one transaction.
 //!
-//! # Several processes on one database (PostgreSQL, designed, not implemented)
-//! The trait is what a shared PostgreSQL store would implement for scale-out, with these rules:
+//! # Several processes on one database (PostgreSQL)
+//! [`PostgresStore`](super::postgres::PostgresStore) implements the trait for a database several
+//! service processes share (`handoff serve --store postgres://…`), with these rules:
 //! - The unit of ownership is one engine (a tenant). Each row carries a `tenant` column; the
-//!   journal's key is `(tenant, seq)`.
+//!   journal's key is `(tenant, seq)`. The service runs one tenant, `default`, for now.
 //! - A process owns a tenant through a lease row `engine_leases(tenant, owner, epoch, expires_at)`
-//!   taken with `UPDATE … WHERE expires_at < now() OR owner = me` and renewed while it runs;
-//!   taking it bumps `epoch`. [`Store::load`] takes the lease.
-//! - Fencing: [`Store::commit`] inserts journal rows with `seq = last + 1` in a transaction that
-//!   first checks `epoch` still matches (`SELECT … FOR UPDATE` on the lease row); a process that
-//!   lost its lease gets [`StoreError::Fenced`] and must stop serving that tenant (it restores
-//!   from the store if it gets the lease back). So two processes never both append.
-//! - Requests for a tenant owned elsewhere are forwarded (or the load balancer routes by
-//!   tenant); SSE subscribers can follow `LISTEN/NOTIFY` on the journal.
+//!   taken when it is free, expired or already this owner's, and renewed while it runs
+//!   ([`Store::renew`], every [`Store::renew_every`]); taking it bumps `epoch`. [`Store::load`]
+//!   takes the lease, or fails with [`StoreError::Leased`] naming the holder and until when.
+//! - Fencing: [`Store::commit`] numbers journal rows after the tenant's last `seq` in a
+//!   transaction that first locks the lease row (`SELECT … FOR UPDATE`) and checks that `epoch`
+//!   still matches; a process that lost its lease gets [`StoreError::Fenced`], nothing of the
+//!   batch is written, and it must stop serving that tenant: the service answers 503 to every
+//!   request of it (none was accepted), and takes the lease back (restoring from the store) only
+//!   once the new holder's lease has expired. So two processes never both append.
+//! - Not built yet: requests for a tenant owned elsewhere forwarded (or the load balancer routing
+//!   by tenant), SSE subscribers following `LISTEN/NOTIFY` on the journal, many tenants in one
+//!   process.
 //!
 //! [`SqliteStore`](super::sqlite::SqliteStore) is the implementation for one process: a single
-//! file, WAL, `synchronous=FULL`.
+//! file, WAL, `synchronous=FULL`; it holds no lease (SQLite's own locking keeps a second writer
+//! out).
 
 use handoff_core::wire::changes::{Change, RecordKind};
 
@@ -166,9 +172,36 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
-    /// Another process took this engine over (shared stores only): stop serving it.
-    #[error("another process owns this engine now")]
-    Fenced,
+    /// Another process holds this engine's lease (shared stores only): it cannot be loaded.
+    #[error(
+        "tenant {tenant:?} is served by {owner:?}, whose lease runs until {until} \
+         ({remaining_ms} ms from now): stop that process or wait for its lease to end, then start \
+         this one again"
+    )]
+    Leased {
+        /// The tenant.
+        tenant: String,
+        /// Who holds it.
+        owner: String,
+        /// Until when (UTC, ISO 8601).
+        until: String,
+        /// Milliseconds until then.
+        remaining_ms: i64,
+    },
+    /// Another process took this engine over (shared stores only): nothing of the batch was
+    /// written; stop serving it.
+    #[error(
+        "tenant {tenant:?} was taken over by {owner:?} (lease epoch {epoch}): this process no \
+         longer serves it, and nothing of this request was stored"
+    )]
+    Fenced {
+        /// The tenant.
+        tenant: String,
+        /// Who holds it now.
+        owner: String,
+        /// The holder's epoch.
+        epoch: i64,
+    },
 }
 
 /// Durable storage of the records, the journal and outbox rows. See the [module docs](self).
@@ -200,4 +233,19 @@ pub trait Store: Send {
 
     /// Where the data is, for messages (never with credentials).
     fn describe(&self) -> String;
+
+    /// How often the service must call [`Store::renew`] (a shared store's lease); `None` (the
+    /// default): never.
+    fn renew_every(&self) -> Option<std::time::Duration> {
+        None
+    }
+
+    /// Renews this process's hold on the engine (a shared store's lease); nothing by default.
+    ///
+    /// # Errors
+    /// [`StoreError::Fenced`] when another process took the engine over; [`StoreError`] when the
+    /// database failed (the lease may still expire: the next commit then tells).
+    fn renew(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -88,6 +88,8 @@ pub struct Setup {
     pub args: Vec<String>,
     /// Extra environment variables (secrets the configuration names).
     pub env: Vec<(String, String)>,
+    /// `--store URL` instead of `--db` the file in `dir` (a PostgreSQL database).
+    pub store: Option<String>,
 }
 
 impl Setup {
@@ -99,7 +101,43 @@ impl Setup {
             dir,
             args: Vec::new(),
             env: Vec::new(),
+            store: None,
         }
+    }
+
+    /// Keeps the data at `url` (`--store`) instead of the SQLite file.
+    pub fn store(mut self, url: &str) -> Setup {
+        self.store = Some(url.to_string());
+        self
+    }
+
+    /// The command that starts the service, with its tokens and secrets.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_handoff"));
+        command
+            .arg("serve")
+            .arg("--config")
+            .arg(self.dir.join("config.json"));
+        match &self.store {
+            Some(url) => command.arg("--store").arg(url),
+            None => command.arg("--db").arg(self.db()),
+        };
+        command
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .args(&self.args)
+            .env("HANDOFF_METRICS_TOKEN", METRICS)
+            .env("HANDOFF_ADMIN_TOKEN", ADMIN)
+            .env("HANDOFF_WIDGET_TOKEN", WIDGET)
+            .env(
+                "HANDOFF_AGENT_TOKENS",
+                format!("agent_a={AGENT_A},agent_b={AGENT_B}"),
+            )
+            .env(SECRET_ENV, SECRET)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null());
+        command
     }
 
     /// Adds arguments.
@@ -125,27 +163,8 @@ impl Setup {
         let log = self
             .dir
             .join(format!("serve-{}.log", RUN.fetch_add(1, Ordering::SeqCst)));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_handoff"));
+        let mut command = self.command();
         command
-            .arg("serve")
-            .arg("--config")
-            .arg(self.dir.join("config.json"))
-            .arg("--db")
-            .arg(self.db())
-            .arg("--listen")
-            .arg("127.0.0.1:0")
-            .args(&self.args)
-            .env("HANDOFF_METRICS_TOKEN", METRICS)
-            .env("HANDOFF_ADMIN_TOKEN", ADMIN)
-            .env("HANDOFF_WIDGET_TOKEN", WIDGET)
-            .env(
-                "HANDOFF_AGENT_TOKENS",
-                format!("agent_a={AGENT_A},agent_b={AGENT_B}"),
-            )
-            .env(SECRET_ENV, SECRET)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("log file"));
         let mut child = command.spawn().expect("start the handoff binary");

@@ -8,12 +8,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use handoff_native::serve::auth::Tokens;
+use handoff_native::serve::location::StoreLocation;
+use handoff_native::serve::postgres::lease::Lease;
 use handoff_native::serve::{self as service, Options};
 
 use super::{config_errors, read, Failure, Module};
 
 pub const ABOUT: &str = "Run the HTTP service: JSON API, event streams, webhook deliveries, SQLite \
-storage.
+or PostgreSQL storage.
 
 The configuration is checked first and every error is listed (as `handoff check` does), along with \
 every secret it names (secret_ref, token_ref, …) that is not set in the environment.
@@ -29,6 +31,11 @@ Clients get --header-timeout-ms for a request's line and headers (also the idle 
 and --body-timeout-ms for its body; at most --max-connections are served at once. At start the soft \
 limit on open files is raised to the hard one, and the connection cap kept below it.
 
+Storage: --store sqlite:FILE (the default, handoff.db; --db FILE says the same) or --store \
+postgres://user@host:port/database (the password in PGPASSWORD). On PostgreSQL the process takes \
+the engine's lease (--lease-ms, renewed every --lease-renew-ms) or refuses to start, naming the \
+process that holds it and until when; a process whose lease another took over answers 503.
+
 On start it prints the URLs to open and a curl example. SIGTERM or ctrl-c stops it gracefully: no \
 new connections, requests in progress finished, deliveries in flight waited for (--shutdown-grace), \
 a snapshot written, exit 0. See docs/serve.md for every route.";
@@ -39,9 +46,26 @@ pub struct Args {
     /// The configuration file ({"handoff": {...}}).
     #[arg(long, value_name = "FILE")]
     config: PathBuf,
-    /// The SQLite database (created if missing).
-    #[arg(long, value_name = "FILE", default_value = "handoff.db")]
-    db: PathBuf,
+    /// The SQLite database (created if missing); the same as --store sqlite:FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "store")]
+    db: Option<PathBuf>,
+    /// Where the data is: sqlite:FILE (default sqlite:handoff.db) or
+    /// postgres://user@host:port/database (the password in PGPASSWORD, not in the URL).
+    #[arg(long, value_name = "URL", value_parser = StoreLocation::parse)]
+    store: Option<StoreLocation>,
+    /// PostgreSQL: how long this process's lease on the engine lasts, in milliseconds; another
+    /// process may take the engine over once it has not been renewed for this long.
+    #[arg(long, value_name = "MS", default_value_t = millis(Lease::TTL))]
+    lease_ms: u64,
+    /// PostgreSQL: how often the lease is renewed, in milliseconds (below --lease-ms).
+    #[arg(long, value_name = "MS", default_value_t = millis(Lease::RENEW_EVERY))]
+    lease_renew_ms: u64,
+    /// PostgreSQL: this process's name in the lease (default: host name, process id and a
+    /// random suffix). A process started under the name of the lease's holder takes it at once
+    /// (the holder, if still running, is fenced): give each running process its own name, e.g.
+    /// its pod's.
+    #[arg(long, value_name = "NAME")]
+    lease_owner: Option<String>,
     /// Address to listen on (port 0: any free port; the address is printed).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -113,12 +137,26 @@ pub fn run(module: &Module, args: Args) -> Result<ExitCode, Failure> {
             None
         }
     };
+    let lease = Lease {
+        ttl: Duration::from_millis(args.lease_ms),
+        renew_every: Duration::from_millis(args.lease_renew_ms),
+        owner: args.lease_owner,
+    };
+    if let Err(problem) = lease.check() {
+        eprintln!("{problem}");
+        problems = true;
+    }
     let (Some(tokens), false) = (tokens, problems) else {
         return Err(Failure("not started: fix the problems above".into()));
     };
     let options = Options {
         config,
-        db: args.db,
+        store: match (args.store, args.db) {
+            (Some(store), _) => store,
+            (None, Some(db)) => StoreLocation::Sqlite(db),
+            (None, None) => StoreLocation::Sqlite(PathBuf::from("handoff.db")),
+        },
+        lease,
         listen: args.listen,
         delivery_timeout: Duration::from_millis(args.delivery_timeout_ms.max(1)),
         max_deliveries: args.max_deliveries.max(1),

@@ -33,8 +33,12 @@ mod resolve;
 mod routing;
 #[cfg(test)]
 mod tests;
+mod trace;
 mod transfer;
 mod triggers;
+
+pub(crate) use trace::{Gate, LineTrace};
+pub(crate) use triggers::{by_precedence, round4, Miss, SUSTAINED_FACTOR};
 
 use crate::config::{Config, MessageKind};
 use crate::index::Index;
@@ -62,6 +66,8 @@ pub(crate) struct Flow<'a> {
     before: i64,
     now: i64,
     out: Vec<Output>,
+    /// The line's record, when a caller asked for one (`explain`).
+    trace: Option<LineTrace>,
 }
 
 /// Values a message template may use besides the conversation's own.
@@ -92,6 +98,7 @@ impl<'a> Flow<'a> {
             before,
             now,
             out: Vec::new(),
+            trace: None,
         }
     }
 

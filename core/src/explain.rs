@@ -74,7 +74,11 @@ pub fn explain(config: Config, request: &ExplainRequest) -> Result<Explanation, 
                     message,
                 )
             })?;
-            let input = Input::from_value(value).map_err(|e| under(&path, e.0))?;
+            let input = match Input::from_value(value) {
+                Ok(input) => input,
+                Err(_) if timed.expect_error => continue,
+                Err(e) => return Err(under(&path, e.0)),
+            };
             match step(&mut engine, index, input, timed.now) {
                 Ok((line, outputs)) => {
                     for output in &outputs {

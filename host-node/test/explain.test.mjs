@@ -19,11 +19,12 @@ test('explain() shows the words, the request, the topic and every trigger per li
       'This is useless, I want to talk to a human!',
       "I don't want a human, just tell me the price",
       'not great, honestly',
+      'a bit slow today',
       'I will dispute this charge with my bank',
     ],
   });
-  assert.equal(answer.lines.length, 4);
-  const [asked, negated, mild, billing] = answer.lines;
+  assert.equal(answer.lines.length, 5);
+  const [asked, negated, notGreat, slow, billing] = answer.lines;
 
   assert.equal(asked.conversation_id, 'line_1');
   assert.equal(asked.request.requested, true);
@@ -42,15 +43,20 @@ test('explain() shows the words, the request, the topic and every trigger per li
   assert.equal(negated.handoff, false);
 
   // "great" negated by "not": the word counts against, by less than its lexicon value.
-  const great = mild.sentiment.words.find((w) => w.word === 'great');
-  assert.ok(great.lexicon > 0 && great.valence < 0, JSON.stringify(mild.sentiment));
-  const sentimentCheck = mild.checks.find((c) => c.trigger === 'sentiment_threshold');
-  assert.notEqual(sentimentCheck.outcome, 'fires');
-  assert.match(sentimentCheck.reason, /threshold -0\.5/);
+  const great = notGreat.sentiment.words.find((w) => w.word === 'great');
+  assert.ok(great.lexicon > 0 && great.valence < 0, JSON.stringify(notGreat.sentiment));
+  assert.ok(notGreat.sentiment.score <= -0.5);
+  assert.deepEqual(notGreat.fires.map((h) => h.trigger), ['sentiment_threshold']);
+
+  // Mildly negative: the sentiment trigger says why not, with the numbers.
+  const sentimentCheck = slow.checks.find((c) => c.trigger === 'sentiment_threshold');
+  assert.equal(sentimentCheck.outcome, 'no');
+  assert.match(sentimentCheck.reason, /^sentiment -0\.25 is above the threshold -0\.5/);
+  assert.equal(slow.handoff, false);
 
   assert.equal(billing.topic.topic, 'billing_dispute');
   assert.equal(billing.topic.rule, true);
-  assert.ok(billing.topic.keyword, 'the keyword that matched');
+  assert.equal(billing.topic.keyword, 'dispute*');
   assert.deepEqual(billing.fires.map((h) => h.trigger), ['topics']);
 });
 

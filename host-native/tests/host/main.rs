@@ -9,6 +9,7 @@
 mod abi;
 mod cache;
 mod cli;
+mod explain_cli;
 mod common;
 mod conformance;
 mod limits;

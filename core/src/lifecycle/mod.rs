@@ -24,6 +24,7 @@ mod ai;
 mod callbacks;
 mod close;
 mod context;
+mod estimate;
 mod events;
 mod helpdesk;
 mod live;
@@ -78,6 +79,8 @@ struct Vars {
     agent_name: Option<String>,
     next_opening: Option<String>,
     callback_time: Option<String>,
+    /// The estimated wait, "about 4 minutes".
+    wait: Option<String>,
 }
 
 impl<'a> Flow<'a> {
@@ -229,6 +232,7 @@ impl<'a> Flow<'a> {
             "agent_name" => vars.agent_name.clone(),
             "next_opening" => vars.next_opening.clone(),
             "callback_time" => vars.callback_time.clone(),
+            "wait" => vars.wait.clone(),
             "customer_name" => customer_name.clone(),
             "conversation_id" => Some(id.clone()),
             _ => None,

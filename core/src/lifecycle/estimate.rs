@@ -15,7 +15,6 @@
 //!   estimate. `{{wait}}` then renders its fallback (`{{wait|hard to say yet}}`) and
 //!   `estimated_wait_seconds` is absent.
 
-use super::routing::scan::{capacity, proficiency};
 use super::Flow;
 use crate::wire::state::{HandleTime, Presence};
 
@@ -100,8 +99,11 @@ impl Flow<'_> {
         };
         let slots_of = |skilled: bool| -> u64 {
             online()
-                .filter(|a| !skilled || skill.is_some_and(|s| proficiency(self.config, a, s) > 0))
-                .map(|a| u64::from(capacity(self.config, a)))
+                .filter(|a| {
+                    !skilled
+                        || skill.is_some_and(|s| self.index.agents.has_skill(self.config, a, s))
+                })
+                .map(|a| u64::from(self.index.agents.capacity(self.config, a)))
                 .sum()
         };
         let slots = match slots_of(skill.is_some()) {

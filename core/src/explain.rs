@@ -124,7 +124,11 @@ pub fn explain_json(config: Config, request: &str) -> Result<String, PathError> 
     })?;
     let answer = explain(config, &request)?;
     serde_json::to_string(&answer).map_err(|e| {
-        PathError::new(ErrorKind::Other, "explanation", format!("not serialisable: {e}"))
+        PathError::new(
+            ErrorKind::Other,
+            "explanation",
+            format!("not serialisable: {e}"),
+        )
     })
 }
 
@@ -394,10 +398,7 @@ fn fired(hit: &TriggerHit) -> String {
 fn missed(miss: &Miss) -> (&'static str, String) {
     match miss {
         Miss::Off => ("off", "not configured".into()),
-        Miss::CallerSaidNo => (
-            "no",
-            "the caller's signals.human_requested is false".into(),
-        ),
+        Miss::CallerSaidNo => ("no", "the caller's signals.human_requested is false".into()),
         Miss::NoRequest(None) => ("no", "no request for a person in the text".into()),
         Miss::NoRequest(Some(r)) => {
             let why = match r.declined.map(|d| d.name()) {

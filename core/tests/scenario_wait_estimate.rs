@@ -99,7 +99,10 @@ fn the_wait_is_the_position_times_the_handle_time_over_the_agents_online() {
     let out = sim.online("a2", "Bo");
     assert_eq!(one(&out, "assigned")["conversation_id"], "c5");
     let q = queued(&out, "c6");
-    assert_eq!((q["position"].clone(), q["estimated_wait_seconds"].clone()), (json!(1), json!(150)));
+    assert_eq!(
+        (q["position"].clone(), q["estimated_wait_seconds"].clone()),
+        (json!(1), json!(150))
+    );
     assert_eq!(
         sim.texts_for("c6").last().unwrap(),
         "You're now 1 in queue, about 3 minutes."
@@ -111,7 +114,10 @@ fn handle_times_survive_snapshots_and_records_and_an_old_snapshot_still_restores
     let mut sim = sim();
     sim.online("a1", "Asha");
     let before_any = sim.state_json();
-    assert!(!before_any.contains("handle_times"), "no field until the first");
+    assert!(
+        !before_any.contains("handle_times"),
+        "no field until the first"
+    );
     handled(&mut sim, "c1", 300);
     handled(&mut sim, "c2", 600);
     handled(&mut sim, "c3", 60);
@@ -122,10 +128,14 @@ fn handle_times_survive_snapshots_and_records_and_an_old_snapshot_still_restores
     let rows: Vec<_> = sim.engine.records();
     let from_records = Engine::restore_records(
         config.clone(),
-        rows.iter().map(|c| (c.kind, c.id.clone(), c.value.clone().unwrap_or_default())),
+        rows.iter()
+            .map(|c| (c.kind, c.id.clone(), c.value.clone().unwrap_or_default())),
     )
     .expect("records restore");
-    assert_eq!(from_records.state().handle_times, sim.engine.state().handle_times);
+    assert_eq!(
+        from_records.state().handle_times,
+        sim.engine.state().handle_times
+    );
     // A snapshot written before handle times existed reads as no history.
     let old = Engine::restore_json(Config::clone(&config), &before_any).expect("old snapshot");
     assert!(old.state().handle_times.is_empty());

@@ -72,7 +72,10 @@ fn explained_triggers_are_the_engines_handoffs_on_every_vector() {
             let fires = serde_json::to_value(&line.fires).expect("fires");
             match golden.as_slice() {
                 [handoff] => {
-                    assert!(line.handoff, "{at}: the engine handed off, explain says not");
+                    assert!(
+                        line.handoff,
+                        "{at}: the engine handed off, explain says not"
+                    );
                     if line.checked == "reopened" {
                         continue; // routed like a handoff by the reopening, not by a trigger
                     }
@@ -89,7 +92,10 @@ fn explained_triggers_are_the_engines_handoffs_on_every_vector() {
                     compared += 1;
                 }
                 [] => {
-                    assert!(!line.handoff, "{at}: explain says handoff, the engine made none");
+                    assert!(
+                        !line.handoff,
+                        "{at}: explain says handoff, the engine made none"
+                    );
                     let held_back = line.deferred_until.is_some()
                         || (line.checked == "callback_form"
                             && !line.fires.iter().any(|h| h.name() == "customer_request"));
@@ -105,7 +111,10 @@ fn explained_triggers_are_the_engines_handoffs_on_every_vector() {
         }
     }
     assert!(compared >= 40, "only {compared} handoffs compared");
-    assert!(quiet_lines >= 100, "only {quiet_lines} quiet lines compared");
+    assert!(
+        quiet_lines >= 100,
+        "only {quiet_lines} quiet lines compared"
+    );
 }
 
 #[test]

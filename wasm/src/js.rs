@@ -535,7 +535,8 @@ pub fn explain(
 ) -> Result<JsValue, JsValue> {
     let config = json_text(&config, "config")
         .map_err(|e| thrown("ConfigError", &Refusal::Config(vec![e])))?;
-    let request = json_text(&request, "request").map_err(|e| thrown("InputError", &Refusal::One(e)))?;
+    let request =
+        json_text(&request, "request").map_err(|e| thrown("InputError", &Refusal::One(e)))?;
     let answer = session::explain(&config, &request).map_err(|refusal| match &refusal {
         Refusal::Config(_) => thrown("ConfigError", &refusal),
         _ => thrown("InputError", &refusal),

@@ -57,11 +57,7 @@ pub(crate) fn wait_text(seconds: u64) -> String {
     if rest == 0 {
         format!("about {}", plural(hours, "hour"))
     } else {
-        format!(
-            "about {} {}",
-            plural(hours, "hour"),
-            plural(rest, "minute")
-        )
+        format!("about {} {}", plural(hours, "hour"), plural(rest, "minute"))
     }
 }
 
@@ -125,7 +121,13 @@ mod tests {
     #[test]
     fn the_mean_moves_a_fifth_of_the_way_in_whole_milliseconds() {
         let first = updated(HandleTime::default(), 300_000);
-        assert_eq!(first, HandleTime { mean_ms: 300_000, samples: 1 });
+        assert_eq!(
+            first,
+            HandleTime {
+                mean_ms: 300_000,
+                samples: 1
+            }
+        );
         let second = updated(first, 600_000);
         assert_eq!(second.mean_ms, 360_000);
         let third = updated(second, 60_000);

@@ -66,8 +66,6 @@ pub(crate) type Verdict = Result<TriggerHit, Miss>;
 /// Every trigger checked on a line, by name, in configuration order.
 pub(crate) type Checks = Vec<(&'static str, Verdict)>;
 
-
-
 /// Change of sentiment per message (least-squares slope over the window) that makes the trend
 /// worsening or improving: -0.3, -0.45, -0.65 is worsening; -0.44, -0.48, -0.49 is steady.
 pub const TREND_SLOPE: f64 = 0.05;

@@ -47,16 +47,31 @@ fn explain_tables_customer_lines_with_words_requests_and_verdicts() {
     assert!(o.status.success(), "{}", show(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     // Line numbers are the input's (the blank line 2 is skipped).
-    assert!(out.contains("line 1  line_1  customer: \"This is useless, I want to talk to a human!\""), "{out}");
+    assert!(
+        out.contains("line 1  line_1  customer: \"This is useless, I want to talk to a human!\""),
+        "{out}"
+    );
     assert!(out.contains("line 3  line_2  customer:"), "{out}");
     assert!(out.contains("line 4  line_3  customer:"), "{out}");
     assert!(out.contains("useless -"), "the word that moved it: {out}");
-    assert!(out.contains("asked: \"I want to talk to a human\" (en)"), "{out}");
-    assert!(out.contains("=> handoff (primary customer_request)"), "{out}");
+    assert!(
+        out.contains("asked: \"I want to talk to a human\" (en)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("=> handoff (primary customer_request)"),
+        "{out}"
+    );
     assert!(out.contains("negated"), "the declined request: {out}");
-    assert!(out.contains("(lexicon +3.1)"), "\"great\" negated, with its lexicon value: {out}");
+    assert!(
+        out.contains("(lexicon +3.1)"),
+        "\"great\" negated, with its lexicon value: {out}"
+    );
     assert!(out.contains("threshold -0.5"), "{out}");
-    assert!(out.contains("max_exchanges"), "every trigger is listed: {out}");
+    assert!(
+        out.contains("max_exchanges"),
+        "every trigger is listed: {out}"
+    );
 }
 
 #[test]
@@ -74,15 +89,20 @@ fn explain_prints_the_engines_json_for_a_conversation_file() {
     let explanation: Explanation =
         serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", show(&o)));
     assert!(explanation.lines.iter().any(|l| l.handoff));
-    for line in explanation.lines.iter().filter(|l| l.handoff && !l.fires.is_empty()) {
+    for line in explanation
+        .lines
+        .iter()
+        .filter(|l| l.handoff && !l.fires.is_empty())
+    {
         assert!(
             line.checks.iter().any(|c| c.outcome == "fires"),
             "a handoff line shows what fired: {line:?}"
         );
     }
     // The same as core's explain, natively.
-    let conv = handoff_conformance::load(root().join("examples/conversations/spec-walkthrough.jsonl"))
-        .expect("walkthrough");
+    let conv =
+        handoff_conformance::load(root().join("examples/conversations/spec-walkthrough.jsonl"))
+            .expect("walkthrough");
     let request = handoff_core::wire::explain::ExplainRequest {
         inputs: conv
             .lines
@@ -101,7 +121,10 @@ fn explain_prints_the_engines_json_for_a_conversation_file() {
 
 #[test]
 fn explain_refuses_a_bad_configuration_and_a_second_one() {
-    let bad = temp_file("bad.json", r#"{"handoff": {"triggers": {"sentiment_threshold": 3}}}"#);
+    let bad = temp_file(
+        "bad.json",
+        r#"{"handoff": {"triggers": {"sentiment_threshold": 3}}}"#,
+    );
     let o = handoff(&["explain", "--config", bad.to_str().unwrap()], "hello\n");
     assert!(!o.status.success(), "{}", show(&o));
     assert!(

@@ -9,9 +9,9 @@
 mod abi;
 mod cache;
 mod cli;
-mod explain_cli;
 mod common;
 mod conformance;
+mod explain_cli;
 mod limits;
 mod records;
 mod traps;

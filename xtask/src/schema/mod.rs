@@ -34,8 +34,8 @@ pub mod typescript;
 use std::path::{Path, PathBuf};
 
 use handoff_core::wire::schema::{
-    ERROR_SCHEMA_ID, EVENT_SCHEMA_ID, EXPLAIN_REQUEST_SCHEMA_ID, EXPLANATION_SCHEMA_ID, INPUT_SCHEMA_ID,
-    OUTPUT_SCHEMA_ID, STATE_SCHEMA_ID,
+    ERROR_SCHEMA_ID, EVENT_SCHEMA_ID, EXPLAIN_REQUEST_SCHEMA_ID, EXPLANATION_SCHEMA_ID,
+    INPUT_SCHEMA_ID, OUTPUT_SCHEMA_ID, STATE_SCHEMA_ID,
 };
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;

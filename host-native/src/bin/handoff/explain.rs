@@ -204,14 +204,22 @@ pub fn rows(number: usize, line: &LineExplanation) -> Vec<String> {
             .as_ref()
             .map(|k| format!(" (keyword \"{k}\")"))
             .unwrap_or_default();
-        let rule = if t.rule { "a rule hands it off" } else { "no rule" };
+        let rule = if t.rule {
+            "a rule hands it off"
+        } else {
+            "no rule"
+        };
         rows.push(format!("  topic      {}{keyword}, {rule}", t.topic));
     }
     if line.checks.is_empty() {
         rows.push(format!("  triggers   not checked ({})", line.checked));
     }
     for (i, check) in line.checks.iter().enumerate() {
-        let label = if i == 0 { "  triggers   " } else { "             " };
+        let label = if i == 0 {
+            "  triggers   "
+        } else {
+            "             "
+        };
         rows.push(format!(
             "{label}{:<25} {:<6} {}",
             check.trigger,
@@ -222,7 +230,10 @@ pub fn rows(number: usize, line: &LineExplanation) -> Vec<String> {
     let verdict = match (line.handoff, line.fires.first(), line.deferred_until) {
         (true, Some(primary), _) => format!("=> handoff (primary {})", primary.name()),
         (true, None, _) => format!("=> handoff ({})", line.checked),
-        (false, Some(_), Some(until)) => format!("=> held back until {}", crate::rfc3339(Some(until)).as_str().unwrap_or("?")),
+        (false, Some(_), Some(until)) => format!(
+            "=> held back until {}",
+            crate::rfc3339(Some(until)).as_str().unwrap_or("?")
+        ),
         (false, Some(_), None) => format!("=> no handoff ({})", line.checked),
         (false, None, _) => "=> no handoff".to_string(),
     };

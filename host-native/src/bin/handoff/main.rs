@@ -156,7 +156,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             file,
             config,
             format,
-        } => explain::run(&module, file.as_deref(), config.as_deref(), format, &mut out),
+        } => explain::run(
+            &module,
+            file.as_deref(),
+            config.as_deref(),
+            format,
+            &mut out,
+        ),
         Command::Hours { config, at } => hours(&module, &config, at.as_deref(), &mut out),
         Command::Serve(args) => serve::run(&module, args),
     }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::hours::HoursStatus;
 use crate::index::Index;
-use crate::lifecycle::Flow;
+use crate::lifecycle::{Flow, LineTrace};
 use crate::records;
 use crate::wire::changes::{Change, EngineRecord, RecordKind};
 use crate::wire::error::{ErrorKind, InputError, RestoreError};
@@ -297,6 +297,26 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle(&mut self, input: Input, now: i64) -> Result<Vec<Output>, InputError> {
+        Ok(self.apply(input, now, false)?.0)
+    }
+
+    /// [`Engine::handle`], with the record of what the triggers saw and decided on the line (for
+    /// `explain`): the same decisions, recorded where they are made.
+    pub(crate) fn handle_traced(
+        &mut self,
+        input: Input,
+        now: i64,
+    ) -> Result<(Vec<Output>, LineTrace), InputError> {
+        let (outputs, trace) = self.apply(input, now, true)?;
+        Ok((outputs, trace.unwrap_or_default()))
+    }
+
+    fn apply(
+        &mut self,
+        input: Input,
+        now: i64,
+        record: bool,
+    ) -> Result<(Vec<Output>, Option<LineTrace>), InputError> {
         if !(MIN_TIME..=MAX_TIME).contains(&now) {
             let hint = if (0..MIN_TIME).contains(&now) {
                 " (this is before 2000: is the clock in seconds?)"
@@ -316,8 +336,12 @@ impl Engine {
         self.state.now = now;
         self.index.queue.advance(now);
         let mut flow = Flow::new(&self.config, &mut self.state, &mut self.index, before, now);
+        if record {
+            flow.start_trace();
+        }
         flow.apply(input);
-        Ok(flow.into_outputs())
+        let trace = flow.take_trace();
+        Ok((flow.into_outputs(), trace))
     }
 
     /// [`Engine::handle`] for an input given as JSON text.

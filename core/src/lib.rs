@@ -61,6 +61,7 @@
 mod check;
 pub mod config;
 mod engine;
+pub mod explain;
 pub mod hours;
 #[cfg(feature = "integrations")]
 pub mod inbound;
@@ -94,5 +95,5 @@ pub use wire::state::State;
 #[doc(hidden)]
 pub mod internals {
     pub use crate::language::request::detect_human_request;
-    pub use crate::language::sentiment::{lexicon_bytes, score};
+    pub use crate::language::sentiment::{analyse, lexicon_bytes, score};
 }

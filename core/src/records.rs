@@ -28,6 +28,7 @@ pub(crate) fn engine_record(state: &State) -> EngineRecord {
         round_robin_cursor: state.round_robin_cursor.clone(),
         disabled_webhooks: state.disabled_webhooks.clone(),
         resolutions: state.resolutions.clone(),
+        handle_times: state.handle_times.clone(),
     }
 }
 
@@ -209,6 +210,7 @@ where
     state.round_robin_cursor = engine.round_robin_cursor;
     state.disabled_webhooks = engine.disabled_webhooks;
     state.resolutions = engine.resolutions;
+    state.handle_times = engine.handle_times;
     state.queue = state
         .conversations
         .values()

@@ -28,6 +28,7 @@ struct Exports {
     sign: TypedFunc<SignParams, i64>,
     secret_refs: TypedFunc<(i32, i32), i64>,
     prepare: TypedFunc<(i32, i32, i32, i32, i64), i64>,
+    explain: TypedFunc<(i32, i32, i32, i32), i64>,
 }
 
 /// `handoff_sign(secret_ptr, secret_len, id_ptr, id_len, timestamp_s, body_ptr, body_len)`.
@@ -373,6 +374,21 @@ impl Guest {
         )
     }
 
+    /// `explain` runs a whole conversation through a scratch engine: its work grows with the
+    /// request, so it is fuelled like a restore of that many bytes.
+    pub(crate) fn explain(&mut self, config: &str, request: &str) -> Result<Answer, HostError> {
+        self.call_envelope(
+            "handoff_explain",
+            &[config.as_bytes(), request.as_bytes()],
+            request.len(),
+            |g, a| {
+                g.exports
+                    .explain
+                    .call(&mut g.store, (a[0].0, a[0].1, a[1].0, a[1].1))
+            },
+        )
+    }
+
     pub(crate) fn next_wakeup(&mut self) -> Result<Option<i64>, HostError> {
         self.refuel(0)?;
         let at = self
@@ -414,6 +430,7 @@ impl Exports {
             sign: func(store, instance, "handoff_sign")?,
             secret_refs: func(store, instance, "handoff_secret_refs")?,
             prepare: func(store, instance, "handoff_prepare")?,
+            explain: func(store, instance, "handoff_explain")?,
         })
     }
 }
@@ -481,6 +498,24 @@ impl Runtime {
             Answer::Ok(json) => serde_json::from_str::<String>(&json).map_err(|e| {
                 HostError::Abi(format!("handoff_sign returned {json}, not a string: {e}"))
             }),
+            Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
+        }
+    }
+}
+
+impl Runtime {
+    /// Why the engine would or would not hand off, line by line (`handoff_explain`): `request`
+    /// is `{"lines": [...]}` or `{"inputs": [{"now", "input", "expect_error"?}]}` as JSON text;
+    /// the answer is the explanation's JSON text (`schema/explanation.schema.json`). Runs in a
+    /// scratch instance.
+    ///
+    /// # Errors
+    /// [`HostError::Config`] for a bad configuration; [`HostError::Input`] with a path under
+    /// `request` for a bad request.
+    pub fn explain(&self, config: &str, request: &str) -> Result<String, HostError> {
+        let mut guest = Guest::new(self)?;
+        match guest.explain(config, request)? {
+            Answer::Ok(json) => Ok(json),
             Answer::Err(e) => Err(e.into_host_error(HostError::Input)),
         }
     }

@@ -143,6 +143,7 @@ const EXPORTS: &[(&str, &[ValType], &[ValType])] = {
         ("handoff_sign", &[I32, I32, I32, I32, I64, I32, I32], &[I64]),
         ("handoff_secret_refs", &[I32, I32], &[I64]),
         ("handoff_prepare", &[I32, I32, I32, I32, I64], &[I64]),
+        ("handoff_explain", &[I32, I32, I32, I32], &[I64]),
     ]
 };
 

@@ -17,6 +17,8 @@ import type {
   DeliveryOutput,
   ErrorKind,
   EventName,
+  ExplainRequest,
+  Explanation,
   HandoffConfig,
   Input,
   OutboxEntryState,
@@ -493,9 +495,28 @@ export interface LoadedEngine {
   webhookSecretRefs?: WebhookSecretRefsFunction;
   /** Helpdesk webhooks: verified and read into inputs (absent from the browsers' widget build). */
   readHelpdeskWebhook?: ReadHelpdeskWebhookFunction;
+  /** Why the engine would or would not hand off, line by line. */
+  explain: ExplainFunction;
 }
 
 export type { Engine };
+
+/**
+ * Why the engine would or would not hand off, line by line (core's `explain`): each customer
+ * message and AI reply with its sentiment and the words that moved it, the request for a person,
+ * the topic, and every trigger's verdict (`fires`, `close` with why not, `no`, `off`). @throws a
+ * `ConfigError`, or an `InputError` whose `path` is under `request`.
+ */
+export type ExplainFunction = (
+  config: Config | HandoffConfig | string,
+  request: ExplainRequest | string,
+) => Explanation;
+
+/** `init().explain`, loading the engine first. */
+export declare function explain(
+  config: Config | HandoffConfig | string,
+  request: ExplainRequest | string,
+): Promise<Explanation>;
 
 // ---------------------------------------------------------------------------------------------
 // The driver

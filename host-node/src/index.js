@@ -84,7 +84,18 @@ export async function load(options, fallback) {
     // Helpdesk webhooks in (absent from the browsers' widget build, which has no helpdesks).
     webhookSecretRefs: glue.webhookSecretRefs,
     readHelpdeskWebhook: glue.readHelpdeskWebhook,
+    explain: glue.explain,
   });
+}
+
+/**
+ * Why the engine would or would not hand off, line by line (core's `explain`): `request` is
+ * `{ lines: string[] }` (customer lines, each its own conversation) or `{ inputs: [{ now, input,
+ * expect_error? }] }` (a conversation's timed inputs). Resolves to the `Explanation`; rejects with
+ * a `ConfigError` or an `InputError` whose `path` is under `request`.
+ */
+export async function explain(config, request) {
+  return (await init()).explain(config, request);
 }
 
 setDefaultLoader(() => init());

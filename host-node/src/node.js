@@ -82,4 +82,9 @@ export function init(options = {}) {
   return loading;
 }
 
+/** As index.js's `explain`, with the engine read from disk. */
+export async function explain(config, request) {
+  return (await init()).explain(config, request);
+}
+
 setDefaultLoader(() => init());

@@ -507,6 +507,12 @@ export interface QueuedOutput {
   position: number;
   /** Conversations waiting in all. */
   queue_length: number;
+  /**
+   * The estimated wait (seconds): the position times the observed handle time, over the
+   * capacity of the agents online who could take it. Absent with too little history
+   * (fewer than three handle times) or nobody online.
+   */
+  estimated_wait_seconds?: number | null;
 }
 
 /** Offered to an agent, who must accept before `expires_at`. */
@@ -1179,6 +1185,12 @@ export interface QueuedData {
   queue_length: number;
   /** Priority. */
   priority: Priority;
+  /**
+   * The estimated wait (seconds): the position times the observed handle time, over the
+   * capacity of the agents online who could take it. Absent with too little history (fewer
+   * than three handle times) or nobody online.
+   */
+  estimated_wait_seconds?: number | null;
 }
 
 /** `conversation.assigned`'s data. */
@@ -1458,6 +1470,11 @@ export interface State {
    * absent until the first resolution).
    */
   resolutions?: ResolutionStats;
+  /**
+   * Handle times observed (assigned to resolved or closed), by skill (`""`: every
+   * conversation), for the estimated wait told to queued customers (absent until the first).
+   */
+  handle_times?: Record<string, HandleTime>;
 }
 
 /** Everything the engine knows about one conversation. */
@@ -1785,6 +1802,17 @@ export interface ResolutionStats {
 }
 
 /**
+ * How long agents take with a conversation: a running mean of the durations from assignment to
+ * resolution or close (`State::handle_times`).
+ */
+export interface HandleTime {
+  /** The exponentially weighted mean (ms): each new duration moves it a fifth of the way. */
+  mean_ms: number;
+  /** Durations observed (stops counting at the largest `u32`). */
+  samples: number;
+}
+
+/**
  * One problem, at one JSON path.
  *
  * `path` is a JSON path in dotted form (`handoff.routing.method`, `handoff.routing.agent_pool[2]`,
@@ -1809,6 +1837,146 @@ export interface PathError {
  * New kinds may be added in a minor version; match with a wildcard arm.
  */
 export type ErrorKind = "unknown_field" | "missing" | "wrong_type" | "unknown_variant" | "out_of_range" | "too_large" | "invalid" | "duplicate" | "not_json" | "unknown_conversation" | "unknown_delivery" | "not_offered_to" | "not_held_by" | "unknown_agent" | "agent_unavailable" | "wrong_state" | "newer_version" | "inconsistent" | "bad_signature" | "other";
+
+/**
+ * What `explain` is asked: `lines` (customer messages, each its own conversation) or `inputs`
+ * (timed inputs, as in a conversation file), not both.
+ */
+export interface ExplainRequest {
+  /**
+   * Customer lines: each is a `customer_message` of its own conversation (`line_1`,
+   * `line_2`, ...), all at `at`.
+   */
+  lines?: string[];
+  /** When `lines` are written (epoch ms; default 2026-01-12T10:30:00Z, a Monday morning). */
+  at?: number | null;
+  /**
+   * Timed inputs played in order through one engine, as a conversation file's lines: a
+   * `delivery_id` of `"$last"` or `"$last:<event>"` names the latest delivery handed out.
+   */
+  inputs?: TimedInput[];
+}
+
+/** One timed input of `ExplainRequest::inputs`. */
+export interface TimedInput {
+  /** `now` for this input (epoch ms). */
+  now: number;
+  /** The input, as `handle` takes it. */
+  input: unknown;
+  /** The input is deliberately bad: the engine refuses it and the explanation skips it. */
+  expect_error?: boolean;
+}
+
+/** The answer of `explain`: one entry per customer message and AI reply. */
+export interface Explanation {
+  /** The lines, in order. */
+  lines: LineExplanation[];
+}
+
+/** One customer message or AI reply explained. */
+export interface LineExplanation {
+  /** Its position in the request's `lines` or `inputs` (from 0). */
+  index: number;
+  /** `now` of the line (epoch ms). */
+  now: number;
+  /** The conversation. */
+  conversation_id: string;
+  /** `customer` or `ai`. */
+  role: "customer" | "ai";
+  /** What was written. */
+  text: string;
+  /** The line's sentiment (customer lines). */
+  sentiment?: SentimentReading | null;
+  /** The request for a person read in the text (customer lines, when the trigger read it). */
+  request?: RequestReading | null;
+  /** The conversation's topic after the line (customer lines). */
+  topic?: TopicReading | null;
+  /**
+   * Whether the triggers were checked: `with_ai` (all of them), `callback_form` (only a
+   * request for a person hands off), `disabled` (`handoff.enabled` is false), `reopened` (the
+   * line reopened a resolved conversation and was routed like a handoff), `resolved` (the AI
+   * said the matter is resolved: the counters restart), or the conversation's status when it
+   * is not with the AI (`queued`, `assigned`, ...).
+   */
+  checked: string;
+  /** Every trigger's verdict, in configuration order (empty when not checked). */
+  checks: TriggerCheck[];
+  /** The triggers that fire on this line, primary first: what a handoff on this line carries. */
+  fires: TriggerHit[];
+  /** The engine hands the conversation to a person on this line. */
+  handoff: boolean;
+  /**
+   * The handoff the triggers asked for is held back until this time (epoch ms): outside
+   * hours with `outside_hours.action` `message`, only a request for a person goes through.
+   */
+  deferred_until?: number | null;
+}
+
+/** A line's sentiment and the words that moved it. */
+export interface SentimentReading {
+  /** The score the triggers saw (-1 ..= 1, 4 decimals). */
+  score: number;
+  /** `lexicon` (the engine's scorer) or `caller` (`signals.sentiment`). */
+  source: "lexicon" | "caller";
+  /** The words that counted, in text order (lexicon only). */
+  words: WordWeight[];
+  /** Emphasis from `!` and `?`, added away from zero before normalising (lexicon only). */
+  emphasis: number;
+}
+
+/** One word's part in a sentiment score. */
+export interface WordWeight {
+  /** The word, emoji or emoticon, as looked up (lower case). */
+  word: string;
+  /** Its valence in the lexicon (-4 ..= 4). */
+  lexicon: number;
+  /**
+   * What it added to the sum after the rules (capitals, boosters, negation, idioms, "but",
+   * sarcasm); the score is `sum / sqrt(sum² + 15)`.
+   */
+  valence: number;
+}
+
+/** The request for a person read in a customer's text. */
+export interface RequestReading {
+  /** A request that counts. */
+  requested: boolean;
+  /** `text` (read in the words) or `caller` (`signals.human_requested`). */
+  source: "text" | "caller";
+  /** The words that matched, as written (also for a declined one). */
+  phrase?: string | null;
+  /** `en`, `hi-Latn` or `es`. */
+  language?: string | null;
+  /**
+   * Why the words do not count: `negated` (a negation seen), `narrative` (told in the past),
+   * `question` (a question about need), `settled` (words after it say it is resolved).
+   */
+  declined?: "negated" | "narrative" | "question" | "settled";
+}
+
+/** The conversation's topic. */
+export interface TopicReading {
+  /** The topic. */
+  topic: string;
+  /** The keyword that matched (topics read in the text). */
+  keyword?: string | null;
+  /** A rule in `triggers.topics` hands it off. */
+  rule: boolean;
+}
+
+/** One trigger's verdict on a line. */
+export interface TriggerCheck {
+  /** The trigger, as in `handoff.triggers`. */
+  trigger: string;
+  /**
+   * `fires`; `close` (did not fire, but near: sentiment within 0.2 of the threshold or of the
+   * sustained bound, one low-confidence answer or one exchange short, a request for a person
+   * declined); `no`; `off` (not configured).
+   */
+  outcome: "fires" | "close" | "no" | "off";
+  /** Why, with the numbers: "sentiment -0.41, threshold -0.5". */
+  reason: string;
+}
 
 /** The configuration of the handoff engine: `{"handoff": {...}}`, or the bare `handoff` object. */
 export type ConfigDocument = Config | HandoffConfig;

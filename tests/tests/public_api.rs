@@ -27,6 +27,7 @@ fn root_items() -> Vec<String> {
 fn the_crate_root_exports_only_the_documented_api() {
     let expected = [
         "pub mod config;",
+        "pub mod explain;",
         "pub mod hours;",
         "pub mod inbound;",
         "pub mod prepare;",

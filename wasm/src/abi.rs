@@ -223,6 +223,23 @@ pub extern "C" fn handoff_sign(
     result(text)
 }
 
+/// `handoff_explain(config, request)`: why the engine would or would not hand off, line by line
+/// (`handoff_core::explain`); needs no engine.
+#[no_mangle]
+pub extern "C" fn handoff_explain(
+    config_ptr: i32,
+    config_len: i32,
+    request_ptr: i32,
+    request_len: i32,
+) -> i64 {
+    let text = with_arg(config_ptr, config_len, |config| {
+        with_arg(request_ptr, request_len, |request| {
+            session::explain_call(config, request)
+        })
+    });
+    result(text)
+}
+
 /// `handoff_secret_refs(delivery)`: the references to resolve for a `delivery` output.
 #[no_mangle]
 pub extern "C" fn handoff_secret_refs(delivery_ptr: i32, delivery_len: i32) -> i64 {

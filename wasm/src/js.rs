@@ -541,6 +541,29 @@ pub fn prepare(
     parsed(&session::prepare(&delivery, &secrets, unix_secs).map_err(prepare_error)?)
 }
 
+/// Why the engine would or would not hand off, line by line: `request` (an object or its JSON
+/// text) is `{lines: string[]}` (customer lines, each its own conversation) or `{inputs: [{now,
+/// input, expect_error?}]}` (a conversation's timed inputs), run under `config` (an object or its
+/// JSON text). Returns the `Explanation` (`lines[]`: sentiment and the words that moved it, the
+/// request for a person, the topic, every trigger's verdict with its reason, `fires`,
+/// `handoff`). Throws a `ConfigError` for a bad configuration and an `InputError` whose `path`
+/// is under `request` for a bad request.
+#[wasm_bindgen(unchecked_return_type = "object")]
+pub fn explain(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] config: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "object | string")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let config = json_text(&config, "config")
+        .map_err(|e| thrown("ConfigError", &Refusal::Config(vec![e])))?;
+    let request =
+        json_text(&request, "request").map_err(|e| thrown("InputError", &Refusal::One(e)))?;
+    let answer = session::explain(&config, &request).map_err(|refusal| match &refusal {
+        Refusal::Config(_) => thrown("ConfigError", &refusal),
+        _ => thrown("InputError", &refusal),
+    })?;
+    parsed(&answer)
+}
+
 /// The secret references to resolve before `readHelpdeskWebhook` for the integration
 /// `integrationId` of `config` (an object or its JSON text): `["ZENDESK_WEBHOOK_SECRET"]`, `[]`
 /// for an unknown integration or one without. Throws a `ConfigError` for a bad configuration.

@@ -553,6 +553,27 @@ pub fn sign_call(secret: Arg<'_>, msg_id: Arg<'_>, timestamp_secs: i64, body: Ar
     envelope(result.map_err(Refusal::One))
 }
 
+/// `explain` of `request_json` (`{"lines": [...]}` or `{"inputs": [...]}`) under the
+/// configuration `config_json`: [`handoff_core::explain::explain_json`], the explanation as JSON
+/// text.
+///
+/// # Errors
+/// [`Refusal::Config`] for a bad configuration; [`Refusal::One`] with a path under `request`.
+pub fn explain(config_json: &str, request_json: &str) -> Result<String, Refusal> {
+    let config = config(config_json)?;
+    handoff_core::explain::explain_json(config, request_json).map_err(Refusal::One)
+}
+
+/// `handoff_explain`: `ok` is the explanation. Needs no engine.
+pub fn explain_call(config_json: Arg<'_>, request_json: Arg<'_>) -> String {
+    let result = (|| {
+        let config = text("config", config_json).map_err(Refusal::One)?;
+        let request = text("request", request_json).map_err(Refusal::One)?;
+        explain(config, request)
+    })();
+    envelope(result)
+}
+
 /// `handoff_secret_refs`: `ok` is the array of reference names. Needs no engine.
 pub fn secret_refs_call(delivery_json: Arg<'_>) -> String {
     let result = text("delivery", delivery_json).and_then(secret_refs);

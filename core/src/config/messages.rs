@@ -40,6 +40,7 @@ pub enum MessageKind {
 const QUEUE: &[&str] = &[
     "position",
     "queue_length",
+    "wait",
     "customer_name",
     "conversation_id",
 ];
@@ -146,7 +147,10 @@ pub(crate) static MESSAGES: Section = Section {
         "A placeholder a message does not offer is a configuration error (with a \"did you \
          mean\" hint). `{{next_opening}}` renders like `Monday 09:00 IST`. A placeholder \
          without a value (a customer who gave no name) renders empty, or as its fallback: \
-         `Hi {{customer_name|there}}!` says `Hi there!`."
+         `Hi {{customer_name|there}}!` says `Hi there!`. `{{wait}}` (in the two queue messages) \
+         is the estimated wait, `about 4 minutes`, from the handle times the engine observed and \
+         the agents online; with fewer than three handle times or nobody online there is no \
+         estimate, so give it a fallback: `The wait is {{wait|hard to say yet}}.`"
     ),
 };
 

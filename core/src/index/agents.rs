@@ -212,6 +212,20 @@ impl AgentIndex {
         })
     }
 
+    /// Whether the agent has `skill` (proficiency > 0 in its presence, its configured profile,
+    /// or named for it in `routing.skills`), as [`AgentIndex::refresh`] indexes it.
+    pub(crate) fn has_skill(&self, config: &Config, agent: &Agent, skill: &str) -> bool {
+        agent.skills.get(skill).is_some_and(|p| *p > 0)
+            || self
+                .profile(config, &agent.id)
+                .and_then(|p| p.skills.get(skill))
+                .is_some_and(|p| *p > 0)
+            || self
+                .mapped
+                .get(&agent.id)
+                .is_some_and(|skills| skills.iter().any(|s| s == skill))
+    }
+
     /// Every skill the agent has with its proficiency (> 0): presence skills, configured profile,
     /// skill map, the best of the three (as `routing::scan::proficiency` has it for each).
     fn proficiencies(&self, config: &Config, agent: &Agent) -> Vec<(String, u8)> {

@@ -4,6 +4,7 @@
 
 use super::context;
 use super::events;
+use super::trace::{status_name, Gate};
 use super::triggers::{self, ScoreSource};
 use super::{Flow, Vars};
 use crate::config::{MessageKind, OutsideHoursAction, RoutingMethod};
@@ -28,10 +29,19 @@ impl Flow<'_> {
         let signals = m.signals.unwrap_or_default();
         let (score, source) = match signals.sentiment {
             Some(s) => (s, ScoreSource::Caller),
-            None => (
-                triggers::round4(sentiment::score(&m.text).compound),
-                ScoreSource::Lexicon,
-            ),
+            // The same scorer either way; when recording, its parts are kept.
+            None => match &mut self.trace {
+                Some(trace) => {
+                    let analysis = sentiment::analyse(&m.text);
+                    let score = triggers::round4(analysis.score.compound);
+                    trace.analysis = Some(analysis);
+                    (score, ScoreSource::Lexicon)
+                }
+                None => (
+                    triggers::round4(sentiment::score(&m.text).compound),
+                    ScoreSource::Lexicon,
+                ),
+            },
         };
         let text = Text::new(&m.text);
         let detected_topic = match &signals.topic {
@@ -77,6 +87,7 @@ impl Flow<'_> {
             // while queued); the triggers do not hand it off a second time (with `routing.fallback`
             // `none` or `callback` it is back with the AI or collecting callback details).
             if routed {
+                self.gate(Gate::Reopened);
                 if matches!(
                     self.state.conversations[&id].status,
                     Status::Queued | Status::Offered { .. } | Status::Assigned { .. }
@@ -95,21 +106,24 @@ impl Flow<'_> {
             self.relay_customer_message(&id, &m.text);
         }
         let enabled = self.config.enabled;
-        let hits = |flow: &Self| {
-            triggers::after_customer_message(
+        let hits = |flow: &mut Self| {
+            let checks = triggers::check_customer_message(
                 flow.config,
                 &flow.state.conversations[&id],
                 &text,
                 signals.human_requested,
                 source,
                 topic_from_caller,
-            )
+            );
+            flow.verdicts(checks)
         };
         match status {
             Status::Ai => {
                 if !self.config.enabled {
+                    self.gate(Gate::Disabled);
                     return;
                 }
+                self.gate(Gate::WithAi);
                 let hits = hits(self);
                 if !hits.is_empty() {
                     self.start_handoff(&id, hits);
@@ -117,15 +131,20 @@ impl Flow<'_> {
             }
             // Asking again while waiting: say the position again.
             Status::Queued if text.human_request().is_some() => {
+                self.gate(Gate::Status("queued"));
                 self.conv(&id).told_position = None;
                 self.update_positions(Some(&id));
             }
             // Writing while waiting: say the position if it changed since they were told (past
             // `routing.announce_positions_up_to` the queue moving is not announced).
-            Status::Queued => self.tell_position_if_changed(&id),
+            Status::Queued => {
+                self.gate(Gate::Status("queued"));
+                self.tell_position_if_changed(&id);
+            }
             // Asking for a person instead of filling in the callback form: try again (the team
             // may be open, or the queue no longer full, by now).
             Status::CollectingCallback if enabled => {
+                self.gate(Gate::CallbackForm);
                 let hits = hits(self);
                 if hits
                     .iter()
@@ -134,7 +153,8 @@ impl Flow<'_> {
                     self.start_handoff(&id, hits);
                 }
             }
-            _ => {}
+            Status::CollectingCallback => self.gate(Gate::Disabled),
+            other => self.gate(Gate::Status(status_name(&other))),
         }
     }
 
@@ -169,10 +189,18 @@ impl Flow<'_> {
         if m.resolved {
             conv.exchanges = 0;
             conv.low_confidence_streak = 0;
+            self.gate(Gate::Resolved);
             return;
         }
-        if conv.status == Status::Ai && self.config.enabled {
-            let hits = triggers::after_ai_reply(self.config, &self.state.conversations[&id]);
+        if conv.status != Status::Ai {
+            let gate = Gate::Status(status_name(&conv.status));
+            self.gate(gate);
+        } else if !self.config.enabled {
+            self.gate(Gate::Disabled);
+        } else {
+            self.gate(Gate::WithAi);
+            let checks = triggers::check_ai_reply(self.config, &self.state.conversations[&id]);
+            let hits = self.verdicts(checks);
             if !hits.is_empty() {
                 self.start_handoff(&id, hits);
             }
@@ -254,6 +282,9 @@ impl Flow<'_> {
             .and_then(|c| c.deferred_until)
         {
             if now < until && !asked {
+                if let Some(trace) = &mut self.trace {
+                    trace.deferred_until = Some(until);
+                }
                 return;
             }
         }

@@ -58,6 +58,11 @@ impl Flow<'_> {
             }
             _ => None,
         };
+        // An agent's time with it, for the estimated waits (a resolved one counted at its
+        // resolution).
+        if let Status::Assigned { since, .. } = &conv.status {
+            self.observe_handle_time(conv.required_skill.as_deref(), *since);
+        }
         let by = serde_json::to_value(c.by)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))

@@ -63,12 +63,19 @@ pub(crate) fn handoff_requested(
 }
 
 /// `conversation.queued`.
-pub(crate) fn queued(conv: &Conversation, position: u32, queue_length: u32, now: i64) -> Event {
+pub(crate) fn queued(
+    conv: &Conversation,
+    position: u32,
+    queue_length: u32,
+    estimated_wait_seconds: Option<u64>,
+    now: i64,
+) -> Event {
     let data = Queued {
         conversation_id: conv.id.clone(),
         position,
         queue_length,
         priority: conv.priority,
+        estimated_wait_seconds,
     };
     envelope(EventName::Queued, now, EventData::Queued(data))
 }

@@ -24,6 +24,7 @@ mod ai;
 mod callbacks;
 mod close;
 mod context;
+mod estimate;
 mod events;
 mod helpdesk;
 mod live;
@@ -33,8 +34,12 @@ mod resolve;
 mod routing;
 #[cfg(test)]
 mod tests;
+mod trace;
 mod transfer;
 mod triggers;
+
+pub(crate) use trace::{Gate, LineTrace};
+pub(crate) use triggers::{by_precedence, round4, Miss, SUSTAINED_FACTOR};
 
 use crate::config::{Config, MessageKind};
 use crate::index::Index;
@@ -62,6 +67,8 @@ pub(crate) struct Flow<'a> {
     before: i64,
     now: i64,
     out: Vec<Output>,
+    /// The line's record, when a caller asked for one (`explain`).
+    trace: Option<LineTrace>,
 }
 
 /// Values a message template may use besides the conversation's own.
@@ -72,6 +79,8 @@ struct Vars {
     agent_name: Option<String>,
     next_opening: Option<String>,
     callback_time: Option<String>,
+    /// The estimated wait, "about 4 minutes".
+    wait: Option<String>,
 }
 
 impl<'a> Flow<'a> {
@@ -92,6 +101,7 @@ impl<'a> Flow<'a> {
             before,
             now,
             out: Vec::new(),
+            trace: None,
         }
     }
 
@@ -222,6 +232,7 @@ impl<'a> Flow<'a> {
             "agent_name" => vars.agent_name.clone(),
             "next_opening" => vars.next_opening.clone(),
             "callback_time" => vars.callback_time.clone(),
+            "wait" => vars.wait.clone(),
             "customer_name" => customer_name.clone(),
             "conversation_id" => Some(id.clone()),
             _ => None,

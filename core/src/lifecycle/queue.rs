@@ -1,6 +1,7 @@
 //! Waiting: joining the queue (at its old place after a declined offer), serving it in order
 //! while agents are free, and telling customers their position when it changes.
 
+use super::estimate::wait_text;
 use super::events;
 use super::{Flow, Vars};
 use crate::config::MessageKind;
@@ -50,7 +51,15 @@ impl Flow<'_> {
             return;
         }
         let position = conv.told_position.unwrap_or(0);
-        let event = events::queued(conv, position, self.state.queue.len() as u32, self.now);
+        let estimate = self.estimated_wait(id, position);
+        let conv = &self.state.conversations[id];
+        let event = events::queued(
+            conv,
+            position,
+            self.state.queue.len() as u32,
+            estimate,
+            self.now,
+        );
         self.conv(id).queued_event_sent = true;
         self.event(id, event, None);
     }
@@ -123,12 +132,18 @@ impl Flow<'_> {
 
     /// Tells `id` it is at `position` of `length`, unless that is what it was last told.
     pub(super) fn tell_position(&mut self, id: &str, position: u32, length: u32) {
+        if self
+            .state
+            .conversations
+            .get(id)
+            .is_none_or(|c| c.told_position == Some(position))
+        {
+            return;
+        }
+        let estimate = self.estimated_wait(id, position);
         let Some(conv) = self.state.conversations.get_mut(id) else {
             return;
         };
-        if conv.told_position == Some(position) {
-            return;
-        }
         let kind = if conv.told_position.is_none() {
             MessageKind::WaitingForAgent
         } else {
@@ -139,6 +154,7 @@ impl Flow<'_> {
             conversation_id: id.to_string(),
             position,
             queue_length: length,
+            estimated_wait_seconds: estimate,
         });
         self.say(
             id,
@@ -146,6 +162,7 @@ impl Flow<'_> {
             Vars {
                 position: Some(position),
                 queue_length: Some(length),
+                wait: estimate.map(wait_text),
                 ..Vars::default()
             },
         );

@@ -40,11 +40,15 @@ impl Flow<'_> {
     pub(super) fn resolve(&mut self, r: Resolve) {
         let id = r.conversation_id;
         let now = self.now;
-        let Some(Status::Assigned { agent_id, .. }) =
-            self.state.conversations.get(&id).map(|c| c.status.clone())
+        let Some((Status::Assigned { agent_id, since }, skill)) = self
+            .state
+            .conversations
+            .get(&id)
+            .map(|c| (c.status.clone(), c.required_skill.clone()))
         else {
             return;
         };
+        self.observe_handle_time(skill.as_deref(), since);
         let resolution = &self.config.resolution;
         // Never past the last instant an input may carry, so the state stays restorable at the
         // end of the accepted range (a window may be 30 days).

@@ -6,9 +6,65 @@
 //! confidence, and conversation length.
 
 use crate::config::Config;
+use crate::language::request::RequestReading;
 use crate::language::tokens::Text;
 use crate::wire::output::TriggerHit;
 use crate::wire::state::Conversation;
+
+/// Why one trigger did not fire on a line: the values it was held to (read by `explain`; the
+/// engine only keeps the hits).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Miss {
+    /// Not configured (`null`, `false`, or no topics).
+    Off,
+    /// The caller's `signals.human_requested` was `false`: the text is not read.
+    CallerSaidNo,
+    /// No request in the text; or a request pattern that was declined (negated, narrative, ...).
+    NoRequest(Option<RequestReading>),
+    /// The latest line has no sentiment score.
+    NoScore,
+    /// Sentiment: neither the message nor the window reached the threshold.
+    Sentiment {
+        /// The latest score.
+        score: f64,
+        /// Average over the window (rounded to 4 decimals).
+        average: f64,
+        /// `triggers.sentiment_threshold`.
+        threshold: f64,
+        /// `triggers.sentiment_window`.
+        window: u32,
+        /// Scores in the window so far.
+        count: usize,
+        /// Every score in the window is negative.
+        all_negative: bool,
+    },
+    /// No topic detected or given.
+    NoTopic,
+    /// A topic without a rule in `triggers.topics`.
+    TopicWithoutRule(String),
+    /// Fewer low-confidence answers in a row than needed.
+    Confidence {
+        /// Low-confidence answers in a row.
+        streak: u32,
+        /// `triggers.low_confidence_consecutive`.
+        needed: u32,
+        /// `triggers.low_confidence_threshold`.
+        threshold: f64,
+    },
+    /// Fewer exchanges than the maximum.
+    Exchanges {
+        /// Exchanges so far.
+        exchanges: u32,
+        /// `triggers.max_exchanges`.
+        max: u32,
+    },
+}
+
+/// One trigger's verdict on a line: its hit, or why it did not fire.
+pub(crate) type Verdict = Result<TriggerHit, Miss>;
+
+/// Every trigger checked on a line, by name, in configuration order.
+pub(crate) type Checks = Vec<(&'static str, Verdict)>;
 
 /// Change of sentiment per message (least-squares slope over the window) that makes the trend
 /// worsening or improving: -0.3, -0.45, -0.65 is worsening; -0.44, -0.48, -0.49 is steady.
@@ -74,72 +130,93 @@ pub(crate) fn trend(conv: &Conversation, window: u32) -> &'static str {
     }
 }
 
-/// Checks after a customer message: request, sentiment, topic, confidence, length.
-pub(crate) fn after_customer_message(
+/// Every trigger's verdict after a customer message: request, sentiment, topic, confidence,
+/// length (the hits hand the conversation off).
+pub(crate) fn check_customer_message(
     config: &Config,
     conv: &Conversation,
     text: &Text<'_>,
     caller_requested: Option<bool>,
     score_source: ScoreSource,
     topic_from_caller: bool,
-) -> Vec<TriggerHit> {
-    let t = &config.triggers;
-    let mut hits = Vec::new();
-    if t.customer_request {
-        if caller_requested == Some(true) {
-            hits.push(TriggerHit::CustomerRequest {
-                source: "caller".into(),
-                phrase: None,
-                language: None,
-            });
-        } else if caller_requested.is_none() {
-            if let Some(m) = text.human_request() {
-                hits.push(TriggerHit::CustomerRequest {
-                    source: "text".into(),
-                    phrase: Some(m.phrase),
-                    language: Some(m.language.into()),
-                });
-            }
-        }
-    }
-    if let Some(hit) = sentiment(config, conv, score_source) {
-        hits.push(hit);
-    }
-    if let Some(topic) = &conv.topic {
-        if config.topic_rule(topic).is_some() {
-            hits.push(TriggerHit::Topics {
-                topic: topic.clone(),
-                source: if topic_from_caller {
-                    "caller"
-                } else {
-                    "keywords"
-                }
-                .into(),
-                keyword: if topic_from_caller {
-                    None
-                } else {
-                    conv.topic_keyword.clone()
-                },
-            });
-        }
-    }
-    hits.extend(low_confidence(config, conv));
-    hits.extend(max_exchanges(config, conv));
-    hits
+) -> Checks {
+    vec![
+        (
+            "customer_request",
+            customer_request(config, text, caller_requested),
+        ),
+        ("sentiment_threshold", sentiment(config, conv, score_source)),
+        ("topics", topic(config, conv, topic_from_caller)),
+        ("low_confidence_threshold", low_confidence(config, conv)),
+        ("max_exchanges", max_exchanges(config, conv)),
+    ]
 }
 
-/// Checks after an AI reply: confidence and length.
-pub(crate) fn after_ai_reply(config: &Config, conv: &Conversation) -> Vec<TriggerHit> {
-    let mut hits: Vec<TriggerHit> = low_confidence(config, conv).into_iter().collect();
-    hits.extend(max_exchanges(config, conv));
-    hits
+/// Every trigger's verdict after an AI reply: confidence and length.
+pub(crate) fn check_ai_reply(config: &Config, conv: &Conversation) -> Checks {
+    vec![
+        ("low_confidence_threshold", low_confidence(config, conv)),
+        ("max_exchanges", max_exchanges(config, conv)),
+    ]
 }
 
-fn sentiment(config: &Config, conv: &Conversation, source: ScoreSource) -> Option<TriggerHit> {
-    let threshold = config.triggers.sentiment_threshold?;
-    let latest = conv.history.last().and_then(|h| h.sentiment)?;
+fn customer_request(config: &Config, text: &Text<'_>, caller_requested: Option<bool>) -> Verdict {
+    if !config.triggers.customer_request {
+        return Err(Miss::Off);
+    }
+    match caller_requested {
+        Some(true) => Ok(TriggerHit::CustomerRequest {
+            source: "caller".into(),
+            phrase: None,
+            language: None,
+        }),
+        Some(false) => Err(Miss::CallerSaidNo),
+        None => match text.read_request() {
+            Some(r) if r.declined.is_none() => Ok(TriggerHit::CustomerRequest {
+                source: "text".into(),
+                phrase: Some(r.phrase),
+                language: Some(r.language.into()),
+            }),
+            other => Err(Miss::NoRequest(other)),
+        },
+    }
+}
+
+fn topic(config: &Config, conv: &Conversation, topic_from_caller: bool) -> Verdict {
+    if config.triggers.topics.is_empty() {
+        return Err(Miss::Off);
+    }
+    let Some(topic) = &conv.topic else {
+        return Err(Miss::NoTopic);
+    };
+    if config.topic_rule(topic).is_none() {
+        return Err(Miss::TopicWithoutRule(topic.clone()));
+    }
+    Ok(TriggerHit::Topics {
+        topic: topic.clone(),
+        source: if topic_from_caller {
+            "caller"
+        } else {
+            "keywords"
+        }
+        .into(),
+        keyword: if topic_from_caller {
+            None
+        } else {
+            conv.topic_keyword.clone()
+        },
+    })
+}
+
+fn sentiment(config: &Config, conv: &Conversation, source: ScoreSource) -> Verdict {
+    let threshold = config.triggers.sentiment_threshold.ok_or(Miss::Off)?;
+    let latest = conv
+        .history
+        .last()
+        .and_then(|h| h.sentiment)
+        .ok_or(Miss::NoScore)?;
     let window = config.triggers.sentiment_window;
-    let average = recent_average(conv, window)?;
+    let average = recent_average(conv, window).ok_or(Miss::NoScore)?;
     let scores: Vec<f64> = conv.sentiments().collect();
     let recent = &scores[scores.len().saturating_sub(window as usize)..];
     let sustained = threshold < 0.0
@@ -152,9 +229,16 @@ fn sentiment(config: &Config, conv: &Conversation, source: ScoreSource) -> Optio
     } else if sustained {
         "sustained"
     } else {
-        return None;
+        return Err(Miss::Sentiment {
+            score: latest,
+            average: round4(average),
+            threshold,
+            window,
+            count: recent.len(),
+            all_negative: recent.iter().all(|s| *s < 0.0),
+        });
     };
-    Some(TriggerHit::SentimentThreshold {
+    Ok(TriggerHit::SentimentThreshold {
         score: latest,
         average: round4(average),
         threshold,
@@ -164,11 +248,15 @@ fn sentiment(config: &Config, conv: &Conversation, source: ScoreSource) -> Optio
     })
 }
 
-fn low_confidence(config: &Config, conv: &Conversation) -> Option<TriggerHit> {
-    let threshold = config.triggers.low_confidence_threshold?;
+fn low_confidence(config: &Config, conv: &Conversation) -> Verdict {
+    let threshold = config.triggers.low_confidence_threshold.ok_or(Miss::Off)?;
     let needed = config.triggers.low_confidence_consecutive;
     if conv.low_confidence_streak < needed {
-        return None;
+        return Err(Miss::Confidence {
+            streak: conv.low_confidence_streak,
+            needed,
+            threshold,
+        });
     }
     let confidence = conv
         .history
@@ -176,19 +264,26 @@ fn low_confidence(config: &Config, conv: &Conversation) -> Option<TriggerHit> {
         .rev()
         .find_map(|h| h.confidence)
         .unwrap_or(0.0);
-    Some(TriggerHit::LowConfidenceThreshold {
+    Ok(TriggerHit::LowConfidenceThreshold {
         confidence,
         threshold,
         consecutive: conv.low_confidence_streak,
     })
 }
 
-fn max_exchanges(config: &Config, conv: &Conversation) -> Option<TriggerHit> {
-    let max = config.triggers.max_exchanges?;
-    (conv.exchanges >= max).then_some(TriggerHit::MaxExchanges {
-        exchanges: conv.exchanges,
-        max,
-    })
+fn max_exchanges(config: &Config, conv: &Conversation) -> Verdict {
+    let max = config.triggers.max_exchanges.ok_or(Miss::Off)?;
+    if conv.exchanges >= max {
+        Ok(TriggerHit::MaxExchanges {
+            exchanges: conv.exchanges,
+            max,
+        })
+    } else {
+        Err(Miss::Exchanges {
+            exchanges: conv.exchanges,
+            max,
+        })
+    }
 }
 
 /// Sorts hits by precedence (stable) so the first is the primary.

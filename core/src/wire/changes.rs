@@ -118,6 +118,9 @@ pub struct EngineRecord {
         skip_serializing_if = "crate::wire::state::ResolutionStats::is_empty"
     )]
     pub resolutions: crate::wire::state::ResolutionStats,
+    /// Handle times observed, by skill (absent until the first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub handle_times: BTreeMap<String, crate::wire::state::HandleTime>,
 }
 
 /// One record written (`value`: its JSON text) or removed (`value: None`).

@@ -194,6 +194,11 @@ pub struct Queued {
     pub queue_length: u32,
     /// Priority.
     pub priority: Priority,
+    /// The estimated wait (seconds): the position times the observed handle time, over the
+    /// capacity of the agents online who could take it. Absent with too little history (fewer
+    /// than three handle times) or nobody online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_wait_seconds: Option<u64>,
 }
 
 /// `conversation.assigned`'s data.

@@ -7,6 +7,7 @@ pub mod conversation_file;
 pub mod delivery;
 pub mod error;
 pub mod event;
+pub mod explain;
 pub mod input;
 pub mod limits;
 pub mod output;

@@ -45,6 +45,11 @@ pub enum Output {
         position: u32,
         /// Conversations waiting in all.
         queue_length: u32,
+        /// The estimated wait (seconds): the position times the observed handle time, over the
+        /// capacity of the agents online who could take it. Absent with too little history
+        /// (fewer than three handle times) or nobody online.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        estimated_wait_seconds: Option<u64>,
     },
     /// Offered to an agent, who must accept before `expires_at`.
     Offered {

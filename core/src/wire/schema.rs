@@ -50,6 +50,12 @@ pub const EVENT_SCHEMA_ID: &str = concat!(schema_base!(), "event.schema.json");
 /// `$id` of the schema of one error, `{path, kind, message, value?}` (`schema/error.schema.json`).
 pub const ERROR_SCHEMA_ID: &str = concat!(schema_base!(), "error.schema.json");
 
+/// `$id` of the schema of what `explain` is asked (`schema/explain-request.schema.json`).
+pub const EXPLAIN_REQUEST_SCHEMA_ID: &str = concat!(schema_base!(), "explain-request.schema.json");
+
+/// `$id` of the schema of `explain`'s answer (`schema/explanation.schema.json`).
+pub const EXPLANATION_SCHEMA_ID: &str = concat!(schema_base!(), "explanation.schema.json");
+
 #[cfg(feature = "schema")]
 mod hand_written {
     use std::borrow::Cow;

@@ -358,6 +358,22 @@ pub struct State {
     /// absent until the first resolution).
     #[serde(default, skip_serializing_if = "ResolutionStats::is_empty")]
     pub resolutions: ResolutionStats,
+    /// Handle times observed (assigned to resolved or closed), by skill (`""`: every
+    /// conversation), for the estimated wait told to queued customers (absent until the first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub handle_times: BTreeMap<String, HandleTime>,
+}
+
+/// How long agents take with a conversation: a running mean of the durations from assignment to
+/// resolution or close ([`State::handle_times`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HandleTime {
+    /// The exponentially weighted mean (ms): each new duration moves it a fifth of the way.
+    pub mean_ms: i64,
+    /// Durations observed (stops counting at the largest `u32`).
+    pub samples: u32,
 }
 
 /// Resolutions and satisfaction ratings counted since the state began
@@ -404,6 +420,7 @@ impl Default for State {
             disabled_webhooks: BTreeMap::new(),
             integration_chains: Tracked::default(),
             resolutions: ResolutionStats::default(),
+            handle_times: BTreeMap::new(),
         }
     }
 }

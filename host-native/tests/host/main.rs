@@ -11,6 +11,7 @@ mod cache;
 mod cli;
 mod common;
 mod conformance;
+mod explain_cli;
 mod limits;
 mod records;
 mod traps;

@@ -515,6 +515,7 @@ pub fn queue(
             conversation_id,
             position,
             queue_length,
+            ..
         } = output
         {
             ensure!(

@@ -34,7 +34,8 @@ pub mod typescript;
 use std::path::{Path, PathBuf};
 
 use handoff_core::wire::schema::{
-    ERROR_SCHEMA_ID, EVENT_SCHEMA_ID, INPUT_SCHEMA_ID, OUTPUT_SCHEMA_ID, STATE_SCHEMA_ID,
+    ERROR_SCHEMA_ID, EVENT_SCHEMA_ID, EXPLAIN_REQUEST_SCHEMA_ID, EXPLANATION_SCHEMA_ID,
+    INPUT_SCHEMA_ID, OUTPUT_SCHEMA_ID, STATE_SCHEMA_ID,
 };
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
@@ -110,6 +111,18 @@ pub fn documents() -> Vec<Document> {
             id: ERROR_SCHEMA_ID,
             root_name: "PathError",
             schema: written::<handoff_core::PathError>,
+        },
+        Document {
+            file: "schema/explain-request.schema.json",
+            id: EXPLAIN_REQUEST_SCHEMA_ID,
+            root_name: "ExplainRequest",
+            schema: read::<handoff_core::wire::explain::ExplainRequest>,
+        },
+        Document {
+            file: "schema/explanation.schema.json",
+            id: EXPLANATION_SCHEMA_ID,
+            root_name: "Explanation",
+            schema: written::<handoff_core::wire::explain::Explanation>,
         },
     ]
 }

@@ -24,6 +24,40 @@ struct Group {
     strong: bool,
 }
 
+/// Why a request pattern found in the text does not count as a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Declined {
+    /// A negation in the request words ("I don't want a human", "no quiero", "nahi chahiye").
+    Negated,
+    /// Past narrative ("I spoke to an agent yesterday", "maine agent se baat ki thi").
+    Narrative,
+    /// A question about what is needed ("do I need a person at home?").
+    Question,
+    /// Words after it say the matter is settled ("quería hablar con alguien pero ya se resolvió").
+    Settled,
+}
+
+impl Declined {
+    /// The reason's name on the wire: `negated`, `narrative`, `question`, `settled`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Declined::Negated => "negated",
+            Declined::Narrative => "narrative",
+            Declined::Question => "question",
+            Declined::Settled => "settled",
+        }
+    }
+}
+
+/// What a noun group (or a transfer frame) evaluated to: a request's word range, a pattern that
+/// was declined and why, or nothing.
+#[derive(Debug, Clone, Copy)]
+enum Eval {
+    Request(usize, usize),
+    Declined(usize, usize, Declined),
+    Nothing,
+}
+
 /// Fuzzy-match results per distinct word, shared by all clauses of a text.
 type FuzzyCache<'a> = RefCell<HashMap<&'a str, Option<bool>>>;
 
@@ -190,12 +224,12 @@ impl<'a> Ctx<'a> {
             || (after == "de" && self.w(g.end + 1) == "verdad")
     }
 
-    /// Evaluates one noun group; returns the phrase's word range if it is a
-    /// (non-negated, non-narrative) request.
-    fn evaluate(&self, g: &Group, bare: bool) -> Option<(usize, usize)> {
+    /// Evaluates one noun group: the phrase's word range if it is a (non-negated,
+    /// non-narrative) request, or the range and why it is not.
+    fn evaluate(&self, g: &Group, bare: bool) -> Eval {
         let lx = self.lx;
         if lx.exclude_after.contains(self.w(g.end)) {
-            return None;
+            return Eval::Nothing;
         }
         let mut negated = false;
 
@@ -249,7 +283,10 @@ impl<'a> Ctx<'a> {
         } else if bare && (g.strong || self.has_modifier(g)) {
             (self.clause.start, self.clause.end - 1)
         } else {
-            self.indirect(g)?
+            match self.indirect(g) {
+                Some(range) => range,
+                None => return Eval::Nothing,
+            }
         };
 
         // Lead-in words ("can I", "I don't want to") before the phrase.
@@ -300,7 +337,15 @@ impl<'a> Ctx<'a> {
         let need_question = matches!(self.w(a), "do" | "does" | "did" | "will")
             && matches!(self.w(a + 1), "i" | "we" | "you")
             && matches!(self.w(a + 2), "ned" | "have"); // "need", normalised
-        (!negated && !past && !need_question).then_some((a, b))
+        if negated {
+            Eval::Declined(a, b, Declined::Negated)
+        } else if past {
+            Eval::Declined(a, b, Declined::Narrative)
+        } else if need_question {
+            Eval::Declined(a, b, Declined::Question)
+        } else {
+            Eval::Request(a, b)
+        }
     }
 
     /// An indirect request: a directive before the noun (or a modal after it) and an action verb
@@ -383,8 +428,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Finds the first request in this clause.
-    fn find(&self) -> Option<(usize, usize)> {
+    /// Finds the first request in this clause, or else the first pattern declined.
+    fn find(&self) -> Eval {
         let mut groups: Vec<Group> = Vec::new();
         let mut covered = 0usize;
         let mut fillers = 0usize;
@@ -430,34 +475,46 @@ impl<'a> Ctx<'a> {
             "thanks" | "thx" | "ty" | "gracias" | "shukriya" | "dhanyavad"
         ) || (before(1) == "you" && before(2) == "thank");
         let bare = !after_thanks && covered + fillers == self.clause.len();
-        groups
-            .iter()
-            .find_map(|g| self.evaluate(g, bare))
-            .or_else(|| self.transfer_frame())
+        let mut declined = Eval::Nothing;
+        for g in &groups {
+            match self.evaluate(g, bare) {
+                request @ Eval::Request(..) => return request,
+                d @ Eval::Declined(..) if matches!(declined, Eval::Nothing) => declined = d,
+                _ => {}
+            }
+        }
+        match self.transfer_frame() {
+            request @ Eval::Request(..) => request,
+            frame if matches!(declined, Eval::Nothing) => frame,
+            _ => declined,
+        }
     }
 
     /// Spanish "put me through to": a transfer verb, "con" and a noun, whatever the noun
     /// ("pásame con ventas", "comunícame con el departamento de facturación"), unless negated
     /// ("no me pases con nadie" has no transfer verb form; "no, pásame con ..." is an answer).
-    fn transfer_frame(&self) -> Option<(usize, usize)> {
+    fn transfer_frame(&self) -> Eval {
         const ARTICLES: &[&str] = &["el", "la", "los", "las", "un", "una", "tu", "su", "mi"];
         let lx = self.lx;
-        let at = self
+        let Some(at) = self
             .clause
             .clone()
-            .find(|&i| lx.transfer_verbs.contains(self.w(i)) && self.w(i + 1) == "con")?;
+            .find(|&i| lx.transfer_verbs.contains(self.w(i)) && self.w(i + 1) == "con")
+        else {
+            return Eval::Nothing;
+        };
         let mut end = at + 2;
         while ARTICLES.contains(&self.w(end)) {
             end += 1;
         }
         if self.w(end).is_empty() {
-            return None;
+            return Eval::Nothing;
         }
         let lower = self.clause.start.max(at.saturating_sub(3));
         if (lower..at).any(|j| self.is_negator(j)) {
-            return None;
+            return Eval::Declined(at, end, Declined::Negated);
         }
-        Some((at, end))
+        Eval::Request(at, end)
     }
 }
 
@@ -499,23 +556,47 @@ fn clauses(toks: &Tokens, lx: &Lexicon) -> Vec<Range<usize>> {
     out
 }
 
-/// The first request in the words `toks`: the byte range of its phrase in the original text
-/// (the matched words and their lead-in and politeness words) and its language.
-pub(super) fn find_request(toks: &Tokens) -> Option<(Range<usize>, &'static str)> {
+/// A request pattern found in the words: the byte range of its phrase in the original text (the
+/// matched words and their lead-in and politeness words), its language, and why it does not
+/// count, if it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Found {
+    pub(super) span: Range<usize>,
+    pub(super) language: &'static str,
+    pub(super) declined: Option<Declined>,
+}
+
+/// The first request in the words `toks`; without one, the first pattern that was declined
+/// (negated, narrative, a question, or settled by the words after it).
+pub(super) fn examine(toks: &Tokens) -> Option<Found> {
     let lx = lexicon();
     let fuzzy_cache = FuzzyCache::default();
+    let mut first_declined = None;
     for clause in clauses(toks, lx) {
         let ctx = Ctx::new(toks, lx, clause, &fuzzy_cache);
-        if let Some((a, b)) = ctx.find() {
-            let (Some(first), Some(last)) = (toks.tok(a), toks.tok(b)) else {
-                continue;
-            };
-            if resolved_after(toks, lx, b + 1) {
-                // "quería hablar con alguien pero ya se resolvió": withdrawn.
-                return None;
+        let (a, b, declined) = match ctx.find() {
+            Eval::Request(a, b) => (a, b, None),
+            Eval::Declined(a, b, why) => (a, b, Some(why)),
+            Eval::Nothing => continue,
+        };
+        let (Some(first), Some(last)) = (toks.tok(a), toks.tok(b)) else {
+            continue;
+        };
+        let found = |declined| Found {
+            span: first.start..last.end,
+            language: ctx.language(a, b),
+            declined,
+        };
+        match declined {
+            // "quería hablar con alguien pero ya se resolvió": withdrawn.
+            None if resolved_after(toks, lx, b + 1) => return Some(found(Some(Declined::Settled))),
+            None => return Some(found(None)),
+            Some(why) => {
+                if first_declined.is_none() {
+                    first_declined = Some(found(Some(why)));
+                }
             }
-            return Some((first.start..last.end, ctx.language(a, b)));
         }
     }
-    None
+    first_declined
 }

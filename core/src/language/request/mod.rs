@@ -68,6 +68,8 @@ use crate::language::tokens::{tokenize, Text, Tokens};
 
 mod lexicon;
 mod matching;
+
+pub(crate) use matching::Declined;
 #[cfg(test)]
 mod tests;
 
@@ -107,18 +109,52 @@ pub fn detect_human_request(text: &str) -> Option<RequestMatch> {
     detect_in(text, &tokenize(text))
 }
 
+/// A request pattern read in a customer's text: a request, or one that was declined and why
+/// ([`Text::read_request`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RequestReading {
+    /// The words, as the customer wrote them (see [`RequestMatch::phrase`]).
+    pub(crate) phrase: String,
+    /// `"en"`, `"hi-Latn"` or `"es"`.
+    pub(crate) language: &'static str,
+    /// Why the pattern is not a request (negation seen, past narrative, ...); `None`: it is one.
+    pub(crate) declined: Option<Declined>,
+}
+
 impl Text<'_> {
     /// [`detect_human_request`] on this text, with its words split once for every detector.
     pub(crate) fn human_request(&self) -> Option<RequestMatch> {
-        detect_in(self.raw, self.tokens())
+        self.read_request()
+            .filter(|r| r.declined.is_none())
+            .map(|r| RequestMatch {
+                phrase: r.phrase,
+                language: r.language,
+            })
+    }
+
+    /// The first request in this text; without one, the first pattern that was declined, with
+    /// why: the one computation behind [`Text::human_request`].
+    pub(crate) fn read_request(&self) -> Option<RequestReading> {
+        read_in(self.raw, self.tokens())
     }
 }
 
 /// [`detect_human_request`] on `text` already tokenized as `toks`.
 fn detect_in(text: &str, toks: &Tokens) -> Option<RequestMatch> {
-    let (span, language) = matching::find_request(toks)?;
-    Some(RequestMatch {
-        phrase: text.get(span).unwrap_or("").trim().to_string(),
-        language,
+    read_in(text, toks)
+        .filter(|r| r.declined.is_none())
+        .map(|r| RequestMatch {
+            phrase: r.phrase,
+            language: r.language,
+        })
+}
+
+/// [`Text::read_request`] on `text` already tokenized as `toks`.
+fn read_in(text: &str, toks: &Tokens) -> Option<RequestReading> {
+    let found = matching::examine(toks)?;
+    Some(RequestReading {
+        phrase: text.get(found.span).unwrap_or("").trim().to_string(),
+        language: found.language,
+        declined: found.declined,
     })
 }

@@ -145,6 +145,71 @@ pub struct SentimentScore {
 /// assert_eq!(score("The book was good.").compound, 0.4404);
 /// ```
 pub fn score(text: &str) -> SentimentScore {
+    let (_, sentiments) = valences(text);
+    score_valence(&sentiments, text)
+}
+
+/// One word's part in a score (see [`analyse`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordWeight {
+    /// The word (or emoji, or emoticon) as looked up: lower-cased, punctuation stripped.
+    pub word: String,
+    /// Its valence in the lexicon (-4 ..= 4).
+    pub lexicon: f64,
+    /// What it added to the sum after the rules (capitals, boosters, negation, idioms, "but",
+    /// sarcasm): the number [`score`] adds up.
+    pub valence: f64,
+}
+
+/// A score and the words that made it: [`score`]'s one computation, with its parts kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// The score, exactly as [`score`] returns it.
+    pub score: SentimentScore,
+    /// Every lexicon word whose valence counted (non-zero after the rules), in text order.
+    pub words: Vec<WordWeight>,
+    /// Emphasis from `!` and `?` added away from zero (0 when the words sum to zero).
+    pub emphasis: f64,
+}
+
+/// [`score`] with the words that moved it and by how much.
+///
+/// ```
+/// use handoff_core::internals::analyse;
+///
+/// let a = analyse("not good, really bad");
+/// assert_eq!(a.words.len(), 2);
+/// assert!(a.words[0].valence < 0.0 && a.words[0].lexicon > 0.0); // "good", negated
+/// assert_eq!(a.score, handoff_core::internals::score("not good, really bad"));
+/// ```
+pub fn analyse(text: &str) -> Analysis {
+    let (tokens, sentiments) = valences(text);
+    let score = score_valence(&sentiments, text);
+    let sum: f64 = sentiments.iter().sum();
+    let words = tokens
+        .into_iter()
+        .zip(&sentiments)
+        .filter(|(_, s)| **s != 0.0)
+        .map(|(t, s)| WordWeight {
+            lexicon: t.valence.unwrap_or(0.0),
+            word: t.text,
+            valence: round_to(*s, 4),
+        })
+        .collect();
+    Analysis {
+        score,
+        words,
+        emphasis: if sum == 0.0 {
+            0.0
+        } else {
+            round_to(punctuation_emphasis(text), 4)
+        },
+    }
+}
+
+/// The tokens of `text` and the valence each adds to the sum: every rule of the module
+/// documentation applied.
+fn valences(text: &str) -> (Vec<Token>, Vec<f64>) {
     let tokens = tokenize(text);
     let cap_diff = allcap_differential(&tokens);
     let mut sentiments = Vec::with_capacity(tokens.len());
@@ -173,7 +238,7 @@ pub fn score(text: &str) -> SentimentScore {
     }
     but_check(&tokens, &mut sentiments);
     sarcasm_check(&tokens, &mut sentiments);
-    score_valence(&sentiments, text)
+    (tokens, sentiments)
 }
 
 /// Bytes the sentiment lexicon's packed tables take in a binary (VADER's words and ours): for

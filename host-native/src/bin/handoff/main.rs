@@ -1,9 +1,11 @@
 //! `handoff`: the handoff engine on the command line, run through wasmtime.
 //!
 //! Offline subcommands: `check` (validate a configuration), `replay` (play timed inputs),
-//! `hours` (business hours at an instant); and `serve`, the HTTP service. Every one runs the
+//! `explain` (why the engine would or would not hand off, line by line), `hours` (business hours
+//! at an instant); and `serve`, the HTTP service. Every one runs the
 //! engine's abi wasm module (the one embedded at build time, or `--wasm PATH` / `HANDOFF_WASM`).
 
+mod explain;
 mod serve;
 mod table;
 
@@ -65,6 +67,20 @@ enum Command {
         config: Option<PathBuf>,
         /// JSON lines (the golden vector format) or a table for people.
         #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// Why the engine would (or would not) hand off, line by line: sentiment and its words, the
+    /// request for a person, the topic, each trigger's verdict.
+    #[command(long_about = explain::ABOUT)]
+    Explain {
+        /// Customer lines or a conversation file (standard input without FILE or with -).
+        file: Option<PathBuf>,
+        /// The configuration (customer lines, or a conversation file without a {"config": ...}
+        /// line); customer lines without it run under the defaults.
+        #[arg(long, value_name = "CONFIG")]
+        config: Option<PathBuf>,
+        /// A readable table or the explanation as JSON (schema/explanation.schema.json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// Business hours at an instant: {"open", "next_opening", "next_closing"} (RFC 3339, UTC).
@@ -136,6 +152,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             config,
             format,
         } => replay_file(&module, &file, config.as_deref(), format, &mut out),
+        Command::Explain {
+            file,
+            config,
+            format,
+        } => explain::run(
+            &module,
+            file.as_deref(),
+            config.as_deref(),
+            format,
+            &mut out,
+        ),
         Command::Hours { config, at } => hours(&module, &config, at.as_deref(), &mut out),
         Command::Serve(args) => serve::run(&module, args),
     }

@@ -23,15 +23,18 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod console;
+pub mod customer;
 pub mod delivery;
 pub mod engine;
 pub mod events;
 mod inbound;
+mod demo_ai;
 pub mod listen;
 pub mod metrics;
 pub mod session;
 pub mod sqlite;
 pub mod store;
+pub mod timeline;
 
 use std::future::Future;
 use std::io::Write as _;
@@ -75,6 +78,9 @@ pub struct Options {
     /// Most client connections at once; lowered to fit under the open files limit (see
     /// [`listen::connection_cap`]).
     pub max_connections: usize,
+    /// Serve the demo customer page at `/widget`: any browser may open a conversation of its
+    /// own there (a customer session, no token), answered by a scripted demo assistant.
+    pub demo_widget: bool,
 }
 
 impl Options {
@@ -251,6 +257,9 @@ pub async fn serve(
         message: e.to_string(),
     })?;
     banner(addr, &store_name, &tokens, restored, &limits);
+    if options.demo_widget {
+        print_demo_widget(addr);
+    }
     // The configuration natively, for the helpdesks' webhooks (the engine checked it already).
     let config = handoff_core::Config::from_json_str(&options.config)
         .map_err(|e| ServeError::Other(format!("the configuration: {e}")))?;
@@ -264,6 +273,8 @@ pub async fn serve(
         secrets: Arc::new(|name: &str| std::env::var(name).ok()),
         sessions: Arc::default(),
         settings: Arc::new(console::settings(&options.config)),
+        customers: Arc::default(),
+        demo_widget: options.demo_widget,
     };
     let router = api::router(app);
     let stop = async move {
@@ -312,6 +323,16 @@ impl Drop for Ended {
             let _ = tx.send(());
         }
     }
+}
+
+/// The demo widget's line, printed after the banner with `--demo-widget`.
+fn print_demo_widget(addr: SocketAddr) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "  widget   http://{addr}/widget   (demo: any browser may start a conversation; a scripted demo AI answers)\n"
+    );
+    let _ = out.flush();
 }
 
 /// What to open, printed on start (standard output, flushed).

@@ -399,7 +399,7 @@ fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path, links: &Links) {
     println!(" supervisor {}   (one-time link)", links.supervisor);
     println!(" live view  {h}/#token={}", tokens.admin);
     println!("            (every output, signed in as admin)");
-    println!(" console    {h}/console   (sign in with an agent's token below)");
+    println!(" console    {h}/console   (once the link is used or old: sign in with a token below)");
     println!(" health     {h}/healthz");
     println!(" metrics    {h}/metrics     (admin token)");
     println!(" events     {h}/v1/events   (server-sent events)");

@@ -256,10 +256,7 @@ pub async fn serve(
         addr: options.listen,
         message: e.to_string(),
     })?;
-    banner(addr, &store_name, &tokens, restored, &limits);
-    if options.demo_widget {
-        print_demo_widget(addr);
-    }
+    banner(addr, &store_name, &tokens, restored, &limits, options.demo_widget);
     // The configuration natively, for the helpdesks' webhooks (the engine checked it already).
     let config = handoff_core::Config::from_json_str(&options.config)
         .map_err(|e| ServeError::Other(format!("the configuration: {e}")))?;
@@ -325,16 +322,6 @@ impl Drop for Ended {
     }
 }
 
-/// The demo widget's line, printed after the banner with `--demo-widget`.
-fn print_demo_widget(addr: SocketAddr) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "  widget   http://{addr}/widget   (demo: any browser may start a conversation; a scripted demo AI answers)\n"
-    );
-    let _ = out.flush();
-}
-
 /// What to open, printed on start (standard output, flushed).
 fn banner(
     addr: SocketAddr,
@@ -342,12 +329,21 @@ fn banner(
     tokens: &Tokens,
     restored: engine::Restored,
     limits: &listen::Limits,
+    demo_widget: bool,
 ) {
     let base = format!("http://{addr}");
+    let widget = if demo_widget {
+        format!(
+            "  widget   {base}/widget   (demo: any browser starts a conversation; a scripted demo AI answers)\n"
+        )
+    } else {
+        String::new()
+    };
     let text = format!(
         "handoff serve listening on {base}\n\
          \x20 page     {base}/\n\
          \x20 console  {base}/console   (agents: sign in with your agent token)\n\
+         {widget}\
          \x20 health   {base}/healthz\n\
          \x20 metrics  {base}/metrics   (admin or metrics token)\n\
          \x20 events   {base}/v1/events   (all outputs, SSE; agent or admin token)\n\

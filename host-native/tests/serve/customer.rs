@@ -147,7 +147,8 @@ async fn a_demo_customer_session_reaches_its_own_conversation_only() {
     assert_eq!(started.status(), 200);
     let (cookie, set) = cookie_of(&started);
     assert!(set.contains("Path=/v1/customer") && set.contains("HttpOnly"), "{set}");
-    let body: Value = started.json().await.expect("json");
+    let body: Value =
+        serde_json::from_str(&started.text().await.expect("body")).expect("json");
     let conversation = body["conversation_id"].as_str().expect("id").to_string();
     assert!(conversation.starts_with("web_"), "{conversation}");
 

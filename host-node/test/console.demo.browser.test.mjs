@@ -199,7 +199,7 @@ test('two tabs: a customer in the widget and an agent in the console, then the s
     await offer.click();
     const offerView = console_.locator(`#view [data-kind="offer"][data-conversation="${c1}"]`);
     await offerView.waitFor();
-    await offerView.locator('.log li[data-role="ai"]', { hasText: 'order' }).waitFor();
+    await offerView.locator('.log li[data-role="ai"]', { hasText: 'left our warehouse' }).waitFor();
     assert.equal(await offerView.locator('.log li[data-role="customer"] .bubble').last().textContent(), XSS);
     assert.equal(await console_.locator('#view img').count(), 0);
     await offerView.locator('button[data-action="accept"]').click();

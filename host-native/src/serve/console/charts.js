@@ -62,7 +62,8 @@ export function triggerChart(byTrigger) {
   const summary = rows.length ? `Handoffs today by trigger: ${rows.map(([t, n]) => `${label(t)} ${n}`).join(', ')}` : 'No handoffs today yet';
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': summary, 'data-chart': 'triggers' });
   const axisY = height - 32;
-  for (const tick of [0, max / 2, max]) {
+  // Counts are whole: the middle tick only when it is one.
+  for (const tick of Number.isInteger(max / 2) ? [0, max / 2, max] : [0, max]) {
     chart.append(svg('line', { x1: x(tick), x2: x(tick), y1: top - 4, y2: axisY, class: 'grid' }));
     chart.append(svg('text', { x: x(tick), y: axisY + 14, 'text-anchor': 'middle', class: 'tick' }, String(tick)));
   }

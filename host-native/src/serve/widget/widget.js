@@ -56,6 +56,8 @@ function append(kind, text, who) {
 function setStatus(kind, text, extra = {}) {
   const node = $('status');
   node.dataset.state = kind;
+  // Asking for a person again while waiting for one, or talking to one, would do nothing.
+  $('person').disabled = kind === 'queued' || kind === 'waiting' || kind === 'agent';
   node.textContent = text;
   if (extra.position !== undefined) node.dataset.position = String(extra.position);
   else delete node.dataset.position;

@@ -654,7 +654,10 @@ mod tests {
         let page: Value = serde_json::from_str(&page).unwrap();
         assert_eq!(page["total"], 1, "{page}");
         assert_eq!(page["callbacks"][0]["conversation_id"], "c1");
-        assert_eq!(page["callbacks"][0]["callback"]["phone"], "+44 20 7946 0000");
+        assert_eq!(
+            page["callbacks"][0]["callback"]["phone"],
+            "+44 20 7946 0000"
+        );
         assert_eq!(page["callbacks"][0]["customer"]["name"], "Ana");
         let e = Query::from_json_str(r#"{"query":"callbacks","limit":0}"#).unwrap_err();
         assert_eq!(e.path, "query.limit");

@@ -140,10 +140,22 @@ pub fn run_service(options: &DemoOptions) -> Result<(), Failure> {
 /// Canned responses for the demo's console (`handoff.console.canned_responses`), added to a
 /// configuration that has none; the seed itself stays the specification's example as written.
 const DEMO_CANNED: &[(&str, &str)] = &[
-    ("Greeting", "Hi, thanks for waiting! I'm looking at your conversation now."),
-    ("Checking", "Let me check that for you: it takes a minute or two."),
-    ("Order on its way", "Your order has left our warehouse and should arrive within two working days."),
-    ("Anything else?", "Is there anything else I can help you with today?"),
+    (
+        "Greeting",
+        "Hi, thanks for waiting! I'm looking at your conversation now.",
+    ),
+    (
+        "Checking",
+        "Let me check that for you: it takes a minute or two.",
+    ),
+    (
+        "Order on its way",
+        "Your order has left our warehouse and should arrive within two working days.",
+    ),
+    (
+        "Anything else?",
+        "Is there anything else I can help you with today?",
+    ),
 ];
 
 /// `config`, or when it has no `handoff.console` a copy in `dir` with [`DEMO_CANNED`] added.
@@ -282,8 +294,7 @@ fn admin_request(
     body: &str,
 ) -> Result<(u16, String), Failure> {
     let failed = |e: std::io::Error| Failure::new(format!("{method} {path}: {e}"));
-    let mut stream =
-        TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(failed)?;
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(failed)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(failed)?;
@@ -296,10 +307,7 @@ fn admin_request(
     stream.write_all(request.as_bytes()).map_err(failed)?;
     let mut answer = String::new();
     stream.read_to_string(&mut answer).map_err(failed)?;
-    let status = answer
-        .get(9..12)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = answer.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
     let body = answer
         .split_once("\r\n\r\n")
         .map_or("", |(_, b)| b)
@@ -312,10 +320,14 @@ fn admin_request(
 /// refused: set them online from their console first).
 fn prepare_agents(addr: SocketAddr, tokens: &Tokens) -> Result<(), Failure> {
     for (i, (id, _)) in tokens.agents.iter().enumerate() {
-        let name = AGENTS.iter().find(|(a, _)| a == id).map_or(id.as_str(), |(_, n)| *n);
+        let name = AGENTS
+            .iter()
+            .find(|(a, _)| a == id)
+            .map_or(id.as_str(), |(_, n)| *n);
         let status = if i == 0 { "online" } else { "offline" };
         let body = serde_json::json!({"name": name, "status": status}).to_string();
-        let (code, answer) = admin_request(addr, tokens, "PUT", &format!("/v1/agents/{id}"), &body)?;
+        let (code, answer) =
+            admin_request(addr, tokens, "PUT", &format!("/v1/agents/{id}"), &body)?;
         if code != 200 {
             return Err(Failure::new(format!(
                 "could not set up demo agent {id}: HTTP {code} {answer}"
@@ -393,13 +405,17 @@ fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path, links: &Links) {
         "                     ({name}'s console, online; a one-time link: it works once, within 10 minutes)"
     );
     println!();
-    println!(" In the widget, ask for a person (or press \"Talk to a person\"); accept the offer in the");
+    println!(
+        " In the widget, ask for a person (or press \"Talk to a person\"); accept the offer in the"
+    );
     println!(" console and answer. The scripted demo AI answers everything else.");
     println!();
     println!(" supervisor {}   (one-time link)", links.supervisor);
     println!(" live view  {h}/#token={}", tokens.admin);
     println!("            (every output, signed in as admin)");
-    println!(" console    {h}/console   (once the link is used or old: sign in with a token below)");
+    println!(
+        " console    {h}/console   (once the link is used or old: sign in with a token below)"
+    );
     println!(" health     {h}/healthz");
     println!(" metrics    {h}/metrics     (admin token)");
     println!(" events     {h}/v1/events   (server-sent events)");

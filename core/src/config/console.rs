@@ -147,7 +147,9 @@ pub(super) fn parse_console(value: Option<&Value>, path: &str, errors: &mut Erro
             );
             continue;
         }
-        console.canned_responses.push(CannedResponse { title, text });
+        console
+            .canned_responses
+            .push(CannedResponse { title, text });
     }
     console
 }
@@ -195,7 +197,10 @@ mod tests {
                 "handoff.console.canned_responses[1].title",
                 ErrorKind::Duplicate,
             ),
-            ("handoff.console.canned_responses[2].text", ErrorKind::Missing),
+            (
+                "handoff.console.canned_responses[2].text",
+                ErrorKind::Missing,
+            ),
             (
                 "handoff.console.canned_responses[3].colour",
                 ErrorKind::UnknownField,

@@ -749,9 +749,9 @@ async fn may_read(app: &App, role: &Role, id: &str) -> Result<(), ApiError> {
             };
             Ok(super::engine::allowed(&app.query(query).await?)?)
         }
-        Role::Metrics | Role::Customer(_) => Err(ApiError::forbidden(
-            "this role may not use this route",
-        )),
+        Role::Metrics | Role::Customer(_) => {
+            Err(ApiError::forbidden("this role may not use this route"))
+        }
     }
 }
 

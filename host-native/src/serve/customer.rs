@@ -108,8 +108,10 @@ fn unavailable(e: getrandom::Error) -> ApiError {
 /// `GET /v1/customer/session`: `{"conversation_id", "demo_assistant"}`; 401 without a session.
 async fn session_read(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     let conversation = app.customer(&headers)?;
-    Ok(Json(json!({"conversation_id": conversation, "demo_assistant": app.demo_widget}))
-        .into_response())
+    Ok(
+        Json(json!({"conversation_id": conversation, "demo_assistant": app.demo_widget}))
+            .into_response(),
+    )
 }
 
 /// `DELETE /v1/customer/session`: ends the customer session and removes its cookie.

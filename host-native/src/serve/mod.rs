@@ -25,10 +25,10 @@ pub mod auth;
 pub mod console;
 pub mod customer;
 pub mod delivery;
+mod demo_ai;
 pub mod engine;
 pub mod events;
 mod inbound;
-mod demo_ai;
 pub mod listen;
 pub mod metrics;
 pub mod session;
@@ -256,7 +256,14 @@ pub async fn serve(
         addr: options.listen,
         message: e.to_string(),
     })?;
-    banner(addr, &store_name, &tokens, restored, &limits, options.demo_widget);
+    banner(
+        addr,
+        &store_name,
+        &tokens,
+        restored,
+        &limits,
+        options.demo_widget,
+    );
     // The configuration natively, for the helpdesks' webhooks (the engine checked it already).
     let config = handoff_core::Config::from_json_str(&options.config)
         .map_err(|e| ServeError::Other(format!("the configuration: {e}")))?;

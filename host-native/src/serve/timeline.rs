@@ -111,8 +111,14 @@ mod tests {
     fn outputs_land_in_their_slots() {
         let t = Timeline::default();
         let at = 1_780_000_000_000;
-        t.record(&json!({"type": "handoff", "primary": "customer_request"}), at);
-        t.record(&json!({"type": "handoff", "primary": "customer_request"}), at + 1);
+        t.record(
+            &json!({"type": "handoff", "primary": "customer_request"}),
+            at,
+        );
+        t.record(
+            &json!({"type": "handoff", "primary": "customer_request"}),
+            at + 1,
+        );
         t.record(&json!({"type": "assigned", "wait_ms": 4000}), at + SLOT_MS);
         t.record(&json!({"type": "assigned", "wait_ms": 9000}), at + SLOT_MS);
         t.record(&json!({"type": "message", "text": "x"}), at);
@@ -121,10 +127,19 @@ mod tests {
         assert_eq!(slots.len(), 2);
         assert_eq!(slots[0]["start"], at - at.rem_euclid(SLOT_MS));
         assert_eq!(slots[0]["handoffs"]["customer_request"], 2);
-        assert_eq!(slots[1]["waits"], json!({"count": 2, "sum_ms": 13000, "max_ms": 9000}));
+        assert_eq!(
+            slots[1]["waits"],
+            json!({"count": 2, "sum_ms": 13000, "max_ms": 9000})
+        );
         for i in 0..(SLOTS_KEPT as i64 + 5) {
-            t.record(&json!({"type": "handoff", "primary": "x"}), at + i * SLOT_MS);
+            t.record(
+                &json!({"type": "handoff", "primary": "x"}),
+                at + i * SLOT_MS,
+            );
         }
-        assert_eq!(t.answer()["slots"].as_array().map(Vec::len), Some(SLOTS_KEPT));
+        assert_eq!(
+            t.answer()["slots"].as_array().map(Vec::len),
+            Some(SLOTS_KEPT)
+        );
     }
 }

@@ -73,9 +73,15 @@ async fn a_sign_in_link_signs_in_once_and_is_not_the_token() {
     assert_eq!(first.status(), 303);
     assert_eq!(first.headers()["location"], "/console");
     let (cookie, set) = cookie_of(&first);
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     let (status, who) = as_browser(&service, "GET", "/v1/session", &cookie, false, None).await;
-    assert_eq!((status, who), (200, json!({"role": "agent", "agent_id": "agent_a"})));
+    assert_eq!(
+        (status, who),
+        (200, json!({"role": "agent", "agent_id": "agent_a"}))
+    );
 
     // A second visit of the same link is refused, and nothing is signed in by it.
     let again = client
@@ -94,7 +100,10 @@ async fn a_sign_in_link_signs_in_once_and_is_not_the_token() {
 
     // Who may make links, and for whom.
     assert_eq!(
-        service.post("/v1/session/links", WIDGET, json!({})).await.status,
+        service
+            .post("/v1/session/links", WIDGET, json!({}))
+            .await
+            .status,
         403
     );
     let other = service
@@ -146,19 +155,45 @@ async fn a_demo_customer_session_reaches_its_own_conversation_only() {
         .expect("answer");
     assert_eq!(started.status(), 200);
     let (cookie, set) = cookie_of(&started);
-    assert!(set.contains("Path=/v1/customer") && set.contains("HttpOnly"), "{set}");
-    let body: Value =
-        serde_json::from_str(&started.text().await.expect("body")).expect("json");
+    assert!(
+        set.contains("Path=/v1/customer") && set.contains("HttpOnly"),
+        "{set}"
+    );
+    let body: Value = serde_json::from_str(&started.text().await.expect("body")).expect("json");
     let conversation = body["conversation_id"].as_str().expect("id").to_string();
     assert!(conversation.starts_with("web_"), "{conversation}");
 
     // Writes need the page's header; the scripted assistant answers while the AI has it.
     let text = json!({"text": "Where is my order?"});
-    let (status, _) = as_browser(&service, "POST", "/v1/customer/messages", &cookie, false, Some(text.clone())).await;
+    let (status, _) = as_browser(
+        &service,
+        "POST",
+        "/v1/customer/messages",
+        &cookie,
+        false,
+        Some(text.clone()),
+    )
+    .await;
     assert_eq!(status, 403, "a forged cross-site write is refused");
-    let (status, answer) = as_browser(&service, "POST", "/v1/customer/messages", &cookie, true, Some(text)).await;
+    let (status, answer) = as_browser(
+        &service,
+        "POST",
+        "/v1/customer/messages",
+        &cookie,
+        true,
+        Some(text),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
-    let (status, record) = as_browser(&service, "GET", "/v1/customer/conversation", &cookie, false, None).await;
+    let (status, record) = as_browser(
+        &service,
+        "GET",
+        "/v1/customer/conversation",
+        &cookie,
+        false,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     let roles: Vec<&str> = record["history"]
         .as_array()
@@ -167,11 +202,25 @@ async fn a_demo_customer_session_reaches_its_own_conversation_only() {
         .filter_map(|l| l["role"].as_str())
         .collect();
     assert_eq!(roles, ["customer", "ai"], "{record}");
-    assert!(record["history"][1]["text"].as_str().unwrap_or("").contains("order"));
+    assert!(record["history"][1]["text"]
+        .as_str()
+        .unwrap_or("")
+        .contains("order"));
 
     // The same browser reloading keeps its conversation.
-    let (status, again) = as_browser(&service, "POST", "/v1/customer/session", &cookie, true, None).await;
-    assert_eq!((status, again["conversation_id"].as_str()), (200, Some(conversation.as_str())));
+    let (status, again) = as_browser(
+        &service,
+        "POST",
+        "/v1/customer/session",
+        &cookie,
+        true,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, again["conversation_id"].as_str()),
+        (200, Some(conversation.as_str()))
+    );
 
     // The cookie is nothing anywhere else: not another conversation, not the agents' routes.
     for path in [
@@ -182,23 +231,79 @@ async fn a_demo_customer_session_reaches_its_own_conversation_only() {
         let (status, _) = as_browser(&service, "GET", &path, &cookie, false, None).await;
         assert_eq!(status, 401, "{path}");
     }
-    let (status, _) = as_browser(&service, "POST", "/v1/customer/close", &cookie, true, Some(json!({"by": "agent"}))).await;
+    let (status, _) = as_browser(
+        &service,
+        "POST",
+        "/v1/customer/close",
+        &cookie,
+        true,
+        Some(json!({"by": "agent"})),
+    )
+    .await;
     assert_eq!(status, 403, "a customer closes only as the customer");
 
     // Asking for a person hands off (nobody online: the queue); the AI is then silent.
-    let (status, _) = as_browser(&service, "POST", "/v1/customer/handoff", &cookie, true, Some(json!({"source": "widget_button"}))).await;
+    let (status, _) = as_browser(
+        &service,
+        "POST",
+        "/v1/customer/handoff",
+        &cookie,
+        true,
+        Some(json!({"source": "widget_button"})),
+    )
+    .await;
     assert_eq!(status, 200);
-    let holder = service.record(&format!("/v1/conversations/{conversation}")).await;
+    let holder = service
+        .record(&format!("/v1/conversations/{conversation}"))
+        .await;
     assert_ne!(holder["status"], "ai", "{holder}");
-    let (_, _) = as_browser(&service, "POST", "/v1/customer/messages", &cookie, true, Some(json!({"text": "hello?"}))).await;
-    let (_, record) = as_browser(&service, "GET", "/v1/customer/conversation", &cookie, false, None).await;
-    let last = record["history"].as_array().and_then(|h| h.last()).expect("a line");
-    assert_eq!(last["role"], "customer", "the demo AI does not answer once handed off");
+    let (_, _) = as_browser(
+        &service,
+        "POST",
+        "/v1/customer/messages",
+        &cookie,
+        true,
+        Some(json!({"text": "hello?"})),
+    )
+    .await;
+    let (_, record) = as_browser(
+        &service,
+        "GET",
+        "/v1/customer/conversation",
+        &cookie,
+        false,
+        None,
+    )
+    .await;
+    let last = record["history"]
+        .as_array()
+        .and_then(|h| h.last())
+        .expect("a line");
+    assert_eq!(
+        last["role"], "customer",
+        "the demo AI does not answer once handed off"
+    );
 
     // Signing out ends the session.
-    let (status, _) = as_browser(&service, "DELETE", "/v1/customer/session", &cookie, true, None).await;
+    let (status, _) = as_browser(
+        &service,
+        "DELETE",
+        "/v1/customer/session",
+        &cookie,
+        true,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, _) = as_browser(&service, "GET", "/v1/customer/conversation", &cookie, false, None).await;
+    let (status, _) = as_browser(
+        &service,
+        "GET",
+        "/v1/customer/conversation",
+        &cookie,
+        false,
+        None,
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -206,14 +311,22 @@ async fn a_demo_customer_session_reaches_its_own_conversation_only() {
 async fn without_the_demo_flag_only_the_widget_token_opens_a_customer_session() {
     let service = Setup::new("customer-plain", &json!({"handoff": {}})).start();
     assert_eq!(service.raw("GET", "/widget", None, None).await.status, 404);
-    let anonymous = service.raw("POST", "/v1/customer/session", None, None).await;
+    let anonymous = service
+        .raw("POST", "/v1/customer/session", None, None)
+        .await;
     assert_eq!(anonymous.status, 401);
-    let missing = service.post("/v1/customer/session", WIDGET, json!({})).await;
+    let missing = service
+        .post("/v1/customer/session", WIDGET, json!({}))
+        .await;
     assert_eq!(missing.status, 400);
     assert_eq!(missing.json["error"]["path"], "body.conversation_id");
     assert_eq!(
         service
-            .post("/v1/customer/session", AGENT_A, json!({"conversation_id": "c1"}))
+            .post(
+                "/v1/customer/session",
+                AGENT_A,
+                json!({"conversation_id": "c1"})
+            )
             .await
             .status,
         403
@@ -227,9 +340,29 @@ async fn without_the_demo_flag_only_the_widget_token_opens_a_customer_session() 
         .expect("answer");
     assert_eq!(started.status(), 200);
     let (cookie, _) = cookie_of(&started);
-    let (status, _) = as_browser(&service, "POST", "/v1/customer/messages", &cookie, true, Some(json!({"text": "Hi"}))).await;
+    let (status, _) = as_browser(
+        &service,
+        "POST",
+        "/v1/customer/messages",
+        &cookie,
+        true,
+        Some(json!({"text": "Hi"})),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (_, record) = as_browser(&service, "GET", "/v1/customer/conversation", &cookie, false, None).await;
+    let (_, record) = as_browser(
+        &service,
+        "GET",
+        "/v1/customer/conversation",
+        &cookie,
+        false,
+        None,
+    )
+    .await;
     assert_eq!(record["id"], "conv_42");
-    assert_eq!(record["history"].as_array().map(Vec::len), Some(1), "no demo AI without the flag");
+    assert_eq!(
+        record["history"].as_array().map(Vec::len),
+        Some(1),
+        "no demo AI without the flag"
+    );
 }

@@ -134,6 +134,7 @@ $('rating').addEventListener('submit', (event) => {
     await call('POST', '/v1/customer/csat', comment ? { score: Number(picked.value), comment } : { score: Number(picked.value) });
     $('rating').hidden = true;
     $('thanks').hidden = false;
+    setStatus('resolved', 'Resolved: thank you for your rating');
   });
 });
 

@@ -630,12 +630,15 @@ mod tests {
     #[test]
     fn scheduled_callbacks_and_disabled_webhooks_are_listed() {
         use crate::{Config, Engine};
+        // Sunday in Kolkata, outside these hours: the callback waits for Monday's opening.
         let config = Config::from_json_str(
-            r#"{"handoff": {"routing": {"fallback": "callback"}, "agents": [{"id": "a1"}]}}"#,
+            r#"{"handoff": {"business_hours": {"timezone": "Asia/Kolkata",
+                "schedule": {"monday": {"start": "09:00", "end": "18:00"}}},
+                "outside_hours": {"action": "collect_callback"}}}"#,
         )
         .unwrap();
         let mut engine = Engine::new(config);
-        let now = 1_770_750_300_000;
+        let now = 1_768_141_800_000;
         engine
             .handle_json(
                 r#"{"type":"customer_message","conversation_id":"c1","text":"a person please","customer":{"id":"u1","name":"Ana"}}"#,
@@ -659,6 +662,7 @@ mod tests {
             "+44 20 7946 0000"
         );
         assert_eq!(page["callbacks"][0]["customer"]["name"], "Ana");
+        assert!(page["callbacks"][0]["at"].as_i64() > Some(now), "{page}");
         let e = Query::from_json_str(r#"{"query":"callbacks","limit":0}"#).unwrap_err();
         assert_eq!(e.path, "query.limit");
         assert_eq!(

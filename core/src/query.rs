@@ -18,7 +18,7 @@
 //! engine.handle_json(r#"{"type":"customer_message","conversation_id":"c1","text":"a human please"}"#, now)?;
 //! assert_eq!(
 //!     engine.query_json(r#"{"query":"queue","limit":10}"#)?,
-//!     r#"{"total":1,"offset":0,"limit":10,"queue":[{"position":1,"conversation_id":"c1","since":1768213800000,"priority":"normal","status":"queued","agent_id":null}]}"#
+//!     r#"{"total":1,"offset":0,"limit":10,"queue":[{"position":1,"conversation_id":"c1","since":1768213800000,"priority":"normal","status":"queued","agent_id":null,"topic":null,"trigger":"customer_request"}]}"#
 //! );
 //! assert_eq!(engine.query_json(r#"{"query":"holder","conversation_id":"c1"}"#)?, r#"{"status":"queued","agent_id":null}"#);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 
 use crate::index::Index;
 use crate::wire::error::{ErrorKind, InputError};
-use crate::wire::output::Audience;
+use crate::wire::output::{Audience, TriggerHit};
 use crate::wire::state::{
     Agent, Conversation, DeadLetter, Presence, Priority, Role, State, Status,
 };
@@ -47,6 +47,8 @@ pub const QUERY_KINDS: &[&str] = &[
     "gauges",
     "dead_letters",
     "resolutions",
+    "callbacks",
+    "disabled_webhooks",
 ];
 
 /// Entries in a page when the query does not say.
@@ -95,7 +97,8 @@ pub enum Query {
         needs: Holding,
     },
     /// A page of the queue in queue order: `{"total", "offset", "limit", "queue": [{"position",
-    /// "conversation_id", "since", "priority", "status", "agent_id"}]}`.
+    /// "conversation_id", "since", "priority", "status", "agent_id", "topic", "trigger"}]}`
+    /// (`trigger`: the primary trigger of its handoff; `topic`: the conversation's, if any).
     Queue {
         /// Entries to skip (0: from the front).
         #[serde(default)]
@@ -123,6 +126,20 @@ pub enum Query {
     /// `{"by_outcome": {"solved": 3}, "csat_responses": 2, "csat_score_sum": 9,
     /// "csat_by_score": {"4": 1, "5": 1}}`.
     Resolutions {},
+    /// A page of the scheduled callbacks, soonest first: `{"total", "offset", "limit",
+    /// "callbacks": [{"conversation_id", "at", "customer", "callback"}]}` (`at`: when the
+    /// callback request goes out, the next opening; `callback`: the details the customer gave).
+    Callbacks {
+        /// Entries to skip.
+        #[serde(default)]
+        offset: usize,
+        /// Entries at most (1 to [`MAX_PAGE`], default [`DEFAULT_PAGE`]).
+        #[serde(default = "default_page")]
+        limit: usize,
+    },
+    /// The webhooks a 410 Gone disabled, by id: `{"disabled_webhooks": [{"webhook_id",
+    /// "reason"}]}` (`enable_webhook` turns one on again).
+    DisabledWebhooks {},
 }
 
 /// What an agent must hold for [`Query::MayAct`].
@@ -169,6 +186,10 @@ impl Query {
                 json!({"query": "dead_letters", "offset": offset, "limit": limit})
             }
             Query::Resolutions {} => json!({"query": "resolutions"}),
+            Query::Callbacks { offset, limit } => {
+                json!({"query": "callbacks", "offset": offset, "limit": limit})
+            }
+            Query::DisabledWebhooks {} => json!({"query": "disabled_webhooks"}),
         };
         value.to_string()
     }
@@ -220,7 +241,9 @@ impl Query {
                 }
             })?;
         match &query {
-            Query::Queue { limit, .. } | Query::DeadLetters { limit, .. }
+            Query::Queue { limit, .. }
+            | Query::DeadLetters { limit, .. }
+            | Query::Callbacks { limit, .. }
                 if !(1..=MAX_PAGE).contains(limit) =>
             {
                 Err(InputError::with_value(
@@ -256,6 +279,8 @@ struct QueueEntry<'a> {
     priority: Option<Priority>,
     status: Option<&'static str>,
     agent_id: Option<&'a str>,
+    topic: Option<&'a str>,
+    trigger: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -301,6 +326,33 @@ struct DeadLetterPage<'a> {
     offset: usize,
     limit: usize,
     dead_letters: Vec<&'a DeadLetter>,
+}
+
+#[derive(Serialize)]
+struct CallbackEntry<'a> {
+    conversation_id: &'a str,
+    at: i64,
+    customer: Option<&'a crate::wire::values::Customer>,
+    callback: Option<&'a crate::wire::values::Callback>,
+}
+
+#[derive(Serialize)]
+struct CallbackPage<'a> {
+    total: usize,
+    offset: usize,
+    limit: usize,
+    callbacks: Vec<CallbackEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct DisabledWebhook<'a> {
+    webhook_id: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct DisabledWebhooks<'a> {
+    disabled_webhooks: Vec<DisabledWebhook<'a>>,
 }
 
 /// The name of a status as the state writes it (`"offered"`).
@@ -426,6 +478,13 @@ pub(crate) fn answer(state: &State, index: &Index, query: &Query) -> String {
                         priority: conv.map(|c| c.priority),
                         status: conv.map(|c| status_name(&c.status)),
                         agent_id: conv.and_then(Conversation::agent),
+                        topic: conv.and_then(|c| c.topic.as_deref()),
+                        trigger: conv.and_then(|c| {
+                            c.triggers
+                                .iter()
+                                .min_by_key(|t| t.precedence())
+                                .map(TriggerHit::name)
+                        }),
                     }
                 })
                 .collect();
@@ -460,6 +519,36 @@ pub(crate) fn answer(state: &State, index: &Index, query: &Query) -> String {
                 csat_by_score: &stats.csat_by_score,
             })
         }
+        Query::Callbacks { offset, limit } => serde_json::to_string(&CallbackPage {
+            total: index.timers.callbacks_len(),
+            offset: *offset,
+            limit: *limit,
+            callbacks: index
+                .timers
+                .callbacks()
+                .skip(*offset)
+                .take(*limit)
+                .map(|(at, id)| {
+                    let conv = state.conversations.get(id);
+                    CallbackEntry {
+                        conversation_id: id,
+                        at: *at,
+                        customer: conv.map(|c| &c.customer),
+                        callback: conv.and_then(|c| c.callback.as_ref()),
+                    }
+                })
+                .collect(),
+        }),
+        Query::DisabledWebhooks {} => serde_json::to_string(&DisabledWebhooks {
+            disabled_webhooks: state
+                .disabled_webhooks
+                .iter()
+                .map(|(id, reason)| DisabledWebhook {
+                    webhook_id: id,
+                    reason,
+                })
+                .collect(),
+        }),
     };
     // Every answer is made of strings, numbers and the state's own serialisable parts.
     text.unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
@@ -526,10 +615,61 @@ mod tests {
                 limit: 1,
             },
             Query::Resolutions {},
+            Query::Callbacks {
+                offset: 2,
+                limit: 5,
+            },
+            Query::DisabledWebhooks {},
         ] {
             assert_eq!(Query::from_json_str(&q.to_json()).unwrap(), q);
         }
         let e = Query::from_json_str("[").unwrap_err();
         assert_eq!(e.path, "query");
+    }
+
+    #[test]
+    fn scheduled_callbacks_and_disabled_webhooks_are_listed() {
+        use crate::{Config, Engine};
+        // Sunday in Kolkata, outside these hours: the callback waits for Monday's opening.
+        let config = Config::from_json_str(
+            r#"{"handoff": {"business_hours": {"timezone": "Asia/Kolkata",
+                "schedule": {"monday": {"start": "09:00", "end": "18:00"}}},
+                "outside_hours": {"action": "collect_callback"}}}"#,
+        )
+        .unwrap();
+        let mut engine = Engine::new(config);
+        let now = 1_768_141_800_000;
+        engine
+            .handle_json(
+                r#"{"type":"customer_message","conversation_id":"c1","text":"a person please","customer":{"id":"u1","name":"Ana"}}"#,
+                now,
+            )
+            .unwrap();
+        engine
+            .handle_json(
+                r#"{"type":"callback_details","conversation_id":"c1","phone":"+44 20 7946 0000"}"#,
+                now + 1000,
+            )
+            .unwrap();
+        let page = engine
+            .query_json(r#"{"query":"callbacks","limit":10}"#)
+            .unwrap();
+        let page: Value = serde_json::from_str(&page).unwrap();
+        assert_eq!(page["total"], 1, "{page}");
+        assert_eq!(page["callbacks"][0]["conversation_id"], "c1");
+        assert_eq!(
+            page["callbacks"][0]["callback"]["phone"],
+            "+44 20 7946 0000"
+        );
+        assert_eq!(page["callbacks"][0]["customer"]["name"], "Ana");
+        assert!(page["callbacks"][0]["at"].as_i64() > Some(now), "{page}");
+        let e = Query::from_json_str(r#"{"query":"callbacks","limit":0}"#).unwrap_err();
+        assert_eq!(e.path, "query.limit");
+        assert_eq!(
+            engine
+                .query_json(r#"{"query":"disabled_webhooks"}"#)
+                .unwrap(),
+            r#"{"disabled_webhooks":[]}"#
+        );
     }
 }

@@ -2013,6 +2013,8 @@ export interface HandoffConfig {
   deliveries?: DeliveriesConfig | null;
   /** resolving, reopening, wrap-up and the satisfaction question */
   resolution?: ResolutionConfig | null;
+  /** what the agents' consoles offer: canned responses */
+  console?: ConsoleConfig | null;
 }
 
 /** When a conversation goes to a person. */
@@ -2322,6 +2324,20 @@ export interface ResolutionConfig {
    * @default false
    */
   csat?: boolean | null;
+}
+
+/** What the agents' consoles offer: canned responses. The engine checks it and otherwise ignores it; `handoff serve` gives it to its console (`GET /v1/settings`). */
+export interface ConsoleConfig {
+  /** replies agents may pick in the console's composer (at most 200) */
+  canned_responses?: CannedResponse[] | null;
+}
+
+/** A reply an agent may pick in the console's composer. */
+export interface CannedResponse {
+  /** what the agent picks it by (at most 80 bytes; unique) */
+  title: string;
+  /** the text put in the composer, which the agent may edit before sending (at most 4000 bytes) */
+  text: string;
 }
 
 /** One entry of `handoff.integrations`: a helpdesk told about handoffs (Zendesk, Freshdesk, Intercom) or a custom webhook. Credentials are references only (`*_ref`: an environment variable or worker secret); an inline `api_token`, `api_key`, `access_token`, `password`, `token` or `secret` is refused. Keep them out of a browser's configuration: they belong to the backend or edge worker that holds the credentials. */

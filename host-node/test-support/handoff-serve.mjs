@@ -20,11 +20,12 @@ export const HANDOFF_WASM = process.env.HANDOFF_WASM ? resolve(REPO, process.env
 
 /**
  * Starts `handoff serve` and waits until it listens.
- * @param {{config: object, env: Record<string, string>}} options
- *   `config`: `{"handoff": {...}}`; `env`: the tokens (`HANDOFF_ADMIN_TOKEN`, …)
+ * @param {{config: object, env: Record<string, string>, args?: string[]}} options
+ *   `config`: `{"handoff": {...}}`; `env`: the tokens (`HANDOFF_ADMIN_TOKEN`, …); `args`: more
+ *   options of `handoff serve` (`--demo-widget`)
  * @returns {Promise<{origin: string, log: () => string, close(): Promise<void>}>}
  */
-export async function startServe({ config, env }) {
+export async function startServe({ config, env, args: extra = [] }) {
   if (!existsSync(HANDOFF_BIN)) {
     throw new Error(`the handoff binary is missing at ${HANDOFF_BIN}: run \`cargo build -p handoff-native --bin handoff\` (or set HANDOFF_BIN)`);
   }
@@ -34,7 +35,7 @@ export async function startServe({ config, env }) {
   const dir = mkdtempSync(join(tmpdir(), 'handoff-serve-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const args = ['--wasm', HANDOFF_WASM, '--cache-dir', join(TARGET, 'handoff-cache'), 'serve', '--config', configFile, '--db', join(dir, 'handoff.db'), '--listen', '127.0.0.1:0'];
+  const args = ['--wasm', HANDOFF_WASM, '--cache-dir', join(TARGET, 'handoff-cache'), 'serve', '--config', configFile, '--db', join(dir, 'handoff.db'), '--listen', '127.0.0.1:0', ...extra];
   const child = spawn(HANDOFF_BIN, args, {
     env: { PATH: process.env.PATH, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,9 @@
 //! `cargo xtask demo`: the main job. Builds the engine's `abi` wasm and the `handoff` binary (with
-//! that module embedded), then runs `handoff serve` on the specification's seed configuration
-//! (`examples/handoff-settings.json`) with its embedded default state (a SQLite file under
-//! `target/demo/`), and prints what to open and how to talk to it.
+//! that module embedded), then runs `handoff serve --demo-widget` on the specification's seed
+//! configuration (`examples/handoff-settings.json`) with its embedded default state (a SQLite
+//! file under `target/demo/`), and prints what to open: the customer widget page and a one-time
+//! link that signs the console in as the demo agent Asha (set online), so a newcomer plays both
+//! sides in two tabs; then the tokens and a curl walkthrough.
 //!
 //! API tokens come from the environment when set (`HANDOFF_ADMIN_TOKEN`, `HANDOFF_WIDGET_TOKEN`,
 //! `HANDOFF_AGENT_TOKENS`); otherwise the demo makes fresh random ones for this run and prints
@@ -84,6 +86,7 @@ pub fn run_service(options: &DemoOptions) -> Result<(), Failure> {
         }
     }
     let tokens = Tokens::from_env_or_new()?;
+    let config = with_demo_canned_responses(&config, &dir)?;
 
     println!("==> [3/3] handoff serve (ctrl-c stops it)");
     let listen = options.listen.to_string();
@@ -93,7 +96,7 @@ pub fn run_service(options: &DemoOptions) -> Result<(), Failure> {
         .arg(&config)
         .arg("--db")
         .arg(&db)
-        .args(["--listen", &listen])
+        .args(["--listen", &listen, "--demo-widget"])
         .env("HANDOFF_ADMIN_TOKEN", &tokens.admin)
         .env("HANDOFF_WIDGET_TOKEN", &tokens.widget)
         .env("HANDOFF_AGENT_TOKENS", tokens.agents_env())
@@ -102,7 +105,7 @@ pub fn run_service(options: &DemoOptions) -> Result<(), Failure> {
         serve.env("RUST_LOG", "info");
     }
     println!(
-        "--- {} serve --config {} --db {} --listen {listen}",
+        "--- {} serve --config {} --db {} --listen {listen} --demo-widget",
         shown_path(&binary),
         shown_path(&config),
         shown_path(&db)
@@ -110,8 +113,11 @@ pub fn run_service(options: &DemoOptions) -> Result<(), Failure> {
     let mut child = serve
         .spawn()
         .map_err(|e| Failure::new(format!("cannot start {}: {e}", binary.display())))?;
-    match wait_healthy(&mut child, options.listen) {
-        Ok(()) => print_guide(options.listen, &tokens, &db),
+    let ready = wait_healthy(&mut child, options.listen)
+        .and_then(|()| prepare_agents(options.listen, &tokens))
+        .and_then(|()| sign_in_links(options.listen, &tokens));
+    match ready {
+        Ok(links) => print_guide(options.listen, &tokens, &db, &links),
         Err(failure) => {
             let _ = child.kill();
             let _ = child.wait();
@@ -129,6 +135,62 @@ pub fn run_service(options: &DemoOptions) -> Result<(), Failure> {
     } else {
         Err(Failure::new(format!("handoff serve exited with {status}")))
     }
+}
+
+/// Canned responses for the demo's console (`handoff.console.canned_responses`), added to a
+/// configuration that has none; the seed itself stays the specification's example as written.
+const DEMO_CANNED: &[(&str, &str)] = &[
+    (
+        "Greeting",
+        "Hi, thanks for waiting! I'm looking at your conversation now.",
+    ),
+    (
+        "Checking",
+        "Let me check that for you: it takes a minute or two.",
+    ),
+    (
+        "Order on its way",
+        "Your order has left our warehouse and should arrive within two working days.",
+    ),
+    (
+        "Anything else?",
+        "Is there anything else I can help you with today?",
+    ),
+];
+
+/// `config`, or when it has no `handoff.console` a copy in `dir` with [`DEMO_CANNED`] added.
+fn with_demo_canned_responses(config: &Path, dir: &Path) -> Result<PathBuf, Failure> {
+    let text = std::fs::read_to_string(config)
+        .map_err(|e| Failure::new(format!("cannot read {}: {e}", config.display())))?;
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Ok(config.to_path_buf()); // the service explains what is wrong with it
+    };
+    let Some(handoff) = value
+        .get_mut("handoff")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return Ok(config.to_path_buf());
+    };
+    if handoff.contains_key("console") {
+        return Ok(config.to_path_buf());
+    }
+    let canned: Vec<serde_json::Value> = DEMO_CANNED
+        .iter()
+        .map(|(title, text)| serde_json::json!({"title": title, "text": text}))
+        .collect();
+    handoff.insert(
+        "console".into(),
+        serde_json::json!({ "canned_responses": canned }),
+    );
+    let out = dir.join("handoff-settings.demo.json");
+    std::fs::write(&out, format!("{value:#}\n"))
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", out.display())))?;
+    println!(
+        "--- {} + demo canned responses -> {}",
+        shown_path(config),
+        shown_path(&out)
+    );
+    Ok(out)
 }
 
 fn shown_path(path: &Path) -> String {
@@ -223,6 +285,88 @@ fn wait_healthy(child: &mut Child, addr: SocketAddr) -> Result<(), Failure> {
     }
 }
 
+/// One request to the service with the admin token: `(status, body)`.
+fn admin_request(
+    addr: SocketAddr,
+    tokens: &Tokens,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Result<(u16, String), Failure> {
+    let failed = |e: std::io::Error| Failure::new(format!("{method} {path}: {e}"));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(failed)?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(failed)?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        tokens.admin,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).map_err(failed)?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).map_err(failed)?;
+    let status = answer.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    Ok((status, body))
+}
+
+/// The demo agents known by name: the first online (the console's link signs in as it), the
+/// others offline until someone signs in as them (a transfer to an agent who is offline is
+/// refused: set them online from their console first).
+fn prepare_agents(addr: SocketAddr, tokens: &Tokens) -> Result<(), Failure> {
+    for (i, (id, _)) in tokens.agents.iter().enumerate() {
+        let name = AGENTS
+            .iter()
+            .find(|(a, _)| a == id)
+            .map_or(id.as_str(), |(_, n)| *n);
+        let status = if i == 0 { "online" } else { "offline" };
+        let body = serde_json::json!({"name": name, "status": status}).to_string();
+        let (code, answer) =
+            admin_request(addr, tokens, "PUT", &format!("/v1/agents/{id}"), &body)?;
+        if code != 200 {
+            return Err(Failure::new(format!(
+                "could not set up demo agent {id}: HTTP {code} {answer}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One-time console sign-in links of this run.
+struct Links {
+    /// Signs the console in as the first demo agent.
+    agent: String,
+    /// Signs the supervisor view in (admin).
+    supervisor: String,
+}
+
+/// Asks the service for one-time sign-in links (`POST /v1/session/links`): tickets, not tokens,
+/// each good once within ten minutes.
+fn sign_in_links(addr: SocketAddr, tokens: &Tokens) -> Result<Links, Failure> {
+    let link = |body: &str| -> Result<String, Failure> {
+        let (code, answer) = admin_request(addr, tokens, "POST", "/v1/session/links", body)?;
+        let url = serde_json::from_str::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_string));
+        match (code, url) {
+            (200, Some(url)) => Ok(format!("http://{addr}{url}")),
+            _ => Err(Failure::new(format!(
+                "could not get a sign-in link: HTTP {code} {answer}"
+            ))),
+        }
+    };
+    let agent = tokens.agents.first().map_or("agent_1", |(a, _)| a.as_str());
+    Ok(Links {
+        agent: link(&serde_json::json!({"agent_id": agent}).to_string())?,
+        supervisor: link("{}")?,
+    })
+}
+
 fn healthz(addr: SocketAddr) -> bool {
     let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
         return false;
@@ -237,7 +381,7 @@ fn healthz(addr: SocketAddr) -> bool {
     answer.starts_with("HTTP/1.1 200")
 }
 
-fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path) {
+fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path, links: &Links) {
     let h = format!("http://{addr}");
     let a1_id = tokens
         .agents
@@ -253,11 +397,25 @@ fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path) {
     println!("================================================================================");
     println!(" handoff demo: the native service on {SEED_CONFIG}");
     println!("================================================================================");
-    println!(" open       {h}/#token={}", tokens.admin);
-    println!("            (the live view of every output, signed in as admin)");
-    println!(" console    {h}/console");
-    println!("            (the agent console: sign in with an agent's token below)");
-    println!(" supervisor {h}/console/supervisor   (admin token)");
+    println!(" play both sides, each in its own browser tab:");
+    println!();
+    println!("   1. the customer   {h}/widget");
+    println!("   2. the agent      {}", links.agent);
+    println!(
+        "                     ({name}'s console, online; a one-time link: it works once, within 10 minutes)"
+    );
+    println!();
+    println!(
+        " In the widget, ask for a person (or press \"Talk to a person\"); accept the offer in the"
+    );
+    println!(" console and answer. The scripted demo AI answers everything else.");
+    println!();
+    println!(" supervisor {}   (one-time link)", links.supervisor);
+    println!(" live view  {h}/#token={}", tokens.admin);
+    println!("            (every output, signed in as admin)");
+    println!(
+        " console    {h}/console   (once the link is used or old: sign in with a token below)"
+    );
     println!(" health     {h}/healthz");
     println!(" metrics    {h}/metrics     (admin token)");
     println!(" events     {h}/v1/events   (server-sent events)");

@@ -80,6 +80,7 @@ macro_rules! shape_of {
 }
 
 mod agents;
+mod console;
 mod deliveries;
 pub(crate) mod hours;
 pub(crate) mod integrations;
@@ -94,6 +95,7 @@ mod triggers;
 pub(crate) mod webhooks;
 
 pub use agents::AgentProfile;
+pub use console::{CannedResponse, Console};
 pub use deliveries::Deliveries;
 pub use hours::BusinessHours;
 pub use integrations::{Freshdesk, Integration, Intercom, Sunshine, Ticketing, Vendor, Zendesk};
@@ -150,6 +152,9 @@ pub struct Config {
     pub deliveries: Deliveries,
     /// `handoff.resolution`: resolving, reopening, wrap-up and the satisfaction question.
     pub resolution: Resolution,
+    /// `handoff.console`: what the agents' consoles offer (canned responses); the engine only
+    /// checks it.
+    pub console: Console,
     /// Topic keyword matcher built from `triggers.topics` and `routing.topic_skills`.
     pub topic_matcher: TopicMatcher,
     /// What a browser may not run of this configuration ([`Config::refuse_for_browser`]), found
@@ -379,6 +384,13 @@ const RESOLUTION_FIELD: Field = Field::new(
     doc!("resolving, reopening, wrap-up and the satisfaction question"),
 );
 
+const CONSOLE_FIELD: Field = Field::new(
+    "console",
+    Kind::Object(&console::CONSOLE),
+    Default::Absent(doc!("see below")),
+    doc!("what the agents' consoles offer: canned responses"),
+);
+
 /// The `handoff` object, described once.
 pub(crate) static HANDOFF: Section = Section {
     name: "HandoffConfig",
@@ -395,6 +407,7 @@ pub(crate) static HANDOFF: Section = Section {
         INTEGRATIONS_FIELD,
         DELIVERIES_FIELD,
         RESOLUTION_FIELD,
+        CONSOLE_FIELD,
     ],
     doc: doc!(
         "Everything is optional; `{\"handoff\": {}}` is a working configuration. The \
@@ -440,6 +453,8 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
     let deliveries = deliveries::parse_deliveries(v, &path, errors);
     let (v, path) = at(&RESOLUTION_FIELD);
     let resolution = resolution::parse_resolution(v, &path, errors);
+    let (v, path) = at(&CONSOLE_FIELD);
+    let console = console::parse_console(v, &path, errors);
     let mut matcher_topics: Vec<(String, Vec<String>)> = triggers
         .topics
         .iter()
@@ -465,6 +480,7 @@ fn parse_handoff(value: &Value, errors: &mut Errors) -> Option<Config> {
         integrations,
         deliveries,
         resolution,
+        console,
         topic_matcher: TopicMatcher::new(matcher_topics),
         browser_refusal: browser_refusal(value),
     })

@@ -13,6 +13,9 @@ pub(crate) struct Timers {
     by_time: BTreeSet<(i64, String)>,
     /// Conversation id -> its time in `by_time`.
     of: BTreeMap<String, i64>,
+    /// `(at, conversation id)` of the conversations whose callback is scheduled, in time order
+    /// (the `callbacks` query reads a page of it).
+    callbacks: BTreeSet<(i64, String)>,
 }
 
 /// The time a conversation waits for: its offer's expiry, its scheduled callback, or the end of
@@ -48,6 +51,18 @@ impl Timers {
 
     /// Puts conversation `id` where its status says (`None`: it is closed).
     pub(crate) fn sync(&mut self, id: &str, conv: Option<&Conversation>) {
+        let callback = conv.and_then(|c| match c.status {
+            Status::CallbackScheduled { at } => Some(at),
+            _ => None,
+        });
+        if let Some(old) = self.of.get(id) {
+            if callback != Some(*old) {
+                self.callbacks.remove(&(*old, id.to_string()));
+            }
+        }
+        if let Some(at) = callback {
+            self.callbacks.insert((at, id.to_string()));
+        }
         let new = conv.and_then(timer_of);
         if self.of.get(id).copied() == new {
             return;
@@ -59,6 +74,16 @@ impl Timers {
             self.by_time.insert((t, id.to_string()));
             self.of.insert(id.to_string(), t);
         }
+    }
+
+    /// The scheduled callbacks in time order: `(at, conversation id)`.
+    pub(crate) fn callbacks(&self) -> impl Iterator<Item = &(i64, String)> {
+        self.callbacks.iter()
+    }
+
+    /// How many callbacks are scheduled.
+    pub(crate) fn callbacks_len(&self) -> usize {
+        self.callbacks.len()
     }
 
     /// The earliest timer.

@@ -45,6 +45,9 @@ pub fn router(app: App) -> Router {
         .route("/dead-letters/{id}/redrive", post(redrive))
         .route("/deliveries/{id}/retry", post(retry_now))
         .route("/webhooks/{id}/enable", post(enable_webhook))
+        .route("/webhooks/disabled", get(disabled_webhooks))
+        .route("/callbacks", get(callbacks))
+        .route("/stats/timeline", get(timeline))
         .route("/events", get(all_events))
         .route("/conversations/{id}/resolve", post(resolve))
         .route("/conversations/{id}/wrap-up-done", post(wrap_up_done))
@@ -57,12 +60,17 @@ pub fn router(app: App) -> Router {
             "/session",
             post(session_start).get(session_read).delete(session_end),
         )
+        .route("/session/links", post(sign_in_link))
         .route("/settings", get(settings))
+        .nest("/customer", super::customer::routes())
         .layer(middleware::from_fn_with_state(app.clone(), session_writes));
     Router::new()
         .route("/", get(page))
         .route("/console", get(console_index))
+        .route("/console/sign-in", get(sign_in_with_link))
         .route("/console/{file}", get(console_file))
+        .route("/widget", get(super::customer::widget_index))
+        .route("/widget/{file}", get(super::customer::widget_asset))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .nest("/v1", v1)
@@ -187,7 +195,10 @@ async fn session_writes(request: Request, next: Next) -> Response {
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .any(|v| session::from_cookie_header(v).is_some());
+            .any(|v| {
+                session::from_cookie_header(v).is_some()
+                    || session::cookie_named(v, session::CUSTOMER_COOKIE).is_some()
+            });
     if !reads && by_cookie && !headers.contains_key(session::CONSOLE_HEADER) {
         return ApiError::forbidden(format!(
             "a write signed in by the session cookie must carry the {} header",
@@ -205,7 +216,108 @@ fn who(role: &Role) -> Value {
         Role::Widget => json!({"role": "widget"}),
         Role::Metrics => json!({"role": "metrics"}),
         Role::Agent(id) => json!({"role": "agent", "agent_id": id}),
+        Role::Customer(id) => json!({"role": "customer", "conversation_id": id}),
     }
+}
+
+/// `POST /v1/session/links`: a one-time sign-in link for the console. An agent's token gets one
+/// for itself; the admin's gets one for the agent named by `agent_id`, or for the supervisor
+/// view without it. Answers `{"url": "/console/sign-in?ticket=…", "expires_in_seconds"}`: the
+/// ticket is 32 random bytes, not the token, good for one sign-in within ten minutes.
+async fn sign_in_link(State(app): State<App>, headers: HeaderMap, body: Body) -> ApiResult {
+    let role = app.role(&headers, None)?;
+    require(&role, &["agent"])?;
+    let body = read_object(&headers, body).await?;
+    let for_role = match (&role, body.get("agent_id")) {
+        (_, None) => role.clone(),
+        (Role::Admin, Some(Value::String(agent))) if !agent.is_empty() => {
+            Role::Agent(agent.clone())
+        }
+        (Role::Admin, Some(_)) => {
+            return Err(ApiError::bad("body.agent_id", "expected an agent id"));
+        }
+        (_, Some(given)) if given.as_str() == Some(who_agent(&role)) => role.clone(),
+        (_, Some(_)) => {
+            return Err(ApiError::forbidden(
+                "body.agent_id: an agent token makes a link only for its own agent",
+            ))
+        }
+    };
+    let ticket = app.sessions.ticket(for_role).map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            format!("no link: the random source failed ({e})"),
+        )
+    })?;
+    let mut response = Json(json!({
+        "url": format!("/console/sign-in?ticket={ticket}"),
+        "expires_in_seconds": session::TICKET_TTL.as_secs(),
+    }))
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The agent id of an agent role (`""` for the others).
+fn who_agent(role: &Role) -> &str {
+    match role {
+        Role::Agent(id) => id,
+        _ => "",
+    }
+}
+
+/// `?ticket=` of a sign-in link.
+#[derive(Deserialize, Default)]
+struct TicketQuery {
+    ticket: Option<String>,
+}
+
+/// `GET /console/sign-in?ticket=…`: trades a sign-in link's ticket (once) for a session cookie
+/// and redirects (303) to the console, or the supervisor view for the admin, without the ticket
+/// in the address. A used, expired or unknown ticket is 401.
+async fn sign_in_with_link(
+    State(app): State<App>,
+    query: Result<Query<TicketQuery>, QueryRejection>,
+) -> ApiResult {
+    let ticket = query.ok().and_then(|Query(q)| q.ticket).unwrap_or_default();
+    let refused = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            Some("query.ticket"),
+            "this sign-in link was used already or has expired: ask for a new one (or sign in              with your token at /console)",
+        )
+    };
+    let role = app.sessions.redeem(&ticket).ok_or_else(refused)?;
+    let to = if role == Role::Admin {
+        "/console/supervisor"
+    } else {
+        "/console"
+    };
+    let id = app.sessions.start(role).map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            format!("no session: the random source failed ({e})"),
+        )
+    })?;
+    let cookie = HeaderValue::from_str(&session::set_cookie(&id))
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, None, "bad cookie"))?;
+    let mut response = (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, HeaderValue::from_static(to))],
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::SET_COOKIE, cookie);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
 }
 
 /// `POST /v1/session`: trades the agent's or admin's bearer token (in `Authorization`, never in
@@ -296,7 +408,7 @@ fn set_from_url(body: &mut Map<String, Value>, key: &str, value: &str) -> Result
 }
 
 /// The engine input of type `kind` from the body, with the conversation id from the URL.
-fn make_input(
+pub(super) fn make_input(
     kind: &str,
     conversation_id: Option<&str>,
     mut body: Map<String, Value>,
@@ -637,9 +749,9 @@ async fn may_read(app: &App, role: &Role, id: &str) -> Result<(), ApiError> {
             };
             Ok(super::engine::allowed(&app.query(query).await?)?)
         }
-        Role::Metrics => Err(ApiError::forbidden(
-            "the metrics token may not use this route",
-        )),
+        Role::Metrics | Role::Customer(_) => {
+            Err(ApiError::forbidden("this role may not use this route"))
+        }
     }
 }
 
@@ -735,6 +847,30 @@ async fn dead_letters(
     app.answer(EngineQuery::DeadLetters { offset, limit }).await
 }
 
+/// `GET /v1/callbacks?offset=&limit=`: the scheduled callbacks, soonest first (agents, admin).
+async fn callbacks(
+    State(app): State<App>,
+    headers: HeaderMap,
+    query: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    require(&app.role(&headers, None)?, &["agent"])?;
+    let (offset, limit) = page_bounds(query)?;
+    app.answer(EngineQuery::Callbacks { offset, limit }).await
+}
+
+/// `GET /v1/webhooks/disabled`: the webhooks a 410 Gone disabled, with the reason (admin).
+async fn disabled_webhooks(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &[])?;
+    app.answer(EngineQuery::DisabledWebhooks {}).await
+}
+
+/// `GET /v1/stats/timeline`: handoffs by trigger and waits in 15-minute slots since the service
+/// started (admin): the supervisor's charts.
+async fn timeline(State(app): State<App>, headers: HeaderMap) -> ApiResult {
+    require(&app.role(&headers, None)?, &[])?;
+    Ok(Json(app.metrics.timeline.answer()).into_response())
+}
+
 async fn metrics(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     require(&app.role(&headers, None)?, &["metrics"])?;
     let answer = app.query(EngineQuery::Gauges {}).await?;
@@ -814,7 +950,7 @@ async fn all_events(
 fn viewer(role: &Role) -> Viewer {
     match role {
         Role::Agent(agent) => Viewer::Agent(agent.clone()),
-        Role::Widget => Viewer::Widget,
+        Role::Widget | Role::Customer(_) => Viewer::Widget,
         Role::Admin | Role::Metrics => Viewer::Admin,
     }
 }

@@ -45,6 +45,12 @@ pub struct App {
     pub sessions: Arc<Sessions>,
     /// What `GET /v1/settings` answers (from the configuration, made once at start).
     pub settings: Arc<Value>,
+    /// Customers' browsers signed in to one conversation each (`POST /v1/customer/session`),
+    /// kept apart from the agents' sessions so that many customers never crowd agents out.
+    pub customers: Arc<Sessions>,
+    /// `--demo-widget`: the demo customer page at `/widget`, customer sessions without a token,
+    /// and the scripted demo assistant answering them.
+    pub demo_widget: bool,
 }
 
 /// An error answer: `{"error": {"path": …, "message": …}}`.
@@ -188,6 +194,31 @@ impl App {
             .ok_or_else(|| unauthorized("the token is not valid"))
     }
 
+    /// The conversation of the customer session named by the request's customer cookie; 401
+    /// without one (or when it has ended).
+    pub(super) fn customer(&self, headers: &HeaderMap) -> Result<String, ApiError> {
+        let id = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| session::cookie_named(v, session::CUSTOMER_COOKIE))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    None,
+                    "no customer session: POST /v1/customer/session first",
+                )
+            })?;
+        match self.customers.role(id) {
+            Some(Role::Customer(conversation)) => Ok(conversation),
+            _ => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                None,
+                "the customer session has ended: start a new one",
+            )),
+        }
+    }
+
     /// The console session id in the request's `Cookie` header, if any.
     pub(super) fn session<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
         headers
@@ -255,6 +286,7 @@ pub(super) fn require(role: &Role, allowed: &[&str]) -> Result<(), ApiError> {
         Role::Widget => "widget",
         Role::Agent(_) => "agent",
         Role::Metrics => "metrics",
+        Role::Customer(_) => "customer",
     };
     if role == &Role::Admin || allowed.contains(&name) {
         Ok(())

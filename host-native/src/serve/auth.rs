@@ -31,6 +31,9 @@ pub enum Role {
     Agent(String),
     /// Only `/metrics`.
     Metrics,
+    /// One customer's browser, signed in by a customer session (`POST /v1/customer-session`):
+    /// the customer's side of this one conversation and nothing else. Never from a token.
+    Customer(String),
 }
 
 /// Why the tokens could not be read from the environment.
@@ -190,6 +193,7 @@ impl Tokens {
                 Role::Widget => parts.push("widget".to_string()),
                 Role::Metrics => parts.push("metrics".to_string()),
                 Role::Agent(id) => agents.push(id.clone()),
+                Role::Customer(_) => {}
             }
         }
         if !agents.is_empty() {

@@ -69,6 +69,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("console/favicon.svg"),
     },
     Asset {
+        name: "charts.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("console/charts.js"),
+    },
+    Asset {
         name: "chat.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("console/chat.js"),
@@ -79,12 +84,14 @@ const ASSETS: &[Asset] = &[
 pub fn asset(name: &str) -> Option<Response> {
     let name = if name.is_empty() { "index.html" } else { name };
     let asset = ASSETS.iter().find(|a| a.name == name)?;
-    let mut response = asset.body.into_response();
+    Some(with_policy(asset.body, asset.content_type))
+}
+
+/// `body` as `content_type` with the strict [`CSP`] and the headers every page file carries.
+pub fn with_policy(body: &'static str, content_type: &'static str) -> Response {
+    let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(asset.content_type),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -98,12 +105,13 @@ pub fn asset(name: &str) -> Option<Response> {
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Some(response)
+    response
 }
 
 /// What the console needs from the configuration, as `GET /v1/settings` answers it:
 /// `{"outcomes", "offer_timeout_seconds", "max_concurrent_per_agent", "agents": [{"id", "name",
-/// "skills", "max_concurrent"}], "skills", "canned_responses"}`. A configuration the engine
+/// "skills", "max_concurrent"}], "skills", "canned_responses": [{"title", "text"}]}`
+/// (`handoff.console.canned_responses`). A configuration the engine
 /// would refuse gives the defaults (the service does not start with one anyway).
 pub fn settings(config: &str) -> Value {
     use handoff_core::config::Config;
@@ -142,7 +150,12 @@ pub fn settings(config: &str) -> Value {
         "max_concurrent_per_agent": config.routing.max_concurrent_per_agent,
         "agents": agents,
         "skills": skills,
-        "canned_responses": [],
+        "canned_responses": config
+            .console
+            .canned_responses
+            .iter()
+            .map(|c| json!({"title": c.title, "text": c.text}))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -200,12 +213,17 @@ mod tests {
     fn settings_come_from_the_configuration() {
         let config = r#"{"handoff": {"agents": [{"id": "asha", "name": "Asha", "skills": {"billing": 3}}],
             "routing": {"offer_timeout_seconds": 45},
-            "resolution": {"outcomes": ["fixed", "not_fixed"]}}}"#;
+            "resolution": {"outcomes": ["fixed", "not_fixed"]},
+            "console": {"canned_responses": [{"title": "Greeting", "text": "Hi, Asha here."}]}}}"#;
         let s = settings(config);
         assert_eq!(s["outcomes"], json!(["fixed", "not_fixed"]));
         assert_eq!(s["offer_timeout_seconds"], 45);
         assert_eq!(s["agents"][0]["name"], "Asha");
         assert_eq!(s["skills"], json!(["billing"]));
+        assert_eq!(
+            s["canned_responses"],
+            json!([{"title": "Greeting", "text": "Hi, Asha here."}])
+        );
         let defaults = settings(r#"{"handoff": {}}"#);
         assert_eq!(
             defaults["outcomes"],

@@ -25,6 +25,8 @@ pub struct Metrics {
     inputs: AtomicU64,
     rejected: AtomicU64,
     batches: AtomicU64,
+    /// Handoffs and waits by 15-minute slot, for the supervisor's charts.
+    pub timeline: super::timeline::Timeline,
 }
 
 #[derive(Debug, Default)]
@@ -49,6 +51,7 @@ fn label(v: &str) -> String {
 impl Metrics {
     /// Counts what an accepted input's output says.
     pub fn observe(&self, output: &Value) {
+        self.timeline.observe(output);
         match output.get("type").and_then(Value::as_str) {
             Some("handoff") => {
                 let trigger = output

@@ -23,7 +23,9 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod console;
+pub mod customer;
 pub mod delivery;
+mod demo_ai;
 pub mod engine;
 pub mod events;
 mod inbound;
@@ -34,6 +36,7 @@ pub mod postgres;
 pub mod session;
 pub mod sqlite;
 pub mod store;
+pub mod timeline;
 
 use std::future::Future;
 use std::io::Write as _;
@@ -79,6 +82,9 @@ pub struct Options {
     /// Most client connections at once; lowered to fit under the open files limit (see
     /// [`listen::connection_cap`]).
     pub max_connections: usize,
+    /// Serve the demo customer page at `/widget`: any browser may open a conversation of its
+    /// own there (a customer session, no token), answered by a scripted demo assistant.
+    pub demo_widget: bool,
 }
 
 impl Options {
@@ -254,7 +260,14 @@ pub async fn serve(
         addr: options.listen,
         message: e.to_string(),
     })?;
-    banner(addr, &store_name, &tokens, restored, &limits);
+    banner(
+        addr,
+        &store_name,
+        &tokens,
+        restored,
+        &limits,
+        options.demo_widget,
+    );
     // The configuration natively, for the helpdesks' webhooks (the engine checked it already).
     let config = handoff_core::Config::from_json_str(&options.config)
         .map_err(|e| ServeError::Other(format!("the configuration: {e}")))?;
@@ -268,6 +281,8 @@ pub async fn serve(
         secrets: Arc::new(|name: &str| std::env::var(name).ok()),
         sessions: Arc::default(),
         settings: Arc::new(console::settings(&options.config)),
+        customers: Arc::default(),
+        demo_widget: options.demo_widget,
     };
     let router = api::router(app);
     let stop = async move {
@@ -325,12 +340,21 @@ fn banner(
     tokens: &Tokens,
     restored: engine::Restored,
     limits: &listen::Limits,
+    demo_widget: bool,
 ) {
     let base = format!("http://{addr}");
+    let widget = if demo_widget {
+        format!(
+            "  widget   {base}/widget   (demo: any browser starts a conversation; a scripted demo AI answers)\n"
+        )
+    } else {
+        String::new()
+    };
     let text = format!(
         "handoff serve listening on {base}\n\
          \x20 page     {base}/\n\
          \x20 console  {base}/console   (agents: sign in with your agent token)\n\
+         {widget}\
          \x20 health   {base}/healthz\n\
          \x20 metrics  {base}/metrics   (admin or metrics token)\n\
          \x20 events   {base}/v1/events   (all outputs, SSE; agent or admin token)\n\

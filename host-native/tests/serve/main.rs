@@ -10,6 +10,7 @@
 mod admin;
 mod console;
 mod conversation;
+mod customer;
 mod faults;
 mod hardening;
 mod helpdesk_webhooks;

@@ -737,6 +737,42 @@ pub fn restorable_and_readable(engine: &Engine, outputs: &[Output]) -> Result<()
             "the queue page's total"
         );
     }
+    let page: Value = answer(
+        "callbacks",
+        &restored.query(&Query::Callbacks {
+            offset: 0,
+            limit: 1000,
+        }),
+    )?;
+    let mut want: Vec<(i64, &str)> = state
+        .conversations
+        .values()
+        .filter_map(|c| match c.status {
+            Status::CallbackScheduled { at } => Some((at, c.id.as_str())),
+            _ => None,
+        })
+        .collect();
+    want.sort_unstable();
+    want.truncate(1000);
+    let got: Vec<(i64, &str)> = page["callbacks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| Some((e["at"].as_i64()?, e["conversation_id"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    ensure_eq!(got, want, "the callbacks page, soonest first");
+    let disabled: Value = answer(
+        "disabled_webhooks",
+        &restored.query(&Query::DisabledWebhooks {}),
+    )?;
+    let got: Vec<&str> = disabled["disabled_webhooks"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["webhook_id"].as_str()).collect())
+        .unwrap_or_default();
+    let want: Vec<&str> = state.disabled_webhooks.keys().map(String::as_str).collect();
+    ensure_eq!(got, want, "the disabled webhooks");
     for q in [
         r#"{"query":"agents"}"#,
         r#"{"query":"dead_letters","limit":1000}"#,

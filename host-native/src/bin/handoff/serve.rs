@@ -91,6 +91,11 @@ pub struct Args {
     /// files limit, whose soft value is raised to the hard one at start.
     #[arg(long, value_name = "N", default_value_t = Options::MAX_CONNECTIONS)]
     max_connections: usize,
+    /// Serve the demo customer page at /widget: any browser that opens it starts a conversation
+    /// of its own (a customer session, no token), answered by a scripted demo assistant. For
+    /// demos and trials: a real widget's backend uses the widget token.
+    #[arg(long)]
+    demo_widget: bool,
 }
 
 /// `duration` in whole milliseconds (for the flags' defaults).
@@ -164,6 +169,7 @@ pub fn run(module: &Module, args: Args) -> Result<ExitCode, Failure> {
         header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
         body_timeout: Duration::from_millis(args.body_timeout_ms.max(1)),
         max_connections: args.max_connections.max(1),
+        demo_widget: args.demo_widget,
     };
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

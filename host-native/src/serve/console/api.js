@@ -64,3 +64,6 @@ export function agentEvents(agentId) {
 export const deadLetters = () => call('GET', '/v1/dead-letters?limit=100');
 export const redrive = (id) => call('POST', `/v1/dead-letters/${encodeURIComponent(id)}/redrive`);
 export const enableWebhook = (id) => call('POST', `/v1/webhooks/${encodeURIComponent(id)}/enable`);
+export const callbacks = () => call('GET', '/v1/callbacks?limit=100');
+export const disabledWebhooks = () => call('GET', '/v1/webhooks/disabled');
+export const timeline = () => call('GET', '/v1/stats/timeline');

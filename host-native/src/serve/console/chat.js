@@ -48,13 +48,18 @@ export function composer(id, settings, drafts, onSend) {
   submitOnEnter(textarea);
   const mode = (value, text) =>
     h('label', { class: 'mode' }, h('input', { type: 'radio', name: 'mode', value, checked: draft.mode === value, onchange: () => { draft.mode = value; drafts.set(id, { ...draft, text: textarea.value }); form.dataset.mode = value; textarea.placeholder = value === 'note' ? 'Private note: only agents see it' : 'Reply to the customer'; } }), text);
-  const canned = settings.canned_responses?.length
-    ? h('label', { class: 'canned' }, 'Canned response ', h('select', { name: 'canned', onchange: (e) => { if (e.target.value) { textarea.value = e.target.value; drafts.set(id, { ...draft, text: textarea.value }); e.target.value = ''; textarea.focus(); } } }, h('option', { value: '' }, 'Insert…'), settings.canned_responses.map((c) => h('option', { value: typeof c === 'string' ? c : c.text }, typeof c === 'string' ? c : c.title ?? c.text))))
-    : null;
+  const canned = cannedPicker(settings.canned_responses ?? [], (text) => {
+    const at = textarea.selectionStart ?? textarea.value.length;
+    const before = textarea.value.slice(0, at);
+    const gap = before && !/\s$/.test(before) ? ' ' : '';
+    textarea.value = `${before}${gap}${text}${textarea.value.slice(at)}`;
+    drafts.set(id, { ...draft, text: textarea.value });
+    textarea.focus();
+  });
   const form = h(
     'form',
     { class: 'composer', 'data-mode': draft.mode, 'aria-label': 'Write to the conversation' },
-    h('fieldset', { class: 'modes' }, h('legend', { class: 'sr-only' }, 'Send as'), mode('reply', 'Reply'), mode('note', 'Private note'), canned),
+    h('div', { class: 'composer-head' }, h('fieldset', { class: 'modes' }, h('legend', { class: 'sr-only' }, 'Send as'), mode('reply', 'Reply'), mode('note', 'Private note')), canned),
     h('label', { for: 'composer-text', class: 'sr-only' }, 'Message'),
     textarea,
     h('div', { class: 'composer-foot' }, h('span', { class: 'hint', id: 'composer-hint' }, 'Enter sends · Shift+Enter for a new line'), h('button', { type: 'submit', class: 'primary' }, 'Send')),
@@ -71,6 +76,28 @@ export function composer(id, settings, drafts, onSend) {
     textarea.focus();
   });
   return form;
+}
+
+/**
+ * The canned responses of the configuration (`handoff.console.canned_responses`): pick one by its
+ * title and press Insert (keyboard: Tab to the list, arrows, Tab, Enter); `insert(text)` puts its
+ * text in the composer for the agent to edit. Nothing when there are none.
+ */
+function cannedPicker(responses, insert) {
+  if (!responses.length) return null;
+  const select = h('select', { id: 'canned', name: 'canned' }, responses.map((c, i) => h('option', { value: String(i) }, c.title ?? c.text)));
+  const button = h('button', { type: 'button', class: 'small', 'data-action': 'insert-canned' }, 'Insert');
+  button.addEventListener('click', () => {
+    const picked = responses[Number(select.value)];
+    if (picked) insert(picked.text);
+  });
+  select.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      button.click();
+    }
+  });
+  return h('div', { class: 'canned' }, h('label', { for: 'canned' }, 'Canned response'), select, button);
 }
 
 /** Transfer, return to the AI and resolve, each a small form. */

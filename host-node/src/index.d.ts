@@ -10,15 +10,18 @@
 import type {
   AgentState,
   BusinessHoursConfig,
+  Callback,
   Config,
   Conversation,
   ConversationStatus,
+  Customer,
   DeadLetter,
   DeliveryOutput,
   ErrorKind,
   EventName,
   ExplainRequest,
   Explanation,
+  HandoffOutput,
   HandoffConfig,
   Input,
   OutboxEntryState,
@@ -130,6 +133,20 @@ export interface ResolutionsQuery {
   query: 'resolutions';
 }
 
+/** A page of the scheduled callbacks, soonest first. Answer: `CallbackPage`. */
+export interface CallbacksQuery {
+  query: 'callbacks';
+  /** Entries to skip (default 0). */
+  offset?: number;
+  /** Entries at most, 1..1000 (default 100). */
+  limit?: number;
+}
+
+/** The webhooks a 410 Gone disabled. Answer: `DisabledWebhooksAnswer`. */
+export interface DisabledWebhooksQuery {
+  query: 'disabled_webhooks';
+}
+
 /** Something a host asks the engine (`engine.query`, `HandoffHost.query`). */
 export type Query =
   | ConversationQuery
@@ -139,7 +156,9 @@ export type Query =
   | AgentsQuery
   | GaugesQuery
   | DeadLettersQuery
-  | ResolutionsQuery;
+  | ResolutionsQuery
+  | CallbacksQuery
+  | DisabledWebhooksQuery;
 
 export type QueryName = Query['query'];
 
@@ -164,6 +183,10 @@ export interface QueueEntry {
   priority: Priority | null;
   status: ConversationStatusName | null;
   agent_id: string | null;
+  /** The conversation's topic, if any. */
+  topic: string | null;
+  /** The primary trigger of its handoff (`null` if the conversation is gone). */
+  trigger: HandoffOutput['primary'] | null;
 }
 
 export interface QueuePage {
@@ -208,6 +231,28 @@ export interface ResolutionsAnswer {
   csat_by_score: Record<string, number>;
 }
 
+export interface CallbackEntry {
+  conversation_id: string;
+  /** When the callback request goes out (epoch ms): the next opening. */
+  at: number;
+  customer: Customer | null;
+  /** The details the customer gave. */
+  callback: Callback | null;
+}
+
+export interface CallbackPage {
+  /** Scheduled callbacks in all. */
+  total: number;
+  offset: number;
+  limit: number;
+  callbacks: CallbackEntry[];
+}
+
+export interface DisabledWebhooksAnswer {
+  /** By webhook id; `enable_webhook` turns one on again. */
+  disabled_webhooks: { webhook_id: string; reason: string }[];
+}
+
 /** The answer to each kind of query. */
 export interface QueryAnswers {
   conversation: Conversation | null;
@@ -218,6 +263,8 @@ export interface QueryAnswers {
   gauges: Gauges;
   dead_letters: DeadLetterPage;
   resolutions: ResolutionsAnswer;
+  callbacks: CallbackPage;
+  disabled_webhooks: DisabledWebhooksAnswer;
 }
 
 /** The answer to query `Q`: `QueryAnswer<{query: 'gauges'}>` is `Gauges`. */
@@ -312,6 +359,8 @@ declare class Engine {
   query(query: GaugesQuery): Gauges;
   query(query: DeadLettersQuery): DeadLetterPage;
   query(query: ResolutionsQuery): ResolutionsAnswer;
+  query(query: CallbacksQuery): CallbackPage;
+  query(query: DisabledWebhooksQuery): DisabledWebhooksAnswer;
   query(query: Query): QueryAnswers[QueryName];
   /** A query as JSON text: its answer, parsed. */
   query(query: string): unknown;
@@ -718,6 +767,8 @@ export declare class HandoffHost<E extends EngineLike = Engine> {
   query(query: GaugesQuery): Promise<Gauges>;
   query(query: DeadLettersQuery): Promise<DeadLetterPage>;
   query(query: ResolutionsQuery): Promise<ResolutionsAnswer>;
+  query(query: CallbacksQuery): Promise<CallbackPage>;
+  query(query: DisabledWebhooksQuery): Promise<DisabledWebhooksAnswer>;
   query(query: Query): Promise<QueryAnswers[QueryName]>;
   /** A query as JSON text: its answer, parsed. */
   query(query: string): Promise<unknown>;

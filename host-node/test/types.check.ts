@@ -297,6 +297,9 @@ export async function examples(storage: { get(k: string): Promise<unknown>; put(
   const resolutions = await host.query({ query: 'resolutions' });
   Object.entries(resolutions.by_outcome).map(([outcome, n]) => `${outcome} ${n}`);
   resolutions.csat_score_sum / Math.max(1, resolutions.csat_responses);
+  (await host.query({ query: 'callbacks' })).callbacks.map((c) => `${c.at} ${c.customer?.name ?? ''} ${c.callback?.phone ?? ''}`);
+  (await host.query({ query: 'disabled_webhooks' })).disabled_webhooks.map((w) => w.reason);
+  page.queue.map((e) => `${e.topic ?? ''} ${e.trigger ?? ''}`);
   const anyQuery: Query = { query: 'holder', conversation_id: 'conv_1' };
   await host.query(anyQuery);
   const answer: QueryAnswer<GaugesQuery> = engine.query({ query: 'gauges' });

@@ -104,6 +104,9 @@ test('a TypeScript program importing the package as users do compiles with tsc -
   assert.deepEqual(seen.seen, ['handoff', 'event', 'message', 'collect_callback'], stdout);
   assert.deepEqual(seen.hours, { open: false, next_opening: Date.UTC(2026, 10, 30, 3, 30), next_closing: Date.UTC(2026, 10, 30, 12, 30) });
   assert.equal(seen.conversations, 1);
+  // The callbacks and disabled_webhooks queries, typed (c2 is still collecting its details).
+  assert.deepEqual(seen.callbacks, [0, 10, []]);
+  assert.deepEqual(seen.disabled, []);
   assert.equal(seen.rows, 0);
   assert.ok(seen.sizePath);
   assert.equal(seen.constants.length, 4);

@@ -71,6 +71,8 @@ host.on('output', (o) => seen.push(o.type));
 await host.handle({ type: 'customer_message', conversation_id: 'c2', text: 'I want to talk to a human' });
 const hours: HoursStatus | null = host.engine.hours(NOW);
 const gauges = await host.query({ query: 'gauges' });
+const callbacks = await host.query({ query: 'callbacks', limit: 10 });
+const disabled = await host.query({ query: 'disabled_webhooks' });
 await host.close();
 
 const memory = new MemoryStore();
@@ -86,6 +88,8 @@ console.log(
     seen,
     hours,
     conversations: gauges.conversations,
+    callbacks: [callbacks.total, callbacks.limit, callbacks.callbacks.map((c) => c.at)],
+    disabled: disabled.disabled_webhooks.map((w) => w.webhook_id),
     rows: memory.rows().length,
     constants: [DEFAULT_TIMEOUT_MS, MAX_TIMER_MS, RESPONSE_BODY_LIMIT, REPORTED_HEADERS.length],
     sizePath: WASM_SIZE_PATH.href.endsWith('/wasm/handoff_wasm_bg.wasm'),

@@ -117,7 +117,9 @@ export class HandoffTenant extends DurableObject {
     host.on('output', (output, audience) => this.#publish(host, output, audience));
     // A new instance after a crash, a restart or an eviction: deliveries the last one had in
     // flight were never reported. The engine hands them out again (same webhook-id) at once.
-    if (Object.keys(host.state().outbox ?? {}).length > 0) {
+    // Asked as a query (a count kept by the engine), never `host.state()`: that would serialise
+    // and parse every conversation the object just restored.
+    if (host.engine.query({ query: 'gauges' }).outbox > 0) {
       await host.handle({ type: 'host_restarted' });
     }
     this.#host = host;

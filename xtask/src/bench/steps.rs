@@ -453,6 +453,18 @@ pub fn records(bench: &mut Bench) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Step `records-workerd`.
+pub fn records_workerd(bench: &mut Bench) -> Result<(), Failure> {
+    let mut args = vec![
+        os(&bench.root.join("bench").join("records_workerd.mjs")),
+        os(&bench.root.join("host-node")),
+    ];
+    args.extend(super::RECORDS_WORKERD_SIZES.iter().map(|n| n.to_string()));
+    let out = capture(bench, "node", &args)?;
+    bench.results.records_workerd = Some(last_json(&out, "node records_workerd")?);
+    Ok(())
+}
+
 /// Step `node`.
 pub fn node(bench: &mut Bench) -> Result<(), Failure> {
     if text_of("node", &["--version"]).is_none() {

@@ -41,10 +41,33 @@ pub const WASMTIME_COLD_REPS: usize = 200;
 pub const ROUTING_MAX: usize = 100_000;
 /// Conversations in the snapshot states.
 pub const SNAPSHOT_SIZES: [usize; 2] = [1_000, 100_000];
-/// Open conversations for the per-input persistence cost of records (step `records`).
+/// Open conversations for the per-input persistence cost of records (step `records`;
+/// `BENCH_RECORDS_SIZES` replaces them).
 pub const RECORDS_SIZES: [usize; 2] = [1_000, 100_000];
-/// Open conversations for the Durable Object store under workerd (step `records-workerd`).
+/// Open conversations for the Durable Object store under workerd (step `records-workerd`;
+/// `BENCH_RECORDS_WORKERD_SIZES` replaces them).
 pub const RECORDS_WORKERD_SIZES: [usize; 1] = [10_000];
+
+/// The sizes a step measures: `default`, or the comma-separated list in the environment variable
+/// `var` (a quick look at small sizes while working on a step; the report shows what ran).
+pub fn sizes_from_env(var: &str, default: &[usize]) -> Result<Vec<usize>, Failure> {
+    let Ok(text) = std::env::var(var) else {
+        return Ok(default.to_vec());
+    };
+    text.split(',')
+        .map(|n| {
+            n.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    Failure::new(format!(
+                        "{var}: {n:?} is not a positive number (expected sizes such as 1000,20000)"
+                    ))
+                })
+        })
+        .collect()
+}
 
 /// Everything measured in one run, as the runners reported it (raw JSON), for [`report`].
 #[derive(Default)]

@@ -347,7 +347,10 @@ mod tests {
             text.contains("| 100,000 | – / – | – | – | – | 0.033 ms / 0.070 ms | 2.0, 1,240 |"),
             "{text}"
         );
-        assert!(text.contains("0.030 ms per input at 1,000 conversations, 0.033 ms at 100,000 (1.10×)"), "{text}");
+        assert!(
+            text.contains("0.030 ms per input at 1,000 conversations, 0.033 ms at 100,000 (1.10×)"),
+            "{text}"
+        );
         assert!(
             text.contains("| 10,000 | 1.50 ms / 3.00 ms | 1.40 ms / 2.80 ms | 22.0 ms / 130.0 ms | 108.0 ms |"),
             "{text}"

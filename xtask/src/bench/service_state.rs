@@ -29,22 +29,6 @@ pub const RUNS: usize = 3;
 /// Seconds per wrk run.
 pub const SECONDS: u32 = 8;
 
-/// The sizes this run uses: [`PRELOADED`], or `BENCH_SERVICE_STATE_MESSAGES`.
-fn sizes() -> Result<Vec<usize>, Failure> {
-    let Ok(text) = std::env::var("BENCH_SERVICE_STATE_MESSAGES") else {
-        return Ok(PRELOADED.to_vec());
-    };
-    text.split(',')
-        .map(|n| {
-            n.trim().parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                Failure::new(format!(
-                    "BENCH_SERVICE_STATE_MESSAGES: {n:?} is not a positive number (expected e.g. 10000,1000000)"
-                ))
-            })
-        })
-        .collect()
-}
-
 /// Step `service-state`.
 pub fn run(bench: &mut Bench) -> Result<(), Failure> {
     service::ensure_wrk()?;
@@ -53,7 +37,7 @@ pub fn run(bench: &mut Bench) -> Result<(), Failure> {
     let config = bench.root.join("examples").join("handoff-settings.json");
     let dir = bench.dir.join("service-state");
     let mut rows = Vec::new();
-    for messages in sizes()? {
+    for messages in super::sizes_from_env("BENCH_SERVICE_STATE_MESSAGES", &PRELOADED)? {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)
             .map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))?;

@@ -535,8 +535,8 @@ fn preload(
         .map(|c| c.value.as_ref().map_or(0, |v| v.len()))
         .sum();
     let _ = std::fs::remove_file(db);
-    let mut store = SqliteStore::open(std::path::Path::new(db))
-        .unwrap_or_else(|e| fail(&format!("{db}: {e}")));
+    let mut store =
+        SqliteStore::open(std::path::Path::new(db)).unwrap_or_else(|e| fail(&format!("{db}: {e}")));
     store
         .commit(&Batch {
             entries: Vec::new(),

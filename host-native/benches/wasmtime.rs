@@ -23,6 +23,12 @@
 //!   (`Host::take_changes`) and the commit of the entry with its changed records (what `handoff
 //!   serve` does per batch), against the whole-state way (`Host::state_json` and the blob written
 //!   in one SQLite transaction). `RECORDS_INPUTS` inputs per size (default 500).
+//! - `preload CONFIG CORPUS DB MESSAGES PER_CONVERSATION`: a `handoff serve` database (schema 2)
+//!   as if the service had already handled MESSAGES customer messages: the engine driven natively
+//!   (corpus texts in turn, PER_CONVERSATION messages in each of the conversations `pre_0` …, a
+//!   millisecond apart, ending at the wall clock's now), then every record written to a fresh
+//!   `SqliteStore` at DB in one commit (what the service's commits would have left, the journal
+//!   trimmed). For step `service-state`: the service started on DB restores that state.
 
 #[path = "../../core/benches/common/mod.rs"]
 mod common;
@@ -46,6 +52,10 @@ fn main() {
             ))
         })
     };
+    if arg(0) == "preload" {
+        println!("{}", preload(arg(1), arg(2), arg(3), arg(4), arg(5)));
+        return;
+    }
     let wasm =
         std::fs::read(arg(1)).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", arg(1))));
     let result = match arg(0) {
@@ -473,4 +483,72 @@ fn records(wasm: &[u8], config_path: &str, dir: &str, sizes: &[String]) -> Value
         }));
     }
     json!({"rows": rows})
+}
+
+fn preload(
+    config_path: &str,
+    corpus_path: &str,
+    db: &str,
+    messages: &str,
+    per_conversation: &str,
+) -> Value {
+    use handoff_native::serve::sqlite::SqliteStore;
+    use handoff_native::serve::store::{Batch, Store};
+
+    let (_, config) = common::config(config_path);
+    let texts = corpus(corpus_path);
+    let parse = |what: &str, v: &str| -> usize {
+        v.parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .unwrap_or_else(|| fail(&format!("{what}: not a positive number: {v}")))
+    };
+    let messages = parse("MESSAGES", messages);
+    let per = parse("PER_CONVERSATION", per_conversation);
+    let conversations = messages.div_ceil(per);
+    let wall_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(START_MS, |d| d.as_millis() as i64);
+    let start = wall_ms - messages as i64;
+    let t = Instant::now();
+    let mut engine = handoff_core::Engine::new(config);
+    for k in 0..messages {
+        // Round after round over the conversations, as a steady stream of customers would.
+        let c = k % conversations;
+        let inp = json!({
+            "type": "customer_message",
+            "conversation_id": format!("pre_{c}"),
+            "text": texts[k % texts.len()],
+            "customer": {"id": format!("cust_pre_{c}"), "name": "Sam"},
+        })
+        .to_string();
+        engine
+            .handle(input(&inp), start + k as i64)
+            .unwrap_or_else(|e| fail(&format!("message {k} refused: {e}")));
+    }
+    let handle_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let records = engine.records();
+    let count = records.len();
+    let bytes: usize = records
+        .iter()
+        .map(|c| c.value.as_ref().map_or(0, |v| v.len()))
+        .sum();
+    let _ = std::fs::remove_file(db);
+    let mut store =
+        SqliteStore::open(std::path::Path::new(db)).unwrap_or_else(|e| fail(&format!("{db}: {e}")));
+    store
+        .commit(&Batch {
+            entries: Vec::new(),
+            changes: Some(records),
+        })
+        .unwrap_or_else(|e| fail(&format!("{db}: {e}")));
+    json!({
+        "messages": messages,
+        "conversations": conversations,
+        "records": count,
+        "record_bytes": bytes,
+        "handle_ms": handle_ms,
+        "write_ms": t.elapsed().as_secs_f64() * 1e3,
+    })
 }

@@ -183,12 +183,10 @@ impl SqliteStore {
 
 /// The journal position the records include (`meta.records_seq`, 0 without records).
 fn records_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    // Cached: every commit reads it (statements are parsed once per connection, not per commit).
     let text: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'records_seq'",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT value FROM meta WHERE key = 'records_seq'")?
+        .query_row([], |r| r.get(0))
         .optional()?;
     Ok(text.and_then(|t| t.parse().ok()).unwrap_or(0))
 }
@@ -225,13 +223,15 @@ struct Trimmed {
 /// `swept` (or when `sweep`), also the outbox rows of finished deliveries only trimmed entries
 /// refer to.
 fn trim(tx: &Transaction<'_>, seq: i64, swept: &mut i64, sweep: bool) -> rusqlite::Result<Trimmed> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO meta (key, value) VALUES ('records_seq', ?1) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [seq.to_string()],
-    )?;
+    )?
+    .execute([seq.to_string()])?;
     let upto = (seq - JOURNAL_KEPT).max(0);
-    let journal = tx.execute("DELETE FROM journal WHERE seq <= ?1", [upto])?;
+    let journal = tx
+        .prepare_cached("DELETE FROM journal WHERE seq <= ?1")?
+        .execute([upto])?;
     let outbox = if upto > 0 && (sweep || upto - *swept >= JOURNAL_KEPT) {
         *swept = upto;
         tx.execute(
@@ -325,9 +325,8 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction().map_err(db)?;
         // After trimming the journal may be empty: number on from the records' position too.
         let mut seq: i64 = tx
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM journal")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(db)?;
         seq = seq.max(records_seq(&tx).map_err(db)?);
         let recorded_at = epoch_ms();

@@ -18,7 +18,9 @@ mod http;
 mod plan;
 mod reads;
 mod report;
+mod report_records;
 mod service;
+mod service_state;
 pub mod stats;
 mod steps;
 
@@ -39,8 +41,33 @@ pub const WASMTIME_COLD_REPS: usize = 200;
 pub const ROUTING_MAX: usize = 100_000;
 /// Conversations in the snapshot states.
 pub const SNAPSHOT_SIZES: [usize; 2] = [1_000, 100_000];
-/// Open conversations for the per-input persistence cost of records (step `records`).
-pub const RECORDS_SIZES: [usize; 2] = [1_000, 10_000];
+/// Open conversations for the per-input persistence cost of records (step `records`;
+/// `BENCH_RECORDS_SIZES` replaces them).
+pub const RECORDS_SIZES: [usize; 2] = [1_000, 100_000];
+/// Open conversations for the Durable Object store under workerd (step `records-workerd`;
+/// `BENCH_RECORDS_WORKERD_SIZES` replaces them).
+pub const RECORDS_WORKERD_SIZES: [usize; 1] = [10_000];
+
+/// The sizes a step measures: `default`, or the comma-separated list in the environment variable
+/// `var` (a quick look at small sizes while working on a step; the report shows what ran).
+pub fn sizes_from_env(var: &str, default: &[usize]) -> Result<Vec<usize>, Failure> {
+    let Ok(text) = std::env::var(var) else {
+        return Ok(default.to_vec());
+    };
+    text.split(',')
+        .map(|n| {
+            n.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    Failure::new(format!(
+                        "{var}: {n:?} is not a positive number (expected sizes such as 1000,20000)"
+                    ))
+                })
+        })
+        .collect()
+}
 
 /// Everything measured in one run, as the runners reported it (raw JSON), for [`report`].
 #[derive(Default)]
@@ -92,6 +119,11 @@ pub struct Results {
     pub records: Option<Value>,
     /// The Node half of step `records`.
     pub records_node: Option<Value>,
+    /// Step `records-workerd`: the worker example's Durable Object store under workerd
+    /// (`bench/records_workerd.mjs`).
+    pub records_workerd: Option<Value>,
+    /// Step `service-state`: per size, the preloaded state and the wrk runs on it.
+    pub service_state: Vec<Value>,
     /// Module sizes: (what, path, raw, gzip, after wasm-opt raw, after wasm-opt gzip).
     pub sizes: Vec<report::Size>,
     /// Why wasm-opt sizes are missing, if they are.
@@ -220,6 +252,11 @@ fn all_steps() -> Vec<Step> {
             run: crate::bench::service::run,
         },
         Step {
+            name: "service-state",
+            shows: "handoff serve under wrk with 10,000 and with 1,000,000 messages handled before (the state preloaded natively into its SQLite file)",
+            run: service_state::run,
+        },
+        Step {
             name: "queries",
             shows: "a queue page at 10,000 and 100,000 queued, natively and in wasmtime, against the whole state",
             run: reads::queries,
@@ -231,8 +268,13 @@ fn all_steps() -> Vec<Step> {
         },
         Step {
             name: "records",
-            shows: "per-input persistence at 1,000 and 10,000 conversations: changed records against the whole state (serve's SQLite store; HandoffHost with the Durable Object store)",
+            shows: "per-input persistence at 1,000 and 100,000 conversations: changed records against the whole state (serve's SQLite store; HandoffHost with the Durable Object store)",
             run: steps::records,
+        },
+        Step {
+            name: "records-workerd",
+            shows: "the worker example's Durable Object store under workerd at 10,000 conversations: ms per input, eager restore after a restart",
+            run: steps::records_workerd,
         },
         Step {
             name: "profile",

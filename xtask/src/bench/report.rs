@@ -151,64 +151,11 @@ pub fn render(r: &Results) -> String {
     s.push_str(&sizes(r));
     s.push_str(&cold_start(r));
     s.push_str(&service(r));
+    s.push_str(&super::report_records::service_state(r));
     s.push_str(&reads(r));
-    s.push_str(&records(r));
+    s.push_str(&super::report_records::records(r));
     s.push_str(&profiles(r));
     s.push_str(&commands(r));
-    s
-}
-
-/// Section: per-input persistence, changed records against the whole state.
-fn records(r: &Results) -> String {
-    let mut s = String::from(
-        "## Persistence per input: records against the whole state\n\n\
-         What storing one more customer message costs with N conversations open. `handoff serve`: the \
-         change set (`Host::take_changes`) and the commit of the journal entry with the changed records \
-         (`SqliteStore`, `synchronous=FULL`: the fsync dominates), against `Host::state_json` and the \
-         whole state written in one SQLite transaction. `HandoffHost` with `DurableObjectStore` (an \
-         in-memory stand-in for the Durable Object's storage, so the host's and the engine's work, not \
-         workerd's disk): `handle` with the changed records written, against the whole state saved \
-         after every input.\n\n\
-         | conversations | serve: records p50 / p99 | serve: whole state p50 | state bytes | records per input | HandoffHost + DO: records p50 / p99 | HandoffHost + DO: whole state p50 / p99 |\n\
-         | --- | --- | --- | --- | --- | --- | --- |\n",
-    );
-    let serve = r
-        .records
-        .as_ref()
-        .and_then(|v| v["rows"].as_array().cloned())
-        .unwrap_or_default();
-    let node = r
-        .records_node
-        .as_ref()
-        .and_then(|v| v["rows"].as_array().cloned())
-        .unwrap_or_default();
-    if serve.is_empty() && node.is_empty() {
-        s.push_str("| (step `records` did not run) | | | | | | |\n\n");
-        return s;
-    }
-    let ms = |v: &Value| v.as_f64().map_or("–".into(), |x| format!("{x:.3} ms"));
-    let ns_ms = |v: &Value| {
-        v.as_f64()
-            .map_or("–".into(), |x| format!("{:.3} ms", x / 1e6))
-    };
-    for (i, row) in serve.iter().enumerate() {
-        let n = node.get(i).cloned().unwrap_or(Value::Null);
-        let _ = writeln!(
-            s,
-            "| {} | {} / {} | {} | {} | {} | {} / {} | {} / {} |",
-            row["conversations"],
-            ns_ms(&row["records_p50_ns"]),
-            ns_ms(&row["records_p99_ns"]),
-            ns_ms(&row["whole_state_p50_ns"]),
-            row["whole_state_bytes"],
-            row["changed_per_input"],
-            ms(&n["records"]["p50_ms"]),
-            ms(&n["records"]["p99_ms"]),
-            ms(&n["whole_state"]["p50_ms"]),
-            ms(&n["whole_state"]["p99_ms"]),
-        );
-    }
-    s.push('\n');
     s
 }
 
@@ -367,6 +314,7 @@ fn summary(r: &Results) -> String {
         ),
     }
     s.push_str(&reads_budget(r));
+    s.push_str(&super::report_records::service_state_budget(r));
     s.push('\n');
     s
 }

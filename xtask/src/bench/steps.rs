@@ -431,7 +431,10 @@ pub fn wasmtime(bench: &mut Bench) -> Result<(), Failure> {
 /// short run: `RECORDS_INPUTS=20 cargo xtask bench --only records`.
 pub fn records(bench: &mut Bench) -> Result<(), Failure> {
     ensure_built(bench)?;
-    let sizes: Vec<String> = super::RECORDS_SIZES.iter().map(|n| n.to_string()).collect();
+    let sizes: Vec<String> = super::sizes_from_env("BENCH_RECORDS_SIZES", &super::RECORDS_SIZES)?
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     let wbin = os(&wasmtime_bin(bench));
     let mut args = vec![
         "records".into(),
@@ -450,6 +453,20 @@ pub fn records(bench: &mut Bench) -> Result<(), Failure> {
     args.extend(sizes);
     let out = capture(bench, "node", &args)?;
     bench.results.records_node = Some(last_json(&out, "node records")?);
+    Ok(())
+}
+
+/// Step `records-workerd`.
+pub fn records_workerd(bench: &mut Bench) -> Result<(), Failure> {
+    let mut args = vec![
+        os(&bench.root.join("bench").join("records_workerd.mjs")),
+        os(&bench.root.join("host-node")),
+    ];
+    let sizes =
+        super::sizes_from_env("BENCH_RECORDS_WORKERD_SIZES", &super::RECORDS_WORKERD_SIZES)?;
+    args.extend(sizes.iter().map(|n| n.to_string()));
+    let out = capture(bench, "node", &args)?;
+    bench.results.records_workerd = Some(last_json(&out, "node records_workerd")?);
     Ok(())
 }
 

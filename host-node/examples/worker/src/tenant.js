@@ -9,12 +9,26 @@
 // `rec:conversation:<id>`, `rec:agent:<id>`, … chunked above 60 000 characters), so a customer
 // message writes two keys (the engine record and that conversation) in one atomic batch, however
 // many conversations the team has; a whole state an older version saved under `handoff-state` is
-// converted once. The engine is restored eagerly, from every record, when the object starts:
-// routing reads every agent and the whole queue, and the first input of any kind may touch any
-// conversation (a tick lapses offers and retries deliveries anywhere), so a partly loaded engine
-// could decide wrongly; the restore is one `storage.list` and runs once per object instance, which
-// then keeps the engine in memory for every request after it. It keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs deliveries with
-// fetch (webhooks signed with the secret their `secret_ref` names among the worker's bindings;
+// converted once.
+//
+// The engine is restored eagerly, from every record, when the object starts, and not lazily
+// (the engine record and only the conversations an input touches): the engine cannot run on part
+// of its state. `Engine.restoreRecords` refuses a set that leaves out a record another one names
+// (the queue names queued conversations, an agent's `active` list the ones it holds), routing reads every agent
+// and the whole queue, and a tick may lapse offers and retry deliveries in any conversation, so a
+// partly loaded engine would decide wrongly. Measured (`cargo xtask bench`, step `records-workerd`,
+// and BENCHMARKS.md): with 10,000 conversations (4.5 MB of records) the first input to a cold
+// object took 2.8-3.6 s against 35-100 ms for a cold object without records, on a 2-core machine
+// running other builds; `Engine.restoreRecords` alone took 2.4-3.4 s there in Node, so the
+// engine reading the records, not `storage.list`, is the cost. It is paid once per object
+// instance (after an eviction or a restart); every input after it costs what it changes (9 ms
+// from request to answer at 10,000 conversations, 11 ms at 10, on the same loaded machine).
+// Restoring lazily would need the engine to keep its cross-conversation indexes (agents, queue,
+// timers) as records of their own and fetch conversations from the host on demand: a change in
+// core, not here.
+//
+// It keeps the clock with its alarm (AlarmClock; `alarm()` sends the tick), performs deliveries
+// with fetch (webhooks signed with the secret their `secret_ref` names among the worker's bindings;
 // helpdesk requests authorized with the token or key their `token_ref`, `username_ref` or
 // `password_ref` names there), and is called by the front worker over RPC. It also keeps the open
 // streams (server-sent events, `fetch`): every output the host emits goes to the streams whose
@@ -117,7 +131,9 @@ export class HandoffTenant extends DurableObject {
     host.on('output', (output, audience) => this.#publish(host, output, audience));
     // A new instance after a crash, a restart or an eviction: deliveries the last one had in
     // flight were never reported. The engine hands them out again (same webhook-id) at once.
-    if (Object.keys(host.state().outbox ?? {}).length > 0) {
+    // Asked as a query (a count kept by the engine), never `host.state()`: that would serialise
+    // and parse every conversation the object just restored.
+    if (host.engine.query({ query: 'gauges' }).outbox > 0) {
       await host.handle({ type: 'host_restarted' });
     }
     this.#host = host;

@@ -11,9 +11,9 @@ use crate::wire::error::ErrorKind;
 /// One canned response: a short title to pick it by and the text it puts in the composer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CannedResponse {
-    /// What the agent picks it by (at most [`MAX_TITLE_BYTES`] bytes, unique).
+    /// What the agent picks it by (at most 80 bytes, unique).
     pub title: String,
-    /// The text put in the composer, which the agent may edit before sending.
+    /// The text put in the composer (at most 4,000 bytes), which the agent may edit before sending.
     pub text: String,
 }
 

@@ -131,6 +131,7 @@ const EXPORTS: &[(&str, &[u8], &[u8])] = &[
     ("handoff_sign", &[I32, I32, I32, I32, I64, I32, I32], &[I64]),
     ("handoff_secret_refs", &[I32, I32], &[I64]),
     ("handoff_prepare", &[I32, I32, I32, I32, I64], &[I64]),
+    ("handoff_explain", &[I32, I32, I32, I32], &[I64]),
     ("handoff_restore_records", &[I32, I32, I32, I32], &[I64]),
     ("handoff_take_changes", &[], &[I64]),
 ];

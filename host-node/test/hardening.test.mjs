@@ -158,8 +158,8 @@ realTest('attributes nested 16 levels are accepted, and the saved state restores
     offset: 0,
     limit: 10,
     queue: [
-      { position: 1, conversation_id: 'c1', since: NOW, priority: conversation.priority, status: 'queued', agent_id: null },
-      { position: 2, conversation_id: 'c2', since: NOW, priority: queue.queue[1].priority, status: 'queued', agent_id: null },
+      { position: 1, conversation_id: 'c1', since: NOW, priority: conversation.priority, status: 'queued', agent_id: null, topic: null, trigger: 'customer_request' },
+      { position: 2, conversation_id: 'c2', since: NOW, priority: queue.queue[1].priority, status: 'queued', agent_id: null, topic: null, trigger: 'customer_request' },
     ],
   });
   assert.deepEqual(await again.query({ query: 'queue', offset: 1, limit: 1 }), { ...queue, offset: 1, limit: 1, queue: [{ ...queue.queue[1] }] });

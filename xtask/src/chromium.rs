@@ -5,9 +5,7 @@
 //! them exists, or fails saying how to get it. It never lets the browser suite be skipped.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::process::{run, shown};
 use crate::Failure;
 
 /// Where Debian's package puts the browser.
@@ -36,33 +34,11 @@ pub fn ensure() -> Result<(), Failure> {
     }
     let how = "install it with `apt-get update && apt-get install -y chromium` (as root), or set \
                HANDOFF_CHROMIUM to a Chromium executable";
-    if Command::new("apt-get").arg("--version").output().is_err() {
-        return Err(Failure::new(format!(
-            "the browser tests need Chromium at {DEBIAN_CHROMIUM} and apt-get is not available: {how}"
-        )));
-    }
-    if !is_root() {
-        return Err(Failure::new(format!(
-            "the browser tests need Chromium at {DEBIAN_CHROMIUM}, and installing it needs root: {how}"
-        )));
-    }
-    for argv in [
-        &["apt-get", "update", "-qq"][..],
-        &[
-            "apt-get",
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "chromium",
-        ][..],
-    ] {
-        println!("--- {}", shown(argv));
-        let mut cmd = Command::new(argv[0]);
-        cmd.args(&argv[1..])
-            .env("DEBIAN_FRONTEND", "noninteractive");
-        run(cmd, argv).map_err(|f| Failure::new(format!("{}; {how}", f.message)))?;
-    }
+    crate::apt::install(
+        "chromium",
+        &format!("the browser tests need Chromium at {DEBIAN_CHROMIUM}"),
+        how,
+    )?;
     match installed() {
         Some(path) => {
             println!("chromium: {}", path.display());
@@ -72,13 +48,4 @@ pub fn ensure() -> Result<(), Failure> {
             "apt-get installed chromium but {DEBIAN_CHROMIUM} does not exist; {how}"
         ))),
     }
-}
-
-/// Whether xtask runs as root (apt-get installs need it).
-pub fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
 }

@@ -10,6 +10,7 @@
 //! - `cargo xtask schema [--check]`: writes the JSON Schemas of the wire types (`schema/`) and their
 //!   TypeScript declarations (`host-node/src/wire.d.ts`); see `schema/mod.rs`.
 
+mod apt;
 mod bench;
 mod chromium;
 mod demo;

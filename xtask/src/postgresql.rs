@@ -8,10 +8,7 @@
 //! never lets those tests be skipped.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::chromium::is_root;
-use crate::process::{run, shown};
 use crate::Failure;
 
 /// Where Debian's packages put each version's server programs.
@@ -54,34 +51,11 @@ pub fn ensure() -> Result<(), Failure> {
     }
     let how = "install it with `apt-get update && apt-get install -y postgresql` (as root), or \
                set HANDOFF_PG_BIN to a directory holding initdb and pg_ctl";
-    if Command::new("apt-get").arg("--version").output().is_err() {
-        return Err(Failure::new(format!(
-            "the store tests need PostgreSQL's server programs and apt-get is not available: {how}"
-        )));
-    }
-    if !is_root() {
-        return Err(Failure::new(format!(
-            "the store tests need PostgreSQL's server programs, and installing them needs root: \
-             {how}"
-        )));
-    }
-    for argv in [
-        &["apt-get", "update", "-qq"][..],
-        &[
-            "apt-get",
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "postgresql",
-        ][..],
-    ] {
-        println!("--- {}", shown(argv));
-        let mut cmd = Command::new(argv[0]);
-        cmd.args(&argv[1..])
-            .env("DEBIAN_FRONTEND", "noninteractive");
-        run(cmd, argv).map_err(|f| Failure::new(format!("{}; {how}", f.message)))?;
-    }
+    crate::apt::install(
+        "postgresql",
+        "the store tests need PostgreSQL's server programs",
+        how,
+    )?;
     match installed() {
         Some(dir) => {
             println!("postgresql: {}", dir.display());

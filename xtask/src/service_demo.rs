@@ -411,8 +411,9 @@ fn print_guide(addr: SocketAddr, tokens: &Tokens, db: &Path, links: &Links) {
     println!(" console and answer. The scripted demo AI answers everything else.");
     println!();
     println!(" supervisor {}   (one-time link)", links.supervisor);
-    println!(" live view  {h}/#token={}", tokens.admin);
-    println!("            (every output, signed in as admin)");
+    println!(
+        " live view  {h}/   (every output: sign in with the admin token below; no token in a URL)"
+    );
     println!(
         " console    {h}/console   (once the link is used or old: sign in with a token below)"
     );

@@ -10,7 +10,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::app::{json_body, read_object, require, ApiError, ApiResult, App};
+use super::app::{
+    json_body, make_input, read_object, require, set_from_url, ApiError, ApiResult, App,
+};
 use super::auth::Role;
 use super::events::{self, Scope, Viewer};
 use super::session;
@@ -390,39 +392,6 @@ async fn healthz() -> Json<Value> {
 #[derive(Deserialize, Default)]
 struct TokenQuery {
     access_token: Option<String>,
-}
-
-/// Sets `key` from the URL; a different value in the body is an error.
-fn set_from_url(body: &mut Map<String, Value>, key: &str, value: &str) -> Result<(), ApiError> {
-    match body.get(key) {
-        None => {
-            body.insert(key.into(), value.into());
-            Ok(())
-        }
-        Some(Value::String(s)) if s == value => Ok(()),
-        Some(_) => Err(ApiError::bad(
-            &format!("body.{key}"),
-            format!("must be {value:?} as in the URL (or left out)"),
-        )),
-    }
-}
-
-/// The engine input of type `kind` from the body, with the conversation id from the URL.
-pub(super) fn make_input(
-    kind: &str,
-    conversation_id: Option<&str>,
-    mut body: Map<String, Value>,
-) -> Result<Value, ApiError> {
-    if body.contains_key("type") {
-        return Err(ApiError::bad("body.type", "set by the route: leave it out"));
-    }
-    if let Some(id) = conversation_id {
-        set_from_url(&mut body, "conversation_id", id)?;
-    }
-    let mut input = Map::new();
-    input.insert("type".into(), kind.into());
-    input.extend(body);
-    Ok(Value::Object(input))
 }
 
 /// A customer-side write: widget backend or admin.

@@ -19,8 +19,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use super::api::make_input;
-use super::app::{json_body, read_object, require, ApiError, ApiResult, App};
+use super::app::{json_body, make_input, read_object, require, ApiError, ApiResult, App};
 use super::auth::Role;
 use super::events::{self, Scope, Viewer};
 use super::session;

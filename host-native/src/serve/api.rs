@@ -10,9 +10,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::app::{
-    json_body, make_input, read_object, require, set_from_url, ApiError, ApiResult, App,
-};
+use super::app::{make_input, read_object, require, set_from_url, ApiError, ApiResult, App};
 use super::auth::Role;
 use super::events::{self, Scope, Viewer};
 use super::session;
@@ -737,20 +735,7 @@ async fn conversation(
         Role::Widget => Audience::Customer,
         _ => Audience::Agents,
     };
-    let answer = app
-        .query(EngineQuery::Conversation {
-            conversation_id: id.clone(),
-            audience,
-        })
-        .await?;
-    if answer == "null" {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            Some("conversation_id"),
-            format!("no open conversation {id}"),
-        ));
-    }
-    Ok(json_body(answer))
+    app.conversation(&id, audience, "").await
 }
 
 /// `?offset=&limit=` of the paged reads.

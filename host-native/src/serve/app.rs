@@ -16,6 +16,7 @@ use super::engine::{Command, Failure, Published};
 use super::metrics::Metrics;
 use super::session::{self, Sessions};
 use handoff_core::query::Query as EngineQuery;
+use handoff_core::wire::output::Audience;
 use handoff_core::{ErrorKind, PathError};
 
 /// Largest request body accepted (bytes); larger ones get 413.
@@ -277,6 +278,25 @@ impl App {
     /// The engine's answer to `query` as the response body, byte for byte.
     pub(super) async fn answer(&self, query: EngineQuery) -> ApiResult {
         Ok(json_body(self.query(query).await?))
+    }
+
+    /// Conversation `id` as `audience` may read it; 404 when it is not open (`hint` ends the
+    /// message, e.g. " (write a message first)").
+    pub(super) async fn conversation(&self, id: &str, audience: Audience, hint: &str) -> ApiResult {
+        let answer = self
+            .query(EngineQuery::Conversation {
+                conversation_id: id.to_owned(),
+                audience,
+            })
+            .await?;
+        if answer == "null" {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                Some("conversation_id"),
+                format!("no open conversation {id}{hint}"),
+            ));
+        }
+        Ok(json_body(answer))
     }
 }
 

@@ -19,11 +19,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use super::app::{json_body, make_input, read_object, require, ApiError, ApiResult, App};
+use super::app::{make_input, read_object, require, ApiError, ApiResult, App};
 use super::auth::Role;
 use super::events::{self, Scope, Viewer};
 use super::session;
-use handoff_core::query::Query as EngineQuery;
 use handoff_core::wire::output::Audience;
 
 /// Longest conversation id a widget backend may name for a customer session.
@@ -134,20 +133,8 @@ async fn session_end(State(app): State<App>, headers: HeaderMap) -> ApiResult {
 /// (no notes, no transfer under way); 404 before its first message.
 async fn conversation(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     let id = app.customer(&headers)?;
-    let answer = app
-        .query(EngineQuery::Conversation {
-            conversation_id: id.clone(),
-            audience: Audience::Customer,
-        })
-        .await?;
-    if answer == "null" {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            Some("conversation_id"),
-            format!("no open conversation {id} (write a message first)"),
-        ));
-    }
-    Ok(json_body(answer))
+    app.conversation(&id, Audience::Customer, " (write a message first)")
+        .await
 }
 
 /// The session's conversation and the body as an input of type `kind`.

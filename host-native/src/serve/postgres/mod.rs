@@ -288,6 +288,49 @@ impl PostgresStore {
         }
     }
 
+    /// Runs `write` in one transaction that first checks this store's lease epoch
+    /// (`SELECT … FOR UPDATE`) and commits after it: a store whose lease was taken over gets
+    /// [`StoreError::Fenced`] and writes nothing. `write` gets the transaction, the prepared
+    /// statements, the tenant and the sweep horizon (kept only when the transaction commits).
+    fn under_lease<T>(
+        &mut self,
+        write: impl FnOnce(
+            &mut Transaction<'_>,
+            &Statements,
+            &str,
+            &mut i64,
+        ) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let epoch = self.held()?;
+        self.connected()?;
+        let tenant = self.tenant.clone();
+        let statements = &self.statements;
+        let mut swept = self.swept;
+        let mut tx = self
+            .client
+            .transaction()
+            .map_err(|e| StoreError::Database {
+                path: self.shown.clone(),
+                message: e.to_string(),
+            })?;
+        let written = (|| -> Result<Option<T>, postgres::Error> {
+            if !lease::check(&mut tx, &tenant, epoch)? {
+                return Ok(None);
+            }
+            let value = write(&mut tx, statements, &tenant, &mut swept)?;
+            tx.commit()?;
+            Ok(Some(value))
+        })();
+        match written {
+            Ok(Some(value)) => {
+                self.swept = swept;
+                Ok(value)
+            }
+            Ok(None) => Err(self.fence()),
+            Err(e) => Err(self.err(e)),
+        }
+    }
+
     /// The epoch to commit under, or why not.
     fn held(&mut self) -> Result<i64, StoreError> {
         match self.epoch {
@@ -505,80 +548,32 @@ impl Store for PostgresStore {
     }
 
     fn commit(&mut self, batch: &Batch) -> Result<i64, StoreError> {
-        let epoch = self.held()?;
-        self.connected()?;
-        let tenant = self.tenant.clone();
-        let statements = &self.statements;
-        let mut swept = self.swept;
-        let mut tx = self
-            .client
-            .transaction()
-            .map_err(|e| StoreError::Database {
-                path: self.shown.clone(),
-                message: e.to_string(),
-            })?;
-        let written = (|| -> Result<Option<i64>, postgres::Error> {
-            if !lease::check(&mut tx, &tenant, epoch)? {
-                return Ok(None);
-            }
+        self.under_lease(|tx, statements, tenant, swept| {
             let row = tx.query_one(&statements.engine, &[&tenant])?;
             let (last, mut records_seq): (i64, i64) = (row.get(0), row.get(1));
-            let seq = append(&mut tx, statements, &tenant, last, &batch.entries)?;
+            let seq = append(tx, statements, tenant, last, &batch.entries)?;
             if let Some(changes) = &batch.changes {
-                write_changes(&mut tx, statements, &tenant, changes)?;
-                trim(&mut tx, statements, &tenant, seq, &mut swept, false)?;
+                write_changes(tx, statements, tenant, changes)?;
+                trim(tx, statements, tenant, seq, swept, false)?;
                 records_seq = seq;
             }
             tx.execute(&statements.set_engine, &[&tenant, &seq, &records_seq])?;
-            tx.commit()?;
-            Ok(Some(seq))
-        })();
-        match written {
-            Ok(Some(seq)) => {
-                self.swept = swept;
-                Ok(seq)
-            }
-            Ok(None) => Err(self.fence()),
-            Err(e) => Err(self.err(e)),
-        }
+            Ok(seq)
+        })
     }
 
     fn migrate(&mut self, seq: i64, records: &[Change]) -> Result<(), StoreError> {
-        let epoch = self.held()?;
-        self.connected()?;
-        let tenant = self.tenant.clone();
-        let statements = &self.statements;
-        let mut swept = self.swept;
-        let mut tx = self
-            .client
-            .transaction()
-            .map_err(|e| StoreError::Database {
-                path: self.shown.clone(),
-                message: e.to_string(),
-            })?;
-        let written = (|| -> Result<bool, postgres::Error> {
-            if !lease::check(&mut tx, &tenant, epoch)? {
-                return Ok(false);
-            }
+        self.under_lease(|tx, statements, tenant, swept| {
             tx.execute("DELETE FROM records WHERE tenant = $1", &[&tenant])?;
-            write_changes(&mut tx, statements, &tenant, records)?;
-            trim(&mut tx, statements, &tenant, seq, &mut swept, true)?;
+            write_changes(tx, statements, tenant, records)?;
+            trim(tx, statements, tenant, seq, swept, true)?;
             tx.execute(
                 "UPDATE engines SET last_seq = GREATEST(last_seq, $2), records_seq = $2 \
                  WHERE tenant = $1",
                 &[&tenant, &seq],
             )?;
-            tx.commit()?;
-            Ok(true)
-        })();
-        match written {
-            Ok(true) => {
-                self.swept = swept;
-                Ok(())
-            }
-            Ok(false) => Err(self.fence()),
-            Err(e) => Err(self.err(e)),
-        }
+            Ok(())
+        })
     }
 
     fn describe(&self) -> String {
